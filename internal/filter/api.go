@@ -1,0 +1,104 @@
+package filter
+
+import (
+	galley "github.com/galleyhq/galley"
+)
+
+// Limits bound user-supplied expressions. Zero values mean the defaults.
+type Limits struct {
+	MaxLength   int // maximum source length in bytes (default 3500)
+	MaxExprs    int // maximum number of comparisons (default 200)
+	MaxDepth    int // maximum nesting of parentheses (default 20)
+	MaxSortKeys int // maximum number of sort keys (default 8)
+}
+
+// Default limit values, used where a Limits field is zero.
+const (
+	DefaultMaxLength   = 3500
+	DefaultMaxExprs    = 200
+	DefaultMaxDepth    = 20
+	DefaultMaxSortKeys = 8
+)
+
+func (l Limits) withDefaults() Limits {
+	if l.MaxLength <= 0 {
+		l.MaxLength = DefaultMaxLength
+	}
+	if l.MaxExprs <= 0 {
+		l.MaxExprs = DefaultMaxExprs
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	if l.MaxSortKeys <= 0 {
+		l.MaxSortKeys = DefaultMaxSortKeys
+	}
+	return l
+}
+
+// Expr is a node of a parsed filter: *Comparison, *Logical or *Group. A nil
+// Expr (from parsing an empty or comment-only source) matches every row.
+type Expr interface {
+	// Pos returns the byte offset of the node in the source.
+	Pos() int
+	expr()
+}
+
+// RequestInfo is what @request.* resolves to.
+type RequestInfo struct {
+	// Auth is the authenticated record, nil for guests. @request.auth.* reads
+	// its Data; relation traversal (@request.auth.team.name) compiles to a
+	// subquery bound by the auth record's value.
+	Auth *galley.Record
+	// Method is the HTTP method ("GET", ...); Context is "default",
+	// "realtime", "oauth2", ...
+	Method  string
+	Context string
+	// Query holds the URL query; Headers the request headers with keys
+	// lower-cased and '-' replaced by '_' (as PocketBase exposes them).
+	Query   map[string]string
+	Headers map[string]string
+	// Body is the decoded request body (raw values, before modifiers).
+	Body map[string]any
+}
+
+// Env tells the compiler about the schema and the request.
+type Env struct {
+	// Collection returns a collection by name or id, nil when missing.
+	Collection func(nameOrID string) *galley.Collection
+	// Collections returns all collections (used to resolve back-relations).
+	Collections func() []*galley.Collection
+	// Request is what @request.* resolves to; nil means an empty guest request.
+	Request *RequestInfo
+	// Trusted is true for rules and superuser filters: it allows
+	// @collection.*, @request.* and hidden fields. When false, @collection and
+	// @request are *galley.Error EForbidden and hidden fields are EInvalid
+	// naming the field.
+	Trusted bool
+	// Dialect is the SQL dialect; nil means SQLite().
+	Dialect Dialect
+}
+
+// Where compiles e against collection c whose table is aliased as alias in
+// the outer query. The SQL uses ? placeholders; args are the bind values in
+// order. A nil e compiles to "1=1". Errors are *galley.Error (EInvalid for
+// unknown fields and type misuse, naming the field; EForbidden for
+// @collection/@request in untrusted filters).
+func Where(e Expr, c *galley.Collection, alias string, env *Env) (sql string, args []any, err error) {
+	panic("todo")
+}
+
+// Sort compiles a sort string ("-created,title", "@random", "@rowid",
+// relation paths allowed) into ORDER BY terms (without "ORDER BY"). An empty
+// sort returns "". More than lim.MaxSortKeys keys is EInvalid.
+func Sort(sort string, c *galley.Collection, alias string, env *Env, lim Limits) (sql string, args []any, err error) {
+	panic("todo")
+}
+
+// Parse parses a filter or rule. Errors are *galley.Error with Code
+// galley.EInvalid and a message naming the position, e.g.
+// `invalid filter at position 12: expected operator, got "foo"`. An empty or
+// comment-only source returns a nil Expr and no error.
+func Parse(src string, lim Limits) (Expr, error) {
+	panic("todo")
+}
