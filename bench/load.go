@@ -1,0 +1,117 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net/http"
+	"slices"
+	"sync"
+	"time"
+)
+
+// result is what one scenario measured on one target.
+type result struct {
+	requests int
+	errors   int
+	elapsed  time.Duration
+	rps      float64
+	p50, p99 time.Duration
+	errLog   []string // a few distinct error samples
+}
+
+// runLoad runs sc against t with conc closed-loop clients: a warm-up whose
+// requests are not recorded, then the measured run of length d. Every
+// client sends its next request as soon as its previous answer is read.
+func runLoad(ctx context.Context, t *target, sc scenario, conc int, warmup, d time.Duration) result {
+	if warmup > 0 {
+		loadPhase(ctx, t, sc, conc, warmup, 1000)
+	}
+	return loadPhase(ctx, t, sc, conc, d, 0)
+}
+
+func loadPhase(ctx context.Context, t *target, sc scenario, conc int, d time.Duration, seed uint64) result {
+	type clientResult struct {
+		lat    []time.Duration
+		errors int
+		errLog []string
+	}
+	results := make([]clientResult, conc)
+	var wg sync.WaitGroup
+	start := time.Now()
+	deadline := start.Add(d)
+	for i := range conc {
+		wg.Go(func() {
+			r := rand.New(rand.NewPCG(seed+uint64(i), 42))
+			cr := &results[i]
+			cr.lat = make([]time.Duration, 0, 4096)
+			for time.Now().Before(deadline) && ctx.Err() == nil {
+				method, path, body := sc.request(r, t)
+				t0 := time.Now()
+				status, sample, err := do(ctx, t.client, method, t.srv.base+path, body)
+				cr.lat = append(cr.lat, time.Since(t0))
+				if err != nil || status/100 != 2 {
+					cr.errors++
+					if len(cr.errLog) < 3 {
+						msg := fmt.Sprintf("%s %s → %d %s", method, path, status, sample)
+						if err != nil {
+							msg = fmt.Sprintf("%s %s → %v", method, path, err)
+						}
+						cr.errLog = append(cr.errLog, truncate(msg, 400))
+					}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	res := result{elapsed: time.Since(start)}
+	var lat []time.Duration
+	for _, cr := range results {
+		lat = append(lat, cr.lat...)
+		res.errors += cr.errors
+		for _, e := range cr.errLog {
+			if len(res.errLog) < 5 && !slices.Contains(res.errLog, e) {
+				res.errLog = append(res.errLog, e)
+			}
+		}
+	}
+	res.requests = len(lat)
+	if res.requests == 0 {
+		return res
+	}
+	slices.Sort(lat)
+	res.rps = float64(res.requests) / res.elapsed.Seconds()
+	res.p50 = lat[len(lat)*50/100]
+	res.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	return res
+}
+
+// do sends one request and reads the whole answer. For a non-2xx answer it
+// returns the start of the body as sample.
+func do(ctx context.Context, c *http.Client, method, url string, body []byte) (status int, sample string, err error) {
+	var rd io.Reader
+	if body != nil {
+		rd = bytes.NewReader(body)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return 0, "", err
+	}
+	if body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	resp, err := c.Do(req)
+	if err != nil {
+		return 0, "", err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode/100 != 2 {
+		b, _ := io.ReadAll(io.LimitReader(resp.Body, 300))
+		io.Copy(io.Discard, resp.Body)
+		return resp.StatusCode, string(b), nil
+	}
+	_, err = io.Copy(io.Discard, resp.Body)
+	return resp.StatusCode, "", err
+}

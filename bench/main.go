@@ -1,0 +1,321 @@
+// Command bench runs Galley's load scenarios against Galley and against the
+// hand-written baseline server (bench/baseline) in one invocation, and
+// prints a Markdown table of requests/s, p50 and p99 for both and the ratio.
+//
+// From the repository root:
+//
+//	go run ./bench                       # 100k rows, 32 clients, 5 s per scenario
+//	go run ./bench -rows 10000 -d 2s     # a quick run
+//	go run ./bench -only baseline        # the baseline alone
+//
+// See bench/README.md.
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"strings"
+	"syscall"
+	"time"
+)
+
+type config struct {
+	rows, authors   int
+	conc, seedConc  int
+	dur, warmup     time.Duration
+	idle            time.Duration
+	restarts        int
+	only            string
+	scenarios       string
+	dir             string
+	keep            bool
+	galleyBin       string
+	baselineBin     string
+	email, password string
+}
+
+func main() {
+	var cfg config
+	flag.IntVar(&cfg.rows, "rows", 100_000, "posts to seed")
+	flag.IntVar(&cfg.authors, "authors", 1000, "authors to seed")
+	flag.IntVar(&cfg.conc, "c", 32, "concurrent clients during a scenario")
+	flag.IntVar(&cfg.seedConc, "seed-c", 64, "concurrent clients while seeding")
+	flag.DurationVar(&cfg.dur, "d", 5*time.Second, "measured duration of each scenario on each server")
+	flag.DurationVar(&cfg.warmup, "warmup", time.Second, "unrecorded warm-up before each measured run")
+	flag.DurationVar(&cfg.idle, "idle", 5*time.Second, "idle pause before reading RSS")
+	flag.IntVar(&cfg.restarts, "restarts", 3, "restarts on the existing data dir to time start-to-healthy")
+	flag.StringVar(&cfg.only, "only", "", `run only "galley" or "baseline" (default both)`)
+	flag.StringVar(&cfg.scenarios, "scenarios", "", "comma-separated scenarios to run (default all)")
+	flag.StringVar(&cfg.dir, "dir", "", "work directory for binaries, data and logs (default a temp dir)")
+	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory afterwards")
+	flag.StringVar(&cfg.galleyBin, "galley-bin", "", "use this Galley binary instead of building ./cmd/galley")
+	flag.StringVar(&cfg.baselineBin, "baseline-bin", "", "use this baseline binary instead of building ./bench/baseline")
+	flag.StringVar(&cfg.email, "email", "bench@example.com", "superuser email for Galley")
+	flag.StringVar(&cfg.password, "password", "bench-password-123", "superuser password for Galley")
+	flag.Parse()
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, cfg); err != nil {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(ctx context.Context, cfg config) error {
+	if cfg.only != "" && cfg.only != "galley" && cfg.only != "baseline" {
+		return fmt.Errorf(`-only must be "galley" or "baseline"`)
+	}
+	if cfg.rows < 200 || cfg.authors < 1 {
+		return fmt.Errorf("-rows must be at least 200 and -authors at least 1")
+	}
+	selected, err := selectScenarios(cfg.scenarios)
+	if err != nil {
+		return err
+	}
+
+	dir := cfg.dir
+	if dir == "" {
+		if dir, err = os.MkdirTemp("", "galley-bench-"); err != nil {
+			return err
+		}
+	}
+	if dir, err = filepath.Abs(dir); err != nil {
+		return err
+	}
+	if !cfg.keep {
+		defer os.RemoveAll(dir)
+	}
+	logf("work dir %s", dir)
+
+	client := &http.Client{
+		Timeout: 30 * time.Second,
+		Transport: &http.Transport{
+			MaxIdleConns:        0,
+			MaxIdleConnsPerHost: max(cfg.conc, cfg.seedConc) + 8,
+			IdleConnTimeout:     90 * time.Second,
+			DisableCompression:  true,
+		},
+	}
+
+	root, err := moduleRoot()
+	if err != nil {
+		return err
+	}
+
+	var targets []*target
+	if cfg.only != "baseline" {
+		t, err := prepareGalley(ctx, cfg, root, dir, client)
+		if t != nil {
+			defer t.srv.stop()
+		}
+		if err != nil {
+			return err
+		}
+		targets = append(targets, t)
+	}
+	if cfg.only != "galley" {
+		t, err := prepareBaseline(ctx, cfg, root, dir, client)
+		if t != nil {
+			defer t.srv.stop()
+		}
+		if err != nil {
+			return err
+		}
+		targets = append(targets, t)
+	}
+
+	d := newDataset(cfg.authors, cfg.rows)
+	for _, t := range targets {
+		logf("seeding %s: %d authors, %d posts, %d clients", t.name, cfg.authors, cfg.rows, cfg.seedConc)
+		if err := seed(ctx, t, d, cfg.seedConc); err != nil {
+			return err
+		}
+	}
+
+	for _, t := range targets {
+		if err := measureIdleAndStart(ctx, cfg, t); err != nil {
+			return err
+		}
+	}
+
+	rep := &report{cfg: cfg, targets: targets}
+	ruleOn := false
+	for _, sc := range selected {
+		if sc.setup != nil {
+			for _, t := range targets {
+				if err := sc.setup(ctx, t); err != nil {
+					return fmt.Errorf("%s setup on %s: %w", sc.name, t.name, err)
+				}
+			}
+		}
+		if sc.name == "rule" {
+			ruleOn = true
+		}
+		row := scenarioRow{sc: sc}
+		var keys [][]string
+		for _, t := range targets {
+			problems, k := probe(ctx, t, sc, d, ruleOn)
+			for _, p := range problems {
+				row.notes = append(row.notes, t.name+": "+p)
+			}
+			keys = append(keys, k)
+		}
+		if len(keys) == 2 && keys[0] != nil && keys[1] != nil && strings.Join(keys[0], ",") != strings.Join(keys[1], ",") {
+			row.notes = append(row.notes, fmt.Sprintf("record keys differ: galley %v, baseline %v", keys[0], keys[1]))
+		}
+		for _, t := range targets {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			logf("%s on %s: %d clients, %s", sc.name, t.name, cfg.conc, cfg.dur)
+			res := runLoad(ctx, t, sc, cfg.conc, cfg.warmup, cfg.dur)
+			logf("  %.0f req/s, p50 %s, p99 %s, %d errors", res.rps, ms(res.p50), ms(res.p99), res.errors)
+			row.results = append(row.results, res)
+		}
+		rep.rows = append(rep.rows, row)
+	}
+	rep.print(os.Stdout)
+	return nil
+}
+
+func selectScenarios(list string) ([]scenario, error) {
+	if list == "" {
+		return scenarios, nil
+	}
+	want := map[string]bool{}
+	for _, n := range strings.Split(list, ",") {
+		want[strings.TrimSpace(n)] = true
+	}
+	var out []scenario
+	for _, sc := range scenarios {
+		if want[sc.name] {
+			out = append(out, sc)
+			delete(want, sc.name)
+		}
+	}
+	for n := range want {
+		var names []string
+		for _, sc := range scenarios {
+			names = append(names, sc.name)
+		}
+		return nil, fmt.Errorf("unknown scenario %q (have %s)", n, strings.Join(names, ", "))
+	}
+	return out, nil
+}
+
+func prepareGalley(ctx context.Context, cfg config, root, dir string, client *http.Client) (*target, error) {
+	bin := cfg.galleyBin
+	if bin == "" {
+		bin = filepath.Join(dir, "galley")
+		logf("building ./cmd/galley")
+		if err := buildBinary(ctx, root, bin, "./cmd/galley"); err != nil {
+			return nil, err
+		}
+	}
+	data := filepath.Join(dir, "galley_data")
+	if err := os.RemoveAll(data); err != nil {
+		return nil, err
+	}
+	out, err := execOutput(ctx, bin, "superuser", "upsert", cfg.email, cfg.password, "--dir", data)
+	if err != nil {
+		return nil, fmt.Errorf("galley superuser upsert: %w\n%s", err, out)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	t := &target{name: "galley", client: client, srv: &server{
+		name: "galley", bin: bin, base: "http://" + addr,
+		args:    []string{"serve", "--http", addr, "--dir", data},
+		logPath: filepath.Join(dir, "galley.log"),
+	}}
+	if _, err := t.srv.start(ctx); err != nil {
+		return nil, err
+	}
+	if err := setupGalley(ctx, t, cfg.email, cfg.password); err != nil {
+		return t, err
+	}
+	return t, nil
+}
+
+func prepareBaseline(ctx context.Context, cfg config, root, dir string, client *http.Client) (*target, error) {
+	bin := cfg.baselineBin
+	if bin == "" {
+		bin = filepath.Join(dir, "baseline")
+		logf("building ./bench/baseline")
+		if err := buildBinary(ctx, root, bin, "./bench/baseline"); err != nil {
+			return nil, err
+		}
+	}
+	data := filepath.Join(dir, "baseline_data")
+	if err := os.RemoveAll(data); err != nil {
+		return nil, err
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return nil, err
+	}
+	t := &target{name: "baseline", client: client, srv: &server{
+		name: "baseline", bin: bin, base: "http://" + addr,
+		args:    []string{"-http", addr, "-dir", data},
+		logPath: filepath.Join(dir, "baseline.log"),
+	}}
+	if _, err := t.srv.start(ctx); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// measureIdleAndStart reads the idle RSS after seeding, then restarts the
+// server on its existing data dir a few times to time start-to-healthy, and
+// reads the idle RSS of the fresh process.
+func measureIdleAndStart(ctx context.Context, cfg config, t *target) error {
+	client, ok := t.client.Transport.(*http.Transport)
+	if ok {
+		client.CloseIdleConnections()
+	}
+	logf("%s: idle %s, then RSS", t.name, cfg.idle)
+	sleep(ctx, cfg.idle)
+	rss, err := t.srv.rssKB()
+	if err != nil {
+		return err
+	}
+	t.rssSeeded = rss
+	for i := range cfg.restarts {
+		t.srv.stop()
+		d, err := t.srv.start(ctx)
+		if err != nil {
+			return fmt.Errorf("restart %d of %s: %w", i+1, t.name, err)
+		}
+		t.startTimes = append(t.startTimes, d)
+	}
+	logf("%s: start to healthy %v", t.name, t.startTimes)
+	if cfg.restarts > 0 {
+		sleep(ctx, min(cfg.idle, 2*time.Second))
+		if t.rssFresh, err = t.srv.rssKB(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func sleep(ctx context.Context, d time.Duration) {
+	select {
+	case <-ctx.Done():
+	case <-time.After(d):
+	}
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[%s] %s\n", time.Now().Format("15:04:05"), fmt.Sprintf(format, args...))
+}
+
+func ms(d time.Duration) string {
+	return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000)
+}

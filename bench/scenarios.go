@@ -1,0 +1,101 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math/rand/v2"
+	"net/url"
+	"strconv"
+)
+
+// ruleThreshold is the listRule of the rule scenario: `views > 500`.
+const ruleThreshold = 500
+
+// scenario is one kind of request, sent by every client in a loop.
+type scenario struct {
+	name   string
+	desc   string  // the request, for the report
+	target float64 // minimum galley/baseline throughput ratio
+	// setup, if set, runs on each target before the scenario.
+	setup func(ctx context.Context, t *target) error
+	// request returns the next request; r is per client.
+	request func(r *rand.Rand, t *target) (method, path string, body []byte)
+}
+
+const postsPath = "/api/collections/posts/records"
+
+func listPath(v url.Values) string {
+	return postsPath + "?" + v.Encode()
+}
+
+func page(r *rand.Rand) string {
+	return strconv.Itoa(1 + r.IntN(10))
+}
+
+// scenarios are run in this order; create is last so that every read sees
+// the same number of rows on both servers, and rule is after the other
+// lists because it sets a listRule on posts.
+var scenarios = []scenario{
+	{
+		name: "view", target: 0.7,
+		desc: "GET /records/{random id}",
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			return "GET", postsPath + "/" + t.postIDs[r.IntN(len(t.postIDs))], nil
+		},
+	},
+	{
+		name: "list_totals", target: 0.5,
+		desc: "GET ?page={1..10}&perPage=20",
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil
+		},
+	},
+	{
+		name: "list_skiptotal", target: 0.3,
+		desc: "GET ?page={1..10}&perPage=20&skipTotal=1",
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}, "skipTotal": {"1"}}), nil
+		},
+	},
+	{
+		name: "filter_sort", target: 0.3,
+		desc: "GET ?perPage=20&filter=views > {0..899}&sort=-views (with totals)",
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			return "GET", listPath(url.Values{"perPage": {"20"},
+				"filter": {fmt.Sprintf("views > %d", r.IntN(900))}, "sort": {"-views"}}), nil
+		},
+	},
+	{
+		name: "expand", target: 0.3,
+		desc: "GET ?page={1..10}&perPage=20&expand=author&skipTotal=1",
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"},
+				"expand": {"author"}, "skipTotal": {"1"}}), nil
+		},
+	},
+	{
+		name: "rule", target: 0.3,
+		desc: fmt.Sprintf("guest GET ?page={1..10}&perPage=20, listRule `views > %d` (with totals)", ruleThreshold),
+		setup: func(ctx context.Context, t *target) error {
+			return t.call(ctx, "PATCH", "/api/collections/posts",
+				map[string]any{"listRule": fmt.Sprintf("views > %d", ruleThreshold)}, nil)
+		},
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil
+		},
+	},
+	{
+		name: "create", target: 0.7,
+		desc: "POST /records {title, views, author, public}",
+		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+			b, _ := json.Marshal(map[string]any{
+				"title":  "bench post " + strconv.Itoa(r.IntN(1_000_000)),
+				"views":  r.IntN(1000),
+				"author": t.authorIDs[r.IntN(len(t.authorIDs))],
+				"public": r.IntN(2) == 0,
+			})
+			return "POST", postsPath, b
+		},
+	},
+}
