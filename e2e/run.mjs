@@ -76,7 +76,7 @@ function testFiles(args) {
 
 function runNodeTest(files, env) {
   return new Promise((res) => {
-    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', ...files], {
+    const child = spawn(process.execPath, ['--test', '--test-reporter=spec', `--test-timeout=${process.env.GALLEY_E2E_TEST_TIMEOUT || 60000}`, ...files], {
       cwd: here,
       env,
       stdio: 'inherit',
