@@ -147,17 +147,22 @@ func run(ctx context.Context, cfg config) error {
 	rep := &report{cfg: cfg, targets: targets}
 	ruleOn := false
 	for _, sc := range selected {
+		row := scenarioRow{sc: sc}
 		if sc.setup != nil {
 			for _, t := range targets {
 				if err := sc.setup(ctx, t); err != nil {
-					return fmt.Errorf("%s setup on %s: %w", sc.name, t.name, err)
+					row.setupErr = append(row.setupErr, fmt.Sprintf("%s setup on %s: %v", sc.name, t.name, err))
 				}
+			}
+			if row.setupErr != nil {
+				logf("skipping %s: %s", sc.name, strings.Join(row.setupErr, "; "))
+				rep.rows = append(rep.rows, row)
+				continue
 			}
 		}
 		if sc.name == "rule" {
 			ruleOn = true
 		}
-		row := scenarioRow{sc: sc}
 		var keys [][]string
 		for _, t := range targets {
 			problems, k := probe(ctx, t, sc, d, ruleOn)

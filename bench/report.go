@@ -14,6 +14,8 @@ type scenarioRow struct {
 	sc      scenario
 	results []result // in the order of report.targets
 	notes   []string // contract problems found by probe
+	// setupErr, when set, says why the scenario was not run.
+	setupErr []string
 }
 
 type report struct {
@@ -47,6 +49,12 @@ func (rp *report) print(w io.Writer) {
 	var problems []string
 	for _, row := range rp.rows {
 		cells := []string{row.sc.name, row.sc.desc}
+		if row.setupErr != nil {
+			cells = append(cells, "–", "–", "–", "–", "–", "–", "–", fmt.Sprintf("≥ %.1f×", row.sc.target), "FAIL (not run)")
+			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+			problems = append(problems, row.setupErr...)
+			continue
+		}
 		for _, i := range []int{gi, bi} {
 			if i < 0 {
 				cells = append(cells, "–", "–", "–")
@@ -119,7 +127,7 @@ func (rp *report) totalsRow(w io.Writer, gi, bi int) {
 		return
 	}
 	cell := func(i int) (string, float64) {
-		if i < 0 {
+		if i < 0 || len(rp.rows[totals].results) <= i || len(rp.rows[skip].results) <= i {
 			return "–", 0
 		}
 		t, s := rp.rows[totals].results[i], rp.rows[skip].results[i]

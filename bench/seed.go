@@ -214,6 +214,10 @@ func createAll(ctx context.Context, t *target, coll string, n, conc int, ids []s
 					cancel(fmt.Errorf("seed %s %s #%d: %w", t.name, coll, i, err))
 					return
 				}
+				if rec.ID == "" {
+					cancel(fmt.Errorf("seed %s %s #%d: the answer has no id", t.name, coll, i))
+					return
+				}
 				ids[i] = rec.ID
 				done.Add(1)
 			}
