@@ -1,6 +1,8 @@
 package filter
 
 import (
+	"time"
+
 	galley "github.com/galleyhq/galley"
 )
 
@@ -77,28 +79,7 @@ type Env struct {
 	Trusted bool
 	// Dialect is the SQL dialect; nil means SQLite().
 	Dialect Dialect
-}
-
-// Where compiles e against collection c whose table is aliased as alias in
-// the outer query. The SQL uses ? placeholders; args are the bind values in
-// order. A nil e compiles to "1=1". Errors are *galley.Error (EInvalid for
-// unknown fields and type misuse, naming the field; EForbidden for
-// @collection/@request in untrusted filters).
-func Where(e Expr, c *galley.Collection, alias string, env *Env) (sql string, args []any, err error) {
-	panic("todo")
-}
-
-// Sort compiles a sort string ("-created,title", "@random", "@rowid",
-// relation paths allowed) into ORDER BY terms (without "ORDER BY"). An empty
-// sort returns "". More than lim.MaxSortKeys keys is EInvalid.
-func Sort(sort string, c *galley.Collection, alias string, env *Env, lim Limits) (sql string, args []any, err error) {
-	panic("todo")
-}
-
-// Parse parses a filter or rule. Errors are *galley.Error with Code
-// galley.EInvalid and a message naming the position, e.g.
-// `invalid filter at position 12: expected operator, got "foo"`. An empty or
-// comment-only source returns a nil Expr and no error.
-func Parse(src string, lim Limits) (Expr, error) {
-	panic("todo")
+	// Now returns the current time for the date macros (@now, @todayStart,
+	// ...); nil means time.Now. Macros are evaluated in UTC.
+	Now func() time.Time
 }

@@ -1,0 +1,193 @@
+package filter
+
+import (
+	"encoding/json"
+	"strconv"
+	"strings"
+)
+
+// comparison compiles one comparison. When an operand is multi-valued the
+// comparison becomes EXISTS (any-of operators) or NOT EXISTS ... NOT
+// (plain operators) over the cross product of the operands' sets, each of
+// which yields one NULL element when empty.
+func (c *compiler) comparison(cmp *Comparison) (frag, error) {
+	l, err := c.operand(cmp.Left)
+	if err != nil {
+		return frag{}, err
+	}
+	r, err := c.operand(cmp.Right)
+	if err != nil {
+		return frag{}, err
+	}
+	coerce(&l, r)
+	coerce(&r, l)
+	pred, err := c.predicate(l, cmp.Op.Base(), r)
+	if err != nil {
+		return frag{}, err
+	}
+	sets := append(append([]*set(nil), l.sets...), r.sets...)
+	if len(sets) == 0 {
+		return pred, nil
+	}
+	parts := []any{"(SELECT 1) AS " + c.alias()}
+	for _, s := range sets {
+		parts = append(parts, " LEFT JOIN ", s.frag, " ON 1=1")
+	}
+	from := cat(parts...)
+	if cmp.Op.Any() {
+		return cat("EXISTS (SELECT 1 FROM ", from, " WHERE ", pred, ")"), nil
+	}
+	return cat("NOT EXISTS (SELECT 1 FROM ", from, " WHERE NOT COALESCE(", pred, ", FALSE))"), nil
+}
+
+// coerce converts the constant v to the static type of other when other is
+// a typed non-constant (a column): "42" becomes 42 against a number field,
+// "true" becomes true against a bool field, 5 becomes "5" against text.
+func coerce(v *value, other value) {
+	if !v.konst || other.konst || v.typ == tNull || other.typ == v.typ {
+		return
+	}
+	x := v.args[0]
+	switch other.typ {
+	case tNumber:
+		switch t := x.(type) {
+		case string:
+			if f, err := strconv.ParseFloat(strings.TrimSpace(t), 64); err == nil {
+				*v = konst(f)
+			}
+		case bool:
+			*v = konst(map[bool]float64{false: 0, true: 1}[t])
+		}
+	case tBool:
+		switch t := x.(type) {
+		case string:
+			if b, err := strconv.ParseBool(t); err == nil {
+				*v = konst(b)
+			}
+		case float64:
+			*v = konst(t != 0)
+		}
+	case tText:
+		switch t := x.(type) {
+		case float64:
+			*v = konst(strconv.FormatFloat(t, 'f', -1, 64))
+		case bool:
+			*v = konst(strconv.FormatBool(t))
+		}
+	}
+}
+
+// zeroOf returns the SQL zero value that NULL stands for when comparing a
+// and b: 0 when either is a number, FALSE for bools, '' otherwise.
+func zeroOf(a, b value) string {
+	switch {
+	case a.typ == tNumber || b.typ == tNumber:
+		return "0"
+	case a.typ == tBool || b.typ == tBool:
+		return "FALSE"
+	}
+	return "''"
+}
+
+// orZero returns v's SQL with NULL replaced by zero (the null literal
+// becomes zero itself).
+func orZero(v value, zero string) frag {
+	if v.typ == tNull {
+		return frag{sql: zero}
+	}
+	if v.nullable {
+		return cat("COALESCE(", v.frag, ", "+zero+")")
+	}
+	return v.frag
+}
+
+func (c *compiler) predicate(l value, op Op, r value) (frag, error) {
+	zero := zeroOf(l, r)
+	switch op {
+	case "=", "!=":
+		return cat(orZero(l, zero), " "+string(op)+" ", orZero(r, zero)), nil
+	case ">", ">=", "<", "<=":
+		return cat(orZero(l, zero), " "+string(op)+" ", orZero(r, zero)), nil
+	case "~", "!~":
+		left := orZero(l, "''")
+		var pat frag
+		if r.konst {
+			pat = frag{"?", []any{likePattern(r.args[0])}}
+		} else {
+			pat = likeWrap(c, orZero(r, "''"))
+		}
+		like := frag{c.d.Like(left.sql, pat.sql), append(append([]any(nil), left.args...), pat.args...)}
+		if op == "!~" {
+			return cat("NOT (", like, ")"), nil
+		}
+		return like, nil
+	}
+	return frag{}, invalid("invalid filter: unknown operator %q", op)
+}
+
+// likeWrap returns '%' || x || '%' for a non-constant right operand of ~.
+func likeWrap(c *compiler, x frag) frag {
+	return frag{sql: c.d.Concat(c.d.Concat("'%'", x.sql), "'%'"), args: x.args}
+}
+
+// likePattern turns the right operand of ~ into a LIKE pattern (escape
+// character '\'). Without an unescaped % the value is matched as a
+// substring: it is wrapped in %...% and its _ and \ are literal (\% stays
+// an escaped, literal %). With an unescaped % the value is the pattern.
+func likePattern(x any) string {
+	s := stringOf(x)
+	raw := false
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' {
+			i++
+			continue
+		}
+		if s[i] == '%' {
+			raw = true
+			break
+		}
+	}
+	if raw {
+		return s
+	}
+	var b strings.Builder
+	b.WriteByte('%')
+	for i := 0; i < len(s); i++ {
+		switch {
+		case s[i] == '\\' && i+1 < len(s) && s[i+1] == '%':
+			b.WriteString(`\%`)
+			i++
+		case s[i] == '\\' || s[i] == '_':
+			b.WriteByte('\\')
+			b.WriteByte(s[i])
+		default:
+			b.WriteByte(s[i])
+		}
+	}
+	b.WriteByte('%')
+	return b.String()
+}
+
+// stringOf renders a bound constant as text.
+func stringOf(x any) string {
+	switch t := x.(type) {
+	case nil:
+		return ""
+	case string:
+		return t
+	case float64:
+		return strconv.FormatFloat(t, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(t)
+	}
+	return jsonText(x)
+}
+
+// jsonText marshals v as JSON; values that cannot be marshalled become "null".
+func jsonText(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		return "null"
+	}
+	return string(b)
+}
