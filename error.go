@@ -1,0 +1,97 @@
+package galley
+
+import (
+	"errors"
+	"fmt"
+)
+
+// ErrorCode classifies an Error. Only internal/api maps codes to HTTP statuses.
+type ErrorCode string
+
+// The error codes that cross package boundaries.
+const (
+	EInvalid         ErrorCode = "invalid"         // bad input: 400
+	EUnauthenticated ErrorCode = "unauthenticated" // missing or bad credentials: 401
+	EForbidden       ErrorCode = "forbidden"       // authenticated but not allowed: 403
+	ENotFound        ErrorCode = "not_found"       // missing or not visible: 404
+	EConflict        ErrorCode = "conflict"        // state conflict (e.g. unique violation): 400 with field data
+	ETooLarge        ErrorCode = "too_large"       // body or value over a limit: 413
+	ERateLimited     ErrorCode = "rate_limited"    // 429
+	EUnavailable     ErrorCode = "unavailable"     // retry later: 503
+	EInternal        ErrorCode = "internal"        // a bug or an infrastructure failure: 500
+)
+
+// FieldError describes what was wrong with one input field. Code is a
+// PocketBase-style validation code such as "validation_required".
+type FieldError struct {
+	Code    string `json:"code"`
+	Message string `json:"message"`
+}
+
+// Error is the one error type that crosses package boundaries. Message is safe
+// to show to users; Err is the cause, for logs only.
+type Error struct {
+	Code    ErrorCode
+	Message string
+	Fields  map[string]FieldError
+	Err     error
+}
+
+func (e *Error) Error() string {
+	s := string(e.Code) + ": " + e.Message
+	for k, v := range e.Fields {
+		s += fmt.Sprintf(" [%s: %s]", k, v.Message)
+	}
+	if e.Err != nil {
+		s += ": " + e.Err.Error()
+	}
+	return s
+}
+
+func (e *Error) Unwrap() error { return e.Err }
+
+// Errorf returns an *Error with the given code and a formatted message.
+func Errorf(code ErrorCode, format string, args ...any) *Error {
+	return &Error{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+// Internal wraps cause as an internal error whose message reveals nothing.
+func Internal(cause error) *Error {
+	return &Error{Code: EInternal, Message: "Something went wrong while processing your request.", Err: cause}
+}
+
+// FieldInvalid returns an EInvalid error for one field.
+func FieldInvalid(field, code, message string) *Error {
+	return &Error{Code: EInvalid, Message: "Failed to validate the submitted data.", Fields: map[string]FieldError{field: {Code: code, Message: message}}}
+}
+
+// ValidationErrors collects per-field errors; Err returns nil when empty.
+type ValidationErrors map[string]FieldError
+
+// Add records the first error for field.
+func (v ValidationErrors) Add(field, code, message string) {
+	if _, ok := v[field]; !ok {
+		v[field] = FieldError{Code: code, Message: message}
+	}
+}
+
+// Err returns an EInvalid *Error holding v, or nil when v is empty.
+func (v ValidationErrors) Err() error {
+	if len(v) == 0 {
+		return nil
+	}
+	return &Error{Code: EInvalid, Message: "Failed to validate the submitted data.", Fields: map[string]FieldError(v)}
+}
+
+// ErrorCodeOf returns the code of err: EInternal for errors that are not *Error,
+// "" for nil.
+func ErrorCodeOf(err error) ErrorCode {
+	if err == nil {
+		return ""
+	}
+	var e *Error
+	if errors.As(err, &e) {
+		return e.Code
+	}
+	return EInternal
+}

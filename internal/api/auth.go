@@ -1,0 +1,147 @@
+package api
+
+import (
+	"net/http"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/filter"
+	jsonv2 "github.com/go-json-experiment/json"
+)
+
+// authenticate resolves the Authorization header (a token, optionally with a
+// "Bearer " prefix) into the request's actor. An invalid token on a public
+// endpoint is ignored: the request runs as a guest, and endpoints that need
+// auth answer 401.
+func (s *Server) authenticate(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		st := stateOf(r)
+		st.actor.Request = requestInfo(r)
+		if h := r.Header.Get("Authorization"); h != "" {
+			token := strings.TrimSpace(h)
+			if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
+				token = strings.TrimSpace(token[7:])
+			}
+			if rec, _, err := s.app.Authenticate(r.Context(), token); err == nil {
+				st.actor.Auth = rec
+			} else if galley.ErrorCodeOf(err) != galley.EUnauthenticated {
+				writeError(w, r, s.log, err)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// requestInfo collects @request.* values (method, query, headers).
+func requestInfo(r *http.Request) *filter.RequestInfo {
+	ri := &filter.RequestInfo{Method: r.Method, Context: "default", Query: map[string]string{}, Headers: map[string]string{}}
+	for k, v := range r.URL.Query() {
+		if len(v) > 0 {
+			ri.Query[k] = v[0]
+		}
+	}
+	for k, v := range r.Header {
+		if len(v) > 0 {
+			ri.Headers[strings.ReplaceAll(strings.ToLower(k), "-", "_")] = v[0]
+		}
+	}
+	return ri
+}
+
+// decodeStrict decodes a JSON body into v, refusing duplicate and
+// case-variant keys, and naming the offending key on type errors.
+func decodeStrict(r *http.Request, v any) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if len(strings.TrimSpace(string(b))) == 0 {
+		b = []byte("{}")
+	}
+	if err := jsonv2.Unmarshal(b, v); err != nil {
+		return galley.Errorf(galley.EInvalid, "Failed to load the submitted data due to invalid formatting: %s", strings.TrimPrefix(err.Error(), "json: "))
+	}
+	return nil
+}
+
+// authResponse is the {token, record} answer of auth endpoints.
+func (s *Server) writeAuth(w http.ResponseWriter, r *http.Request, token string, rec *galley.Record) error {
+	a := core.Actor{Auth: rec}
+	proj, err := core.ParseFields(r.URL.Query().Get("fields"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, core.Project(core.Object{{Key: "token", Value: token}, {Key: "record", Value: s.app.Export(a, rec)}}, proj))
+	return nil
+}
+
+func (s *Server) authWithPassword(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Identity      string `json:"identity"`
+		Password      string `json:"password"`
+		IdentityField string `json:"identityField"`
+	}
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	errs := galley.ValidationErrors{}
+	if in.Identity == "" {
+		errs.Add("identity", "validation_required", "Cannot be blank.")
+	}
+	if in.Password == "" {
+		errs.Add("password", "validation_required", "Cannot be blank.")
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	token, rec, err := s.app.AuthWithPassword(r.Context(), r.PathValue("collection"), in.Identity, in.Password, in.IdentityField)
+	if err != nil {
+		return err
+	}
+	return s.writeAuth(w, r, token, rec)
+}
+
+func (s *Server) authRefresh(w http.ResponseWriter, r *http.Request) error {
+	a := actorOf(r)
+	if a.Auth == nil {
+		return galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
+	}
+	c := s.app.DB.Schema.Collection(r.PathValue("collection"))
+	if c == nil || c.ID != a.Auth.Collection.ID {
+		return galley.Errorf(galley.EForbidden, "The request requires valid record authorization token for this collection.")
+	}
+	token, err := s.app.NewAuthToken(a.Auth, true)
+	if err != nil {
+		return err
+	}
+	return s.writeAuth(w, r, token, a.Auth)
+}
+
+// install creates the first superuser with the one-time install token that
+// `galley serve` prints when no superuser exists (a Galley addition).
+func (s *Server) install(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Token    string `json:"token"`
+		Email    string `json:"email"`
+		Password string `json:"password"`
+	}
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	want := ""
+	if p := s.installToken.Load(); p != nil {
+		want = *p
+	}
+	rec, err := s.app.InstallSuperuser(r.Context(), want, in.Token, in.Email, in.Password)
+	if err != nil {
+		return err
+	}
+	s.installToken.Store(nil)
+	token, err := s.app.NewAuthToken(rec, true)
+	if err != nil {
+		return err
+	}
+	return s.writeAuth(w, r, token, rec)
+}

@@ -1,0 +1,80 @@
+package api
+
+import (
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"net/http"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// handlerFunc is a handler that returns an error instead of writing one.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// statusOf maps an error code to its HTTP status.
+func statusOf(code galley.ErrorCode) int {
+	switch code {
+	case galley.EInvalid, galley.EConflict:
+		return http.StatusBadRequest
+	case galley.EUnauthenticated:
+		return http.StatusUnauthorized
+	case galley.EForbidden:
+		return http.StatusForbidden
+	case galley.ENotFound:
+		return http.StatusNotFound
+	case galley.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case galley.ERateLimited:
+		return http.StatusTooManyRequests
+	case galley.EUnavailable:
+		return http.StatusServiceUnavailable
+	}
+	return http.StatusInternalServerError
+}
+
+// errorBody is the PocketBase error shape.
+type errorBody struct {
+	Status  int                          `json:"status"`
+	Message string                       `json:"message"`
+	Data    map[string]galley.FieldError `json:"data"`
+}
+
+// writeError writes err in the PocketBase error shape. Internal errors are
+// logged with their cause and answered with a plain message.
+func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var ge *galley.Error
+	if !errors.As(err, &ge) {
+		ge = galley.Internal(err)
+	}
+	status := statusOf(ge.Code)
+	if status >= 500 {
+		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	if ge.Code == galley.EUnavailable {
+		w.Header().Set("Retry-After", "1")
+	}
+	data := ge.Fields
+	if data == nil {
+		data = map[string]galley.FieldError{}
+	}
+	setErrorForLog(r, err)
+	writeJSON(w, status, errorBody{Status: status, Message: ge.Message, Data: data})
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(false)
+	_ = enc.Encode(v)
+}
+
+// errorsAs is errors.As, named for readability at call sites.
+func errorsAs(err error, target any) bool { return errors.As(err, target) }
+
+// errNotFoundRoute answers unknown /api/ routes.
+func errNotFoundRoute() error {
+	return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
+}

@@ -1,0 +1,27 @@
+package api
+
+import "net/http"
+
+// routes registers every route. The mux is the inventory of the API.
+func (s *Server) routes() {
+	m := s.mux
+	// Superuser and auth.
+	m.Handle("POST /api/collections/{collection}/auth-with-password", s.handle(s.authWithPassword))
+	m.Handle("POST /api/collections/{collection}/auth-refresh", s.handle(s.authRefresh))
+	m.Handle("POST /api/install", s.handle(s.install))
+
+	// Collections (superusers only).
+	s.routesCollections()
+
+	// Records.
+	m.Handle("GET /api/collections/{collection}/records", s.handle(s.listRecords))
+	m.Handle("POST /api/collections/{collection}/records", s.handle(s.createRecord))
+	m.Handle("GET /api/collections/{collection}/records/{id}", s.handle(s.viewRecord))
+	m.Handle("PATCH /api/collections/{collection}/records/{id}", s.handle(s.updateRecord))
+	m.Handle("DELETE /api/collections/{collection}/records/{id}", s.handle(s.deleteRecord))
+
+	// Health, settings, logs.
+	s.routesOps()
+
+	m.Handle("/api/", s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundRoute() }))
+}

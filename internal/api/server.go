@@ -1,0 +1,113 @@
+// Package api is Galley's HTTP transport: the route table (routes.go), one
+// file per resource with handlers that decode, call one service method and
+// encode, the middleware chain and the mapping of *galley.Error codes to HTTP
+// statuses. Only this package knows HTTP statuses.
+package api
+
+import (
+	"context"
+	"log/slog"
+	"net/http"
+	"sync/atomic"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
+)
+
+// Config holds the transport settings that come from flags or environment.
+type Config struct {
+	// AllowedOrigins lists the CORS origins allowed; empty or "*" allows all.
+	AllowedOrigins []string
+	// MaxBodyBytes limits request bodies (default 32 MiB).
+	MaxBodyBytes int64
+	// Version is reported by /api/health.
+	Version string
+}
+
+// Server serves the Galley HTTP API.
+type Server struct {
+	app     *core.App
+	log     *slog.Logger
+	cfg     Config
+	mux     *http.ServeMux
+	started time.Time
+	// Logs receives request log entries; nil disables request logging.
+	Logs RequestLogger
+	// installToken, when set, lets the first superuser be created without auth.
+	installToken atomic.Pointer[string]
+	// ops holds the operational services (logs, settings); see routes_ops.go.
+	ops
+}
+
+// RequestLogger receives one entry per finished request. Log must not block:
+// implementations buffer and write in batches off the request path.
+type RequestLogger interface {
+	Log(entry RequestLog)
+}
+
+// New returns a Server for app.
+func New(app *core.App, log *slog.Logger, cfg Config) *Server {
+	if cfg.MaxBodyBytes <= 0 {
+		cfg.MaxBodyBytes = 32 << 20
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now()}
+	s.routes()
+	return s
+}
+
+// SetInstallToken enables the one-time first-superuser creation with token.
+func (s *Server) SetInstallToken(token string) { s.installToken.Store(&token) }
+
+// Handler returns the full middleware chain around the routes.
+func (s *Server) Handler() http.Handler {
+	return s.recoverPanics(s.logRequests(s.securityHeaders(s.cors(s.limitBody(s.authenticate(s.mux))))))
+}
+
+// handle adapts a handlerFunc: a returned error is written in the PocketBase shape.
+func (s *Server) handle(fn handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := fn(w, r); err != nil {
+			writeError(w, r, s.log, err)
+		}
+	})
+}
+
+// reqState is per-request state shared by middleware and handlers.
+type reqState struct {
+	actor core.Actor
+	err   error
+}
+
+type stateKey struct{}
+
+func stateOf(r *http.Request) *reqState {
+	if st, ok := r.Context().Value(stateKey{}).(*reqState); ok {
+		return st
+	}
+	return &reqState{}
+}
+
+func withState(r *http.Request, st *reqState) *http.Request {
+	return r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+}
+
+// actorOf returns who performs r (a guest when unauthenticated).
+func actorOf(r *http.Request) core.Actor { return stateOf(r).actor }
+
+func setErrorForLog(r *http.Request, err error) { stateOf(r).err = err }
+
+// requireSuperuser returns 401 for guests and 403 for other auth records.
+func requireSuperuser(r *http.Request) error {
+	a := actorOf(r)
+	if a.Auth == nil {
+		return galley.Errorf(galley.EUnauthenticated, "The request requires valid superuser authorization token.")
+	}
+	if !a.IsSuperuser() {
+		return galley.Errorf(galley.EForbidden, "The authorized record is not allowed to perform this action.")
+	}
+	return nil
+}

@@ -1,0 +1,102 @@
+// Package core holds Galley's services: the business rules between the HTTP
+// transport (internal/api) and storage (internal/store). Services take an
+// Actor (who is asking), validate input, enforce API rules and call the store
+// inside explicit transactions. They return *galley.Error values only.
+package core
+
+import (
+	"log/slog"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// App is the set of services over one database. Its methods are safe for
+// concurrent use.
+type App struct {
+	DB  *store.DB
+	Log *slog.Logger
+
+	patterns regexpCache
+	rules    ruleCache
+}
+
+// New returns an App over db.
+func New(db *store.DB, log *slog.Logger) *App {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &App{DB: db, Log: log}
+}
+
+// Actor is who performs a request.
+type Actor struct {
+	// Auth is the authenticated record (nil for guests). A record of the
+	// _superusers collection makes the actor a superuser.
+	Auth *galley.Record
+	// Request carries @request.* values for rules (method, headers, query, body).
+	Request *filter.RequestInfo
+}
+
+// IsSuperuser reports whether the actor is an authenticated superuser.
+func (a Actor) IsSuperuser() bool {
+	return a.Auth != nil && a.Auth.Collection != nil && a.Auth.Collection.Name == galley.SuperusersName
+}
+
+// RequestInfo returns the @request values for a rule evaluated for a, with
+// Auth filled in.
+func (a Actor) RequestInfo() *filter.RequestInfo {
+	ri := filter.RequestInfo{Context: "default"}
+	if a.Request != nil {
+		ri = *a.Request
+	}
+	ri.Auth = a.Auth
+	return &ri
+}
+
+// Env returns the filter environment for compiling rules and filters for a.
+// trusted selects rule compilation (or a superuser filter); untrusted user
+// filters cannot use @collection, @request or hidden fields.
+func (app *App) Env(a Actor, trusted bool) *filter.Env {
+	return &filter.Env{
+		Collection:  app.DB.Schema.Collection,
+		Collections: app.DB.Schema.Collections,
+		Request:     a.RequestInfo(),
+		Trusted:     trusted || a.IsSuperuser(),
+		Dialect:     app.DB.Dialect(),
+	}
+}
+
+// ListQuery is the common query of list endpoints.
+type ListQuery struct {
+	Page, PerPage int
+	Sort, Filter  string
+	SkipTotal     bool
+}
+
+// MaxPerPage is the largest page size; larger values are clamped.
+const MaxPerPage = 1000
+
+// Normalize applies defaults: page<1 → 1, perPage<1 → 30, perPage>1000 → 1000.
+func (q *ListQuery) Normalize() {
+	if q.Page < 1 {
+		q.Page = 1
+	}
+	if q.PerPage < 1 {
+		q.PerPage = 30
+	}
+	if q.PerPage > MaxPerPage {
+		q.PerPage = MaxPerPage
+	}
+}
+
+// List is one page of results. TotalItems and TotalPages are -1 when the
+// query skipped totals.
+type List[T any] struct {
+	Page       int `json:"page"`
+	PerPage    int `json:"perPage"`
+	TotalItems int `json:"totalItems"`
+	TotalPages int `json:"totalPages"`
+	Items      []T `json:"items"`
+}

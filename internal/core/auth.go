@@ -1,0 +1,190 @@
+package core
+
+import (
+	"context"
+	"crypto/subtle"
+	"strings"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/auth"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// errAuthFailed is the one answer for an unknown identity and a wrong password.
+func errAuthFailed() error { return galley.Errorf(galley.EInvalid, "Failed to authenticate.") }
+
+// authCollection resolves an auth collection (ENotFound when missing or not auth).
+func (app *App) authCollection(nameOrID string) (*galley.Collection, error) {
+	c := app.DB.Schema.Collection(nameOrID)
+	if c == nil || !c.IsAuth() || c.Auth == nil {
+		return nil, galley.Errorf(galley.ENotFound, "Missing or invalid auth collection context.")
+	}
+	return c, nil
+}
+
+// AuthWithPassword finds the record of collection whose identity field
+// (email by default, case-insensitive) equals identity and checks password.
+// An unknown identity and a wrong password both cost one bcrypt comparison
+// and return the same EInvalid "Failed to authenticate.".
+func (app *App) AuthWithPassword(ctx context.Context, collection, identity, password, identityField string) (string, *galley.Record, error) {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return "", nil, err
+	}
+	fields := c.Auth.IdentityFields
+	if len(fields) == 0 {
+		fields = []string{"email"}
+	}
+	if identityField != "" {
+		if !containsString(fields, identityField) {
+			return "", nil, galley.FieldInvalid("identityField", "validation_invalid_value", "Invalid identity field.")
+		}
+		fields = []string{identityField}
+	}
+	var rec *galley.Record
+	if identity != "" {
+		for _, name := range fields {
+			f := c.Field(name)
+			if f == nil {
+				continue
+			}
+			col := store.Quote(store.Alias) + "." + store.Quote(f.Name)
+			cond := col + " = ?"
+			if f.Type == galley.FieldEmail {
+				cond = col + " = ? COLLATE NOCASE"
+			}
+			recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: cond, Args: []any{identity}, Limit: 1})
+			if err != nil {
+				return "", nil, err
+			}
+			if len(recs) == 1 {
+				rec = recs[0]
+				break
+			}
+		}
+	}
+	hash := ""
+	if rec != nil {
+		hash = rec.GetString("password")
+	}
+	if !auth.CheckPassword(hash, password) || rec == nil {
+		return "", nil, errAuthFailed()
+	}
+	token, err := app.NewAuthToken(rec, true)
+	if err != nil {
+		return "", nil, err
+	}
+	return token, rec, nil
+}
+
+func containsString(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// NewAuthToken signs an auth token for rec with its tokenKey and its
+// collection's secret.
+func (app *App) NewAuthToken(rec *galley.Record, refreshable bool) (string, error) {
+	c := rec.Collection
+	ttl := time.Duration(c.Auth.TokenDuration) * time.Second
+	if ttl <= 0 {
+		ttl = 7 * 24 * time.Hour
+	}
+	tok, err := auth.Sign(auth.Claims{ID: rec.ID(), CollectionID: c.ID, Type: auth.TypeAuth, Refreshable: refreshable},
+		rec.GetString("tokenKey"), c.Auth.TokenSecret, ttl)
+	if err != nil {
+		return "", galley.Internal(err)
+	}
+	return tok, nil
+}
+
+// Authenticate returns the auth record a token belongs to. A malformed,
+// expired, wrongly signed or non-auth token, or one whose record is gone or
+// whose tokenKey changed (password change), is EUnauthenticated.
+func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record, *auth.Claims, error) {
+	bad := galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
+	claims, err := auth.ParseUnverified(token)
+	if err != nil || claims.Type != auth.TypeAuth || claims.ID == "" {
+		return nil, nil, bad
+	}
+	c := app.DB.Schema.Collection(claims.CollectionID)
+	if c == nil || !c.IsAuth() || c.Auth == nil || c.ID != claims.CollectionID {
+		return nil, nil, bad
+	}
+	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{claims.ID}, Limit: 1})
+	if err != nil {
+		return nil, nil, err
+	}
+	if len(recs) == 0 {
+		return nil, nil, bad
+	}
+	verified, err := auth.Verify(token, recs[0].GetString("tokenKey"), c.Auth.TokenSecret, auth.TypeAuth)
+	if err != nil {
+		return nil, nil, bad
+	}
+	return recs[0], verified, nil
+}
+
+// HasSuperusers reports whether at least one superuser exists.
+func (app *App) HasSuperusers(ctx context.Context) (bool, error) {
+	var n int
+	err := app.DB.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "_superusers"`).Scan(&n)
+	return n > 0, store.MapError(err)
+}
+
+// UpsertSuperuser creates the superuser email or sets its password.
+func (app *App) UpsertSuperuser(ctx context.Context, email, password string) (*galley.Record, error) {
+	c, err := app.authCollection(galley.SuperusersName)
+	if err != nil {
+		return nil, err
+	}
+	root := Actor{Auth: &galley.Record{Collection: c, Data: map[string]any{}}}
+	body := Body{"password": jsonString(password), "passwordConfirm": jsonString(password)}
+	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 1 {
+		return app.UpdateRecord(ctx, root, c.Name, recs[0].ID(), body, "")
+	}
+	body["email"] = jsonString(email)
+	return app.CreateRecord(ctx, root, c.Name, body, "")
+}
+
+// DeleteSuperuser deletes the superuser with email (ENotFound when missing).
+func (app *App) DeleteSuperuser(ctx context.Context, email string) error {
+	c, err := app.authCollection(galley.SuperusersName)
+	if err != nil {
+		return err
+	}
+	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return galley.Errorf(galley.ENotFound, "No superuser with email %q.", email)
+	}
+	root := Actor{Auth: &galley.Record{Collection: c, Data: map[string]any{}}}
+	return app.DeleteRecord(ctx, root, c.Name, recs[0].ID())
+}
+
+// InstallSuperuser creates the first superuser when none exists, if token
+// matches the one-time install token.
+func (app *App) InstallSuperuser(ctx context.Context, want, token, email, password string) (*galley.Record, error) {
+	if want == "" || subtle.ConstantTimeCompare([]byte(want), []byte(strings.TrimSpace(token))) != 1 {
+		return nil, galley.Errorf(galley.EForbidden, "Invalid or expired install token.")
+	}
+	has, err := app.HasSuperusers(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if has {
+		return nil, galley.Errorf(galley.EForbidden, "A superuser already exists.")
+	}
+	return app.UpsertSuperuser(ctx, email, password)
+}

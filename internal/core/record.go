@@ -1,0 +1,296 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// RecordQuery is the query of the records list endpoint.
+type RecordQuery struct {
+	ListQuery
+	Expand string
+}
+
+// recordCollection resolves a collection for the records API (ENotFound when missing).
+func (app *App) recordCollection(nameOrID string) (*galley.Collection, error) {
+	c := app.DB.Schema.Collection(nameOrID)
+	if c == nil {
+		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
+	}
+	return c, nil
+}
+
+// ListRecords returns a page of c's records visible to a: the listRule
+// filters silently; a null listRule is EForbidden for non-superusers. Totals
+// come from a per-filter cache invalidated by writes.
+func (app *App) ListRecords(ctx context.Context, a Actor, collection string, q RecordQuery) (*List[*galley.Record], error) {
+	c, err := app.recordCollection(collection)
+	if err != nil {
+		return nil, err
+	}
+	q.Normalize()
+	ruleSQL, ruleArgs, err := app.ruleWhere(a, c, "list")
+	if err != nil {
+		return nil, err
+	}
+	filterSQL, filterArgs, err := app.userFilter(a, c, q.Filter)
+	if err != nil {
+		return nil, err
+	}
+	orderSQL, orderArgs, err := filter.Sort(q.Sort, c, store.Alias, app.Env(a, false), filter.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	if orderSQL == "" && c.Type != galley.CollectionView {
+		orderSQL = store.Quote(store.Alias) + ".rowid"
+	}
+	where := and(ruleSQL, filterSQL)
+	args := append(append([]any(nil), ruleArgs...), filterArgs...)
+	items, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{
+		Where: where, Args: args, Order: orderSQL, OrderArgs: orderArgs,
+		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := &List[*galley.Record]{Page: q.Page, PerPage: q.PerPage, TotalItems: -1, TotalPages: -1, Items: items}
+	if out.Items == nil {
+		out.Items = []*galley.Record{}
+	}
+	if !q.SkipTotal {
+		n, err := app.DB.CountRecords(ctx, c, where, args)
+		if err != nil {
+			return nil, err
+		}
+		out.TotalItems = int(n)
+		out.TotalPages = int((n + int64(q.PerPage) - 1) / int64(q.PerPage))
+	}
+	if err := app.Expand(ctx, a, items, q.Expand); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// findVisible returns the record id of c that passes the rule of action for
+// a, through q. Missing and invisible records are both ENotFound.
+func (app *App) findVisible(ctx context.Context, q store.Querier, a Actor, c *galley.Collection, id, action string) (*galley.Record, error) {
+	ruleSQL, ruleArgs, err := app.ruleWhere(a, c, action)
+	if err != nil {
+		return nil, err
+	}
+	where := and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL)
+	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: where, Args: append([]any{id}, ruleArgs...), Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) == 0 {
+		return nil, galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
+	}
+	return recs[0], nil
+}
+
+// ViewRecord returns one record visible to a under the viewRule, expanded.
+func (app *App) ViewRecord(ctx context.Context, a Actor, collection, id, expand string) (*galley.Record, error) {
+	c, err := app.recordCollection(collection)
+	if err != nil {
+		return nil, err
+	}
+	r, err := app.findVisible(ctx, app.DB.Reader(), a, c, id, "view")
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// newRecord returns a record of c with every field at its zero value.
+func newRecord(c *galley.Collection) *galley.Record {
+	r := &galley.Record{Collection: c, Data: make(map[string]any, len(c.Fields))}
+	for _, f := range c.Fields {
+		r.Data[f.Name] = zeroValue(f)
+	}
+	return r
+}
+
+func zeroValue(f *galley.Field) any {
+	switch {
+	case f.IsMulti():
+		return []string{}
+	case f.Type == galley.FieldNumber:
+		return 0.0
+	case f.Type == galley.FieldBool:
+		return false
+	case f.Type == galley.FieldJSON:
+		return nil
+	case f.Type == galley.FieldGeoPoint:
+		return galley.GeoPoint{}
+	}
+	return ""
+}
+
+func refuseView(c *galley.Collection) error {
+	if c.IsView() {
+		return galley.Errorf(galley.EInvalid, "View collections are read-only.")
+	}
+	return nil
+}
+
+// CreateRecord creates a record of c from body. The createRule is checked
+// against the would-be record inside the transaction: when it does not match,
+// nothing is written and the answer is EInvalid "Failed to create record.".
+func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, body Body, expand string) (*galley.Record, error) {
+	c, err := app.recordCollection(collection)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuseView(c); err != nil {
+		return nil, err
+	}
+	a = withBody(a, body)
+	ruleSQL, ruleArgs, err := app.ruleWhere(a, c, "create")
+	if err != nil {
+		return nil, err
+	}
+	r := newRecord(c)
+	if err := applyBody(a, r, body, true); err != nil {
+		return nil, err
+	}
+	normalizeSingle(r)
+	if err := app.fillAuto(r, true); err != nil {
+		return nil, err
+	}
+	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		if err := app.validateRecord(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := tx.InsertRecord(ctx, r); err != nil {
+			return err
+		}
+		if ruleSQL != "" {
+			recs, err := store.FindRecords(ctx, tx, c, store.Select{
+				Where: and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL), Args: append([]any{r.ID()}, ruleArgs...), Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(recs) == 0 {
+				return galley.Errorf(galley.EInvalid, "Failed to create record.")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// UpdateRecord applies body to the record id of c if the updateRule lets a
+// see it (ENotFound otherwise); @request.body holds the submitted values.
+func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string, body Body, expand string) (*galley.Record, error) {
+	c, err := app.recordCollection(collection)
+	if err != nil {
+		return nil, err
+	}
+	if err := refuseView(c); err != nil {
+		return nil, err
+	}
+	a = withBody(a, body)
+	if _, _, err := app.ruleWhere(a, c, "update"); err != nil {
+		return nil, err
+	}
+	var r *galley.Record
+	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		var err error
+		r, err = app.findVisible(ctx, tx, a, c, id, "update")
+		if err != nil {
+			return err
+		}
+		if err := applyBody(a, r, body, false); err != nil {
+			return err
+		}
+		normalizeSingle(r)
+		if err := app.fillAuto(r, false); err != nil {
+			return err
+		}
+		if err := app.validateRecord(ctx, tx, r); err != nil {
+			return err
+		}
+		return tx.UpdateRecord(ctx, id, r)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// DeleteRecord deletes the record id of c if the deleteRule lets a see it.
+// Records that point at it through relations are handled per field:
+// cascadeDelete deletes them, a required relation refuses the delete (400),
+// other relations are cleared.
+func (app *App) DeleteRecord(ctx context.Context, a Actor, collection, id string) error {
+	c, err := app.recordCollection(collection)
+	if err != nil {
+		return err
+	}
+	if err := refuseView(c); err != nil {
+		return err
+	}
+	if _, _, err := app.ruleWhere(a, c, "delete"); err != nil {
+		return err
+	}
+	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		r, err := app.findVisible(ctx, tx, a, c, id, "delete")
+		if err != nil {
+			return err
+		}
+		return app.deleteCascade(ctx, tx, r, 0)
+	})
+}
+
+// withBody returns a with @request.body set from body.
+func withBody(a Actor, body Body) Actor {
+	ri := a.RequestInfo()
+	ri.Body = body.Any()
+	a.Request = ri
+	return a
+}
+
+// fillAuto sets autodate fields, generates ids and autogenerated text, and
+// the tokenKey of new auth records.
+func (app *App) fillAuto(r *galley.Record, isNew bool) error {
+	now := galley.FormatTime(time.Now())
+	for _, f := range r.Collection.Fields {
+		switch {
+		case f.Type == galley.FieldAutodate:
+			if (isNew && f.OnCreate) || (!isNew && f.OnUpdate) {
+				r.Data[f.Name] = now
+			}
+		case f.Type == galley.FieldText && isNew && f.AutogeneratePattern != "" && r.GetString(f.Name) == "":
+			if f.Name == "id" && f.AutogeneratePattern == "[a-z0-9]{15}" {
+				r.Data["id"] = galley.NewID()
+				continue
+			}
+			s, err := GenerateFromPattern(f.AutogeneratePattern)
+			if err != nil {
+				return galley.FieldInvalid(f.Name, "validation_invalid_autogenerate_pattern", "The field's autogenerate pattern is invalid.")
+			}
+			r.Data[f.Name] = s
+		}
+	}
+	if r.ID() == "" {
+		r.Data["id"] = galley.NewID()
+	}
+	return nil
+}

@@ -1,0 +1,61 @@
+package core
+
+import (
+	"context"
+	"slices"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// maxCascadeDepth bounds cascading deletes through relation chains.
+const maxCascadeDepth = 32
+
+// deleteCascade deletes r after resolving every relation that points at it.
+func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Record, depth int) error {
+	if depth > maxCascadeDepth {
+		return galley.Errorf(galley.EInvalid, "The delete cascades through more than %d relation levels.", maxCascadeDepth)
+	}
+	c := r.Collection
+	id := r.ID()
+	for _, other := range app.DB.Schema.Collections() {
+		if other.IsView() {
+			continue
+		}
+		for _, f := range other.Fields {
+			if f.Type != galley.FieldRelation || f.CollectionID != c.ID {
+				continue
+			}
+			refs, err := store.FindReferencing(ctx, tx, other, f, id)
+			if err != nil {
+				return err
+			}
+			for _, ref := range refs {
+				if other.ID == c.ID && ref.ID() == id {
+					continue // a self-reference dies with the record
+				}
+				if f.CascadeDelete {
+					if err := app.deleteCascade(ctx, tx, ref, depth+1); err != nil {
+						return err
+					}
+					continue
+				}
+				remaining := slices.DeleteFunc(slices.Clone(valuesOf(ref.Data[f.Name])), func(x string) bool { return x == id })
+				if f.Required && len(remaining) == 0 {
+					return galley.Errorf(galley.EInvalid,
+						"The record cannot be deleted because record %q of collection %q requires it in relation field %q.",
+						ref.ID(), other.Name, f.Name)
+				}
+				if f.IsMulti() {
+					ref.Data[f.Name] = remaining
+				} else {
+					ref.Data[f.Name] = ""
+				}
+				if err := tx.UpdateRecord(ctx, ref.ID(), ref); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	return tx.DeleteRecord(ctx, c, id)
+}

@@ -1,0 +1,234 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// KV is one member of an Object.
+type KV struct {
+	Key   string
+	Value any
+}
+
+// Object is a JSON object that keeps its member order.
+type Object []KV
+
+// MarshalJSON writes the members in order.
+func (o Object) MarshalJSON() ([]byte, error) {
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, kv := range o {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		k, _ := json.Marshal(kv.Key)
+		b.Write(k)
+		b.WriteByte(':')
+		if err := writeValue(&b, kv.Value); err != nil {
+			return nil, err
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+func writeValue(b *bytes.Buffer, v any) error {
+	switch x := v.(type) {
+	case string:
+		enc, _ := json.Marshal(x)
+		b.Write(enc)
+	case float64:
+		b.Write(strconv.AppendFloat(nil, x, 'f', -1, 64))
+	case bool:
+		b.WriteString(strconv.FormatBool(x))
+	case json.RawMessage:
+		if len(x) == 0 {
+			b.WriteString("null")
+		} else {
+			b.Write(x)
+		}
+	case nil:
+		b.WriteString("null")
+	default:
+		enc, err := json.Marshal(x)
+		if err != nil {
+			return err
+		}
+		b.Write(enc)
+	}
+	return nil
+}
+
+// Export returns the API representation of r as seen by a: system keys
+// first, fields in schema order, hidden fields only for superusers (password
+// and tokenKey never), an auth record's email only when visible, then expand.
+func (app *App) Export(a Actor, r *galley.Record) Object {
+	c := r.Collection
+	super := a.IsSuperuser()
+	o := make(Object, 0, len(c.Fields)+3)
+	o = append(o, KV{"collectionId", c.ID}, KV{"collectionName", c.Name})
+	for _, f := range c.Fields {
+		if f.Type == galley.FieldPassword || (c.IsAuth() && f.Name == "tokenKey") {
+			continue
+		}
+		if f.Hidden && !super {
+			continue
+		}
+		if c.IsAuth() && f.Name == "email" && !super && !emailVisible(a, r) {
+			continue
+		}
+		o = append(o, KV{f.Name, r.Data[f.Name]})
+	}
+	if len(r.Expand) > 0 {
+		exp := make(Object, 0, len(r.Expand))
+		for k, v := range r.Expand {
+			switch x := v.(type) {
+			case *galley.Record:
+				exp = append(exp, KV{k, app.Export(a, x)})
+			case []*galley.Record:
+				list := make([]Object, len(x))
+				for i, e := range x {
+					list[i] = app.Export(a, e)
+				}
+				exp = append(exp, KV{k, list})
+			}
+		}
+		o = append(o, KV{"expand", exp})
+	}
+	return o
+}
+
+func emailVisible(a Actor, r *galley.Record) bool {
+	if v, _ := r.Data["emailVisibility"].(bool); v {
+		return true
+	}
+	return a.Auth != nil && a.Auth.Collection.ID == r.Collection.ID && a.Auth.ID() == r.ID()
+}
+
+// FieldsProjection is the parsed `fields` query parameter.
+type FieldsProjection struct {
+	all      bool
+	children map[string]*FieldsProjection
+	excerpt  *excerpt
+}
+
+type excerpt struct {
+	max      int
+	ellipsis bool
+}
+
+var excerptRe = regexp.MustCompile(`^(.+):excerpt\(\s*(\d+)\s*(?:,\s*(true|false)\s*)?\)$`)
+
+// ParseFields parses "id,title,expand.author.name,*,body:excerpt(200,true)".
+// An empty string returns nil (no projection).
+func ParseFields(s string) (*FieldsProjection, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, nil
+	}
+	root := &FieldsProjection{children: map[string]*FieldsProjection{}}
+	for _, p := range strings.Split(s, ",") {
+		p = strings.TrimSpace(p)
+		if p == "" {
+			continue
+		}
+		var ex *excerpt
+		if m := excerptRe.FindStringSubmatch(p); m != nil {
+			n, err := strconv.Atoi(m[2])
+			if err != nil || n <= 0 || n > 1<<20 {
+				return nil, galley.FieldInvalid("fields", "validation_invalid_value", fmt.Sprintf("Invalid excerpt length in %q.", p))
+			}
+			ex = &excerpt{max: n, ellipsis: m[3] == "true"}
+			p = m[1]
+		} else if strings.Contains(p, ":") {
+			return nil, galley.FieldInvalid("fields", "validation_invalid_value", fmt.Sprintf("Unknown modifier in %q.", p))
+		}
+		segs := strings.Split(p, ".")
+		if len(segs) > MaxExpandDepth*2+2 {
+			return nil, galley.FieldInvalid("fields", "validation_max_depth", fmt.Sprintf("Path %q is too deep.", p))
+		}
+		n := root
+		for _, seg := range segs {
+			if seg == "*" {
+				n.all = true
+				break
+			}
+			child, ok := n.children[seg]
+			if !ok {
+				child = &FieldsProjection{children: map[string]*FieldsProjection{}}
+				n.children[seg] = child
+			}
+			n = child
+		}
+		if ex != nil {
+			n.excerpt = ex
+		}
+	}
+	return root, nil
+}
+
+// Project returns o restricted to the paths in n. A nil n returns o.
+func Project(o Object, n *FieldsProjection) Object {
+	if n == nil {
+		return o
+	}
+	out := make(Object, 0, len(o))
+	for _, kv := range o {
+		child, ok := n.children[kv.Key]
+		if !ok && !n.all {
+			continue
+		}
+		v := kv.Value
+		if ok {
+			v = projectValue(v, child)
+		}
+		out = append(out, KV{kv.Key, v})
+	}
+	return out
+}
+
+func projectValue(v any, n *FieldsProjection) any {
+	if n.excerpt != nil {
+		if s, ok := v.(string); ok {
+			return makeExcerpt(s, n.excerpt)
+		}
+	}
+	if len(n.children) == 0 && !n.all {
+		return v
+	}
+	switch x := v.(type) {
+	case Object:
+		return Project(x, n)
+	case []Object:
+		out := make([]Object, len(x))
+		for i, e := range x {
+			out[i] = Project(e, n)
+		}
+		return out
+	}
+	return v
+}
+
+var tagRe = regexp.MustCompile(`<[^>]*>`)
+
+// makeExcerpt strips HTML tags, collapses whitespace and truncates to max characters.
+func makeExcerpt(s string, ex *excerpt) string {
+	s = tagRe.ReplaceAllString(s, " ")
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= ex.max {
+		return s
+	}
+	r := []rune(s)[:ex.max]
+	out := strings.TrimSpace(string(r))
+	if ex.ellipsis {
+		out += "..."
+	}
+	return out
+}

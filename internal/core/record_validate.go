@@ -1,0 +1,232 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"regexp"
+	"slices"
+	"strings"
+	"sync"
+	"unicode/utf8"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// regexpCache compiles field patterns once.
+type regexpCache struct{ m sync.Map }
+
+func (c *regexpCache) get(p string) (*regexp.Regexp, error) {
+	if v, ok := c.m.Load(p); ok {
+		return v.(*regexp.Regexp), nil
+	}
+	re, err := regexp.Compile(p)
+	if err != nil {
+		return nil, err
+	}
+	c.m.Store(p, re)
+	return re, nil
+}
+
+// validateRecord checks every field of r against its options. It queries q
+// to check that related records exist.
+func (app *App) validateRecord(ctx context.Context, q store.Querier, r *galley.Record) error {
+	errs := galley.ValidationErrors{}
+	for _, f := range r.Collection.Fields {
+		if fe := app.validateField(ctx, q, f, r.Data[f.Name]); fe != nil {
+			errs.Add(f.Name, fe.Code, fe.Message)
+		}
+	}
+	return errs.Err()
+}
+
+func fieldErr(code, format string, args ...any) *galley.FieldError {
+	return &galley.FieldError{Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Field, v any) *galley.FieldError {
+	required := func(empty bool) *galley.FieldError {
+		if f.Required && empty {
+			return fieldErr("validation_required", "Cannot be blank.")
+		}
+		return nil
+	}
+	switch f.Type {
+	case galley.FieldText, galley.FieldEmail, galley.FieldURL, galley.FieldEditor, galley.FieldDate:
+		s, _ := v.(string)
+		if e := required(s == ""); e != nil || s == "" {
+			return e
+		}
+		switch f.Type {
+		case galley.FieldText:
+			return app.validateText(f, s)
+		case galley.FieldEmail:
+			if !validEmail(s) {
+				return fieldErr("validation_is_email", "Must be a valid email address.")
+			}
+			return checkDomains(f, s[strings.LastIndexByte(s, '@')+1:])
+		case galley.FieldURL:
+			if !validURL(s) {
+				return fieldErr("validation_is_url", "Must be a valid url.")
+			}
+			u := s[strings.Index(s, "//")+2:]
+			host, _, _ := strings.Cut(u, "/")
+			host, _, _ = strings.Cut(host, ":")
+			return checkDomains(f, host)
+		case galley.FieldEditor:
+			max := f.MaxSize
+			if max <= 0 {
+				max = DefaultEditorMaxSize
+			}
+			if int64(len(s)) > max {
+				return fieldErr("validation_content_size_limit", "Must be at most %d bytes.", max)
+			}
+		case galley.FieldDate:
+			if f.DateMin != "" && s < f.DateMin {
+				return fieldErr("validation_min_date_constraint", "Must be no earlier than %s.", f.DateMin)
+			}
+			if f.DateMax != "" && s > f.DateMax {
+				return fieldErr("validation_max_date_constraint", "Must be no later than %s.", f.DateMax)
+			}
+		}
+	case galley.FieldNumber:
+		n, _ := v.(float64)
+		if e := required(n == 0); e != nil {
+			return e
+		}
+		if math.IsNaN(n) || math.IsInf(n, 0) {
+			return fieldErr("validation_invalid_number", "Must be a finite number.")
+		}
+		if f.OnlyInt && n != math.Trunc(n) {
+			return fieldErr("validation_only_int_constraint", "Decimal numbers are not allowed.")
+		}
+		if f.NumMin != nil && n < *f.NumMin {
+			return fieldErr("validation_min_number_constraint", "Must be at least %v.", *f.NumMin)
+		}
+		if f.NumMax != nil && n > *f.NumMax {
+			return fieldErr("validation_max_number_constraint", "Must be at most %v.", *f.NumMax)
+		}
+	case galley.FieldBool:
+		b, _ := v.(bool)
+		return required(!b)
+	case galley.FieldJSON:
+		raw, _ := v.(json.RawMessage)
+		s := strings.TrimSpace(string(raw))
+		if e := required(s == "" || s == "null" || s == `""` || s == "[]" || s == "{}"); e != nil {
+			return e
+		}
+		max := f.MaxSize
+		if max <= 0 {
+			max = DefaultJSONMaxSize
+		}
+		if int64(len(raw)) > max {
+			return fieldErr("validation_json_size_limit", "The maximum allowed JSON size is %d bytes.", max)
+		}
+	case galley.FieldGeoPoint:
+		p, _ := v.(galley.GeoPoint)
+		if e := required(p.Lon == 0 && p.Lat == 0); e != nil {
+			return e
+		}
+		if p.Lon < -180 || p.Lon > 180 || p.Lat < -90 || p.Lat > 90 {
+			return fieldErr("validation_invalid_geo_point", "lon must be within [-180, 180] and lat within [-90, 90].")
+		}
+	case galley.FieldSelect, galley.FieldRelation, galley.FieldFile:
+		vals := valuesOf(v)
+		if e := required(len(vals) == 0); e != nil || len(vals) == 0 {
+			return e
+		}
+		max := f.MaxSelect
+		if max < 1 {
+			max = 1
+		}
+		if len(vals) > max {
+			return fieldErr("validation_too_many_values", "Select no more than %d.", max)
+		}
+		if f.Type == galley.FieldSelect {
+			for _, x := range vals {
+				if !slices.Contains(f.Values, x) {
+					return fieldErr("validation_invalid_value", "Invalid value %q.", x)
+				}
+			}
+		}
+		if f.Type == galley.FieldRelation {
+			if f.MinSelect > 0 && len(vals) < f.MinSelect {
+				return fieldErr("validation_not_enough_values", "Select at least %d.", f.MinSelect)
+			}
+			return app.checkRelated(ctx, q, f, vals)
+		}
+	case galley.FieldPassword:
+		s, _ := v.(string)
+		return required(s == "")
+	}
+	return nil
+}
+
+func (app *App) validateText(f *galley.Field, s string) *galley.FieldError {
+	n := utf8.RuneCountInString(s)
+	if f.Min > 0 && n < f.Min {
+		return fieldErr("validation_min_text_constraint", "Must be at least %d character(s).", f.Min)
+	}
+	max := f.Max
+	if max <= 0 {
+		max = maxTextLength
+	}
+	if n > max {
+		return fieldErr("validation_max_text_constraint", "Must be no more than %d character(s).", max)
+	}
+	if f.Pattern != "" {
+		re, err := app.patterns.get(f.Pattern)
+		if err == nil && !re.MatchString(s) {
+			return fieldErr("validation_invalid_format", "Invalid value format.")
+		}
+	}
+	return nil
+}
+
+func checkDomains(f *galley.Field, domain string) *galley.FieldError {
+	domain = strings.ToLower(domain)
+	if len(f.OnlyDomains) > 0 && !slices.ContainsFunc(f.OnlyDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
+		return fieldErr("validation_email_domain_not_allowed", "Domain %q is not allowed.", domain)
+	}
+	if slices.ContainsFunc(f.ExceptDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
+		return fieldErr("validation_email_domain_not_allowed", "Domain %q is not allowed.", domain)
+	}
+	return nil
+}
+
+// valuesOf returns the values of a single- or multi-valued field.
+func valuesOf(v any) []string {
+	switch x := v.(type) {
+	case []string:
+		return x
+	case string:
+		if x != "" {
+			return []string{x}
+		}
+	}
+	return nil
+}
+
+// checkRelated verifies that every id in ids exists in f's collection.
+func (app *App) checkRelated(ctx context.Context, q store.Querier, f *galley.Field, ids []string) *galley.FieldError {
+	target := app.DB.Schema.Collection(f.CollectionID)
+	if target == nil {
+		return fieldErr("validation_missing_rel_records", "The related collection no longer exists.")
+	}
+	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+store.Quote(target.Name)+` WHERE "id" IN (`+marks+`)`, args...).Scan(&n)
+	if err != nil {
+		return fieldErr("validation_missing_rel_records", "Failed to check the related records.")
+	}
+	if n != len(ids) {
+		return fieldErr("validation_missing_rel_records", "Failed to find all relation records with the provided ids.")
+	}
+	return nil
+}

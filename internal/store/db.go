@@ -1,0 +1,230 @@
+// Package store is Galley's SQL layer: the connection pools, explicit
+// transactions, the versioned system migrations, the schema (collections as
+// real tables, kept in sync with real DDL) and the record queries. Everything
+// dialect-specific sits behind Dialect; everything else is shared SQL.
+//
+// Storage conventions (the filter compiler relies on them): each collection is
+// a table named exactly as the collection; one column per field, named as the
+// field; id is the TEXT primary key; text-like fields, single select, single
+// relation and single file are TEXT NOT NULL DEFAULT ”; number is REAL NOT
+// NULL DEFAULT 0; bool is BOOLEAN NOT NULL DEFAULT FALSE; json is JSON text
+// (NULL when unset); multi-valued select/relation/file are JSON arrays NOT NULL
+// DEFAULT '[]'; geoPoint is a JSON object {"lon":…,"lat":…}.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/filter"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Querier is what both *sql.DB and *sql.Tx provide.
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// DB is an open Galley database: one writer connection (SQLite allows one
+// writer at a time; serialising in the pool avoids busy errors) and a pool of
+// readers. It is safe for concurrent use.
+type DB struct {
+	write  *sql.DB
+	read   *sql.DB
+	log    *slog.Logger
+	Schema *Schema
+	totals *totalsCache
+}
+
+// Options configure Open.
+type Options struct {
+	// Dir is the data directory; it is created when missing.
+	Dir string
+	// ReadConns is the size of the read pool (default 2×GOMAXPROCS, at least 4).
+	ReadConns int
+	Logger    *slog.Logger
+}
+
+// Open opens (creating when needed) the SQLite database in opts.Dir, applies
+// pending system migrations and loads the schema. Errors are returned with
+// their cause; a data dir that cannot be created or a corrupt database fail here.
+func Open(ctx context.Context, opts Options) (*DB, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(opts.Dir, "data.db")
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(OFF)&_pragma=cache_size(-16000)&_pragma=temp_store(MEMORY)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetMaxIdleConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(true)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	n := opts.ReadConns
+	if n <= 0 {
+		n = 8
+	}
+	read.SetMaxOpenConns(n)
+	read.SetMaxIdleConns(n)
+	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache()}
+	if err := write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("migrate: %w", err)
+	}
+	db.Schema = newSchema()
+	if err := db.ReloadSchema(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// Close closes both pools after checkpointing the WAL.
+func (db *DB) Close() error {
+	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+	return errors.Join(db.read.Close(), db.write.Close())
+}
+
+// Reader returns the read pool for queries outside a transaction.
+func (db *DB) Reader() Querier { return db.read }
+
+// Dialect returns the filter dialect of this database.
+func (db *DB) Dialect() filter.Dialect { return filter.SQLite() }
+
+// Tx is an open write transaction.
+type Tx struct {
+	*sql.Tx
+	db *DB
+	// afterCommit runs after a successful commit (cache invalidation, events).
+	afterCommit []func()
+}
+
+// AfterCommit registers fn to run once the transaction has committed.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
+
+// DB returns the database the transaction belongs to.
+func (tx *Tx) DB() *DB { return tx.db }
+
+// WithTx runs fn in a write transaction: committed when fn returns nil, rolled
+// back otherwise (also on panic, which is re-raised). Driver errors are mapped
+// with MapError.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	for attempt := 0; ; attempt++ {
+		err = db.withTxOnce(ctx, fn)
+		if err == nil || !isBusy(err) || attempt >= 3 {
+			return MapError(err)
+		}
+		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
+	}
+}
+
+func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{Tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = sqlTx.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(tx); err != nil {
+		_ = sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return err
+	}
+	for _, f := range tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// MapError turns driver errors into *galley.Error: sql.ErrNoRows → ENotFound,
+// unique violations → EConflict (Fields names the column when known), busy →
+// EUnavailable. *galley.Error values and nil pass through; others become EInternal.
+func MapError(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ge *galley.Error
+	if errors.As(err, &ge) {
+		return err
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return &galley.Error{Code: galley.ENotFound, Message: "The requested resource wasn't found.", Err: err}
+	}
+	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return &galley.Error{Code: galley.EUnavailable, Message: "The request was cancelled or timed out.", Err: err}
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		switch se.Code() {
+		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+			e := &galley.Error{Code: galley.EConflict, Message: "Failed to validate the submitted data.", Err: err}
+			if col := uniqueColumn(se.Error()); col != "" {
+				e.Fields = map[string]galley.FieldError{col: {Code: "validation_not_unique", Message: "Value must be unique."}}
+			}
+			return e
+		}
+		if isBusy(err) {
+			return &galley.Error{Code: galley.EUnavailable, Message: "The database is busy, please retry.", Err: err}
+		}
+	}
+	return galley.Internal(err)
+}
+
+// uniqueColumn extracts the first column from "UNIQUE constraint failed: t.col, t.col2".
+func uniqueColumn(msg string) string {
+	_, rest, ok := strings.Cut(msg, "constraint failed: ")
+	if !ok {
+		return ""
+	}
+	first, _, _ := strings.Cut(rest, ",")
+	first = strings.TrimSpace(first)
+	first, _, _ = strings.Cut(first, " ")
+	if i := strings.LastIndexByte(first, '.'); i >= 0 {
+		return first[i+1:]
+	}
+	return first
+}
+
+// Quote quotes an identifier for SQL. Identifiers must come from the schema,
+// never from a request; Quote still escapes embedded quotes.
+func Quote(ident string) string { return `"` + strings.ReplaceAll(ident, `"`, `""`) + `"` }

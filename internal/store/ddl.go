@@ -1,0 +1,77 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// ColumnDef returns the SQLite column definition (type, constraints and
+// default) of f, following the storage conventions in the package doc.
+func ColumnDef(f *galley.Field) string {
+	if f.Name == "id" {
+		return "TEXT PRIMARY KEY NOT NULL"
+	}
+	switch {
+	case f.IsMulti():
+		return "JSON NOT NULL DEFAULT '[]'"
+	case f.Type == galley.FieldNumber:
+		return "REAL NOT NULL DEFAULT 0"
+	case f.Type == galley.FieldBool:
+		return "BOOLEAN NOT NULL DEFAULT FALSE"
+	case f.Type == galley.FieldJSON:
+		return "JSON DEFAULT NULL"
+	case f.Type == galley.FieldGeoPoint:
+		return `JSON NOT NULL DEFAULT '{"lon":0,"lat":0}'`
+	}
+	return "TEXT NOT NULL DEFAULT ''"
+}
+
+// createTableSQL returns the CREATE TABLE statement for c under name table.
+func createTableSQL(table string, c *galley.Collection) string {
+	cols := make([]string, 0, len(c.Fields))
+	for _, f := range c.Fields {
+		cols = append(cols, Quote(f.Name)+" "+ColumnDef(f))
+	}
+	return fmt.Sprintf("CREATE TABLE %s (%s)", Quote(table), strings.Join(cols, ", "))
+}
+
+// relationIndexes returns the CREATE INDEX statements Galley adds for
+// relation fields so back-relations and relation filters use an index.
+func relationIndexes(c *galley.Collection) []string {
+	var out []string
+	for _, f := range c.Fields {
+		if f.Type == galley.FieldRelation && !f.IsMulti() {
+			name := "_rel_" + c.ID + "_" + f.Name
+			out = append(out, fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", Quote(name), Quote(c.Name), Quote(f.Name)))
+		}
+	}
+	return out
+}
+
+// CreateCollection stores a new, already validated collection and creates its
+// table and indexes. The schema cache is reloaded after commit.
+func (tx *Tx) CreateCollection(ctx context.Context, c *galley.Collection) error {
+	if err := saveCollectionRow(ctx, tx, c); err != nil {
+		return err
+	}
+	if c.Type != galley.CollectionView {
+		if err := execAll(ctx, tx, createTableSQL(c.Name, c)); err != nil {
+			return err
+		}
+		if err := execAll(ctx, tx, relationIndexes(c)...); err != nil {
+			return err
+		}
+		if err := execAll(ctx, tx, c.Indexes...); err != nil {
+			return err
+		}
+	} else {
+		if err := execAll(ctx, tx, fmt.Sprintf("CREATE VIEW %s AS %s", Quote(c.Name), c.ViewQuery)); err != nil {
+			return err
+		}
+	}
+	tx.reloadAfterCommit(ctx)
+	return nil
+}

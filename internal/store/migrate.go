@@ -1,0 +1,136 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// migration is one versioned, idempotent-by-version change of the system
+// schema. Versions are applied in order, each in its own transaction, and
+// recorded in _migrations.
+type migration struct {
+	version string
+	up      func(ctx context.Context, tx *Tx) error
+}
+
+// systemMigrations is the ordered list of system migrations. Append only:
+// never edit or reorder an applied migration.
+var systemMigrations = []migration{
+	{"0001_system_tables", func(ctx context.Context, tx *Tx) error {
+		return execAll(ctx, tx,
+			`CREATE TABLE "_collections" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"name" TEXT NOT NULL,
+				"type" TEXT NOT NULL DEFAULT 'base',
+				"system" BOOLEAN NOT NULL DEFAULT FALSE,
+				"fields" JSON NOT NULL DEFAULT '[]',
+				"indexes" JSON NOT NULL DEFAULT '[]',
+				"listRule" TEXT DEFAULT NULL,
+				"viewRule" TEXT DEFAULT NULL,
+				"createRule" TEXT DEFAULT NULL,
+				"updateRule" TEXT DEFAULT NULL,
+				"deleteRule" TEXT DEFAULT NULL,
+				"viewQuery" TEXT NOT NULL DEFAULT '',
+				"options" JSON NOT NULL DEFAULT '{}',
+				"created" TEXT NOT NULL DEFAULT '',
+				"updated" TEXT NOT NULL DEFAULT ''
+			)`,
+			`CREATE UNIQUE INDEX "idx__collections_name" ON "_collections" ("name" COLLATE NOCASE)`,
+			`CREATE TABLE "_params" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"value" JSON DEFAULT NULL,
+				"created" TEXT NOT NULL DEFAULT '',
+				"updated" TEXT NOT NULL DEFAULT ''
+			)`,
+		)
+	}},
+	{"0002_superusers", func(ctx context.Context, tx *Tx) error {
+		return tx.CreateCollection(ctx, SuperusersCollection())
+	}},
+}
+
+// SuperusersCollection returns the definition of the _superusers system auth
+// collection as first created.
+func SuperusersCollection() *galley.Collection {
+	c := &galley.Collection{
+		ID: "pbc_3142635823", Name: galley.SuperusersName, Type: galley.CollectionAuth, System: true,
+		Fields: AuthSystemFields(),
+		Auth: &galley.AuthOptions{
+			TokenSecret:    galley.RandomString(50, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
+			TokenDuration:  86400,
+			IdentityFields: []string{"email"},
+		},
+	}
+	c.Fields = append(c.Fields, AutodateFields()...)
+	return c
+}
+
+// AuthSystemFields returns the system fields every auth collection has, in order.
+func AuthSystemFields() []*galley.Field {
+	return []*galley.Field{
+		IDField(),
+		{ID: "password901924565", Name: "password", Type: galley.FieldPassword, System: true, Hidden: true, Required: true, Min: 8},
+		{ID: "text2504183744", Name: "tokenKey", Type: galley.FieldText, System: true, Hidden: true, Required: true, Min: 30, Max: 60, AutogeneratePattern: "[a-zA-Z0-9]{50}"},
+		{ID: "email3885137012", Name: "email", Type: galley.FieldEmail, System: true, Required: true},
+		{ID: "bool1547992806", Name: "emailVisibility", Type: galley.FieldBool, System: true},
+		{ID: "bool256245529", Name: "verified", Type: galley.FieldBool, System: true},
+	}
+}
+
+// IDField returns the default id field: 15 characters of [a-z0-9].
+func IDField() *galley.Field {
+	return &galley.Field{ID: "text3208210256", Name: "id", Type: galley.FieldText, System: true, Required: true,
+		PrimaryKey: true, Min: 15, Max: 15, Pattern: "^[a-z0-9]+$", AutogeneratePattern: "[a-z0-9]{15}"}
+}
+
+// AutodateFields returns the created and updated autodate fields that new
+// base and auth collections get when their definition does not name them.
+func AutodateFields() []*galley.Field {
+	return []*galley.Field{
+		{ID: "autodate2990389176", Name: "created", Type: galley.FieldAutodate, OnCreate: true},
+		{ID: "autodate3332085495", Name: "updated", Type: galley.FieldAutodate, OnCreate: true, OnUpdate: true},
+	}
+}
+
+func execAll(ctx context.Context, tx *Tx, stmts ...string) error {
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return fmt.Errorf("%w in %.60q", err, s)
+		}
+	}
+	return nil
+}
+
+// migrate applies the pending system migrations.
+func (db *DB) migrate(ctx context.Context) error {
+	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`); err != nil {
+		return err
+	}
+	for _, m := range systemMigrations {
+		var v string
+		err := db.write.QueryRowContext(ctx, `SELECT "version" FROM "_migrations" WHERE "version" = ?`, m.version).Scan(&v)
+		if err == nil {
+			continue
+		}
+		if !errors.Is(err, sql.ErrNoRows) {
+			return err
+		}
+		err = db.withTxOnce(ctx, func(tx *Tx) error {
+			if err := m.up(ctx, tx); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO "_migrations" ("version", "applied") VALUES (?, ?)`, m.version, galley.FormatTime(time.Now()))
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("migration %s: %w", m.version, err)
+		}
+		db.log.Info("applied system migration", "version", m.version)
+	}
+	return nil
+}

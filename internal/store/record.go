@@ -1,0 +1,294 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// Alias is the alias of the main table in record queries; compiled filters
+// and rules refer to the row through it.
+const Alias = "_r"
+
+// Select describes a record query on one collection. Where and Order are SQL
+// produced by the filter compiler (identifiers from the schema, values as ?
+// placeholders in Args/OrderArgs).
+type Select struct {
+	Where     string
+	Args      []any
+	Order     string
+	OrderArgs []any
+	Limit     int // 0 = no limit
+	Offset    int
+}
+
+// selectColumns returns the quoted column list of c, qualified by Alias.
+func selectColumns(c *galley.Collection) string {
+	var b strings.Builder
+	for i, f := range c.Fields {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteString(Quote(Alias))
+		b.WriteByte('.')
+		b.WriteString(Quote(f.Name))
+	}
+	return b.String()
+}
+
+// FindRecords runs sel on c through q (the read pool or a transaction).
+func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Select) ([]*galley.Record, error) {
+	var b strings.Builder
+	b.WriteString("SELECT ")
+	b.WriteString(selectColumns(c))
+	b.WriteString(" FROM ")
+	b.WriteString(Quote(c.Name))
+	b.WriteString(" AS ")
+	b.WriteString(Quote(Alias))
+	args := append([]any(nil), sel.Args...)
+	if sel.Where != "" {
+		b.WriteString(" WHERE ")
+		b.WriteString(sel.Where)
+	}
+	if sel.Order != "" {
+		b.WriteString(" ORDER BY ")
+		b.WriteString(sel.Order)
+		args = append(args, sel.OrderArgs...)
+	}
+	if sel.Limit > 0 {
+		b.WriteString(" LIMIT ? OFFSET ?")
+		args = append(args, sel.Limit, sel.Offset)
+	}
+	rows, err := q.QueryContext(ctx, b.String(), args...)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []*galley.Record
+	dest := make([]any, len(c.Fields))
+	ptrs := make([]any, len(c.Fields))
+	for i := range dest {
+		ptrs[i] = &dest[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, MapError(err)
+		}
+		r := &galley.Record{Collection: c, Data: make(map[string]any, len(c.Fields))}
+		for i, f := range c.Fields {
+			r.Data[f.Name] = decodeValue(f, dest[i])
+		}
+		out = append(out, r)
+	}
+	return out, MapError(rows.Err())
+}
+
+// CountRecords returns the number of rows of c matching where. Counts are
+// cached until the next committed write (see totalsCache).
+func (db *DB) CountRecords(ctx context.Context, c *galley.Collection, where string, args []any) (int64, error) {
+	q := "SELECT COUNT(*) FROM " + Quote(c.Name) + " AS " + Quote(Alias)
+	if where != "" {
+		q += " WHERE " + where
+	}
+	key := cacheKey(q, args)
+	if n, ok := db.totals.get(key); ok {
+		return n, nil
+	}
+	gen := db.totals.generation()
+	var n int64
+	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+		return 0, MapError(err)
+	}
+	db.totals.put(key, gen, n)
+	return n, nil
+}
+
+func cacheKey(q string, args []any) string {
+	var b strings.Builder
+	b.WriteString(q)
+	for _, a := range args {
+		b.WriteByte(0)
+		fmt.Fprintf(&b, "%T:%v", a, a)
+	}
+	return b.String()
+}
+
+// InsertRecord inserts r (all fields of its collection).
+func (tx *Tx) InsertRecord(ctx context.Context, r *galley.Record) error {
+	c := r.Collection
+	cols := make([]string, len(c.Fields))
+	marks := make([]string, len(c.Fields))
+	args := make([]any, len(c.Fields))
+	for i, f := range c.Fields {
+		cols[i] = Quote(f.Name)
+		marks[i] = "?"
+		args[i] = encodeValue(f, r.Data[f.Name])
+	}
+	tx.touch()
+	_, err := tx.ExecContext(ctx, "INSERT INTO "+Quote(c.Name)+" ("+strings.Join(cols, ",")+") VALUES ("+strings.Join(marks, ",")+")", args...)
+	return MapError(err)
+}
+
+// UpdateRecord writes every field of r to the row with id oldID (the id may change).
+func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) error {
+	c := r.Collection
+	sets := make([]string, len(c.Fields))
+	args := make([]any, 0, len(c.Fields)+1)
+	for i, f := range c.Fields {
+		sets[i] = Quote(f.Name) + "=?"
+		args = append(args, encodeValue(f, r.Data[f.Name]))
+	}
+	args = append(args, oldID)
+	tx.touch()
+	_, err := tx.ExecContext(ctx, "UPDATE "+Quote(c.Name)+" SET "+strings.Join(sets, ",")+" WHERE \"id\"=?", args...)
+	return MapError(err)
+}
+
+// DeleteRecord deletes the row of c with id.
+func (tx *Tx) DeleteRecord(ctx context.Context, c *galley.Collection, id string) error {
+	tx.touch()
+	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name)+" WHERE \"id\"=?", id)
+	return MapError(err)
+}
+
+// touch invalidates cached totals now and again after commit, so no count
+// computed against pre-commit data survives the write.
+func (tx *Tx) touch() {
+	tx.db.totals.invalidate()
+	tx.AfterCommit(tx.db.totals.invalidate)
+}
+
+// InvalidateTotals drops cached totals (for writes made outside the record API).
+func (db *DB) InvalidateTotals() { db.totals.invalidate() }
+
+// encodeValue converts a canonical Go value of f to its column value.
+func encodeValue(f *galley.Field, v any) any {
+	switch {
+	case f.IsMulti():
+		list, _ := v.([]string)
+		if list == nil {
+			list = []string{}
+		}
+		b, _ := json.Marshal(list)
+		return string(b)
+	case f.Type == galley.FieldNumber:
+		n, _ := v.(float64)
+		return n
+	case f.Type == galley.FieldBool:
+		b, _ := v.(bool)
+		return b
+	case f.Type == galley.FieldJSON:
+		switch x := v.(type) {
+		case nil:
+			return nil
+		case json.RawMessage:
+			if len(x) == 0 || string(x) == "null" {
+				return nil
+			}
+			return string(x)
+		default:
+			b, err := json.Marshal(x)
+			if err != nil {
+				return nil
+			}
+			return string(b)
+		}
+	case f.Type == galley.FieldGeoPoint:
+		p, _ := v.(galley.GeoPoint)
+		b, _ := json.Marshal(p)
+		return string(b)
+	}
+	s, _ := v.(string)
+	return s
+}
+
+// decodeValue converts a scanned column value of f to its canonical Go value.
+func decodeValue(f *galley.Field, v any) any {
+	if b, ok := v.([]byte); ok {
+		v = string(b)
+	}
+	switch {
+	case f.IsMulti():
+		list := []string{}
+		if s, ok := v.(string); ok && s != "" {
+			if err := json.Unmarshal([]byte(s), &list); err != nil {
+				// A non-array value (e.g. a view column): keep it as one item.
+				list = []string{s}
+			}
+		}
+		return list
+	case f.Type == galley.FieldNumber:
+		switch x := v.(type) {
+		case float64:
+			return x
+		case int64:
+			return float64(x)
+		case string:
+			n, _ := strconv.ParseFloat(x, 64)
+			return n
+		case bool:
+			if x {
+				return 1.0
+			}
+		}
+		return 0.0
+	case f.Type == galley.FieldBool:
+		switch x := v.(type) {
+		case bool:
+			return x
+		case int64:
+			return x != 0
+		case float64:
+			return x != 0
+		case string:
+			return x == "1" || x == "true"
+		}
+		return false
+	case f.Type == galley.FieldJSON:
+		switch x := v.(type) {
+		case nil:
+			return nil
+		case string:
+			if json.Valid([]byte(x)) {
+				return json.RawMessage(x)
+			}
+			b, _ := json.Marshal(x)
+			return json.RawMessage(b)
+		default:
+			b, _ := json.Marshal(x)
+			return json.RawMessage(b)
+		}
+	case f.Type == galley.FieldGeoPoint:
+		var p galley.GeoPoint
+		if s, ok := v.(string); ok {
+			_ = json.Unmarshal([]byte(s), &p)
+		}
+		return p
+	}
+	switch x := v.(type) {
+	case nil:
+		return ""
+	case string:
+		return x
+	case int64:
+		return strconv.FormatInt(x, 10)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	default:
+		return fmt.Sprint(x)
+	}
+}
+
+// FindReferencing returns the records of c whose relation field f contains id.
+func FindReferencing(ctx context.Context, q Querier, c *galley.Collection, f *galley.Field, id string) ([]*galley.Record, error) {
+	col := Quote(Alias) + "." + Quote(f.Name)
+	where := col + " = ?"
+	if f.IsMulti() {
+		where = "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE json_each.value = ?)"
+	}
+	return FindRecords(ctx, q, c, Select{Where: where, Args: []any{id}})
+}
