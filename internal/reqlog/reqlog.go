@@ -1,0 +1,386 @@
+// Package reqlog stores request logs in a SQLite database of their own
+// (<dataDir>/auxiliary.db), so that logging never competes with the main
+// database's single writer, and queries them for /api/logs.
+//
+// Writes never happen on the request path: Log hands the entry to a bounded
+// channel and returns at once (dropping and counting the entry when the
+// channel is full); a background goroutine writes batches in one transaction.
+// Another goroutine deletes entries older than the retention period, at start
+// and then hourly.
+//
+// Levels follow log/slog: 0 (info) for statuses below 400, 4 (warn) for 4xx,
+// 8 (error) for 5xx and for requests that ended in a recovered panic.
+package reqlog
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/safego"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
+)
+
+// Log levels, as in log/slog.
+const (
+	LevelInfo  = 0
+	LevelWarn  = 4
+	LevelError = 8
+)
+
+// Request is one finished HTTP request, as handed over by the transport.
+type Request struct {
+	Time     time.Time
+	Method   string
+	URL      string // request URI: path and query
+	Status   int
+	Duration time.Duration
+	RemoteIP string // the connection's peer address, without the port
+	UserIP   string // the client IP after trusted proxy headers
+	Referer  string
+	UA       string
+	Auth     string // "guest", or the auth collection name of the actor
+	AuthID   string // the actor's record id; stored only when non-empty
+	Error    string // the internal error or panic, for logs only
+}
+
+// Level returns the log level of r: LevelError for 5xx, LevelWarn for 4xx,
+// LevelInfo otherwise.
+func (r Request) Level() int {
+	switch {
+	case r.Status >= 500:
+		return LevelError
+	case r.Status >= 400:
+		return LevelWarn
+	}
+	return LevelInfo
+}
+
+// Options configure Open. Zero values mean the defaults.
+type Options struct {
+	// Dir is the data directory; auxiliary.db is created inside it.
+	Dir    string
+	Logger *slog.Logger
+	// Buffer is the capacity of the queue between Log and the writer
+	// (default 8192). Entries logged while it is full are dropped.
+	Buffer int
+	// BatchSize is the largest number of entries written in one
+	// transaction (default 500).
+	BatchSize int
+	// FlushInterval is how long an entry may wait before its batch is
+	// written (default 200ms).
+	FlushInterval time.Duration
+	// MaxDays returns the retention period in days (settings logs.maxDays):
+	// older entries are deleted at start and every RetentionInterval; 0
+	// deletes every entry. nil means 7.
+	MaxDays func() int
+	// RetentionInterval is the period of the retention sweep (default 1h).
+	RetentionInterval time.Duration
+}
+
+// Store is the request log database: a non-blocking batched writer plus the
+// queries of /api/logs. It is safe for concurrent use.
+type Store struct {
+	write, read *sql.DB
+	log         *slog.Logger
+	opts        Options
+
+	queue   chan Request
+	flushCh chan chan struct{}
+	stop    chan struct{}
+	wg      sync.WaitGroup
+
+	closed  atomic.Bool
+	dropped atomic.Uint64
+	written atomic.Uint64
+	once    sync.Once
+}
+
+// FileName is the name of the request log database inside the data dir.
+const FileName = "auxiliary.db"
+
+// Open opens (creating when needed) <opts.Dir>/auxiliary.db, creates the
+// _logs table, runs one retention sweep and starts the writer and retention
+// goroutines. Close stops them. Errors name the cause (a data dir that cannot
+// be created, a corrupt file).
+func Open(ctx context.Context, opts Options) (*Store, error) {
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Buffer <= 0 {
+		opts.Buffer = 8192
+	}
+	if opts.BatchSize <= 0 {
+		opts.BatchSize = 500
+	}
+	if opts.FlushInterval <= 0 {
+		opts.FlushInterval = 200 * time.Millisecond
+	}
+	if opts.MaxDays == nil {
+		opts.MaxDays = func() int { return 7 }
+	}
+	if opts.RetentionInterval <= 0 {
+		opts.RetentionInterval = time.Hour
+	}
+	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
+		return nil, fmt.Errorf("create data dir: %w", err)
+	}
+	path := filepath.Join(opts.Dir, FileName)
+	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)"
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	write.SetMaxOpenConns(1)
+	write.SetConnMaxLifetime(0)
+	read, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(true)")
+	if err != nil {
+		write.Close()
+		return nil, err
+	}
+	read.SetMaxOpenConns(4)
+	s := &Store{write: write, read: read, log: opts.Logger, opts: opts,
+		queue: make(chan Request, opts.Buffer), flushCh: make(chan chan struct{}), stop: make(chan struct{})}
+	if err := s.migrate(ctx); err != nil {
+		_, _ = read.Close(), write.Close()
+		return nil, fmt.Errorf("open %s: %w", path, err)
+	}
+	if _, err := s.Prune(ctx, opts.MaxDays()); err != nil {
+		s.log.Warn("request log retention failed", "err", err)
+	}
+	s.wg.Add(2)
+	safego.Go(s.log, "reqlog writer", func() { defer s.wg.Done(); s.writeLoop() })
+	safego.Go(s.log, "reqlog retention", func() { defer s.wg.Done(); s.retentionLoop() })
+	return s, nil
+}
+
+func (s *Store) migrate(ctx context.Context) error {
+	for _, q := range []string{
+		`CREATE TABLE IF NOT EXISTS "_logs" (
+			"id" TEXT PRIMARY KEY NOT NULL,
+			"created" TEXT NOT NULL DEFAULT '',
+			"level" INTEGER NOT NULL DEFAULT 0,
+			"message" TEXT NOT NULL DEFAULT '',
+			"data" JSON NOT NULL DEFAULT '{}'
+		)`,
+		`CREATE INDEX IF NOT EXISTS "idx__logs_created" ON "_logs" ("created")`,
+		`CREATE INDEX IF NOT EXISTS "idx__logs_level" ON "_logs" ("level")`,
+	} {
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Log queues r for writing and returns at once; it never blocks and never
+// touches the database. When the queue is full, or after Close, r is dropped
+// and counted (see Dropped).
+func (s *Store) Log(r Request) {
+	if s.closed.Load() {
+		s.dropped.Add(1)
+		return
+	}
+	select {
+	case s.queue <- r:
+	default:
+		s.dropped.Add(1)
+	}
+}
+
+// Dropped returns how many entries were dropped because the queue was full
+// or the store closed.
+func (s *Store) Dropped() uint64 { return s.dropped.Load() }
+
+// Written returns how many entries were written to the database.
+func (s *Store) Written() uint64 { return s.written.Load() }
+
+// Flush waits until every entry queued before the call has been written (or
+// its batch failed and was logged). It returns ctx.Err() when ctx ends first,
+// and nil at once after Close.
+func (s *Store) Flush(ctx context.Context) error {
+	ack := make(chan struct{})
+	select {
+	case s.flushCh <- ack:
+	case <-s.stop:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case <-ack:
+		return nil
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// Close stops accepting entries, writes the queued ones, stops the
+// goroutines and closes the database. It is safe to call more than once.
+func (s *Store) Close() error {
+	var err error
+	s.once.Do(func() {
+		s.closed.Store(true)
+		close(s.stop)
+		s.wg.Wait()
+		_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
+		err = errors.Join(s.read.Close(), s.write.Close())
+	})
+	return err
+}
+
+// writeLoop collects entries into batches and writes a batch when it is full,
+// when FlushInterval has passed, on Flush and on Close.
+func (s *Store) writeLoop() {
+	tick := time.NewTicker(s.opts.FlushInterval)
+	defer tick.Stop()
+	batch := make([]Request, 0, s.opts.BatchSize)
+	var lastDropped uint64
+	var lastWarn time.Time
+	write := func() {
+		if len(batch) > 0 {
+			// One bad batch must not end the loop: Run recovers.
+			_ = safego.Run(s.log, "reqlog batch", func() { s.writeBatch(batch) })
+			batch = batch[:0]
+		}
+		if d := s.dropped.Load(); d != lastDropped && time.Since(lastWarn) > time.Minute {
+			s.log.Warn("request log queue full: entries dropped", "dropped", d-lastDropped)
+			lastDropped, lastWarn = d, time.Now()
+		}
+	}
+	drain := func() {
+		for {
+			select {
+			case r := <-s.queue:
+				batch = append(batch, r)
+				if len(batch) >= s.opts.BatchSize {
+					write()
+				}
+			default:
+				write()
+				return
+			}
+		}
+	}
+	for {
+		select {
+		case r := <-s.queue:
+			batch = append(batch, r)
+			if len(batch) >= s.opts.BatchSize {
+				write()
+			}
+		case <-tick.C:
+			write()
+		case ack := <-s.flushCh:
+			drain()
+			close(ack)
+		case <-s.stop:
+			drain()
+			return
+		}
+	}
+}
+
+// writeBatch inserts batch in one transaction; a failure is logged and the
+// batch is lost (request logs are best effort).
+func (s *Store) writeBatch(batch []Request) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := func() error {
+		tx, err := s.write.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		stmt, err := tx.PrepareContext(ctx, `INSERT INTO "_logs" ("id", "created", "level", "message", "data") VALUES (?, ?, ?, ?, ?)`)
+		if err != nil {
+			return err
+		}
+		defer stmt.Close()
+		for _, r := range batch {
+			data, err := json.Marshal(dataOf(r))
+			if err != nil {
+				return err
+			}
+			if _, err := stmt.ExecContext(ctx, galley.NewID(), galley.FormatTime(r.Time), r.Level(), r.Method+" "+r.URL, string(data)); err != nil {
+				return err
+			}
+		}
+		return tx.Commit()
+	}()
+	if err != nil {
+		s.log.Error("writing request logs failed", "entries", len(batch), "err", err)
+		return
+	}
+	s.written.Add(uint64(len(batch)))
+}
+
+// requestData is the stored "data" object, in PocketBase's log shape.
+type requestData struct {
+	Type      string  `json:"type"`
+	Method    string  `json:"method"`
+	URL       string  `json:"url"`
+	Status    int     `json:"status"`
+	ExecTime  float64 `json:"execTime"` // milliseconds
+	RemoteIP  string  `json:"remoteIP,omitempty"`
+	UserIP    string  `json:"userIP,omitempty"`
+	Referer   string  `json:"referer"`
+	UserAgent string  `json:"userAgent"`
+	Auth      string  `json:"auth"`
+	AuthID    string  `json:"authId,omitempty"`
+	Error     string  `json:"error,omitempty"`
+}
+
+func dataOf(r Request) requestData {
+	return requestData{Type: "request", Method: r.Method, URL: r.URL, Status: r.Status,
+		ExecTime: float64(r.Duration.Microseconds()) / 1000, RemoteIP: r.RemoteIP, UserIP: r.UserIP,
+		Referer: r.Referer, UserAgent: r.UA, Auth: r.Auth, AuthID: r.AuthID, Error: r.Error}
+}
+
+// retentionLoop runs Prune every RetentionInterval until Close.
+func (s *Store) retentionLoop() {
+	tick := time.NewTicker(s.opts.RetentionInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-s.stop:
+			return
+		case <-tick.C:
+			_ = safego.Run(s.log, "reqlog retention sweep", func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
+				defer cancel()
+				if n, err := s.Prune(ctx, s.opts.MaxDays()); err != nil {
+					s.log.Warn("request log retention failed", "err", err)
+				} else if n > 0 {
+					s.log.Debug("request logs pruned", "deleted", n)
+				}
+			})
+		}
+	}
+}
+
+// Prune deletes the entries created more than maxDays days ago and returns how
+// many it deleted. maxDays <= 0 deletes every entry (logging is off).
+func (s *Store) Prune(ctx context.Context, maxDays int) (int64, error) {
+	var res sql.Result
+	var err error
+	if maxDays <= 0 {
+		res, err = s.write.ExecContext(ctx, `DELETE FROM "_logs"`)
+	} else {
+		cutoff := galley.FormatTime(time.Now().AddDate(0, 0, -maxDays))
+		res, err = s.write.ExecContext(ctx, `DELETE FROM "_logs" WHERE "created" < ?`, cutoff)
+	}
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
