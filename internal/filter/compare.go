@@ -78,7 +78,7 @@ func coerce(v *value, other value) {
 }
 
 // zeroOf returns the SQL zero value that NULL stands for when comparing a
-// and b: 0 when either is a number, FALSE for bools, '' otherwise.
+// and b: 0 when either is a number, FALSE for bools, ” otherwise.
 func zeroOf(a, b value) string {
 	switch {
 	case a.typ == tNumber || b.typ == tNumber:

@@ -126,7 +126,9 @@ func (c *compiler) alias() string {
 
 func (c *compiler) q(ident string) string { return c.d.Quote(ident) }
 
-func invalid(format string, args ...any) error { return galley.Errorf(galley.EInvalid, format, args...) }
+func invalid(format string, args ...any) error {
+	return galley.Errorf(galley.EInvalid, format, args...)
+}
 
 // Where compiles e against collection c whose table is aliased as alias in
 // the outer query. The SQL uses ? placeholders; args are the bind values in

@@ -36,7 +36,7 @@ func splitIdent(id *Identifier) ([]seg, error) {
 		if !segName.MatchString(name) {
 			return nil, invalid("invalid filter at position %d: invalid identifier %q", id.Position, id.Name)
 		}
-		collAlias := i == 2 && parts[0] == "@collection"
+		collAlias := i == 1 && parts[0] == "@collection"
 		for _, m := range s.mods {
 			if collAlias {
 				if !segName.MatchString(m) || len(s.mods) > 1 {
