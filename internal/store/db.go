@@ -86,7 +86,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache()}
+	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema()}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -95,7 +95,6 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
 	}
-	db.Schema = newSchema()
 	if err := db.ReloadSchema(ctx); err != nil {
 		db.Close()
 		return nil, err

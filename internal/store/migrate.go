@@ -67,6 +67,10 @@ func SuperusersCollection() *galley.Collection {
 		},
 	}
 	c.Fields = append(c.Fields, AutodateFields()...)
+	c.Indexes = []string{
+		`CREATE UNIQUE INDEX "idx_tokenKey_pbc_3142635823" ON "_superusers" ("tokenKey")`,
+		`CREATE UNIQUE INDEX "idx_email_pbc_3142635823" ON "_superusers" ("email" COLLATE NOCASE)`,
+	}
 	return c
 }
 

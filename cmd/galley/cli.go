@@ -1,0 +1,264 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/api"
+	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/store"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "0.1.0-dev"
+
+// globalOptions are the flags every command shares.
+type globalOptions struct {
+	dir       string
+	logFormat string
+	logLevel  string
+}
+
+func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
+	g := &globalOptions{}
+	root := &cobra.Command{
+		Use:           "galley",
+		Short:         "Galley: a complete backend in one binary (PocketBase-compatible API)",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			return applyEnv(cmd, getenv)
+		},
+	}
+	root.PersistentFlags().StringVar(&g.dir, "dir", "./galley_data", "data directory (env GALLEY_DIR)")
+	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "auto", "log format: auto, text or json (env GALLEY_LOG_FORMAT)")
+	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error (env GALLEY_LOG_LEVEL)")
+	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout))
+	return root
+}
+
+// applyEnv sets every flag not given on the command line from GALLEY_<NAME>
+// (dashes become underscores), or from the file named by GALLEY_<NAME>_FILE.
+func applyEnv(cmd *cobra.Command, getenv func(string) string) error {
+	var err error
+	visit := func(f *pflag.Flag) {
+		if f.Changed || err != nil {
+			return
+		}
+		key := "GALLEY_" + strings.ToUpper(strings.ReplaceAll(f.Name, "-", "_"))
+		v := getenv(key)
+		if v == "" {
+			if path := getenv(key + "_FILE"); path != "" {
+				b, rerr := os.ReadFile(path)
+				if rerr != nil {
+					err = fmt.Errorf("%s_FILE: %w", key, rerr)
+					return
+				}
+				v = strings.TrimSpace(string(b))
+			}
+		}
+		if v != "" {
+			if serr := f.Value.Set(v); serr != nil {
+				err = fmt.Errorf("%s: %w", key, serr)
+			}
+		}
+	}
+	cmd.Flags().VisitAll(visit)
+	cmd.InheritedFlags().VisitAll(visit)
+	return err
+}
+
+func newLogger(g *globalOptions, w io.Writer) (*slog.Logger, error) {
+	var level slog.Level
+	if err := level.UnmarshalText([]byte(g.logLevel)); err != nil {
+		return nil, fmt.Errorf("--log-level: %w", err)
+	}
+	opts := &slog.HandlerOptions{Level: level}
+	format := g.logFormat
+	if format == "auto" {
+		format = "json"
+		if f, ok := w.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+			format = "text"
+		}
+	}
+	switch format {
+	case "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("--log-format: want auto, text or json, got %q", g.logFormat)
+}
+
+func newVersionCmd(stdout io.Writer) *cobra.Command {
+	return &cobra.Command{
+		Use:   "version",
+		Short: "Print the Galley version",
+		Args:  cobra.NoArgs,
+		RunE: func(*cobra.Command, []string) error {
+			fmt.Fprintln(stdout, "galley", version)
+			return nil
+		},
+	}
+}
+
+type serveOptions struct {
+	http        string
+	origins     []string
+	maxBody     int64
+	shutdownTTL time.Duration
+}
+
+func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
+	o := &serveOptions{}
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API on embedded SQLite",
+		Long: "Serve the HTTP API. Data lives in --dir (created when missing). SIGINT or SIGTERM\n" +
+			"stop accepting connections, let in-flight requests finish and close the database.",
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd.Context(), g, o, stdout, stderr) },
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.http, "http", "127.0.0.1:8090", "address to listen on (env GALLEY_HTTP)")
+	f.StringSliceVar(&o.origins, "origins", []string{"*"}, "CORS allowed origins, comma-separated (env GALLEY_ORIGINS)")
+	f.Int64Var(&o.maxBody, "max-body", 32<<20, "maximum request body size in bytes (env GALLEY_MAX_BODY)")
+	f.DurationVar(&o.shutdownTTL, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown (env GALLEY_SHUTDOWN_TIMEOUT)")
+	return cmd
+}
+
+func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stderr io.Writer) error {
+	log, err := newLogger(g, stderr)
+	if err != nil {
+		return err
+	}
+	db, err := store.Open(ctx, store.Options{Dir: g.dir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	app := core.New(db, log)
+	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version})
+	stopOps, err := startOps(ctx, srv, app, g.dir, log)
+	if err != nil {
+		return err
+	}
+	defer stopOps()
+
+	ln, err := net.Listen("tcp", o.http)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", o.http, err)
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	if has, err := app.HasSuperusers(ctx); err != nil {
+		return err
+	} else if !has {
+		token := galley.RandomString(32, "abcdefghijklmnopqrstuvwxyz0123456789")
+		srv.SetInstallToken(token)
+		fmt.Fprintf(stdout, "No superuser exists yet. Create the first one with either:\n"+
+			"  galley superuser upsert EMAIL PASSWORD --dir %s\n"+
+			"  curl -X POST http://%s/api/install -H 'Content-Type: application/json' -d '{\"token\":\"%s\",\"email\":\"EMAIL\",\"password\":\"PASSWORD\"}'\n"+
+			"(the token works once, until this process stops)\n", g.dir, ln.Addr(), token)
+	}
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "version", version)
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			return err
+		}
+	case <-ctx.Done():
+		log.Info("shutting down: waiting for in-flight requests")
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.shutdownTTL)
+		defer cancel()
+		if err := hs.Shutdown(sctx); err != nil {
+			log.Warn("shutdown", "err", err)
+		}
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func newSuperuserCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
+	cmd := &cobra.Command{Use: "superuser", Short: "Manage superusers"}
+	open := func(ctx context.Context) (*core.App, func(), error) {
+		log, err := newLogger(g, stderr)
+		if err != nil {
+			return nil, nil, err
+		}
+		db, err := store.Open(ctx, store.Options{Dir: g.dir, Logger: log})
+		if err != nil {
+			return nil, nil, err
+		}
+		return core.New(db, log), func() { db.Close() }, nil
+	}
+	upsert := &cobra.Command{
+		Use:   "upsert EMAIL [PASSWORD]",
+		Short: "Create a superuser or set its password (a random password is printed when omitted)",
+		Args:  cobra.RangeArgs(1, 2),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			app, done, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			password := ""
+			if len(args) == 2 {
+				password = args[1]
+			} else {
+				password = galley.RandomString(20, "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+				fmt.Fprintln(stdout, "generated password:", password)
+			}
+			if _, err := app.UpsertSuperuser(cmd.Context(), args[0], password); err != nil {
+				return describe(err)
+			}
+			fmt.Fprintln(stdout, "superuser", args[0], "saved")
+			return nil
+		},
+	}
+	del := &cobra.Command{
+		Use:   "delete EMAIL",
+		Short: "Delete a superuser",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			app, done, err := open(cmd.Context())
+			if err != nil {
+				return err
+			}
+			defer done()
+			if err := app.DeleteSuperuser(cmd.Context(), args[0]); err != nil {
+				return describe(err)
+			}
+			fmt.Fprintln(stdout, "superuser", args[0], "deleted")
+			return nil
+		},
+	}
+	cmd.AddCommand(upsert, del)
+	return cmd
+}
+
+// describe renders a *galley.Error with its field details on one line.
+func describe(err error) error {
+	var ge *galley.Error
+	if !errors.As(err, &ge) {
+		return err
+	}
+	msg := ge.Message
+	for k, v := range ge.Fields {
+		msg += fmt.Sprintf(" %s: %s", k, v.Message)
+	}
+	return errors.New(msg)
+}
