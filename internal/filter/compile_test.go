@@ -11,15 +11,15 @@ func TestOperators(t *testing.T) {
 		{`views >= 5.5`, "p1,p3,p4"},
 		{`views < 5.5`, "p2"},
 		{`views <= 10`, "p1,p2,p3"},
-		{`views = "10"`, "p1"}, // string literal coerced to the number field
+		{`views = "10"`, "p1"},       // string literal coerced to the number field
 		{`title ~ "hello"`, "p1,p2"}, // ~ is case-insensitive
 		{`title !~ "hello"`, "p3,p4"},
-		{`title ~ "o_t"`, "p2"},        // _ is literal
-		{`title ~ "50%"`, ""},          // unescaped % → pattern "50%" (prefix)
-		{`title ~ "%50%"`, "p3"},       // explicit pattern
-		{`title ~ "50\%"`, "p3"},       // escaped % is literal and wrapped
-		{`title ~ "\\ b"`, "p4"},       // backslash literal
-		{`title ~ "H%d"`, "p1"},        // pattern
+		{`title ~ "o_t"`, "p2"},  // _ is literal
+		{`title ~ "50%"`, ""},    // unescaped % → pattern "50%" (prefix)
+		{`title ~ "%50%"`, "p3"}, // explicit pattern
+		{`title ~ "50\%"`, "p3"}, // escaped % is literal and wrapped
+		{`title ~ "\\ b"`, "p4"}, // backslash literal
+		{`title ~ "H%d"`, "p1"},  // pattern
 		{`published = true`, "p1,p3"},
 		{`published = false`, "p2,p4"},
 		{`published = "true"`, "p1,p3"},
@@ -49,12 +49,12 @@ func TestMultiValued(t *testing.T) {
 	runMatches(t, "posts", nil, []matchCase{
 		// multi select: the plain field is the set of its elements
 		{`tags ?= "a"`, "p1,p2"},
-		{`tags = "a"`, "p2"},           // every element is "a"
-		{`tags != "a"`, "p3,p4"},       // no element is "a" (empty counts as one NULL)
-		{`tags ?!= "a"`, "p1,p3,p4"},   // some element is not "a"
-		{`tags:each ?= "b"`, "p1"},     // :each is the same on multi fields
-		{`tags:each = "c"`, "p4"},      //
-		{`tags:length = 2`, "p1"},      //
+		{`tags = "a"`, "p2"},            // every element is "a"
+		{`tags != "a"`, "p3,p4"},        // no element is "a" (empty counts as one NULL)
+		{`tags ?!= "a"`, "p1,p3,p4"},    // some element is not "a"
+		{`tags:each ?= "b"`, "p1"},      // :each is the same on multi fields
+		{`tags:each = "c"`, "p4"},       //
+		{`tags:length = 2`, "p1"},       //
 		{`tags:length > 0`, "p1,p2,p4"}, //
 		{`tags:each ?~ "A"`, "p1,p2"},
 		{`tags = ""`, "p3"},
