@@ -1,0 +1,327 @@
+package core
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// Settings are the runtime settings edited through /api/settings, persisted
+// as JSON in the _params row "settings". JSON names follow PocketBase.
+// A *Settings returned by App.Settings is shared: treat it as read-only.
+type Settings struct {
+	Meta         MetaSettings         `json:"meta"`
+	Logs         LogsSettings         `json:"logs"`
+	Batch        BatchSettings        `json:"batch"`
+	RateLimits   RateLimitsSettings   `json:"rateLimits"`
+	TrustedProxy TrustedProxySettings `json:"trustedProxy"`
+	SMTP         SMTPSettings         `json:"smtp"`
+}
+
+// MetaSettings describe the application.
+type MetaSettings struct {
+	AppName       string `json:"appName"`
+	AppURL        string `json:"appURL"`
+	SenderName    string `json:"senderName"`
+	SenderAddress string `json:"senderAddress"`
+	HideControls  bool   `json:"hideControls"`
+}
+
+// LogsSettings control request logging. MaxDays is the retention in days;
+// 0 turns request logging off. Entries below MinLevel are not stored. LogIP
+// stores the client IPs; LogAuthID stores the actor's record id.
+type LogsSettings struct {
+	MaxDays   int  `json:"maxDays"`
+	MinLevel  int  `json:"minLevel"`
+	LogIP     bool `json:"logIP"`
+	LogAuthID bool `json:"logAuthId"`
+}
+
+// BatchSettings control /api/batch. Timeout is in seconds; MaxBodySize in
+// bytes (0 = the server default).
+type BatchSettings struct {
+	Enabled     bool  `json:"enabled"`
+	MaxRequests int   `json:"maxRequests"`
+	Timeout     int   `json:"timeout"`
+	MaxBodySize int64 `json:"maxBodySize"`
+}
+
+// RateLimitsSettings hold the rate limit rules (enforced by a later issue).
+type RateLimitsSettings struct {
+	Enabled bool            `json:"enabled"`
+	Rules   []RateLimitRule `json:"rules"`
+}
+
+// RateLimitRule allows MaxRequests per Duration seconds for the requests
+// matching Label ("/api/x" path prefix, "collection:action", "*:action").
+// Audience is "" (everyone), "@guest" or "@auth".
+type RateLimitRule struct {
+	Label       string `json:"label"`
+	Audience    string `json:"audience"`
+	Duration    int    `json:"duration"`
+	MaxRequests int    `json:"maxRequests"`
+}
+
+// TrustedProxySettings name the headers (e.g. X-Forwarded-For, X-Real-IP)
+// that carry the client IP when Galley runs behind a proxy. Empty means the
+// connection's address is the client IP.
+type TrustedProxySettings struct {
+	Headers       []string `json:"headers"`
+	UseLeftmostIP bool     `json:"useLeftmostIP"`
+}
+
+// SMTPSettings configure outgoing mail. Password is a secret: Redacted
+// removes it, and an update that sends it empty or masked keeps the old one.
+type SMTPSettings struct {
+	Enabled    bool   `json:"enabled"`
+	Host       string `json:"host"`
+	Port       int    `json:"port"`
+	Username   string `json:"username"`
+	Password   string `json:"password,omitzero"`
+	AuthMethod string `json:"authMethod"`
+	TLS        bool   `json:"tls"`
+	LocalName  string `json:"localName"`
+}
+
+// SecretMask is what clients may send back in place of a secret they were
+// never shown; it keeps the stored value.
+const SecretMask = "******"
+
+// DefaultSettings returns the settings of a new installation.
+func DefaultSettings() *Settings {
+	return &Settings{
+		Meta: MetaSettings{AppName: "Galley", AppURL: "http://localhost:8090",
+			SenderName: "Support", SenderAddress: "no-reply@example.com"},
+		Logs:  LogsSettings{MaxDays: 7, LogIP: true},
+		Batch: BatchSettings{Enabled: false, MaxRequests: 50, Timeout: 3},
+		RateLimits: RateLimitsSettings{Rules: []RateLimitRule{
+			{Label: "*:auth", Duration: 3, MaxRequests: 2},
+			{Label: "*:create", Duration: 5, MaxRequests: 20},
+			{Label: "/api/batch", Duration: 1, MaxRequests: 3},
+			{Label: "/api/", Duration: 10, MaxRequests: 300},
+		}},
+		TrustedProxy: TrustedProxySettings{Headers: []string{}},
+		SMTP:         SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: false},
+	}
+}
+
+// Clone returns a deep copy of s.
+func (s *Settings) Clone() *Settings {
+	n := *s
+	n.RateLimits.Rules = append([]RateLimitRule{}, s.RateLimits.Rules...)
+	n.TrustedProxy.Headers = append([]string{}, s.TrustedProxy.Headers...)
+	return &n
+}
+
+// Redacted returns a copy of s without secrets, fit for API responses.
+func (s *Settings) Redacted() *Settings {
+	n := s.Clone()
+	n.SMTP.Password = ""
+	return n
+}
+
+// settingsCache holds the current settings of one App. The zero value is
+// ready: nothing cached. seq orders writers: it is taken inside the write
+// transaction, so a later commit always has a larger seq, and a slower
+// AfterCommit of an older update cannot overwrite a newer one. A cold load
+// caches its result only if no update started while it read.
+type settingsCache struct {
+	cur     atomic.Pointer[Settings]
+	seq     atomic.Uint64
+	mu      sync.Mutex // guards applied; serialises cold loads
+	applied uint64
+}
+
+// publish caches s, written by the update numbered seq, unless a newer
+// update has already been published.
+func (c *settingsCache) publish(s *Settings, seq uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if seq > c.applied {
+		c.applied = seq
+		c.cur.Store(s)
+	}
+}
+
+// settingsCaches maps *App to its cache. It stands in for a field of App
+// (app.go belongs to another file owner); keying by App keeps two apps in one
+// process independent.
+var settingsCaches sync.Map
+
+func (app *App) settingsState() *settingsCache {
+	if c, ok := settingsCaches.Load(app); ok {
+		return c.(*settingsCache)
+	}
+	c, _ := settingsCaches.LoadOrStore(app, &settingsCache{})
+	return c.(*settingsCache)
+}
+
+const settingsParam = "settings"
+
+// Settings returns the current settings: read once from the database, then
+// from memory until UpdateSettings or ReloadSettings replaces them. A missing
+// row means DefaultSettings. The result is shared: do not modify it. Errors
+// are EInternal (unreadable database or stored JSON).
+func (app *App) Settings(ctx context.Context) (*Settings, error) {
+	c := app.settingsState()
+	if s := c.cur.Load(); s != nil {
+		return s, nil
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if s := c.cur.Load(); s != nil {
+		return s, nil
+	}
+	start := c.seq.Load()
+	s, err := loadSettings(ctx, app.DB.Reader())
+	if err != nil {
+		return nil, err
+	}
+	if c.seq.Load() == start {
+		c.cur.Store(s)
+	}
+	return s, nil
+}
+
+// ReloadSettings drops the cached settings so the next Settings call reads
+// the database (e.g. after another node changed them).
+func (app *App) ReloadSettings() {
+	c := app.settingsState()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.applied = c.seq.Add(1)
+	c.cur.Store(nil)
+}
+
+// loadSettings reads the stored settings over the defaults, so that keys
+// added in later versions get their default values.
+func loadSettings(ctx context.Context, q store.Querier) (*Settings, error) {
+	var raw sql.NullString
+	err := q.QueryRowContext(ctx, `SELECT "value" FROM "_params" WHERE "id" = ?`, settingsParam).Scan(&raw)
+	s := DefaultSettings()
+	if errors.Is(err, sql.ErrNoRows) || (err == nil && !raw.Valid) {
+		return s, nil
+	}
+	if err != nil {
+		return nil, galley.Internal(err)
+	}
+	if err := jsonv2.Unmarshal([]byte(raw.String), s); err != nil {
+		return nil, galley.Internal(err)
+	}
+	return s, nil
+}
+
+// UpdateSettings applies a partial JSON body (the keys present replace the
+// stored values; arrays are replaced whole) to the current settings,
+// validates and stores the result, and returns it (unredacted: callers that
+// answer clients must use Redacted). Decoding is strict: unknown,
+// duplicate and case-variant keys and wrong types are EInvalid naming the
+// key. Validation failures are EInvalid with per-field errors keyed like
+// "logs.maxDays". An empty or masked smtp.password keeps the stored one.
+func (app *App) UpdateSettings(ctx context.Context, body []byte) (*Settings, error) {
+	var out *Settings
+	c := app.settingsState()
+	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		seq := c.seq.Add(1) // inside the transaction: commit order
+		cur, err := loadSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		next := cur.Clone()
+		next.SMTP.Password = ""
+		if err := decodeSettings(body, next); err != nil {
+			return err
+		}
+		if next.SMTP.Password == "" || next.SMTP.Password == SecretMask {
+			next.SMTP.Password = cur.SMTP.Password
+		}
+		if err := next.Validate(); err != nil {
+			return err
+		}
+		raw, err := jsonv2.Marshal(next)
+		if err != nil {
+			return galley.Internal(err)
+		}
+		now := galley.FormatTime(time.Now())
+		_, err = tx.ExecContext(ctx, `INSERT INTO "_params" ("id", "value", "created", "updated") VALUES (?, ?, ?, ?)
+			ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value", "updated" = excluded."updated"`,
+			settingsParam, string(raw), now, now)
+		if err != nil {
+			return err
+		}
+		out = next
+		tx.AfterCommit(func() { c.publish(next, seq) })
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// decodeSettings merges body into s strictly, mapping decode errors to
+// EInvalid with the offending key in dotted form.
+func decodeSettings(body []byte, s *Settings) error {
+	if len(strings.TrimSpace(string(body))) == 0 {
+		return nil
+	}
+	err := jsonv2.Unmarshal(body, s, jsonv2.RejectUnknownMembers(true))
+	if err == nil {
+		return nil
+	}
+	key, msg := "", "Invalid value."
+	var se *jsonv2.SemanticError
+	var sy *jsontext.SyntacticError
+	switch {
+	case errors.As(err, &se):
+		key = pointerKey(string(se.JSONPointer))
+		if errors.Is(err, jsonv2.ErrUnknownName) {
+			msg = "Unknown setting."
+		} else if se.GoType != nil {
+			msg = "Invalid value: expected " + goKind(se.GoType.Kind().String()) + "."
+		}
+	case errors.As(err, &sy):
+		key = pointerKey(string(sy.JSONPointer))
+		msg = "Invalid JSON: " + strings.TrimPrefix(sy.Err.Error(), "jsontext: ")
+		if errors.Is(err, jsontext.ErrDuplicateName) {
+			msg = "Duplicate key."
+		}
+	}
+	if key == "" {
+		return galley.Errorf(galley.EInvalid, "Failed to load the submitted data due to invalid formatting.")
+	}
+	return galley.FieldInvalid(key, "validation_invalid_value", msg)
+}
+
+// pointerKey turns a JSON pointer ("/logs/maxDays") into "logs.maxDays".
+func pointerKey(p string) string {
+	p = strings.TrimPrefix(p, "/")
+	p = strings.ReplaceAll(p, "~1", "/")
+	p = strings.ReplaceAll(p, "~0", "~")
+	return strings.ReplaceAll(p, "/", ".")
+}
+
+func goKind(k string) string {
+	switch {
+	case strings.HasPrefix(k, "int"), strings.HasPrefix(k, "uint"), strings.HasPrefix(k, "float"):
+		return "a number"
+	case k == "bool":
+		return "a boolean"
+	case k == "string":
+		return "a string"
+	case k == "slice":
+		return "an array"
+	case k == "struct", k == "map":
+		return "an object"
+	}
+	return k
+}
