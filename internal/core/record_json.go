@@ -134,7 +134,7 @@ func ParseFields(s string) (*FieldsProjection, error) {
 		return nil, nil
 	}
 	root := &FieldsProjection{children: map[string]*FieldsProjection{}}
-	for _, p := range strings.Split(s, ",") {
+	for _, p := range splitTopLevel(s) {
 		p = strings.TrimSpace(p)
 		if p == "" {
 			continue
@@ -231,4 +231,24 @@ func makeExcerpt(s string, ex *excerpt) string {
 		out += "..."
 	}
 	return out
+}
+
+// splitTopLevel splits s at commas outside parentheses.
+func splitTopLevel(s string) []string {
+	var out []string
+	depth, start := 0, 0
+	for i := 0; i < len(s); i++ {
+		switch s[i] {
+		case '(':
+			depth++
+		case ')':
+			depth--
+		case ',':
+			if depth == 0 {
+				out = append(out, s[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(out, s[start:])
 }

@@ -211,10 +211,11 @@ func MapError(err error) error {
 
 // uniqueColumn extracts the first column from "UNIQUE constraint failed: t.col, t.col2".
 func uniqueColumn(msg string) string {
-	_, rest, ok := strings.Cut(msg, "constraint failed: ")
-	if !ok {
+	i := strings.LastIndex(msg, "constraint failed: ")
+	if i < 0 {
 		return ""
 	}
+	rest := msg[i+len("constraint failed: "):]
 	first, _, _ := strings.Cut(rest, ",")
 	first = strings.TrimSpace(first)
 	first, _, _ = strings.Cut(first, " ")
