@@ -136,7 +136,9 @@ func TestRecordsListPagingSortFilter(t *testing.T) {
 	s.Do("GET", "/api/collections/posts/records?filter="+q(`@collection.authors.name = "x"`), "", nil).Status(403)
 }
 
-func q(s string) string { return strings.NewReplacer(" ", "%20", "&", "%26", "=", "%3D", `"`, "%22", "+", "%2B").Replace(s) }
+func q(s string) string {
+	return strings.NewReplacer(" ", "%20", "&", "%26", "=", "%3D", `"`, "%22", "+", "%2B").Replace(s)
+}
 
 func TestRecordsRules(t *testing.T) {
 	s := testserver.New(t)

@@ -25,12 +25,12 @@ const (
 
 // Server is a running test stack.
 type Server struct {
-	t      testing.TB
-	URL    string
-	DB     *store.DB
-	App    *core.App
-	API    *api.Server
-	HTTP   *httptest.Server
+	t    testing.TB
+	URL  string
+	DB   *store.DB
+	App  *core.App
+	API  *api.Server
+	HTTP *httptest.Server
 	// SuperToken is a superuser auth token.
 	SuperToken string
 }
