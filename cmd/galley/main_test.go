@@ -46,12 +46,18 @@ func TestSuperuserCommands(t *testing.T) {
 	if _, err := runCLI(t, nil, "superuser", "upsert", "A@example.com", "long-enough-2", "--dir", dir); err != nil {
 		t.Fatal(err) // same superuser, new password
 	}
+	if _, err := runCLI(t, nil, "superuser", "upsert", "b@example.com", "long-enough-3", "--dir", dir); err != nil {
+		t.Fatal(err)
+	}
 	// GALLEY_DIR selects the data dir.
 	if _, err := runCLI(t, map[string]string{"GALLEY_DIR": dir}, "superuser", "delete", "a@example.com"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := runCLI(t, nil, "superuser", "delete", "a@example.com", "--dir", dir); err == nil {
 		t.Fatal("deleting a missing superuser succeeded")
+	}
+	if _, err := runCLI(t, nil, "superuser", "delete", "b@example.com", "--dir", dir); err == nil || !strings.Contains(err.Error(), "last superuser") {
+		t.Fatalf("deleting the last superuser: %v", err)
 	}
 }
 

@@ -255,6 +255,15 @@ func (app *App) DeleteRecord(ctx context.Context, a Actor, collection, id string
 		if err != nil {
 			return err
 		}
+		if c.Name == galley.SuperusersName {
+			var n int
+			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM "_superusers"`).Scan(&n); err != nil {
+				return err
+			}
+			if n <= 1 {
+				return galley.Errorf(galley.EInvalid, "The last superuser cannot be deleted.")
+			}
+		}
 		return app.deleteCascade(ctx, tx, r, 0)
 	})
 }

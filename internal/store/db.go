@@ -108,6 +108,14 @@ func (db *DB) Close() error {
 	return errors.Join(db.read.Close(), db.write.Close())
 }
 
+// Exec runs a statement on the writer outside the record API (maintenance
+// and tests) and invalidates cached totals.
+func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	defer db.totals.invalidate()
+	res, err := db.write.ExecContext(ctx, query, args...)
+	return res, MapError(err)
+}
+
 // Reader returns the read pool for queries outside a transaction.
 func (db *DB) Reader() Querier { return db.read }
 
