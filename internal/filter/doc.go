@@ -1,0 +1,84 @@
+// Package filter implements the PocketBase filter and API-rule language:
+// a lexer and parser producing an AST (syntax errors name the 0-based byte
+// position), limits on user input, and a compiler to parameterised SQL.
+//
+// # Safety
+//
+// User values only ever reach SQL as ? bind parameters (JSON paths too);
+// identifiers only ever come from the schema and are quoted by the Dialect.
+// Table aliases starting with "_f" are reserved for generated subqueries.
+//
+// # Syntax
+//
+// Comparisons "a OP b" joined by && and || (&& binds tighter) with
+// parentheses and // line comments. Operators = != > >= < <= ~ !~ and the
+// any-of forms ?= ?!= ?> ?>= ?< ?<= ?~ ?!~. Literals: single- or
+// double-quoted strings (a backslash escapes the quote and itself; other
+// backslashes are kept so that \% reaches ~), numbers, true, false, null.
+// Operands: field paths, @macros, @request.*, @collection.*, strftime(format,
+// x) and geoDistance(lonA, latA, lonB, latB).
+//
+// # Semantics
+//
+//   - Types: a constant is converted to the type of the field it is compared
+//     with ("42" against a number is 42, "true" against a bool is true).
+//     = on text is case-sensitive.
+//   - null: NULL stands for the zero value of the comparison ('' for text,
+//     dates, relations and json, 0 when either side is a number, false for
+//     bools), so "x = null" and "x = ''" match empty text, unset relations,
+//     missing json keys; ordering operators treat null the same way.
+//   - ~ is a case-insensitive LIKE with escape '\'. Without an unescaped % in
+//     a constant right operand, the value is wrapped in %...% and its _ and \
+//     are literal; with one, the value is the LIKE pattern. On SQLite case
+//     folding is ASCII-only (LIKE's own); PostgreSQL uses ILIKE. A field on
+//     the right is wrapped in %...% without escaping.
+//   - Multi-valued operands: multi select, multi file and multi relation
+//     fields (the plain field is the set of its elements; Galley improves on
+//     PocketBase here, which compares the JSON text), paths through a multi
+//     relation (helpers.name), back-relations (comments_via_post.body),
+//     "field:each" on json arrays and @request.body arrays, array-valued
+//     @request values and un-grouped @collection references. With a plain
+//     operator every element must match (NOT EXISTS ... NOT); with a ?
+//     operator any element (EXISTS). An empty set counts as one NULL
+//     element, so "helpers.name ?!= 'bob'" matches records without helpers
+//     and "tags = ''" matches empty tags. When both sides are sets their
+//     cross product is compared. The subqueries reach related rows by id and
+//     back-relations by their relation column (single relations), which the
+//     store indexes.
+//   - Relation paths: single-valued hops (author.team.name) are scalar
+//     subqueries; NULL when the relation is empty.
+//   - json fields: meta.a.b extracts a key, all-digit segments are array
+//     indexes (meta.list.1); a missing key is NULL. Segments must match
+//     [A-Za-z0-9_]. geoPoint fields expose .lon and .lat.
+//   - Modifiers: :lower (lower-cases that operand), :length (number of
+//     elements of a multi field, json array, back-relation or @request.body
+//     value), :each (the elements of a json array or @request.body value; a
+//     no-op on multi fields), :isset (@request.body/query/headers: whether the
+//     key was sent), :changed (@request.body.f: sent and different from the
+//     current row's f; multi and json values compare as canonical JSON).
+//   - Macros @now @yesterday @tomorrow @todayStart @todayEnd @monthStart
+//     @monthEnd @yearStart @yearEnd are DateLayout strings; @second @minute
+//     @hour @weekday (0 = Sunday) @day @month @year are numbers; all UTC.
+//   - strftime(format, x) follows SQLite's strftime and yields text (NULL for
+//     invalid dates); the format must be a string literal. geoDistance yields
+//     kilometres (haversine, earth radius 6371 km).
+//   - @request.auth.* reads the authenticated record; for guests every
+//     @request.auth path is NULL (so "@request.auth.id != ''" is false). A
+//     field the auth record's collection lacks reads as NULL. Relation paths
+//     (@request.auth.team.name) are subqueries keyed by the bound ids.
+//     @request.body/query/headers/method/context are bind values; nested
+//     @request.body.a.b reads nested objects.
+//   - @collection.name.field joins another collection. References to the
+//     same join (same collection and same :alias, or both without alias)
+//     used more than once within one && group are bound to one row: the
+//     group's comparisons that use it compile into a single EXISTS over that
+//     collection, so they must all hold for the same row (any-of semantics
+//     for the group, whatever the operators). A reference used once follows
+//     its operator (? any row, plain every row). Different aliases are
+//     independent joins. || branches never share a join.
+//   - Untrusted filters (Env.Trusted false: non-superuser list filters and
+//     sorts) may not use @collection or @request (EForbidden) nor hidden
+//     fields (EInvalid naming the field); an auth collection's email reads
+//     as NULL unless emailVisibility is true or it is the viewer's own
+//     record. password fields can never be filtered on.
+package filter
