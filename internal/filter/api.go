@@ -83,3 +83,18 @@ type Env struct {
 	// ...); nil means time.Now. Macros are evaluated in UTC.
 	Now func() time.Time
 }
+
+// Validate parses src and compiles it against c as a rule would be (env's
+// Request is ignored and Trusted forced on), so that a collection's rules
+// can be checked when the collection is saved: an unknown field, collection
+// or modifier is an EInvalid *galley.Error naming it. An empty rule is valid.
+func Validate(src string, c *galley.Collection, env Env, lim Limits) error {
+	e, err := Parse(src, lim)
+	if err != nil {
+		return err
+	}
+	env.Trusted = true
+	env.Request = nil
+	_, _, err = Where(e, c, "r", &env)
+	return err
+}

@@ -23,9 +23,9 @@
 //   - Types: a constant is converted to the type of the field it is compared
 //     with ("42" against a number is 42, "true" against a bool is true).
 //     = on text is case-sensitive.
-//   - null: NULL stands for the zero value of the comparison ('' for text,
+//   - null: NULL stands for the zero value of the comparison ("" for text,
 //     dates, relations and json, 0 when either side is a number, false for
-//     bools), so "x = null" and "x = ''" match empty text, unset relations,
+//     bools), so `x = null` and `x = ""` match empty text, unset relations,
 //     missing json keys; ordering operators treat null the same way.
 //   - ~ is a case-insensitive LIKE with escape '\'. Without an unescaped % in
 //     a constant right operand, the value is wrapped in %...% and its _ and \
@@ -40,8 +40,8 @@
 //     @request values and un-grouped @collection references. With a plain
 //     operator every element must match (NOT EXISTS ... NOT); with a ?
 //     operator any element (EXISTS). An empty set counts as one NULL
-//     element, so "helpers.name ?!= 'bob'" matches records without helpers
-//     and "tags = ''" matches empty tags. When both sides are sets their
+//     element, so `helpers.name ?!= "bob"` matches records without helpers
+//     and `tags = ""` matches empty tags. When both sides are sets their
 //     cross product is compared. The subqueries reach related rows by id and
 //     back-relations by their relation column (single relations), which the
 //     store indexes.
@@ -63,7 +63,7 @@
 //     invalid dates); the format must be a string literal. geoDistance yields
 //     kilometres (haversine, earth radius 6371 km).
 //   - @request.auth.* reads the authenticated record; for guests every
-//     @request.auth path is NULL (so "@request.auth.id != ''" is false). A
+//     @request.auth path is NULL (so `@request.auth.id != ""` is false). A
 //     field the auth record's collection lacks reads as NULL. Relation paths
 //     (@request.auth.team.name) are subqueries keyed by the bound ids.
 //     @request.body/query/headers/method/context are bind values; nested

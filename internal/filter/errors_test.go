@@ -140,3 +140,17 @@ func TestUntrusted(t *testing.T) {
 		t.Fatalf("trusted: got %v", got)
 	}
 }
+
+func TestValidate(t *testing.T) {
+	s := testSchema()
+	env := *testEnv(s, nil)
+	if err := Validate(`author = @request.auth.id && @collection.members.user ?= @request.auth.id`, s["posts"], env, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	if err := Validate("", s["posts"], env, Limits{}); err != nil {
+		t.Fatal(err)
+	}
+	wantErr(t, Validate(`@request.body.titel:changed = false`, s["posts"], env, Limits{}), galley.EInvalid, `"posts"`)
+	wantErr(t, Validate(`autor = 1`, s["posts"], env, Limits{}), galley.EInvalid, `unknown field "autor"`)
+	wantErr(t, Validate(`title = `, s["posts"], env, Limits{}), galley.EInvalid, "position 8")
+}

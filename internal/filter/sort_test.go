@@ -74,3 +74,12 @@ func queryIDs(t testing.TB, db *sql.DB, q string, args []any) []string {
 	}
 	return ids
 }
+
+func TestSortView(t *testing.T) {
+	s := testSchema()
+	v := &galley.Collection{Name: "v", Type: galley.CollectionView, Fields: []*galley.Field{fld("id", "text")}}
+	order, _, err := Sort("-@rowid", v, "r", testEnv(s, nil), Limits{})
+	if err != nil || order != `r."id" DESC` {
+		t.Fatalf("got %q %v", order, err)
+	}
+}
