@@ -1,32 +1,27 @@
 package api
 
 import (
+	"errors"
 	"fmt"
+	"io"
 	"net/http"
+	"net/netip"
 	"runtime/debug"
 	"slices"
 	"strings"
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/reqlog"
 )
 
-// RequestLog is one request log entry.
-type RequestLog struct {
-	Time     time.Time
-	Method   string
-	URL      string
-	Status   int
-	Duration time.Duration
-	RemoteIP string
-	UserIP   string
-	Referer  string
-	UA       string
-	Auth     string // "guest", "_superusers", or the auth collection name
-	Error    string
-}
+// RequestLog is one request log entry, as handed to Server.Logs. It is the
+// reqlog type, so a *reqlog.Store is a RequestLogger as is.
+type RequestLog = reqlog.Request
 
-// statusRecorder captures the response status for logs.
+// statusRecorder captures the response status for logs and tells the panic
+// handler whether the response has started.
 type statusRecorder struct {
 	http.ResponseWriter
 	status  int
@@ -34,7 +29,8 @@ type statusRecorder struct {
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
-	if !w.written {
+	if !w.written && code >= 200 {
+		// 1xx responses are informational: the final status comes later.
 		w.status, w.written = code, true
 	}
 	w.ResponseWriter.WriteHeader(code)
@@ -47,31 +43,29 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	return w.ResponseWriter.Write(b)
 }
 
+// Flush lets streaming handlers (SSE) flush through the recorder.
 func (w *statusRecorder) Flush() {
 	if f, ok := w.ResponseWriter.(http.Flusher); ok {
 		f.Flush()
 	}
 }
 
+// Unwrap lets http.ResponseController reach the connection (deadlines,
+// hijacking) through the recorder.
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// recoverPanics answers a handler panic with a plain 500 and logs it with the
-// stack; the process keeps serving. It also installs the per-request state.
+// recoverPanics is the outermost layer: it installs the per-request state and
+// the status recorder, and answers a panic that escaped every inner layer
+// with a plain 500. Panics in handlers are normally caught by logRequests,
+// so that they are logged as requests too.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		st := &reqState{}
-		r = withState(r, st)
+		r = withState(r, &reqState{})
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {
-				if p == http.ErrAbortHandler {
-					panic(p)
-				}
-				err := fmt.Errorf("panic: %v", p)
-				s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
-				st.err = err
-				if !rec.written {
-					writeError(rec, r, s.log, galley.Internal(err))
+				if p == http.ErrAbortHandler || s.answerPanic(rec, r, p) {
+					panic(http.ErrAbortHandler)
 				}
 			}
 		}()
@@ -79,29 +73,104 @@ func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	})
 }
 
-// logRequests hands one entry per request to s.Logs after the response.
+// answerPanic logs a recovered panic with its stack and answers with a plain
+// 500 in the PocketBase error shape. When the response has already started no
+// clean answer is possible: it returns abort=true and the caller panics with
+// http.ErrAbortHandler, so the server drops the connection and the client
+// sees a truncated response instead of a wrong one.
+func (s *Server) answerPanic(w *statusRecorder, r *http.Request, p any) (abort bool) {
+	err := fmt.Errorf("panic: %v", p)
+	s.log.Error("handler panic", "method", r.Method, "path", r.URL.Path, "panic", fmt.Sprint(p), "stack", string(debug.Stack()))
+	setErrorForLog(r, err)
+	if w.written {
+		w.status = http.StatusInternalServerError
+		return true
+	}
+	h := w.Header()
+	for _, k := range []string{"Content-Length", "Content-Encoding", "Content-Disposition", "ETag", "Last-Modified", "Cache-Control"} {
+		h.Del(k)
+	}
+	msg := galley.Internal(err).Message
+	writeJSON(w, http.StatusInternalServerError, errorBody{Status: http.StatusInternalServerError, Message: msg, Data: map[string]galley.FieldError{}})
+	return false
+}
+
+// logRequests hands one entry per finished request to s.Logs, honouring the
+// logs settings (maxDays 0 = off, minLevel, logIP, logAuthId). It also
+// recovers handler panics (answering 500) so that they are logged with the
+// status the client saw. Logging happens after the response and never blocks:
+// RequestLogger implementations queue the entry.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		rec, _ := w.(*statusRecorder)
-		next.ServeHTTP(w, r)
-		if s.Logs == nil || rec == nil {
-			return
+		if rec == nil {
+			rec = &statusRecorder{ResponseWriter: w}
 		}
-		st := stateOf(r)
-		e := RequestLog{Time: start, Method: r.Method, URL: r.URL.RequestURI(), Status: rec.status,
-			Duration: time.Since(start), RemoteIP: r.RemoteAddr, Referer: r.Referer(), UA: r.UserAgent(), Auth: "guest"}
-		if st.actor.Auth != nil {
-			e.Auth = st.actor.Auth.Collection.Name
-		}
-		if st.err != nil {
-			e.Error = st.err.Error()
-		}
-		s.Logs.Log(e)
+		defer func() {
+			p := recover()
+			if p != nil {
+				if p == http.ErrAbortHandler || s.answerPanic(rec, r, p) {
+					p = http.ErrAbortHandler
+					rec.status = http.StatusInternalServerError
+				} else {
+					p = nil
+				}
+			}
+			s.logRequest(r, rec, start)
+			if p != nil {
+				panic(p)
+			}
+		}()
+		next.ServeHTTP(rec, r)
 	})
 }
 
-// securityHeaders sets conservative security headers on every response.
+// logRequest builds the entry for r and hands it to s.Logs when the settings
+// ask for it.
+func (s *Server) logRequest(r *http.Request, rec *statusRecorder, start time.Time) {
+	if s.Logs == nil {
+		return
+	}
+	set, err := s.app.Settings(r.Context())
+	if err != nil {
+		s.log.Warn("request log skipped: settings unavailable", "err", err)
+		return
+	}
+	if set.Logs.MaxDays <= 0 {
+		return
+	}
+	status := rec.status
+	if !rec.written {
+		status = http.StatusOK // a handler that wrote nothing answered 200
+	}
+	st := stateOf(r)
+	e := RequestLog{Time: start, Method: r.Method, URL: r.URL.RequestURI(), Status: status,
+		Duration: time.Since(start), Referer: r.Referer(), UA: r.UserAgent(), Auth: "guest"}
+	if e.Level() < set.Logs.MinLevel {
+		return
+	}
+	if set.Logs.LogIP {
+		e.RemoteIP = clientIP(r)
+		e.UserIP = userIP(r, set.TrustedProxy)
+	}
+	if a := st.actor.Auth; a != nil {
+		if a.Collection != nil {
+			e.Auth = a.Collection.Name
+		}
+		if set.Logs.LogAuthID {
+			e.AuthID = a.ID()
+		}
+	}
+	if st.err != nil {
+		e.Error = st.err.Error()
+	}
+	s.Logs.Log(e)
+}
+
+// securityHeaders sets conservative security headers on every response:
+// no MIME sniffing, no framing by other origins, no referrer leaks across
+// origins, and the legacy XSS auditor off (it causes more harm than good).
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		h := w.Header()
@@ -113,58 +182,144 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	})
 }
 
-// cors answers preflights and sets CORS headers for allowed origins.
+// corsMethods are the methods a preflight may ask for.
+const corsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
+
+// cors implements CORS for cfg.AllowedOrigins (empty or containing "*"
+// allows every origin with "Access-Control-Allow-Origin: *"; otherwise
+// origins are compared exactly, ignoring a trailing slash in the config).
+// A preflight (OPTIONS with Access-Control-Request-Method) from an allowed
+// origin is answered 204 here; from another origin 403. Other requests from
+// a disallowed origin are served without CORS headers, so browsers refuse to
+// hand the response to the page while non-browser clients are unaffected.
+// Credentials (cookies) are never allowed: the API authenticates with the
+// Authorization header.
 func (s *Server) cors(next http.Handler) http.Handler {
 	allowAll := len(s.cfg.AllowedOrigins) == 0 || slices.Contains(s.cfg.AllowedOrigins, "*")
+	allowed := map[string]bool{}
+	for _, o := range s.cfg.AllowedOrigins {
+		allowed[strings.TrimSuffix(strings.TrimSpace(o), "/")] = true
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		origin := r.Header.Get("Origin")
-		if origin != "" {
-			h := w.Header()
+		if origin == "" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		h := w.Header()
+		preflight := r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != ""
+		ok := allowAll || allowed[origin]
+		if !allowAll {
 			h.Add("Vary", "Origin")
-			if allowAll || slices.Contains(s.cfg.AllowedOrigins, origin) {
-				if allowAll {
-					h.Set("Access-Control-Allow-Origin", "*")
-				} else {
-					h.Set("Access-Control-Allow-Origin", origin)
-				}
-				if r.Method == http.MethodOptions && r.Header.Get("Access-Control-Request-Method") != "" {
-					h.Set("Access-Control-Allow-Methods", "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS")
-					if reqH := r.Header.Get("Access-Control-Request-Headers"); reqH != "" {
-						h.Set("Access-Control-Allow-Headers", reqH)
-					}
-					h.Set("Access-Control-Max-Age", "86400")
-					w.WriteHeader(http.StatusNoContent)
-					return
-				}
-			} else if r.Method == http.MethodOptions {
-				writeError(w, r, s.log, galley.Errorf(galley.EForbidden, "Origin %q is not allowed.", origin))
+		}
+		if preflight {
+			h.Add("Vary", "Access-Control-Request-Method")
+			h.Add("Vary", "Access-Control-Request-Headers")
+		}
+		if !ok {
+			if preflight {
+				writeError(w, r, s.log, galley.Errorf(galley.EForbidden, "The origin is not allowed."))
 				return
 			}
+			next.ServeHTTP(w, r)
+			return
+		}
+		if allowAll {
+			h.Set("Access-Control-Allow-Origin", "*")
+		} else {
+			h.Set("Access-Control-Allow-Origin", origin)
+		}
+		if preflight {
+			h.Set("Access-Control-Allow-Methods", corsMethods)
+			if reqH := r.Header.Get("Access-Control-Request-Headers"); reqH != "" {
+				h.Set("Access-Control-Allow-Headers", reqH)
+			}
+			h.Set("Access-Control-Max-Age", "86400")
+			w.WriteHeader(http.StatusNoContent)
+			return
 		}
 		next.ServeHTTP(w, r)
 	})
 }
 
-// limitBody caps request bodies at cfg.MaxBodyBytes; a declared larger body
-// is refused at once with 413.
+// limitBody caps request bodies at cfg.MaxBodyBytes. A declared larger body
+// is refused at once with 413 without reading it; a body that turns out
+// larger while being read fails the read with a *galley.Error ETooLarge
+// (wrapping the *http.MaxBytesError), which handlers return as 413.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > s.cfg.MaxBodyBytes {
-			writeError(w, r, s.log, galley.Errorf(galley.ETooLarge, "The request body is too large (limit %d bytes).", s.cfg.MaxBodyBytes))
+		limit := s.cfg.MaxBodyBytes
+		if r.ContentLength > limit {
+			writeError(w, r, s.log, tooLarge(limit, nil))
 			return
 		}
-		if r.Body != nil {
-			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBodyBytes)
+		if r.Body != nil && r.Body != http.NoBody {
+			r.Body = limitedBody{http.MaxBytesReader(w, r.Body, limit)}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+func tooLarge(limit int64, cause error) *galley.Error {
+	return &galley.Error{Code: galley.ETooLarge, Message: fmt.Sprintf("The request body is too large (limit %d bytes).", limit), Err: cause}
+}
+
+// limitedBody turns the *http.MaxBytesError of a too large body into an
+// ETooLarge *galley.Error that still wraps it (errors.As finds both).
+type limitedBody struct{ io.ReadCloser }
+
+func (b limitedBody) Read(p []byte) (int, error) {
+	n, err := b.ReadCloser.Read(p)
+	var mbe *http.MaxBytesError
+	if err != nil && errors.As(err, &mbe) {
+		err = tooLarge(mbe.Limit, err)
+	}
+	return n, err
 }
 
 // clientIP returns the request's remote IP without the port.
 func clientIP(r *http.Request) string {
+	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		return ap.Addr().Unmap().String()
+	}
 	host := r.RemoteAddr
-	if i := strings.LastIndexByte(host, ':'); i > 0 {
+	if i := strings.LastIndexByte(host, ':'); i > 0 && !strings.HasSuffix(host, "]") {
 		host = host[:i]
 	}
 	return strings.Trim(host, "[]")
+}
+
+// userIP returns the client's IP: the first valid IP found in the trusted
+// proxy headers, in the configured order, or the connection's address.
+// Comma-separated headers (X-Forwarded-For) yield their rightmost entry —
+// the one the nearest proxy appended, which a client cannot forge — or their
+// leftmost with UseLeftmostIP. With no trusted headers configured the
+// headers are ignored: anyone can send them.
+func userIP(r *http.Request, tp core.TrustedProxySettings) string {
+	for _, name := range tp.Headers {
+		v := r.Header.Values(name)
+		if len(v) == 0 {
+			continue
+		}
+		parts := strings.Split(strings.Join(v, ","), ",")
+		cand := parts[len(parts)-1]
+		if tp.UseLeftmostIP {
+			cand = parts[0]
+		}
+		if ip, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(cand), "[]")); err == nil {
+			return ip.Unmap().String()
+		}
+	}
+	return clientIP(r)
+}
+
+// UserIP returns the client IP of r according to the trusted proxy settings
+// (see userIP); the rate limiter and logs use it. Unreadable settings fall
+// back to the connection's address.
+func (s *Server) UserIP(r *http.Request) string {
+	set, err := s.app.Settings(r.Context())
+	if err != nil {
+		return clientIP(r)
+	}
+	return userIP(r, set.TrustedProxy)
 }

@@ -1,0 +1,19 @@
+package api
+
+import "net/http"
+
+// healthBody is the answer of GET /api/health.
+type healthBody struct {
+	Status  int            `json:"status"`
+	Message string         `json:"message"`
+	Data    map[string]any `json:"data"`
+}
+
+// health answers GET and HEAD /api/health with 200 and
+// {"status":200,"message":"API is healthy.","data":{}}. It needs no auth and
+// touches no database, so load balancers can poll it cheaply.
+func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, healthBody{Status: http.StatusOK, Message: "API is healthy.", Data: map[string]any{}})
+	return nil
+}
