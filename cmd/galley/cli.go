@@ -15,6 +15,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/safego"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
@@ -161,7 +162,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.http, err)
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	hs := api.HTTPServer(o.http, srv.Handler())
 	if has, err := app.HasSuperusers(ctx); err != nil {
 		return err
 	} else if !has {
@@ -174,7 +175,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "version", version)
 	errc := make(chan error, 1)
-	go func() { errc <- hs.Serve(ln) }()
+	safego.Go(log, "http server", func() { errc <- hs.Serve(ln) })
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {

@@ -20,6 +20,7 @@ type App struct {
 
 	patterns regexpCache
 	rules    ruleCache
+	settings settingsCache
 }
 
 // New returns an App over db.

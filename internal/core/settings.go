@@ -152,18 +152,7 @@ func (c *settingsCache) publish(s *Settings, seq uint64) {
 	}
 }
 
-// settingsCaches maps *App to its cache. It stands in for a field of App
-// (app.go belongs to another file owner); keying by App keeps two apps in one
-// process independent.
-var settingsCaches sync.Map
-
-func (app *App) settingsState() *settingsCache {
-	if c, ok := settingsCaches.Load(app); ok {
-		return c.(*settingsCache)
-	}
-	c, _ := settingsCaches.LoadOrStore(app, &settingsCache{})
-	return c.(*settingsCache)
-}
+func (app *App) settingsState() *settingsCache { return &app.settings }
 
 const settingsParam = "settings"
 
