@@ -39,39 +39,26 @@ func createTableSQL(table string, c *galley.Collection) string {
 }
 
 // relationIndexes returns the CREATE INDEX statements Galley adds for
-// relation fields so back-relations and relation filters use an index.
+// single relation fields so back-relations and relation filters use an
+// index. Their names (relationIndexName) start with RelationIndexPrefix.
 func relationIndexes(c *galley.Collection) []string {
 	var out []string
 	for _, f := range c.Fields {
 		if f.Type == galley.FieldRelation && !f.IsMulti() {
-			name := "_rel_" + c.ID + "_" + f.Name
-			out = append(out, fmt.Sprintf("CREATE INDEX IF NOT EXISTS %s ON %s (%s)", Quote(name), Quote(c.Name), Quote(f.Name)))
+			out = append(out, fmt.Sprintf("CREATE INDEX %s ON %s (%s)", Quote(relationIndexName(c, f)), Quote(c.Name), Quote(f.Name)))
 		}
 	}
 	return out
 }
 
+// relationIndexName is the name of the index of relation field f of c.
+func relationIndexName(c *galley.Collection, f *galley.Field) string {
+	return RelationIndexPrefix + c.ID + "_" + f.Name
+}
+
 // CreateCollection stores a new, already validated collection and creates its
-// table and indexes. The schema cache is reloaded after commit.
+// table (or SQL view) and indexes; see ApplyCollections. The schema cache is
+// reloaded after commit.
 func (tx *Tx) CreateCollection(ctx context.Context, c *galley.Collection) error {
-	if err := saveCollectionRow(ctx, tx, c); err != nil {
-		return err
-	}
-	if c.Type != galley.CollectionView {
-		if err := execAll(ctx, tx, createTableSQL(c.Name, c)); err != nil {
-			return err
-		}
-		if err := execAll(ctx, tx, relationIndexes(c)...); err != nil {
-			return err
-		}
-		if err := execAll(ctx, tx, c.Indexes...); err != nil {
-			return err
-		}
-	} else {
-		if err := execAll(ctx, tx, fmt.Sprintf("CREATE VIEW %s AS %s", Quote(c.Name), c.ViewQuery)); err != nil {
-			return err
-		}
-	}
-	tx.reloadAfterCommit(ctx)
-	return nil
+	return tx.ApplyCollections(ctx, []CollectionChange{{New: c}}, nil)
 }

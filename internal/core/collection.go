@@ -1,0 +1,264 @@
+package core
+
+import (
+	"context"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// Collection returns the collection with the given id or (case-insensitive)
+// name: a copy the caller may modify. A missing collection is ENotFound.
+func (app *App) Collection(ctx context.Context, nameOrID string) (*galley.Collection, error) {
+	c := app.DB.Schema.Collection(nameOrID)
+	if c == nil {
+		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
+	}
+	return c.Clone(), nil
+}
+
+// CreateCollection validates the JSON collection body and creates the
+// collection: its table (or SQL view) and indexes, in one transaction.
+// Validation problems are EInvalid with per-field errors keyed like
+// "name", "fields.2.maxSelect", "indexes.0", "listRule" (flat dotted keys,
+// not PocketBase's nested objects). The `id` field is added when absent; a
+// new base or auth collection also gets `created` and `updated` autodate
+// fields when its definition does not name them; type defaults to "base".
+// An auth collection gets the auth system fields, unique email/tokenKey
+// indexes and fresh auth options.
+func (app *App) CreateCollection(ctx context.Context, body []byte) (*galley.Collection, error) {
+	in, err := decodeCollection(body, "")
+	if err != nil {
+		return nil, err
+	}
+	ws := newWorkingSchema(app.DB.Schema.Collections())
+	c, err := buildCollection(in, nil, ws, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := app.applySchema(ctx, []store.CollectionChange{{New: c}}, explicitRules(in, c.ID), map[string]string{c.ID: ""}); err != nil {
+		return nil, err
+	}
+	return app.Collection(ctx, c.ID)
+}
+
+// UpdateCollection applies the JSON body to the collection nameOrID with
+// PATCH semantics: only keys present change; "fields" replaces the whole
+// list (fields matched by id, else by name; a field missing from the list is
+// removed with its column). Renames are real DDL and rewrite the rules,
+// indexes and view queries that reference the old names; a change that would
+// break another collection is refused (EInvalid). ENotFound for a missing
+// collection.
+func (app *App) UpdateCollection(ctx context.Context, nameOrID string, body []byte) (*galley.Collection, error) {
+	old := app.DB.Schema.Collection(nameOrID)
+	if old == nil {
+		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
+	}
+	in, err := decodeCollection(body, "")
+	if err != nil {
+		return nil, err
+	}
+	ws := newWorkingSchema(app.DB.Schema.Collections())
+	c, err := buildCollection(in, old, ws, "")
+	if err != nil {
+		return nil, err
+	}
+	if err := app.applySchema(ctx, []store.CollectionChange{{Old: old, New: c}}, explicitRules(in, c.ID), map[string]string{c.ID: ""}); err != nil {
+		return nil, err
+	}
+	return app.Collection(ctx, c.ID)
+}
+
+// DeleteCollection deletes the collection and its table. It is refused
+// (EInvalid) for system collections, collections that a relation field of
+// another collection points to, and collections a view query uses.
+// ENotFound for a missing collection.
+func (app *App) DeleteCollection(ctx context.Context, nameOrID string) error {
+	c := app.DB.Schema.Collection(nameOrID)
+	if c == nil {
+		return galley.Errorf(galley.ENotFound, "Missing collection context.")
+	}
+	if c.System {
+		return galley.Errorf(galley.EInvalid, "The system collection %q cannot be deleted.", c.Name)
+	}
+	for _, v := range app.DB.Schema.Collections() {
+		if v.IsView() && v.ID != c.ID && store.ViewReferences(v.ViewQuery, c.Name) {
+			return galley.Errorf(galley.EInvalid, "The collection %q is used by the view collection %q; change or delete the view first.", c.Name, v.Name)
+		}
+	}
+	return app.applySchema(ctx, []store.CollectionChange{{Old: c}}, nil, nil)
+}
+
+// ruleKeyOf maps "list" to "listRule".
+func ruleKeyOf(action string) string { return action + "Rule" }
+
+var ruleActions = []string{"list", "view", "create", "update", "delete", "auth", "manage"}
+
+// explicitRules returns the set of "<id>:<action>" whose rule the input set.
+func explicitRules(in *collectionInput, id string) map[string]bool {
+	out := map[string]bool{}
+	for k := range in.Rules {
+		out[id+":"+strings.TrimSuffix(k, "Rule")] = true
+	}
+	return out
+}
+
+// applySchema runs changes in one transaction: rules of every collection
+// (except those set explicitly) are rewritten for renames, the DDL is
+// applied, and the final schema is checked (relations, rules) before
+// commit. prefixes maps the ids of collections given by the caller to the
+// prefix of their error keys; problems in other collections are reported
+// in the message.
+func (app *App) applySchema(ctx context.Context, changes []store.CollectionChange, explicit map[string]bool, prefixes map[string]string) error {
+	old := newWorkingSchema(app.DB.Schema.Collections())
+	rn := newRenames(old)
+	pos := map[string]int{}
+	for i, ch := range changes {
+		if ch.Old != nil && ch.New != nil {
+			rn.add(ch.Old, ch.New)
+		}
+		if ch.Old != nil {
+			pos[ch.Old.ID] = i
+		} else {
+			pos[ch.New.ID] = i
+		}
+	}
+	if !rn.empty() {
+		for _, oc := range old.all() {
+			i, changed := pos[oc.ID]
+			if changed && changes[i].New == nil {
+				continue
+			}
+			for _, action := range ruleActions {
+				p := oc.Rule(action)
+				if p == nil || *p == nil || explicit[oc.ID+":"+action] {
+					continue
+				}
+				nr := rn.rewriteRule(**p, oc)
+				if nr == **p {
+					continue
+				}
+				if !changed {
+					changes = append(changes, store.CollectionChange{Old: oc, New: oc.Clone()})
+					i, changed = len(changes)-1, true
+					pos[oc.ID] = i
+				}
+				*changes[i].New.Rule(action) = &nr
+			}
+		}
+	}
+	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		return tx.ApplyCollections(ctx, changes, func(final []*galley.Collection) error {
+			return app.checkSchema(final, prefixes)
+		})
+	})
+	return store.MapError(err)
+}
+
+// checkSchema validates the final schema: relation fields point at existing
+// non-view collections and every rule compiles against its collection.
+func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]string) error {
+	ws := newWorkingSchema(final)
+	env := &filter.Env{Collection: ws.get, Collections: func() []*galley.Collection { return final },
+		Trusted: true, Dialect: app.DB.Dialect()}
+	for _, c := range final {
+		for _, f := range c.Fields {
+			if f.Type != galley.FieldRelation || c.IsView() {
+				continue
+			}
+			if t := ws.get(f.CollectionID); t == nil || t.IsView() {
+				target := f.CollectionID
+				if o := app.DB.Schema.Collection(f.CollectionID); o != nil {
+					target = o.Name
+				}
+				return galley.Errorf(galley.EInvalid, "The collection %q is referenced by the relation field %q of collection %q; change or remove that field first.", target, f.Name, c.Name)
+			}
+		}
+		for _, action := range ruleActions {
+			p := c.Rule(action)
+			if p == nil || *p == nil || **p == "" {
+				continue
+			}
+			if err := compileRule(**p, c, env); err != nil {
+				msg := err.Error()
+				var ge *galley.Error
+				if e, ok := err.(*galley.Error); ok {
+					ge = e
+					msg = ge.Message
+				}
+				if prefix, ok := prefixes[c.ID]; ok {
+					return galley.FieldInvalid(prefix+ruleKeyOf(action), "validation_invalid_rule", "Invalid rule: "+msg)
+				}
+				return galley.Errorf(galley.EInvalid, "The change breaks the %s of collection %q: %s", ruleKeyOf(action), c.Name, msg)
+			}
+		}
+	}
+	return nil
+}
+
+// compileRule parses and compiles a rule against c.
+func compileRule(src string, c *galley.Collection, env *filter.Env) error {
+	e, err := filter.Parse(src, ruleLimits)
+	if err != nil {
+		return err
+	}
+	_, _, err = filter.Where(e, c, store.Alias, env)
+	return err
+}
+
+// TruncateCollection deletes every record of the collection in one
+// transaction. Relations that point at its records are resolved as a record
+// delete would: cascadeDelete deletes the referencing records, a required
+// relation refuses the whole truncate (EInvalid), others are cleared. Views
+// and system collections are refused (EInvalid); ENotFound when missing.
+func (app *App) TruncateCollection(ctx context.Context, nameOrID string) error {
+	c := app.DB.Schema.Collection(nameOrID)
+	switch {
+	case c == nil:
+		return galley.Errorf(galley.ENotFound, "Missing collection context.")
+	case c.IsView():
+		return galley.Errorf(galley.EInvalid, "View collections cannot be truncated.")
+	case c.System:
+		return galley.Errorf(galley.EInvalid, "The system collection %q cannot be truncated.", c.Name)
+	}
+	referenced := false
+	for _, o := range app.DB.Schema.Collections() {
+		for _, f := range o.Fields {
+			if !o.IsView() && o.ID != c.ID && f.Type == galley.FieldRelation && f.CollectionID == c.ID {
+				referenced = true
+			}
+		}
+	}
+	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		tx.AfterCommit(app.DB.InvalidateTotals)
+		if !referenced {
+			_, err := tx.ExecContext(ctx, "DELETE FROM "+store.Quote(c.Name))
+			return err
+		}
+		for {
+			recs, err := store.FindRecords(ctx, tx, c, store.Select{Limit: 200})
+			if err != nil || len(recs) == 0 {
+				return err
+			}
+			for _, r := range recs {
+				if err := app.deleteCascade(ctx, tx, r, 0); err != nil {
+					return err
+				}
+			}
+		}
+	})
+	return store.MapError(err)
+}
+
+// CollectionScaffolds returns empty collection models per type ("base",
+// "auth", "view"), like PocketBase's meta/scaffolds: the fields a new
+// collection of that type starts with.
+func (app *App) CollectionScaffolds() map[string]*galley.Collection {
+	base := &galley.Collection{Type: galley.CollectionBase, Fields: append([]*galley.Field{store.IDField()}, store.AutodateFields()...), Indexes: []string{}}
+	auth := &galley.Collection{Type: galley.CollectionAuth, Fields: append(store.AuthSystemFields(), store.AutodateFields()...), Indexes: []string{},
+		Auth: &galley.AuthOptions{AuthRule: new(string), TokenDuration: 604800, IdentityFields: []string{"email"}}}
+	view := &galley.Collection{Type: galley.CollectionView, Fields: []*galley.Field{}, Indexes: []string{}}
+	return map[string]*galley.Collection{"base": base, "auth": auth, "view": view}
+}

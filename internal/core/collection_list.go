@@ -1,0 +1,168 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/store"
+	jsonv2 "github.com/go-json-experiment/json"
+	"github.com/go-json-experiment/json/jsontext"
+)
+
+// collectionsMeta describes the _collections table to the filter compiler,
+// so collection lists are filtered and sorted in SQL like records are.
+var collectionsMeta = &galley.Collection{ID: "_collections", Name: "_collections", Type: galley.CollectionBase, Fields: []*galley.Field{
+	{ID: "id", Name: "id", Type: galley.FieldText, PrimaryKey: true},
+	{ID: "name", Name: "name", Type: galley.FieldText},
+	{ID: "type", Name: "type", Type: galley.FieldText},
+	{ID: "system", Name: "system", Type: galley.FieldBool},
+	{ID: "created", Name: "created", Type: galley.FieldAutodate},
+	{ID: "updated", Name: "updated", Type: galley.FieldAutodate},
+}}
+
+// ListCollections returns a page of collections. q.Filter and q.Sort may use
+// id, name, type, system, created and updated (anything else is EInvalid
+// naming the field); the default order is created, then name.
+func (app *App) ListCollections(ctx context.Context, q ListQuery) (*List[*galley.Collection], error) {
+	q.Normalize()
+	env := &filter.Env{Trusted: true, Dialect: app.DB.Dialect(),
+		Collection:  func(string) *galley.Collection { return nil },
+		Collections: func() []*galley.Collection { return nil }}
+	where, args := "1=1", []any(nil)
+	if strings.TrimSpace(q.Filter) != "" {
+		e, err := filter.Parse(q.Filter, filter.Limits{})
+		if err != nil {
+			return nil, err
+		}
+		if where, args, err = filter.Where(e, collectionsMeta, store.Alias, env); err != nil {
+			return nil, err
+		}
+	}
+	order, orderArgs, err := filter.Sort(q.Sort, collectionsMeta, store.Alias, env, filter.Limits{})
+	if err != nil {
+		return nil, err
+	}
+	a := store.Quote(store.Alias)
+	if order != "" {
+		order += ", "
+	}
+	order += a + `."created", ` + a + `."name"`
+	from := ` FROM "_collections" AS ` + a + ` WHERE ` + where
+	list := &List[*galley.Collection]{Page: q.Page, PerPage: q.PerPage, TotalItems: -1, TotalPages: -1, Items: []*galley.Collection{}}
+	rows, err := app.DB.Reader().QueryContext(ctx, `SELECT `+a+`."id"`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+		append(append(append([]any(nil), args...), orderArgs...), q.PerPage, (q.Page-1)*q.PerPage)...)
+	if err != nil {
+		return nil, store.MapError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return nil, store.MapError(err)
+		}
+		if c := app.DB.Schema.Collection(id); c != nil {
+			list.Items = append(list.Items, c.Clone())
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, store.MapError(err)
+	}
+	if !q.SkipTotal {
+		var n int
+		if err := app.DB.Reader().QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&n); err != nil {
+			return nil, store.MapError(err)
+		}
+		list.TotalItems, list.TotalPages = n, (n+q.PerPage-1)/q.PerPage
+	}
+	return list, nil
+}
+
+// ImportCollections applies {"collections": [...], "deleteMissing": bool}
+// in one transaction. Each item is matched to an existing collection by id,
+// then by name (case-insensitive), and applied like UpdateCollection (only
+// keys present change); unmatched items are created. With deleteMissing,
+// non-system collections not in the list are deleted. Errors are keyed
+// "collections.<i>.<key>"; nothing changes when anything fails.
+func (app *App) ImportCollections(ctx context.Context, body []byte) error {
+	if len(body) > MaxCollectionBody {
+		return galley.Errorf(galley.ETooLarge, "The request body is larger than %d bytes.", MaxCollectionBody)
+	}
+	raw, err := decodeObject(body, []string{"collections", "deleteMissing"}, "")
+	if err != nil {
+		return err
+	}
+	var items []jsontext.Value
+	var deleteMissing bool
+	if v, ok := raw["collections"]; !ok || jsonv2.Unmarshal(v, &items) != nil || len(items) == 0 {
+		return galley.FieldInvalid("collections", "validation_required", "Expected a non-empty array of collections.")
+	}
+	if v, ok := raw["deleteMissing"]; ok && jsonv2.Unmarshal(v, &deleteMissing) != nil {
+		return galley.FieldInvalid("deleteMissing", "validation_invalid_type", `Invalid value for "deleteMissing": expected a boolean.`)
+	}
+	current := app.DB.Schema.Collections()
+	ws := newWorkingSchema(current)
+	ins := make([]*collectionInput, len(items))
+	olds := make([]*galley.Collection, len(items))
+	matched := map[string]int{}
+	for i, item := range items {
+		prefix := fmt.Sprintf("collections.%d.", i)
+		in, err := decodeCollection(item, prefix)
+		if err != nil {
+			return err
+		}
+		var old *galley.Collection
+		if in.ID != "" {
+			old = app.DB.Schema.Collection(in.ID)
+			if old != nil && old.ID != in.ID {
+				old = nil // matched a name, not an id
+			}
+		}
+		if old == nil && in.Name != "" {
+			old = newWorkingSchema(current).byName(in.Name)
+		}
+		if old != nil {
+			if j, dup := matched[old.ID]; dup {
+				return galley.FieldInvalid(prefix+"name", "validation_duplicate", fmt.Sprintf("Matches the same collection as collections.%d.", j))
+			}
+			matched[old.ID] = i
+		} else if in.ID == "" {
+			in.ID = "pbc_" + galley.RandomString(10, "0123456789")
+		}
+		ins[i], olds[i] = in, old
+	}
+	var changes []store.CollectionChange
+	if deleteMissing {
+		for _, c := range current {
+			if _, ok := matched[c.ID]; !ok && !c.System {
+				delete(ws.byIDs, c.ID)
+				changes = append(changes, store.CollectionChange{Old: c})
+			}
+		}
+	}
+	for i, in := range ins { // placeholders so relations can point forward
+		if olds[i] == nil {
+			ws.byIDs[in.ID] = &galley.Collection{ID: in.ID, Name: in.Name, Type: in.Type}
+		}
+	}
+	explicit := map[string]bool{}
+	prefixes := map[string]string{}
+	for i, in := range ins {
+		if olds[i] == nil {
+			delete(ws.byIDs, in.ID)
+		}
+		c, err := buildCollection(in, olds[i], ws, fmt.Sprintf("collections.%d.", i))
+		if err != nil {
+			return err
+		}
+		ws.byIDs[c.ID] = c
+		changes = append(changes, store.CollectionChange{Old: olds[i], New: c})
+		for k := range explicitRules(in, c.ID) {
+			explicit[k] = true
+		}
+		prefixes[c.ID] = fmt.Sprintf("collections.%d.", i)
+	}
+	return app.applySchema(ctx, changes, explicit, prefixes)
+}

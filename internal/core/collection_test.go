@@ -1,0 +1,275 @@
+package core
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+func collApp(t *testing.T) *App {
+	t.Helper()
+	db, err := store.Open(context.Background(), store.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return New(db, nil)
+}
+
+func mustCreate(t *testing.T, app *App, body string) *galley.Collection {
+	t.Helper()
+	c, err := app.CreateCollection(context.Background(), []byte(body))
+	if err != nil {
+		t.Fatalf("create %s: %v", body, err)
+	}
+	return c
+}
+
+func mustUpdate(t *testing.T, app *App, name, body string) *galley.Collection {
+	t.Helper()
+	c, err := app.UpdateCollection(context.Background(), name, []byte(body))
+	if err != nil {
+		t.Fatalf("update %s %s: %v", name, body, err)
+	}
+	return c
+}
+
+func mustExec(t *testing.T, app *App, q string, args ...any) {
+	t.Helper()
+	err := app.DB.WithTx(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.ExecContext(context.Background(), q, args...)
+		return err
+	})
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+}
+
+// rows returns the rows of q as strings (NULL as "NULL").
+func rows(t *testing.T, app *App, q string, args ...any) [][]string {
+	t.Helper()
+	rs, err := app.DB.Reader().QueryContext(context.Background(), q, args...)
+	if err != nil {
+		t.Fatalf("%s: %v", q, err)
+	}
+	defer rs.Close()
+	cols, _ := rs.Columns()
+	var out [][]string
+	for rs.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rs.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		row := make([]string, len(cols))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case nil:
+				row[i] = "NULL"
+			case []byte:
+				row[i] = string(x)
+			default:
+				b, _ := json.Marshal(x)
+				row[i] = strings.Trim(string(b), `"`)
+			}
+		}
+		out = append(out, row)
+	}
+	return out
+}
+
+func errFields(t *testing.T, err error) map[string]galley.FieldError {
+	t.Helper()
+	var ge *galley.Error
+	if !errors.As(err, &ge) || ge.Code != galley.EInvalid {
+		t.Fatalf("want EInvalid, got %v", err)
+	}
+	return ge.Fields
+}
+
+func TestCreateCollectionDefaults(t *testing.T) {
+	app := collApp(t)
+	c := mustCreate(t, app, `{"name":"posts","fields":[{"name":"title","type":"text"}]}`)
+	if c.Type != "base" || !strings.HasPrefix(c.ID, "pbc_") || c.Created == "" {
+		t.Fatalf("defaults: %+v", c)
+	}
+	var names []string
+	for _, f := range c.Fields {
+		names = append(names, f.Name)
+		if f.ID == "" {
+			t.Errorf("field %s has no id", f.Name)
+		}
+	}
+	if got := strings.Join(names, ","); got != "id,title,created,updated" {
+		t.Fatalf("fields %s", got)
+	}
+	if c.Field("id").PrimaryKey != true || !c.Field("id").System {
+		t.Fatal("id not a system primary key")
+	}
+	if got := rows(t, app, `SELECT name, type FROM pragma_table_info('posts')`); len(got) != 4 || got[3][0] != "updated" {
+		t.Fatalf("table: %v", got)
+	}
+	if _, err := app.Collection(context.Background(), "POSTS"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.Collection(context.Background(), "nope"); galley.ErrorCodeOf(err) != galley.ENotFound {
+		t.Fatalf("missing: %v", err)
+	}
+}
+
+func TestCreateCollectionValidation(t *testing.T) {
+	app := collApp(t)
+	mustCreate(t, app, `{"name":"users_x","fields":[{"name":"title","type":"text"}]}`)
+	cases := []struct{ body, key, code string }{
+		{`{"name":""}`, "name", "validation_required"},
+		{`{"name":"bad name"}`, "name", "validation_invalid_name"},
+		{`{"name":"` + strings.Repeat("a", 56) + `"}`, "name", "validation_invalid_name"},
+		{`{"name":"_hidden"}`, "name", "validation_invalid_name"},
+		{`{"name":"USERS_X"}`, "name", "validation_collection_name_exists"},
+		{`{"name":"_superusers"}`, "name", "validation_invalid_name"},
+		{`{"name":"a","type":"other"}`, "type", "validation_in_invalid"},
+		{`{"name":"a","system":true}`, "system", "validation_system"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"},{"name":"X","type":"bool"}]}`, "fields.1.name", "validation_duplicate_field_name"},
+		{`{"name":"a","fields":[{"name":"x y","type":"text"}]}`, "fields.0.name", "validation_invalid_name"},
+		{`{"name":"a","fields":[{"name":"expand","type":"text"}]}`, "fields.0.name", "validation_reserved_name"},
+		{`{"name":"a","fields":[{"name":"collectionId","type":"text"}]}`, "fields.0.name", "validation_reserved_name"},
+		{`{"name":"a","fields":[{"name":"x","type":"nope"}]}`, "fields.0.type", "validation_invalid_type"},
+		{`{"name":"a","fields":[{"name":"id","type":"number"}]}`, "fields.0.type", "validation_id_field"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","primaryKey":true}]}`, "fields.0.primaryKey", "validation_primary_key"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","min":5,"max":2}]}`, "fields.0.max", "validation_min_greater_equal_than_max"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"("}]}`, "fields.0.pattern", "validation_invalid_regex"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","autogeneratePattern":"a+"}]}`, "fields.0.autogeneratePattern", "validation_invalid_pattern"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"^[0-9]+$","autogeneratePattern":"[a-z]{5}"}]}`, "fields.0.autogeneratePattern", "validation_invalid_pattern"},
+		{`{"name":"a","fields":[{"name":"x","type":"number","min":5,"max":1}]}`, "fields.0.max", "validation_min_greater_equal_than_max"},
+		{`{"name":"a","fields":[{"name":"x","type":"select","values":[]}]}`, "fields.0.values", "validation_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a","a"]}]}`, "fields.0.values", "validation_invalid_values"},
+		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a"],"maxSelect":3}]}`, "fields.0.maxSelect", "validation_max_select"},
+		{`{"name":"a","fields":[{"name":"x","type":"relation","collectionId":"nope"}]}`, "fields.0.collectionId", "validation_missing_collection"},
+		{`{"name":"a","fields":[{"name":"x","type":"relation"}]}`, "fields.0.collectionId", "validation_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"date","min":"yesterday"}]}`, "fields.0.min", "validation_invalid_date"},
+		{`{"name":"a","fields":[{"name":"x","type":"email","onlyDomains":["a.com"],"exceptDomains":["b.com"]}]}`, "fields.0.onlyDomains", "validation_domains_conflict"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON other (x)"]}`, "indexes.0", "validation_invalid_index"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (nope)"]}`, "indexes.0", "validation_invalid_index"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (x); DROP TABLE a"]}`, "indexes.0", "validation_invalid_index"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (x)","CREATE INDEX I ON a (id)"]}`, "indexes.1", "validation_invalid_index"},
+		{`{"name":"a","listRule":"nope = 1"}`, "listRule", "validation_invalid_rule"},
+		{`{"name":"a","listRule":"id ="}`, "listRule", "validation_invalid_rule"},
+		{`{"name":"a","name2":1,"Name":"b"}`, "Name", "validation_unknown_key"},
+		{`{"name":"a","fields":[{"name":"x","Type":"text","type":"text"}]}`, "fields.0.Type", "validation_unknown_key"},
+		{`{"name":5}`, "name", "validation_invalid_type"},
+		{`{"name":"a","fields":{}}`, "fields", "validation_invalid_type"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","max":"big"}]}`, "fields.0", "validation_invalid_type"},
+		{`{"name":"a","fields":[5]}`, "fields.0", "validation_invalid_type"},
+		{`{"name":"a","listRule":5}`, "listRule", "validation_invalid_type"},
+		{`{"name":"a","id":"bad id!"}`, "id", "validation_invalid_id"},
+		{`{"name":"a","type":"view","viewQuery":"DELETE FROM users_x"}`, "viewQuery", "validation_invalid_view_query"},
+	}
+	before := len(app.DB.Schema.Collections())
+	for _, tc := range cases {
+		t.Run(tc.body, func(t *testing.T) {
+			_, err := app.CreateCollection(context.Background(), []byte(tc.body))
+			fe := errFields(t, err)
+			if fe[tc.key].Code != tc.code {
+				t.Fatalf("want %s=%s, got %v", tc.key, tc.code, err)
+			}
+		})
+	}
+	if len(app.DB.Schema.Collections()) != before {
+		t.Fatal("a failed create changed the schema")
+	}
+	for _, body := range []string{`{"name":"a","name":"b"}`, `not json`, `[]`, `{"name":"a","fields":[{"name":"x","name":"y","type":"text"}]}`} {
+		if _, err := app.CreateCollection(context.Background(), []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
+			t.Errorf("%s: want EInvalid, got %v", body, err)
+		}
+	}
+}
+
+func TestCreateAuthCollection(t *testing.T) {
+	app := collApp(t)
+	c := mustCreate(t, app, `{"name":"users","type":"auth","authRule":"verified = true","fields":[{"name":"nick","type":"text"}]}`)
+	for _, n := range []string{"id", "password", "tokenKey", "email", "emailVisibility", "verified", "nick", "created", "updated"} {
+		if c.Field(n) == nil {
+			t.Errorf("missing %s", n)
+		}
+	}
+	if c.Auth == nil || len(c.Auth.TokenSecret) != 50 || c.Auth.AuthRule == nil || *c.Auth.AuthRule != "verified = true" {
+		t.Fatalf("auth options %+v", c.Auth)
+	}
+	if len(c.Indexes) != 2 {
+		t.Fatalf("auth indexes %v", c.Indexes)
+	}
+	out, _ := json.Marshal(c)
+	if strings.Contains(string(out), c.Auth.TokenSecret) {
+		t.Fatal("token secret in JSON output")
+	}
+	mustExec(t, app, `INSERT INTO users (id, email, tokenKey) VALUES ('a', 'x@y.z', 'k1')`)
+	err := app.DB.WithTx(context.Background(), func(tx *store.Tx) error {
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO users (id, email, tokenKey) VALUES ('b', 'x@y.z', 'k2')`)
+		return err
+	})
+	if err == nil {
+		t.Fatal("duplicate email accepted")
+	}
+	if _, err := app.UpdateCollection(context.Background(), "users", []byte(`{"fields":[{"name":"nick","type":"text"}]}`)); errFields(t, err)["fields"].Code != "validation_system_field" {
+		t.Fatalf("removing auth system fields: %v", err)
+	}
+}
+
+func TestScaffolds(t *testing.T) {
+	s := collApp(t).CollectionScaffolds()
+	if s["base"] == nil || s["auth"] == nil || s["view"] == nil || s["auth"].Field("email") == nil || s["base"].Field("id") == nil {
+		t.Fatalf("scaffolds %+v", s)
+	}
+}
+
+func TestListCollections(t *testing.T) {
+	app := collApp(t)
+	mustCreate(t, app, `{"name":"b_posts"}`)
+	mustCreate(t, app, `{"name":"a_posts"}`)
+	ctx := context.Background()
+	l, err := app.ListCollections(ctx, ListQuery{})
+	if err != nil || l.TotalItems != 3 || len(l.Items) != 3 || l.Items[0].Name != "_superusers" {
+		t.Fatalf("list: %+v %v", l, err)
+	}
+	l, err = app.ListCollections(ctx, ListQuery{Filter: `system = false && name ~ "posts"`, Sort: "-name", PerPage: 1, Page: 2})
+	if err != nil || l.TotalItems != 2 || l.TotalPages != 2 || len(l.Items) != 1 || l.Items[0].Name != "a_posts" {
+		t.Fatalf("filtered: %+v %v", l, err)
+	}
+	for _, q := range []ListQuery{{Filter: "nope = 1"}, {Sort: "nope"}, {Filter: "name ="}, {Filter: `@collection.posts.id = "x"`}} {
+		if _, err := app.ListCollections(ctx, q); galley.ErrorCodeOf(err) != galley.EInvalid {
+			t.Errorf("%+v: want EInvalid, got %v", q, err)
+		}
+	}
+}
+
+func TestDeleteCollection(t *testing.T) {
+	app := collApp(t)
+	ctx := context.Background()
+	posts := mustCreate(t, app, `{"name":"posts"}`)
+	mustCreate(t, app, `{"name":"comments","fields":[{"name":"post","type":"relation","collectionId":"`+posts.ID+`"}]}`)
+	mustCreate(t, app, `{"name":"v","type":"view","viewQuery":"SELECT id FROM comments"}`)
+	for _, name := range []string{"_superusers", "posts", "comments"} {
+		if err := app.DeleteCollection(ctx, name); galley.ErrorCodeOf(err) != galley.EInvalid {
+			t.Errorf("delete %s: want EInvalid, got %v", name, err)
+		}
+	}
+	if err := app.DeleteCollection(ctx, "nope"); galley.ErrorCodeOf(err) != galley.ENotFound {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"v", "comments", "posts"} {
+		if err := app.DeleteCollection(ctx, name); err != nil {
+			t.Fatalf("delete %s: %v", name, err)
+		}
+	}
+	if got := rows(t, app, `SELECT name FROM sqlite_master WHERE name IN ('posts','comments','v')`); len(got) != 0 {
+		t.Fatalf("left over: %v", got)
+	}
+}

@@ -1,0 +1,343 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// CollectionChange is one change of a schema batch: Old nil creates New, New
+// nil deletes Old, both set updates Old (as stored) to New. Fields of an
+// update are matched by id. Old values must come from the schema cache (or an
+// earlier change of the same batch); New values must be validated already.
+type CollectionChange struct {
+	Old, New *galley.Collection
+}
+
+// ApplyCollections applies changes as real DDL inside tx, keeping the data:
+//
+//  1. table and column renames use ALTER TABLE while views are in place, so
+//     SQLite rewrites the view queries that reference them (stored queries
+//     are refreshed from sqlite_master);
+//  2. all SQL views are dropped; deleted tables dropped; new tables created;
+//     updated tables get ADD COLUMN, or a full rebuild when a field is
+//     removed or changes storage kind; stale indexes dropped, new ones created;
+//  3. every view collection is recreated (new or changed queries are checked
+//     with CheckViewQuery first) and its fields re-inferred;
+//  4. _collections rows are written, then validate (may be nil) runs with the
+//     final definitions of every collection, inside the transaction.
+//
+// Any error leaves the transaction to be rolled back by the caller; a
+// *galley.Error is returned for problems the input caused (index names in use,
+// duplicate data under a new unique index, a view that no longer compiles).
+// The schema cache is reloaded after commit.
+func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, validate func(final []*galley.Collection) error) error {
+	final := map[string]*galley.Collection{} // by id
+	for _, c := range tx.db.Schema.Collections() {
+		final[c.ID] = c
+	}
+	dirty := map[string]bool{}
+	for _, ch := range changes {
+		if ch.New == nil {
+			delete(final, ch.Old.ID)
+			continue
+		}
+		final[ch.New.ID] = ch.New
+		dirty[ch.New.ID] = true
+	}
+	byName := map[string]*galley.Collection{}
+	for _, c := range final {
+		byName[strings.ToLower(c.Name)] = c
+	}
+	lookup := func(name string) *galley.Collection { return byName[strings.ToLower(name)] }
+	if err := checkIndexNames(final, byName); err != nil {
+		return err
+	}
+	if err := tx.renameAll(ctx, changes, final, dirty); err != nil {
+		return err
+	}
+	if err := tx.dropViews(ctx); err != nil {
+		return err
+	}
+	for _, ch := range changes {
+		if ch.New == nil && !ch.Old.IsView() {
+			if err := execAll(ctx, tx, "DROP TABLE IF EXISTS "+Quote(ch.Old.Name)); err != nil {
+				return err
+			}
+		}
+		if ch.New == nil {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM "_collections" WHERE "id" = ?`, ch.Old.ID); err != nil {
+				return err
+			}
+		}
+	}
+	if err := tx.applyTables(ctx, changes); err != nil {
+		return err
+	}
+	if err := tx.recreateViews(ctx, changes, final, dirty, lookup); err != nil {
+		return err
+	}
+	for id := range dirty {
+		if err := saveCollectionRow(ctx, tx, final[id]); err != nil {
+			return err
+		}
+	}
+	if validate != nil {
+		all := make([]*galley.Collection, 0, len(final))
+		for _, c := range final {
+			all = append(all, c)
+		}
+		if err := validate(all); err != nil {
+			return err
+		}
+	}
+	tx.reloadAfterCommit(ctx)
+	return nil
+}
+
+// checkIndexNames refuses an index name used twice in the final schema or
+// equal to a collection name (SQLite keeps them in one namespace).
+func checkIndexNames(final map[string]*galley.Collection, byName map[string]*galley.Collection) error {
+	owner := map[string]string{}
+	for _, c := range final {
+		if c.IsView() {
+			continue
+		}
+		want, err := desiredIndexes(c)
+		if err != nil {
+			return err
+		}
+		for name := range want {
+			l := strings.ToLower(name)
+			if o, ok := owner[l]; ok || byName[l] != nil {
+				if !ok {
+					o = byName[l].Name
+				}
+				return galley.FieldInvalid("indexes", "validation_invalid_index",
+					fmt.Sprintf("Index name %q is already used (by %q); index names are unique across the database.", name, o))
+			}
+			owner[l] = c.Name
+		}
+	}
+	return nil
+}
+
+// renameAll renames tables and columns through temporary names (so swaps
+// work) while views are in place, then refreshes the stored query of every
+// view whose query the caller did not change.
+func (tx *Tx) renameAll(ctx context.Context, changes []CollectionChange, final map[string]*galley.Collection, dirty map[string]bool) error {
+	type step struct{ table, from, tmp, to string }
+	var tables, cols []step
+	for i, ch := range changes {
+		if ch.Old == nil || ch.New == nil || ch.Old.IsView() {
+			continue
+		}
+		if ch.Old.Name != ch.New.Name {
+			tables = append(tables, step{from: ch.Old.Name, tmp: fmt.Sprintf("_galley_rename_%d", i), to: ch.New.Name})
+		}
+		for j, of := range ch.Old.Fields {
+			if nf := ch.New.FieldByID(of.ID); nf != nil && nf.Name != of.Name {
+				cols = append(cols, step{table: ch.New.Name, from: of.Name, tmp: fmt.Sprintf("_galley_rename_%d", j), to: nf.Name})
+			}
+		}
+	}
+	if len(tables)+len(cols) == 0 {
+		return nil
+	}
+	var stmts []string
+	for _, s := range tables {
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s RENAME TO %s", Quote(s.from), Quote(s.tmp)))
+	}
+	for _, s := range tables {
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s RENAME TO %s", Quote(s.tmp), Quote(s.to)))
+	}
+	for _, s := range cols {
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s", Quote(s.table), Quote(s.from), Quote(s.tmp)))
+	}
+	for _, s := range cols {
+		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s RENAME COLUMN %s TO %s", Quote(s.table), Quote(s.tmp), Quote(s.to)))
+	}
+	for _, s := range stmts {
+		if _, err := tx.ExecContext(ctx, s); err != nil {
+			return galley.Errorf(galley.EInvalid, "Failed to rename: %s.", sqliteMessage(err))
+		}
+	}
+	old := map[string]*galley.Collection{}
+	for _, ch := range changes {
+		if ch.Old != nil {
+			old[ch.Old.ID] = ch.Old
+		}
+	}
+	for id, c := range final {
+		if !c.IsView() {
+			continue
+		}
+		if o := old[id]; o != nil && o.ViewQuery != c.ViewQuery {
+			continue // the caller set a new query
+		}
+		var stmt string
+		err := tx.QueryRowContext(ctx, `SELECT "sql" FROM "sqlite_master" WHERE "type" = 'view' AND "name" = ?`, viewSQLName(old, c)).Scan(&stmt)
+		if err != nil {
+			continue
+		}
+		if q, ok := strings.CutPrefix(stmt, "CREATE VIEW "+Quote(viewSQLName(old, c))+" AS "); ok && q != c.ViewQuery {
+			if !dirty[id] {
+				c = c.Clone()
+				final[id] = c
+				dirty[id] = true
+			}
+			c.ViewQuery = q
+		}
+	}
+	return nil
+}
+
+// viewSQLName is the current SQL name of view collection c (its old name
+// when it is being renamed).
+func viewSQLName(old map[string]*galley.Collection, c *galley.Collection) string {
+	if o := old[c.ID]; o != nil {
+		return o.Name
+	}
+	return c.Name
+}
+
+func (tx *Tx) dropViews(ctx context.Context) error {
+	rows, err := tx.QueryContext(ctx, `SELECT "name" FROM "sqlite_master" WHERE "type" = 'view'`)
+	if err != nil {
+		return err
+	}
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		names = append(names, n)
+	}
+	rows.Close()
+	for _, n := range names {
+		if err := execAll(ctx, tx, "DROP VIEW "+Quote(n)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// applyTables creates and alters the tables of base and auth collections and
+// syncs their indexes.
+func (tx *Tx) applyTables(ctx context.Context, changes []CollectionChange) error {
+	type plan struct {
+		ch         CollectionChange
+		want, have map[string]string
+	}
+	var plans []plan
+	for _, ch := range changes {
+		if ch.New == nil || ch.New.IsView() {
+			continue
+		}
+		want, err := desiredIndexes(ch.New)
+		if err != nil {
+			return err
+		}
+		p := plan{ch: ch, want: want, have: map[string]string{}}
+		if ch.Old != nil {
+			if p.have, err = existingIndexes(ctx, tx, ch.New.Name); err != nil {
+				return err
+			}
+			if err := dropStaleIndexes(ctx, tx, want, p.have); err != nil {
+				return err
+			}
+		}
+		plans = append(plans, p)
+	}
+	for i, p := range plans {
+		switch {
+		case p.ch.Old == nil:
+			if err := execAll(ctx, tx, createTableSQL(p.ch.New.Name, p.ch.New)); err != nil {
+				return err
+			}
+		case needsRebuild(p.ch.Old, p.ch.New):
+			if err := rebuildTable(ctx, tx, p.ch.Old, p.ch.New); err != nil {
+				return err
+			}
+			plans[i].have = map[string]string{}
+		default:
+			if err := addColumns(ctx, tx, p.ch.Old, p.ch.New); err != nil {
+				return err
+			}
+		}
+	}
+	for _, p := range plans {
+		if err := createIndexes(ctx, tx, p.want, p.have); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// recreateViews creates the SQL view of every view collection in final,
+// retrying in rounds so views over views find their sources, and re-infers
+// their fields.
+func (tx *Tx) recreateViews(ctx context.Context, changes []CollectionChange, final map[string]*galley.Collection, dirty map[string]bool, lookup func(string) *galley.Collection) error {
+	changedQuery := map[string]bool{}
+	for _, ch := range changes {
+		if ch.New != nil && ch.New.IsView() && (ch.Old == nil || ch.Old.ViewQuery != ch.New.ViewQuery) {
+			changedQuery[ch.New.ID] = true
+		}
+	}
+	var pending []*galley.Collection
+	for _, c := range final {
+		if c.IsView() {
+			pending = append(pending, c)
+		}
+	}
+	for len(pending) > 0 {
+		var next []*galley.Collection
+		var lastErr error
+		var lastView string
+		for _, c := range pending {
+			if _, err := tx.ExecContext(ctx, "CREATE VIEW "+Quote(c.Name)+" AS "+c.ViewQuery); err != nil {
+				next, lastErr, lastView = append(next, c), err, c.Name
+			}
+		}
+		if len(next) == len(pending) {
+			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query",
+				fmt.Sprintf("The view collection %q cannot be created after this change: %s.", lastView, sqliteMessage(lastErr)))
+		}
+		pending = next
+	}
+	for id, c := range final {
+		if !c.IsView() {
+			continue
+		}
+		if changedQuery[id] {
+			if err := CheckViewQuery(ctx, tx, c.ViewQuery); err != nil {
+				return err
+			}
+		}
+		fields, err := InferViewFields(ctx, tx, c, c.Fields, lookup)
+		if err != nil {
+			return err
+		}
+		if sameFields(fields, c.Fields) {
+			continue
+		}
+		if !dirty[id] {
+			c = c.Clone()
+			final[id] = c
+			dirty[id] = true
+		}
+		c.Fields = fields
+	}
+	return nil
+}
+
+func sameFields(a, b []*galley.Field) bool {
+	ja, _ := json.Marshal(a)
+	jb, _ := json.Marshal(b)
+	return string(ja) == string(jb)
+}

@@ -1,0 +1,247 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"regexp"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// MaxViewQueryLength bounds a view query in bytes.
+const MaxViewQueryLength = 20000
+
+// viewDenied are words that never appear in a read-only SELECT; a bare word
+// equal to one of them (case-insensitive) refuses the query. "REPLACE" is
+// allowed as the replace() function. RECURSIVE is refused so a view cannot
+// be an unbounded loop.
+var viewDenied = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "REPLACE": true, "DROP": true,
+	"CREATE": true, "ALTER": true, "ATTACH": true, "DETACH": true, "PRAGMA": true, "VACUUM": true, "REINDEX": true,
+	"ANALYZE": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "SAVEPOINT": true, "RELEASE": true,
+	"RECURSIVE": true, "LOAD_EXTENSION": true, "READFILE": true, "WRITEFILE": true, "FTS3_TOKENIZER": true, "EDIT": true}
+
+// NormalizeViewQuery checks the text of a view query without a database:
+// exactly one statement (a trailing ";" is dropped), starting with SELECT or
+// WITH, no bind parameters, no writing or schema keywords, and no identifier
+// naming a system object (leading "_", "sqlite_" or "pragma_"). It returns
+// the trimmed query or an error safe to show to users. CheckViewQuery does
+// the authoritative checks against the database.
+func NormalizeViewQuery(q string) (string, error) {
+	q = strings.TrimSpace(q)
+	if q == "" {
+		return "", fmt.Errorf("the view query is required")
+	}
+	if len(q) > MaxViewQueryLength {
+		return "", fmt.Errorf("the view query is longer than %d bytes", MaxViewQueryLength)
+	}
+	toks, err := lexSQL(q)
+	if err != nil {
+		return "", err
+	}
+	for len(toks) > 0 && toks[len(toks)-1].is(tokPunct, ";") {
+		q = strings.TrimSpace(q[:toks[len(toks)-1].Pos])
+		toks = toks[:len(toks)-1]
+	}
+	if len(toks) == 0 || !(toks[0].isKeyword("SELECT") || toks[0].isKeyword("WITH")) {
+		return "", fmt.Errorf("the view query must be a single SELECT statement")
+	}
+	for i, t := range toks {
+		switch {
+		case t.is(tokPunct, ";"):
+			return "", fmt.Errorf("the view query must be a single statement")
+		case t.Kind == tokParam:
+			return "", fmt.Errorf("the view query cannot use parameters (%s)", t.Val)
+		case t.Kind == tokIdent && viewDenied[strings.ToUpper(t.Val)]:
+			if strings.EqualFold(t.Val, "REPLACE") && i+1 < len(toks) && toks[i+1].is(tokPunct, "(") {
+				continue
+			}
+			return "", fmt.Errorf("the view query must only read data (%s is not allowed)", strings.ToUpper(t.Val))
+		case t.isIdent() && isSystemIdent(t.Val):
+			return "", fmt.Errorf("the view query cannot read system objects (%s)", t.Val)
+		}
+	}
+	return q, nil
+}
+
+func isSystemIdent(s string) bool {
+	l := strings.ToLower(s)
+	return strings.HasPrefix(l, "_") || strings.HasPrefix(l, "sqlite_") || strings.HasPrefix(l, "pragma_")
+}
+
+// writeOpcodes are VDBE opcodes that only a writing statement compiles to.
+var writeOpcodes = map[string]bool{"OpenWrite": true, "Insert": true, "Delete": true, "IdxInsert": true,
+	"IdxDelete": true, "Clear": true, "Destroy": true, "CreateBtree": true, "DropTable": true, "DropIndex": true,
+	"ParseSchema": true, "VUpdate": true, "Vacuum": true, "SetCookie": true, "VBegin": true}
+
+// CheckViewQuery compiles q (already normalized) with EXPLAIN inside tx, so
+// collections created earlier in the same transaction are visible, and
+// refuses it when the program writes, opens a write transaction, reads a
+// database other than main, or reads a table whose name starts with "_" or
+// "sqlite_". This is exact where the token scan is only a first filter:
+// aliases, views and subqueries are resolved by SQLite itself.
+func CheckViewQuery(ctx context.Context, tx *Tx, q string) error {
+	roots := map[int64]string{1: "sqlite_master"}
+	rows, err := tx.QueryContext(ctx, `SELECT "rootpage", "tbl_name" FROM "sqlite_master" WHERE "rootpage" > 0`)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var page int64
+		var name string
+		if err := rows.Scan(&page, &name); err != nil {
+			rows.Close()
+			return err
+		}
+		roots[page] = name
+	}
+	rows.Close()
+	prog, err := tx.QueryContext(ctx, "EXPLAIN "+q)
+	if err != nil {
+		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "Invalid view query: "+sqliteMessage(err))
+	}
+	defer prog.Close()
+	for prog.Next() {
+		var addr, p1, p2, p3, p5 int64
+		var opcode string
+		var p4, comment sql.NullString
+		if err := prog.Scan(&addr, &opcode, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+			return err
+		}
+		bad := ""
+		switch {
+		case writeOpcodes[opcode] || (opcode == "Transaction" && p2 != 0):
+			bad = "the view query must only read data"
+		case opcode == "OpenRead" && p3 != 0:
+			bad = "the view query can only read the main database"
+		case opcode == "OpenRead" && isSystemIdent(roots[p2]):
+			bad = "the view query cannot read system tables"
+		}
+		if bad != "" {
+			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", bad+".")
+		}
+	}
+	return prog.Err()
+}
+
+// sqliteMessage strips the driver's decoration from a SQLite error.
+func sqliteMessage(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && strings.HasPrefix(s, "SQL logic error") {
+		s = s[i+2:]
+	}
+	s = strings.TrimPrefix(s, "SQL logic error: ")
+	if j := strings.Index(s, " (1)"); j >= 0 {
+		s = s[:j]
+	}
+	return s
+}
+
+var viewColumnRe = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
+
+// viewColumn is one result column of a view as SQLite reports it.
+type viewColumn struct{ name, declType string }
+
+func viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
+	rows, err := q.QueryContext(ctx, `SELECT "name", "type" FROM pragma_table_info(?)`, view)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []viewColumn
+	for rows.Next() {
+		var c viewColumn
+		if err := rows.Scan(&c.name, &c.declType); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// InferViewFields derives the fields of view collection v from its SQL view
+// (which must exist in tx). A result column that selects a field of a source
+// collection (found with lookup by table name) gets that field's type and
+// options; any other column gets number, bool, text or json by its declared
+// type. The "id" column is required. Field ids of prev (the previous
+// definition, may be nil) are kept by name; new fields get fresh ids.
+func InferViewFields(ctx context.Context, tx *Tx, v *galley.Collection, prev []*galley.Field, lookup func(string) *galley.Collection) ([]*galley.Field, error) {
+	cols, err := viewColumns(ctx, tx, v.Name)
+	if err != nil {
+		return nil, err
+	}
+	fail := func(msg string) error {
+		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", msg)
+	}
+	sources := viewSources(v.ViewQuery, lookup)
+	seen := map[string]bool{}
+	var out []*galley.Field
+	for i, col := range cols {
+		lname := strings.ToLower(col.name)
+		if !viewColumnRe.MatchString(col.name) || len(col.name) > 64 {
+			return nil, fail(fmt.Sprintf("Result column %q needs an alias of letters, digits and underscores (e.g. \"... AS total\").", col.name))
+		}
+		if seen[lname] {
+			return nil, fail(fmt.Sprintf("Duplicate result column %q.", col.name))
+		}
+		seen[lname] = true
+		var f *galley.Field
+		if lname == "id" {
+			f = &galley.Field{Name: "id", Type: galley.FieldText, System: true, Required: true, PrimaryKey: true}
+		} else if src := sources.field(i, len(cols), col.name); src != nil {
+			cp := *src
+			f = &cp
+			f.Name, f.System, f.PrimaryKey, f.AutogeneratePattern = col.name, false, false, ""
+		} else {
+			f = &galley.Field{Name: col.name, Type: declFieldType(col.declType)}
+		}
+		f.ID = ""
+		for _, p := range prev {
+			if strings.EqualFold(p.Name, f.Name) && p.Type == f.Type {
+				f.ID, f.Hidden, f.Presentable = p.ID, p.Hidden, p.Presentable
+			}
+		}
+		if f.ID == "" {
+			f.ID = NewFieldID(f.Type)
+		}
+		out = append(out, f)
+	}
+	if !seen["id"] {
+		return nil, fail(`The view query must return an "id" column.`)
+	}
+	return out, nil
+}
+
+// declFieldType maps a declared SQLite column type to a field type.
+func declFieldType(decl string) string {
+	d := strings.ToUpper(decl)
+	switch {
+	case strings.Contains(d, "BOOL"):
+		return galley.FieldBool
+	case strings.Contains(d, "INT"), strings.Contains(d, "REAL"), strings.Contains(d, "NUM"),
+		strings.Contains(d, "FLOA"), strings.Contains(d, "DOUB"), strings.Contains(d, "DEC"):
+		return galley.FieldNumber
+	case strings.Contains(d, "JSON"), d == "":
+		return galley.FieldJSON
+	}
+	return galley.FieldText
+}
+
+// NewFieldID returns a fresh field id: the type followed by random digits.
+func NewFieldID(typ string) string { return typ + galley.RandomString(10, "0123456789") }
+
+// ViewReferences reports whether view query q names the table or view name
+// as an identifier (case-insensitive; strings and comments do not count).
+func ViewReferences(q, name string) bool {
+	toks, err := lexSQL(q)
+	if err != nil {
+		return false
+	}
+	for _, t := range toks {
+		if t.isIdent() && strings.EqualFold(t.Val, name) {
+			return true
+		}
+	}
+	return false
+}
