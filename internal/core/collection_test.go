@@ -76,6 +76,8 @@ func rows(t *testing.T, app *App, q string, args ...any) [][]string {
 				row[i] = "NULL"
 			case []byte:
 				row[i] = string(x)
+			case string:
+				row[i] = x
 			default:
 				b, _ := json.Marshal(x)
 				row[i] = strings.Trim(string(b), `"`)

@@ -169,7 +169,8 @@ func viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, err
 func InferViewFields(ctx context.Context, tx *Tx, v *galley.Collection, prev []*galley.Field, lookup func(string) *galley.Collection) ([]*galley.Field, error) {
 	cols, err := viewColumns(ctx, tx, v.Name)
 	if err != nil {
-		return nil, err
+		return nil, galley.FieldInvalid("viewQuery", "validation_invalid_view_query",
+			fmt.Sprintf("The view collection %q does not work with this change: %s.", v.Name, sqliteMessage(err)))
 	}
 	fail := func(msg string) error {
 		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", msg)
