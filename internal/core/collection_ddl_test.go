@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
 )
 
 func TestUpdateFieldsKeepsData(t *testing.T) {
@@ -201,3 +202,30 @@ func TestTruncateCollection(t *testing.T) {
 }
 
 func jsonMarshal(v any) ([]byte, error) { return json.Marshal(v) }
+
+func TestSwapFieldAndCollectionNames(t *testing.T) {
+	app := collApp(t)
+	a := mustCreate(t, app, `{"name":"a","fields":[{"name":"x","type":"text"},{"name":"y","type":"number"}]}`)
+	b := mustCreate(t, app, `{"name":"b"}`)
+	mustExec(t, app, `INSERT INTO a (id, x, y) VALUES ('r', 'text', 7)`)
+	c := a.Clone()
+	c.Field("x").Name, c.Field("y").Name = "y", "x"
+	mustUpdate(t, app, "a", `{"fields":`+mustJSON(t, c.Fields)+`}`)
+	if got := rows(t, app, `SELECT x, y FROM a`); fmt.Sprint(got) != "[[7 text]]" {
+		t.Fatalf("swapped columns: %v", got)
+	}
+	body := `{"collections":[{"id":"` + a.ID + `","name":"b"},{"id":"` + b.ID + `","name":"a"}]}`
+	if err := app.ImportCollections(context.Background(), []byte(body)); err != nil {
+		t.Fatal(err)
+	}
+	if got := rows(t, app, `SELECT x FROM b`); fmt.Sprint(got) != "[[7]]" {
+		t.Fatalf("swapped tables: %v", got)
+	}
+	// A stale definition (a concurrent update won) is a conflict, not a silent overwrite.
+	stale := app.DB.Schema.Collection("b")
+	mustUpdate(t, app, "b", `{"listRule":""}`)
+	err := app.applySchema(context.Background(), []store.CollectionChange{{Old: stale, New: stale.Clone()}}, nil, nil)
+	if galley.ErrorCodeOf(err) != galley.EConflict {
+		t.Fatalf("stale update: %v", err)
+	}
+}

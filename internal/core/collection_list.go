@@ -142,9 +142,13 @@ func (app *App) ImportCollections(ctx context.Context, body []byte) error {
 			}
 		}
 	}
-	for i, in := range ins { // placeholders so relations can point forward
+	for i, in := range ins { // placeholders so relations can point forward and names can swap
 		if olds[i] == nil {
 			ws.byIDs[in.ID] = &galley.Collection{ID: in.ID, Name: in.Name, Type: in.Type}
+		} else if in.present["name"] {
+			p := olds[i].Clone()
+			p.Name = in.Name
+			ws.byIDs[p.ID] = p
 		}
 	}
 	explicit := map[string]bool{}

@@ -30,17 +30,28 @@ type CollectionChange struct {
 //  4. _collections rows are written, then validate (may be nil) runs with the
 //     final definitions of every collection, inside the transaction.
 //
-// Any error leaves the transaction to be rolled back by the caller; a
+// The current schema is read inside tx; a change whose Old is not the stored
+// version (a concurrent update won) is EConflict. Any error leaves the
+// transaction to be rolled back by the caller; a
 // *galley.Error is returned for problems the input caused (index names in use,
 // duplicate data under a new unique index, a view that no longer compiles).
 // The schema cache is reloaded after commit.
 func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, validate func(final []*galley.Collection) error) error {
+	current, err := loadCollections(ctx, tx) // the truth inside the serialised write transaction
+	if err != nil {
+		return err
+	}
 	final := map[string]*galley.Collection{} // by id
-	for _, c := range tx.db.Schema.Collections() {
+	for _, c := range current {
 		final[c.ID] = c
 	}
 	dirty := map[string]bool{}
 	for _, ch := range changes {
+		if ch.Old != nil {
+			if cur := final[ch.Old.ID]; cur == nil || cur.Updated != ch.Old.Updated {
+				return galley.Errorf(galley.EConflict, "The collection %q was changed by another request meanwhile; reload it and retry.", ch.Old.Name)
+			}
+		}
 		if ch.New == nil {
 			delete(final, ch.Old.ID)
 			continue
@@ -79,6 +90,11 @@ func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, 
 	}
 	if err := tx.recreateViews(ctx, changes, final, dirty, lookup); err != nil {
 		return err
+	}
+	for id := range dirty { // free the names first so collections can swap names
+		if _, err := tx.ExecContext(ctx, `UPDATE "_collections" SET "name" = ? WHERE "id" = ?`, "_galley_tmp_"+id, id); err != nil {
+			return err
+		}
 	}
 	for id := range dirty {
 		if err := saveCollectionRow(ctx, tx, final[id]); err != nil {
