@@ -35,6 +35,7 @@ type config struct {
 	dir             string
 	keep            bool
 	galleyBin       string
+	galleyTags      string
 	baselineBin     string
 	email, password string
 }
@@ -54,6 +55,7 @@ func main() {
 	flag.StringVar(&cfg.dir, "dir", "", "work directory for binaries, data and logs (default a temp dir)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory afterwards")
 	flag.StringVar(&cfg.galleyBin, "galley-bin", "", "use this Galley binary instead of building ./cmd/galley")
+	flag.StringVar(&cfg.galleyTags, "galley-tags", "", "build tags for ./cmd/galley (go build -tags)")
 	flag.StringVar(&cfg.baselineBin, "baseline-bin", "", "use this baseline binary instead of building ./bench/baseline")
 	flag.StringVar(&cfg.email, "email", "bench@example.com", "superuser email for Galley")
 	flag.StringVar(&cfg.password, "password", "bench-password-123", "superuser password for Galley")
@@ -219,7 +221,7 @@ func prepareGalley(ctx context.Context, cfg config, root, dir string, client *ht
 	if bin == "" {
 		bin = filepath.Join(dir, "galley")
 		logf("building ./cmd/galley")
-		if err := buildBinary(ctx, root, bin, "./cmd/galley"); err != nil {
+		if err := buildBinary(ctx, root, bin, "./cmd/galley", cfg.galleyTags); err != nil {
 			return nil, err
 		}
 	}
@@ -254,7 +256,7 @@ func prepareBaseline(ctx context.Context, cfg config, root, dir string, client *
 	if bin == "" {
 		bin = filepath.Join(dir, "baseline")
 		logf("building ./bench/baseline")
-		if err := buildBinary(ctx, root, bin, "./bench/baseline"); err != nil {
+		if err := buildBinary(ctx, root, bin, "./bench/baseline", ""); err != nil {
 			return nil, err
 		}
 	}

@@ -30,9 +30,13 @@ type server struct {
 	log    *os.File
 }
 
-// buildBinary runs `go build -o out pkg` in the module root.
-func buildBinary(ctx context.Context, root, out, pkg string) error {
-	cmd := exec.CommandContext(ctx, "go", "build", "-o", out, pkg)
+// buildBinary runs `go build [-tags tags] -o out pkg` in the module root.
+func buildBinary(ctx context.Context, root, out, pkg, tags string) error {
+	args := []string{"build"}
+	if tags != "" {
+		args = append(args, "-tags", tags)
+	}
+	cmd := exec.CommandContext(ctx, "go", append(args, "-o", out, pkg)...)
 	cmd.Dir = root
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
