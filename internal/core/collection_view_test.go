@@ -67,9 +67,9 @@ func TestViewCollections(t *testing.T) {
 	}
 	// Views are read-only: only list/view rules, no indexes, no type change.
 	for body, key := range map[string]string{
-		`{"createRule":""}`: "createRule",
+		`{"createRule":""}`:                           "createRule",
 		`{"indexes":["CREATE INDEX i ON stats (t)"]}`: "indexes",
-		`{"type":"base"}`: "type",
+		`{"type":"base"}`:                             "type",
 	} {
 		_, err := app.UpdateCollection(ctx, "stats", []byte(body))
 		if _, ok := errFields(t, err)[key]; !ok {
