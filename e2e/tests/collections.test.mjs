@@ -274,3 +274,68 @@ test('non-superusers cannot use the collections API', async () => {
   await expectStatus(g.collections.getOne('_superusers'), 401, 'guest view');
   await expectStatus(g.collections.delete('_superusers'), 401, 'guest delete');
 });
+
+test('truncate deletes every record and keeps the collection', async () => {
+  const name = uniqueName('col_trunc');
+  const col = await pb.collections.create({ name, type: 'base', fields: [{ name: 'title', type: 'text' }], ...PUBLIC_RULES });
+  created.push(col.id);
+  for (const t of ['a', 'b', 'c']) await pb.collection(name).create({ title: t });
+  assert.equal((await pb.collection(name).getList(1, 10)).totalItems, 3);
+  assert.equal(await pb.collections.truncate(name), true);
+  assert.equal((await pb.collection(name).getList(1, 10)).totalItems, 0);
+  const again = await pb.collections.getOne(col.id);
+  assert.equal(again.name, name);
+  const r = await pb.collection(name).create({ title: 'after' });
+  assert.equal(r.title, 'after');
+});
+
+test('import creates new collections and keeps the others', async () => {
+  const name = uniqueName('col_imp');
+  assert.equal(
+    await pb.collections.import([{ name, type: 'base', fields: [{ name: 'title', type: 'text' }], ...PUBLIC_RULES }], false),
+    true,
+  );
+  const col = await pb.collections.getOne(name);
+  created.push(col.id);
+  assert.ok(col.fields.some((f) => f.name === 'title' && f.type === 'text'), JSON.stringify(col.fields));
+  const r = await pb.collection(name).create({ title: 'imported' });
+  assert.equal(r.title, 'imported');
+  // other collections are untouched
+  const su = await pb.collections.getOne('_superusers');
+  assert.equal(su.type, 'auth');
+});
+
+test('a view collection lists the rows of its query', async () => {
+  const src = uniqueName('col_vsrc');
+  const srcCol = await pb.collections.create({
+    name: src, type: 'base', fields: [{ name: 'title', type: 'text' }, { name: 'views', type: 'number' }], ...PUBLIC_RULES,
+  });
+  created.push(srcCol.id);
+  const a = await pb.collection(src).create({ title: 'popular', views: 100 });
+  await pb.collection(src).create({ title: 'quiet', views: 1 });
+
+  const name = uniqueName('col_view');
+  const view = await pb.collections.create({
+    name,
+    type: 'view',
+    viewQuery: `SELECT id, title, views FROM ${src} WHERE views > 10`,
+    listRule: '',
+    viewRule: '',
+  });
+  created.push(view.id);
+  assert.equal(view.type, 'view');
+  assert.ok(view.fields.some((f) => f.name === 'title'), JSON.stringify(view.fields));
+
+  const list = await guest().collection(name).getList(1, 10);
+  assert.equal(list.totalItems, 1);
+  assert.equal(list.items[0].id, a.id);
+  assert.equal(list.items[0].title, 'popular');
+  assert.equal(list.items[0].views, 100);
+  assert.equal(list.items[0].collectionName, name);
+  const one = await guest().collection(name).getOne(a.id);
+  assert.equal(one.title, 'popular');
+  // a view is read-only
+  await expectStatus(pb.collection(name).create({ title: 'x' }), 400, 'create in a view');
+  // the source cannot be dropped while the view uses it
+  await expectStatus(pb.collections.delete(srcCol.id), 400, 'delete a collection used by a view');
+});
