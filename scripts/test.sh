@@ -60,7 +60,8 @@ if [ -z "$PG_DSN" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h
 fi
 if [ -n "$PG_DSN" ] && [ "$PG_DSN" != "off" ]; then
   echo "using $(printf '%s' "$PG_DSN" | sed -E 's#//([^:@/]*):[^@]*@#//\1:***@#')"
-  GALLEY_TEST_POSTGRES="$PG_DSN" go test "${GO_TEST_FLAGS[@]}" ./...
+  # -count=1: the database is outside the build cache's view
+  GALLEY_TEST_POSTGRES="$PG_DSN" go test -count=1 "${GO_TEST_FLAGS[@]}" ./...
 else
   echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
 fi
