@@ -19,7 +19,8 @@ type result struct {
 	elapsed  time.Duration
 	rps      float64
 	p50, p99 time.Duration
-	errLog   []string // a few distinct error samples
+	errLog   []string        // a few distinct error samples
+	lat      []time.Duration // every latency, sorted
 }
 
 // runLoad runs sc against t with conc closed-loop clients: a warm-up whose
@@ -77,15 +78,37 @@ func loadPhase(ctx context.Context, t *target, sc scenario, conc int, d time.Dur
 			}
 		}
 	}
-	res.requests = len(lat)
-	if res.requests == 0 {
-		return res
-	}
-	slices.Sort(lat)
-	res.rps = float64(res.requests) / res.elapsed.Seconds()
-	res.p50 = lat[len(lat)*50/100]
-	res.p99 = lat[min(len(lat)-1, len(lat)*99/100)]
+	res.lat = lat
+	res.summarise()
 	return res
+}
+
+// merge pools two runs of the same scenario on the same target.
+func (a result) merge(b result) result {
+	m := result{
+		errors:  a.errors + b.errors,
+		elapsed: a.elapsed + b.elapsed,
+		lat:     append(slices.Clip(a.lat), b.lat...),
+		errLog:  a.errLog,
+	}
+	for _, e := range b.errLog {
+		if len(m.errLog) < 5 && !slices.Contains(m.errLog, e) {
+			m.errLog = append(m.errLog, e)
+		}
+	}
+	m.summarise()
+	return m
+}
+
+func (r *result) summarise() {
+	r.requests = len(r.lat)
+	if r.requests == 0 || r.elapsed <= 0 {
+		return
+	}
+	slices.Sort(r.lat)
+	r.rps = float64(r.requests) / r.elapsed.Seconds()
+	r.p50 = r.lat[len(r.lat)*50/100]
+	r.p99 = r.lat[min(len(r.lat)-1, len(r.lat)*99/100)]
 }
 
 // do sends one request and reads the whole answer. For a non-2xx answer it

@@ -30,6 +30,7 @@ type config struct {
 	dur, warmup     time.Duration
 	idle            time.Duration
 	restarts        int
+	rounds          int
 	only            string
 	scenarios       string
 	dir             string
@@ -49,6 +50,7 @@ func main() {
 	flag.DurationVar(&cfg.dur, "d", 5*time.Second, "measured duration of each scenario on each server")
 	flag.DurationVar(&cfg.warmup, "warmup", time.Second, "unrecorded warm-up before each measured run")
 	flag.DurationVar(&cfg.idle, "idle", 5*time.Second, "idle pause before reading RSS")
+	flag.IntVar(&cfg.rounds, "rounds", 1, "times each scenario alternates galley, baseline; results are pooled")
 	flag.IntVar(&cfg.restarts, "restarts", 3, "restarts on the existing data dir to time start-to-healthy")
 	flag.StringVar(&cfg.only, "only", "", `run only "galley" or "baseline" (default both)`)
 	flag.StringVar(&cfg.scenarios, "scenarios", "", "comma-separated scenarios to run (default all)")
@@ -73,8 +75,8 @@ func run(ctx context.Context, cfg config) error {
 	if cfg.only != "" && cfg.only != "galley" && cfg.only != "baseline" {
 		return fmt.Errorf(`-only must be "galley" or "baseline"`)
 	}
-	if cfg.rows < 200 || cfg.authors < 1 {
-		return fmt.Errorf("-rows must be at least 200 and -authors at least 1")
+	if cfg.rows < 200 || cfg.authors < 1 || cfg.rounds < 1 || cfg.conc < 1 || cfg.seedConc < 1 {
+		return fmt.Errorf("-rows must be at least 200; -authors, -rounds, -c and -seed-c at least 1")
 	}
 	selected, err := selectScenarios(cfg.scenarios)
 	if err != nil {
@@ -176,14 +178,17 @@ func run(ctx context.Context, cfg config) error {
 		if len(keys) == 2 && keys[0] != nil && keys[1] != nil && strings.Join(keys[0], ",") != strings.Join(keys[1], ",") {
 			row.notes = append(row.notes, fmt.Sprintf("record keys differ: galley %v, baseline %v", keys[0], keys[1]))
 		}
-		for _, t := range targets {
-			if ctx.Err() != nil {
-				return ctx.Err()
+		row.results = make([]result, len(targets))
+		for round := range cfg.rounds {
+			for i, t := range targets {
+				if ctx.Err() != nil {
+					return ctx.Err()
+				}
+				logf("%s on %s (round %d/%d): %d clients, %s", sc.name, t.name, round+1, cfg.rounds, cfg.conc, cfg.dur)
+				res := runLoad(ctx, t, sc, cfg.conc, cfg.warmup, cfg.dur)
+				logf("  %.0f req/s, p50 %s, p99 %s, %d errors", res.rps, ms(res.p50), ms(res.p99), res.errors)
+				row.results[i] = row.results[i].merge(res)
 			}
-			logf("%s on %s: %d clients, %s", sc.name, t.name, cfg.conc, cfg.dur)
-			res := runLoad(ctx, t, sc, cfg.conc, cfg.warmup, cfg.dur)
-			logf("  %.0f req/s, p50 %s, p99 %s, %d errors", res.rps, ms(res.p50), ms(res.p99), res.errors)
-			row.results = append(row.results, res)
 		}
 		rep.rows = append(rep.rows, row)
 	}

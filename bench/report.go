@@ -38,9 +38,9 @@ func (rp *report) print(w io.Writer) {
 	gi, bi := rp.index("galley"), rp.index("baseline")
 
 	fmt.Fprintf(w, "\n## Galley vs hand-written baseline\n\n")
-	fmt.Fprintf(w, "%d posts + %d authors, %d clients, %s per scenario per server (after %s warm-up), "+
+	fmt.Fprintf(w, "%d posts + %d authors, %d clients, %d × %s per scenario per server (each after %s warm-up), "+
 		"servers run one at a time; %d CPUs, %s %s/%s, %s.\n\n",
-		cfg.rows, cfg.authors, cfg.conc, cfg.dur, cfg.warmup, runtime.NumCPU(),
+		cfg.rows, cfg.authors, cfg.conc, cfg.rounds, cfg.dur, cfg.warmup, runtime.NumCPU(),
 		runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
 	fmt.Fprintf(w, "Command: `go run ./bench %s`\n\n", strings.Join(os.Args[1:], " "))
 
