@@ -7,8 +7,11 @@ import {
 test('health endpoint answers 200 with a message', async () => {
   const pb = guest();
   const res = await pb.health.check();
-  assert.equal(res.code, 200, JSON.stringify(res));
-  assert.equal(typeof res.message, 'string');
+  // PocketBase's API docs give {"status": 200, "message": "API is healthy.", "data": {...}};
+  // the SDK's HealthCheckResponse typing still says `code` (stale), the wire says `status`.
+  assert.equal(res.status, 200, JSON.stringify(res));
+  assert.equal(res.message, 'API is healthy.');
+  assert.equal(typeof res.data, 'object');
 });
 
 test('superuser authWithPassword returns a token and the _superusers record', async () => {
