@@ -1,5 +1,3 @@
-//go:build collections
-
 package api
 
 import (
