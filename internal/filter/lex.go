@@ -2,7 +2,10 @@ package filter
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
+	"unicode/utf16"
+	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
 )
@@ -146,7 +149,9 @@ func lex(src string) ([]token, error) {
 
 // lexString scans the quoted string starting at src[at] and returns its
 // value and the offset just past the closing quote. A backslash escapes the
-// quote character and another backslash; any other backslash is kept
+// quote character and another backslash; the JSON escapes \n \t \r \b \f
+// \/ and \uXXXX (with surrogate pairs) are decoded, because the SDK's
+// pb.filter() binds strings with JSON.stringify; any other backslash is kept
 // verbatim so that LIKE escapes such as \% reach the ~ operator.
 func lexString(src string, at int) (string, int, error) {
 	q := src[at]
@@ -159,6 +164,13 @@ func lexString(src string, at int) (string, int, error) {
 		case c == '\\' && i+1 < len(src) && (src[i+1] == q || src[i+1] == '\\'):
 			b.WriteByte(src[i+1])
 			i++
+		case c == '\\' && i+1 < len(src) && strings.IndexByte("ntrbf/", src[i+1]) >= 0:
+			b.WriteByte(map[byte]byte{'n': '\n', 't': '\t', 'r': '\r', 'b': '\b', 'f': '\f', '/': '/'}[src[i+1]])
+			i++
+		case c == '\\' && i+5 < len(src) && src[i+1] == 'u' && isHex4(src[i+2:i+6]):
+			r, n := decodeUnicodeEscape(src[i:])
+			b.WriteRune(r)
+			i += n - 1
 		default:
 			b.WriteByte(c)
 		}
@@ -172,4 +184,36 @@ func printable(s string) string {
 		return string(r)
 	}
 	return ""
+}
+
+func isHex4(s string) bool {
+	if len(s) < 4 {
+		return false
+	}
+	for i := 0; i < 4; i++ {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// decodeUnicodeEscape decodes "\uXXXX" (and a following low surrogate
+// "\uXXXX" when the first is a high surrogate) at the start of s, returning
+// the rune and the number of bytes consumed. Unpaired surrogates decode to
+// U+FFFD.
+func decodeUnicodeEscape(s string) (rune, int) {
+	v, _ := strconv.ParseUint(s[2:6], 16, 32)
+	r := rune(v)
+	if utf16.IsSurrogate(r) {
+		if len(s) >= 12 && s[6] == '\\' && s[7] == 'u' && isHex4(s[8:12]) {
+			lo, _ := strconv.ParseUint(s[8:12], 16, 32)
+			if d := utf16.DecodeRune(r, rune(lo)); d != utf8.RuneError {
+				return d, 12
+			}
+		}
+		return utf8.RuneError, 6
+	}
+	return r, 6
 }
