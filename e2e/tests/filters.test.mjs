@@ -114,3 +114,12 @@ test('superuser filters may join with @collection', async () => {
     ['one'],
   );
 });
+
+test('sort by a relation path', async () => {
+  const asc = await pb.collection(C.posts).getFullList({ sort: 'author.name,title', filter: 'author != ""' });
+  assert.deepEqual(asc.map((r) => r.title), ['one', 'two']);
+  const desc = await pb.collection(C.posts).getFullList({ sort: '-author.age', filter: 'author != ""' });
+  assert.deepEqual(desc.map((r) => r.title), ['one', 'two']);
+  const byName = await pb.collection(C.posts).getFullList({ sort: '-author.name', filter: 'author != ""' });
+  assert.deepEqual(byName.map((r) => r.title), ['two', 'one']);
+});

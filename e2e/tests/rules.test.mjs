@@ -176,3 +176,42 @@ test('changing a rule takes effect at once', async () => {
     await dropCollections(pb, col.id);
   }
 });
+
+test('@request.body rules and hidden fields', async () => {
+  const name = uniqueName('rl_body');
+  const col = await pb.collections.create({
+    name,
+    type: 'base',
+    fields: [...fields(), { name: 'secret', type: 'text', hidden: true }],
+    listRule: '',
+    viewRule: '',
+    createRule: '@request.body.status = "draft"',
+    updateRule: '@request.body.status:isset = false',
+    deleteRule: null,
+  });
+  try {
+    const g = guest().collection(name);
+    const e = await expectStatus(g.create({ title: 'x', status: 'published' }), 400, 'create rule on the body');
+    assert.deepEqual(e.response.data, {});
+    const r = await g.create({ title: 'x', status: 'draft', secret: 'from guest' });
+    assert.equal(r.status, 'draft');
+    assert.equal('secret' in r, false, 'hidden fields are not returned to guests');
+    // a guest's value for a hidden field is ignored; the superuser sees hidden fields
+    const su = await pb.collection(name).getOne(r.id);
+    assert.equal(su.secret, '');
+    await pb.collection(name).update(r.id, { secret: 's3cret' });
+    assert.equal((await pb.collection(name).getOne(r.id)).secret, 's3cret');
+    assert.equal('secret' in (await g.getOne(r.id)), false);
+    // filtering or sorting by a hidden field is refused to non-superusers
+    await expectStatus(g.getList(1, 10, { filter: 'secret = "s3cret"' }), 400, 'guest filter on a hidden field');
+    await expectStatus(g.getList(1, 10, { sort: 'secret' }), 400, 'guest sort on a hidden field');
+    const f = await pb.collection(name).getList(1, 10, { filter: 'secret = "s3cret"' });
+    assert.equal(f.totalItems, 1);
+    // update rule: status may not be sent
+    await expectStatus(g.update(r.id, { status: 'published' }), 404, 'update that sets status');
+    const u = await g.update(r.id, { title: 'renamed' });
+    assert.equal(u.title, 'renamed');
+  } finally {
+    await dropCollections(pb, col.id);
+  }
+});
