@@ -149,7 +149,7 @@ func run(ctx context.Context, cfg config) error {
 	}
 
 	rep := &report{cfg: cfg, targets: targets}
-	ruleOn := false
+	ruleOn, grown := false, false
 	for _, sc := range selected {
 		row := scenarioRow{sc: sc}
 		if sc.setup != nil {
@@ -169,7 +169,7 @@ func run(ctx context.Context, cfg config) error {
 		}
 		var keys [][]string
 		for _, t := range targets {
-			problems, k := probe(ctx, t, sc, d, ruleOn)
+			problems, k := probe(ctx, t, sc, d, ruleOn, grown)
 			for _, p := range problems {
 				row.notes = append(row.notes, t.name+": "+p)
 			}
@@ -191,6 +191,7 @@ func run(ctx context.Context, cfg config) error {
 			}
 		}
 		rep.rows = append(rep.rows, row)
+		grown = grown || sc.writes
 	}
 	rep.print(os.Stdout)
 	return nil
