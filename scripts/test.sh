@@ -48,6 +48,13 @@ section "go test ./... (SQLite)"
 go test "${GO_TEST_FLAGS[@]}" ./...
 
 section "go test ./... (PostgreSQL)"
+# The PostgreSQL dialect is issue 4. Until internal/store has it, no test reads
+# GALLEY_TEST_POSTGRES, so a second run would only repeat the SQLite pass under
+# a false label: skip it and say so. Set GALLEY_PG_PASS=1 once the dialect exists.
+if [ -z "${GALLEY_PG_PASS:-}" ]; then
+  echo "skipped: Galley has no PostgreSQL dialect yet (issue 4); the SQLite pass above is the whole Go suite"
+  GALLEY_TEST_POSTGRES=off
+fi
 PG_DSN="${GALLEY_TEST_POSTGRES:-}"
 if [ -z "$PG_DSN" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
   PG_DSN="postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
@@ -63,7 +70,7 @@ if [ -n "$PG_DSN" ] && [ "$PG_DSN" != "off" ]; then
   # -count=1: the database is outside the build cache's view
   GALLEY_TEST_POSTGRES="$PG_DSN" go test -count=1 "${GO_TEST_FLAGS[@]}" ./...
 else
-  echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
+  [ "$PG_DSN" = "off" ] || echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
 fi
 
 section "e2e (pocketbase SDK against the galley binary)"
