@@ -295,7 +295,7 @@ func measureIdleAndStart(ctx context.Context, cfg config, t *target) error {
 	}
 	logf("%s: idle %s, then RSS", t.name, cfg.idle)
 	sleep(ctx, cfg.idle)
-	rss, err := t.srv.rssKB()
+	rss, err := t.srv.mem()
 	if err != nil {
 		return err
 	}
@@ -311,7 +311,7 @@ func measureIdleAndStart(ctx context.Context, cfg config, t *target) error {
 	logf("%s: start to healthy %v", t.name, t.startTimes)
 	if cfg.restarts > 0 {
 		sleep(ctx, min(cfg.idle, 2*time.Second))
-		if t.rssFresh, err = t.srv.rssKB(); err != nil {
+		if t.rssFresh, err = t.srv.mem(); err != nil {
 			return err
 		}
 	}

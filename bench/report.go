@@ -90,10 +90,10 @@ func (rp *report) print(w io.Writer) {
 	fmt.Fprintln(w, "|---|--:|--:|--:|---|")
 	rp.totalsRow(w, gi, bi)
 	rp.targetRow(w, fmt.Sprintf("Idle RSS after seeding (+%s idle)", cfg.idle), "< 40 MB",
-		func(t *target) (string, bool) { return mb(t.rssSeeded), t.rssSeeded < 40*1024 })
+		func(t *target) (string, bool) { return t.rssSeeded.String(), t.rssSeeded.rss < 40*1024 })
 	if cfg.restarts > 0 {
 		rp.targetRow(w, "Idle RSS after a restart", "< 40 MB",
-			func(t *target) (string, bool) { return mb(t.rssFresh), t.rssFresh < 40*1024 })
+			func(t *target) (string, bool) { return t.rssFresh.String(), t.rssFresh.rss < 40*1024 })
 		rp.targetRow(w, fmt.Sprintf("Start to healthy on the existing data dir (median of %d; all)", cfg.restarts), "< 0.3 s",
 			func(t *target) (string, bool) {
 				m := median(t.startTimes)

@@ -27,8 +27,8 @@ type target struct {
 
 	seedRate   float64 // posts created per second while seeding
 	startTimes []time.Duration
-	rssSeeded  int // kB, idle after seeding
-	rssFresh   int // kB, idle after a restart
+	rssSeeded  memInfo // idle after seeding
+	rssFresh   memInfo // idle after a restart
 }
 
 // dataset is the logical data both servers are seeded with.

@@ -139,23 +139,40 @@ func (s *server) stop() {
 	s.cmd = nil
 }
 
-// rssKB returns the resident set size of the process (VmRSS) in kB.
-func (s *server) rssKB() (int, error) {
+// memInfo is the resident memory of a process, from /proc/PID/status, in kB.
+type memInfo struct {
+	rss, anon, file, shmem int
+}
+
+func (m memInfo) String() string {
+	return fmt.Sprintf("%s (anon %.0f, file %.0f, shmem %.0f)", mb(m.rss),
+		float64(m.anon)/1024, float64(m.file)/1024, float64(m.shmem)/1024)
+}
+
+// mem reads VmRSS and its RssAnon/RssFile/RssShmem parts.
+func (s *server) mem() (memInfo, error) {
+	var m memInfo
 	if s.cmd == nil || s.cmd.Process == nil {
-		return 0, errors.New("not running")
+		return m, errors.New("not running")
 	}
 	f, err := os.Open(fmt.Sprintf("/proc/%d/status", s.cmd.Process.Pid))
 	if err != nil {
-		return 0, err
+		return m, err
 	}
 	defer f.Close()
+	fields := map[string]*int{"VmRSS:": &m.rss, "RssAnon:": &m.anon, "RssFile:": &m.file, "RssShmem:": &m.shmem}
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if rest, ok := strings.CutPrefix(sc.Text(), "VmRSS:"); ok {
-			return strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+		for prefix, dst := range fields {
+			if rest, ok := strings.CutPrefix(sc.Text(), prefix); ok {
+				*dst, _ = strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(rest), " kB"))
+			}
 		}
 	}
-	return 0, errors.New("no VmRSS in /proc status")
+	if m.rss == 0 {
+		return m, errors.New("no VmRSS in /proc status")
+	}
+	return m, sc.Err()
 }
 
 // tail returns the last lines of a log file, for error messages.
