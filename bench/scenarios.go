@@ -36,7 +36,10 @@ func page(r *rand.Rand) string {
 
 // scenarios are run in this order; the writes come last so that every
 // read-only scenario sees the seeded rows on both servers, and rule is after
-// the other lists because it sets a listRule on posts.
+// the other lists because it sets a listRule on posts. mixed_totals runs
+// before create: it adds few rows, while create adds a number that depends
+// on each server's speed, which would leave the servers with different row
+// counts for a later scenario.
 var scenarios = []scenario{
 	{
 		name: "view", target: 0.7,
@@ -87,11 +90,6 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name: "create", target: 0.7, writes: true,
-		desc:    "POST /records {title, views, author, public}",
-		request: createRequest,
-	},
-	{
 		// Totals under writes: a totals cache that every write invalidates
 		// must not fall off a cliff here.
 		name: "mixed_totals", target: 0.3, writes: true,
@@ -102,6 +100,11 @@ var scenarios = []scenario{
 			}
 			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil
 		},
+	},
+	{
+		name: "create", target: 0.7, writes: true,
+		desc:    "POST /records {title, views, author, public}",
+		request: createRequest,
 	},
 }
 
