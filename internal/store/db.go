@@ -42,6 +42,7 @@ type Querier interface {
 type DB struct {
 	write  *sql.DB
 	read   *sql.DB
+	reader *pool
 	log    *slog.Logger
 	Schema *Schema
 	totals *totalsCache
@@ -87,6 +88,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema()}
+	db.reader = &pool{db: read, cache: newStmtCache(read)}
 	if err := write.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -104,6 +106,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 
 // Close closes both pools after checkpointing the WAL.
 func (db *DB) Close() error {
+	db.reader.cache.reset()
 	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 	return errors.Join(db.read.Close(), db.write.Close())
 }
@@ -117,7 +120,7 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 }
 
 // Reader returns the read pool for queries outside a transaction.
-func (db *DB) Reader() Querier { return db.read }
+func (db *DB) Reader() Querier { return db.reader }
 
 // Dialect returns the filter dialect of this database.
 func (db *DB) Dialect() filter.Dialect { return filter.SQLite() }

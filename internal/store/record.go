@@ -100,7 +100,7 @@ func (db *DB) CountRecords(ctx context.Context, c *galley.Collection, where stri
 	}
 	gen := db.totals.generation()
 	var n int64
-	if err := db.read.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
+	if err := db.reader.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
 		return 0, MapError(err)
 	}
 	db.totals.put(key, gen, n)

@@ -64,6 +64,9 @@ func (db *DB) ReloadSchema(ctx context.Context) error {
 	}
 	db.Schema.set(cols)
 	db.totals.reset()
+	if db.reader != nil {
+		db.reader.cache.reset()
+	}
 	return nil
 }
 

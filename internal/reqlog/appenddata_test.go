@@ -1,0 +1,34 @@
+package reqlog
+
+import (
+	"encoding/json"
+	"testing"
+	"time"
+)
+
+// TestAppendDataMatchesEncodingJSON keeps the hand-written encoder honest.
+func TestAppendDataMatchesEncodingJSON(t *testing.T) {
+	for _, r := range []Request{
+		{Method: "GET", URL: "/api/x?a=1&b=<2>", Status: 200, Duration: 1500 * time.Microsecond, Auth: "guest"},
+		{Method: "POST", URL: "/\"quoted\"\\", Status: 500, RemoteIP: "127.0.0.1", UserIP: "10.0.0.1", Referer: "r\n\t\r", UA: "ua\x01\x1f é 🚀 \u2028", Auth: "_superusers", AuthID: "abc", Error: "bad \xff utf8"},
+	} {
+		want, err := json.Marshal(dataOf(r))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := appendData(nil, r); string(got) != string(want) {
+			t.Errorf("appendData:\n got %s\nwant %s", got, want)
+		}
+	}
+}
+
+func FuzzAppendData(f *testing.F) {
+	f.Add("GET", "/a", "ua", "err", 200)
+	f.Fuzz(func(t *testing.T, method, url, ua, errText string, status int) {
+		r := Request{Method: method, URL: url, UA: ua, Error: errText, Status: status}
+		want, _ := json.Marshal(dataOf(r))
+		if got := appendData(nil, r); string(got) != string(want) {
+			t.Fatalf("appendData:\n got %s\nwant %s", got, want)
+		}
+	})
+}
