@@ -3,10 +3,13 @@ package main
 import (
 	"context"
 	"log/slog"
+	"runtime/debug"
+	"time"
 
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/reqlog"
+	"github.com/galleyhq/galley/internal/safego"
 )
 
 // startOps starts the operational services (request logs in auxiliary.db)
@@ -23,5 +26,34 @@ func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, l
 		return nil, err
 	}
 	srv.UseRequestLogs(logs)
-	return func() { _ = logs.Close() }, nil
+	stop := make(chan struct{})
+	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, stop) })
+	return func() {
+		close(stop)
+		_ = logs.Close()
+	}, nil
+}
+
+// idleAfter is how long without requests before memory is returned to the OS.
+const idleAfter = 3 * time.Second
+
+// trimWhenIdle returns freed heap memory to the operating system once each
+// time the server goes idle, so a quiet Galley keeps a small footprint after
+// a burst of work (the Go runtime otherwise returns it only gradually).
+func trimWhenIdle(srv *api.Server, stop <-chan struct{}) {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	trimmed := false
+	for {
+		select {
+		case <-stop:
+			return
+		case <-tick.C:
+			idle := srv.IdleFor() >= idleAfter
+			if idle && !trimmed {
+				debug.FreeOSMemory()
+			}
+			trimmed = idle
+		}
+	}
 }

@@ -60,6 +60,7 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // so that they are logged as requests too.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.lastRequest.Store(time.Now().UnixNano())
 		r = withState(r, &reqState{})
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {

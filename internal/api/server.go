@@ -36,6 +36,8 @@ type Server struct {
 	Logs RequestLogger
 	// installToken, when set, lets the first superuser be created without auth.
 	installToken atomic.Pointer[string]
+	// lastRequest is the UnixNano time the last request started.
+	lastRequest atomic.Int64
 	// ops holds the operational services (logs, settings); see routes_ops.go.
 	ops
 }
@@ -57,6 +59,15 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Server {
 	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now()}
 	s.routes()
 	return s
+}
+
+// IdleFor returns how long no request has started (since New when none has).
+func (s *Server) IdleFor() time.Duration {
+	last := s.lastRequest.Load()
+	if last == 0 {
+		return time.Since(s.started)
+	}
+	return time.Since(time.Unix(0, last))
 }
 
 // SetInstallToken enables the one-time first-superuser creation with token.
