@@ -22,7 +22,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
-	"time"
+	"sync"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/filter"
@@ -44,9 +44,15 @@ type DB struct {
 	write  *sql.DB
 	read   *sql.DB
 	reader *pool
-	log    *slog.Logger
-	Schema *Schema
-	totals *totalsCache
+	// wconn is the one writer connection; only the writer goroutine (or
+	// Open, before it starts) uses it. wstmts caches statements prepared on it.
+	wconn     *sql.Conn
+	wstmts    *stmtCache
+	writer    writer
+	closeOnce sync.Once
+	log       *slog.Logger
+	Schema    *Schema
+	totals    *totalsCache
 }
 
 // Options configure Open.
@@ -92,10 +98,12 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	read.SetMaxIdleConns(n)
 	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema()}
 	db.reader = &pool{db: read, cache: newStmtCache(read)}
-	if err := write.PingContext(ctx); err != nil {
+	db.wconn, err = write.Conn(ctx)
+	if err != nil {
 		db.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
+	db.wstmts = newConnStmtCache(db.wconn)
 	if err := db.migrate(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("migrate: %w", err)
@@ -104,22 +112,38 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
+	db.startWriter()
 	return db, nil
 }
 
-// Close closes both pools after checkpointing the WAL.
+// Close stops the writer after the queued transactions, checkpoints the WAL
+// and closes both pools. It is safe to call more than once.
 func (db *DB) Close() error {
-	db.reader.cache.reset()
-	_, _ = db.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
-	return errors.Join(db.read.Close(), db.write.Close())
+	var err error
+	db.closeOnce.Do(func() {
+		db.stopWriter()
+		db.reader.cache.reset()
+		if db.wconn != nil {
+			_, _ = db.wconn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+			db.wstmts.reset()
+			err = db.wconn.Close()
+		}
+		err = errors.Join(err, db.read.Close(), db.write.Close())
+	})
+	return err
 }
 
-// Exec runs a statement on the writer outside the record API (maintenance
-// and tests) and invalidates cached totals.
+// Exec runs one statement in a write transaction outside the record API
+// (maintenance and tests) and invalidates cached totals.
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	defer db.totals.invalidate()
-	res, err := db.write.ExecContext(ctx, query, args...)
-	return res, MapError(err)
+	var res sql.Result
+	err := db.WithTx(ctx, func(tx *Tx) error {
+		tx.touch()
+		var err error
+		res, err = tx.ExecContext(ctx, query, args...)
+		return err
+	})
+	return res, err
 }
 
 // Reader returns the read pool for queries outside a transaction.
@@ -127,58 +151,6 @@ func (db *DB) Reader() Querier { return db.reader }
 
 // Dialect returns the filter dialect of this database.
 func (db *DB) Dialect() filter.Dialect { return filter.SQLite() }
-
-// Tx is an open write transaction.
-type Tx struct {
-	*sql.Tx
-	db *DB
-	// afterCommit runs after a successful commit (cache invalidation, events).
-	afterCommit []func()
-}
-
-// AfterCommit registers fn to run once the transaction has committed.
-func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
-
-// DB returns the database the transaction belongs to.
-func (tx *Tx) DB() *DB { return tx.db }
-
-// WithTx runs fn in a write transaction: committed when fn returns nil, rolled
-// back otherwise (also on panic, which is re-raised). Driver errors are mapped
-// with MapError.
-func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	for attempt := 0; ; attempt++ {
-		err = db.withTxOnce(ctx, fn)
-		if err == nil || !isBusy(err) || attempt >= 3 {
-			return MapError(err)
-		}
-		time.Sleep(time.Duration(attempt+1) * 20 * time.Millisecond)
-	}
-}
-
-func (db *DB) withTxOnce(ctx context.Context, fn func(tx *Tx) error) (err error) {
-	sqlTx, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	tx := &Tx{Tx: sqlTx, db: db}
-	defer func() {
-		if p := recover(); p != nil {
-			_ = sqlTx.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(tx); err != nil {
-		_ = sqlTx.Rollback()
-		return err
-	}
-	if err := sqlTx.Commit(); err != nil {
-		return err
-	}
-	for _, f := range tx.afterCommit {
-		f()
-	}
-	return nil
-}
 
 func isBusy(err error) bool {
 	var se *sqlite.Error

@@ -112,19 +112,19 @@ func execAll(ctx context.Context, tx *Tx, stmts ...string) error {
 
 // migrate applies the pending system migrations.
 func (db *DB) migrate(ctx context.Context) error {
-	if _, err := db.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`); err != nil {
+	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`); err != nil {
 		return err
 	}
 	for _, m := range systemMigrations {
 		var v string
-		err := db.write.QueryRowContext(ctx, `SELECT "version" FROM "_migrations" WHERE "version" = ?`, m.version).Scan(&v)
+		err := db.wconn.QueryRowContext(ctx, `SELECT "version" FROM "_migrations" WHERE "version" = ?`, m.version).Scan(&v)
 		if err == nil {
 			continue
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
 		}
-		err = db.withTxOnce(ctx, func(tx *Tx) error {
+		err = db.runOne(ctx, func(tx *Tx) error {
 			if err := m.up(ctx, tx); err != nil {
 				return err
 			}

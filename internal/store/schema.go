@@ -58,7 +58,7 @@ func (s *Schema) set(cols []*galley.Collection) {
 
 // ReloadSchema reads every collection from _collections into the cache.
 func (db *DB) ReloadSchema(ctx context.Context) error {
-	cols, err := loadCollections(ctx, db.write)
+	cols, err := loadCollections(ctx, db.read)
 	if err != nil {
 		return fmt.Errorf("load collections: %w", err)
 	}
@@ -67,6 +67,7 @@ func (db *DB) ReloadSchema(ctx context.Context) error {
 	if db.reader != nil {
 		db.reader.cache.reset()
 	}
+	db.writer.schemaGen.Add(1) // the writer drops its prepared statements
 	return nil
 }
 

@@ -13,12 +13,20 @@ const maxCachedStmts = 512
 // stmtCache keeps prepared statements by SQL text so hot queries (view by
 // id, list pages, inserts) are parsed by SQLite once, not on every request.
 type stmtCache struct {
-	db *sql.DB
-	mu sync.RWMutex
-	m  map[string]*sql.Stmt
+	prep func(ctx context.Context, query string) (*sql.Stmt, error)
+	mu   sync.RWMutex
+	m    map[string]*sql.Stmt
 }
 
-func newStmtCache(db *sql.DB) *stmtCache { return &stmtCache{db: db, m: map[string]*sql.Stmt{}} }
+func newStmtCache(db *sql.DB) *stmtCache {
+	return &stmtCache{prep: db.PrepareContext, m: map[string]*sql.Stmt{}}
+}
+
+// newConnStmtCache caches statements prepared on one connection; only the
+// goroutine that owns the connection may use it.
+func newConnStmtCache(c *sql.Conn) *stmtCache {
+	return &stmtCache{prep: c.PrepareContext, m: map[string]*sql.Stmt{}}
+}
 
 // get returns the cached statement for query, preparing it when there is
 // room; nil means "run it unprepared".
@@ -30,7 +38,7 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 	if st != nil || n >= maxCachedStmts {
 		return st
 	}
-	st, err := c.db.PrepareContext(ctx, query)
+	st, err := c.prep(ctx, query)
 	if err != nil {
 		return nil // the unprepared path reports the error
 	}

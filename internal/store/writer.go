@@ -1,0 +1,293 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"sync"
+	"sync/atomic"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// maxGroup is the largest number of transactions committed together.
+const maxGroup = 128
+
+// Group commit. SQLite has one writer at a time, so Galley keeps a single
+// writer connection owned by one goroutine. WithTx queues its function; the
+// writer takes every queued function (up to maxGroup), runs each inside its
+// own SAVEPOINT of one shared transaction, and commits once. A function that
+// fails or panics is rolled back to its savepoint alone; the others commit.
+// Callers get their result only after the COMMIT, so nothing is
+// acknowledged before it is durable. Under load this turns N commits (each a
+// WAL write) into one, which is where most of a small write's cost goes.
+type writer struct {
+	jobs      chan *job
+	stop      chan struct{}
+	done      chan struct{}
+	schemaGen atomic.Uint64 // bumped by ReloadSchema
+	seenGen   uint64        // owned by the writer goroutine
+	startOnce sync.Once
+}
+
+type job struct {
+	ctx   context.Context
+	fn    func(tx *Tx) error
+	tx    *Tx
+	err   error
+	panic any
+	done  chan struct{}
+}
+
+// Tx is one transaction's view of the writer connection. Its methods run
+// statements on the shared write transaction, within the function's own
+// savepoint. A Tx must not be used after its function returns.
+type Tx struct {
+	db  *DB
+	ctx context.Context
+	// afterCommit runs after a successful commit (cache invalidation, events).
+	afterCommit []func()
+}
+
+// AfterCommit registers fn to run once the transaction has committed.
+func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, fn) }
+
+// DB returns the database the transaction belongs to.
+func (tx *Tx) DB() *DB { return tx.db }
+
+// ExecContext runs a statement in the transaction. Statements are not
+// interrupted by ctx cancellation once started: interrupting SQLite would
+// roll back the whole group.
+func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	ctx = context.WithoutCancel(ctx)
+	if st := tx.db.wstmts.get(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
+	return tx.db.wconn.ExecContext(ctx, query, args...)
+}
+
+// QueryContext runs a query in the transaction.
+func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	ctx = context.WithoutCancel(ctx)
+	if st := tx.db.wstmts.get(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
+	return tx.db.wconn.QueryContext(ctx, query, args...)
+}
+
+// QueryRowContext runs a single-row query in the transaction.
+func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	ctx = context.WithoutCancel(ctx)
+	if st := tx.db.wstmts.get(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
+	return tx.db.wconn.QueryRowContext(ctx, query, args...)
+}
+
+func (db *DB) startWriter() {
+	db.writer.startOnce.Do(func() {
+		db.writer.jobs = make(chan *job, maxGroup)
+		db.writer.stop = make(chan struct{})
+		db.writer.done = make(chan struct{})
+		go db.writeLoop()
+	})
+}
+
+// stopWriter lets the writer finish what is queued and waits for it.
+func (db *DB) stopWriter() {
+	if db.writer.stop == nil {
+		return
+	}
+	select {
+	case <-db.writer.stop:
+	default:
+		close(db.writer.stop)
+	}
+	<-db.writer.done
+}
+
+// errClosed is returned by WithTx after Close.
+func errClosed() error {
+	return galley.Errorf(galley.EUnavailable, "The database is closed.")
+}
+
+// WithTx runs fn in a write transaction: its changes commit when it returns
+// nil and are rolled back when it returns an error or panics (the panic is
+// re-raised in the caller). fn may share the COMMIT with other concurrent
+// transactions (group commit) but never sees their uncommitted failures: each
+// runs in its own savepoint. Driver errors are mapped with MapError. A ctx
+// cancelled before fn starts returns EUnavailable without running fn.
+func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
+	j := &job{ctx: ctx, fn: fn, done: make(chan struct{})}
+	select {
+	case <-db.writer.stop:
+		return errClosed()
+	default:
+	}
+	select {
+	case db.writer.jobs <- j:
+	case <-db.writer.stop:
+		return errClosed()
+	case <-ctx.Done():
+		return MapError(ctx.Err())
+	}
+	<-j.done // the writer always finishes a job it has taken
+	if j.panic != nil {
+		panic(j.panic)
+	}
+	if j.err != nil {
+		return MapError(j.err)
+	}
+	for _, f := range j.tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+// runOne runs fn alone in its own transaction on the calling goroutine; only
+// Open uses it, before the writer goroutine starts.
+func (db *DB) runOne(ctx context.Context, fn func(tx *Tx) error) error {
+	j := &job{ctx: ctx, fn: fn, done: make(chan struct{})}
+	db.runGroup([]*job{j})
+	if j.panic != nil {
+		panic(j.panic)
+	}
+	if j.err != nil {
+		return j.err
+	}
+	for _, f := range j.tx.afterCommit {
+		f()
+	}
+	return nil
+}
+
+func (db *DB) writeLoop() {
+	defer close(db.writer.done)
+	batch := make([]*job, 0, maxGroup)
+	for {
+		batch = batch[:0]
+		select {
+		case j := <-db.writer.jobs:
+			batch = append(batch, j)
+		case <-db.writer.stop:
+			// Finish whatever was queued before Close.
+			for {
+				select {
+				case j := <-db.writer.jobs:
+					db.runGroup([]*job{j})
+				default:
+					return
+				}
+			}
+		}
+	drain:
+		for len(batch) < maxGroup {
+			select {
+			case j := <-db.writer.jobs:
+				batch = append(batch, j)
+			default:
+				break drain
+			}
+		}
+		db.runGroup(batch)
+	}
+}
+
+// runGroup runs jobs in one transaction and closes each job's done channel.
+func (db *DB) runGroup(jobs []*job) {
+	defer func() {
+		if p := recover(); p != nil { // a bug in the group machinery itself
+			err := fmt.Errorf("writer panic: %v", p)
+			db.log.Error("write group failed", "err", err)
+			_, _ = db.wconn.ExecContext(context.Background(), "ROLLBACK")
+			for _, j := range jobs {
+				if !closed(j.done) {
+					j.err = err
+					close(j.done)
+				}
+			}
+		}
+	}()
+	if gen := db.writer.schemaGen.Load(); gen != db.writer.seenGen {
+		db.wstmts.reset()
+		db.writer.seenGen = gen
+	}
+	bg := context.Background()
+	if _, err := db.wconn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
+		for _, j := range jobs {
+			j.err = err
+			close(j.done)
+		}
+		return
+	}
+	ok := make([]*job, 0, len(jobs))
+	for i, j := range jobs {
+		if err := j.ctx.Err(); err != nil {
+			j.err = err
+			continue
+		}
+		sp := fmt.Sprintf("g%d", i)
+		if _, err := db.wconn.ExecContext(bg, "SAVEPOINT "+sp); err != nil {
+			j.err = err
+			continue
+		}
+		j.tx = &Tx{db: db, ctx: j.ctx}
+		db.runJob(j)
+		if j.err != nil || j.panic != nil {
+			if _, err := db.wconn.ExecContext(bg, "ROLLBACK TO "+sp); err != nil {
+				// The transaction itself is gone (e.g. an I/O error): fail the group.
+				db.failGroup(jobs, ok, err)
+				return
+			}
+		}
+		if _, err := db.wconn.ExecContext(bg, "RELEASE "+sp); err != nil {
+			db.failGroup(jobs, ok, err)
+			return
+		}
+		if j.err == nil && j.panic == nil {
+			ok = append(ok, j)
+		}
+	}
+	if _, err := db.wconn.ExecContext(bg, "COMMIT"); err != nil {
+		db.failGroup(jobs, ok, err)
+		return
+	}
+	for _, j := range jobs {
+		close(j.done)
+	}
+}
+
+// runJob calls the job's function, capturing its error or panic.
+func (db *DB) runJob(j *job) {
+	defer func() {
+		if p := recover(); p != nil {
+			j.panic = p
+		}
+	}()
+	j.err = j.fn(j.tx)
+}
+
+// failGroup rolls back the shared transaction and fails every job that
+// would have committed with err (the others keep their own error).
+func (db *DB) failGroup(jobs, ok []*job, err error) {
+	_, _ = db.wconn.ExecContext(context.Background(), "ROLLBACK")
+	db.log.Error("write group rolled back", "jobs", len(jobs), "err", err)
+	for _, j := range ok {
+		j.err = &galley.Error{Code: galley.EUnavailable, Message: "The write could not be committed, please retry.", Err: err}
+	}
+	for _, j := range jobs {
+		if j.err == nil && j.panic == nil {
+			j.err = &galley.Error{Code: galley.EUnavailable, Message: "The write could not be committed, please retry.", Err: err}
+		}
+		close(j.done)
+	}
+}
+
+func closed(c chan struct{}) bool {
+	select {
+	case <-c:
+		return true
+	default:
+		return false
+	}
+}

@@ -1,0 +1,98 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sync"
+	"testing"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// TestGroupCommitIsolatesFailures runs many concurrent transactions, a third
+// of which fail and a few of which panic: exactly the successful ones commit.
+func TestGroupCommitIsolatesFailures(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, t.TempDir())
+	if _, err := db.Exec(ctx, `CREATE TABLE "kv" ("k" TEXT PRIMARY KEY, "v" INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	const n = 300
+	var wg sync.WaitGroup
+	results := make([]error, n)
+	panics := make([]any, n)
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[i] = recover() }()
+			results[i] = db.WithTx(ctx, func(tx *store.Tx) error {
+				if _, err := tx.ExecContext(ctx, `INSERT INTO "kv" VALUES (?, ?)`, fmt.Sprint(i), i); err != nil {
+					return err
+				}
+				switch {
+				case i%3 == 1:
+					return errors.New("refused")
+				case i%50 == 7:
+					panic("boom")
+				}
+				return nil
+			})
+		}()
+	}
+	wg.Wait()
+	want := 0
+	for i := range n {
+		shouldCommit := i%3 != 1 && i%50 != 7
+		if shouldCommit {
+			want++
+		}
+		if shouldCommit && (results[i] != nil || panics[i] != nil) {
+			t.Fatalf("tx %d: err %v panic %v", i, results[i], panics[i])
+		}
+		if i%3 == 1 && results[i] == nil {
+			t.Fatalf("tx %d: failure not reported", i)
+		}
+		if i%50 == 7 && i%3 != 1 && panics[i] != "boom" {
+			t.Fatalf("tx %d: panic not re-raised in the caller: %v", i, panics[i])
+		}
+	}
+	var got int
+	if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "kv"`).Scan(&got); err != nil {
+		t.Fatal(err)
+	}
+	if got != want {
+		t.Fatalf("committed rows = %d, want %d", got, want)
+	}
+	var bad int
+	_ = db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "kv" WHERE "v" % 3 = 1`).Scan(&bad)
+	if bad != 0 {
+		t.Fatalf("%d failed transactions left rows behind", bad)
+	}
+}
+
+func TestWithTxAfterCloseAndCancelled(t *testing.T) {
+	ctx := context.Background()
+	db, err := store.Open(ctx, store.Options{Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	cancel()
+	ran := false
+	err = db.WithTx(cctx, func(*store.Tx) error { ran = true; return nil })
+	if ran || galley.ErrorCodeOf(err) != galley.EUnavailable {
+		t.Fatalf("cancelled ctx: ran=%v err=%v", ran, err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatalf("second Close: %v", err)
+	}
+	if err := db.WithTx(ctx, func(*store.Tx) error { return nil }); galley.ErrorCodeOf(err) != galley.EUnavailable {
+		t.Fatalf("after close: %v", err)
+	}
+}
