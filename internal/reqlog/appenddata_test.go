@@ -32,3 +32,12 @@ func FuzzAppendData(f *testing.F) {
 		}
 	})
 }
+
+func TestLogIDSortsByTime(t *testing.T) {
+	a := logID(time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC))
+	b := logID(time.Date(2026, 1, 1, 0, 0, 0, int(time.Millisecond), time.UTC))
+	c := logID(time.Date(2090, 6, 1, 0, 0, 0, 0, time.UTC))
+	if len(a) != 15 || len(c) != 15 || !(a < b && b < c) {
+		t.Fatalf("ids not 15 chars or not time-ordered: %s %s %s", a, b, c)
+	}
+}
