@@ -5,8 +5,10 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
+	"strconv"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
 )
 
 // handlerFunc is a handler that returns an error instead of writing one.
@@ -65,10 +67,46 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 // writeJSON writes v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
+	switch x := v.(type) {
+	case core.Object:
+		// Records take the reflection-free path.
+		if b, err := x.AppendJSON(make([]byte, 0, 512)); err == nil {
+			w.WriteHeader(status)
+			_, _ = w.Write(append(b, '\n'))
+			return
+		}
+	case core.List[core.Object]:
+		if b, err := appendList(make([]byte, 0, 4096), x); err == nil {
+			w.WriteHeader(status)
+			_, _ = w.Write(append(b, '\n'))
+			return
+		}
+	}
 	w.WriteHeader(status)
-	enc := json.NewEncoder(w)
-	enc.SetEscapeHTML(false)
-	_ = enc.Encode(v)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+// appendList appends a list response with the reflection-free encoder.
+func appendList(dst []byte, l core.List[core.Object]) ([]byte, error) {
+	dst = append(dst, `{"page":`...)
+	dst = strconv.AppendInt(dst, int64(l.Page), 10)
+	dst = append(dst, `,"perPage":`...)
+	dst = strconv.AppendInt(dst, int64(l.PerPage), 10)
+	dst = append(dst, `,"totalItems":`...)
+	dst = strconv.AppendInt(dst, int64(l.TotalItems), 10)
+	dst = append(dst, `,"totalPages":`...)
+	dst = strconv.AppendInt(dst, int64(l.TotalPages), 10)
+	dst = append(dst, `,"items":[`...)
+	var err error
+	for i, it := range l.Items {
+		if i > 0 {
+			dst = append(dst, ',')
+		}
+		if dst, err = it.AppendJSON(dst); err != nil {
+			return nil, err
+		}
+	}
+	return append(dst, "]}"...), nil
 }
 
 // errorsAs is errors.As, named for readability at call sites.

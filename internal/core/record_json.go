@@ -1,8 +1,8 @@
 package core
 
 import (
-	"bytes"
 	"encoding/json"
+	"math"
 	"fmt"
 	"regexp"
 	"strconv"
@@ -10,6 +10,7 @@ import (
 	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/jsonw"
 )
 
 // KV is one member of an Object.
@@ -22,49 +23,73 @@ type KV struct {
 type Object []KV
 
 // MarshalJSON writes the members in order.
-func (o Object) MarshalJSON() ([]byte, error) {
-	var b bytes.Buffer
-	b.WriteByte('{')
+func (o Object) MarshalJSON() ([]byte, error) { return o.AppendJSON(nil) }
+
+// AppendJSON appends the JSON of o to dst without reflection for the value
+// types records hold.
+func (o Object) AppendJSON(dst []byte) ([]byte, error) {
+	dst = append(dst, '{')
+	var err error
 	for i, kv := range o {
 		if i > 0 {
-			b.WriteByte(',')
+			dst = append(dst, ',')
 		}
-		k, _ := json.Marshal(kv.Key)
-		b.Write(k)
-		b.WriteByte(':')
-		if err := writeValue(&b, kv.Value); err != nil {
+		dst = jsonw.AppendString(dst, kv.Key)
+		dst = append(dst, ':')
+		if dst, err = appendValue(dst, kv.Value); err != nil {
 			return nil, err
 		}
 	}
-	b.WriteByte('}')
-	return b.Bytes(), nil
+	return append(dst, '}'), nil
 }
 
-func writeValue(b *bytes.Buffer, v any) error {
+func appendValue(dst []byte, v any) ([]byte, error) {
 	switch x := v.(type) {
 	case string:
-		enc, _ := json.Marshal(x)
-		b.Write(enc)
+		return jsonw.AppendString(dst, x), nil
 	case float64:
-		b.Write(strconv.AppendFloat(nil, x, 'f', -1, 64))
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			return append(dst, '0'), nil
+		}
+		return strconv.AppendFloat(dst, x, 'f', -1, 64), nil
 	case bool:
-		b.WriteString(strconv.FormatBool(x))
+		return strconv.AppendBool(dst, x), nil
+	case nil:
+		return append(dst, "null"...), nil
 	case json.RawMessage:
 		if len(x) == 0 {
-			b.WriteString("null")
-		} else {
-			b.Write(x)
+			return append(dst, "null"...), nil
 		}
-	case nil:
-		b.WriteString("null")
-	default:
-		enc, err := json.Marshal(x)
-		if err != nil {
-			return err
+		return append(dst, x...), nil
+	case []string:
+		dst = append(dst, '[')
+		for i, s := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			dst = jsonw.AppendString(dst, s)
 		}
-		b.Write(enc)
+		return append(dst, ']'), nil
+	case Object:
+		return x.AppendJSON(dst)
+	case []Object:
+		dst = append(dst, '[')
+		var err error
+		for i, e := range x {
+			if i > 0 {
+				dst = append(dst, ',')
+			}
+			if dst, err = e.AppendJSON(dst); err != nil {
+				return nil, err
+			}
+		}
+		return append(dst, ']'), nil
 	}
-	return nil
+	b, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return append(dst, b...), nil
 }
 
 // Export returns the API representation of r as seen by a: system keys

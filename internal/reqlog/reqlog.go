@@ -25,9 +25,9 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
-	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/jsonw"
 	"github.com/galleyhq/galley/internal/safego"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
@@ -376,11 +376,11 @@ func insertSQL(n int) string {
 func appendData(dst []byte, r Request) []byte {
 	d := dataOf(r)
 	dst = append(dst, `{"type":`...)
-	dst = appendString(dst, d.Type)
+	dst = jsonw.AppendString(dst, d.Type)
 	dst = append(dst, `,"method":`...)
-	dst = appendString(dst, d.Method)
+	dst = jsonw.AppendString(dst, d.Method)
 	dst = append(dst, `,"url":`...)
-	dst = appendString(dst, d.URL)
+	dst = jsonw.AppendString(dst, d.URL)
 	dst = append(dst, `,"status":`...)
 	dst = strconv.AppendInt(dst, int64(d.Status), 10)
 	dst = append(dst, `,"execTime":`...)
@@ -396,41 +396,9 @@ func appendData(dst []byte, r Request) []byte {
 		dst = append(dst, ',', '"')
 		dst = append(dst, kv.key...)
 		dst = append(dst, '"', ':')
-		dst = appendString(dst, kv.val)
+		dst = jsonw.AppendString(dst, kv.val)
 	}
 	return append(dst, '}')
-}
-
-// appendString appends s as a JSON string (invalid UTF-8 becomes U+FFFD, as
-// encoding/json does).
-func appendString(dst []byte, s string) []byte {
-	const hex = "0123456789abcdef"
-	dst = append(dst, '"')
-	for i := 0; i < len(s); {
-		r, size := utf8.DecodeRuneInString(s[i:])
-		i += size
-		switch {
-		case r == utf8.RuneError && size == 1:
-			dst = append(dst, `\ufffd`...)
-		case r == '"' || r == '\\':
-			dst = append(dst, '\\', byte(r))
-		case r == '\n':
-			dst = append(dst, '\\', 'n')
-		case r == '\r':
-			dst = append(dst, '\\', 'r')
-		case r == '\t':
-			dst = append(dst, '\\', 't')
-		case r == '\b':
-			dst = append(dst, '\\', 'b')
-		case r == '\f':
-			dst = append(dst, '\\', 'f')
-		case r < 0x20 || r == '<' || r == '>' || r == '&' || r == 0x2028 || r == 0x2029:
-			dst = append(dst, '\\', 'u', hex[r>>12&0xf], hex[r>>8&0xf], hex[r>>4&0xf], hex[r&0xf])
-		default:
-			dst = utf8.AppendRune(dst, r)
-		}
-	}
-	return append(dst, '"')
 }
 
 func dataOf(r Request) requestData {
