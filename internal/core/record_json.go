@@ -2,8 +2,8 @@ package core
 
 import (
 	"encoding/json"
-	"math"
 	"fmt"
+	"math"
 	"regexp"
 	"strconv"
 	"strings"

@@ -36,4 +36,3 @@ func AppendString(dst []byte, s string) []byte {
 	}
 	return append(dst, '"')
 }
-
