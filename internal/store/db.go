@@ -75,10 +75,10 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
 	path := filepath.Join(opts.Dir, "data.db")
-	// Page caches are per connection: 8 MiB for the writer, 2 MiB per
+	// Page caches are per connection: 4 MiB for the writer, 2 MiB per
 	// reader (the OS page cache serves the rest), which keeps idle memory low.
 	pragmas := "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(OFF)&_pragma=temp_store(MEMORY)"
-	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-8000)&_txlock=immediate")
+	write, err := sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size(-4000)&_txlock=immediate")
 	if err != nil {
 		return nil, err
 	}
