@@ -1,6 +1,9 @@
 package galley
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // Collection types.
 const (
@@ -36,17 +39,155 @@ type Collection struct {
 	Updated string       `json:"updated"`
 }
 
-// AuthOptions are the options of an auth collection. Secrets are never
-// serialised to API responses.
+// AuthOptions are the options of an auth collection, in PocketBase's JSON
+// shape. Secrets (token secrets, OAuth2 client secrets) are stored but never
+// serialised to API responses: see PublicJSON.
 type AuthOptions struct {
 	AuthRule   *string `json:"authRule"`
 	ManageRule *string `json:"manageRule"`
-	// TokenSecret signs auth tokens together with each record's tokenKey.
-	TokenSecret string `json:"tokenSecret"`
-	// TokenDuration is the auth token lifetime in seconds.
-	TokenDuration int64 `json:"tokenDuration"`
-	// IdentityFields are the fields auth-with-password accepts as identity.
+
+	AuthAlert    AuthAlertOptions    `json:"authAlert"`
+	OAuth2       OAuth2Options       `json:"oauth2"`
+	PasswordAuth PasswordAuthOptions `json:"passwordAuth"`
+	MFA          MFAOptions          `json:"mfa"`
+	OTP          OTPOptions          `json:"otp"`
+
+	AuthToken          TokenOptions `json:"authToken"`
+	PasswordResetToken TokenOptions `json:"passwordResetToken"`
+	EmailChangeToken   TokenOptions `json:"emailChangeToken"`
+	VerificationToken  TokenOptions `json:"verificationToken"`
+	FileToken          TokenOptions `json:"fileToken"`
+
+	VerificationTemplate       EmailTemplate `json:"verificationTemplate"`
+	ResetPasswordTemplate      EmailTemplate `json:"resetPasswordTemplate"`
+	ConfirmEmailChangeTemplate EmailTemplate `json:"confirmEmailChangeTemplate"`
+}
+
+// TokenOptions configure one kind of token: its lifetime in seconds and the
+// collection-wide secret that signs it (with each record's tokenKey).
+type TokenOptions struct {
+	Duration int64  `json:"duration"`
+	Secret   string `json:"secret,omitempty"`
+}
+
+// EmailTemplate is a mail subject and HTML body with {PLACEHOLDERS}:
+// {APP_NAME}, {APP_URL}, {TOKEN}, {OTP}, {RECORD:field}, {ACTION_URL}.
+type EmailTemplate struct {
+	Subject string `json:"subject"`
+	Body    string `json:"body"`
+}
+
+// AuthAlertOptions configure the new-device log-in alert mail.
+type AuthAlertOptions struct {
+	Enabled       bool          `json:"enabled"`
+	EmailTemplate EmailTemplate `json:"emailTemplate"`
+}
+
+// PasswordAuthOptions enable auth-with-password on the identity fields.
+type PasswordAuthOptions struct {
+	Enabled        bool     `json:"enabled"`
 	IdentityFields []string `json:"identityFields"`
+}
+
+// MFAOptions require a second, different auth method within Duration
+// seconds for records matching Rule ("" = every record).
+type MFAOptions struct {
+	Enabled  bool   `json:"enabled"`
+	Duration int64  `json:"duration"`
+	Rule     string `json:"rule"`
+}
+
+// OTPOptions enable one-time passwords sent by mail.
+type OTPOptions struct {
+	Enabled       bool          `json:"enabled"`
+	Duration      int64         `json:"duration"`
+	Length        int           `json:"length"`
+	EmailTemplate EmailTemplate `json:"emailTemplate"`
+}
+
+// OAuth2Options enable OAuth2 log-in with the configured providers.
+// MappedFields maps provider user data (id, name, username, avatarURL) to
+// field names of the collection.
+type OAuth2Options struct {
+	Enabled      bool              `json:"enabled"`
+	MappedFields map[string]string `json:"mappedFields"`
+	Providers    []OAuth2Provider  `json:"providers"`
+}
+
+// OAuth2Provider is one configured provider. ClientSecret is never returned.
+type OAuth2Provider struct {
+	Name         string         `json:"name"`
+	ClientID     string         `json:"clientId"`
+	ClientSecret string         `json:"clientSecret,omitempty"`
+	DisplayName  string         `json:"displayName"`
+	AuthURL      string         `json:"authURL"`
+	TokenURL     string         `json:"tokenURL"`
+	UserInfoURL  string         `json:"userInfoURL"`
+	PKCE         *bool          `json:"pkce"`
+	Extra        map[string]any `json:"extra"`
+}
+
+// DefaultAuthOptions returns the options of a new auth collection, with
+// fresh secrets.
+func DefaultAuthOptions() *AuthOptions {
+	secret := func() string {
+		return RandomString(50, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
+	}
+	empty := ""
+	return &AuthOptions{
+		AuthRule:           &empty,
+		PasswordAuth:       PasswordAuthOptions{Enabled: true, IdentityFields: []string{"email"}},
+		MFA:                MFAOptions{Duration: 1800},
+		OTP:                OTPOptions{Duration: 180, Length: 8},
+		OAuth2:             OAuth2Options{MappedFields: map[string]string{}, Providers: []OAuth2Provider{}},
+		AuthToken:          TokenOptions{Duration: 604800, Secret: secret()},
+		PasswordResetToken: TokenOptions{Duration: 1800, Secret: secret()},
+		EmailChangeToken:   TokenOptions{Duration: 1800, Secret: secret()},
+		VerificationToken:  TokenOptions{Duration: 259200, Secret: secret()},
+		FileToken:          TokenOptions{Duration: 180, Secret: secret()},
+	}
+}
+
+// clone returns a deep copy of o.
+func (o *AuthOptions) clone() *AuthOptions {
+	b, _ := json.Marshal(o)
+	var c AuthOptions
+	_ = json.Unmarshal(b, &c)
+	return &c
+}
+
+// Public returns a copy of o without secrets, for API responses.
+func (o *AuthOptions) Public() *AuthOptions {
+	p := *o
+	for _, t := range []*TokenOptions{&p.AuthToken, &p.PasswordResetToken, &p.EmailChangeToken, &p.VerificationToken, &p.FileToken} {
+		t.Secret = ""
+	}
+	p.OAuth2.Providers = make([]OAuth2Provider, len(o.OAuth2.Providers))
+	for i, pr := range o.OAuth2.Providers {
+		pr.ClientSecret = ""
+		p.OAuth2.Providers[i] = pr
+	}
+	return &p
+}
+
+// MarshalJSON writes the collection in PocketBase's shape; auth collections
+// include their options without secrets.
+func (c *Collection) MarshalJSON() ([]byte, error) {
+	type plain Collection
+	if c.Auth == nil {
+		return json.Marshal((*plain)(c))
+	}
+	base, err := json.Marshal((*plain)(c))
+	if err != nil {
+		return nil, err
+	}
+	opts, err := json.Marshal(c.Auth.Public())
+	if err != nil {
+		return nil, err
+	}
+	// Merge the two objects: base ends with '}', opts starts with '{'.
+	out := append(base[:len(base)-1:len(base)-1], ',')
+	return append(out, opts[1:]...), nil
 }
 
 // Field returns the field named name (case-sensitive), or nil.
@@ -88,8 +229,7 @@ func (c *Collection) Clone() *Collection {
 	}
 	n.Indexes = append([]string(nil), c.Indexes...)
 	if c.Auth != nil {
-		a := *c.Auth
-		n.Auth = &a
+		n.Auth = c.Auth.clone()
 	}
 	return &n
 }

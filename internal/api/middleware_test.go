@@ -107,7 +107,7 @@ func (e *opsEnv) userToken(su *galley.Record) string {
 	ctx := context.Background()
 	c := &galley.Collection{ID: "pbc_users", Name: "users", Type: galley.CollectionAuth,
 		Fields: append(store.AuthSystemFields(), store.AutodateFields()...),
-		Auth:   &galley.AuthOptions{TokenSecret: galley.RandomString(50, "abcdefghijklmnopqrstuvwxyz"), TokenDuration: 3600, IdentityFields: []string{"email"}}}
+		Auth:   galley.DefaultAuthOptions()}
 	err := e.app.DB.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) })
 	if err != nil {
 		e.t.Fatal(err)

@@ -32,7 +32,10 @@ func (app *App) AuthWithPassword(ctx context.Context, collection, identity, pass
 	if err != nil {
 		return "", nil, err
 	}
-	fields := c.Auth.IdentityFields
+	if !c.Auth.PasswordAuth.Enabled {
+		return "", nil, galley.Errorf(galley.EForbidden, "The collection is not configured to allow password authentication.")
+	}
+	fields := c.Auth.PasswordAuth.IdentityFields
 	if len(fields) == 0 {
 		fields = []string{"email"}
 	}
@@ -91,12 +94,12 @@ func containsString(list []string, s string) bool {
 // collection's secret.
 func (app *App) NewAuthToken(rec *galley.Record, refreshable bool) (string, error) {
 	c := rec.Collection
-	ttl := time.Duration(c.Auth.TokenDuration) * time.Second
+	ttl := time.Duration(c.Auth.AuthToken.Duration) * time.Second
 	if ttl <= 0 {
 		ttl = 7 * 24 * time.Hour
 	}
 	tok, err := auth.Sign(auth.Claims{ID: rec.ID(), CollectionID: c.ID, Type: auth.TypeAuth, Refreshable: refreshable},
-		rec.GetString("tokenKey"), c.Auth.TokenSecret, ttl)
+		rec.GetString("tokenKey"), c.Auth.AuthToken.Secret, ttl)
 	if err != nil {
 		return "", galley.Internal(err)
 	}
@@ -123,7 +126,7 @@ func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record,
 	if len(recs) == 0 {
 		return nil, nil, bad
 	}
-	verified, err := auth.Verify(token, recs[0].GetString("tokenKey"), c.Auth.TokenSecret, auth.TypeAuth)
+	verified, err := auth.Verify(token, recs[0].GetString("tokenKey"), c.Auth.AuthToken.Secret, auth.TypeAuth)
 	if err != nil {
 		return nil, nil, bad
 	}

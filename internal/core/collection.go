@@ -258,7 +258,7 @@ func (app *App) TruncateCollection(ctx context.Context, nameOrID string) error {
 func (app *App) CollectionScaffolds() map[string]*galley.Collection {
 	base := &galley.Collection{Type: galley.CollectionBase, Fields: append([]*galley.Field{store.IDField()}, store.AutodateFields()...), Indexes: []string{}}
 	auth := &galley.Collection{Type: galley.CollectionAuth, Fields: append(store.AuthSystemFields(), store.AutodateFields()...), Indexes: []string{},
-		Auth: &galley.AuthOptions{AuthRule: new(string), TokenDuration: 604800, IdentityFields: []string{"email"}}}
+		Auth: galley.DefaultAuthOptions().Public()}
 	view := &galley.Collection{Type: galley.CollectionView, Fields: []*galley.Field{}, Indexes: []string{}}
 	return map[string]*galley.Collection{"base": base, "auth": auth, "view": view}
 }

@@ -27,6 +27,8 @@ type collectionInput struct {
 	Rules     map[string]*string
 	ViewQuery string
 	rawFields []jsontext.Value
+	// raw is the whole decoded body (auth options are applied from it).
+	raw map[string]jsontext.Value
 }
 
 // ruleKeys are the rule keys of a collection body; the last two only apply to
@@ -37,7 +39,7 @@ var ruleKeys = []string{"listRule", "viewRule", "createRule", "updateRule", "del
 // (created, updated, PocketBase auth options Galley does not have yet) are
 // ignored, except that a key differing from a known one only by case is
 // refused: keys are case-sensitive.
-var collectionKeys = append([]string{"id", "name", "type", "system", "fields", "indexes", "viewQuery", "created", "updated"}, ruleKeys...)
+var collectionKeys = append(append([]string{"id", "name", "type", "system", "fields", "indexes", "viewQuery", "created", "updated"}, ruleKeys...), authOptionKeys...)
 
 // fieldKeys are every key of the field JSON shape, for the same case check.
 var fieldKeys = []string{"id", "name", "type", "system", "hidden", "presentable", "required", "min", "max", "pattern",
@@ -83,7 +85,7 @@ func decodeCollection(data []byte, prefix string) (*collectionInput, error) {
 	if err != nil {
 		return nil, err
 	}
-	in := &collectionInput{present: map[string]bool{}, Rules: map[string]*string{}}
+	in := &collectionInput{present: map[string]bool{}, Rules: map[string]*string{}, raw: raw}
 	get := func(key, want string, dst any) error {
 		v, ok := raw[key]
 		if !ok {

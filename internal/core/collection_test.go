@@ -202,14 +202,14 @@ func TestCreateAuthCollection(t *testing.T) {
 			t.Errorf("missing %s", n)
 		}
 	}
-	if c.Auth == nil || len(c.Auth.TokenSecret) != 50 || c.Auth.AuthRule == nil || *c.Auth.AuthRule != "verified = true" {
+	if c.Auth == nil || len(c.Auth.AuthToken.Secret) != 50 || c.Auth.AuthRule == nil || *c.Auth.AuthRule != "verified = true" {
 		t.Fatalf("auth options %+v", c.Auth)
 	}
 	if len(c.Indexes) != 2 {
 		t.Fatalf("auth indexes %v", c.Indexes)
 	}
 	out, _ := json.Marshal(c)
-	if strings.Contains(string(out), c.Auth.TokenSecret) {
+	if strings.Contains(string(out), c.Auth.AuthToken.Secret) {
 		t.Fatal("token secret in JSON output")
 	}
 	mustExec(t, app, `INSERT INTO users (id, email, tokenKey) VALUES ('a', 'x@y.z', 'k1')`)

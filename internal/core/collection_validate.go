@@ -43,8 +43,7 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 			add("system", "validation_system", "The system flag cannot be set.")
 		}
 		if c.Type == galley.CollectionAuth {
-			c.Auth = &galley.AuthOptions{AuthRule: new(string), TokenDuration: 604800, IdentityFields: []string{"email"},
-				TokenSecret: galley.RandomString(50, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")}
+			c.Auth = galley.DefaultAuthOptions()
 		}
 	} else {
 		c = old.Clone()
@@ -111,6 +110,7 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 		}
 		c.Indexes = canonicalIndexes(indexes, old, c, add)
 	}
+	applyAuthOptions(in.raw, c, prefix, add)
 	return c, ve.Err()
 }
 

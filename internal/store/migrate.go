@@ -60,11 +60,7 @@ func SuperusersCollection() *galley.Collection {
 	c := &galley.Collection{
 		ID: "pbc_3142635823", Name: galley.SuperusersName, Type: galley.CollectionAuth, System: true,
 		Fields: AuthSystemFields(),
-		Auth: &galley.AuthOptions{
-			TokenSecret:    galley.RandomString(50, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"),
-			TokenDuration:  86400,
-			IdentityFields: []string{"email"},
-		},
+		Auth:   superuserAuthOptions(),
 	}
 	c.Fields = append(c.Fields, AutodateFields()...)
 	c.Indexes = []string{
@@ -72,6 +68,15 @@ func SuperusersCollection() *galley.Collection {
 		`CREATE UNIQUE INDEX "idx_email_pbc_3142635823" ON "_superusers" ("email" COLLATE NOCASE)`,
 	}
 	return c
+}
+
+// superuserAuthOptions are the _superusers options: password log-in only,
+// one-day tokens, superusers-only rules.
+func superuserAuthOptions() *galley.AuthOptions {
+	o := galley.DefaultAuthOptions()
+	o.AuthRule = nil
+	o.AuthToken.Duration = 86400
+	return o
 }
 
 // AuthSystemFields returns the system fields every auth collection has, in order.

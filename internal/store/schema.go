@@ -130,6 +130,12 @@ func saveCollectionRow(ctx context.Context, tx *Tx, c *galley.Collection) error 
 	if c.Created == "" {
 		c.Created = now
 	}
+	// updated doubles as the definition's version (stale updates are
+	// detected by comparing it), so it must move on every save, even twice
+	// within one millisecond.
+	if prev, err := time.Parse(galley.DateLayout, c.Updated); err == nil && now <= c.Updated {
+		now = galley.FormatTime(prev.Add(time.Millisecond))
+	}
 	c.Updated = now
 	_, err = tx.ExecContext(ctx, `INSERT INTO "_collections" (`+collectionColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)
 		ON CONFLICT ("id") DO UPDATE SET "name"=excluded."name", "type"=excluded."type", "system"=excluded."system",

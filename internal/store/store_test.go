@@ -23,13 +23,13 @@ func open(t *testing.T, dir string) *store.DB {
 func TestOpenMigratesOnceAndReopens(t *testing.T) {
 	dir := t.TempDir()
 	db := open(t, dir)
-	if c := db.Schema.Collection("_superusers"); c == nil || !c.IsAuth() || c.Auth.TokenSecret == "" {
+	if c := db.Schema.Collection("_superusers"); c == nil || !c.IsAuth() || c.Auth.AuthToken.Secret == "" {
 		t.Fatalf("_superusers missing or incomplete: %+v", c)
 	}
-	secret := db.Schema.Collection("_superusers").Auth.TokenSecret
+	secret := db.Schema.Collection("_superusers").Auth.AuthToken.Secret
 	db.Close()
 	db2 := open(t, dir)
-	if got := db2.Schema.Collection("_SUPERUSERS"); got == nil || got.Auth.TokenSecret != secret {
+	if got := db2.Schema.Collection("_SUPERUSERS"); got == nil || got.Auth.AuthToken.Secret != secret {
 		t.Fatal("reopen re-ran migrations or lost the schema (lookup is case-insensitive)")
 	}
 	var n int

@@ -1,0 +1,39 @@
+package api_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/galleyhq/galley/internal/testserver"
+)
+
+func TestAuthCollectionOptions(t *testing.T) {
+	s := testserver.New(t)
+	res := s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth",
+		"fields": []map[string]any{{"name": "name", "type": "text"}},
+		"otp":    map[string]any{"enabled": true, "length": 6}}).Status(200)
+	res.Contains(`"passwordAuth":{"enabled":true,"identityFields":["email"]}`, `"otp":{"enabled":true,"duration":180,"length":6`, `"authToken":{"duration":604800}`)
+	if strings.Contains(string(res.Body), "secret") {
+		t.Fatalf("secrets in the collection JSON: %s", res.Body)
+	}
+	before := s.DB.Schema.Collection("users").Auth.AuthToken.Secret
+	s.Super("PATCH", "/api/collections/users", map[string]any{"authToken": map[string]any{"duration": 3600}}).Status(200).Contains(`"authToken":{"duration":3600}`)
+	if after := s.DB.Schema.Collection("users").Auth.AuthToken.Secret; after != before || after == "" {
+		t.Fatal("a PATCH without a secret changed or cleared the token secret")
+	}
+	for body, key := range map[string]string{
+		`{"authToken":{"duration":1}}`:                        "authToken.duration",
+		`{"authToken":{"secret":"short"}}`:                    "authToken.secret",
+		`{"otp":{"length":99}}`:                               "otp.length",
+		`{"otp":{"lenght":6}}`:                                "otp",
+		`{"passwordAuth":{"identityFields":["nope"]}}`:        "passwordAuth.identityFields.0",
+		`{"oauth2":{"mappedFields":{"avatarURL":"missing"}}}`: "oauth2.mappedFields.avatarURL",
+		`{"mfa":"yes"}`:                                       "mfa",
+	} {
+		if r := s.Super("PATCH", "/api/collections/users", body).Status(400); r.FieldCode(key) == "" {
+			t.Errorf("%s: no error on %s: %s", body, key, r.Body)
+		}
+	}
+	// Base collections refuse auth options.
+	s.Super("POST", "/api/collections", map[string]any{"name": "plain", "otp": map[string]any{"enabled": true}}).Status(400).Contains("otp")
+}
