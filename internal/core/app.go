@@ -17,6 +17,8 @@ import (
 type App struct {
 	DB  *store.DB
 	Log *slog.Logger
+	// Mailer sends auth mails (verification, reset, OTP, ...); nil logs them.
+	Mailer Mailer
 
 	patterns regexpCache
 	rules    ruleCache

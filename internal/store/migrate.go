@@ -52,6 +52,53 @@ var systemMigrations = []migration{
 	{"0002_superusers", func(ctx context.Context, tx *Tx) error {
 		return tx.CreateCollection(ctx, SuperusersCollection())
 	}},
+	{"0003_auth_tables", func(ctx context.Context, tx *Tx) error {
+		return execAll(ctx, tx,
+			// OAuth2 identities linked to auth records.
+			`CREATE TABLE "_externalAuths" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"collectionRef" TEXT NOT NULL,
+				"recordRef" TEXT NOT NULL,
+				"provider" TEXT NOT NULL,
+				"providerId" TEXT NOT NULL,
+				"created" TEXT NOT NULL DEFAULT '',
+				"updated" TEXT NOT NULL DEFAULT ''
+			)`,
+			`CREATE UNIQUE INDEX "idx__externalAuths_provider" ON "_externalAuths" ("collectionRef", "provider", "providerId")`,
+			`CREATE INDEX "idx__externalAuths_record" ON "_externalAuths" ("collectionRef", "recordRef")`,
+			// One-time passwords: the hash of the code, redeemed at most once.
+			`CREATE TABLE "_otps" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"collectionRef" TEXT NOT NULL,
+				"recordRef" TEXT NOT NULL,
+				"password" TEXT NOT NULL,
+				"sentTo" TEXT NOT NULL DEFAULT '',
+				"created" TEXT NOT NULL DEFAULT '',
+				"updated" TEXT NOT NULL DEFAULT ''
+			)`,
+			`CREATE INDEX "idx__otps_record" ON "_otps" ("collectionRef", "recordRef")`,
+			// MFA: the first factor passed, waiting for a second, different method.
+			`CREATE TABLE "_mfas" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"collectionRef" TEXT NOT NULL,
+				"recordRef" TEXT NOT NULL,
+				"method" TEXT NOT NULL,
+				"created" TEXT NOT NULL DEFAULT '',
+				"updated" TEXT NOT NULL DEFAULT ''
+			)`,
+			`CREATE INDEX "idx__mfas_record" ON "_mfas" ("collectionRef", "recordRef")`,
+			// Known devices per auth record, for new-device log-in alerts.
+			`CREATE TABLE "_authOrigins" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"collectionRef" TEXT NOT NULL,
+				"recordRef" TEXT NOT NULL,
+				"fingerprint" TEXT NOT NULL,
+				"created" TEXT NOT NULL DEFAULT '',
+				"updated" TEXT NOT NULL DEFAULT ''
+			)`,
+			`CREATE UNIQUE INDEX "idx__authOrigins_fp" ON "_authOrigins" ("collectionRef", "recordRef", "fingerprint")`,
+		)
+	}},
 }
 
 // SuperusersCollection returns the definition of the _superusers system auth
