@@ -18,6 +18,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		st := stateOf(r)
 		st.actor.Request = requestInfo(r)
+		st.actor.IP = s.UserIP(r)
 		if h := r.Header.Get("Authorization"); h != "" {
 			token := strings.TrimSpace(h)
 			if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {

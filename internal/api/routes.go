@@ -9,6 +9,9 @@ func (s *Server) routes() {
 	m.Handle("POST /api/collections/{collection}/auth-with-password", s.handle(s.authWithPassword))
 	m.Handle("POST /api/collections/{collection}/auth-refresh", s.handle(s.authRefresh))
 	m.Handle("POST /api/install", s.handle(s.install))
+	m.Handle("GET /api/collections/{collection}/auth-methods", s.handle(s.authMethods))
+	m.Handle("POST /api/collections/{collection}/auth-with-oauth2", s.handle(s.authWithOAuth2))
+	m.Handle("POST /api/settings/test/email", s.handle(s.testEmail))
 
 	// Collections (superusers only).
 	s.routesCollections()

@@ -75,7 +75,7 @@ func (s *Server) SetInstallToken(token string) { s.installToken.Store(&token) }
 
 // Handler returns the full middleware chain around the routes.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.logRequests(s.securityHeaders(s.cors(s.limitBody(s.authenticate(s.mux))))))
+	return s.recoverPanics(s.logRequests(s.securityHeaders(s.cors(s.limitBody(s.authenticate(s.rateLimit(s.mux)))))))
 }
 
 // handle adapts a handlerFunc: a returned error is written in the PocketBase shape.

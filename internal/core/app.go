@@ -40,6 +40,8 @@ type Actor struct {
 	Auth *galley.Record
 	// Request carries @request.* values for rules (method, headers, query, body).
 	Request *filter.RequestInfo
+	// IP is the client IP (after trusted-proxy resolution), for rate limits.
+	IP string
 }
 
 // IsSuperuser reports whether the actor is an authenticated superuser.
