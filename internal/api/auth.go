@@ -24,8 +24,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 				token = strings.TrimSpace(token[7:])
 			}
-			if rec, _, err := s.app.Authenticate(r.Context(), token); err == nil {
+			if rec, claims, err := s.app.Authenticate(r.Context(), token); err == nil {
 				st.actor.Auth = rec
+				st.actor.Refreshable = claims.Refreshable
 			} else if galley.ErrorCodeOf(err) != galley.EUnauthenticated {
 				writeError(w, r, s.log, err)
 				return
@@ -83,6 +84,7 @@ func (s *Server) authWithPassword(w http.ResponseWriter, r *http.Request) error 
 		Identity      string `json:"identity"`
 		Password      string `json:"password"`
 		IdentityField string `json:"identityField"`
+		MFAID         string `json:"mfaId"`
 	}
 	if err := decodeStrict(r, &in); err != nil {
 		return err
@@ -97,7 +99,7 @@ func (s *Server) authWithPassword(w http.ResponseWriter, r *http.Request) error 
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	token, rec, err := s.app.AuthWithPassword(r.Context(), r.PathValue("collection"), in.Identity, in.Password, in.IdentityField)
+	token, rec, err := s.app.AuthWithPassword(r.Context(), actorOf(r), r.PathValue("collection"), in.Identity, in.Password, in.IdentityField, in.MFAID)
 	if err != nil {
 		return err
 	}
@@ -112,6 +114,9 @@ func (s *Server) authRefresh(w http.ResponseWriter, r *http.Request) error {
 	c := s.app.DB.Schema.Collection(r.PathValue("collection"))
 	if c == nil || c.ID != a.Auth.Collection.ID {
 		return galley.Errorf(galley.EForbidden, "The request requires valid record authorization token for this collection.")
+	}
+	if !a.Refreshable {
+		return galley.Errorf(galley.EForbidden, "The token is not refreshable (impersonation tokens cannot be refreshed).")
 	}
 	token, err := s.app.NewAuthToken(a.Auth, true)
 	if err != nil {

@@ -45,6 +45,13 @@ type errorBody struct {
 // writeError writes err in the PocketBase error shape. Internal errors are
 // logged with their cause and answered with a plain message.
 func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err error) {
+	var mfa *core.MFARequiredError
+	if errors.As(err, &mfa) {
+		// PocketBase answers the first MFA step with 401 and only the id.
+		setErrorForLog(r, err)
+		writeJSON(w, http.StatusUnauthorized, map[string]string{"mfaId": mfa.MFAID})
+		return
+	}
 	var ge *galley.Error
 	if !errors.As(err, &ge) {
 		ge = galley.Internal(err)

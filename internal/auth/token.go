@@ -13,8 +13,11 @@ import (
 
 // Token types; a token of one type is never accepted as another.
 const (
-	TypeAuth = "auth"
-	TypeFile = "file"
+	TypeAuth          = "auth"
+	TypeFile          = "file"
+	TypeVerification  = "verification"
+	TypePasswordReset = "passwordReset"
+	TypeEmailChange   = "emailChange"
 )
 
 // Claims are the PocketBase-compatible token claims.
@@ -23,6 +26,10 @@ type Claims struct {
 	CollectionID string `json:"collectionId"`
 	Type         string `json:"type"`
 	Refreshable  bool   `json:"refreshable"`
+	// Email binds verification, reset and email-change tokens to the address
+	// they were issued for; NewEmail is the target of an email change.
+	Email    string `json:"email,omitempty"`
+	NewEmail string `json:"newEmail,omitempty"`
 	jwt.RegisteredClaims
 }
 

@@ -42,6 +42,9 @@ type Actor struct {
 	Request *filter.RequestInfo
 	// IP is the client IP (after trusted-proxy resolution), for rate limits.
 	IP string
+	// Refreshable is false for tokens that auth-refresh must not renew
+	// (impersonation).
+	Refreshable bool
 }
 
 // IsSuperuser reports whether the actor is an authenticated superuser.

@@ -27,7 +27,7 @@ func (app *App) authCollection(nameOrID string) (*galley.Collection, error) {
 // (email by default, case-insensitive) equals identity and checks password.
 // An unknown identity and a wrong password both cost one bcrypt comparison
 // and return the same EInvalid "Failed to authenticate.".
-func (app *App) AuthWithPassword(ctx context.Context, collection, identity, password, identityField string) (string, *galley.Record, error) {
+func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, identity, password, identityField, mfaID string) (string, *galley.Record, error) {
 	c, err := app.authCollection(collection)
 	if err != nil {
 		return "", nil, err
@@ -74,11 +74,8 @@ func (app *App) AuthWithPassword(ctx context.Context, collection, identity, pass
 	if !auth.CheckPassword(hash, password) || rec == nil {
 		return "", nil, errAuthFailed()
 	}
-	token, err := app.NewAuthToken(rec, true)
-	if err != nil {
-		return "", nil, err
-	}
-	return token, rec, nil
+	token, err := app.FinishAuth(ctx, a, rec, MethodPassword, mfaID)
+	return token, rec, err
 }
 
 func containsString(list []string, s string) bool {

@@ -158,6 +158,11 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, bo
 		return nil, err
 	}
 	r := newRecord(c)
+	if c.IsAuth() {
+		if err := checkAuthBody(a, nil, body, a.IsSuperuser()); err != nil {
+			return nil, err
+		}
+	}
 	if err := applyBody(a, r, body, true); err != nil {
 		return nil, err
 	}
@@ -213,6 +218,15 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 		r, err = app.findVisible(ctx, tx, a, c, id, "update")
 		if err != nil {
 			return err
+		}
+		if c.IsAuth() {
+			manage, err := app.canManage(ctx, tx, a, c, id)
+			if err != nil {
+				return err
+			}
+			if err := checkAuthBody(a, r, body, manage); err != nil {
+				return err
+			}
 		}
 		if err := applyBody(a, r, body, false); err != nil {
 			return err

@@ -1,0 +1,327 @@
+package core
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/auth"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// errInvalidToken is the one answer for a bad, expired, used or foreign token.
+func errInvalidToken() error {
+	return galley.FieldInvalid("token", "validation_invalid_token", "Invalid or expired token.")
+}
+
+// findByEmail returns the record of c with email (case-insensitive), or nil.
+func (app *App) findByEmail(ctx context.Context, q store.Querier, c *galley.Collection, email string) (*galley.Record, error) {
+	if email == "" {
+		return nil, nil
+	}
+	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+// findByID returns the record id of c through q, or nil.
+func findByID(ctx context.Context, q store.Querier, c *galley.Collection, id string) (*galley.Record, error) {
+	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{id}, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return recs[0], nil
+}
+
+// signSpecial signs a verification, reset or email-change token for rec.
+func signSpecial(rec *galley.Record, typ string, opts galley.TokenOptions, newEmail string) (string, error) {
+	ttl := time.Duration(opts.Duration) * time.Second
+	tok, err := auth.Sign(auth.Claims{ID: rec.ID(), CollectionID: rec.Collection.ID, Type: typ,
+		Email: rec.GetString("email"), NewEmail: newEmail}, rec.GetString("tokenKey"), opts.Secret, ttl)
+	if err != nil {
+		return "", galley.Internal(err)
+	}
+	return tok, nil
+}
+
+// verifySpecial checks a token of type typ for a record of c and returns the
+// record and claims. The token must be signed with the record's current
+// tokenKey and the type's secret, and bound to the record's current email.
+func (app *App) verifySpecial(ctx context.Context, c *galley.Collection, token, typ string, opts func(*galley.AuthOptions) galley.TokenOptions) (*galley.Record, *auth.Claims, error) {
+	claims, err := auth.ParseUnverified(token)
+	if err != nil || claims.Type != typ || claims.CollectionID != c.ID {
+		return nil, nil, errInvalidToken()
+	}
+	rec, err := findByID(ctx, app.DB.Reader(), c, claims.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec == nil {
+		return nil, nil, errInvalidToken()
+	}
+	verified, err := auth.Verify(token, rec.GetString("tokenKey"), opts(c.Auth).Secret, typ)
+	if err != nil || !strings.EqualFold(verified.Email, rec.GetString("email")) {
+		return nil, nil, errInvalidToken()
+	}
+	return rec, verified, nil
+}
+
+// sendMail hands m to the mailer in the background, so the answer never
+// waits for (or reveals) SMTP. Without a mailer the mail is logged.
+func (app *App) sendMail(m Message) {
+	if async, ok := app.Mailer.(interface{ SendAsync(Message) }); ok {
+		async.SendAsync(m)
+		return
+	}
+	if app.Mailer == nil {
+		app.Log.Info("mail (no mailer configured)", "to", m.To, "subject", m.Subject, "text", m.Text)
+		return
+	}
+	go func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := app.Mailer.Send(ctx, m); err != nil {
+			app.Log.Error("sending mail failed", "to", m.To, "err", err)
+		}
+	}()
+}
+
+// RequestVerification mails a verification link to the unverified record of
+// collection with email. Unknown, already verified and known addresses get the
+// same answer (nil), so the endpoint reveals nothing.
+func (app *App) RequestVerification(ctx context.Context, collection, email string) error {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return err
+	}
+	if err := requireEmail(email); err != nil {
+		return err
+	}
+	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	if err != nil || rec == nil {
+		return err
+	}
+	if v, _ := rec.Data["verified"].(bool); v {
+		return nil
+	}
+	tok, err := signSpecial(rec, auth.TypeVerification, c.Auth.VerificationToken, "")
+	if err != nil {
+		return err
+	}
+	app.sendMail(app.authMail(ctx, mailVerification, c, rec, tok, ""))
+	return nil
+}
+
+// ConfirmVerification marks the record of a valid verification token as
+// verified. The write is conditional (verified = false), so a token is
+// redeemed at most once even under concurrency.
+func (app *App) ConfirmVerification(ctx context.Context, collection, token string) error {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return err
+	}
+	rec, claims, err := app.verifySpecial(ctx, c, token, auth.TypeVerification, func(o *galley.AuthOptions) galley.TokenOptions { return o.VerificationToken })
+	if err != nil {
+		return err
+	}
+	return app.conditionalUpdate(ctx, c, rec.ID(), `"verified" = TRUE`, nil,
+		`"verified" = FALSE AND "email" = ? COLLATE NOCASE`, []any{claims.Email})
+}
+
+// conditionalUpdate runs UPDATE c SET set WHERE id = ? AND cond and fails
+// with errInvalidToken unless exactly one row changed.
+func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id, set string, setArgs []any, cond string, condArgs []any) error {
+	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		args := append(append(append([]any{}, setArgs...), id), condArgs...)
+		res, err := tx.ExecContext(ctx, `UPDATE `+store.Quote(c.Name)+` SET `+set+` WHERE "id" = ? AND `+cond, args...)
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return err
+		}
+		if n != 1 {
+			return errInvalidToken()
+		}
+		tx.DB().InvalidateTotals()
+		return nil
+	})
+}
+
+// RequestPasswordReset mails a reset link to the record with email; the
+// answer is the same for unknown addresses.
+func (app *App) RequestPasswordReset(ctx context.Context, collection, email string) error {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return err
+	}
+	if err := requireEmail(email); err != nil {
+		return err
+	}
+	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	if err != nil || rec == nil {
+		return err
+	}
+	tok, err := signSpecial(rec, auth.TypePasswordReset, c.Auth.PasswordResetToken, "")
+	if err != nil {
+		return err
+	}
+	app.sendMail(app.authMail(ctx, mailPasswordReset, c, rec, tok, ""))
+	return nil
+}
+
+// ConfirmPasswordReset sets a new password for the record of a valid reset
+// token. The write is conditional on the token's tokenKey, which it rotates:
+// the token (and every auth token) dies, and at most one redemption wins.
+func (app *App) ConfirmPasswordReset(ctx context.Context, collection, token, password, confirm string) error {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return err
+	}
+	errs := galley.ValidationErrors{}
+	if token == "" {
+		errs.Add("token", "validation_required", "Cannot be blank.")
+	}
+	if password != confirm {
+		errs.Add("passwordConfirm", "validation_values_mismatch", "Values don't match.")
+	}
+	hash, fe := app.hashNewPassword(c, password)
+	if fe != nil {
+		errs.Add("password", fe.Code, fe.Message)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	rec, claims, err := app.verifySpecial(ctx, c, token, auth.TypePasswordReset, func(o *galley.AuthOptions) galley.TokenOptions { return o.PasswordResetToken })
+	if err != nil {
+		return err
+	}
+	newKey := galley.RandomString(50, tokenKeyAlphabet)
+	set := `"password" = ?, "tokenKey" = ?, "verified" = TRUE`
+	if f := c.Field("updated"); f != nil && f.Type == galley.FieldAutodate && f.OnUpdate {
+		set += `, "updated" = '` + galley.FormatTime(time.Now()) + `'`
+	}
+	return app.conditionalUpdate(ctx, c, rec.ID(), set, []any{hash, newKey},
+		`"tokenKey" = ? AND "email" = ? COLLATE NOCASE`, []any{rec.GetString("tokenKey"), claims.Email})
+}
+
+// hashNewPassword validates a new password against the password field's
+// options and returns its hash.
+func (app *App) hashNewPassword(c *galley.Collection, password string) (string, *galley.FieldError) {
+	f := c.Field("password")
+	if f == nil {
+		return "", fieldErr("validation_invalid_value", "The collection has no password field.")
+	}
+	if password == "" {
+		return "", fieldErr("validation_required", "Cannot be blank.")
+	}
+	r := &galley.Record{Collection: c, Data: map[string]any{}}
+	raw := jsonString(password)
+	if fe := applyPassword(&galley.Collection{Fields: c.Fields}, r, f, raw, Body{}); fe != nil {
+		return "", fe
+	}
+	return r.GetString("password"), nil
+}
+
+// RequestEmailChange mails a confirmation link for newEmail to the new
+// address; a must be authenticated as a record of the collection.
+func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, newEmail string) error {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return err
+	}
+	if a.Auth == nil || a.Auth.Collection.ID != c.ID {
+		return galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
+	}
+	if err := requireEmail(newEmail); err != nil {
+		return galley.FieldInvalid("newEmail", "validation_is_email", "Must be a valid email address.")
+	}
+	if fe := checkDomains(c.Field("email"), newEmail[strings.LastIndexByte(newEmail, '@')+1:]); fe != nil {
+		return galley.FieldInvalid("newEmail", fe.Code, fe.Message)
+	}
+	if other, err := app.findByEmail(ctx, app.DB.Reader(), c, newEmail); err != nil {
+		return err
+	} else if other != nil {
+		// Answer as for a free address: taken addresses are not revealed.
+		return nil
+	}
+	tok, err := signSpecial(a.Auth, auth.TypeEmailChange, c.Auth.EmailChangeToken, newEmail)
+	if err != nil {
+		return err
+	}
+	m := app.authMail(ctx, mailEmailChange, c, a.Auth, tok, newEmail)
+	m.To = []string{newEmail}
+	app.sendMail(m)
+	return nil
+}
+
+// ConfirmEmailChange applies the email change of a valid token after
+// checking the record's password; it rotates tokenKey and marks the new
+// address verified, at most once.
+func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, password string) error {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return err
+	}
+	rec, claims, err := app.verifySpecial(ctx, c, token, auth.TypeEmailChange, func(o *galley.AuthOptions) galley.TokenOptions { return o.EmailChangeToken })
+	if err != nil {
+		return err
+	}
+	if !auth.CheckPassword(rec.GetString("password"), password) {
+		return galley.FieldInvalid("password", "validation_invalid_password", "Invalid password.")
+	}
+	if err := requireEmail(claims.NewEmail); err != nil {
+		return errInvalidToken()
+	}
+	newKey := galley.RandomString(50, tokenKeyAlphabet)
+	return app.conditionalUpdate(ctx, c, rec.ID(), `"email" = ?, "tokenKey" = ?, "verified" = TRUE`, []any{claims.NewEmail, newKey},
+		`"tokenKey" = ? AND "email" = ? COLLATE NOCASE`, []any{rec.GetString("tokenKey"), claims.Email})
+}
+
+// Impersonate returns a non-refreshable auth token for record id of
+// collection, valid for duration seconds (0 = the collection's auth token
+// duration). Superusers only.
+func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string, duration int64) (string, *galley.Record, error) {
+	if !a.IsSuperuser() {
+		return "", nil, errSuperusersOnly()
+	}
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return "", nil, err
+	}
+	if duration < 0 || duration > maxTokenDuration {
+		return "", nil, galley.FieldInvalid("duration", "validation_out_of_range", fmt.Sprintf("Must be between 0 and %d seconds.", maxTokenDuration))
+	}
+	rec, err := findByID(ctx, app.DB.Reader(), c, id)
+	if err != nil {
+		return "", nil, err
+	}
+	if rec == nil {
+		return "", nil, galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
+	}
+	if duration == 0 {
+		duration = c.Auth.AuthToken.Duration
+	}
+	tok, err := auth.Sign(auth.Claims{ID: rec.ID(), CollectionID: c.ID, Type: auth.TypeAuth, Refreshable: false},
+		rec.GetString("tokenKey"), c.Auth.AuthToken.Secret, time.Duration(duration)*time.Second)
+	if err != nil {
+		return "", nil, galley.Internal(err)
+	}
+	return tok, rec, nil
+}
+
+// requireEmail returns a 400 on "email" unless s is a valid address.
+func requireEmail(s string) error {
+	if s == "" {
+		return galley.FieldInvalid("email", "validation_required", "Cannot be blank.")
+	}
+	if !validEmail(s) {
+		return galley.FieldInvalid("email", "validation_is_email", "Must be a valid email address.")
+	}
+	return nil
+}

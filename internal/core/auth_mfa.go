@@ -1,0 +1,193 @@
+package core
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// MFARequiredError is returned by a first successful auth method when the
+// collection requires MFA for the record: the client must authenticate again
+// with a different method within the MFA duration, sending MFAID.
+type MFARequiredError struct{ MFAID string }
+
+func (e *MFARequiredError) Error() string { return "mfa required" }
+
+// Auth methods, for MFA ("a second, different method").
+const (
+	MethodPassword = "password"
+	MethodOTP      = "otp"
+	MethodOAuth2   = "oauth2"
+)
+
+// FinishAuth completes a successful first-factor authentication of rec by
+// method: it checks the authRule (null or unmet → EForbidden), handles MFA
+// (a first factor answers *MFARequiredError; a second, different factor with
+// a valid mfaID consumes it at most once) and returns a fresh auth token.
+func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, method, mfaID string) (string, error) {
+	c := rec.Collection
+	if c.Auth.AuthRule == nil && c.Name != galley.SuperusersName {
+		return "", galley.Errorf(galley.EForbidden, "The authentication is not allowed for this collection.")
+	}
+	if c.Auth.AuthRule != nil && *c.Auth.AuthRule != "" {
+		ok, err := app.recordMatches(ctx, app.DB.Reader(), Actor{Auth: rec}, c, rec.ID(), *c.Auth.AuthRule)
+		if err != nil {
+			return "", err
+		}
+		if !ok {
+			return "", galley.Errorf(galley.EForbidden, "The authenticated record doesn't satisfy the collection's authRule.")
+		}
+	}
+	if c.Auth.MFA.Enabled {
+		need, err := app.recordMatches(ctx, app.DB.Reader(), Actor{Auth: rec}, c, rec.ID(), c.Auth.MFA.Rule)
+		if err != nil {
+			return "", err
+		}
+		if need {
+			if mfaID == "" {
+				id, err := app.startMFA(ctx, rec, method)
+				if err != nil {
+					return "", err
+				}
+				return "", &MFARequiredError{MFAID: id}
+			}
+			if err := app.completeMFA(ctx, rec, method, mfaID); err != nil {
+				return "", err
+			}
+		}
+	}
+	return app.NewAuthToken(rec, true)
+}
+
+func (app *App) startMFA(ctx context.Context, rec *galley.Record, method string) (string, error) {
+	id := galley.NewID()
+	now := galley.FormatTime(time.Now())
+	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO "_mfas" ("id","collectionRef","recordRef","method","created","updated") VALUES (?,?,?,?,?,?)`,
+			id, rec.Collection.ID, rec.ID(), method, now, now)
+		return err
+	})
+	return id, err
+}
+
+// completeMFA consumes mfaID for rec: it must exist, be younger than the
+// MFA duration, belong to rec and have been started by another method. The
+// DELETE is the conditional write that makes it single-use.
+func (app *App) completeMFA(ctx context.Context, rec *galley.Record, method, mfaID string) error {
+	bad := galley.FieldInvalid("mfaId", "validation_invalid_mfa", "Invalid or expired MFA session.")
+	since := galley.FormatTime(time.Now().Add(-time.Duration(rec.Collection.Auth.MFA.Duration) * time.Second))
+	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		var first string
+		err := tx.QueryRowContext(ctx, `SELECT "method" FROM "_mfas" WHERE "id" = ? AND "collectionRef" = ? AND "recordRef" = ? AND "created" >= ?`,
+			mfaID, rec.Collection.ID, rec.ID(), since).Scan(&first)
+		if err != nil {
+			return bad
+		}
+		if first == method {
+			return galley.FieldInvalid("mfaId", "validation_same_mfa_method", "The second factor must use a different auth method.")
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM "_mfas" WHERE "id" = ?`, mfaID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return bad
+		}
+		return nil
+	})
+}
+
+// otpHash binds an OTP code to its row and the collection's secret, so a
+// leaked _otps table does not reveal codes; comparison is constant-time.
+func otpHash(c *galley.Collection, otpID, code string) string {
+	m := hmac.New(sha256.New, []byte(c.Auth.PasswordResetToken.Secret))
+	m.Write([]byte(otpID + ":" + code))
+	return hex.EncodeToString(m.Sum(nil))
+}
+
+// RequestOTP mails a one-time password to the record with email and returns
+// the OTP id to redeem it with. Unknown addresses get an id too (that never
+// works), so the answer reveals nothing.
+func (app *App) RequestOTP(ctx context.Context, collection, email string) (string, error) {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return "", err
+	}
+	if !c.Auth.OTP.Enabled {
+		return "", galley.Errorf(galley.EForbidden, "The collection is not configured to allow OTP authentication.")
+	}
+	if err := requireEmail(email); err != nil {
+		return "", err
+	}
+	otpID := galley.NewID()
+	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	if err != nil || rec == nil {
+		return otpID, err
+	}
+	code := galley.RandomString(c.Auth.OTP.Length, "0123456789")
+	now := galley.FormatTime(time.Now())
+	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO "_otps" ("id","collectionRef","recordRef","password","sentTo","created","updated") VALUES (?,?,?,?,?,?,?)`,
+			otpID, c.ID, rec.ID(), otpHash(c, otpID, code), rec.GetString("email"), now, now)
+		return err
+	})
+	if err != nil {
+		return "", err
+	}
+	app.sendMail(app.authMail(ctx, mailOTP, c, rec, code, ""))
+	return otpID, nil
+}
+
+// AuthWithOTP redeems an OTP: the code must match and the OTP be younger
+// than the OTP duration; the row is deleted by a conditional write, so at
+// most one redemption succeeds. A record whose OTP went to its own email
+// becomes verified.
+func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, code, mfaID string) (string, *galley.Record, error) {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return "", nil, err
+	}
+	if !c.Auth.OTP.Enabled {
+		return "", nil, galley.Errorf(galley.EForbidden, "The collection is not configured to allow OTP authentication.")
+	}
+	bad := galley.Errorf(galley.EInvalid, "Invalid or expired OTP.")
+	if otpID == "" || code == "" {
+		return "", nil, bad
+	}
+	since := galley.FormatTime(time.Now().Add(-time.Duration(c.Auth.OTP.Duration) * time.Second))
+	var recID, sentTo string
+	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		var hash string
+		err := tx.QueryRowContext(ctx, `SELECT "recordRef", "password", "sentTo" FROM "_otps" WHERE "id" = ? AND "collectionRef" = ? AND "created" >= ?`,
+			otpID, c.ID, since).Scan(&recID, &hash, &sentTo)
+		if err != nil || !hmac.Equal([]byte(hash), []byte(otpHash(c, otpID, code))) {
+			return bad
+		}
+		res, err := tx.ExecContext(ctx, `DELETE FROM "_otps" WHERE "id" = ?`, otpID)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n != 1 {
+			return bad
+		}
+		_, err = tx.ExecContext(ctx, `UPDATE `+store.Quote(c.Name)+` SET "verified" = TRUE WHERE "id" = ? AND "email" = ? COLLATE NOCASE`, recID, sentTo)
+		return err
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	rec, err := findByID(ctx, app.DB.Reader(), c, recID)
+	if err != nil {
+		return "", nil, err
+	}
+	if rec == nil {
+		return "", nil, bad
+	}
+	tok, err := app.FinishAuth(ctx, a, rec, MethodOTP, mfaID)
+	return tok, rec, err
+}
