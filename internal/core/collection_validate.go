@@ -261,11 +261,12 @@ func authIndexes(c *galley.Collection, given []string) []string {
 			}
 		}
 		if !covered {
-			where := ""
+			where, collate := "", ""
 			if col == "email" {
-				where = ` WHERE "email" != ''`
+				// Emails are unique case-insensitively, as log-in matches them.
+				where, collate = ` WHERE "email" != ''`, " COLLATE NOCASE"
 			}
-			out = append(out, fmt.Sprintf(`CREATE UNIQUE INDEX "idx_%s_%s" ON %s (%s)%s`, col, c.ID, store.Quote(c.Name), store.Quote(col), where))
+			out = append(out, fmt.Sprintf(`CREATE UNIQUE INDEX "idx_%s_%s" ON %s (%s%s)%s`, col, c.ID, store.Quote(c.Name), store.Quote(col), collate, where))
 		}
 	}
 	return out
