@@ -116,3 +116,32 @@ func TestAuthRuleAndImpersonation(t *testing.T) {
 	s.Super("PATCH", "/api/collections/users", map[string]any{"passwordAuth": map[string]any{"enabled": false}}).Status(200)
 	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(403)
 }
+
+func TestPasswordRehashOnCostChange(t *testing.T) {
+	s := testserver.New(t)
+	usersCollection(t, s, nil)
+	aID, _ := signUp(t, s, "a@example.com", "password-1")
+	hashOf := func() string {
+		var h string
+		if err := s.DB.Reader().QueryRowContext(t.Context(), `SELECT "password" FROM "users" WHERE "id" = ?`, aID).Scan(&h); err != nil {
+			t.Fatal(err)
+		}
+		return h
+	}
+	if h := hashOf(); !strings.HasPrefix(h, "$2a$10$") {
+		t.Fatalf("default cost hash: %s", h)
+	}
+	c := s.Super("GET", "/api/collections/users", nil).Status(200).JSON()
+	fields := c["fields"].([]any)
+	for _, f := range fields {
+		if m := f.(map[string]any); m["name"] == "password" {
+			m["cost"] = 11
+		}
+	}
+	s.Super("PATCH", "/api/collections/users", map[string]any{"fields": fields}).Status(200)
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(200)
+	if h := hashOf(); !strings.HasPrefix(h, "$2a$11$") {
+		t.Fatalf("not re-hashed at the new cost: %s", h)
+	}
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(200)
+}

@@ -89,6 +89,16 @@ func HashPassword(password string, cost int) (string, error) {
 	return string(h), err
 }
 
+// NeedsRehash reports whether hash was made with a bcrypt cost other than
+// cost (0 = DefaultCost), so a successful log-in should re-hash it.
+func NeedsRehash(hash string, cost int) bool {
+	if cost == 0 {
+		cost = DefaultCost
+	}
+	c, err := bcrypt.Cost([]byte(hash))
+	return err == nil && c != cost
+}
+
 // dummyHash is compared against when the identity is unknown, so both paths
 // take the same time.
 var dummyHash, _ = bcrypt.GenerateFromPassword([]byte("galley-dummy-password"), DefaultCost)

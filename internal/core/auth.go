@@ -74,8 +74,27 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 	if !auth.CheckPassword(hash, password) || rec == nil {
 		return "", nil, errAuthFailed()
 	}
+	if f := c.Field("password"); f != nil && auth.NeedsRehash(hash, f.Cost) {
+		app.rehash(ctx, rec, hash, password, f.Cost)
+	}
 	token, err := app.FinishAuth(ctx, a, rec, MethodPassword, mfaID)
 	return token, rec, err
+}
+
+// rehash replaces rec's password hash with one at the configured cost (only
+// if the hash did not change meanwhile). Failures are logged: the log-in
+// itself already succeeded.
+func (app *App) rehash(ctx context.Context, rec *galley.Record, old, password string, cost int) {
+	h, err := auth.HashPassword(password, cost)
+	if err == nil {
+		err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `UPDATE `+store.Quote(rec.Collection.Name)+` SET "password" = ? WHERE "id" = ? AND "password" = ?`, h, rec.ID(), old)
+			return err
+		})
+	}
+	if err != nil {
+		app.Log.Warn("password re-hash failed", "collection", rec.Collection.Name, "id", rec.ID(), "err", err)
+	}
 }
 
 func containsString(list []string, s string) bool {
