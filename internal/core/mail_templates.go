@@ -356,8 +356,6 @@ func HTMLToText(src string) string {
 		case "li":
 			if !closing {
 				out.WriteString("\n- ")
-			} else {
-				out.WriteByte('\n')
 			}
 		case "td", "th":
 			if closing {
