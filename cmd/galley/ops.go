@@ -8,6 +8,7 @@ import (
 
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/mail"
 	"github.com/galleyhq/galley/internal/reqlog"
 	"github.com/galleyhq/galley/internal/safego"
 )
@@ -26,6 +27,7 @@ func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, l
 		return nil, err
 	}
 	srv.UseRequestLogs(logs)
+	app.Mailer = mail.New(app.Settings, log)
 	stop := make(chan struct{})
 	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, stop) })
 	return func() {

@@ -14,6 +14,8 @@ import (
 
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/mail"
+	"github.com/galleyhq/galley/internal/mail/mailtest"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -44,6 +46,7 @@ func New(t testing.TB) *Server {
 		t.Fatalf("open store: %v", err)
 	}
 	app := core.New(db, nil)
+	app.Mailer = mail.New(app.Settings, nil)
 	srv := api.New(app, nil, api.Config{})
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
@@ -162,4 +165,17 @@ func (r *Response) Contains(fragments ...string) *Response {
 		}
 	}
 	return r
+}
+
+// StartMail starts a real SMTP server for the test and points the app's SMTP
+// settings at it, so auth mails can be read back.
+func (s *Server) StartMail() *mailtest.Server {
+	s.t.Helper()
+	ms := mailtest.Start(s.t)
+	host, port := ms.Addr()
+	s.Super("PATCH", "/api/settings", map[string]any{
+		"meta": map[string]any{"appURL": "http://app.example.com", "senderAddress": "noreply@example.com", "senderName": "Galley"},
+		"smtp": map[string]any{"enabled": true, "host": host, "port": port, "tls": false},
+	}).Status(200)
+	return ms
 }

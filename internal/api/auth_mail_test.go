@@ -1,0 +1,147 @@
+package api_test
+
+import (
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/galleyhq/galley/internal/testserver"
+)
+
+func TestPasswordResetByMail(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, nil)
+	aID, aTok := signUp(t, s, "a@example.com", "password-1")
+	s.Do("POST", "/api/collections/users/request-password-reset", "", map[string]any{"email": "a@example.com"}).Status(204)
+	s.Do("POST", "/api/collections/users/request-password-reset", "", map[string]any{"email": "nobody@example.com"}).Status(204)
+	s.Do("POST", "/api/collections/users/request-password-reset", "", map[string]any{"email": "bad"}).Status(400)
+	m := ms.WaitFor(t, "a@example.com", 5*time.Second)
+	token := m.FindToken()
+	if token == "" || !strings.Contains(m.Text, "http://app.example.com/_/#/auth/confirm-password-reset/") {
+		t.Fatalf("no reset link in mail: %q", m.Text)
+	}
+	// A reset token is not an auth token.
+	s.Do("GET", "/api/collections/users/records/"+aID, token, nil).Status(404)
+	s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": token, "password": "new-password", "passwordConfirm": "other"}).Status(400)
+	// 50 parallel redemptions: exactly one wins.
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if r := s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": token, "password": "new-password", "passwordConfirm": "new-password"}); r.Code == 204 {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("reset token redeemed %d times", wins.Load())
+	}
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(400)
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "new-password"}).Status(200)
+	s.Do("POST", "/api/collections/users/auth-refresh", aTok, nil).Status(401) // older tokens died
+	if n := len(ms.Messages()); n != 1 {
+		t.Fatalf("%d mails sent; the unknown address must get none", n)
+	}
+}
+
+func TestVerificationByMail(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, nil)
+	aID, aTok := signUp(t, s, "a@example.com", "password-1")
+	s.Do("POST", "/api/collections/users/request-verification", "", map[string]any{"email": "a@example.com"}).Status(204)
+	token := ms.WaitFor(t, "a@example.com", 5*time.Second).FindToken()
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if s.Do("POST", "/api/collections/users/confirm-verification", "", map[string]any{"token": token}).Code == 204 {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("verification token redeemed %d times", wins.Load())
+	}
+	s.Do("GET", "/api/collections/users/records/"+aID, aTok, nil).Status(200).Contains(`"verified":true`)
+	s.Do("POST", "/api/collections/users/confirm-verification", "", map[string]any{"token": "garbage"}).Status(400)
+}
+
+func TestOTPAndMFAByMail(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, map[string]any{"otp": map[string]any{"enabled": true, "length": 6}})
+	signUp(t, s, "a@example.com", "password-1")
+	otpID := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "a@example.com"}).Status(200).JSON()["otpId"].(string)
+	ghost := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "ghost@example.com"}).Status(200).JSON()["otpId"].(string)
+	if len(ghost) != len(otpID) {
+		t.Fatal("unknown address answered differently")
+	}
+	code := ms.WaitFor(t, "a@example.com", 5*time.Second).FindOTP()
+	if len(code) != 6 {
+		t.Fatalf("OTP code %q", code)
+	}
+	s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": "000000x"}).Status(400)
+	var wins atomic.Int32
+	var wg sync.WaitGroup
+	for range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": code}).Code == 200 {
+				wins.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 {
+		t.Fatalf("OTP redeemed %d times", wins.Load())
+	}
+	// MFA: password first → 401 {mfaId}; then OTP with the mfaId → token; the mfaId is single-use.
+	s.Super("PATCH", "/api/collections/users", map[string]any{"mfa": map[string]any{"enabled": true}}).Status(200)
+	first := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(401)
+	body := first.JSON()
+	mfaID, _ := body["mfaId"].(string)
+	if mfaID == "" || len(body) != 1 {
+		t.Fatalf("first factor answer: %s", first.Body)
+	}
+	// The same method again is refused.
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1", "mfaId": mfaID}).Status(400)
+	otp2 := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "a@example.com"}).Status(200).JSON()["otpId"].(string)
+	time.Sleep(50 * time.Millisecond)
+	var code2 string
+	for _, m := range ms.Messages() {
+		code2 = m.FindOTP()
+	}
+	s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otp2, "password": code2, "mfaId": mfaID}).Status(200).Contains(`"token"`)
+	otp3 := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "a@example.com"}).Status(200).JSON()["otpId"].(string)
+	time.Sleep(50 * time.Millisecond)
+	msgs := ms.Messages()
+	code3 := msgs[len(msgs)-1].FindOTP()
+	s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otp3, "password": code3, "mfaId": mfaID}).Status(400)
+}
+
+func TestEmailChangeByMail(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, nil)
+	_, aTok := signUp(t, s, "a@example.com", "password-1")
+	s.Do("POST", "/api/collections/users/request-email-change", "", map[string]any{"newEmail": "new@example.com"}).Status(401)
+	s.Do("POST", "/api/collections/users/request-email-change", aTok, map[string]any{"newEmail": "bad"}).Status(400)
+	s.Do("POST", "/api/collections/users/request-email-change", aTok, map[string]any{"newEmail": "new@example.com"}).Status(204)
+	token := ms.WaitFor(t, "new@example.com", 5*time.Second).FindToken()
+	s.Do("POST", "/api/collections/users/confirm-email-change", "", map[string]any{"token": token, "password": "wrong-password"}).Status(400)
+	s.Do("POST", "/api/collections/users/confirm-email-change", "", map[string]any{"token": token, "password": "password-1"}).Status(204)
+	s.Do("POST", "/api/collections/users/confirm-email-change", "", map[string]any{"token": token, "password": "password-1"}).Status(400)
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "new@example.com", "password": "password-1"}).Status(200).Contains(`"verified":true`)
+	s.Do("POST", "/api/collections/users/auth-refresh", aTok, nil).Status(401)
+}
