@@ -73,6 +73,9 @@ func (app *App) verifySpecial(ctx context.Context, c *galley.Collection, token, 
 // sendMail hands m to the mailer in the background, so the answer never
 // waits for (or reveals) SMTP. Without a mailer the mail is logged.
 func (app *App) sendMail(m Message) {
+	if len(m.To) == 0 {
+		return
+	}
 	if async, ok := app.Mailer.(interface{ SendAsync(Message) }); ok {
 		async.SendAsync(m)
 		return
@@ -112,7 +115,7 @@ func (app *App) RequestVerification(ctx context.Context, collection, email strin
 	if err != nil {
 		return err
 	}
-	app.sendMail(app.authMail(ctx, mailVerification, c, rec, tok, ""))
+	app.sendMail(app.authMail(ctx, MailVerification, c, rec, tok, ""))
 	return nil
 }
 
@@ -171,7 +174,7 @@ func (app *App) RequestPasswordReset(ctx context.Context, collection, email stri
 	if err != nil {
 		return err
 	}
-	app.sendMail(app.authMail(ctx, mailPasswordReset, c, rec, tok, ""))
+	app.sendMail(app.authMail(ctx, MailPasswordReset, c, rec, tok, ""))
 	return nil
 }
 
@@ -254,9 +257,7 @@ func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, new
 	if err != nil {
 		return err
 	}
-	m := app.authMail(ctx, mailEmailChange, c, a.Auth, tok, newEmail)
-	m.To = []string{newEmail}
-	app.sendMail(m)
+	app.sendMail(app.authMail(ctx, MailEmailChange, c, a.Auth, tok, newEmail))
 	return nil
 }
 

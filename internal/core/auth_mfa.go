@@ -139,7 +139,7 @@ func (app *App) RequestOTP(ctx context.Context, collection, email string) (strin
 	if err != nil {
 		return "", err
 	}
-	app.sendMail(app.authMail(ctx, mailOTP, c, rec, code, ""))
+	app.sendMail(app.authMail(ctx, MailOTP, c, rec, code, ""))
 	return otpID, nil
 }
 
