@@ -1,0 +1,62 @@
+package api_test
+
+import (
+	"testing"
+	"time"
+
+	"github.com/galleyhq/galley/internal/testserver"
+)
+
+// TestNoEnumerationOnRequestEndpoints: the mail-sending endpoints and the
+// password log-in answer the same for known and unknown addresses.
+func TestNoEnumerationOnRequestEndpoints(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, map[string]any{"otp": map[string]any{"enabled": true}})
+	signUp(t, s, "known@example.com", "password-1")
+	for _, ep := range []string{"request-verification", "request-password-reset"} {
+		known := s.Do("POST", "/api/collections/users/"+ep, "", map[string]any{"email": "known@example.com"})
+		unknown := s.Do("POST", "/api/collections/users/"+ep, "", map[string]any{"email": "unknown@example.com"})
+		if known.Code != unknown.Code || string(known.Body) != string(unknown.Body) {
+			t.Fatalf("%s: known %d %s, unknown %d %s", ep, known.Code, known.Body, unknown.Code, unknown.Body)
+		}
+	}
+	known := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "known@example.com"}).Status(200).JSON()
+	unknown := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "unknown@example.com"}).Status(200).JSON()
+	if len(known) != len(unknown) || len(known["otpId"].(string)) != len(unknown["otpId"].(string)) {
+		t.Fatalf("request-otp answers differ: %v vs %v", known, unknown)
+	}
+	// An email change to an address that is taken answers like a free one.
+	_, tok := signUp(t, s, "other@example.com", "password-1")
+	taken := s.Do("POST", "/api/collections/users/request-email-change", tok, map[string]any{"newEmail": "known@example.com"})
+	free := s.Do("POST", "/api/collections/users/request-email-change", tok, map[string]any{"newEmail": "free@example.com"})
+	if taken.Code != free.Code || string(taken.Body) != string(free.Body) {
+		t.Fatalf("email change: taken %d %s, free %d %s", taken.Code, taken.Body, free.Code, free.Body)
+	}
+	wrong := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "known@example.com", "password": "wrong-password"})
+	nobody := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "unknown@example.com", "password": "wrong-password"})
+	if wrong.Code != 400 || wrong.Code != nobody.Code || string(wrong.Body) != string(nobody.Body) {
+		t.Fatalf("log-in: wrong password %d %s, unknown %d %s", wrong.Code, wrong.Body, nobody.Code, nobody.Body)
+	}
+	time.Sleep(200 * time.Millisecond) // let background sends finish
+	for _, m := range ms.Messages() {
+		for _, to := range m.To {
+			if to == "unknown@example.com" || to == "known@example.com" && m.Subject == "" {
+				t.Fatalf("mail sent for an unknown address: %+v", m.To)
+			}
+		}
+	}
+}
+
+// TestResetTokenIsNotAnAuthToken: token types never cross.
+func TestResetTokenIsNotAnAuthToken(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, nil)
+	signUp(t, s, "a@example.com", "password-1")
+	s.Do("POST", "/api/collections/users/request-verification", "", map[string]any{"email": "a@example.com"}).Status(204)
+	vtok := ms.WaitFor(t, "a@example.com", 5*time.Second).FindToken()
+	s.Do("POST", "/api/collections/users/auth-refresh", vtok, nil).Status(401)
+	s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": vtok, "password": "new-password", "passwordConfirm": "new-password"}).Status(400)
+	s.Do("POST", "/api/collections/users/confirm-email-change", "", map[string]any{"token": vtok, "password": "password-1"}).Status(400)
+}
