@@ -261,15 +261,18 @@ func isPlaceholder(name string) bool {
 // record: the template configured on rec's collection or the default,
 // rendered with MailVars from the current settings plus extra (for example
 // TOKEN, OTP, ALERT_INFO). When extra has a TOKEN but no ACTION_URL, the
-// default ActionURL of kind is used. The mail goes to rec's email. Errors:
-// EInvalid for an unknown kind or a record without an email; EInternal when
-// the settings cannot be read.
-func (app *App) ComposeAuthMail(ctx context.Context, rec *galley.Record, kind string, extra map[string]string) (Message, error) {
+// default ActionURL of kind is used. The mail goes to to, or to rec's email
+// when to is "" (an email change mails the new address). Errors: EInvalid
+// for an unknown kind or no recipient; EInternal when the settings cannot
+// be read.
+func (app *App) ComposeAuthMail(ctx context.Context, rec *galley.Record, kind, to string, extra map[string]string) (Message, error) {
 	def, ok := DefaultEmailTemplate(kind)
 	if !ok {
 		return Message{}, galley.Errorf(galley.EInvalid, "Unknown mail template %q.", kind)
 	}
-	to := rec.GetString("email")
+	if to == "" {
+		to = rec.GetString("email")
+	}
 	if to == "" {
 		return Message{}, galley.Errorf(galley.EInvalid, "The record has no email address.")
 	}
