@@ -82,13 +82,7 @@ type grant struct {
 func New(clientID, clientSecret string, user User) *Provider {
 	p := &Provider{ClientID: clientID, ClientSecret: clientSecret, user: user, kid: "k1",
 		codes: map[string]grant{}, tokens: map[string]User{}}
-	var err error
-	if p.key, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-		panic(err)
-	}
-	if p.forged, err = rsa.GenerateKey(rand.Reader, 2048); err != nil {
-		panic(err)
-	}
+	p.key, p.forged = testKeys()
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /jwks", p.jwks)
@@ -271,6 +265,20 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.WriteHeader(status)
 	_ = json.NewEncoder(w).Encode(v)
 }
+
+// testKeys returns the signing key and the forger's key, generated once per
+// test binary: RSA key generation costs up to a second, and the keys are
+// never modified.
+var testKeys = sync.OnceValues(func() (*rsa.PrivateKey, *rsa.PrivateKey) {
+	gen := func() *rsa.PrivateKey {
+		k, err := rsa.GenerateKey(rand.Reader, 2048)
+		if err != nil {
+			panic(err)
+		}
+		return k
+	}
+	return gen(), gen()
+})
 
 func random() string {
 	b := make([]byte, 24)
