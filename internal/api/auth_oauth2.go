@@ -33,7 +33,8 @@ func (s *Server) authMethods(w http.ResponseWriter, r *http.Request) error {
 // authWithOAuth2 answers POST /api/collections/{collection}/auth-with-oauth2
 // with {token, record, meta}; see core.App.AuthWithOAuth2 for the rules.
 // A request signed in to a record of the same collection links the OAuth2
-// identity to that record.
+// identity to that record. With MFA on, a first factor answers 401
+// {mfaId}; "mfaId" in the body makes this log-in the second factor.
 func (s *Server) authWithOAuth2(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Provider     string                    `json:"provider"`
@@ -41,13 +42,14 @@ func (s *Server) authWithOAuth2(w http.ResponseWriter, r *http.Request) error {
 		CodeVerifier string                    `json:"codeVerifier"`
 		RedirectURL  string                    `json:"redirectURL"`
 		CreateData   map[string]jsontext.Value `json:"createData"`
+		MFAID        string                    `json:"mfaId"`
 	}
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
 	res, err := s.app.AuthWithOAuth2(r.Context(), actorOf(r), r.PathValue("collection"), core.OAuth2Login{
 		Provider: in.Provider, Code: in.Code, CodeVerifier: in.CodeVerifier, RedirectURL: in.RedirectURL,
-		CreateData: core.Body(in.CreateData)})
+		CreateData: core.Body(in.CreateData), MFAID: in.MFAID})
 	if err != nil {
 		return err
 	}

@@ -289,7 +289,7 @@ func TestOAuth2BadRequests(t *testing.T) {
 
 func TestOAuth2AuthRule(t *testing.T) {
 	s := newOAuth2Stack(t, oidctest.User{Sub: "jo", Email: "jo@example.com", EmailVerified: false}, map[string]any{"authRule": "verified = true"})
-	s.login("", nil).Status(403).Contains("not allowed")
+	s.login("", nil).Status(403).Contains("authRule")
 	s.wantCounts(0, 0) // the new record is not kept
 	s.op.SetUser(oidctest.User{Sub: "jo", Email: "jo@example.com", EmailVerified: true})
 	s.login("", nil).Status(200)
@@ -310,4 +310,36 @@ func TestOAuth2DefaultClientRefusesLoopbackProvider(t *testing.T) {
 		t.Fatal("the provider was contacted")
 	}
 	s.wantCounts(0, 0)
+}
+
+// TestOAuth2MFA: OAuth2 as the first factor answers 401 {mfaId}; a password
+// log-in with that mfaId completes it. And the other way round.
+func TestOAuth2MFA(t *testing.T) {
+	s := newOAuth2Stack(t, oidctest.User{Sub: "mo", Email: "mo@example.com", EmailVerified: true}, map[string]any{"mfa": map[string]any{"enabled": true}})
+	s.Super("POST", "/api/collections/users/records", map[string]any{"email": "mo@example.com",
+		"password": "mo-password", "passwordConfirm": "mo-password", "verified": true}).Status(200)
+	res := s.login("", nil).Status(401)
+	mfaID, _ := res.JSON()["mfaId"].(string)
+	if mfaID == "" || strings.Contains(string(res.Body), "token") {
+		t.Fatalf("first factor: %s", res.Body)
+	}
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "mo@example.com", "password": "mo-password", "mfaId": mfaID}).
+		Status(200).Contains(`"token"`)
+	res = s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "mo@example.com", "password": "mo-password"}).Status(401)
+	code, verifier := s.authorize()
+	body := map[string]any{"provider": "oidc", "code": code, "codeVerifier": verifier, "redirectURL": oauth2Redirect, "mfaId": res.JSON()["mfaId"]}
+	s.Do("POST", "/api/collections/users/auth-with-oauth2", "", body).Status(200).Contains(`"token"`, `"meta"`)
+}
+
+// TestOAuth2StaleLink: deleting the linked record does not block the
+// identity: the next log-in creates a new record.
+func TestOAuth2StaleLink(t *testing.T) {
+	s := newOAuth2Stack(t, oidctest.User{Sub: "st", Email: "st@example.com", EmailVerified: true}, nil)
+	id := record(s.login("", nil).Status(200))["id"].(string)
+	s.Super("DELETE", "/api/collections/users/records/"+id, nil).Status(204)
+	res := s.login("", nil).Status(200)
+	if rec := record(res); rec["id"] == id || res.JSON()["meta"].(map[string]any)["isNew"] != true {
+		t.Fatalf("%s", res.Body)
+	}
+	s.wantCounts(1, 1)
 }

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
-	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/store"
 )
@@ -21,6 +20,8 @@ type OAuth2Login struct {
 	// CreateData holds field values for a record created by this log-in;
 	// it is ignored when the log-in finds an existing record.
 	CreateData Body
+	// MFAID completes a pending MFA started by another auth method.
+	MFAID string
 }
 
 // OAuth2Meta is the "meta" of an OAuth2 log-in answer.
@@ -75,8 +76,10 @@ func errOAuth2Unlinkable() error {
 //     values that fail validation are dropped rather than failing the
 //     log-in.
 //
-// The authRule is checked for the chosen record (null or not matching:
-// EForbidden; a new record is then not kept). Errors: ENotFound for a
+// The authRule is checked for the chosen record before it is linked or
+// created (null or not matching: EForbidden, and nothing is kept), then
+// FinishAuth checks it again and handles MFA (*MFARequiredError for a first
+// factor; in.MFAID completes one). Errors: ENotFound for a
 // missing or non-auth collection, EForbidden when oauth2 is disabled,
 // EInvalid for missing fields, an unknown provider, a refused code or an
 // invalid user or ID token. The OAuth2 state is checked by the client (as
@@ -124,13 +127,9 @@ func (app *App) AuthWithOAuth2(ctx context.Context, a Actor, collection string, 
 	if err != nil {
 		return nil, err
 	}
-	if c.Auth.MFA.Enabled {
-		// TODO(mfa): the lead's MFA step goes here (first factor "oauth2"
-		// passed: answer 401 {mfaId}, or complete a pending MFA). Until it
-		// exists, refuse rather than issue a token that skips MFA.
-		return nil, galley.Errorf(galley.EForbidden, "Multi-factor authentication is required for this collection and is not available with OAuth2 yet.")
-	}
-	token, err := app.NewAuthToken(rec, true)
+	// authRule and MFA: a first factor answers *MFARequiredError (401
+	// {mfaId}); with in.MFAID this log-in is the second factor.
+	token, err := app.FinishAuth(ctx, a, rec, MethodOAuth2, in.MFAID)
 	if err != nil {
 		return nil, err
 	}
@@ -163,11 +162,11 @@ func (app *App) oauth2Record(ctx context.Context, a Actor, c *galley.Collection,
 				return nil, false, galley.Errorf(galley.EInvalid, "This OAuth2 account is already linked to another record.")
 			}
 			if linked != nil {
-				return linked, false, app.oauth2CheckAuthRule(ctx, app.DB.Reader(), a, linked)
+				return linked, false, nil
 			}
 			target = a.Auth
 		case linked != nil:
-			return linked, false, app.oauth2CheckAuthRule(ctx, app.DB.Reader(), a, linked)
+			return linked, false, nil
 		case user.Email != "":
 			existing, err := app.oauth2ByEmail(ctx, c, user.Email)
 			if err != nil {
@@ -181,7 +180,7 @@ func (app *App) oauth2Record(ctx context.Context, a Actor, c *galley.Collection,
 			}
 		}
 		if target != nil {
-			err = app.oauth2Link(ctx, a, target, provider, user.ID)
+			err = app.oauth2Link(ctx, target, provider, user.ID)
 			if err == nil {
 				return target, false, nil
 			}
@@ -234,52 +233,53 @@ func (app *App) oauth2ByEmail(ctx context.Context, c *galley.Collection, email s
 	return recs[0], nil
 }
 
-// oauth2InsertLink records the identity → record link in tx.
+// oauth2InsertLink records the identity → record link in tx, first
+// dropping a link of the same identity whose record no longer exists (so a
+// deleted account does not block the identity forever).
 func oauth2InsertLink(ctx context.Context, tx *store.Tx, rec *galley.Record, provider, providerID string) error {
+	c := rec.Collection
+	_, err := tx.ExecContext(ctx, `DELETE FROM "_externalAuths" WHERE "collectionRef" = ? AND "provider" = ? AND "providerId" = ? AND "recordRef" NOT IN (SELECT "id" FROM `+store.Quote(c.Name)+`)`,
+		c.ID, provider, providerID)
+	if err != nil {
+		return store.MapError(err)
+	}
 	now := galley.FormatTime(time.Now())
-	_, err := tx.ExecContext(ctx, `INSERT INTO "_externalAuths" ("id", "collectionRef", "recordRef", "provider", "providerId", "created", "updated") VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO "_externalAuths" ("id", "collectionRef", "recordRef", "provider", "providerId", "created", "updated") VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		galley.NewID(), rec.Collection.ID, rec.ID(), provider, providerID, now, now)
 	return store.MapError(err)
 }
 
 // oauth2Link links an existing record after checking its authRule, in one
 // transaction.
-func (app *App) oauth2Link(ctx context.Context, a Actor, rec *galley.Record, provider, providerID string) error {
+func (app *App) oauth2Link(ctx context.Context, rec *galley.Record, provider, providerID string) error {
 	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		if err := app.oauth2CheckAuthRule(ctx, tx, a, rec); err != nil {
+		if err := app.oauth2CheckAuthRule(ctx, tx, rec); err != nil {
 			return err
 		}
 		return oauth2InsertLink(ctx, tx, rec, provider, providerID)
 	})
 }
 
-// oauth2CheckAuthRule checks c's authRule for rec: null or not matching is
-// EForbidden. The rule sees the record's own fields; @request.* are the
-// request's.
-func (app *App) oauth2CheckAuthRule(ctx context.Context, q store.Querier, a Actor, rec *galley.Record) error {
+// oauth2CheckAuthRule checks c's authRule for rec through q (a transaction
+// that is about to link or create it), as FinishAuth does: null (except for
+// superusers) or not matching is EForbidden.
+func (app *App) oauth2CheckAuthRule(ctx context.Context, q store.Querier, rec *galley.Record) error {
 	c := rec.Collection
-	rule := c.Auth.AuthRule
-	if rule == nil {
-		return galley.Errorf(galley.EForbidden, "The authentication of this record is not allowed.")
+	if c.Auth.AuthRule == nil {
+		if c.Name == galley.SuperusersName {
+			return nil
+		}
+		return galley.Errorf(galley.EForbidden, "The authentication is not allowed for this collection.")
 	}
-	if strings.TrimSpace(*rule) == "" {
+	if *c.Auth.AuthRule == "" {
 		return nil
 	}
-	e, err := app.rules.parse(*rule)
-	if err != nil {
-		return galley.Internal(err)
-	}
-	sql, args, err := filter.Where(e, c, store.Alias, app.Env(Actor{Request: a.Request, IP: a.IP}, true))
-	if err != nil {
-		return galley.Internal(err)
-	}
-	recs, err := store.FindRecords(ctx, q, c, store.Select{
-		Where: and(store.Quote(store.Alias)+`."id" = ?`, sql), Args: append([]any{rec.ID()}, args...), Limit: 1})
+	ok, err := app.recordMatches(ctx, q, Actor{Auth: rec}, c, rec.ID(), *c.Auth.AuthRule)
 	if err != nil {
 		return err
 	}
-	if len(recs) == 0 {
-		return galley.Errorf(galley.EForbidden, "The authentication of this record is not allowed.")
+	if !ok {
+		return galley.Errorf(galley.EForbidden, "The authenticated record doesn't satisfy the collection's authRule.")
 	}
 	return nil
 }
@@ -336,6 +336,9 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 		body[k] = v
 	}
 	delete(body, "verified") // only the provider can vouch for the email
+	if err := checkAuthBody(Actor{}, nil, body, false); err != nil {
+		return nil, err
+	}
 	for name, v := range mapped {
 		body[name] = jsonString(v)
 	}
@@ -381,7 +384,7 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 				return galley.Errorf(galley.EInvalid, "Failed to create record.")
 			}
 		}
-		if err := app.oauth2CheckAuthRule(ctx, tx, a, r); err != nil {
+		if err := app.oauth2CheckAuthRule(ctx, tx, r); err != nil {
 			return err
 		}
 		return oauth2InsertLink(ctx, tx, r, provider, user.ID)
