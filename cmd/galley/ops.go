@@ -27,11 +27,16 @@ func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, l
 		return nil, err
 	}
 	srv.UseRequestLogs(logs)
-	app.Mailer = mail.New(app.Settings, log)
+	mailer := mail.New(app.Settings, log)
+	app.Mailer = mailer
 	stop := make(chan struct{})
 	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, stop) })
 	return func() {
 		close(stop)
+		// Let mails queued by finished requests go out before exiting.
+		wctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		_ = mailer.Wait(wctx)
+		cancel()
 		_ = logs.Close()
 	}, nil
 }
