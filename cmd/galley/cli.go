@@ -15,6 +15,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/safego"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/spf13/cobra"
@@ -120,6 +121,9 @@ type serveOptions struct {
 	origins     []string
 	maxBody     int64
 	shutdownTTL time.Duration
+	// oauth2Private lets OAuth2 fetches reach private addresses (development
+	// against a local identity provider only).
+	oauth2Private bool
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -137,6 +141,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.StringSliceVar(&o.origins, "origins", []string{"*"}, "CORS allowed origins, comma-separated (env GALLEY_ORIGINS)")
 	f.Int64Var(&o.maxBody, "max-body", 32<<20, "maximum request body size in bytes (env GALLEY_MAX_BODY)")
 	f.DurationVar(&o.shutdownTTL, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown (env GALLEY_SHUTDOWN_TIMEOUT)")
+	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
 
@@ -151,6 +156,10 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	defer db.Close()
 	app := core.New(db, log)
+	if o.oauth2Private {
+		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")
+		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
+	}
 	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version})
 	stopOps, err := startOps(ctx, srv, app, g.dir, log)
 	if err != nil {

@@ -99,7 +99,7 @@ func (s *Server) authWithPassword(w http.ResponseWriter, r *http.Request) error 
 	if err := errs.Err(); err != nil {
 		return err
 	}
-	token, rec, err := s.app.AuthWithPassword(r.Context(), actorOf(r), r.PathValue("collection"), in.Identity, in.Password, in.IdentityField, in.MFAID)
+	token, rec, err := s.app.AuthWithPassword(r.Context(), actorOf(r), r.PathValue("collection"), in.Identity, in.Password, in.IdentityField, mfaID(r, in.MFAID))
 	if err != nil {
 		return err
 	}
@@ -150,4 +150,13 @@ func (s *Server) install(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.writeAuth(w, r, token, rec)
+}
+
+// mfaID returns the MFA id of a second-factor request: the SDK sends it as
+// the mfaId query parameter; a body field is accepted too.
+func mfaID(r *http.Request, body string) string {
+	if body != "" {
+		return body
+	}
+	return r.URL.Query().Get("mfaId")
 }

@@ -119,7 +119,7 @@ func (s *Server) authWithOTP(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
-	token, rec, err := s.app.AuthWithOTP(r.Context(), actorOf(r), r.PathValue("collection"), in.OTPID, in.Password, in.MFAID)
+	token, rec, err := s.app.AuthWithOTP(r.Context(), actorOf(r), r.PathValue("collection"), in.OTPID, in.Password, mfaID(r, in.MFAID))
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ func TestUserSignUpAndProtectedFields(t *testing.T) {
 	if r := s.Do("POST", url, "", map[string]any{"email": "a@example.com", "password": "password-1", "passwordConfirm": "password-1", "tokenKey": strings.Repeat("k", 50)}).Status(400); r.FieldCode("tokenKey") == "" {
 		t.Fatalf("tokenKey: %s", r.Body)
 	}
-	if r := s.Do("POST", url, "", map[string]any{"email": "a@example.com", "password": "password-1", "passwordConfirm": "password-2"}).Status(400); r.FieldCode("password") == "" {
+	if r := s.Do("POST", url, "", map[string]any{"email": "a@example.com", "password": "password-1", "passwordConfirm": "password-2"}).Status(400); r.FieldCode("passwordConfirm") != "validation_values_mismatch" {
 		t.Fatalf("confirm: %s", r.Body)
 	}
 	if r := s.Do("POST", url, "", map[string]any{"email": "not-an-email", "password": "password-1", "passwordConfirm": "password-1"}).Status(400); r.FieldCode("email") == "" {

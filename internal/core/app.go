@@ -9,6 +9,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -20,6 +21,7 @@ type App struct {
 	// Mailer sends auth mails (verification, reset, OTP, ...); nil logs them.
 	Mailer Mailer
 
+	oauth2   *oauth2.Registry
 	patterns regexpCache
 	rules    ruleCache
 	settings settingsCache
@@ -30,7 +32,7 @@ func New(db *store.DB, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &App{DB: db, Log: log}
+	return &App{DB: db, Log: log, oauth2: oauth2.NewRegistry(oauth2.Options{})}
 }
 
 // Actor is who performs a request.

@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"sync"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/oauth2"
@@ -98,22 +97,14 @@ func (app *App) AuthMethods(ctx context.Context, collection string) (*AuthMethod
 // Interim: this belongs in a field of App (`OAuth2 *oauth2.Registry`),
 // which this file's owner may not add; until then the registry is keyed by
 // App here. Entries live as long as the process (one per App).
-var oauth2Registries sync.Map // *App → *oauth2.Registry
-
 // SetOAuth2Registry sets the registry of OAuth2 providers app uses. Tests
 // set one built with oauth2.Options{AllowPrivateNetworks: true} to reach an
-// in-process provider; production keeps the default.
-func (app *App) SetOAuth2Registry(r *oauth2.Registry) { oauth2Registries.Store(app, r) }
+// in-process provider; production keeps the default. Call it before serving.
+func (app *App) SetOAuth2Registry(r *oauth2.Registry) { app.oauth2 = r }
 
-// OAuth2Registry returns app's registry of OAuth2 providers, creating the
-// safe default (public addresses only) on first use.
-func (app *App) OAuth2Registry() *oauth2.Registry {
-	if r, ok := oauth2Registries.Load(app); ok {
-		return r.(*oauth2.Registry)
-	}
-	r, _ := oauth2Registries.LoadOrStore(app, oauth2.NewRegistry(oauth2.Options{}))
-	return r.(*oauth2.Registry)
-}
+// OAuth2Registry returns app's registry of OAuth2 providers (the safe
+// default, public addresses only, unless SetOAuth2Registry replaced it).
+func (app *App) OAuth2Registry() *oauth2.Registry { return app.oauth2 }
 
 // oauth2ProviderConfig returns the configuration of provider name in c.
 func oauth2ProviderConfig(c *galley.Collection, name string) (galley.OAuth2Provider, bool) {

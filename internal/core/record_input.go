@@ -136,7 +136,11 @@ func applyBody(a Actor, r *galley.Record, body Body, isNew bool) error {
 		}
 		if f.Type == galley.FieldPassword {
 			if err := applyPassword(c, r, f, raw, body); err != nil {
-				errs.Add(f.Name, err.Code, err.Message)
+				key := f.Name
+				if err.Code == "validation_values_mismatch" {
+					key = "passwordConfirm"
+				}
+				errs.Add(key, err.Code, err.Message)
 			}
 			continue
 		}
@@ -180,7 +184,7 @@ func applyPassword(c *galley.Collection, r *galley.Record, f *galley.Field, raw 
 			_ = jsonv2.Unmarshal(v, &confirm)
 		}
 		if confirm != pw {
-			return &galley.FieldError{Code: "validation_values_mismatch", Message: "Values don't match (passwordConfirm)."}
+			return &galley.FieldError{Code: "validation_values_mismatch", Message: "Values don't match."}
 		}
 	}
 	hash, err := auth.HashPassword(pw, f.Cost)
