@@ -15,7 +15,7 @@ func (s *Server) requestVerification(w http.ResponseWriter, r *http.Request) err
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
-	if err := s.app.RequestVerification(r.Context(), r.PathValue("collection"), in.Email); err != nil {
+	if err := s.app.RequestVerification(r.Context(), actorOf(r), r.PathValue("collection"), in.Email); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -43,7 +43,7 @@ func (s *Server) requestPasswordReset(w http.ResponseWriter, r *http.Request) er
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
-	if err := s.app.RequestPasswordReset(r.Context(), r.PathValue("collection"), in.Email); err != nil {
+	if err := s.app.RequestPasswordReset(r.Context(), actorOf(r), r.PathValue("collection"), in.Email); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -102,7 +102,7 @@ func (s *Server) requestOTP(w http.ResponseWriter, r *http.Request) error {
 	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
-	id, err := s.app.RequestOTP(r.Context(), r.PathValue("collection"), in.Email)
+	id, err := s.app.RequestOTP(r.Context(), actorOf(r), r.PathValue("collection"), in.Email)
 	if err != nil {
 		return err
 	}

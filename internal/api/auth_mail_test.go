@@ -1,6 +1,7 @@
 package api_test
 
 import (
+	"fmt"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -91,21 +92,35 @@ func TestOTPAndMFAByMail(t *testing.T) {
 		t.Fatalf("OTP code %q", code)
 	}
 	s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": "000000x"}).Status(400)
-	var wins atomic.Int32
+	// 50 parallel redemptions from 50 client IPs (through a trusted proxy
+	// header, so the per-IP log-in guard lets them all race): exactly one wins.
+	s.Super("PATCH", "/api/settings", map[string]any{"trustedProxy": map[string]any{"headers": []string{"X-Real-IP"}}}).Status(200)
+	var wins, limited atomic.Int32
 	var wg sync.WaitGroup
-	for range 50 {
+	for i := range 50 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			if s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": code}).Code == 200 {
+			ip := map[string]string{"X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
+			switch s.DoWith("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": code}, ip).Code {
+			case 200:
 				wins.Add(1)
+			case 429:
+				limited.Add(1)
 			}
 		}()
 	}
 	wg.Wait()
-	if wins.Load() != 1 {
-		t.Fatalf("OTP redeemed %d times", wins.Load())
+	if wins.Load() != 1 || limited.Load() != 0 {
+		t.Fatalf("OTP redeemed %d times (%d rate limited)", wins.Load(), limited.Load())
 	}
+}
+
+func TestMFAByMail(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, map[string]any{"otp": map[string]any{"enabled": true, "length": 6}})
+	signUp(t, s, "a@example.com", "password-1")
 	// MFA: password first → 401 {mfaId}; then OTP with the mfaId → token; the mfaId is single-use.
 	s.Super("PATCH", "/api/collections/users", map[string]any{"mfa": map[string]any{"enabled": true}}).Status(200)
 	first := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(401)

@@ -60,3 +60,35 @@ func TestResetTokenIsNotAnAuthToken(t *testing.T) {
 	s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": vtok, "password": "new-password", "passwordConfirm": "new-password"}).Status(400)
 	s.Do("POST", "/api/collections/users/confirm-email-change", "", map[string]any{"token": vtok, "password": "password-1"}).Status(400)
 }
+
+// TestBruteForceLoginLimitedPerIP: the 11th failed log-in within a minute
+// from one IP is refused with 429 and Retry-After, without checking the
+// password — even when it is right.
+func TestBruteForceLoginLimitedPerIP(t *testing.T) {
+	s := testserver.New(t)
+	usersCollection(t, s, nil)
+	signUp(t, s, "a@example.com", "password-1")
+	for i := range 10 {
+		s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "wrong-" + string(rune('a'+i))}).Status(400)
+	}
+	r := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(429)
+	if r.Header.Get("Retry-After") == "" {
+		t.Fatal("429 without Retry-After")
+	}
+	// Unknown identities count the same (no enumeration through the limiter).
+	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "ghost@example.com", "password": "x"}).Status(429)
+}
+
+// TestMailEndpointsLimitedPerAddress: a mailbox gets at most 5 auth mails an
+// hour however many IPs ask.
+func TestMailEndpointsLimitedPerAddress(t *testing.T) {
+	s := testserver.New(t)
+	usersCollection(t, s, nil)
+	signUp(t, s, "a@example.com", "password-1")
+	s.Super("PATCH", "/api/settings", map[string]any{"trustedProxy": map[string]any{"headers": []string{"X-Real-IP"}}}).Status(200)
+	for i := range 5 {
+		ip := map[string]string{"X-Real-IP": "203.0.113." + string(rune('1'+i))}
+		s.DoWith("POST", "/api/collections/users/request-password-reset", "", map[string]any{"email": "a@example.com"}, ip).Status(204)
+	}
+	s.DoWith("POST", "/api/collections/users/request-password-reset", "", map[string]any{"email": "a@example.com"}, map[string]string{"X-Real-IP": "203.0.113.99"}).Status(429)
+}

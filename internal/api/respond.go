@@ -9,6 +9,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/ratelimit"
 )
 
 // handlerFunc is a handler that returns an error instead of writing one.
@@ -62,6 +63,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	}
 	if ge.Code == galley.EUnavailable {
 		w.Header().Set("Retry-After", "1")
+	}
+	if ge.Code == galley.ERateLimited {
+		w.Header().Set("Retry-After", ratelimit.RetryAfterHeader(err))
 	}
 	data := ge.Fields
 	if data == nil {

@@ -10,6 +10,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/oauth2"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -20,6 +21,9 @@ type App struct {
 	Log *slog.Logger
 	// Mailer sends auth mails (verification, reset, OTP, ...); nil logs them.
 	Mailer Mailer
+	// Guards limit failed log-ins and auth mails per client IP, account and
+	// address; on by default (their zero values use the defaults).
+	Guards ratelimit.Guards
 
 	oauth2   *oauth2.Registry
 	patterns regexpCache

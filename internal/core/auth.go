@@ -8,6 +8,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/auth"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -45,6 +46,10 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 		}
 		fields = []string{identityField}
 	}
+	acct := ratelimit.AccountKey(c.ID, identity)
+	if ok, wait := app.Guards.Login.Attempt(a.IP, acct); !ok {
+		return "", nil, ratelimit.TooMany(wait)
+	}
 	var rec *galley.Record
 	if identity != "" {
 		for _, name := range fields {
@@ -74,6 +79,7 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 	if !auth.CheckPassword(hash, password) || rec == nil {
 		return "", nil, errAuthFailed()
 	}
+	app.Guards.Login.Succeeded(a.IP, acct)
 	if f := c.Field("password"); f != nil && auth.NeedsRehash(hash, f.Cost) {
 		app.rehash(ctx, rec, hash, password, f.Cost)
 	}

@@ -8,6 +8,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/auth"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -96,13 +97,16 @@ func (app *App) sendMail(m Message) {
 // RequestVerification mails a verification link to the unverified record of
 // collection with email. Unknown, already verified and known addresses get the
 // same answer (nil), so the endpoint reveals nothing.
-func (app *App) RequestVerification(ctx context.Context, collection, email string) error {
+func (app *App) RequestVerification(ctx context.Context, a Actor, collection, email string) error {
 	c, err := app.authCollection(collection)
 	if err != nil {
 		return err
 	}
 	if err := requireEmail(email); err != nil {
 		return err
+	}
+	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
+		return ratelimit.TooMany(wait)
 	}
 	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
 	if err != nil || rec == nil {
@@ -158,13 +162,16 @@ func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id,
 
 // RequestPasswordReset mails a reset link to the record with email; the
 // answer is the same for unknown addresses.
-func (app *App) RequestPasswordReset(ctx context.Context, collection, email string) error {
+func (app *App) RequestPasswordReset(ctx context.Context, a Actor, collection, email string) error {
 	c, err := app.authCollection(collection)
 	if err != nil {
 		return err
 	}
 	if err := requireEmail(email); err != nil {
 		return err
+	}
+	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
+		return ratelimit.TooMany(wait)
 	}
 	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
 	if err != nil || rec == nil {
@@ -243,6 +250,9 @@ func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, new
 	}
 	if err := requireEmail(newEmail); err != nil {
 		return galley.FieldInvalid("newEmail", "validation_is_email", "Must be a valid email address.")
+	}
+	if ok, wait := app.Guards.Mail.Allow(a.IP, newEmail); !ok {
+		return ratelimit.TooMany(wait)
 	}
 	if fe := checkDomains(c.Field("email"), newEmail[strings.LastIndexByte(newEmail, '@')+1:]); fe != nil {
 		return galley.FieldInvalid("newEmail", fe.Code, fe.Message)

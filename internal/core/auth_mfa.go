@@ -8,6 +8,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -113,7 +114,7 @@ func otpHash(c *galley.Collection, otpID, code string) string {
 // RequestOTP mails a one-time password to the record with email and returns
 // the OTP id to redeem it with. Unknown addresses get an id too (that never
 // works), so the answer reveals nothing.
-func (app *App) RequestOTP(ctx context.Context, collection, email string) (string, error) {
+func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email string) (string, error) {
 	c, err := app.authCollection(collection)
 	if err != nil {
 		return "", err
@@ -123,6 +124,9 @@ func (app *App) RequestOTP(ctx context.Context, collection, email string) (strin
 	}
 	if err := requireEmail(email); err != nil {
 		return "", err
+	}
+	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
+		return "", ratelimit.TooMany(wait)
 	}
 	otpID := galley.NewID()
 	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
@@ -159,6 +163,10 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 	if otpID == "" || code == "" {
 		return "", nil, bad
 	}
+	acct := ratelimit.AccountKey(c.ID, "otp:"+otpID)
+	if ok, wait := app.Guards.Login.Attempt(a.IP, acct); !ok {
+		return "", nil, ratelimit.TooMany(wait)
+	}
 	since := galley.FormatTime(time.Now().Add(-time.Duration(c.Auth.OTP.Duration) * time.Second))
 	var recID, sentTo string
 	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
@@ -181,6 +189,7 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 	if err != nil {
 		return "", nil, err
 	}
+	app.Guards.Login.Succeeded(a.IP, acct)
 	rec, err := findByID(ctx, app.DB.Reader(), c, recID)
 	if err != nil {
 		return "", nil, err

@@ -76,6 +76,12 @@ type Response struct {
 // else as JSON) and Authorization token (none when "").
 func (s *Server) Do(method, url, token string, body any) *Response {
 	s.t.Helper()
+	return s.DoWith(method, url, token, body, nil)
+}
+
+// DoWith is Do with extra request headers.
+func (s *Server) DoWith(method, url, token string, body any, headers map[string]string) *Response {
+	s.t.Helper()
 	var rd io.Reader
 	switch b := body.(type) {
 	case nil:
@@ -99,6 +105,9 @@ func (s *Server) Do(method, url, token string, body any) *Response {
 	}
 	if token != "" {
 		req.Header.Set("Authorization", token)
+	}
+	for k, v := range headers {
+		req.Header.Set(k, v)
 	}
 	res, err := http.DefaultClient.Do(req)
 	if err != nil {
