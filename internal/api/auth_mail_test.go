@@ -160,3 +160,24 @@ func TestEmailChangeByMail(t *testing.T) {
 	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "new@example.com", "password": "password-1"}).Status(200).Contains(`"verified":true`)
 	s.Do("POST", "/api/collections/users/auth-refresh", aTok, nil).Status(401)
 }
+
+func TestNewDeviceLoginAlert(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, map[string]any{"authAlert": map[string]any{"enabled": true}})
+	signUp(t, s, "a@example.com", "password-1") // first device: no alert
+	login := func(ua string) {
+		s.DoWith("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}, map[string]string{"User-Agent": ua}).Status(200)
+	}
+	login("Go-http-client/1.1") // same device as at sign-up: no alert
+	login("NewBrowser/1.0")     // a new device: one alert
+	login("NewBrowser/1.0")     // known now: none
+	m := ms.WaitFor(t, "a@example.com", 5*time.Second)
+	if !strings.Contains(m.Text, "NewBrowser/1.0") {
+		t.Fatalf("alert does not name the device: %q", m.Text)
+	}
+	time.Sleep(200 * time.Millisecond)
+	if n := len(ms.Messages()); n != 1 {
+		t.Fatalf("%d alerts, want 1", n)
+	}
+}

@@ -62,6 +62,9 @@ func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, met
 			}
 		}
 	}
+	if c.Name != galley.SuperusersName || c.Auth.AuthAlert.Enabled {
+		app.noteAuthOrigin(ctx, a, rec)
+	}
 	return app.NewAuthToken(rec, true)
 }
 
