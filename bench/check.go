@@ -30,45 +30,23 @@ var recordKeys = []string{"collectionId", "collectionName", "id", "title", "view
 // what matches (grown is true), and totals are checked as such.
 func probe(ctx context.Context, t *target, sc scenario, d *dataset, ruleOn, grown bool) (problems []string, keys []string) {
 	r := rand.New(rand.NewPCG(7, 7))
-	method, path, body := sc.request(r, t)
+	rq := sc.request(r, t)
+	if sc.auth {
+		return probeAuth(ctx, t, sc, rq, d)
+	}
+	method, path := rq.method, rq.path
 	fail := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("%s %s: ", method, path)+fmt.Sprintf(format, args...))
 	}
-	req, err := http.NewRequestWithContext(ctx, method, t.srv.base+path, strings.NewReader(string(body)))
+	m, err := fetchJSON(ctx, t, rq, http.StatusOK)
 	if err != nil {
 		fail("%v", err)
-		return
-	}
-	if body != nil {
-		req.Header.Set("Content-Type", "application/json")
-	}
-	resp, err := t.client.Do(req)
-	if err != nil {
-		fail("%v", err)
-		return
-	}
-	b, err := io.ReadAll(resp.Body)
-	resp.Body.Close()
-	if err != nil {
-		fail("%v", err)
-		return
-	}
-	if resp.StatusCode != http.StatusOK {
-		fail("status %d, want 200: %s", resp.StatusCode, truncate(string(b), 300))
-		return
-	}
-	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
-		fail("Content-Type %q, want application/json", ct)
-	}
-	var m map[string]any
-	if err := json.Unmarshal(b, &m); err != nil {
-		fail("not a JSON object: %v: %s", err, truncate(string(b), 200))
 		return
 	}
 
 	u, _ := url.Parse(path)
 	if _, isList := m["items"]; !isList && !strings.Contains(u.Path, "/records/") && method == "GET" {
-		fail("list answer has no items: %s", truncate(string(b), 200))
+		fail("list answer has no items: %v", m)
 		return
 	}
 	if method == "POST" || strings.Contains(u.Path, "/records/") {
@@ -162,6 +140,41 @@ func probe(ctx context.Context, t *target, sc scenario, d *dataset, ruleOn, grow
 		}
 	}
 	return problems, keys
+}
+
+// fetchJSON sends q and decodes its answer, which must have status want
+// and be a JSON object.
+func fetchJSON(ctx context.Context, t *target, q req, want int) (map[string]any, error) {
+	req, err := http.NewRequestWithContext(ctx, q.method, t.srv.base+q.path, strings.NewReader(string(q.body)))
+	if err != nil {
+		return nil, err
+	}
+	if q.body != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
+	if q.token != "" {
+		req.Header.Set("Authorization", q.token)
+	}
+	resp, err := t.client.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != want {
+		return nil, fmt.Errorf("status %d, want %d: %s", resp.StatusCode, want, truncate(string(b), 300))
+	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "application/json") {
+		return nil, fmt.Errorf("Content-Type %q, want application/json", ct)
+	}
+	var m map[string]any
+	if err := json.Unmarshal(b, &m); err != nil {
+		return nil, fmt.Errorf("not a JSON object: %v: %s", err, truncate(string(b), 200))
+	}
+	return m, nil
 }
 
 func checkRecord(where string, m map[string]any) (problems []string) {

@@ -49,9 +49,10 @@ func loadPhase(ctx context.Context, t *target, sc scenario, conc int, d time.Dur
 			cr := &results[i]
 			cr.lat = make([]time.Duration, 0, 4096)
 			for time.Now().Before(deadline) && ctx.Err() == nil {
-				method, path, body := sc.request(r, t)
+				q := sc.request(r, t)
+				method, path := q.method, q.path
 				t0 := time.Now()
-				status, sample, err := do(ctx, t.client, method, t.srv.base+path, body)
+				status, sample, err := do(ctx, t.client, method, t.srv.base+path, q.body, q.token)
 				cr.lat = append(cr.lat, time.Since(t0))
 				if err != nil || status/100 != 2 {
 					cr.errors++
@@ -112,8 +113,9 @@ func (r *result) summarise() {
 }
 
 // do sends one request and reads the whole answer. For a non-2xx answer it
-// returns the start of the body as sample.
-func do(ctx context.Context, c *http.Client, method, url string, body []byte) (status int, sample string, err error) {
+// returns the start of the body as sample. A token, if set, is sent as the
+// Authorization header.
+func do(ctx context.Context, c *http.Client, method, url string, body []byte, token string) (status int, sample string, err error) {
 	var rd io.Reader
 	if body != nil {
 		rd = bytes.NewReader(body)
@@ -124,6 +126,9 @@ func do(ctx context.Context, c *http.Client, method, url string, body []byte) (s
 	}
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if token != "" {
+		req.Header.Set("Authorization", token)
 	}
 	resp, err := c.Do(req)
 	if err != nil {

@@ -20,11 +20,50 @@ type scenario struct {
 	writes bool    // the scenario adds rows
 	// setup, if set, runs on each target before the scenario.
 	setup func(ctx context.Context, t *target) error
+	// maxConc, if set, caps the clients (-c) of this scenario.
+	maxConc int
+	// auth marks the scenarios that need the users and notes collections
+	// (seeded only when one of them runs).
+	auth bool
 	// request returns the next request; r is per client.
-	request func(r *rand.Rand, t *target) (method, path string, body []byte)
+	request func(r *rand.Rand, t *target) req
 }
 
-const postsPath = "/api/collections/posts/records"
+// clients is the number of concurrent clients of sc when -c is conc.
+func (sc scenario) clients(conc int) int {
+	if sc.maxConc > 0 {
+		return min(conc, sc.maxConc)
+	}
+	return conc
+}
+
+// req is one request of a scenario.
+type req struct {
+	method, path string
+	body         []byte
+	token        string // Authorization header, if set
+	user         int    // index of the user the request acts as, or -1
+}
+
+func guestReq(method, path string, body []byte) req {
+	return req{method: method, path: path, body: body, user: -1}
+}
+
+// loginClients caps the concurrent log-ins (the login scenario and the
+// log-ins while seeding): a log-in holds a core for tens of ms, so 8 clients
+// saturate 2-4 cores without queueing seconds of latency into a short run,
+// and 8 in flight from one IP stay under a per-IP failed-log-in limit of 10
+// (Galley's ratelimit.LoginGuard counts an attempt as failed until it
+// succeeds).
+const loginClients = 8
+
+const (
+	postsPath     = "/api/collections/posts/records"
+	usersPath     = "/api/collections/users"
+	notesPath     = "/api/collections/notes/records"
+	notesListPath = notesPath + "?perPage=20"
+	userPassword  = "bench-user-password-1"
+)
 
 func listPath(v url.Values) string {
 	return postsPath + "?" + v.Encode()
@@ -36,7 +75,8 @@ func page(r *rand.Rand) string {
 
 // scenarios are run in this order; the writes come last so that every
 // read-only scenario sees the seeded rows on both servers, and rule is after
-// the other lists because it sets a listRule on posts. mixed_totals runs
+// the other lists because it sets a listRule on posts. login, auth_refresh
+// and rule_list use the users and notes collections and change nothing. mixed_totals runs
 // before create: it adds few rows, while create adds a number that depends
 // on each server's speed, which would leave the servers with different row
 // counts for a later scenario.
@@ -44,38 +84,38 @@ var scenarios = []scenario{
 	{
 		name: "view", target: 0.7,
 		desc: "GET /records/{random id}",
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
-			return "GET", postsPath + "/" + t.postIDs[r.IntN(len(t.postIDs))], nil
+		request: func(r *rand.Rand, t *target) req {
+			return guestReq("GET", postsPath+"/"+t.postIDs[r.IntN(len(t.postIDs))], nil)
 		},
 	},
 	{
 		name: "list_totals", target: 0.5,
 		desc: "GET ?page={1..10}&perPage=20",
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
-			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil
+		request: func(r *rand.Rand, t *target) req {
+			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil)
 		},
 	},
 	{
 		name: "list_skiptotal", target: 0.3,
 		desc: "GET ?page={1..10}&perPage=20&skipTotal=1",
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
-			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}, "skipTotal": {"1"}}), nil
+		request: func(r *rand.Rand, t *target) req {
+			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}, "skipTotal": {"1"}}), nil)
 		},
 	},
 	{
 		name: "filter_sort", target: 0.3,
 		desc: "GET ?perPage=20&filter=views > {0..899}&sort=-views (with totals)",
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
-			return "GET", listPath(url.Values{"perPage": {"20"},
-				"filter": {fmt.Sprintf("views > %d", r.IntN(900))}, "sort": {"-views"}}), nil
+		request: func(r *rand.Rand, t *target) req {
+			return guestReq("GET", listPath(url.Values{"perPage": {"20"},
+				"filter": {fmt.Sprintf("views > %d", r.IntN(900))}, "sort": {"-views"}}), nil)
 		},
 	},
 	{
 		name: "expand", target: 0.3,
 		desc: "GET ?page={1..10}&perPage=20&expand=author&skipTotal=1",
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
-			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"},
-				"expand": {"author"}, "skipTotal": {"1"}}), nil
+		request: func(r *rand.Rand, t *target) req {
+			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"},
+				"expand": {"author"}, "skipTotal": {"1"}}), nil)
 		},
 	},
 	{
@@ -85,8 +125,34 @@ var scenarios = []scenario{
 			return t.call(ctx, "PATCH", "/api/collections/posts",
 				map[string]any{"listRule": fmt.Sprintf("views > %d", ruleThreshold)}, nil)
 		},
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
-			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil
+		request: func(r *rand.Rand, t *target) req {
+			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil)
+		},
+	},
+	{
+		// bcrypt-bound: the report also gives logins/s per core.
+		name: "login", target: 0, auth: true, maxConc: loginClients,
+		desc: "POST /users/auth-with-password {identity, password} as a random user, at most 8 clients (bcrypt cost 10)",
+		request: func(r *rand.Rand, t *target) req {
+			u := r.IntN(len(t.userIDs))
+			b, _ := json.Marshal(map[string]string{"identity": t.userEmails[u], "password": userPassword})
+			return req{method: "POST", path: usersPath + "/auth-with-password", body: b, user: u}
+		},
+	},
+	{
+		name: "auth_refresh", target: 0.7, auth: true,
+		desc: "POST /users/auth-refresh with a random user's token",
+		request: func(r *rand.Rand, t *target) req {
+			u := r.IntN(len(t.userIDs))
+			return req{method: "POST", path: usersPath + "/auth-refresh", token: t.userTokens[u], user: u}
+		},
+	},
+	{
+		name: "rule_list", target: 0.5, auth: true,
+		desc: "GET /notes/records?perPage=20 (with totals) with a random user's token, listRule `owner = @request.auth.id`",
+		request: func(r *rand.Rand, t *target) req {
+			u := r.IntN(len(t.userIDs))
+			return req{method: "GET", path: notesListPath, token: t.userTokens[u], user: u}
 		},
 	},
 	{
@@ -94,11 +160,11 @@ var scenarios = []scenario{
 		// must not fall off a cliff here.
 		name: "mixed_totals", target: 0.3, writes: true,
 		desc: "9 in 10: guest GET ?page={1..10}&perPage=20 (with totals, listRule still set); 1 in 10: create",
-		request: func(r *rand.Rand, t *target) (string, string, []byte) {
+		request: func(r *rand.Rand, t *target) req {
 			if r.IntN(10) == 0 {
 				return createRequest(r, t)
 			}
-			return "GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil
+			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil)
 		},
 	},
 	{
@@ -108,12 +174,12 @@ var scenarios = []scenario{
 	},
 }
 
-func createRequest(r *rand.Rand, t *target) (string, string, []byte) {
+func createRequest(r *rand.Rand, t *target) req {
 	b, _ := json.Marshal(map[string]any{
 		"title":  "bench post " + strconv.Itoa(r.IntN(1_000_000)),
 		"views":  r.IntN(1000),
 		"author": t.authorIDs[r.IntN(len(t.authorIDs))],
 		"public": r.IntN(2) == 0,
 	})
-	return "POST", postsPath, b
+	return guestReq("POST", postsPath, b)
 }

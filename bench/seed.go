@@ -25,16 +25,57 @@ type target struct {
 	authorIDs []string
 	postIDs   []string
 
-	seedRate   float64 // posts created per second while seeding
-	startTimes []time.Duration
-	rssSeeded  memInfo // idle after seeding
-	rssFresh   memInfo // idle after a restart
+	// The auth scenarios' users (same order as dataset.users) with a token
+	// each from a log-in at seeding time.
+	userIDs, userEmails, userTokens []string
+
+	seedRate     float64 // posts created per second while seeding
+	signUpRate   float64 // users signed up per second (bcrypt-bound)
+	noteSeedRate float64 // notes created per second
+	startTimes   []time.Duration
+	rssSeeded    memInfo // idle after seeding
+	rssFresh     memInfo // idle after a restart
 }
 
 // dataset is the logical data both servers are seeded with.
 type dataset struct {
 	authors []string // names
 	posts   []postSeed
+	users   []string // emails (the password is userPassword for all)
+	notes   []noteSeed
+}
+
+type noteSeed struct {
+	Title string
+	Owner int // index into users
+}
+
+// addAuth adds the users and notes of the auth scenarios: each note has a
+// random owner, so users own about notes/users notes each.
+func (d *dataset) addAuth(users, notes int) {
+	r := rand.New(rand.NewPCG(3, 4))
+	d.users = make([]string, users)
+	for i := range d.users {
+		d.users[i] = fmt.Sprintf("user%d@example.com", i)
+	}
+	d.notes = make([]noteSeed, notes)
+	for i := range d.notes {
+		d.notes[i] = noteSeed{
+			Title: fmt.Sprintf("Note %d on %s", i, words[r.IntN(len(words))]),
+			Owner: r.IntN(users),
+		}
+	}
+}
+
+// notesOf returns how many notes user u owns.
+func (d *dataset) notesOf(u int) int {
+	n := 0
+	for _, x := range d.notes {
+		if x.Owner == u {
+			n++
+		}
+	}
+	return n
 }
 
 type postSeed struct {
@@ -167,6 +208,100 @@ func setupGalley(ctx context.Context, t *target, email, password string) error {
 		return fmt.Errorf("create collection posts: %w", err)
 	}
 	return nil
+}
+
+// setupGalleyAuth creates the auth collection users and the notes
+// collection whose listRule lets each user list only their own notes (with
+// an index on owner, as the baseline has).
+func setupGalleyAuth(ctx context.Context, t *target) error {
+	var users struct {
+		ID string `json:"id"`
+	}
+	err := t.call(ctx, "POST", "/api/collections", map[string]any{
+		"name": "users", "type": "auth",
+		"fields":     []any{map[string]any{"name": "name", "type": "text"}},
+		"createRule": "", "listRule": "id = @request.auth.id", "viewRule": "id = @request.auth.id",
+	}, &users)
+	if err != nil {
+		return fmt.Errorf("create collection users: %w", err)
+	}
+	if users.ID == "" {
+		return fmt.Errorf("create collection users: no id in the answer")
+	}
+	err = t.call(ctx, "POST", "/api/collections", map[string]any{
+		"name": "notes", "type": "base",
+		"fields": []any{
+			map[string]any{"name": "owner", "type": "relation", "collectionId": users.ID, "maxSelect": 1},
+			map[string]any{"name": "title", "type": "text"},
+		},
+		"indexes":    []string{"CREATE INDEX idx_notes_owner ON notes (owner)"},
+		"createRule": "", "listRule": "owner = @request.auth.id", "viewRule": "owner = @request.auth.id",
+	}, nil)
+	if err != nil {
+		return fmt.Errorf("create collection notes: %w", err)
+	}
+	return nil
+}
+
+// seedAuth signs up the dataset's users, creates their notes (as a guest,
+// createRule ""), and logs every user in once to get a token for the
+// auth_refresh and rule_list scenarios (at most loginClients at a time).
+func seedAuth(ctx context.Context, t *target, d *dataset, conc int) error {
+	if t.name == "galley" {
+		if err := setupGalleyAuth(ctx, t); err != nil {
+			return err
+		}
+	}
+	guest := *t
+	guest.token = ""
+
+	t.userEmails = d.users
+	t.userIDs = make([]string, len(d.users))
+	rate, err := createAll(ctx, &guest, "users", len(d.users), conc, t.userIDs, func(i int) any {
+		return map[string]any{"email": d.users[i], "password": userPassword, "passwordConfirm": userPassword,
+			"name": fmt.Sprintf("User %d", i)}
+	})
+	if err != nil {
+		return err
+	}
+	t.signUpRate = rate
+	noteIDs := make([]string, len(d.notes))
+	if t.noteSeedRate, err = createAll(ctx, &guest, "notes", len(d.notes), conc, noteIDs, func(i int) any {
+		return map[string]any{"owner": t.userIDs[d.notes[i].Owner], "title": d.notes[i].Title}
+	}); err != nil {
+		return err
+	}
+
+	t.userTokens = make([]string, len(d.users))
+	var next atomic.Int64
+	errs := make(chan error, conc)
+	var wg sync.WaitGroup
+	for range min(conc, loginClients, len(d.users)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(d.users) || ctx.Err() != nil {
+					return
+				}
+				var auth struct {
+					Token string `json:"token"`
+				}
+				err := guest.call(ctx, "POST", usersPath+"/auth-with-password",
+					map[string]string{"identity": d.users[i], "password": userPassword}, &auth)
+				if err == nil && auth.Token == "" {
+					err = fmt.Errorf("no token in the answer")
+				}
+				if err != nil {
+					errs <- fmt.Errorf("log in %s on %s: %w", d.users[i], t.name, err)
+					return
+				}
+				t.userTokens[i] = auth.Token
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	return <-errs
 }
 
 // seed creates the dataset's records through the API with conc concurrent

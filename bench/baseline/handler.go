@@ -25,6 +25,8 @@ func newHandler(st *store) http.Handler {
 	mux.HandleFunc("GET /api/collections/{collection}/records/{id}", h.view)
 	mux.HandleFunc("POST /api/collections/{collection}/records", h.create)
 	mux.HandleFunc("PATCH /api/collections/{collection}", h.updateCollection)
+	mux.HandleFunc("POST /api/collections/{collection}/auth-with-password", h.authWithPassword)
+	mux.HandleFunc("POST /api/collections/{collection}/auth-refresh", h.authRefresh)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "The requested resource wasn't found.")
 	})
@@ -48,6 +50,10 @@ type listResult[T any] struct {
 }
 
 func (h *handler) list(w http.ResponseWriter, r *http.Request) {
+	if r.PathValue("collection") == "notes" {
+		h.listNotes(w, r)
+		return
+	}
 	if r.PathValue("collection") != "posts" {
 		writeError(w, http.StatusNotFound, "Missing collection context.")
 		return
@@ -145,6 +151,14 @@ func (h *handler) view(w http.ResponseWriter, r *http.Request) {
 }
 
 func (h *handler) create(w http.ResponseWriter, r *http.Request) {
+	switch r.PathValue("collection") {
+	case "users":
+		h.createUser(w, r)
+		return
+	case "notes":
+		h.createNote(w, r)
+		return
+	}
 	var in struct {
 		Name   string  `json:"name"`
 		Title  string  `json:"title"`

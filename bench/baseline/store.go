@@ -38,6 +38,29 @@ CREATE TABLE IF NOT EXISTS posts (
 );
 CREATE INDEX IF NOT EXISTS idx_posts_views ON posts (views);
 CREATE INDEX IF NOT EXISTS idx_posts_author ON posts (author);
+CREATE TABLE IF NOT EXISTS users (
+	id              TEXT PRIMARY KEY NOT NULL,
+	email           TEXT NOT NULL COLLATE NOCASE UNIQUE,
+	password        TEXT NOT NULL,
+	tokenKey        TEXT NOT NULL UNIQUE,
+	name            TEXT NOT NULL DEFAULT '',
+	emailVisibility BOOLEAN NOT NULL DEFAULT FALSE,
+	verified        BOOLEAN NOT NULL DEFAULT FALSE,
+	created         TEXT NOT NULL DEFAULT '',
+	updated         TEXT NOT NULL DEFAULT ''
+);
+CREATE TABLE IF NOT EXISTS notes (
+	id      TEXT PRIMARY KEY NOT NULL,
+	owner   TEXT REFERENCES users (id),
+	title   TEXT NOT NULL DEFAULT '',
+	created TEXT NOT NULL DEFAULT '',
+	updated TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS idx_notes_owner ON notes (owner);
+CREATE TABLE IF NOT EXISTS params (
+	key   TEXT PRIMARY KEY NOT NULL,
+	value TEXT NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rules (
 	collection TEXT PRIMARY KEY NOT NULL,
 	list_rule  TEXT NOT NULL DEFAULT ''
@@ -56,6 +79,8 @@ type store struct {
 
 	mu       sync.RWMutex
 	listRule *comparison // posts.listRule; nil = everyone
+
+	secret string // users' auth token secret, kept in params
 }
 
 func openStore(path string, readers int) (*store, error) {
@@ -98,6 +123,10 @@ func openStore(path string, readers int) (*store, error) {
 			return nil, fmt.Errorf("stored rule: %w", err)
 		}
 		s.listRule = c
+	}
+	if s.secret, err = loadSecret(w); err != nil {
+		s.Close()
+		return nil, err
 	}
 	return s, nil
 }
