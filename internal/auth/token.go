@@ -70,6 +70,29 @@ func Verify(token, tokenKey, secret, wantType string) (*Claims, error) {
 	return c, nil
 }
 
+// VerifyWithKey parses token once: keyFor receives the unverified claims
+// (after the algorithm check) and returns the tokenKey and secret to verify
+// the signature with, or an error. The signature, expiry and type are then
+// checked as in Verify.
+func VerifyWithKey(token, wantType string, keyFor func(*Claims) (tokenKey, secret string, err error)) (*Claims, error) {
+	c := &Claims{}
+	_, err := jwt.ParseWithClaims(token, c, func(t *jwt.Token) (any, error) {
+		cl, ok := t.Claims.(*Claims)
+		if !ok || cl.Type != wantType {
+			return nil, fmt.Errorf("token type %q, want %q", cl.Type, wantType)
+		}
+		key, secret, err := keyFor(cl)
+		if err != nil {
+			return nil, err
+		}
+		return []byte(key + secret), nil
+	}, jwt.WithValidMethods([]string{"HS256"}), jwt.WithExpirationRequired())
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
 // DefaultCost is the default bcrypt cost.
 const DefaultCost = 10
 

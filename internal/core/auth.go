@@ -133,26 +133,31 @@ func (app *App) NewAuthToken(rec *galley.Record, refreshable bool) (string, erro
 // whose tokenKey changed (password change), is EUnauthenticated.
 func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record, *auth.Claims, error) {
 	bad := galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
-	claims, err := auth.ParseUnverified(token)
-	if err != nil || claims.Type != auth.TypeAuth || claims.ID == "" {
+	var rec *galley.Record
+	var lookupErr error
+	claims, err := auth.VerifyWithKey(token, auth.TypeAuth, func(cl *auth.Claims) (string, string, error) {
+		c := app.DB.Schema.Collection(cl.CollectionID)
+		if cl.ID == "" || c == nil || !c.IsAuth() || c.Auth == nil || c.ID != cl.CollectionID {
+			return "", "", bad
+		}
+		recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{cl.ID}, Limit: 1})
+		if err != nil {
+			lookupErr = err
+			return "", "", err
+		}
+		if len(recs) == 0 {
+			return "", "", bad
+		}
+		rec = recs[0]
+		return rec.GetString("tokenKey"), c.Auth.AuthToken.Secret, nil
+	})
+	if lookupErr != nil {
+		return nil, nil, lookupErr
+	}
+	if err != nil || rec == nil {
 		return nil, nil, bad
 	}
-	c := app.DB.Schema.Collection(claims.CollectionID)
-	if c == nil || !c.IsAuth() || c.Auth == nil || c.ID != claims.CollectionID {
-		return nil, nil, bad
-	}
-	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{claims.ID}, Limit: 1})
-	if err != nil {
-		return nil, nil, err
-	}
-	if len(recs) == 0 {
-		return nil, nil, bad
-	}
-	verified, err := auth.Verify(token, recs[0].GetString("tokenKey"), c.Auth.AuthToken.Secret, auth.TypeAuth)
-	if err != nil {
-		return nil, nil, bad
-	}
-	return recs[0], verified, nil
+	return rec, claims, nil
 }
 
 // HasSuperusers reports whether at least one superuser exists.
