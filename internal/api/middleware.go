@@ -303,15 +303,32 @@ func userIP(r *http.Request, tp core.TrustedProxySettings) string {
 			continue
 		}
 		parts := strings.Split(strings.Join(v, ","), ",")
-		cand := parts[len(parts)-1]
-		if tp.UseLeftmostIP {
-			cand = parts[0]
+		if !tp.UseLeftmostIP {
+			slices.Reverse(parts)
 		}
-		if ip, err := netip.ParseAddr(strings.Trim(strings.TrimSpace(cand), "[]")); err == nil {
-			return ip.Unmap().String()
+		// The first readable entry from the trusted end wins; junk such as
+		// "unknown" or an empty entry is skipped.
+		for _, p := range parts {
+			if ip, ok := parseIPEntry(p); ok {
+				return ip
+			}
 		}
 	}
 	return clientIP(r)
+}
+
+// parseIPEntry reads one proxy-header entry: a bare IPv4/IPv6 address, an
+// address with a port ("203.0.113.5:4711", "[2001:db8::1]:443") or a
+// bracketed IPv6 address. Zones are dropped and IPv4-mapped IPv6 unmapped.
+func parseIPEntry(s string) (string, bool) {
+	s = strings.TrimSpace(s)
+	if ap, err := netip.ParseAddrPort(s); err == nil {
+		return ap.Addr().WithZone("").Unmap().String(), true
+	}
+	if ip, err := netip.ParseAddr(strings.Trim(s, "[]")); err == nil {
+		return ip.WithZone("").Unmap().String(), true
+	}
+	return "", false
 }
 
 // UserIP returns the client IP of r according to the trusted proxy settings
