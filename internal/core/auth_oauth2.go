@@ -368,21 +368,8 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 		return nil, err
 	}
 	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		if err := app.validateRecord(ctx, tx, r); err != nil {
+		if err := app.insertChecked(ctx, tx, r, ruleSQL, ruleArgs); err != nil {
 			return err
-		}
-		if err := tx.InsertRecord(ctx, r); err != nil {
-			return err
-		}
-		if ruleSQL != "" {
-			recs, err := store.FindRecords(ctx, tx, c, store.Select{
-				Where: and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL), Args: append([]any{r.ID()}, ruleArgs...), Limit: 1})
-			if err != nil {
-				return err
-			}
-			if len(recs) == 0 {
-				return galley.Errorf(galley.EInvalid, "Failed to create record.")
-			}
 		}
 		if err := app.oauth2CheckAuthRule(ctx, tx, r); err != nil {
 			return err

@@ -171,23 +171,7 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, bo
 		return nil, err
 	}
 	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		if err := app.validateRecord(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := tx.InsertRecord(ctx, r); err != nil {
-			return err
-		}
-		if ruleSQL != "" {
-			recs, err := store.FindRecords(ctx, tx, c, store.Select{
-				Where: and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL), Args: append([]any{r.ID()}, ruleArgs...), Limit: 1})
-			if err != nil {
-				return err
-			}
-			if len(recs) == 0 {
-				return galley.Errorf(galley.EInvalid, "Failed to create record.")
-			}
-		}
-		return nil
+		return app.insertChecked(ctx, tx, r, ruleSQL, ruleArgs)
 	})
 	if err != nil {
 		return nil, err
@@ -196,6 +180,31 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, bo
 		return nil, err
 	}
 	return r, nil
+}
+
+// insertChecked validates and inserts r in tx, then checks the compiled
+// createRule (ruleSQL, "" for none) against the inserted row: a record the
+// rule does not match is EInvalid "Failed to create record." and the caller's
+// transaction rolls back.
+func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Record, ruleSQL string, ruleArgs []any) error {
+	if err := app.validateRecord(ctx, tx, r); err != nil {
+		return err
+	}
+	if err := tx.InsertRecord(ctx, r); err != nil {
+		return err
+	}
+	if ruleSQL == "" {
+		return nil
+	}
+	recs, err := store.FindRecords(ctx, tx, r.Collection, store.Select{
+		Where: and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL), Args: append([]any{r.ID()}, ruleArgs...), Limit: 1})
+	if err != nil {
+		return err
+	}
+	if len(recs) == 0 {
+		return galley.Errorf(galley.EInvalid, "Failed to create record.")
+	}
+	return nil
 }
 
 // UpdateRecord applies body to the record id of c if the updateRule lets a
