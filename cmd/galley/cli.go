@@ -156,6 +156,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	defer db.Close()
 	app := core.New(db, log)
+	app.AllowedOrigins = o.origins
 	if o.oauth2Private {
 		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))

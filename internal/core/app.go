@@ -21,6 +21,9 @@ type App struct {
 	Log *slog.Logger
 	// Mailer sends auth mails (verification, reset, OTP, ...); nil logs them.
 	Mailer Mailer
+	// AllowedOrigins are the browser origins the server trusts (the CORS
+	// list); OAuth2 redirect URLs must be on one of them or on the app URL.
+	AllowedOrigins []string
 	// Guards limit failed log-ins and auth mails per client IP, account and
 	// address; on by default (their zero values use the defaults).
 	Guards ratelimit.Guards

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"time"
 
@@ -100,6 +101,9 @@ func (app *App) AuthWithOAuth2(ctx context.Context, a Actor, collection string, 
 		}
 	}
 	if err := errs.Err(); err != nil {
+		return nil, err
+	}
+	if err := app.checkRedirectURL(ctx, in.RedirectURL); err != nil {
 		return nil, err
 	}
 	cfg, ok := oauth2ProviderConfig(c, in.Provider)
@@ -380,4 +384,38 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 		return nil, err
 	}
 	return r, nil
+}
+
+// checkRedirectURL accepts an absolute http(s) redirect URL (no userinfo).
+// When the server is configured with explicit allowed origins (--origins,
+// not "*"), the URL's origin must be one of them or the origin of settings
+// meta.appURL, so a stolen code cannot be redeemed for a foreign redirect;
+// with the default "*", any origin is accepted (local development).
+func (app *App) checkRedirectURL(ctx context.Context, raw string) error {
+	bad := galley.FieldInvalid("redirectURL", "validation_invalid_redirect_url", "The redirect URL must be an absolute http(s) URL of an allowed origin.")
+	u, err := url.Parse(raw)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.User != nil {
+		return bad
+	}
+	var allowed []string
+	for _, o := range app.AllowedOrigins {
+		if o != "*" {
+			allowed = append(allowed, strings.TrimRight(o, "/"))
+		}
+	}
+	if len(allowed) == 0 {
+		return nil
+	}
+	if set, err := app.Settings(ctx); err == nil && set.Meta.AppURL != "" {
+		if a, err := url.Parse(set.Meta.AppURL); err == nil && a.Host != "" {
+			allowed = append(allowed, a.Scheme+"://"+a.Host)
+		}
+	}
+	origin := u.Scheme + "://" + u.Host
+	for _, o := range allowed {
+		if strings.EqualFold(o, origin) {
+			return nil
+		}
+	}
+	return bad
 }
