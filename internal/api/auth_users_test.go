@@ -145,3 +145,42 @@ func TestPasswordRehashOnCostChange(t *testing.T) {
 	}
 	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(200)
 }
+
+func TestRulesKnowTheUserThroughRelations(t *testing.T) {
+	s := testserver.New(t)
+	teams := s.Super("POST", "/api/collections", map[string]any{"name": "teams", "listRule": "", "viewRule": "",
+		"fields": []map[string]any{{"name": "name", "type": "text"}, {"name": "secret", "type": "text", "hidden": true}}}).Status(200).JSON()
+	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth", "createRule": "",
+		"listRule": "", "viewRule": "",
+		"fields": []map[string]any{{"name": "team", "type": "relation", "collectionId": teams["id"], "maxSelect": 1}}}).Status(200)
+	s.Super("POST", "/api/collections", map[string]any{"name": "docs",
+		"listRule": `team_name = @request.auth.team.name`, "viewRule": `team_name = @request.auth.team.name`,
+		"fields": []map[string]any{{"name": "team_name", "type": "text"}}}).Status(200)
+	red := s.Super("POST", "/api/collections/teams/records", map[string]any{"name": "red", "secret": "s3cret"}).Status(200).JSON()["id"].(string)
+	blue := s.Super("POST", "/api/collections/teams/records", map[string]any{"name": "blue"}).Status(200).JSON()["id"].(string)
+	mk := func(email, team string) string {
+		s.Do("POST", "/api/collections/users/records", "", map[string]any{"email": email, "password": "password-1", "passwordConfirm": "password-1"}).Status(200)
+		id := s.Super("GET", "/api/collections/users/records?filter="+q(`email = "`+email+`"`), nil).Items()[0]
+		s.Super("PATCH", "/api/collections/users/records/"+id, map[string]any{"team": team}).Status(200)
+		return s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": email, "password": "password-1"}).Status(200).JSON()["token"].(string)
+	}
+	aTok, bTok := mk("a@example.com", red), mk("b@example.com", blue)
+	redDoc := s.Super("POST", "/api/collections/docs/records", map[string]any{"team_name": "red"}).Status(200).JSON()["id"].(string)
+	blueDoc := s.Super("POST", "/api/collections/docs/records", map[string]any{"team_name": "blue"}).Status(200).JSON()["id"].(string)
+	if ids := s.Do("GET", "/api/collections/docs/records", aTok, nil).Status(200).Items(); len(ids) != 1 || ids[0] != redDoc {
+		t.Fatalf("user A (red) sees %v", ids)
+	}
+	if ids := s.Do("GET", "/api/collections/docs/records", bTok, nil).Status(200).Items(); len(ids) != 1 || ids[0] != blueDoc {
+		t.Fatalf("user B (blue) sees %v", ids)
+	}
+	if ids := s.Do("GET", "/api/collections/docs/records", "", nil).Status(200).Items(); len(ids) != 0 {
+		t.Fatalf("guest sees %v", ids)
+	}
+	s.Do("GET", "/api/collections/docs/records/"+redDoc, bTok, nil).Status(404)
+	// Hidden fields never appear in expand for non-superusers.
+	body := string(s.Do("GET", "/api/collections/users/records?expand=team", aTok, nil).Status(200).Body)
+	if !strings.Contains(body, `"name":"red"`) || strings.Contains(body, "s3cret") {
+		t.Fatalf("expand leaks hidden fields or misses the team: %s", body)
+	}
+	s.Super("GET", "/api/collections/users/records?expand=team", nil).Status(200).Contains("s3cret")
+}
