@@ -181,3 +181,38 @@ func TestNewDeviceLoginAlert(t *testing.T) {
 		t.Fatalf("%d alerts, want 1", n)
 	}
 }
+
+// TestMFAIDIsSingleUseUnderConcurrency: 50 parallel second factors with one
+// mfaId → exactly one token.
+func TestMFAIDIsSingleUseUnderConcurrency(t *testing.T) {
+	s := testserver.New(t)
+	ms := s.StartMail()
+	usersCollection(t, s, map[string]any{"otp": map[string]any{"enabled": true}, "mfa": map[string]any{"enabled": true}})
+	s.Do("POST", "/api/collections/users/records", "", map[string]any{"email": "a@example.com", "password": "password-1", "passwordConfirm": "password-1"}).Status(200)
+	otpID := s.Do("POST", "/api/collections/users/request-otp", "", map[string]any{"email": "a@example.com"}).Status(200).JSON()["otpId"].(string)
+	code := ms.WaitFor(t, "a@example.com", 5*time.Second).FindOTP()
+	mfaID, _ := s.Do("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": code}).Status(401).JSON()["mfaId"].(string)
+	if mfaID == "" {
+		t.Fatal("no mfaId after the first factor")
+	}
+	s.Super("PATCH", "/api/settings", map[string]any{"trustedProxy": map[string]any{"headers": []string{"X-Real-IP"}}}).Status(200)
+	var wins, limited atomic.Int32
+	var wg sync.WaitGroup
+	for i := range 50 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			ip := map[string]string{"X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
+			switch s.DoWith("POST", "/api/collections/users/auth-with-password?mfaId="+mfaID, "", map[string]any{"identity": "a@example.com", "password": "password-1"}, ip).Code {
+			case 200:
+				wins.Add(1)
+			case 429:
+				limited.Add(1)
+			}
+		}()
+	}
+	wg.Wait()
+	if wins.Load() != 1 || limited.Load() != 0 {
+		t.Fatalf("mfaId redeemed %d times (%d rate limited)", wins.Load(), limited.Load())
+	}
+}
