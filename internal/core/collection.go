@@ -194,6 +194,18 @@ func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]stri
 				return galley.Errorf(galley.EInvalid, "The change breaks the %s of collection %q: %s", ruleKeyOf(action), c.Name, msg)
 			}
 		}
+		if c.Auth != nil && c.Auth.MFA.Rule != "" {
+			if err := compileRule(c.Auth.MFA.Rule, c, env); err != nil {
+				msg := err.Error()
+				if ge, ok := err.(*galley.Error); ok {
+					msg = ge.Message
+				}
+				if prefix, ok := prefixes[c.ID]; ok {
+					return galley.FieldInvalid(prefix+"mfa.rule", "validation_invalid_rule", "Invalid rule: "+msg)
+				}
+				return galley.Errorf(galley.EInvalid, "The change breaks the mfa.rule of collection %q: %s", c.Name, msg)
+			}
+		}
 	}
 	return nil
 }
