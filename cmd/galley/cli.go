@@ -16,6 +16,7 @@ import (
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/oauth2"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/safego"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/spf13/cobra"
@@ -124,6 +125,8 @@ type serveOptions struct {
 	// oauth2Private lets OAuth2 fetches reach private addresses (development
 	// against a local identity provider only).
 	oauth2Private bool
+	// Failed log-ins allowed per client IP per minute and per account per hour.
+	loginFailuresPerIP, loginFailuresPerAccount int
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -141,6 +144,8 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.StringSliceVar(&o.origins, "origins", []string{"*"}, "CORS allowed origins, comma-separated (env GALLEY_ORIGINS)")
 	f.Int64Var(&o.maxBody, "max-body", 32<<20, "maximum request body size in bytes (env GALLEY_MAX_BODY)")
 	f.DurationVar(&o.shutdownTTL, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown (env GALLEY_SHUTDOWN_TIMEOUT)")
+	f.IntVar(&o.loginFailuresPerIP, "login-failures-per-ip", 10, "failed log-ins allowed per client IP per minute before 429 (env GALLEY_LOGIN_FAILURES_PER_IP)")
+	f.IntVar(&o.loginFailuresPerAccount, "login-failures-per-account", 100, "failed log-ins allowed per account per hour before 429 (env GALLEY_LOGIN_FAILURES_PER_ACCOUNT)")
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
@@ -157,6 +162,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	defer db.Close()
 	app := core.New(db, log)
 	app.AllowedOrigins = o.origins
+	if o.loginFailuresPerIP < 1 || o.loginFailuresPerAccount < 1 {
+		return fmt.Errorf("--login-failures-per-ip and --login-failures-per-account must be at least 1")
+	}
+	app.Guards.Login.PerIP = ratelimit.Rule{Max: o.loginFailuresPerIP, Window: time.Minute}
+	app.Guards.Login.PerAccount = ratelimit.Rule{Max: o.loginFailuresPerAccount, Window: time.Hour}
 	if o.oauth2Private {
 		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
