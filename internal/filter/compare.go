@@ -103,16 +103,33 @@ func orZero(v value, zero string) frag {
 
 func (c *compiler) predicate(l value, op Op, r value) (frag, error) {
 	zero := zeroOf(l, r)
+	sd, strict := c.d.(strictDialect)
 	switch op {
-	case "=", "!=":
-		return cat(orZero(l, zero), " "+string(op)+" ", orZero(r, zero)), nil
-	case ">", ">=", "<", "<=":
+	case "=", "!=", ">", ">=", "<", "<=":
+		if strict {
+			return sd.compare(l, op, r, zero), nil
+		}
 		return cat(orZero(l, zero), " "+string(op)+" ", orZero(r, zero)), nil
 	case "~", "!~":
+		if strict {
+			l = c.textValue(l)
+			if !r.konst {
+				r = c.textValue(r)
+			}
+		}
 		left := orZero(l, "''")
 		var pat frag
 		if r.konst {
-			pat = frag{"?", []any{likePattern(r.args[0])}}
+			p := likePattern(r.args[0])
+			if danglingEscape(p) {
+				// LIKE never matches a pattern ending in a lone escape on
+				// SQLite; PostgreSQL would fail the query.
+				if op == "!~" {
+					return frag{sql: "TRUE"}, nil
+				}
+				return frag{sql: "FALSE"}, nil
+			}
+			pat = frag{"?", []any{p}}
 		} else {
 			pat = likeWrap(c, orZero(r, "''"))
 		}
@@ -123,6 +140,33 @@ func (c *compiler) predicate(l value, op Op, r value) (frag, error) {
 		return like, nil
 	}
 	return frag{}, invalid("invalid filter: unknown operator %q", op)
+}
+
+// danglingEscape reports whether the LIKE pattern p ends in an escape
+// character that escapes nothing.
+func danglingEscape(p string) bool {
+	for i := 0; i < len(p); i++ {
+		if p[i] == '\\' {
+			if i == len(p)-1 {
+				return true
+			}
+			i++
+		}
+	}
+	return false
+}
+
+// textValue converts v to text as SQLite would see it (strict dialects).
+func (c *compiler) textValue(v value) value {
+	sd, ok := c.d.(strictDialect)
+	if !ok || v.typ == tText || v.typ == tNull {
+		return v
+	}
+	v.frag = sd.toText(v)
+	v.typ = tText
+	v.nullable = true
+	v.konst = false
+	return v
 }
 
 // likeWrap returns '%' || x || '%' for a non-constant right operand of ~.

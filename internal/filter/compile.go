@@ -156,6 +156,14 @@ func Where(e Expr, c *galley.Collection, alias string, env *Env) (sql string, ar
 	if err != nil {
 		return "", nil, err
 	}
+	return comp.params(f)
+}
+
+// params finishes the SQL of f: strict dialects cast every placeholder.
+func (c *compiler) params(f frag) (string, []any, error) {
+	if sd, ok := c.d.(strictDialect); ok {
+		return sd.params(f.sql, f.args), f.args, nil
+	}
 	return f.sql, f.args, nil
 }
 

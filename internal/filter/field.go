@@ -22,7 +22,11 @@ func (c *compiler) fieldValue(pb *pathb, f *galley.Field, src frag, nullable boo
 			if len(rest) != 1 || (rest[0].name != "lon" && rest[0].name != "lat") {
 				return value{}, invalid("geoPoint field %q has only .lon and .lat", f.Name)
 			}
-			v := value{frag: c.jsonExtract(src, []string{rest[0].name}), typ: tNumber, nullable: true}
+			x := c.jsonExtract(src, []string{rest[0].name})
+			if sd, ok := c.d.(strictDialect); ok {
+				x = sd.jsonNumber(x)
+			}
+			v := value{frag: x, typ: tNumber, nullable: true}
 			return c.scalarMods(pb, f.Name, v, rest[0].mods)
 		}
 	}
@@ -34,7 +38,7 @@ func (c *compiler) fieldValue(pb *pathb, f *galley.Field, src frag, nullable boo
 			return c.finish(pb, value{frag: c.jsonLength(src), typ: tNumber}), nil
 		}
 		j := c.alias()
-		pb.from = append(pb.from, c.jsonEach(src, j))
+		pb.from = append(pb.from, c.jsonEachText(src, j))
 		pb.multi = true
 		v := value{frag: frag{sql: j + ".value"}, typ: tText, nullable: true}
 		for _, m := range mods {
@@ -86,7 +90,7 @@ func (c *compiler) hop(pb *pathb, f *galley.Field, src frag, rest []seg) (value,
 	table := frag{sql: c.q(target.Name) + " AS " + r}
 	if f.IsMulti() {
 		j := c.alias()
-		pb.from = append(pb.from, c.jsonEach(src, j), table)
+		pb.from = append(pb.from, c.jsonEachText(src, j), table)
 		pb.where = append(pb.where, frag{sql: r + "." + c.q("id") + " = " + j + ".value"})
 		pb.multi = true
 	} else {

@@ -339,7 +339,12 @@ func (c *compiler) call(n *Call) (value, error) {
 		if !ok || lit.Kind != LitString {
 			return value{}, invalid("invalid filter at position %d: strftime format must be a string", n.Position)
 		}
-		f := apply(func(m []string) string { return c.d.Strftime(m[0], m[1]) }, args[0].frag, args[1].frag)
+		var f frag
+		if sd, ok := c.d.(strictDialect); ok {
+			f = sd.strftime(lit.Value.(string), c.textValue(args[1]).frag)
+		} else {
+			f = apply(func(m []string) string { return c.d.Strftime(m[0], m[1]) }, args[0].frag, args[1].frag)
+		}
 		return value{frag: f, typ: tText, nullable: true, sets: sets}, nil
 	case "geoDistance":
 		fs := make([]frag, 4)
@@ -350,6 +355,9 @@ func (c *compiler) call(n *Call) (value, error) {
 				}
 			}
 			fs[i] = a.frag
+			if sd, ok := c.d.(strictDialect); ok {
+				fs[i] = sd.toNumber(a)
+			}
 		}
 		f := apply(func(m []string) string { return c.d.GeoDistance(m[0], m[1], m[2], m[3]) }, fs...)
 		return value{frag: f, typ: tNumber, nullable: true, sets: sets}, nil

@@ -175,7 +175,7 @@ func (c *compiler) backRelation(pb *pathb, coll *galley.Collection, a string, se
 	var cond frag
 	if fk.IsMulti() {
 		j := c.alias()
-		cond = cat("EXISTS (SELECT 1 FROM ", c.jsonEach(frag{sql: r + "." + c.q(fk.Name)}, j), " WHERE "+j+".value = "+a+"."+c.q("id")+")")
+		cond = cat("EXISTS (SELECT 1 FROM ", c.jsonEachText(frag{sql: r + "." + c.q(fk.Name)}, j), " WHERE "+j+".value = "+a+"."+c.q("id")+")")
 	} else {
 		cond = frag{sql: r + "." + c.q(fk.Name) + " = " + a + "." + c.q("id")}
 	}
@@ -219,6 +219,7 @@ func hasMod(mods []string, m string) bool {
 }
 
 func (c *compiler) lower(v value) value {
+	v = c.textValue(v)
 	v.frag = apply(func(m []string) string { return c.d.Lower(m[0]) }, v.frag)
 	if v.typ != tNull {
 		v.typ = tText
@@ -228,6 +229,15 @@ func (c *compiler) lower(v value) value {
 
 func (c *compiler) jsonEach(x frag, alias string) frag {
 	return apply(func(m []string) string { return c.d.JSONEach(m[0], alias) }, x)
+}
+
+// jsonEachText is jsonEach for arrays whose elements are used as text
+// (multi-valued fields).
+func (c *compiler) jsonEachText(x frag, alias string) frag {
+	if sd, ok := c.d.(strictDialect); ok {
+		return apply(func(m []string) string { return sd.jsonEachText(m[0], alias) }, x)
+	}
+	return c.jsonEach(x, alias)
 }
 
 func (c *compiler) jsonLength(x frag) frag {

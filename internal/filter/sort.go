@@ -39,48 +39,58 @@ func Sort(sort string, c *galley.Collection, alias string, env *Env, lim Limits)
 		} else {
 			k = strings.TrimPrefix(k, "+")
 		}
-		t, err := comp.sortTerm(k)
+		v, err := comp.sortTerm(k)
 		if err != nil {
 			return "", nil, err
 		}
 		if k == "@random" {
 			dir = ""
 		}
-		terms = append(terms, cat(t, dir))
+		sd, strict := comp.d.(strictDialect)
+		if !strict || k == "@random" {
+			terms = append(terms, cat(v.frag, dir))
+			continue
+		}
+		for _, key := range sd.sortKeys(v) {
+			terms = append(terms, cat(key, sd.sortDir(dir == " DESC")))
+		}
 	}
-	f := join(terms, ", ")
-	return f.sql, f.args, nil
+	return comp.params(join(terms, ", "))
 }
 
-func (c *compiler) sortTerm(k string) (frag, error) {
+func (c *compiler) sortTerm(k string) (value, error) {
 	switch k {
 	case "":
-		return frag{}, invalid("invalid sort: empty sort key")
+		return value{}, invalid("invalid sort: empty sort key")
 	case "@random":
-		return frag{sql: c.d.Random()}, nil
+		return value{frag: frag{sql: c.d.Random()}, typ: tNumber}, nil
 	case "@rowid":
 		if c.root.IsView() {
-			return frag{sql: c.rootA + "." + c.q("id")}, nil
+			return value{frag: frag{sql: c.rootA + "." + c.q("id")}, typ: tText}, nil
 		}
-		return frag{sql: c.d.RowID(c.rootA)}, nil
+		typ := tNumber
+		if _, strict := c.d.(strictDialect); strict {
+			typ = tText // PostgreSQL tables have no rowid: the id
+		}
+		return value{frag: frag{sql: c.d.RowID(c.rootA)}, typ: typ}, nil
 	}
 	for i := 0; i < len(k); i++ {
 		if !isIdentChar(k[i]) {
-			return frag{}, invalid("invalid sort key %q", k)
+			return value{}, invalid("invalid sort key %q", k)
 		}
 	}
 	if !isIdentStart(k[0]) {
-		return frag{}, invalid("invalid sort key %q", k)
+		return value{}, invalid("invalid sort key %q", k)
 	}
 	if !c.env.Trusted && (strings.HasPrefix(k, "@collection.") || strings.HasPrefix(k, "@request.")) {
-		return frag{}, galley.Errorf(galley.EForbidden, "only superusers can sort by @collection and @request fields")
+		return value{}, galley.Errorf(galley.EForbidden, "only superusers can sort by @collection and @request fields")
 	}
 	v, err := c.operand(&Identifier{Name: k})
 	if err != nil {
-		return frag{}, err
+		return value{}, err
 	}
 	if len(v.sets) > 0 {
-		return frag{}, invalid("invalid sort: %q is multi-valued", k)
+		return value{}, invalid("invalid sort: %q is multi-valued", k)
 	}
-	return v.frag, nil
+	return v, nil
 }
