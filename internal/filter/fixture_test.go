@@ -73,20 +73,48 @@ func columnType(f *galley.Field) string {
 	return "TEXT NOT NULL DEFAULT ''"
 }
 
-var seed = []string{
-	`INSERT INTO teams (id, name) VALUES ('t1', 'Red'), ('t2', 'Blue')`,
-	`INSERT INTO users (id, name, email, emailVisibility, team, roles, age) VALUES
-		('u1', 'Alice', 'alice@x.io', 1, 't1', '["admin","editor"]', 30),
-		('u2', 'bob', 'bob@x.io', 0, 't2', '["editor"]', 20),
-		('u3', 'Carol', 'carol@x.io', 1, '', '[]', 40)`,
-	`INSERT INTO posts (id, title, views, published, created, tags, author, helpers, meta, location, secret) VALUES
-		('p1', 'Hello World', 10, 1, '2024-01-15 10:00:00.000Z', '["a","b"]', 'u1', '["u2","u3"]', '{"color":"red","n":3,"list":[1,2,3]}', '{"lon":13.4,"lat":52.5}', 's1'),
-		('p2', 'hello_there', 0, 0, '2024-02-20 12:30:00.000Z', '["a"]', 'u2', '["u2"]', '{"color":"blue","n":0}', '{"lon":2.35,"lat":48.85}', ''),
-		('p3', 'Third 50% off', 5.5, 1, '2023-12-31 23:59:59.999Z', '[]', '', '[]', NULL, '{"lon":0,"lat":0}', ''),
-		('p4', 'Fourth \ back', 100, 0, '2025-06-01 00:00:00.000Z', '["c"]', 'u3', '["u1"]', '[10,20]', '{"lon":13.3,"lat":52.4}', '')`,
-	`INSERT INTO comments (id, post, body, approved, user) VALUES
-		('c1', 'p1', 'nice', 1, 'u2'), ('c2', 'p1', 'meh', 0, 'u3'), ('c3', 'p2', 'ok', 1, 'u1'), ('c4', 'p4', 'great', 1, 'u1')`,
-	`INSERT INTO members (id, user, team, level) VALUES ('m1', 'u1', 't1', 2), ('m2', 'u2', 't1', 1), ('m3', 'u2', 't2', 5)`,
+// seedTable is one table's fixture rows: bools are Go bools, json and
+// multi-valued fields JSON text, nil is NULL.
+type seedTable struct {
+	name string
+	cols []string
+	rows [][]any
+}
+
+var seed = []seedTable{
+	{"teams", []string{"id", "name"}, [][]any{{"t1", "Red"}, {"t2", "Blue"}}},
+	{"users", []string{"id", "name", "email", "emailVisibility", "team", "roles", "age"}, [][]any{
+		{"u1", "Alice", "alice@x.io", true, "t1", `["admin","editor"]`, 30.0},
+		{"u2", "bob", "bob@x.io", false, "t2", `["editor"]`, 20.0},
+		{"u3", "Carol", "carol@x.io", true, "", `[]`, 40.0}}},
+	{"posts", []string{"id", "title", "views", "published", "created", "tags", "author", "helpers", "meta", "location", "secret"}, [][]any{
+		{"p1", "Hello World", 10.0, true, "2024-01-15 10:00:00.000Z", `["a","b"]`, "u1", `["u2","u3"]`, `{"color":"red","n":3,"list":[1,2,3]}`, `{"lon":13.4,"lat":52.5}`, "s1"},
+		{"p2", "hello_there", 0.0, false, "2024-02-20 12:30:00.000Z", `["a"]`, "u2", `["u2"]`, `{"color":"blue","n":0}`, `{"lon":2.35,"lat":48.85}`, ""},
+		{"p3", "Third 50% off", 5.5, true, "2023-12-31 23:59:59.999Z", `[]`, "", `[]`, nil, `{"lon":0,"lat":0}`, ""},
+		{"p4", `Fourth \ back`, 100.0, false, "2025-06-01 00:00:00.000Z", `["c"]`, "u3", `["u1"]`, `[10,20]`, `{"lon":13.3,"lat":52.4}`, ""}}},
+	{"comments", []string{"id", "post", "body", "approved", "user"}, [][]any{
+		{"c1", "p1", "nice", true, "u2"}, {"c2", "p1", "meh", false, "u3"}, {"c3", "p2", "ok", true, "u1"}, {"c4", "p4", "great", true, "u1"}}},
+	{"members", []string{"id", "user", "team", "level"}, [][]any{
+		{"m1", "u1", "t1", 2.0}, {"m2", "u2", "t1", 1.0}, {"m3", "u2", "t2", 5.0}}},
+}
+
+// seedDB inserts the fixture rows; placeholder returns the placeholder for
+// a column (so that PostgreSQL can cast JSON text to jsonb).
+func seedDB(t testing.TB, db *sql.DB, schema map[string]*galley.Collection, placeholder func(*galley.Field) string, rebind func(string) string) {
+	t.Helper()
+	for _, st := range seed {
+		var cols, ph []string
+		for _, c := range st.cols {
+			cols = append(cols, fmt.Sprintf("%q", c))
+			ph = append(ph, placeholder(schema[st.name].Field(c)))
+		}
+		q := rebind(fmt.Sprintf("INSERT INTO %q (%s) VALUES (%s)", st.name, strings.Join(cols, ", "), strings.Join(ph, ", ")))
+		for _, row := range st.rows {
+			if _, err := db.Exec(q, row...); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+		}
+	}
 }
 
 // openDB creates the schema's tables in a fresh in-memory SQLite database
@@ -113,11 +141,7 @@ func openDB(t testing.TB, schema map[string]*galley.Collection) *sql.DB {
 			t.Fatal(err)
 		}
 	}
-	for _, q := range seed {
-		if _, err := db.Exec(q); err != nil {
-			t.Fatal(err)
-		}
-	}
+	seedDB(t, db, schema, func(*galley.Field) string { return "?" }, func(q string) string { return q })
 	return db
 }
 
@@ -151,6 +175,9 @@ func match(t testing.TB, db *sql.DB, env *Env, coll *galley.Collection, filter s
 		return nil, err
 	}
 	q := fmt.Sprintf(`SELECT r.id FROM %q AS r WHERE %s ORDER BY r.id`, coll.Name, where)
+	if env.Dialect != nil && env.Dialect.Name() == "postgres" {
+		q = Rebind(q)
+	}
 	rows, err := db.Query(q, args...)
 	if err != nil {
 		t.Fatalf("filter %q: %v\nSQL: %s\nargs: %v", filter, err, q, args)
@@ -175,24 +202,32 @@ type matchCase struct {
 	want   string // comma-separated ids
 }
 
+// runMatches runs the cases against the SQLite fixture and, when
+// GALLEY_TEST_POSTGRES holds a DSN, against the same fixture on PostgreSQL:
+// both dialects must return the same ids.
 func runMatches(t *testing.T, coll string, req *RequestInfo, cases []matchCase) {
 	t.Helper()
-	schema := testSchema()
-	db := openDB(t, schema)
-	env := testEnv(schema, req)
-	for _, tc := range cases {
-		t.Run(tc.filter, func(t *testing.T) {
-			got, err := match(t, db, env, schema[coll], tc.filter)
-			if err != nil {
-				t.Fatalf("error: %v", err)
-			}
-			want := []string{}
-			if tc.want != "" {
-				want = strings.Split(tc.want, ",")
-			}
-			slices.Sort(want)
-			if !slices.Equal(got, want) {
-				t.Errorf("got %v, want %v", got, want)
+	for _, d := range testDialects(t) {
+		t.Run(d.name, func(t *testing.T) {
+			schema := testSchema()
+			db := d.open(t, schema)
+			env := testEnv(schema, req)
+			env.Dialect = d.dialect
+			for _, tc := range cases {
+				t.Run(tc.filter, func(t *testing.T) {
+					got, err := match(t, db, env, schema[coll], tc.filter)
+					if err != nil {
+						t.Fatalf("error: %v", err)
+					}
+					want := []string{}
+					if tc.want != "" {
+						want = strings.Split(tc.want, ",")
+					}
+					slices.Sort(want)
+					if !slices.Equal(got, want) {
+						t.Errorf("got %v, want %v", got, want)
+					}
+				})
 			}
 		})
 	}

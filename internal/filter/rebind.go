@@ -7,7 +7,7 @@ import (
 )
 
 // Rebind converts the ? placeholders of sql to PostgreSQL's $1..$n, in
-// order. A ? inside a single-quoted string literal ('it''s?'), a
+// order. A ? inside a single-quoted string literal ('it”s?'), a
 // double-quoted identifier ("a?b"), a dollar-quoted string ($$?$$,
 // $tag$?$tag$) or a comment (-- ?, /* ? */) is left alone. The compiler
 // never emits PostgreSQL's jsonb ? operators, so every other ? is a
