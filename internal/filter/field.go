@@ -53,6 +53,9 @@ func (c *compiler) fieldValue(pb *pathb, f *galley.Field, src frag, nullable boo
 		return c.finish(pb, v), nil
 	}
 	v := value{frag: src, typ: typeOf(f), nullable: nullable}
+	if _, strict := c.d.(strictDialect); strict && f.Type == galley.FieldGeoPoint {
+		v.typ = tAny // jsonb on PostgreSQL
+	}
 	return c.scalarMods(pb, f.Name, v, mods)
 }
 

@@ -72,7 +72,8 @@ func (postgresDialect) GeoDistance(lonA, latA, lonB, latB string) string {
 	rad := func(x string) string { return "radians(" + x + ")" }
 	a := sq("sin((" + rad(latB) + " - " + rad(latA) + ") / 2)")
 	b := "cos(" + rad(latA) + ") * cos(" + rad(latB) + ") * " + sq("sin(("+rad(lonB)+" - "+rad(lonA)+") / 2)")
-	return "(12742.0 * asin(LEAST(1.0, sqrt(" + a + " + " + b + "))))"
+	// LEAST ignores NULL where SQLite's min() returns it: keep NULL NULL.
+	return "(SELECT 12742.0 * asin(LEAST(1.0, _fg.h)) FROM (SELECT sqrt(" + a + " + " + b + ") AS h) AS _fg WHERE _fg.h IS NOT NULL)"
 }
 
 // JSONPath renders a strict SQL/JSON path ("strict $.\"a\"[1]"); segments

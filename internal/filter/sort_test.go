@@ -10,9 +10,16 @@ import (
 )
 
 func TestSort(t *testing.T) {
+	for _, d := range testDialects(t) {
+		t.Run(d.name, func(t *testing.T) { testSort(t, d) })
+	}
+}
+
+func testSort(t *testing.T, d testDialect) {
 	s := testSchema()
-	db := openDB(t, s)
+	db := d.open(t, s)
 	env := testEnv(s, nil)
+	env.Dialect = d.dialect
 	cases := []struct{ sort, want string }{
 		{"views", "p2,p3,p1,p4"},
 		{"-views", "p4,p1,p3,p2"},
@@ -28,6 +35,9 @@ func TestSort(t *testing.T) {
 		{"-@rowid", "p4,p3,p2,p1"},
 		{"tags:length,id", "p3,p2,p4,p1"},
 		{"comments_via_post:length,id", "p3,p2,p4,p1"},
+		{"meta,id", "p3,p4,p2,p1"},
+		{"-meta.color,id", "p1,p2,p3,p4"},
+		{"author,id", "p3,p1,p2,p4"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.sort, func(t *testing.T) {
@@ -35,14 +45,18 @@ func TestSort(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := queryIDs(t, db, fmt.Sprintf(`SELECT r.id FROM posts AS r ORDER BY %s`, order), args)
+			q := fmt.Sprintf(`SELECT r.id FROM posts AS r ORDER BY %s`, order)
+			if d.name == "postgres" {
+				q = Rebind(q)
+			}
+			got := queryIDs(t, db, q, args)
 			if strings.Join(got, ",") != tc.want {
 				t.Errorf("got %v, want %s (SQL %s)", got, tc.want, order)
 			}
 		})
 	}
 	order, _, err := Sort("@random", s["posts"], "r", env, Limits{})
-	if err != nil || order != "RANDOM()" {
+	if err != nil || order != env.Dialect.Random() {
 		t.Fatalf("@random: %q %v", order, err)
 	}
 	if order, _, err := Sort(" ", s["posts"], "r", env, Limits{}); order != "" || err != nil {
