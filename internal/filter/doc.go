@@ -30,7 +30,7 @@
 //   - ~ is a case-insensitive LIKE with escape '\'. Without an unescaped % in
 //     a constant right operand, the value is wrapped in %...% and its _ and \
 //     are literal; with one, the value is the LIKE pattern. On SQLite case
-//     folding is ASCII-only (LIKE's own); PostgreSQL uses ILIKE. A field on
+//     folding is ASCII-only on both dialects (PostgreSQL lowers under COLLATE "C"). A field on
 //     the right is wrapped in %...% without escaping.
 //   - Multi-valued operands: multi select, multi file and multi relation
 //     fields (the plain field is the set of its elements; Galley improves on
@@ -81,4 +81,28 @@
 //     fields (EInvalid naming the field); an auth collection's email reads
 //     as NULL unless emailVisibility is true or it is the viewer's own
 //     record. password fields can never be filtered on.
+//
+// # PostgreSQL
+//
+// Postgres() compiles the same language with SQLite's results, which
+// TestDifferential and the shared execution tables check against a real
+// server (GALLEY_TEST_POSTGRES). Every placeholder carries a cast
+// (?::text, ?::double precision, ?::boolean), so nothing is left to
+// parameter type inference; Rebind turns ? into $n. Values SQLite mixes
+// freely are compared by SQLite's rules (NULL as zero, numbers before
+// text, bools as 0 and 1, text bytewise via COLLATE "C"); ~ and :lower fold
+// ASCII letters only, as SQLite does (É does not match é); sorts put NULLs
+// first ascending; @rowid sorts by id. Known differences:
+//   - JSON objects and arrays compared or matched as text use jsonb's text
+//     form ({"a": 1}, keys reordered) rather than the stored text; :changed
+//     on json and geoPoint fields compares canonical jsonb, so a re-ordered
+//     object is unchanged (SQLite compares the texts).
+//   - A text that looks like a number is not converted when compared with a
+//     number column (SQLite applies the column's numeric affinity).
+//   - ~ and :lower on numbers render REAL-style text ("10.0"), also for
+//     lengths and counts that SQLite renders as integers ("2").
+//   - strftime takes only YYYY-MM-DD[( |T)HH:MM[:SS[.fff]]][Z] dates from
+//     year 0001 (time zone offsets, "now", julian day numbers and unix times
+//     are NULL); %J may differ in its last printed digit.
+//   - text holding NUL or invalid UTF-8 is bound with U+FFFD in their place.
 package filter

@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -134,7 +135,9 @@ func FuzzCompile(f *testing.F) {
 			t.Fatalf("%q: %v\n%s\n%v", src, err, q, args)
 		}
 	}
+	pg := pgFuzz(f, s)
 	f.Fuzz(func(t *testing.T, src string) {
+		pg(t, src)
 		if e, err := Parse(src, Limits{}); err == nil {
 			for _, env := range []*Env{trusted, untrusted} {
 				where, args, err := Where(e, s["posts"], "r", env)
@@ -160,4 +163,122 @@ func FuzzCompile(f *testing.F) {
 			exec(t, src, `SELECT r.id FROM "posts" AS r ORDER BY `+order, args)
 		}
 	})
+}
+
+// pgAllowedLiterals are the quoted SQL strings the PostgreSQL dialect
+// writes itself: those of its templates.
+func pgAllowedLiterals() map[string]bool {
+	d := postgresDialect{}
+	src := []string{pgParsedDate, pgElems("x"), d.JSONArrayLength("x"), d.JSONExtract("x", "p"), d.Like("x", "p"),
+		d.compare(value{frag: frag{sql: "x"}, typ: tAny}, "=", konst("y"), "''").sql,
+		d.compare(value{frag: frag{sql: "x"}, typ: tAny}, "=", konst(1.0), "0").sql,
+		d.toText(value{frag: frag{sql: "x"}, typ: tNumber}).sql, d.toText(value{frag: frag{sql: "x"}, typ: tAny}).sql,
+		d.toNumber(value{frag: frag{sql: "x"}, typ: tText}).sql, d.jsonNumber(frag{sql: "x"}).sql,
+		`'%' '' '[]' '{"lon":0,"lat":0}'`}
+	for _, k := range d.sortKeys(value{frag: frag{sql: "x"}, typ: tAny}) {
+		src = append(src, k.sql)
+	}
+	for _, e := range pgStrftime {
+		src = append(src, e)
+	}
+	ok := map[string]bool{}
+	for _, s := range src {
+		for _, l := range quotedLiterals(s) {
+			ok[l] = true
+		}
+	}
+	return ok
+}
+
+// quotedLiterals returns the single-quoted literals of sql.
+func quotedLiterals(sql string) []string {
+	var out []string
+	for i := 0; i < len(sql); i++ {
+		switch sql[i] {
+		case '\'':
+			j := skipQuoted(sql, i, '\'')
+			out = append(out, sql[i:j])
+			i = j - 1
+		case '"':
+			i = skipQuoted(sql, i, '"') - 1
+		}
+	}
+	return out
+}
+
+// pgFuzz returns a check that compiles src as a filter and a sort with the
+// PostgreSQL dialect, checks that user values are only bind parameters,
+// and, when GALLEY_TEST_POSTGRES is set, runs the rebound SQL on the
+// PostgreSQL fixture: it must prepare (every parameter typed) and execute.
+func pgFuzz(f *testing.F, s map[string]*galley.Collection) func(*testing.T, string) {
+	var db *sql.DB
+	if pgDSN() != "" {
+		db = openPG(f, s)
+		db.SetMaxOpenConns(1)
+		if _, err := db.Exec("SET statement_timeout = '5s'"); err != nil {
+			f.Fatal(err)
+		}
+	}
+	allowed := pgAllowedLiterals()
+	trusted := testEnv(s, authAs("u1"))
+	trusted.Dialect = Postgres()
+	untrusted := testEnv(s, authAs("u2"))
+	untrusted.Dialect = Postgres()
+	untrusted.Trusted = false
+	check := func(t *testing.T, src, q string, args []any) {
+		n := 0
+		var outside strings.Builder
+		forEachPlaceholder(q, func(chunk string, p bool) {
+			if p {
+				n++
+			}
+		})
+		if n != len(args) {
+			t.Fatalf("%q: %d placeholders, %d args\n%s", src, n, len(args), q)
+		}
+		rest := q
+		for _, l := range quotedLiterals(q) {
+			if !allowed[l] {
+				t.Fatalf("%q: unexpected literal %s in SQL\n%s", src, l, q)
+			}
+			rest = strings.Replace(rest, l, "", 1)
+		}
+		outside.WriteString(rest)
+		if o := outside.String(); strings.ContainsAny(o, "\x00;") || strings.Contains(o, "--") || strings.Contains(o, "/*") {
+			t.Fatalf("%q: unexpected text in SQL\n%s", src, q)
+		}
+		for _, a := range args {
+			switch a.(type) {
+			case nil, string, float64, bool:
+			default:
+				t.Fatalf("%q: bind value of type %T", src, a)
+			}
+		}
+		if db == nil {
+			return
+		}
+		rows, err := db.Query(Rebind(q), args...)
+		if err == nil {
+			for rows.Next() {
+			}
+			err = rows.Err()
+			rows.Close()
+		}
+		if err != nil {
+			t.Fatalf("%q: postgres: %v\n%s\n%v", src, err, Rebind(q), args)
+		}
+	}
+	return func(t *testing.T, src string) {
+		if e, err := Parse(src, Limits{}); err == nil {
+			for _, env := range []*Env{trusted, untrusted} {
+				where, args, err := Where(e, s["posts"], "r", env)
+				if err == nil {
+					check(t, src, `SELECT r.id FROM "posts" AS r WHERE `+where, args)
+				}
+			}
+		}
+		if order, args, err := Sort(src, s["posts"], "r", trusted, Limits{}); err == nil && order != "" {
+			check(t, src, `SELECT r.id FROM "posts" AS r ORDER BY `+order, args)
+		}
+	}
 }

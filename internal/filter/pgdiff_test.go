@@ -115,8 +115,12 @@ func TestStrftimeDifferential(t *testing.T) {
 				// SQLite prints the julian day with its own %.16g: the
 				// last digit may differ.
 				var x, y float64
-				fmt.Sscan(a.String, &x)
-				fmt.Sscan(b.String, &y)
+				if _, err := fmt.Sscan(a.String, &x); err != nil {
+					t.Fatal(err)
+				}
+				if _, err := fmt.Sscan(b.String, &y); err != nil {
+					t.Fatal(err)
+				}
 				if x-y < 1e-8 && y-x < 1e-8 {
 					continue
 				}

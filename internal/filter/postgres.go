@@ -15,9 +15,9 @@ import (
 type postgresDialect struct{}
 
 // Postgres returns the PostgreSQL dialect. Filters compiled with it keep
-// SQLite's semantics (see the package documentation and pg_semantics.md
-// notes in doc.go); the SQL uses ? placeholders, which the store converts
-// with Rebind before executing.
+// SQLite's semantics (the differences are listed under "PostgreSQL" in the
+// package documentation); the SQL uses ? placeholders, each with a cast,
+// which the store converts with Rebind before executing.
 func Postgres() Dialect { return postgresDialect{} }
 
 func (postgresDialect) Name() string { return "postgres" }
@@ -83,7 +83,8 @@ func (postgresDialect) JSONPath(segments []string) any {
 	b.WriteString("strict $")
 	for _, s := range segments {
 		if isIndex(s) {
-			b.WriteString("[" + s + "]")
+			n, _ := strconv.Atoi(s) // SQL/JSON paths reject leading zeros
+			b.WriteString("[" + strconv.Itoa(n) + "]")
 		} else {
 			b.WriteString(`."` + s + `"`)
 		}
@@ -269,12 +270,14 @@ func (postgresDialect) sortKeys(v value) []frag {
 	case tText, tNull:
 		return []frag{cat(v.frag, ` COLLATE "C"`)}
 	case tAny:
-		n, s := dynParts("{0}", tAny)
-		j := sub("({0})::jsonb", v.frag)
+		n, s := dynParts("_fj.x", tAny)
+		key := func(e string) frag {
+			return sub("(SELECT "+e+" FROM (SELECT ({0})::jsonb AS x) AS _fj)", v.frag)
+		}
 		return []frag{
-			sub("CASE WHEN "+n+" IS NOT NULL THEN 1 WHEN "+s+" IS NOT NULL THEN 2 ELSE 0 END", j),
-			sub(n, j),
-			sub("("+s+`) COLLATE "C"`, j),
+			key("CASE WHEN " + n + " IS NOT NULL THEN 1 WHEN " + s + " IS NOT NULL THEN 2 ELSE 0 END"),
+			key(n),
+			key("(" + s + `) COLLATE "C"`),
 		}
 	}
 	return []frag{v.frag}
