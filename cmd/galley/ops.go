@@ -30,7 +30,7 @@ func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, l
 	mailer := mail.New(app.Settings, log)
 	app.Mailer = mailer
 	stop := make(chan struct{})
-	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, stop) })
+	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, app, stop) })
 	return func() {
 		close(stop)
 		// Let mails queued by finished requests go out before exiting.
@@ -44,10 +44,11 @@ func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, l
 // idleAfter is how long without requests before memory is returned to the OS.
 const idleAfter = 3 * time.Second
 
-// trimWhenIdle returns freed heap memory to the operating system once each
-// time the server goes idle, so a quiet Galley keeps a small footprint after
-// a burst of work (the Go runtime otherwise returns it only gradually).
-func trimWhenIdle(srv *api.Server, stop <-chan struct{}) {
+// trimWhenIdle releases memory once each time the server goes idle: idle
+// database connections and page caches, then freed heap to the operating
+// system, so a quiet Galley keeps a small footprint after a burst of work
+// (the Go runtime otherwise returns memory only gradually).
+func trimWhenIdle(srv *api.Server, app *core.App, stop <-chan struct{}) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	trimmed := false
@@ -58,6 +59,9 @@ func trimWhenIdle(srv *api.Server, stop <-chan struct{}) {
 		case <-tick.C:
 			idle := srv.IdleFor() >= idleAfter
 			if idle && !trimmed {
+				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+				app.DB.ReleaseMemory(ctx)
+				cancel()
 				debug.FreeOSMemory()
 			}
 			trimmed = idle

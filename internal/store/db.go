@@ -50,6 +50,7 @@ type DB struct {
 	wstmts    *stmtCache
 	writer    writer
 	closeOnce sync.Once
+	readConns int
 	log       *slog.Logger
 	Schema    *Schema
 	totals    *totalsCache
@@ -96,7 +97,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema()}
+	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
 	db.reader = &pool{db: read, cache: newStmtCache(read)}
 	db.wconn, err = write.Conn(ctx)
 	if err != nil {
@@ -131,6 +132,18 @@ func (db *DB) Close() error {
 		err = errors.Join(err, db.read.Close(), db.write.Close())
 	})
 	return err
+}
+
+// ReleaseMemory gives back memory held by idle connections: the read pool's
+// idle connections are closed (they reopen on demand in microseconds) and
+// the writer's page cache is shrunk. Call it when the server is idle.
+func (db *DB) ReleaseMemory(ctx context.Context) {
+	db.read.SetMaxIdleConns(0)
+	db.read.SetMaxIdleConns(db.readConns)
+	_ = db.WithTx(ctx, func(tx *Tx) error {
+		_, err := tx.ExecContext(ctx, "PRAGMA shrink_memory")
+		return err
+	})
 }
 
 // Exec runs one statement in a write transaction outside the record API
