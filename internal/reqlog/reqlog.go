@@ -92,6 +92,10 @@ type Options struct {
 // Store is the request log database: a non-blocking batched writer plus the
 // queries of /api/logs. It is safe for concurrent use.
 type Store struct {
+	// fullInsert is the prepared insertChunk-row INSERT; only the writer
+	// goroutine uses it.
+	fullInsert *sql.Stmt
+
 	write, read *sql.DB
 	log         *slog.Logger
 	opts        Options
@@ -236,6 +240,9 @@ func (s *Store) Close() error {
 		s.closed.Store(true)
 		close(s.stop)
 		s.wg.Wait()
+		if s.fullInsert != nil {
+			_ = s.fullInsert.Close()
+		}
 		_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		err = errors.Join(s.read.Close(), s.write.Close())
 	})
@@ -299,6 +306,12 @@ func (s *Store) writeLoop() {
 func (s *Store) writeBatch(batch []Request) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if s.fullInsert == nil && len(batch) >= insertChunk {
+		// Prepared outside the transaction: the writer pool has one connection.
+		if st, err := s.write.PrepareContext(ctx, insertSQL(insertChunk)); err == nil {
+			s.fullInsert = st
+		}
+	}
 	err := func() error {
 		tx, err := s.write.BeginTx(ctx, nil)
 		if err != nil {
@@ -313,6 +326,15 @@ func (s *Store) writeBatch(batch []Request) {
 			args := make([]any, 0, len(chunk)*5)
 			for _, r := range chunk {
 				args = append(args, logID(r.Time), galley.FormatTime(r.Time), r.Level(), r.Method+" "+r.URL, string(appendData(nil, r)))
+			}
+			// Full chunks reuse one statement prepared on the writer
+			// connection; parsing a 500-placeholder INSERT each time would
+			// cost more than the insert.
+			if len(chunk) == insertChunk && s.fullInsert != nil {
+				if _, err := tx.StmtContext(ctx, s.fullInsert).ExecContext(ctx, args...); err != nil {
+					return err
+				}
+				continue
 			}
 			if _, err := tx.ExecContext(ctx, insertSQL(len(chunk)), args...); err != nil {
 				return err
