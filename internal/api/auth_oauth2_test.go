@@ -343,3 +343,32 @@ func TestOAuth2StaleLink(t *testing.T) {
 	}
 	s.wantCounts(1, 1)
 }
+
+// TestExternalAuthsListAndUnlink: a record lists and unlinks only its own
+// OAuth2 identities through the _externalAuths collection (the SDK's
+// listExternalAuths / unlinkExternalAuth).
+func TestExternalAuthsListAndUnlink(t *testing.T) {
+	user := oidctest.User{Sub: "sub-x", Email: "x@example.com", EmailVerified: true, Name: "X"}
+	s := newOAuth2Stack(t, user, nil)
+	body := s.login("", nil).Status(200).JSON()
+	token, id := body["token"].(string), body["record"].(map[string]any)["id"].(string)
+	url := "/api/collections/_externalAuths/records"
+	links := s.Do("GET", url+"?filter="+q(`recordRef = "`+id+`"`), token, nil).Status(200).JSON()["items"].([]any)
+	if len(links) != 1 || links[0].(map[string]any)["provider"] != "oidc" || links[0].(map[string]any)["providerId"] != "sub-x" {
+		t.Fatalf("own links: %v", links)
+	}
+	// Guests and other users see nothing; nobody creates links by hand.
+	if n := len(s.Do("GET", url, "", nil).Status(200).Items()); n != 0 {
+		t.Fatalf("guest sees %d links", n)
+	}
+	s.Do("POST", "/api/collections/users/records", "", map[string]any{"email": "other@example.com", "password": "password-1", "passwordConfirm": "password-1"}).Status(200)
+	other := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "other@example.com", "password": "password-1"}).Status(200).JSON()["token"].(string)
+	if n := len(s.Do("GET", url, other, nil).Status(200).Items()); n != 0 {
+		t.Fatalf("another user sees %d links", n)
+	}
+	linkID := links[0].(map[string]any)["id"].(string)
+	s.Do("DELETE", url+"/"+linkID, other, nil).Status(404)
+	s.Do("POST", url, token, map[string]any{"collectionRef": "x", "recordRef": id, "provider": "oidc", "providerId": "forged"}).Status(403)
+	s.Do("DELETE", url+"/"+linkID, token, nil).Status(204)
+	s.wantCounts(2, 0)
+}

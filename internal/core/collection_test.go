@@ -238,7 +238,7 @@ func TestListCollections(t *testing.T) {
 	mustCreate(t, app, `{"name":"a_posts"}`)
 	ctx := context.Background()
 	l, err := app.ListCollections(ctx, ListQuery{})
-	if err != nil || l.TotalItems != 3 || len(l.Items) != 3 || l.Items[0].Name != "_superusers" {
+	if err != nil || l.TotalItems != 4 || len(l.Items) != 4 || l.Items[0].Name != "_superusers" || l.Items[1].Name != "_externalAuths" {
 		t.Fatalf("list: %+v %v", l, err)
 	}
 	l, err = app.ListCollections(ctx, ListQuery{Filter: `system = false && name ~ "posts"`, Sort: "-name", PerPage: 1, Page: 2})

@@ -99,6 +99,48 @@ var systemMigrations = []migration{
 			`CREATE UNIQUE INDEX "idx__authOrigins_fp" ON "_authOrigins" ("collectionRef", "recordRef", "fingerprint")`,
 		)
 	}},
+	{"0004_external_auths_collection", func(ctx context.Context, tx *Tx) error {
+		// _externalAuths becomes a system collection, so clients list and
+		// unlink their OAuth2 identities through the records API (the SDK's
+		// listExternalAuths/unlinkExternalAuth do exactly that).
+		if err := execAll(ctx, tx,
+			`ALTER TABLE "_externalAuths" RENAME TO "_externalAuths_old"`,
+			`DROP INDEX "idx__externalAuths_provider"`,
+			`DROP INDEX "idx__externalAuths_record"`,
+		); err != nil {
+			return err
+		}
+		if err := tx.CreateCollection(ctx, ExternalAuthsCollection()); err != nil {
+			return err
+		}
+		return execAll(ctx, tx,
+			`INSERT INTO "_externalAuths" ("id", "collectionRef", "recordRef", "provider", "providerId", "created", "updated")
+				SELECT "id", "collectionRef", "recordRef", "provider", "providerId", "created", "updated" FROM "_externalAuths_old"`,
+			`DROP TABLE "_externalAuths_old"`,
+		)
+	}},
+}
+
+// ExternalAuthsCollection returns the _externalAuths system collection: the
+// OAuth2 identities linked to auth records. Each record sees (and may delete,
+// i.e. unlink) only its own links; links are created by auth-with-oauth2.
+func ExternalAuthsCollection() *galley.Collection {
+	own := `@request.auth.id != "" && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId`
+	text := func(id, name string) *galley.Field {
+		return &galley.Field{ID: id, Name: name, Type: galley.FieldText, System: true, Required: true}
+	}
+	c := &galley.Collection{
+		ID: "pbc_2281828961", Name: "_externalAuths", Type: galley.CollectionBase, System: true,
+		Fields: []*galley.Field{IDField(), text("text2462348188", "collectionRef"), text("text1466534506", "recordRef"),
+			text("text2462348190", "provider"), text("text1044722854", "providerId")},
+		ListRule: &own, ViewRule: &own, DeleteRule: &own,
+		Indexes: []string{
+			`CREATE UNIQUE INDEX "idx_externalAuths_provider" ON "_externalAuths" ("collectionRef", "provider", "providerId")`,
+			`CREATE UNIQUE INDEX "idx_externalAuths_record_provider" ON "_externalAuths" ("collectionRef", "recordRef", "provider")`,
+		},
+	}
+	c.Fields = append(c.Fields, AutodateFields()...)
+	return c
 }
 
 // SuperusersCollection returns the definition of the _superusers system auth
