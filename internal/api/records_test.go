@@ -257,6 +257,7 @@ func TestRecordsBadInput(t *testing.T) {
 	s.Do("POST", url, "", `{"title": "x"`).Status(400)
 	s.Do("POST", url, "", `[1,2]`).Status(400)
 	s.Do("POST", url, "", `{"title": "a", "title": "b"}`).Status(400).Contains("duplicate")
+	s.Do("POST", url, "", `{"title": "a", "meta": {"k": 1, "k": 2}}`).Status(400).Contains("duplicate")
 	if r := s.Do("POST", url, "", `{"Title": "a"}`).Status(400); r.FieldCode("Title") != "validation_unknown_field" {
 		t.Fatalf("case-variant key: %s", r.Body)
 	}
