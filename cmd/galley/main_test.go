@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"io"
 	"net"
 	"net/http"
 	"os"
@@ -115,5 +116,57 @@ func TestServeBadAddress(t *testing.T) {
 	_, err := runCLI(t, nil, "serve", "--dir", t.TempDir(), "--http", "256.0.0.1:bad")
 	if err == nil || !strings.Contains(err.Error(), "listen") {
 		t.Fatalf("bad address: %v", err)
+	}
+}
+
+// TestShutdownLetsInFlightRequestsFinish: a request whose body is still
+// arriving when the server is told to stop completes normally.
+func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
+	dir := t.TempDir()
+	if _, err := runCLI(t, nil, "superuser", "upsert", "root@example.com", "long-enough-1", "--dir", dir); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() {
+		done <- run(ctx, []string{"serve", "--http", addr, "--dir", dir, "--log-format", "json"}, func(string) string { return "" }, &out, &out)
+	}()
+	for range 100 {
+		if res, err := http.Get("http://" + addr + "/api/health"); err == nil {
+			res.Body.Close()
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	pr, pw := io.Pipe()
+	result := make(chan int, 1)
+	go func() {
+		req, _ := http.NewRequest("POST", "http://"+addr+"/api/collections/_superusers/auth-with-password", pr)
+		req.Header.Set("Content-Type", "application/json")
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			result <- -1
+			return
+		}
+		res.Body.Close()
+		result <- res.StatusCode
+	}()
+	if _, err := pw.Write([]byte(`{"identity":"root@example.com",`)); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(200 * time.Millisecond) // the handler is now reading the body
+	cancel()                           // what SIGTERM does
+	time.Sleep(200 * time.Millisecond)
+	if _, err := pw.Write([]byte(`"password":"long-enough-1"}`)); err != nil {
+		t.Fatal(err)
+	}
+	pw.Close()
+	if code := <-result; code != http.StatusOK {
+		t.Fatalf("in-flight request got %d during shutdown; log: %s", code, out.String())
+	}
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v", err)
 	}
 }
