@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -28,20 +27,10 @@ func TestPasswordResetByMail(t *testing.T) {
 	s.Do("GET", "/api/collections/users/records/"+aID, token, nil).Status(404)
 	s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": token, "password": "new-password", "passwordConfirm": "other"}).Status(400)
 	// 50 parallel redemptions: exactly one wins.
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if r := s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": token, "password": "new-password", "passwordConfirm": "new-password"}); r.Code == 204 {
-				wins.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if wins.Load() != 1 {
-		t.Fatalf("reset token redeemed %d times", wins.Load())
+	if codes := race50(func(int) int {
+		return s.Do("POST", "/api/collections/users/confirm-password-reset", "", map[string]any{"token": token, "password": "new-password", "passwordConfirm": "new-password"}).Code
+	}); codes[204] != 1 || codes[400] != 49 {
+		t.Fatalf("reset token redemptions: %v", codes)
 	}
 	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "password-1"}).Status(400)
 	s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "a@example.com", "password": "new-password"}).Status(200)
@@ -58,20 +47,10 @@ func TestVerificationByMail(t *testing.T) {
 	aID, aTok := signUp(t, s, "a@example.com", "password-1")
 	s.Do("POST", "/api/collections/users/request-verification", "", map[string]any{"email": "a@example.com"}).Status(204)
 	token := ms.WaitFor(t, "a@example.com", 5*time.Second).FindToken()
-	var wins atomic.Int32
-	var wg sync.WaitGroup
-	for range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			if s.Do("POST", "/api/collections/users/confirm-verification", "", map[string]any{"token": token}).Code == 204 {
-				wins.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if wins.Load() != 1 {
-		t.Fatalf("verification token redeemed %d times", wins.Load())
+	if codes := race50(func(int) int {
+		return s.Do("POST", "/api/collections/users/confirm-verification", "", map[string]any{"token": token}).Code
+	}); codes[204] != 1 || codes[400] != 49 {
+		t.Fatalf("verification token redemptions: %v", codes)
 	}
 	s.Do("GET", "/api/collections/users/records/"+aID, aTok, nil).Status(200).Contains(`"verified":true`)
 	s.Do("POST", "/api/collections/users/confirm-verification", "", map[string]any{"token": "garbage"}).Status(400)
@@ -95,24 +74,11 @@ func TestOTPAndMFAByMail(t *testing.T) {
 	// 50 parallel redemptions from 50 client IPs (through a trusted proxy
 	// header, so the per-IP log-in guard lets them all race): exactly one wins.
 	s.Super("PATCH", "/api/settings", map[string]any{"trustedProxy": map[string]any{"headers": []string{"X-Real-IP"}}}).Status(200)
-	var wins, limited atomic.Int32
-	var wg sync.WaitGroup
-	for i := range 50 {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			ip := map[string]string{"X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
-			switch s.DoWith("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": code}, ip).Code {
-			case 200:
-				wins.Add(1)
-			case 429:
-				limited.Add(1)
-			}
-		}()
-	}
-	wg.Wait()
-	if wins.Load() != 1 || limited.Load() != 0 {
-		t.Fatalf("OTP redeemed %d times (%d rate limited)", wins.Load(), limited.Load())
+	if codes := race50(func(i int) int {
+		ip := map[string]string{"X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
+		return s.DoWith("POST", "/api/collections/users/auth-with-otp", "", map[string]any{"otpId": otpID, "password": code}, ip).Code
+	}); codes[200] != 1 || codes[400] != 49 {
+		t.Fatalf("OTP redemptions (by status): %v", codes)
 	}
 }
 
@@ -196,23 +162,29 @@ func TestMFAIDIsSingleUseUnderConcurrency(t *testing.T) {
 		t.Fatal("no mfaId after the first factor")
 	}
 	s.Super("PATCH", "/api/settings", map[string]any{"trustedProxy": map[string]any{"headers": []string{"X-Real-IP"}}}).Status(200)
-	var wins, limited atomic.Int32
+	if codes := race50(func(i int) int {
+		ip := map[string]string{"X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
+		return s.DoWith("POST", "/api/collections/users/auth-with-password?mfaId="+mfaID, "", map[string]any{"identity": "a@example.com", "password": "password-1"}, ip).Code
+	}); codes[200] != 1 || codes[400] != 49 {
+		t.Fatalf("mfaId redemptions (by status): %v", codes)
+	}
+}
+
+// race50 runs do(0..49) in parallel and counts the answers by status code.
+func race50(do func(i int) int) map[int]int {
+	var mu sync.Mutex
+	codes := map[int]int{}
 	var wg sync.WaitGroup
 	for i := range 50 {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			ip := map[string]string{"X-Real-IP": fmt.Sprintf("198.51.100.%d", i+1)}
-			switch s.DoWith("POST", "/api/collections/users/auth-with-password?mfaId="+mfaID, "", map[string]any{"identity": "a@example.com", "password": "password-1"}, ip).Code {
-			case 200:
-				wins.Add(1)
-			case 429:
-				limited.Add(1)
-			}
+			code := do(i)
+			mu.Lock()
+			codes[code]++
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	if wins.Load() != 1 || limited.Load() != 0 {
-		t.Fatalf("mfaId redeemed %d times (%d rate limited)", wins.Load(), limited.Load())
-	}
+	return codes
 }

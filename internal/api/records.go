@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"io"
 	"net/http"
 	"strconv"
@@ -17,7 +18,7 @@ func readBody(r *http.Request) ([]byte, error) {
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
 		var mbe *http.MaxBytesError
-		if errorsAs(err, &mbe) {
+		if errors.As(err, &mbe) {
 			return nil, galley.Errorf(galley.ETooLarge, "The request body is too large (limit %d bytes).", mbe.Limit)
 		}
 		return nil, galley.Errorf(galley.EInvalid, "Failed to read the request body.")

@@ -120,9 +120,6 @@ func appendList(dst []byte, l core.List[core.Object]) ([]byte, error) {
 	return append(dst, "]}"...), nil
 }
 
-// errorsAs is errors.As, named for readability at call sites.
-func errorsAs(err error, target any) bool { return errors.As(err, target) }
-
 // errNotFoundRoute answers unknown /api/ routes.
 func errNotFoundRoute() error {
 	return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")

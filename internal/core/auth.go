@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"crypto/subtle"
+	"slices"
 	"strings"
 	"time"
 
@@ -41,7 +42,7 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 		fields = []string{"email"}
 	}
 	if identityField != "" {
-		if !containsString(fields, identityField) {
+		if !slices.Contains(fields, identityField) {
 			return "", nil, galley.FieldInvalid("identityField", "validation_invalid_value", "Invalid identity field.")
 		}
 		fields = []string{identityField}
@@ -103,15 +104,6 @@ func (app *App) rehash(ctx context.Context, rec *galley.Record, old, password st
 	}
 }
 
-func containsString(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
-
 // NewAuthToken signs an auth token for rec with its tokenKey and its
 // collection's secret.
 func (app *App) NewAuthToken(rec *galley.Record, refreshable bool) (string, error) {
@@ -140,15 +132,15 @@ func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record,
 		if cl.ID == "" || c == nil || !c.IsAuth() || c.Auth == nil || c.ID != cl.CollectionID {
 			return "", "", bad
 		}
-		recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{cl.ID}, Limit: 1})
+		r, err := findByID(ctx, app.DB.Reader(), c, cl.ID)
 		if err != nil {
 			lookupErr = err
 			return "", "", err
 		}
-		if len(recs) == 0 {
+		if r == nil {
 			return "", "", bad
 		}
-		rec = recs[0]
+		rec = r
 		return rec.GetString("tokenKey"), c.Auth.AuthToken.Secret, nil
 	})
 	if lookupErr != nil {
@@ -175,12 +167,12 @@ func (app *App) UpsertSuperuser(ctx context.Context, email, password string) (*g
 	}
 	root := Actor{Auth: &galley.Record{Collection: c, Data: map[string]any{}}}
 	body := Body{"password": jsonString(password), "passwordConfirm": jsonString(password)}
-	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
+	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
 	if err != nil {
 		return nil, err
 	}
-	if len(recs) == 1 {
-		return app.UpdateRecord(ctx, root, c.Name, recs[0].ID(), body, "")
+	if rec != nil {
+		return app.UpdateRecord(ctx, root, c.Name, rec.ID(), body, "")
 	}
 	body["email"] = jsonString(email)
 	return app.CreateRecord(ctx, root, c.Name, body, "")
@@ -192,15 +184,15 @@ func (app *App) DeleteSuperuser(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
+	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
 	if err != nil {
 		return err
 	}
-	if len(recs) == 0 {
+	if rec == nil {
 		return galley.Errorf(galley.ENotFound, "No superuser with email %q.", email)
 	}
 	root := Actor{Auth: &galley.Record{Collection: c, Data: map[string]any{}}}
-	return app.DeleteRecord(ctx, root, c.Name, recs[0].ID())
+	return app.DeleteRecord(ctx, root, c.Name, rec.ID())
 }
 
 // InstallSuperuser creates the first superuser when none exists, if token

@@ -94,21 +94,30 @@ func (app *App) sendMail(m Message) {
 	}()
 }
 
+// mailRecipient resolves the auth collection and the record with email for
+// a mail-sending endpoint, after validating the address and charging the
+// mail guard (before the lookup, so known and unknown addresses cost the
+// same). A nil record with a nil error means "unknown address".
+func (app *App) mailRecipient(ctx context.Context, a Actor, collection, email string) (*galley.Collection, *galley.Record, error) {
+	c, err := app.authCollection(collection)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := requireEmail(email); err != nil {
+		return nil, nil, err
+	}
+	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
+		return nil, nil, ratelimit.TooMany(wait)
+	}
+	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	return c, rec, err
+}
+
 // RequestVerification mails a verification link to the unverified record of
 // collection with email. Unknown, already verified and known addresses get the
 // same answer (nil), so the endpoint reveals nothing.
 func (app *App) RequestVerification(ctx context.Context, a Actor, collection, email string) error {
-	c, err := app.authCollection(collection)
-	if err != nil {
-		return err
-	}
-	if err := requireEmail(email); err != nil {
-		return err
-	}
-	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
-		return ratelimit.TooMany(wait)
-	}
-	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	c, rec, err := app.mailRecipient(ctx, a, collection, email)
 	if err != nil || rec == nil {
 		return err
 	}
@@ -155,7 +164,6 @@ func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id,
 		if n != 1 {
 			return errInvalidToken()
 		}
-		tx.DB().InvalidateTotals()
 		return nil
 	})
 }
@@ -163,17 +171,7 @@ func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id,
 // RequestPasswordReset mails a reset link to the record with email; the
 // answer is the same for unknown addresses.
 func (app *App) RequestPasswordReset(ctx context.Context, a Actor, collection, email string) error {
-	c, err := app.authCollection(collection)
-	if err != nil {
-		return err
-	}
-	if err := requireEmail(email); err != nil {
-		return err
-	}
-	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
-		return ratelimit.TooMany(wait)
-	}
-	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	c, rec, err := app.mailRecipient(ctx, a, collection, email)
 	if err != nil || rec == nil {
 		return err
 	}
@@ -230,12 +228,7 @@ func (app *App) hashNewPassword(c *galley.Collection, password string) (string, 
 	if password == "" {
 		return "", fieldErr("validation_required", "Cannot be blank.")
 	}
-	r := &galley.Record{Collection: c, Data: map[string]any{}}
-	raw := jsonString(password)
-	if fe := applyPassword(&galley.Collection{Fields: c.Fields}, r, f, raw, Body{}); fe != nil {
-		return "", fe
-	}
-	return r.GetString("password"), nil
+	return hashPassword(f, password)
 }
 
 // RequestEmailChange mails a confirmation link for newEmail to the new

@@ -62,9 +62,7 @@ func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, met
 			}
 		}
 	}
-	if c.Name != galley.SuperusersName || c.Auth.AuthAlert.Enabled {
-		app.noteAuthOrigin(ctx, a, rec)
-	}
+	app.noteAuthOrigin(ctx, a, rec)
 	return app.NewAuthToken(rec, true)
 }
 
@@ -118,23 +116,16 @@ func otpHash(c *galley.Collection, otpID, code string) string {
 // the OTP id to redeem it with. Unknown addresses get an id too (that never
 // works), so the answer reveals nothing.
 func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email string) (string, error) {
-	c, err := app.authCollection(collection)
+	c, rec, err := app.mailRecipient(ctx, a, collection, email)
 	if err != nil {
 		return "", err
 	}
 	if !c.Auth.OTP.Enabled {
 		return "", galley.Errorf(galley.EForbidden, "The collection is not configured to allow OTP authentication.")
 	}
-	if err := requireEmail(email); err != nil {
-		return "", err
-	}
-	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
-		return "", ratelimit.TooMany(wait)
-	}
 	otpID := galley.NewID()
-	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
-	if err != nil || rec == nil {
-		return otpID, err
+	if rec == nil {
+		return otpID, nil
 	}
 	code := galley.RandomString(c.Auth.OTP.Length, "0123456789")
 	now := galley.FormatTime(time.Now())

@@ -229,12 +229,7 @@ func (app *App) oauth2ByEmail(ctx context.Context, c *galley.Collection, email s
 	if c.Field("email") == nil {
 		return nil, nil
 	}
-	recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{
-		Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
-	if err != nil || len(recs) == 0 {
-		return nil, err
-	}
-	return recs[0], nil
+	return app.findByEmail(ctx, app.DB.Reader(), c, email)
 }
 
 // oauth2InsertLink records the identity → record link in tx, first

@@ -210,14 +210,9 @@ func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]stri
 	return nil
 }
 
-// compileRule parses and compiles a rule against c.
+// compileRule parses and compiles a rule against c, as a saved rule.
 func compileRule(src string, c *galley.Collection, env *filter.Env) error {
-	e, err := filter.Parse(src, ruleLimits)
-	if err != nil {
-		return err
-	}
-	_, _, err = filter.Where(e, c, store.Alias, env)
-	return err
+	return filter.Validate(src, c, *env, ruleLimits)
 }
 
 // TruncateCollection deletes every record of the collection in one
@@ -244,7 +239,6 @@ func (app *App) TruncateCollection(ctx context.Context, nameOrID string) error {
 		}
 	}
 	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		tx.AfterCommit(app.DB.InvalidateTotals)
 		if !referenced {
 			_, err := tx.ExecContext(ctx, "DELETE FROM "+store.Quote(c.Name))
 			return err

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/mail"
 	"net/url"
+	"regexp"
 	"slices"
 	"strconv"
 	"strings"
@@ -168,16 +169,6 @@ func applyPassword(c *galley.Collection, r *galley.Record, f *galley.Field, raw 
 	if pw == "" {
 		return nil
 	}
-	min := f.Min
-	if min <= 0 {
-		min = 8
-	}
-	if utf8.RuneCountInString(pw) < min {
-		return &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at least %d characters.", min)}
-	}
-	if len(pw) > auth.MaxPasswordBytes || (f.Max > 0 && utf8.RuneCountInString(pw) > f.Max) {
-		return &galley.FieldError{Code: "validation_length_out_of_range", Message: "Must be at most 72 bytes."}
-	}
 	if c.IsAuth() {
 		var confirm string
 		if v, ok := body["passwordConfirm"]; ok {
@@ -187,15 +178,45 @@ func applyPassword(c *galley.Collection, r *galley.Record, f *galley.Field, raw 
 			return &galley.FieldError{Code: "validation_values_mismatch", Message: "Values don't match."}
 		}
 	}
-	hash, err := auth.HashPassword(pw, f.Cost)
-	if err != nil {
-		return &galley.FieldError{Code: "validation_invalid_value", Message: "Invalid password."}
+	hash, fe := hashPassword(f, pw)
+	if fe != nil {
+		return fe
 	}
 	r.Data[f.Name] = hash
 	if c.IsAuth() {
 		r.Data["tokenKey"] = galley.RandomString(50, tokenKeyAlphabet)
 	}
 	return nil
+}
+
+// hashPassword checks pw against the password field's options (minimum
+// length, default 8; maximum length; pattern; never over bcrypt's 72 bytes)
+// and returns its bcrypt hash at the field's cost.
+func hashPassword(f *galley.Field, pw string) (string, *galley.FieldError) {
+	min := f.Min
+	if min <= 0 {
+		min = 8
+	}
+	n := utf8.RuneCountInString(pw)
+	if n < min {
+		return "", &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at least %d characters.", min)}
+	}
+	if len(pw) > auth.MaxPasswordBytes {
+		return "", &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at most %d bytes.", auth.MaxPasswordBytes)}
+	}
+	if f.Max > 0 && n > f.Max {
+		return "", &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at most %d characters.", f.Max)}
+	}
+	if f.Pattern != "" {
+		if re, err := regexp.Compile(f.Pattern); err == nil && !re.MatchString(pw) {
+			return "", &galley.FieldError{Code: "validation_invalid_format", Message: "Invalid value format."}
+		}
+	}
+	hash, err := auth.HashPassword(pw, f.Cost)
+	if err != nil {
+		return "", &galley.FieldError{Code: "validation_invalid_value", Message: "Invalid password."}
+	}
+	return hash, nil
 }
 
 const tokenKeyAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"

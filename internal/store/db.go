@@ -151,7 +151,6 @@ func (db *DB) ReleaseMemory(ctx context.Context) {
 func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	var res sql.Result
 	err := db.WithTx(ctx, func(tx *Tx) error {
-		tx.touch()
 		var err error
 		res, err = tx.ExecContext(ctx, query, args...)
 		return err

@@ -128,7 +128,6 @@ func (tx *Tx) InsertRecord(ctx context.Context, r *galley.Record) error {
 		marks[i] = "?"
 		args[i] = encodeValue(f, r.Data[f.Name])
 	}
-	tx.touch()
 	_, err := tx.ExecContext(ctx, "INSERT INTO "+Quote(c.Name)+" ("+strings.Join(cols, ",")+") VALUES ("+strings.Join(marks, ",")+")", args...)
 	return MapError(err)
 }
@@ -143,27 +142,27 @@ func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) 
 		args = append(args, encodeValue(f, r.Data[f.Name]))
 	}
 	args = append(args, oldID)
-	tx.touch()
 	_, err := tx.ExecContext(ctx, "UPDATE "+Quote(c.Name)+" SET "+strings.Join(sets, ",")+" WHERE \"id\"=?", args...)
 	return MapError(err)
 }
 
 // DeleteRecord deletes the row of c with id.
 func (tx *Tx) DeleteRecord(ctx context.Context, c *galley.Collection, id string) error {
-	tx.touch()
 	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name)+" WHERE \"id\"=?", id)
 	return MapError(err)
 }
 
 // touch invalidates cached totals now and again after commit, so no count
-// computed against pre-commit data survives the write.
+// computed against pre-commit data survives the write. Every statement a
+// transaction executes calls it (once per transaction is enough).
 func (tx *Tx) touch() {
+	if tx.touched {
+		return
+	}
+	tx.touched = true
 	tx.db.totals.invalidate()
 	tx.AfterCommit(tx.db.totals.invalidate)
 }
-
-// InvalidateTotals drops cached totals (for writes made outside the record API).
-func (db *DB) InvalidateTotals() { db.totals.invalidate() }
 
 // encodeValue converts a canonical Go value of f to its column value.
 func encodeValue(f *galley.Field, v any) any {

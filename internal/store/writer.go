@@ -43,10 +43,11 @@ type job struct {
 // statements on the shared write transaction, within the function's own
 // savepoint. A Tx must not be used after its function returns.
 type Tx struct {
-	db  *DB
-	ctx context.Context
+	db *DB
 	// afterCommit runs after a successful commit (cache invalidation, events).
 	afterCommit []func()
+	// touched is set once the transaction has written (see touch).
+	touched bool
 }
 
 // AfterCommit registers fn to run once the transaction has committed.
@@ -55,10 +56,12 @@ func (tx *Tx) AfterCommit(fn func()) { tx.afterCommit = append(tx.afterCommit, f
 // DB returns the database the transaction belongs to.
 func (tx *Tx) DB() *DB { return tx.db }
 
-// ExecContext runs a statement in the transaction. Statements are not
+// ExecContext runs a statement in the transaction and invalidates cached
+// list totals. Statements are not
 // interrupted by ctx cancellation once started: interrupting SQLite would
 // roll back the whole group.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.touch() // any write may change list totals
 	ctx = context.WithoutCancel(ctx)
 	if st := tx.db.wstmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
@@ -231,7 +234,7 @@ func (db *DB) runGroup(jobs []*job) {
 			j.err = err
 			continue
 		}
-		j.tx = &Tx{db: db, ctx: j.ctx}
+		j.tx = &Tx{db: db}
 		db.runJob(j)
 		if j.err != nil || j.panic != nil {
 			if _, err := db.wconn.ExecContext(bg, "ROLLBACK TO "+sp); err != nil {
