@@ -184,10 +184,10 @@ func (s *store) listNotes(ctx context.Context, owner string, q listQuery) ([]not
 	return items, total, nil
 }
 
-func (s *store) signToken(u *user) (string, error) {
+func signToken(secret string, u *user) (string, error) {
 	c := claims{ID: u.ID, CollectionID: usersID, Type: "auth", Refreshable: true,
 		RegisteredClaims: jwt.RegisteredClaims{ExpiresAt: jwt.NewNumericDate(time.Now().Add(authTTL))}}
-	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString([]byte(u.tokenKey + s.secret))
+	return jwt.NewWithClaims(jwt.SigningMethodHS256, c).SignedString([]byte(u.tokenKey + secret))
 }
 
 var errUnauthenticated = errors.New("invalid token")
@@ -196,7 +196,7 @@ var errUnauthenticated = errors.New("invalid token")
 // find the user, then verify the signature with the user's token key (so a
 // changed key revokes the user's tokens), the expiry and the type. No
 // Authorization header is a guest (ok false, nil error).
-func (s *store) authenticate(r *http.Request) (u user, c *claims, ok bool, err error) {
+func authenticate(s backend, r *http.Request) (u user, c *claims, ok bool, err error) {
 	token := strings.TrimSpace(r.Header.Get("Authorization"))
 	if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 		token = strings.TrimSpace(token[7:])
@@ -218,7 +218,7 @@ func (s *store) authenticate(r *http.Request) (u user, c *claims, ok bool, err e
 	}
 	c = &claims{}
 	if _, err := parser.ParseWithClaims(token, c, func(*jwt.Token) (any, error) {
-		return []byte(u.tokenKey + s.secret), nil
+		return []byte(u.tokenKey + s.tokenSecret()), nil
 	}); err != nil || c.Type != "auth" {
 		return u, nil, false, errUnauthenticated
 	}
@@ -251,7 +251,7 @@ func (h *handler) createUser(w http.ResponseWriter, r *http.Request) {
 	u.ID, u.email, u.password, u.tokenKey, u.Name, u.EmailVisibility, u.Created, u.Updated =
 		newID(), in.Email, string(hash), randomString(50), in.Name, in.EmailVisibility, now, now
 	if err := h.st.insertUser(r.Context(), &u); err != nil {
-		if strings.Contains(err.Error(), "UNIQUE") {
+		if isUniqueViolation(err) {
 			writeError(w, http.StatusBadRequest, "Failed to create record.")
 			return
 		}
@@ -277,7 +277,7 @@ func (h *handler) createNote(w http.ResponseWriter, r *http.Request) {
 	n := newNote()
 	n.ID, n.Owner, n.Title, n.Created, n.Updated = newID(), in.Owner, in.Title, now, now
 	if err := h.st.insertNote(r.Context(), &n); err != nil {
-		if strings.Contains(err.Error(), "FOREIGN KEY") {
+		if isForeignKeyViolation(err) {
 			writeError(w, http.StatusBadRequest, "Failed to create record.")
 			return
 		}
@@ -299,7 +299,7 @@ func (h *handler) listNotes(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusBadRequest, "The baseline lists notes without filter, sort or expand.")
 		return
 	}
-	u, _, ok, err := h.st.authenticate(r)
+	u, _, ok, err := authenticate(h.st, r)
 	if err != nil && !errors.Is(err, errUnauthenticated) {
 		internalError(w, err)
 		return
@@ -354,7 +354,7 @@ func (h *handler) authRefresh(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "Missing or invalid collection context.")
 		return
 	}
-	u, c, ok, err := h.st.authenticate(r)
+	u, c, ok, err := authenticate(h.st, r)
 	if err != nil && !errors.Is(err, errUnauthenticated) {
 		internalError(w, err)
 		return
@@ -373,7 +373,7 @@ func (h *handler) authRefresh(w http.ResponseWriter, r *http.Request) {
 // writeAuth answers {token, record} with a new token; the record shows the
 // email, since the requester is its owner.
 func (h *handler) writeAuth(w http.ResponseWriter, u *user) {
-	token, err := h.st.signToken(u)
+	token, err := signToken(h.st.tokenSecret(), u)
 	if err != nil {
 		internalError(w, err)
 		return

@@ -11,13 +11,12 @@ import (
 	"net/http"
 	"regexp"
 	"strconv"
-	"strings"
 	"time"
 )
 
 const timeLayout = "2006-01-02 15:04:05.000Z"
 
-func newHandler(st *store) http.Handler {
+func newHandler(st backend) http.Handler {
 	h := &handler{st: st}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /api/health", h.health)
@@ -34,7 +33,7 @@ func newHandler(st *store) http.Handler {
 }
 
 type handler struct {
-	st *store
+	st backend
 }
 
 func (h *handler) health(w http.ResponseWriter, r *http.Request) {
@@ -185,7 +184,7 @@ func (h *handler) create(w http.ResponseWriter, r *http.Request) {
 		p.ID, p.Title, p.Views, p.Author, p.Public, p.Created, p.Updated =
 			newID(), in.Title, in.Views, in.Author, in.Public, now, now
 		if err := h.st.insertPost(r.Context(), &p); err != nil {
-			if strings.Contains(err.Error(), "FOREIGN KEY") {
+			if isForeignKeyViolation(err) {
 				writeError(w, http.StatusBadRequest, "Failed to create record.")
 				return
 			}

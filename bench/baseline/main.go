@@ -8,9 +8,14 @@
 // generic filter compiler. It is what a competent engineer would write by
 // hand for these endpoints, and so it is the bar Galley is measured against.
 //
+// With -db it runs on PostgreSQL instead (pgx v5, one pgxpool of
+// -db-max-conns connections, the same hand-written queries in PostgreSQL's
+// dialect); -dir is then unused.
+//
 // Usage:
 //
 //	baseline -http 127.0.0.1:8091 -dir ./baseline_data
+//	baseline -http 127.0.0.1:8091 -db postgres://user@host:5432/db -db-max-conns 20
 package main
 
 import (
@@ -31,19 +36,32 @@ import (
 func main() {
 	addr := flag.String("http", "127.0.0.1:8091", "listen address")
 	dir := flag.String("dir", "baseline_data", "data directory")
-	readers := flag.Int("readers", 0, "read pool size (0 = 2×GOMAXPROCS, at least 4)")
+	readers := flag.Int("readers", 0, "SQLite read pool size (0 = 2×GOMAXPROCS, at least 4)")
+	dsn := flag.String("db", "", "PostgreSQL DSN (postgres://…); empty = SQLite in -dir")
+	maxConns := flag.Int("db-max-conns", 20, "PostgreSQL pool size")
 	flag.Parse()
 
-	if err := run(*addr, *dir, *readers); err != nil {
+	if err := run(*addr, *dir, *readers, *dsn, *maxConns); err != nil {
 		log.Fatal(err)
 	}
 }
 
-func run(addr, dir string, readers int) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+func run(addr, dir string, readers int, dsn string, maxConns int) error {
+	var (
+		st  backend
+		err error
+	)
+	if dsn != "" {
+		if maxConns < 1 {
+			return errors.New("-db-max-conns must be at least 1")
+		}
+		st, err = openPG(context.Background(), dsn, maxConns)
+	} else {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+		st, err = openStore(filepath.Join(dir, "data.db"), readers)
 	}
-	st, err := openStore(filepath.Join(dir, "data.db"), readers)
 	if err != nil {
 		return err
 	}

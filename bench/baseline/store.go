@@ -70,6 +70,65 @@ CREATE TABLE IF NOT EXISTS rules (
 const pragmas = "_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)" +
 	"&_pragma=busy_timeout(5000)&_pragma=foreign_keys(1)"
 
+// backend is the baseline's storage: SQLite (store, this file) or
+// PostgreSQL (pgStore, pg.go). Each method is one hand-written query (two
+// for a list with totals); a missing row is an error for which
+// errors.Is(err, sql.ErrNoRows) holds on both.
+type backend interface {
+	getPost(ctx context.Context, id string) (post, error)
+	getAuthor(ctx context.Context, id string) (author, error)
+	listPosts(ctx context.Context, q listQuery) ([]post, int, error)
+	expandAuthors(ctx context.Context, items []post) error
+	insertAuthor(ctx context.Context, a *author) error
+	insertPost(ctx context.Context, p *post) error
+	setRule(ctx context.Context, rule string) error
+	userByEmail(ctx context.Context, email string) (user, error)
+	userByID(ctx context.Context, id string) (user, error)
+	insertUser(ctx context.Context, u *user) error
+	insertNote(ctx context.Context, n *note) error
+	listNotes(ctx context.Context, owner string, q listQuery) ([]note, int, error)
+	// tokenSecret is the users' auth token secret, kept in params.
+	tokenSecret() string
+	Close() error
+}
+
+// ruleCache is posts.listRule in memory (nil = everyone); the database
+// keeps it across restarts.
+type ruleCache struct {
+	mu       sync.RWMutex
+	listRule *comparison
+}
+
+func (rc *ruleCache) rule() *comparison {
+	rc.mu.RLock()
+	defer rc.mu.RUnlock()
+	return rc.listRule
+}
+
+func (rc *ruleCache) setCached(c *comparison) {
+	rc.mu.Lock()
+	rc.listRule = c
+	rc.mu.Unlock()
+}
+
+// postsWhere is the WHERE clause ("" for none) of a posts list under the
+// list rule and the filter, and its arguments; ph(n) is the placeholder of
+// the nth argument (from 1).
+func postsWhere(rule, filter *comparison, ph func(n int) string) (string, []any) {
+	var where []string
+	var args []any
+	for _, c := range []*comparison{rule, filter} {
+		if c != nil {
+			args = append(args, c.value)
+			where = append(where, c.field+" "+c.op+" "+ph(len(args)))
+		}
+	}
+	if len(where) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(where, " AND "), args
+}
+
 // store holds one writer connection and a pool of readers over the same
 // WAL-mode database file, plus a cache of prepared statements per pool.
 type store struct {
@@ -77,11 +136,12 @@ type store struct {
 	wStmts sync.Map // SQL text → *sql.Stmt on w
 	rStmts sync.Map // SQL text → *sql.Stmt on r
 
-	mu       sync.RWMutex
-	listRule *comparison // posts.listRule; nil = everyone
+	ruleCache
 
 	secret string // users' auth token secret, kept in params
 }
+
+var _ backend = (*store)(nil)
 
 func openStore(path string, readers int) (*store, error) {
 	dsn := "file:" + (&url.URL{Path: path}).EscapedPath() + "?" + pragmas
@@ -122,7 +182,7 @@ func openStore(path string, readers int) (*store, error) {
 			s.Close()
 			return nil, fmt.Errorf("stored rule: %w", err)
 		}
-		s.listRule = c
+		s.setCached(c)
 	}
 	if s.secret, err = loadSecret(w); err != nil {
 		s.Close()
@@ -159,11 +219,7 @@ func (s *store) write(ctx context.Context, query string) (*sql.Stmt, error) {
 	return stmt(ctx, s.w, &s.wStmts, query)
 }
 
-func (s *store) rule() *comparison {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.listRule
-}
+func (s *store) tokenSecret() string { return s.secret }
 
 func (s *store) setRule(ctx context.Context, rule string) error {
 	var c *comparison
@@ -179,9 +235,7 @@ func (s *store) setRule(ctx context.Context, rule string) error {
 	if err != nil {
 		return err
 	}
-	s.mu.Lock()
-	s.listRule = c
-	s.mu.Unlock()
+	s.setCached(c)
 	return nil
 }
 
@@ -283,18 +337,7 @@ type listQuery struct {
 // listPosts returns one page and, unless skipTotal, the total of rows that
 // match the filter and the list rule (-1 otherwise).
 func (s *store) listPosts(ctx context.Context, q listQuery) ([]post, int, error) {
-	var where []string
-	var args []any
-	for _, c := range []*comparison{s.rule(), q.filter} {
-		if c != nil {
-			where = append(where, c.field+" "+c.op+" ?")
-			args = append(args, c.value)
-		}
-	}
-	cond := ""
-	if len(where) > 0 {
-		cond = " WHERE " + strings.Join(where, " AND ")
-	}
+	cond, args := postsWhere(s.rule(), q.filter, func(int) string { return "?" })
 	order := ""
 	if q.sort != "" {
 		order = " ORDER BY " + q.sort
