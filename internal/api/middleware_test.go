@@ -18,6 +18,7 @@ import (
 	"github.com/galleyhq/galley/internal/reqlog"
 	"github.com/galleyhq/galley/internal/safego"
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
 // opsEnv is the full stack on a real SQLite database in a temp dir, for the
@@ -61,8 +62,9 @@ type envOpts struct {
 func newOpsEnv(t *testing.T, o envOpts) *opsEnv {
 	t.Helper()
 	ctx := context.Background()
-	dir := t.TempDir()
-	db, err := store.Open(ctx, store.Options{Dir: dir})
+	opts := storetest.Options(t)
+	dir := opts.Dir
+	db, err := store.Open(ctx, opts)
 	if err != nil {
 		t.Fatal(err)
 	}

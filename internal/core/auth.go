@@ -61,7 +61,7 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 			col := store.Quote(store.Alias) + "." + store.Quote(f.Name)
 			cond := col + " = ?"
 			if f.Type == galley.FieldEmail {
-				cond = col + " = ? COLLATE NOCASE"
+				cond = app.DB.EqualFold(col)
 			}
 			recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: cond, Args: []any{identity}, Limit: 1})
 			if err != nil {

@@ -22,7 +22,7 @@ func (app *App) findByEmail(ctx context.Context, q store.Querier, c *galley.Coll
 	if email == "" {
 		return nil, nil
 	}
-	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: store.Quote(store.Alias) + `."email" = ? COLLATE NOCASE`, Args: []any{email}, Limit: 1})
+	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: app.DB.EqualFold(store.Quote(store.Alias) + `."email"`), Args: []any{email}, Limit: 1})
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func (app *App) ConfirmVerification(ctx context.Context, collection, token strin
 		return err
 	}
 	return app.conditionalUpdate(ctx, c, rec.ID(), `"verified" = TRUE`, nil,
-		`"verified" = FALSE AND "email" = ? COLLATE NOCASE`, []any{claims.Email})
+		`"verified" = FALSE AND `+app.DB.EqualFold(`"email"`), []any{claims.Email})
 }
 
 // conditionalUpdate runs UPDATE c SET set WHERE id = ? AND cond and fails
@@ -164,7 +164,7 @@ func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id,
 		if n != 1 {
 			return errInvalidToken()
 		}
-		return nil
+		return app.reloadChanged(ctx, tx, c, id, strings.Contains(set, `"tokenKey"`))
 	})
 }
 
@@ -215,7 +215,7 @@ func (app *App) ConfirmPasswordReset(ctx context.Context, collection, token, pas
 		set += `, "updated" = '` + galley.FormatTime(time.Now()) + `'`
 	}
 	return app.conditionalUpdate(ctx, c, rec.ID(), set, []any{hash, newKey},
-		`"tokenKey" = ? AND "email" = ? COLLATE NOCASE`, []any{rec.GetString("tokenKey"), claims.Email})
+		`"tokenKey" = ? AND `+app.DB.EqualFold(`"email"`), []any{rec.GetString("tokenKey"), claims.Email})
 }
 
 // hashNewPassword validates a new password against the password field's
@@ -284,7 +284,7 @@ func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, passw
 	}
 	newKey := galley.RandomString(50, tokenKeyAlphabet)
 	return app.conditionalUpdate(ctx, c, rec.ID(), `"email" = ?, "tokenKey" = ?, "verified" = TRUE`, []any{claims.NewEmail, newKey},
-		`"tokenKey" = ? AND "email" = ? COLLATE NOCASE`, []any{rec.GetString("tokenKey"), claims.Email})
+		`"tokenKey" = ? AND `+app.DB.EqualFold(`"email"`), []any{rec.GetString("tokenKey"), claims.Email})
 }
 
 // Impersonate returns a non-refreshable auth token for record id of

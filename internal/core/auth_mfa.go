@@ -177,7 +177,7 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 		if n, _ := res.RowsAffected(); n != 1 {
 			return bad
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE `+store.Quote(c.Name)+` SET "verified" = TRUE WHERE "id" = ? AND "email" = ? COLLATE NOCASE`, recID, sentTo)
+		_, err = tx.ExecContext(ctx, `UPDATE `+store.Quote(c.Name)+` SET "verified" = TRUE WHERE "id" = ? AND `+app.DB.EqualFold(`"email"`), recID, sentTo)
 		return err
 	})
 	if err != nil {

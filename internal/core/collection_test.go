@@ -9,11 +9,12 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
 func collApp(t *testing.T) *App {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Dir: t.TempDir()})
+	db, err := store.Open(context.Background(), storetest.Options(t))
 	if err != nil {
 		t.Fatal(err)
 	}

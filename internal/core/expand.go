@@ -110,10 +110,10 @@ func (app *App) visibleByIDs(ctx context.Context, a Actor, target *galley.Collec
 		colSQL := store.Quote(store.Alias) + "." + store.Quote(col)
 		cond := colSQL + " IN (" + marks + ")"
 		if multi {
-			cond = "EXISTS (SELECT 1 FROM json_each(" + colSQL + ") WHERE json_each.value IN (" + marks + "))"
+			cond = app.DB.JSONArrayHas(colSQL, len(chunk))
 		}
 		recs, err := store.FindRecords(ctx, app.DB.Reader(), target, store.Select{
-			Where: and(cond, ruleSQL), Args: append(args, ruleArgs...), Order: store.Quote(store.Alias) + ".rowid"})
+			Where: and(cond, ruleSQL), Args: append(args, ruleArgs...), Order: app.DB.RowOrder(target, store.Alias)})
 		if err != nil {
 			return nil, err
 		}

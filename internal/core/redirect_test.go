@@ -5,10 +5,11 @@ import (
 	"testing"
 
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
 func TestCheckRedirectURL(t *testing.T) {
-	db, err := store.Open(context.Background(), store.Options{Dir: t.TempDir()})
+	db, err := store.Open(context.Background(), storetest.Options(t))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,11 +9,12 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
-func settingsApp(t *testing.T, dir string) *App {
+func settingsApp(t *testing.T, opts store.Options) *App {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Dir: dir})
+	db, err := store.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -31,8 +32,8 @@ func settingsFieldErrs(err error) map[string]galley.FieldError {
 }
 
 func TestSettingsDefaultsAndPersistence(t *testing.T) {
-	dir := t.TempDir()
-	app := settingsApp(t, dir)
+	opts := storetest.Options(t)
+	app := settingsApp(t, opts)
 	ctx := context.Background()
 	s, err := app.Settings(ctx)
 	if err != nil {
@@ -52,7 +53,7 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 		t.Fatal("Settings does not return the updated settings from the cache")
 	}
 	// Another App over the same data sees the stored settings, secret included.
-	other := settingsApp(t, dir)
+	other := settingsApp(t, opts)
 	s2, err := other.Settings(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -74,7 +75,7 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 }
 
 func TestSettingsSecretKept(t *testing.T) {
-	app := settingsApp(t, t.TempDir())
+	app := settingsApp(t, storetest.Options(t))
 	ctx := context.Background()
 	if _, err := app.UpdateSettings(ctx, []byte(`{"smtp":{"password":"first"}}`)); err != nil {
 		t.Fatal(err)
@@ -98,7 +99,7 @@ func TestSettingsSecretKept(t *testing.T) {
 }
 
 func TestSettingsStrictDecoding(t *testing.T) {
-	app := settingsApp(t, t.TempDir())
+	app := settingsApp(t, storetest.Options(t))
 	ctx := context.Background()
 	before, _ := app.Settings(ctx)
 	cases := []struct{ body, key string }{
@@ -125,7 +126,7 @@ func TestSettingsStrictDecoding(t *testing.T) {
 }
 
 func TestSettingsValidation(t *testing.T) {
-	app := settingsApp(t, t.TempDir())
+	app := settingsApp(t, storetest.Options(t))
 	ctx := context.Background()
 	cases := []struct{ body, key string }{
 		{`{"logs":{"maxDays":-1}}`, "logs.maxDays"},
@@ -157,7 +158,7 @@ func TestSettingsValidation(t *testing.T) {
 }
 
 func TestSettingsConcurrentUpdates(t *testing.T) {
-	app := settingsApp(t, t.TempDir())
+	app := settingsApp(t, storetest.Options(t))
 	ctx := context.Background()
 	var wg sync.WaitGroup
 	for i := range 10 {

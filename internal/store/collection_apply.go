@@ -37,6 +37,11 @@ type CollectionChange struct {
 // duplicate data under a new unique index, a view that no longer compiles).
 // The schema cache is reloaded after commit.
 func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, validate func(final []*galley.Collection) error) error {
+	if s := tx.db.pgState; s != nil { // one schema change at a time across nodes
+		if _, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, s.lockKey("schema")); err != nil {
+			return err
+		}
+	}
 	current, err := loadCollections(ctx, tx) // the truth inside the serialised write transaction
 	if err != nil {
 		return err
@@ -64,7 +69,7 @@ func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, 
 		byName[strings.ToLower(c.Name)] = c
 	}
 	lookup := func(name string) *galley.Collection { return byName[strings.ToLower(name)] }
-	if err := checkIndexNames(final, byName); err != nil {
+	if err := checkIndexNames(tx.db.d, final, byName); err != nil {
 		return err
 	}
 	if err := tx.renameAll(ctx, changes, final, dirty); err != nil {
@@ -111,18 +116,18 @@ func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, 
 		}
 	}
 	tx.reloadAfterCommit(ctx)
-	return nil
+	return tx.Notify(ctx, TopicSchema)
 }
 
 // checkIndexNames refuses an index name used twice in the final schema or
 // equal to a collection name (SQLite keeps them in one namespace).
-func checkIndexNames(final map[string]*galley.Collection, byName map[string]*galley.Collection) error {
+func checkIndexNames(d dialect, final map[string]*galley.Collection, byName map[string]*galley.Collection) error {
 	owner := map[string]string{}
 	for _, c := range final {
 		if c.IsView() {
 			continue
 		}
-		want, err := desiredIndexes(c)
+		want, err := desiredIndexes(d, c)
 		if err != nil {
 			return err
 		}
@@ -163,6 +168,10 @@ func (tx *Tx) renameAll(ctx context.Context, changes []CollectionChange, final m
 	if len(tables)+len(cols) == 0 {
 		return nil
 	}
+	before, err := tx.db.d.viewQueries(ctx, tx)
+	if err != nil {
+		return err
+	}
 	var stmts []string
 	for _, s := range tables {
 		stmts = append(stmts, fmt.Sprintf("ALTER TABLE %s RENAME TO %s", Quote(s.from), Quote(s.tmp)))
@@ -178,8 +187,12 @@ func (tx *Tx) renameAll(ctx context.Context, changes []CollectionChange, final m
 	}
 	for _, s := range stmts {
 		if _, err := tx.ExecContext(ctx, s); err != nil {
-			return galley.Errorf(galley.EInvalid, "Failed to rename: %s.", sqliteMessage(err))
+			return galley.Errorf(galley.EInvalid, "Failed to rename: %s.", tx.db.d.message(err))
 		}
+	}
+	after, err := tx.db.d.viewQueries(ctx, tx)
+	if err != nil {
+		return err
 	}
 	old := map[string]*galley.Collection{}
 	for _, ch := range changes {
@@ -194,12 +207,8 @@ func (tx *Tx) renameAll(ctx context.Context, changes []CollectionChange, final m
 		if o := old[id]; o != nil && o.ViewQuery != c.ViewQuery {
 			continue // the caller set a new query
 		}
-		var stmt string
-		err := tx.QueryRowContext(ctx, `SELECT "sql" FROM "sqlite_master" WHERE "type" = 'view' AND "name" = ?`, viewSQLName(old, c)).Scan(&stmt)
-		if err != nil {
-			continue
-		}
-		if q, ok := strings.CutPrefix(stmt, "CREATE VIEW "+Quote(viewSQLName(old, c))+" AS "); ok && q != c.ViewQuery {
+		name := viewSQLName(old, c)
+		if q, ok := after[name]; ok && q != before[name] && q != c.ViewQuery {
 			if !dirty[id] {
 				c = c.Clone()
 				final[id] = c
@@ -221,22 +230,12 @@ func viewSQLName(old map[string]*galley.Collection, c *galley.Collection) string
 }
 
 func (tx *Tx) dropViews(ctx context.Context) error {
-	rows, err := tx.QueryContext(ctx, `SELECT "name" FROM "sqlite_master" WHERE "type" = 'view'`)
+	views, err := tx.db.d.viewQueries(ctx, tx)
 	if err != nil {
 		return err
 	}
-	var names []string
-	for rows.Next() {
-		var n string
-		if err := rows.Scan(&n); err != nil {
-			rows.Close()
-			return err
-		}
-		names = append(names, n)
-	}
-	rows.Close()
-	for _, n := range names {
-		if err := execAll(ctx, tx, "DROP VIEW "+Quote(n)); err != nil {
+	for n := range views {
+		if err := execAll(ctx, tx, tx.db.d.dropViewSQL(n)); err != nil {
 			return err
 		}
 	}
@@ -255,13 +254,13 @@ func (tx *Tx) applyTables(ctx context.Context, changes []CollectionChange) error
 		if ch.New == nil || ch.New.IsView() {
 			continue
 		}
-		want, err := desiredIndexes(ch.New)
+		want, err := desiredIndexes(tx.db.d, ch.New)
 		if err != nil {
 			return err
 		}
 		p := plan{ch: ch, want: want, have: map[string]string{}}
 		if ch.Old != nil {
-			if p.have, err = existingIndexes(ctx, tx, ch.New.Name); err != nil {
+			if p.have, err = tx.db.d.existingIndexes(ctx, tx, ch.New.Name); err != nil {
 				return err
 			}
 			if err := dropStaleIndexes(ctx, tx, want, p.have); err != nil {
@@ -273,7 +272,7 @@ func (tx *Tx) applyTables(ctx context.Context, changes []CollectionChange) error
 	for i, p := range plans {
 		switch {
 		case p.ch.Old == nil:
-			if err := execAll(ctx, tx, createTableSQL(p.ch.New.Name, p.ch.New)); err != nil {
+			if err := execAll(ctx, tx, createTableSQL(tx.db.d, p.ch.New.Name, p.ch.New)); err != nil {
 				return err
 			}
 		case needsRebuild(p.ch.Old, p.ch.New):
@@ -316,13 +315,13 @@ func (tx *Tx) recreateViews(ctx context.Context, changes []CollectionChange, fin
 		var lastErr error
 		var lastView string
 		for _, c := range pending {
-			if _, err := tx.ExecContext(ctx, "CREATE VIEW "+Quote(c.Name)+" AS "+c.ViewQuery); err != nil {
+			if err := tx.try(ctx, "CREATE VIEW "+Quote(c.Name)+" AS "+c.ViewQuery); err != nil {
 				next, lastErr, lastView = append(next, c), err, c.Name
 			}
 		}
 		if len(next) == len(pending) {
 			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query",
-				fmt.Sprintf("The view collection %q cannot be created after this change: %s.", lastView, sqliteMessage(lastErr)))
+				fmt.Sprintf("The view collection %q cannot be created after this change: %s.", lastView, tx.db.d.message(lastErr)))
 		}
 		pending = next
 	}
@@ -331,7 +330,7 @@ func (tx *Tx) recreateViews(ctx context.Context, changes []CollectionChange, fin
 			continue
 		}
 		if changedQuery[id] {
-			if err := CheckViewQuery(ctx, tx, c.ViewQuery); err != nil {
+			if err := tx.db.d.checkViewQuery(ctx, tx, c.ViewQuery); err != nil {
 				return err
 			}
 		}

@@ -37,12 +37,12 @@ func kindOf(f *galley.Field) storageKind {
 	return kindText
 }
 
-// convertExpr returns the SQLite expression that turns column col stored as
+// sqliteConvertExpr returns the SQLite expression that turns column col stored as
 // from into a value stored as to, keeping the data where it makes sense:
 // number↔text by CAST (non-numeric text becomes 0), bool↔number as 0/1,
 // single↔multi as 'x' ↔ '["x"]' (multi keeps its first element), anything
 // → json by json_quote. This is the dialect-specific part of a retype.
-func convertExpr(col string, from, to storageKind) string {
+func sqliteConvertExpr(col string, from, to storageKind) string {
 	c := Quote(col)
 	if from == to {
 		return c
@@ -126,17 +126,21 @@ func needsRebuild(old, new *galley.Collection) bool {
 // by the caller beforehand and indexes are recreated by the caller after.
 func rebuildTable(ctx context.Context, tx *Tx, old, new *galley.Collection) error {
 	tmp := "_galley_rebuild_" + new.ID
+	d := tx.db.d
 	var dst, src []string
+	if tx.db.pg() { // keep the insertion order
+		dst, src = append(dst, Quote(pgRowID)), append(src, Quote(pgRowID))
+	}
 	for _, nf := range new.Fields {
 		of := old.FieldByID(nf.ID)
 		if of == nil {
 			continue
 		}
 		dst = append(dst, Quote(nf.Name))
-		src = append(src, convertExpr(nf.Name, kindOf(of), kindOf(nf)))
+		src = append(src, d.convertExpr(nf.Name, kindOf(of), kindOf(nf)))
 	}
 	return execAll(ctx, tx,
-		createTableSQL(tmp, new),
+		createTableSQL(d, tmp, new),
 		fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", Quote(tmp), strings.Join(dst, ", "), strings.Join(src, ", "), Quote(new.Name)),
 		"DROP TABLE "+Quote(new.Name),
 		fmt.Sprintf("ALTER TABLE %s RENAME TO %s", Quote(tmp), Quote(new.Name)),
@@ -147,7 +151,7 @@ func rebuildTable(ctx context.Context, tx *Tx, old, new *galley.Collection) erro
 func addColumns(ctx context.Context, tx *Tx, old, new *galley.Collection) error {
 	for _, nf := range new.Fields {
 		if old.FieldByID(nf.ID) == nil {
-			stmt := fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", Quote(new.Name), Quote(nf.Name), ColumnDef(nf))
+			stmt := fmt.Sprintf("ALTER TABLE %s ADD COLUMN %s %s", Quote(new.Name), Quote(nf.Name), tx.db.d.columnDef(nf))
 			if err := execAll(ctx, tx, stmt); err != nil {
 				return err
 			}
@@ -158,7 +162,7 @@ func addColumns(ctx context.Context, tx *Tx, old, new *galley.Collection) error 
 
 // desiredIndexes returns name → CREATE INDEX statement for c: Galley's
 // relation indexes plus c's own indexes (canonical form).
-func desiredIndexes(c *galley.Collection) (map[string]string, error) {
+func desiredIndexes(d dialect, c *galley.Collection) (map[string]string, error) {
 	out := map[string]string{}
 	rel := relationIndexes(c)
 	for _, f := range c.Fields {
@@ -171,13 +175,13 @@ func desiredIndexes(c *galley.Collection) (map[string]string, error) {
 		if err != nil {
 			return nil, galley.FieldInvalid("indexes", "validation_invalid_index", err.Error())
 		}
-		out[ix.Name] = ix.SQL()
+		out[ix.Name] = d.indexSQL(ix)
 	}
 	return out, nil
 }
 
-// existingIndexes returns name → SQL of the explicit indexes on table.
-func existingIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
+// sqliteIndexes returns name → SQL of the explicit indexes on table.
+func sqliteIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
 	rows, err := tx.QueryContext(ctx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = ? COLLATE NOCASE AND "sql" IS NOT NULL`, table)
 	if err != nil {
 		return nil, err
@@ -202,13 +206,13 @@ func createIndexes(ctx context.Context, tx *Tx, want, have map[string]string) er
 		if have[name] == stmt {
 			continue
 		}
-		if _, err := tx.ExecContext(ctx, stmt); err != nil {
+		if err := tx.db.d.createIndex(ctx, tx, name, stmt); err != nil {
 			if ge, ok := MapError(err).(*galley.Error); ok && ge.Code == galley.EConflict {
 				return galley.FieldInvalid("indexes", "validation_invalid_index",
 					fmt.Sprintf("Index %q cannot be created: existing records have duplicate values.", name))
 			}
 			return galley.FieldInvalid("indexes", "validation_invalid_index",
-				fmt.Sprintf("Index %q cannot be created: %s.", name, sqliteMessage(err)))
+				fmt.Sprintf("Index %q cannot be created: %s.", name, tx.db.d.message(err)))
 		}
 	}
 	return nil

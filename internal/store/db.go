@@ -23,11 +23,10 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"time"
 
 	galley "github.com/galleyhq/galley"
-	"github.com/galleyhq/galley/internal/filter"
-	"modernc.org/sqlite"
-	sqlite3 "modernc.org/sqlite/lib"
+	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
 // Querier is what both *sql.DB and *sql.Tx provide.
@@ -37,15 +36,19 @@ type Querier interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
-// DB is an open Galley database: one writer connection (SQLite allows one
-// writer at a time; serialising in the pool avoids busy errors) and a pool of
-// readers. It is safe for concurrent use.
+// DB is an open Galley database. On SQLite: one writer connection (SQLite
+// allows one writer at a time; serialising in the pool avoids busy errors)
+// and a pool of readers. On PostgreSQL: one pool, from which the writer pins
+// one connection for group commit (see writer) and readers take the rest.
+// It is safe for concurrent use.
 type DB struct {
+	d      dialect
 	write  *sql.DB
 	read   *sql.DB
 	reader *pool
 	// wconn is the one writer connection; only the writer goroutine (or
-	// Open, before it starts) uses it. wstmts caches statements prepared on it.
+	// Open, before it starts) uses it. wstmts caches statements prepared on
+	// it (SQLite only: pgx caches prepared statements per connection itself).
 	wconn     *sql.Conn
 	wstmts    *stmtCache
 	writer    writer
@@ -54,23 +57,47 @@ type DB struct {
 	log       *slog.Logger
 	Schema    *Schema
 	totals    *totalsCache
+	// pgState is the PostgreSQL-only state (schema name, notifications,
+	// leadership); nil on SQLite.
+	pgState *pgState
 }
 
 // Options configure Open.
 type Options struct {
-	// Dir is the data directory; it is created when missing.
+	// Dir is the data directory; it is created when missing. On SQLite it
+	// holds data.db.
 	Dir string
-	// ReadConns is the size of the read pool (default 2×GOMAXPROCS, at least 4).
+	// DSN selects PostgreSQL ("postgres://…" or "postgresql://…"); empty
+	// means the embedded SQLite database in Dir.
+	DSN string
+	// ReadConns is the size of the read pool on SQLite (default
+	// 2×GOMAXPROCS, at least 4); on PostgreSQL, MaxConns sizes the pool.
 	ReadConns int
-	Logger    *slog.Logger
+	// MaxConns is the PostgreSQL pool size per node, the writer's pinned
+	// connection and the notification listener included (default 20).
+	MaxConns int
+	// StatementTimeout bounds every PostgreSQL statement (default 30s;
+	// negative disables it).
+	StatementTimeout time.Duration
+	Logger           *slog.Logger
 }
 
-// Open opens (creating when needed) the SQLite database in opts.Dir, applies
-// pending system migrations and loads the schema. Errors are returned with
-// their cause; a data dir that cannot be created or a corrupt database fail here.
+// IsPostgresDSN reports whether dsn selects PostgreSQL.
+func IsPostgresDSN(dsn string) bool {
+	return strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://")
+}
+
+// Open opens (creating when needed) the database — SQLite in opts.Dir, or
+// PostgreSQL when opts.DSN is set — applies pending system migrations and
+// loads the schema. Errors are returned with their cause and read well as
+// one line: a data dir that cannot be created, a corrupt database, a bad or
+// unreachable DSN, a PostgreSQL that is too old fail here.
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.DSN != "" {
+		return openPostgres(ctx, opts)
 	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
@@ -97,8 +124,8 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
-	db.reader = &pool{db: read, cache: newStmtCache(read)}
+	db := &DB{d: sqliteDialect{}, write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
+	db.reader = &pool{db: read, cache: newStmtCache(read), d: db.d}
 	db.wconn, err = write.Conn(ctx)
 	if err != nil {
 		db.Close()
@@ -117,27 +144,43 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	return db, nil
 }
 
+// pg reports whether db is PostgreSQL.
+func (db *DB) pg() bool { return db.pgState != nil }
+
 // Close stops the writer after the queued transactions, checkpoints the WAL
-// and closes both pools. It is safe to call more than once.
+// (SQLite) and closes the pools. It is safe to call more than once.
 func (db *DB) Close() error {
 	var err error
 	db.closeOnce.Do(func() {
 		db.stopWriter()
-		db.reader.cache.reset()
+		if db.pgState != nil {
+			db.pgState.close()
+		}
+		if db.reader != nil {
+			db.reader.cache.reset()
+		}
 		if db.wconn != nil {
-			_, _ = db.wconn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+			if !db.pg() {
+				_, _ = db.wconn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+			}
 			db.wstmts.reset()
 			err = db.wconn.Close()
 		}
-		err = errors.Join(err, db.read.Close(), db.write.Close())
+		err = errors.Join(err, db.read.Close())
+		if db.write != db.read {
+			err = errors.Join(err, db.write.Close())
+		}
 	})
 	return err
 }
 
 // ReleaseMemory gives back memory held by idle connections: the read pool's
-// idle connections are closed (they reopen on demand in microseconds) and
-// the writer's page cache is shrunk. Call it when the server is idle.
+// idle connections are closed (they reopen on demand) and, on SQLite, the
+// writer's page cache is shrunk. Call it when the server is idle.
 func (db *DB) ReleaseMemory(ctx context.Context) {
+	if db.pg() {
+		return // the pool's connections cost memory on the server, not here
+	}
 	db.read.SetMaxIdleConns(0)
 	db.read.SetMaxIdleConns(db.readConns)
 	_ = db.WithTx(ctx, func(tx *Tx) error {
@@ -161,18 +204,6 @@ func (db *DB) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 // Reader returns the read pool for queries outside a transaction.
 func (db *DB) Reader() Querier { return db.reader }
 
-// Dialect returns the filter dialect of this database.
-func (db *DB) Dialect() filter.Dialect { return filter.SQLite() }
-
-func isBusy(err error) bool {
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		c := se.Code() & 0xff
-		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
-	}
-	return false
-}
-
 // MapError turns driver errors into *galley.Error: sql.ErrNoRows → ENotFound,
 // unique violations → EConflict (Fields names the column when known), busy →
 // EUnavailable. *galley.Error values and nil pass through; others become EInternal.
@@ -190,37 +221,13 @@ func MapError(err error) error {
 	if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
 		return &galley.Error{Code: galley.EUnavailable, Message: "The request was cancelled or timed out.", Err: err}
 	}
-	var se *sqlite.Error
-	if errors.As(err, &se) {
-		switch se.Code() {
-		case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
-			e := &galley.Error{Code: galley.EConflict, Message: "Failed to validate the submitted data.", Err: err}
-			if col := uniqueColumn(se.Error()); col != "" {
-				e.Fields = map[string]galley.FieldError{col: {Code: "validation_not_unique", Message: "Value must be unique."}}
-			}
-			return e
-		}
-		if isBusy(err) {
-			return &galley.Error{Code: galley.EUnavailable, Message: "The database is busy, please retry.", Err: err}
-		}
+	if ge := (sqliteDialect{}).mapError(err); ge != nil {
+		return ge
+	}
+	if ge := (postgresDialect{}).mapError(err); ge != nil {
+		return ge
 	}
 	return galley.Internal(err)
-}
-
-// uniqueColumn extracts the first column from "UNIQUE constraint failed: t.col, t.col2".
-func uniqueColumn(msg string) string {
-	i := strings.LastIndex(msg, "constraint failed: ")
-	if i < 0 {
-		return ""
-	}
-	rest := msg[i+len("constraint failed: "):]
-	first, _, _ := strings.Cut(rest, ",")
-	first = strings.TrimSpace(first)
-	first, _, _ = strings.Cut(first, " ")
-	if i := strings.LastIndexByte(first, '.'); i >= 0 {
-		return first[i+1:]
-	}
-	return first
 }
 
 // Quote quotes an identifier for SQL. Identifiers must come from the schema,

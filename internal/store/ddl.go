@@ -8,9 +8,9 @@ import (
 	galley "github.com/galleyhq/galley"
 )
 
-// ColumnDef returns the SQLite column definition (type, constraints and
+// sqliteColumnDef returns the SQLite column definition (type, constraints and
 // default) of f, following the storage conventions in the package doc.
-func ColumnDef(f *galley.Field) string {
+func sqliteColumnDef(f *galley.Field) string {
 	if f.Name == "id" {
 		return "TEXT PRIMARY KEY NOT NULL"
 	}
@@ -30,11 +30,12 @@ func ColumnDef(f *galley.Field) string {
 }
 
 // createTableSQL returns the CREATE TABLE statement for c under name table.
-func createTableSQL(table string, c *galley.Collection) string {
-	cols := make([]string, 0, len(c.Fields))
+func createTableSQL(d dialect, table string, c *galley.Collection) string {
+	cols := make([]string, 0, len(c.Fields)+1)
 	for _, f := range c.Fields {
-		cols = append(cols, Quote(f.Name)+" "+ColumnDef(f))
+		cols = append(cols, Quote(f.Name)+" "+d.columnDef(f))
 	}
+	cols = append(cols, d.hiddenColumns()...)
 	return fmt.Sprintf("CREATE TABLE %s (%s)", Quote(table), strings.Join(cols, ", "))
 }
 

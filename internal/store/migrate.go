@@ -197,6 +197,7 @@ func AutodateFields() []*galley.Field {
 
 func execAll(ctx context.Context, tx *Tx, stmts ...string) error {
 	for _, s := range stmts {
+		s = tx.db.d.translateDDL(s)
 		if _, err := tx.ExecContext(ctx, s); err != nil {
 			return fmt.Errorf("%w in %.60q", err, s)
 		}
@@ -204,14 +205,22 @@ func execAll(ctx context.Context, tx *Tx, stmts ...string) error {
 	return nil
 }
 
-// migrate applies the pending system migrations.
+// migrate applies the pending system migrations. On PostgreSQL it holds an
+// advisory lock meanwhile, so nodes starting together apply each migration
+// exactly once (the others wait, then find them applied).
 func (db *DB) migrate(ctx context.Context) error {
+	if s := db.pgState; s != nil {
+		if _, err := db.wconn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, s.lockKey("migrate")); err != nil {
+			return err
+		}
+		defer db.wconn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, s.lockKey("migrate"))
+	}
 	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`); err != nil {
 		return err
 	}
 	for _, m := range systemMigrations {
 		var v string
-		err := db.wconn.QueryRowContext(ctx, `SELECT "version" FROM "_migrations" WHERE "version" = ?`, m.version).Scan(&v)
+		err := db.wconn.QueryRowContext(ctx, db.d.rebind(`SELECT "version" FROM "_migrations" WHERE "version" = ?`), m.version).Scan(&v)
 		if err == nil {
 			continue
 		}

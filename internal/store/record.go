@@ -287,7 +287,18 @@ func FindReferencing(ctx context.Context, q Querier, c *galley.Collection, f *ga
 	col := Quote(Alias) + "." + Quote(f.Name)
 	where := col + " = ?"
 	if f.IsMulti() {
-		where = "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE json_each.value = ?)"
+		where = dialectOf(q).jsonArrayHas(col, 1)
 	}
 	return FindRecords(ctx, q, c, Select{Where: where, Args: []any{id}})
+}
+
+// dialectOf returns the dialect of a store Querier (SQLite for others).
+func dialectOf(q Querier) dialect {
+	switch x := q.(type) {
+	case *Tx:
+		return x.db.d
+	case *pool:
+		return x.d
+	}
+	return sqliteDialect{}
 }

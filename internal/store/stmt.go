@@ -29,8 +29,11 @@ func newConnStmtCache(c *sql.Conn) *stmtCache {
 }
 
 // get returns the cached statement for query, preparing it when there is
-// room; nil means "run it unprepared".
+// room; nil means "run it unprepared". A nil cache caches nothing.
 func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
+	if c == nil {
+		return nil
+	}
 	c.mu.RLock()
 	st := c.m[query]
 	n := len(c.m)
@@ -55,6 +58,9 @@ func (c *stmtCache) get(ctx context.Context, query string) *sql.Stmt {
 
 // reset closes and forgets every statement (after schema changes).
 func (c *stmtCache) reset() {
+	if c == nil {
+		return
+	}
 	c.mu.Lock()
 	old := c.m
 	c.m = map[string]*sql.Stmt{}
@@ -65,12 +71,15 @@ func (c *stmtCache) reset() {
 }
 
 // pool is a Querier over a connection pool that prepares hot statements once.
+// Queries are rebound to the dialect's placeholders first.
 type pool struct {
 	db    *sql.DB
 	cache *stmtCache
+	d     dialect
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	query = p.d.rebind(query)
 	if st := p.cache.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -78,6 +87,7 @@ func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.
 }
 
 func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	query = p.d.rebind(query)
 	if st := p.cache.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -85,6 +95,7 @@ func (p *pool) QueryContext(ctx context.Context, query string, args ...any) (*sq
 }
 
 func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	query = p.d.rebind(query)
 	if st := p.cache.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}

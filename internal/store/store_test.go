@@ -8,11 +8,12 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
-func open(t *testing.T, dir string) *store.DB {
+func open(t *testing.T, opts store.Options) *store.DB {
 	t.Helper()
-	db, err := store.Open(context.Background(), store.Options{Dir: dir})
+	db, err := store.Open(context.Background(), opts)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -21,14 +22,14 @@ func open(t *testing.T, dir string) *store.DB {
 }
 
 func TestOpenMigratesOnceAndReopens(t *testing.T) {
-	dir := t.TempDir()
-	db := open(t, dir)
+	opts := storetest.Options(t)
+	db := open(t, opts)
 	if c := db.Schema.Collection("_superusers"); c == nil || !c.IsAuth() || c.Auth.AuthToken.Secret == "" {
 		t.Fatalf("_superusers missing or incomplete: %+v", c)
 	}
 	secret := db.Schema.Collection("_superusers").Auth.AuthToken.Secret
 	db.Close()
-	db2 := open(t, dir)
+	db2 := open(t, opts)
 	if got := db2.Schema.Collection("_SUPERUSERS"); got == nil || got.Auth.AuthToken.Secret != secret {
 		t.Fatal("reopen re-ran migrations or lost the schema (lookup is case-insensitive)")
 	}
@@ -53,7 +54,7 @@ func allTypes() *galley.Collection {
 
 func TestRecordRoundTripAllTypes(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, t.TempDir())
+	db := open(t, storetest.Options(t))
 	c := allTypes()
 	err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) })
 	if err != nil {
@@ -88,7 +89,7 @@ func TestRecordRoundTripAllTypes(t *testing.T) {
 
 func TestWithTxRollsBack(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, t.TempDir())
+	db := open(t, storetest.Options(t))
 	c := allTypes()
 	if err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) }); err != nil {
 		t.Fatal(err)
@@ -127,7 +128,7 @@ func TestWithTxRollsBack(t *testing.T) {
 
 func TestCreateCollectionFailureChangesNothing(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, t.TempDir())
+	db := open(t, storetest.Options(t))
 	c := allTypes()
 	c.Indexes = []string{`CREATE INDEX "bad" ON "missing_table" ("t")`}
 	if err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) }); err == nil {

@@ -75,13 +75,13 @@ var writeOpcodes = map[string]bool{"OpenWrite": true, "Insert": true, "Delete": 
 	"IdxDelete": true, "Clear": true, "Destroy": true, "CreateBtree": true, "DropTable": true, "DropIndex": true,
 	"ParseSchema": true, "VUpdate": true, "Vacuum": true, "SetCookie": true, "VBegin": true}
 
-// CheckViewQuery compiles q (already normalized) with EXPLAIN inside tx, so
+// sqliteCheckViewQuery compiles q (already normalized) with EXPLAIN inside tx, so
 // collections created earlier in the same transaction are visible, and
 // refuses it when the program writes, opens a write transaction, reads a
 // database other than main, or reads a table whose name starts with "_" or
 // "sqlite_". This is exact where the token scan is only a first filter:
 // aliases, views and subqueries are resolved by SQLite itself.
-func CheckViewQuery(ctx context.Context, tx *Tx, q string) error {
+func sqliteCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 	roots := map[int64]string{1: "sqlite_master"}
 	rows, err := tx.QueryContext(ctx, `SELECT "rootpage", "tbl_name" FROM "sqlite_master" WHERE "rootpage" > 0`)
 	if err != nil {
@@ -99,7 +99,7 @@ func CheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 	rows.Close()
 	prog, err := tx.QueryContext(ctx, "EXPLAIN "+q)
 	if err != nil {
-		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "Invalid view query: "+sqliteMessage(err))
+		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "Invalid view query: "+tx.db.d.message(err))
 	}
 	defer prog.Close()
 	for prog.Next() {
@@ -143,7 +143,7 @@ var viewColumnRe = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
 // viewColumn is one result column of a view as SQLite reports it.
 type viewColumn struct{ name, declType string }
 
-func viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
+func sqliteViewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
 	rows, err := q.QueryContext(ctx, `SELECT "name", "type" FROM pragma_table_info(?)`, view)
 	if err != nil {
 		return nil, err
@@ -167,10 +167,10 @@ func viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, err
 // type. The "id" column is required. Field ids of prev (the previous
 // definition, may be nil) are kept by name; new fields get fresh ids.
 func InferViewFields(ctx context.Context, tx *Tx, v *galley.Collection, prev []*galley.Field, lookup func(string) *galley.Collection) ([]*galley.Field, error) {
-	cols, err := viewColumns(ctx, tx, v.Name)
+	cols, err := tx.db.d.viewColumns(ctx, tx, v.Name)
 	if err != nil {
 		return nil, galley.FieldInvalid("viewQuery", "validation_invalid_view_query",
-			fmt.Sprintf("The view collection %q does not work with this change: %s.", v.Name, sqliteMessage(err)))
+			fmt.Sprintf("The view collection %q does not work with this change: %s.", v.Name, tx.db.d.message(err)))
 	}
 	fail := func(msg string) error {
 		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", msg)

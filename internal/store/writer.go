@@ -3,9 +3,11 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 )
@@ -27,6 +29,7 @@ type writer struct {
 	done      chan struct{}
 	schemaGen atomic.Uint64 // bumped by ReloadSchema
 	seenGen   uint64        // owned by the writer goroutine
+	broken    bool          // PostgreSQL: the pinned connection failed; owned by the writer goroutine
 	startOnce sync.Once
 }
 
@@ -63,6 +66,7 @@ func (tx *Tx) DB() *DB { return tx.db }
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.touch() // any write may change list totals
 	ctx = context.WithoutCancel(ctx)
+	query = tx.db.d.rebind(query)
 	if st := tx.db.wstmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
@@ -72,6 +76,7 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx = context.WithoutCancel(ctx)
+	query = tx.db.d.rebind(query)
 	if st := tx.db.wstmts.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
@@ -81,6 +86,7 @@ func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql
 // QueryRowContext runs a single-row query in the transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx = context.WithoutCancel(ctx)
+	query = tx.db.d.rebind(query)
 	if st := tx.db.wstmts.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
@@ -216,7 +222,12 @@ func (db *DB) runGroup(jobs []*job) {
 		db.writer.seenGen = gen
 	}
 	bg := context.Background()
-	if _, err := db.wconn.ExecContext(bg, "BEGIN IMMEDIATE"); err != nil {
+	if db.writer.broken {
+		db.reconnectWriter()
+	}
+	if _, err := db.wconn.ExecContext(bg, db.d.beginSQL()); err != nil {
+		db.writer.broken = db.pg()
+		err = &galley.Error{Code: galley.EUnavailable, Message: "The database is unavailable, please retry.", Err: err}
 		for _, j := range jobs {
 			j.err = err
 			close(j.done)
@@ -236,6 +247,16 @@ func (db *DB) runGroup(jobs []*job) {
 		}
 		j.tx = &Tx{db: db}
 		db.runJob(j)
+		// A deadlock, serialization failure or stale cached plan
+		// (PostgreSQL) fails only this savepoint: run the job again.
+		for attempt := 1; attempt <= 3 && j.err != nil && j.panic == nil && db.d.retryable(j.err); attempt++ {
+			if _, err := db.wconn.ExecContext(bg, "ROLLBACK TO "+sp); err != nil {
+				db.failGroup(jobs, ok, err)
+				return
+			}
+			j.tx, j.err = &Tx{db: db}, nil
+			db.runJob(j)
+		}
 		if j.err != nil || j.panic != nil {
 			if _, err := db.wconn.ExecContext(bg, "ROLLBACK TO "+sp); err != nil {
 				// The transaction itself is gone (e.g. an I/O error): fail the group.
@@ -273,7 +294,9 @@ func (db *DB) runJob(j *job) {
 // failGroup rolls back the shared transaction and fails every job that
 // would have committed with err (the others keep their own error).
 func (db *DB) failGroup(jobs, ok []*job, err error) {
-	_, _ = db.wconn.ExecContext(context.Background(), "ROLLBACK")
+	if _, rerr := db.wconn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil && db.pg() {
+		db.writer.broken = true // the connection is gone: take a new one next time
+	}
 	db.log.Error("write group rolled back", "jobs", len(jobs), "err", err)
 	for _, j := range ok {
 		j.err = &galley.Error{Code: galley.EUnavailable, Message: "The write could not be committed, please retry.", Err: err}
@@ -293,4 +316,42 @@ func closed(c chan struct{}) bool {
 	default:
 		return false
 	}
+}
+
+// try runs one statement that is allowed to fail without spoiling the
+// transaction: on PostgreSQL, where any error aborts the transaction, it
+// runs inside its own savepoint, rolled back on failure.
+func (tx *Tx) try(ctx context.Context, query string, args ...any) error {
+	if !tx.db.pg() {
+		_, err := tx.ExecContext(ctx, query, args...)
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT galley_try"); err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, query, args...); err != nil {
+		if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT galley_try"); rerr != nil {
+			return errors.Join(err, rerr)
+		}
+		_, _ = tx.ExecContext(ctx, "RELEASE SAVEPOINT galley_try")
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "RELEASE SAVEPOINT galley_try")
+	return err
+}
+
+// reconnectWriter replaces a failed pinned writer connection (PostgreSQL
+// only; a lost connection must not stop all writes until a restart). On
+// failure the old connection stays and the next group tries again.
+func (db *DB) reconnectWriter() {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	c, err := db.write.Conn(ctx)
+	if err != nil {
+		db.log.Error("writer reconnect failed", "err", err)
+		return
+	}
+	_ = db.wconn.Close()
+	db.wconn, db.writer.broken = c, false
+	db.log.Info("writer reconnected")
 }

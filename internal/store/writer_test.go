@@ -9,13 +9,14 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
 // TestGroupCommitIsolatesFailures runs many concurrent transactions, a third
 // of which fail and a few of which panic: exactly the successful ones commit.
 func TestGroupCommitIsolatesFailures(t *testing.T) {
 	ctx := context.Background()
-	db := open(t, t.TempDir())
+	db := open(t, storetest.Options(t))
 	if _, err := db.Exec(ctx, `CREATE TABLE "kv" ("k" TEXT PRIMARY KEY, "v" INTEGER)`); err != nil {
 		t.Fatal(err)
 	}
@@ -75,7 +76,7 @@ func TestGroupCommitIsolatesFailures(t *testing.T) {
 
 func TestWithTxAfterCloseAndCancelled(t *testing.T) {
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Dir: t.TempDir()})
+	db, err := store.Open(ctx, storetest.Options(t))
 	if err != nil {
 		t.Fatal(err)
 	}

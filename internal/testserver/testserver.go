@@ -17,6 +17,7 @@ import (
 	"github.com/galleyhq/galley/internal/mail"
 	"github.com/galleyhq/galley/internal/mail/mailtest"
 	"github.com/galleyhq/galley/internal/store"
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
 // Superuser credentials of every test server.
@@ -41,7 +42,7 @@ type Server struct {
 func New(t testing.TB) *Server {
 	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Options{Dir: t.TempDir()})
+	db, err := store.Open(ctx, storetest.Options(t))
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}

@@ -1,0 +1,259 @@
+package store
+
+import (
+	"context"
+	"database/sql/driver"
+	"hash/fnv"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/jackc/pgx/v5"
+)
+
+// Notification topics. Several nodes on one PostgreSQL database keep their
+// in-memory caches in step through them: a transaction that changes what a
+// cache holds calls Tx.Notify, and every other node's OnNotify handlers run
+// once it commits (PostgreSQL NOTIFY is transactional).
+const (
+	TopicSchema   = "schema"   // collections changed
+	TopicSettings = "settings" // settings changed
+	// TopicAll is delivered when the listener (re)connects: notifications
+	// may have been missed, so every cache must be refreshed.
+	TopicAll = "*"
+)
+
+// pgState is what a PostgreSQL-backed DB keeps for running as one of many
+// nodes: the schema it lives in, the notification listener and the leader
+// locks it holds.
+type pgState struct {
+	cfg     *pgx.ConnConfig
+	schema  string
+	channel string
+	node    string // this process's id, to skip its own notifications
+	log     *slog.Logger
+
+	mu       sync.Mutex
+	handlers []func(topic string)
+	leaders  map[string]bool
+
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+func newPGState(cfg *pgx.ConnConfig, schema string, log *slog.Logger) *pgState {
+	h := fnv.New32a()
+	h.Write([]byte(schema))
+	return &pgState{cfg: cfg, schema: schema, log: log, leaders: map[string]bool{},
+		channel: "galley_" + hex32(h.Sum32()),
+		node:    galley.RandomString(16, "abcdefghijklmnopqrstuvwxyz0123456789")}
+}
+
+func hex32(v uint32) string {
+	const digits = "0123456789abcdef"
+	b := make([]byte, 8)
+	for i := 7; i >= 0; i-- {
+		b[i] = digits[v&0xf]
+		v >>= 4
+	}
+	return string(b)
+}
+
+// lockKey names an advisory lock within this database's schema, so that
+// Galleys in different schemas of one database do not share locks.
+func (s *pgState) lockKey(name string) string { return s.schema + ":galley:" + name }
+
+// OnNotify registers fn to run (on the listener goroutine, one call at a
+// time) for every topic another node notifies, and for TopicAll after the
+// listener (re)connects. On SQLite there is one process and it never runs.
+func (db *DB) OnNotify(fn func(topic string)) {
+	if db.pgState == nil {
+		return
+	}
+	db.pgState.mu.Lock()
+	db.pgState.handlers = append(db.pgState.handlers, fn)
+	db.pgState.mu.Unlock()
+}
+
+// Notify tells the other nodes, once tx commits, that topic changed. On
+// SQLite it does nothing (the committing process updates its own caches
+// after commit). Payloads must be short (PostgreSQL's limit is 8000 bytes):
+// send names and ids, never data.
+func (tx *Tx) Notify(ctx context.Context, topic string) error {
+	s := tx.db.pgState
+	if s == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, s.channel, s.node+":"+topic)
+	return err
+}
+
+func (s *pgState) dispatch(topic string) {
+	s.mu.Lock()
+	hs := append([]func(string){}, s.handlers...)
+	s.mu.Unlock()
+	for _, h := range hs {
+		func() {
+			defer func() {
+				if p := recover(); p != nil {
+					s.log.Error("notification handler panicked", "topic", topic, "panic", p)
+				}
+			}()
+			h(topic)
+		}()
+	}
+}
+
+func (s *pgState) startListener() {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel, s.done = cancel, make(chan struct{})
+	go s.listen(ctx)
+}
+
+// listen keeps one connection LISTENing on the channel, reconnecting after
+// a second when it fails. After every (re)connect it dispatches TopicAll.
+func (s *pgState) listen(ctx context.Context) {
+	defer close(s.done)
+	for ctx.Err() == nil {
+		s.listenOnce(ctx)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Second):
+		}
+	}
+}
+
+func (s *pgState) listenOnce(ctx context.Context) {
+	conn, err := pgx.ConnectConfig(ctx, s.cfg)
+	if err != nil {
+		if ctx.Err() == nil {
+			s.log.Warn("notification listener cannot connect", "err", pgMessage(err))
+		}
+		return
+	}
+	defer conn.Close(context.Background())
+	if _, err := conn.Exec(ctx, "LISTEN "+Quote(s.channel)); err != nil {
+		s.log.Warn("LISTEN failed", "err", pgMessage(err))
+		return
+	}
+	s.dispatch(TopicAll)
+	for {
+		n, err := conn.WaitForNotification(ctx)
+		if err != nil {
+			if ctx.Err() == nil {
+				s.log.Warn("notification listener lost its connection", "err", pgMessage(err))
+			}
+			return
+		}
+		node, topic, _ := strings.Cut(n.Payload, ":")
+		if node == s.node {
+			continue
+		}
+		s.dispatch(topic)
+	}
+}
+
+func (s *pgState) close() {
+	if s.cancel != nil {
+		s.cancel()
+		<-s.done
+	}
+}
+
+// leaderRetry is how often a follower tries to take a leader lock, and how
+// often a leader checks that its lock connection is alive.
+const leaderRetry = time.Second
+
+// RunAsLeader runs fn while this node holds the leader lock called name,
+// until ctx ends. On PostgreSQL the lock is a session advisory lock on a
+// connection held for the purpose: at most one node runs fn at a time, and
+// when the leader dies (its connection drops) another node takes over within
+// about a second. fn must return when its context is cancelled (leadership
+// lost or ctx done). On SQLite there is one node: fn runs at once.
+// RunAsLeader blocks; call it on its own goroutine.
+func (db *DB) RunAsLeader(ctx context.Context, name string, fn func(ctx context.Context)) {
+	s := db.pgState
+	if s == nil {
+		fn(ctx)
+		return
+	}
+	key := s.lockKey("leader:" + name)
+	for ctx.Err() == nil {
+		db.leadOnce(ctx, name, key, fn)
+		select {
+		case <-ctx.Done():
+		case <-time.After(leaderRetry):
+		}
+	}
+}
+
+// IsLeader reports whether this node currently holds the leader lock name
+// (always true on SQLite).
+func (db *DB) IsLeader(name string) bool {
+	if db.pgState == nil {
+		return true
+	}
+	db.pgState.mu.Lock()
+	defer db.pgState.mu.Unlock()
+	return db.pgState.leaders[name]
+}
+
+func (db *DB) setLeader(name string, v bool) {
+	db.pgState.mu.Lock()
+	db.pgState.leaders[name] = v
+	db.pgState.mu.Unlock()
+}
+
+// leadOnce tries the lock once; when it gets it, it runs fn until the
+// connection fails or ctx ends.
+func (db *DB) leadOnce(ctx context.Context, name, key string, fn func(ctx context.Context)) {
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return
+	}
+	discard := func() { // never return a connection holding the lock to the pool
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = conn.Close()
+	}
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext($1))`, key).Scan(&got); err != nil || !got {
+		_ = conn.Close()
+		return
+	}
+	db.setLeader(name, true)
+	db.log.Info("leader lock taken", "name", name)
+	lctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		defer func() {
+			if p := recover(); p != nil {
+				db.log.Error("leader task panicked", "name", name, "panic", p)
+			}
+		}()
+		fn(lctx)
+	}()
+	tick := time.NewTicker(leaderRetry)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+		case <-done:
+		case <-tick.C:
+			pctx, pcancel := context.WithTimeout(ctx, 2*leaderRetry)
+			err := conn.PingContext(pctx)
+			pcancel()
+			if err == nil {
+				continue
+			}
+			db.log.Warn("leader lock connection lost", "name", name, "err", err)
+		}
+		break
+	}
+	cancel()
+	<-done
+	db.setLeader(name, false)
+	discard()
+}

@@ -1,0 +1,146 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/filter"
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// sqliteDialect is the embedded SQLite store (modernc.org/sqlite).
+type sqliteDialect struct{}
+
+func (sqliteDialect) name() string                 { return "sqlite" }
+func (sqliteDialect) filter() filter.Dialect       { return filter.SQLite() }
+func (sqliteDialect) beginSQL() string             { return "BEGIN IMMEDIATE" }
+func (sqliteDialect) rebind(q string) string       { return q }
+func (sqliteDialect) hiddenColumns() []string      { return nil }
+func (sqliteDialect) translateDDL(s string) string { return s }
+
+func (sqliteDialect) columnDef(f *galley.Field) string { return sqliteColumnDef(f) }
+
+func (sqliteDialect) convertExpr(col string, from, to storageKind) string {
+	return sqliteConvertExpr(col, from, to)
+}
+
+func (sqliteDialect) indexSQL(ix *Index) string { return ix.SQL() }
+
+func (sqliteDialect) existingIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
+	return sqliteIndexes(ctx, tx, table)
+}
+
+func (sqliteDialect) createIndex(ctx context.Context, tx *Tx, name, stmt string) error {
+	_, err := tx.ExecContext(ctx, stmt)
+	return err
+}
+
+func (sqliteDialect) viewQueries(ctx context.Context, tx *Tx) (map[string]string, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'view'`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var name, stmt string
+		if err := rows.Scan(&name, &stmt); err != nil {
+			return nil, err
+		}
+		q, _ := strings.CutPrefix(stmt, "CREATE VIEW "+Quote(name)+" AS ")
+		out[name] = q
+	}
+	return out, rows.Err()
+}
+
+func (sqliteDialect) dropViewSQL(name string) string { return "DROP VIEW IF EXISTS " + Quote(name) }
+
+func (sqliteDialect) checkViewQuery(ctx context.Context, tx *Tx, q string) error {
+	return sqliteCheckViewQuery(ctx, tx, q)
+}
+
+func (sqliteDialect) viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
+	return sqliteViewColumns(ctx, q, view)
+}
+
+// message strips the driver's decoration from a SQLite error.
+func (sqliteDialect) message(err error) string {
+	s := err.Error()
+	if i := strings.LastIndex(s, ": "); i >= 0 && strings.HasPrefix(s, "SQL logic error") {
+		s = s[i+2:]
+	}
+	s = strings.TrimPrefix(s, "SQL logic error: ")
+	if j := strings.Index(s, " (1)"); j >= 0 {
+		s = s[:j]
+	}
+	return s
+}
+
+func (sqliteDialect) mapError(err error) *galley.Error {
+	var se *sqlite.Error
+	if !errors.As(err, &se) {
+		return nil
+	}
+	switch se.Code() {
+	case sqlite3.SQLITE_CONSTRAINT_UNIQUE, sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY:
+		return notUnique(err, uniqueColumn(se.Error()))
+	}
+	if isBusy(err) {
+		return &galley.Error{Code: galley.EUnavailable, Message: "The database is busy, please retry.", Err: err}
+	}
+	return nil
+}
+
+func (sqliteDialect) retryable(error) bool { return false }
+
+func (sqliteDialect) equalFold(col string) string { return col + " = ? COLLATE NOCASE" }
+
+func (sqliteDialect) rowOrder(_ *galley.Collection, alias string) string {
+	return Quote(alias) + ".rowid"
+}
+
+func (sqliteDialect) jsonArrayHas(col string, n int) string {
+	return "EXISTS (SELECT 1 FROM json_each(" + col + ") WHERE json_each.value IN (" + marks(n) + "))"
+}
+
+// marks returns n comma-separated ? placeholders.
+func marks(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+func isBusy(err error) bool {
+	var se *sqlite.Error
+	if errors.As(err, &se) {
+		c := se.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// uniqueColumn extracts the first column from "UNIQUE constraint failed: t.col, t.col2".
+func uniqueColumn(msg string) string {
+	i := strings.LastIndex(msg, "constraint failed: ")
+	if i < 0 {
+		return ""
+	}
+	rest := msg[i+len("constraint failed: "):]
+	first, _, _ := strings.Cut(rest, ",")
+	first = strings.TrimSpace(first)
+	first, _, _ = strings.Cut(first, " ")
+	if i := strings.LastIndexByte(first, '.'); i >= 0 {
+		return first[i+1:]
+	}
+	return first
+}
+
+// notUnique is the error of a unique violation on column col ("" when unknown).
+func notUnique(err error, col string) *galley.Error {
+	e := &galley.Error{Code: galley.EConflict, Message: "Failed to validate the submitted data.", Err: err}
+	if col != "" {
+		e.Fields = map[string]galley.FieldError{col: {Code: "validation_not_unique", Message: "Value must be unique."}}
+	}
+	return e
+}
