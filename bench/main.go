@@ -7,6 +7,7 @@
 //	go run ./bench                       # 100k rows, 32 clients, 5 s per scenario
 //	go run ./bench -rows 10000 -d 2s     # a quick run
 //	go run ./bench -only baseline        # the baseline alone
+//	go run ./bench -pg postgres://…      # SQLite, then PostgreSQL
 //
 // See bench/README.md.
 package main
@@ -20,6 +21,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -43,6 +45,9 @@ type config struct {
 	galleyTags      string
 	baselineBin     string
 	email, password string
+	pg              string // PostgreSQL DSN; empty = SQLite only
+	pgConns         int    // pool size of both servers on PostgreSQL
+	sqlite          bool   // run the SQLite suite
 }
 
 func main() {
@@ -67,6 +72,9 @@ func main() {
 	flag.StringVar(&cfg.baselineBin, "baseline-bin", "", "use this baseline binary instead of building ./bench/baseline")
 	flag.StringVar(&cfg.email, "email", "bench@example.com", "superuser email for Galley")
 	flag.StringVar(&cfg.password, "password", "bench-password-123", "superuser password for Galley")
+	flag.StringVar(&cfg.pg, "pg", "", "PostgreSQL DSN: also run every scenario on PostgreSQL, each server in a fresh database created through it (default SQLite only)")
+	flag.IntVar(&cfg.pgConns, "pg-conns", 20, "PostgreSQL pool size of both servers (Galley --db-max-conns, baseline -db-max-conns)")
+	flag.BoolVar(&cfg.sqlite, "sqlite", true, "run the scenarios on SQLite (-sqlite=false with -pg: PostgreSQL only)")
 	flag.Parse()
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -83,6 +91,12 @@ func run(ctx context.Context, cfg config) error {
 	}
 	if cfg.rows < 200 || cfg.authors < 1 || cfg.users < 1 || cfg.notes < 0 || cfg.rounds < 1 || cfg.conc < 1 || cfg.seedConc < 1 {
 		return fmt.Errorf("-rows must be at least 200; -authors, -users, -rounds, -c and -seed-c at least 1; -notes at least 0")
+	}
+	if cfg.pg == "" && !cfg.sqlite {
+		return fmt.Errorf("-sqlite=false needs -pg")
+	}
+	if cfg.pgConns < 1 {
+		return fmt.Errorf("-pg-conns must be at least 1")
 	}
 	selected, err := selectScenarios(cfg.scenarios)
 	if err != nil {
@@ -107,7 +121,7 @@ func run(ctx context.Context, cfg config) error {
 		Timeout: 30 * time.Second,
 		Transport: &http.Transport{
 			MaxIdleConns:        0,
-			MaxIdleConnsPerHost: max(cfg.conc, cfg.seedConc) + 8,
+			MaxIdleConnsPerHost: max(cfg.conc, cfg.seedConc, createConc) + 8,
 			IdleConnTimeout:     90 * time.Second,
 			DisableCompression:  true,
 		},
@@ -117,25 +131,120 @@ func run(ctx context.Context, cfg config) error {
 	if err != nil {
 		return err
 	}
+	if err := buildBinaries(ctx, &cfg, root, dir); err != nil {
+		return err
+	}
 
+	var sqliteRep *report
+	if cfg.sqlite {
+		sqliteRep, err = runSuite(ctx, cfg, suite{name: "SQLite"}, dir, client, selected)
+		if err != nil {
+			return err
+		}
+		sqliteRep.print(os.Stdout)
+	}
+	if cfg.pg == "" {
+		return nil
+	}
+
+	s, cleanup, err := preparePG(ctx, cfg)
+	defer cleanup()
+	if err != nil {
+		return fmt.Errorf("PostgreSQL: %w", err)
+	}
+	pgRep, err := runSuite(ctx, cfg, s, dir, client, selected)
+	if err != nil {
+		return fmt.Errorf("PostgreSQL: %w", err)
+	}
+	pgRep.print(os.Stdout)
+	printSideBySide(os.Stdout, sqliteRep, pgRep)
+	return nil
+}
+
+// suite is one database the scenarios run on, with a database per server.
+type suite struct {
+	name string // "SQLite" or "PostgreSQL"
+	// dsn holds each server's PostgreSQL database, by target name; empty
+	// on SQLite.
+	dsn map[string]string
+	// pgVersion is the PostgreSQL server's version, for the report.
+	pgVersion string
+}
+
+func (s suite) postgres() bool { return s.dsn != nil }
+
+// suffix tells the suite's data dirs and logs apart.
+func (s suite) suffix() string {
+	if s.postgres() {
+		return "_pg"
+	}
+	return ""
+}
+
+// preparePG creates the servers' empty databases on the -pg server. The
+// cleanup drops them unless -keep.
+func preparePG(ctx context.Context, cfg config) (suite, func(), error) {
+	admin := pgAdmin{dsn: cfg.pg}
+	s := suite{name: "PostgreSQL", dsn: map[string]string{}}
+	var created []string
+	cleanup := func() {
+		if cfg.keep {
+			if len(created) > 0 {
+				logf("keeping PostgreSQL databases %s", strings.Join(created, ", "))
+			}
+			return
+		}
+		for _, name := range created {
+			if err := admin.drop(context.Background(), name); err != nil {
+				logf("drop database %s: %v", name, err)
+			}
+		}
+	}
+	v, err := admin.serverVersion(ctx)
+	if err != nil {
+		return s, cleanup, fmt.Errorf("connect to -pg: %w", err)
+	}
+	s.pgVersion = v
+	for _, name := range []string{"galley", "baseline"} {
+		if cfg.only != "" && cfg.only != name {
+			continue
+		}
+		db := pgDatabases[name]
+		logf("PostgreSQL %s: (re)creating database %s for %s", v, db, name)
+		if err := admin.recreate(ctx, db); err != nil {
+			return s, cleanup, err
+		}
+		created = append(created, db)
+		if s.dsn[name], err = withDatabase(cfg.pg, db); err != nil {
+			return s, cleanup, err
+		}
+	}
+	return s, cleanup, nil
+}
+
+// runSuite starts both servers on the suite's databases, seeds them, runs
+// the selected scenarios and returns the report. The servers are stopped
+// when it returns.
+func runSuite(ctx context.Context, cfg config, s suite, dir string, client *http.Client, selected []scenario) (*report, error) {
+	logf("=== %s ===", s.name)
 	var targets []*target
 	if cfg.only != "baseline" {
-		t, err := prepareGalley(ctx, cfg, root, dir, client)
+		t, err := prepareGalley(ctx, cfg, s, dir, client)
 		if t != nil {
 			defer t.srv.stop()
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		targets = append(targets, t)
 	}
 	if cfg.only != "galley" {
-		t, err := prepareBaseline(ctx, cfg, root, dir, client)
+		t, err := prepareBaseline(ctx, cfg, s, dir, client)
 		if t != nil {
 			defer t.srv.stop()
 		}
 		if err != nil {
-			return err
+			return nil, err
 		}
 		targets = append(targets, t)
 	}
@@ -144,13 +253,16 @@ func run(ctx context.Context, cfg config) error {
 	for _, t := range targets {
 		logf("seeding %s: %d authors, %d posts, %d clients", t.name, cfg.authors, cfg.rows, cfg.seedConc)
 		if err := seed(ctx, t, d, cfg.seedConc); err != nil {
-			return err
+			return nil, err
+		}
+		if err := checkPGRows(ctx, s, t, "posts", len(d.posts)); err != nil {
+			return nil, err
 		}
 	}
 
 	for _, t := range targets {
 		if err := measureIdleAndStart(ctx, cfg, t); err != nil {
-			return err
+			return nil, err
 		}
 	}
 
@@ -161,12 +273,20 @@ func run(ctx context.Context, cfg config) error {
 		for _, t := range targets {
 			logf("seeding %s: %d users (sign-up, bcrypt), %d notes, then a log-in per user", t.name, cfg.users, cfg.notes)
 			if err := seedAuth(ctx, t, d, cfg.seedConc); err != nil {
-				return err
+				return nil, err
+			}
+		}
+	}
+	if s.postgres() {
+		for _, t := range targets {
+			logf("VACUUM ANALYZE on %s's database", t.name)
+			if err := vacuumAnalyze(ctx, s.dsn[t.name]); err != nil {
+				return nil, fmt.Errorf("VACUUM ANALYZE on %s's database: %w", t.name, err)
 			}
 		}
 	}
 
-	rep := &report{cfg: cfg, targets: targets, dataset: d}
+	rep := &report{cfg: cfg, suite: s, targets: targets, dataset: d}
 	ruleOn, grown := false, false
 	for _, sc := range selected {
 		row := scenarioRow{sc: sc}
@@ -200,9 +320,9 @@ func run(ctx context.Context, cfg config) error {
 		for round := range cfg.rounds {
 			for i, t := range targets {
 				if ctx.Err() != nil {
-					return ctx.Err()
+					return nil, ctx.Err()
 				}
-				logf("%s on %s (round %d/%d): %d clients, %s", sc.name, t.name, round+1, cfg.rounds, sc.clients(cfg.conc), cfg.dur)
+				logf("%s on %s, %s (round %d/%d): %d clients, %s", sc.name, t.name, s.name, round+1, cfg.rounds, sc.clients(cfg.conc), cfg.dur)
 				res := runLoad(ctx, t, sc, sc.clients(cfg.conc), cfg.warmup, cfg.dur)
 				logf("  %.0f req/s, p50 %s, p99 %s, %d errors", res.rps, ms(res.p50), ms(res.p99), res.errors)
 				row.results[i] = row.results[i].merge(res)
@@ -215,7 +335,24 @@ func run(ctx context.Context, cfg config) error {
 		rep.bcryptPerCore = bcryptRate(ctx, time.Second)
 		logf("bcrypt cost 10 in the bench process: %.1f compares/s on one goroutine", rep.bcryptPerCore)
 	}
-	rep.print(os.Stdout)
+	return rep, nil
+}
+
+// checkPGRows makes sure, on PostgreSQL, that t's database holds at least
+// want rows in table: a server that silently kept its data elsewhere would
+// otherwise be measured as if it ran on PostgreSQL.
+func checkPGRows(ctx context.Context, s suite, t *target, table string, want int) error {
+	if !s.postgres() {
+		return nil
+	}
+	n, err := countRows(ctx, s.dsn[t.name], table)
+	if err != nil {
+		return fmt.Errorf("%s's PostgreSQL database: %w", t.name, err)
+	}
+	if n < want {
+		return fmt.Errorf("%s's PostgreSQL database has %d rows in %s, want %d: is it storing elsewhere?", t.name, n, table, want)
+	}
+	logf("%s: %d %s rows in its PostgreSQL database", t.name, n, table)
 	return nil
 }
 
@@ -260,20 +397,37 @@ func selectScenarios(list string) ([]scenario, error) {
 	return out, nil
 }
 
-func prepareGalley(ctx context.Context, cfg config, root, dir string, client *http.Client) (*target, error) {
-	bin := cfg.galleyBin
-	if bin == "" {
-		bin = filepath.Join(dir, "galley")
+// buildBinaries builds Galley and the baseline into dir, unless -galley-bin
+// or -baseline-bin name prebuilt ones, and records the paths in cfg.
+func buildBinaries(ctx context.Context, cfg *config, root, dir string) error {
+	if cfg.only != "baseline" && cfg.galleyBin == "" {
+		cfg.galleyBin = filepath.Join(dir, "galley")
 		logf("building ./cmd/galley")
-		if err := buildBinary(ctx, root, bin, "./cmd/galley", cfg.galleyTags); err != nil {
-			return nil, err
+		if err := buildBinary(ctx, root, cfg.galleyBin, "./cmd/galley", cfg.galleyTags); err != nil {
+			return err
 		}
 	}
-	data := filepath.Join(dir, "galley_data")
+	if cfg.only != "galley" && cfg.baselineBin == "" {
+		cfg.baselineBin = filepath.Join(dir, "baseline")
+		logf("building ./bench/baseline")
+		if err := buildBinary(ctx, root, cfg.baselineBin, "./bench/baseline", ""); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func prepareGalley(ctx context.Context, cfg config, s suite, dir string, client *http.Client) (*target, error) {
+	bin := cfg.galleyBin
+	data := filepath.Join(dir, "galley_data"+s.suffix())
 	if err := os.RemoveAll(data); err != nil {
 		return nil, err
 	}
-	out, err := execOutput(ctx, bin, "superuser", "upsert", cfg.email, cfg.password, "--dir", data)
+	var dbArgs []string
+	if s.postgres() {
+		dbArgs = []string{"--db", s.dsn["galley"]}
+	}
+	out, err := execOutput(ctx, bin, append([]string{"superuser", "upsert", cfg.email, cfg.password, "--dir", data}, dbArgs...)...)
 	if err != nil {
 		return nil, fmt.Errorf("galley superuser upsert: %w\n%s", err, out)
 	}
@@ -281,10 +435,14 @@ func prepareGalley(ctx context.Context, cfg config, root, dir string, client *ht
 	if err != nil {
 		return nil, err
 	}
+	args := append([]string{"serve", "--http", addr, "--dir", data}, dbArgs...)
+	if s.postgres() {
+		args = append(args, "--db-max-conns", strconv.Itoa(cfg.pgConns))
+	}
 	t := &target{name: "galley", client: client, srv: &server{
 		name: "galley", bin: bin, base: "http://" + addr,
-		args:    []string{"serve", "--http", addr, "--dir", data},
-		logPath: filepath.Join(dir, "galley.log"),
+		args:    args,
+		logPath: filepath.Join(dir, "galley"+s.suffix()+".log"),
 	}}
 	if _, err := t.srv.start(ctx); err != nil {
 		return nil, err
@@ -295,16 +453,8 @@ func prepareGalley(ctx context.Context, cfg config, root, dir string, client *ht
 	return t, nil
 }
 
-func prepareBaseline(ctx context.Context, cfg config, root, dir string, client *http.Client) (*target, error) {
-	bin := cfg.baselineBin
-	if bin == "" {
-		bin = filepath.Join(dir, "baseline")
-		logf("building ./bench/baseline")
-		if err := buildBinary(ctx, root, bin, "./bench/baseline", ""); err != nil {
-			return nil, err
-		}
-	}
-	data := filepath.Join(dir, "baseline_data")
+func prepareBaseline(ctx context.Context, cfg config, s suite, dir string, client *http.Client) (*target, error) {
+	data := filepath.Join(dir, "baseline_data"+s.suffix())
 	if err := os.RemoveAll(data); err != nil {
 		return nil, err
 	}
@@ -312,10 +462,14 @@ func prepareBaseline(ctx context.Context, cfg config, root, dir string, client *
 	if err != nil {
 		return nil, err
 	}
+	args := []string{"-http", addr, "-dir", data}
+	if s.postgres() {
+		args = append(args, "-db", s.dsn["baseline"], "-db-max-conns", strconv.Itoa(cfg.pgConns))
+	}
 	t := &target{name: "baseline", client: client, srv: &server{
-		name: "baseline", bin: bin, base: "http://" + addr,
-		args:    []string{"-http", addr, "-dir", data},
-		logPath: filepath.Join(dir, "baseline.log"),
+		name: "baseline", bin: cfg.baselineBin, base: "http://" + addr,
+		args:    args,
+		logPath: filepath.Join(dir, "baseline"+s.suffix()+".log"),
 	}}
 	if _, err := t.srv.start(ctx); err != nil {
 		return nil, err

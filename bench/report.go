@@ -20,6 +20,7 @@ type scenarioRow struct {
 
 type report struct {
 	cfg     config
+	suite   suite
 	targets []*target
 	rows    []scenarioRow
 	dataset *dataset
@@ -29,13 +30,21 @@ type report struct {
 	bcryptPerCore float64
 }
 
-// targetCell is the target column of a scenario; a target of 0 means the
-// scenario is reported without one.
-func targetCell(sc scenario) string {
-	if sc.target == 0 {
+// target is sc's minimum Galley ÷ baseline ratio on the report's database;
+// 0 means the scenario is reported without one.
+func (rp *report) target(sc scenario) float64 {
+	if rp.suite.postgres() {
+		return sc.pgTarget
+	}
+	return sc.target
+}
+
+// targetCell is the target column of a scenario.
+func targetCell(target float64) string {
+	if target == 0 {
 		return "–"
 	}
-	return fmt.Sprintf("≥ %.1f×", sc.target)
+	return fmt.Sprintf("≥ %.1f×", target)
 }
 
 func (rp *report) index(name string) int {
@@ -51,7 +60,14 @@ func (rp *report) print(w io.Writer) {
 	cfg := rp.cfg
 	gi, bi := rp.index("galley"), rp.index("baseline")
 
-	fmt.Fprintf(w, "\n## Galley vs hand-written baseline\n\n")
+	if rp.suite.postgres() {
+		fmt.Fprintf(w, "\n## Galley vs hand-written baseline on PostgreSQL\n\n")
+		fmt.Fprintf(w, "PostgreSQL %s on the same machine, a fresh database per server (%s), "+
+			"VACUUM ANALYZE after seeding; pool size %d on both (Galley `--db-max-conns %d`, baseline pgxpool MaxConns %d).\n\n",
+			rp.suite.pgVersion, strings.Join(rp.databases(), ", "), cfg.pgConns, cfg.pgConns, cfg.pgConns)
+	} else {
+		fmt.Fprintf(w, "\n## Galley vs hand-written baseline\n\n")
+	}
 	fmt.Fprintf(w, "%d posts + %d authors, %d clients, %d × %s per scenario per server (each after %s warm-up), "+
 		"servers run one at a time; %d CPUs, %s %s/%s, %s.\n\n",
 		cfg.rows, cfg.authors, cfg.conc, cfg.rounds, cfg.dur, cfg.warmup, runtime.NumCPU(),
@@ -68,7 +84,7 @@ func (rp *report) print(w io.Writer) {
 	for _, row := range rp.rows {
 		cells := []string{row.sc.name, row.sc.desc}
 		if row.setupErr != nil {
-			cells = append(cells, "–", "–", "–", "–", "–", "–", "–", targetCell(row.sc), "FAIL (not run)")
+			cells = append(cells, "–", "–", "–", "–", "–", "–", "–", targetCell(rp.target(row.sc)), "FAIL (not run)")
 			fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 			problems = append(problems, row.setupErr...)
 			continue
@@ -93,14 +109,14 @@ func (rp *report) print(w io.Writer) {
 		if gi >= 0 && bi >= 0 && row.results[bi].rps > 0 {
 			x := row.results[gi].rps / row.results[bi].rps
 			ratio = fmt.Sprintf("%.2f×", x)
-			if row.sc.target > 0 {
-				verdict = passFail(x >= row.sc.target)
+			if rp.target(row.sc) > 0 {
+				verdict = passFail(x >= rp.target(row.sc))
 			}
 		}
 		if errs > 0 {
 			verdict = "FAIL (errors)"
 		}
-		cells = append(cells, ratio, targetCell(row.sc), verdict)
+		cells = append(cells, ratio, targetCell(rp.target(row.sc)), verdict)
 		fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
 		problems = append(problems, row.notes...)
 	}
@@ -121,6 +137,7 @@ func (rp *report) print(w io.Writer) {
 				return fmt.Sprintf("%.3f s (%s)", m.Seconds(), durs(t.startTimes)), m < 300*time.Millisecond
 			})
 	}
+	rp.createRow(w)
 	rp.targetRow(w, fmt.Sprintf("Seeding through the API, %d clients", cfg.seedConc), "–",
 		func(t *target) (string, bool) { return fmt.Sprintf("%.0f posts/s", t.seedRate), true })
 	if len(rp.dataset.users) > 0 {
@@ -135,6 +152,99 @@ func (rp *report) print(w io.Writer) {
 		for _, p := range problems {
 			fmt.Fprintf(w, "- %s\n", p)
 		}
+	}
+}
+
+// databases lists the report's PostgreSQL databases by server.
+func (rp *report) databases() []string {
+	var out []string
+	for _, t := range rp.targets {
+		out = append(out, t.name+" "+pgDatabases[t.name])
+	}
+	return out
+}
+
+// row returns the results of the named scenario, or nil if it did not run.
+func (rp *report) row(name string) *scenarioRow {
+	i := slices.IndexFunc(rp.rows, func(r scenarioRow) bool { return r.sc.name == name && r.setupErr == nil })
+	if i < 0 {
+		return nil
+	}
+	return &rp.rows[i]
+}
+
+// createRow reports create throughput with createConc clients against the
+// same with -c clients: with writes batched into shared commits, more
+// concurrent writers should not lower the rate. No target.
+func (rp *report) createRow(w io.Writer) {
+	c64 := rp.row("create_64")
+	if c64 == nil {
+		return
+	}
+	c := rp.row("create")
+	pool := ""
+	if rp.suite.postgres() {
+		pool = fmt.Sprintf(", pool size %d", rp.cfg.pgConns)
+	}
+	cells := []string{fmt.Sprintf("Create throughput, %d clients%s (vs create with %d)", createConc, pool, rp.cfg.conc)}
+	for _, n := range []string{"galley", "baseline"} {
+		i := rp.index(n)
+		if i < 0 {
+			cells = append(cells, "–")
+			continue
+		}
+		r := c64.results[i]
+		cell := fmt.Sprintf("%.0f req/s, p50 %s, p99 %s", r.rps, ms(r.p50), ms(r.p99))
+		if c != nil && c.results[i].rps > 0 {
+			cell += fmt.Sprintf(" (%.2f× its %d-client rate)", r.rps/c.results[i].rps, rp.cfg.conc)
+		}
+		cells = append(cells, cell)
+	}
+	cells = append(cells, "–", "–")
+	fmt.Fprintf(w, "| %s |\n", strings.Join(cells, " | "))
+}
+
+// ratio is Galley ÷ baseline req/s of the named scenario (0 if either is
+// missing or it failed).
+func (rp *report) ratio(name string) (x float64, errs bool) {
+	r := rp.row(name)
+	gi, bi := rp.index("galley"), rp.index("baseline")
+	if r == nil || gi < 0 || bi < 0 || r.results[bi].rps == 0 {
+		return 0, false
+	}
+	return r.results[gi].rps / r.results[bi].rps, r.results[gi].errors+r.results[bi].errors > 0
+}
+
+// printSideBySide prints the Galley ÷ baseline ratio of every scenario on
+// SQLite (sq, nil if it did not run) and on PostgreSQL (pg), with the
+// targets of each.
+func printSideBySide(w io.Writer, sq, pg *report) {
+	fmt.Fprintf(w, "\n## Galley ÷ baseline, SQLite and PostgreSQL\n\n")
+	fmt.Fprintln(w, "| Scenario | SQLite ratio | SQLite target | PostgreSQL ratio | PostgreSQL target | PostgreSQL result |")
+	fmt.Fprintln(w, "|---|--:|--:|--:|--:|---|")
+	cell := func(rp *report, name string) string {
+		if rp == nil {
+			return "–"
+		}
+		x, errs := rp.ratio(name)
+		switch {
+		case x == 0:
+			return "–"
+		case errs:
+			return fmt.Sprintf("%.2f× (errors)", x)
+		}
+		return fmt.Sprintf("%.2f×", x)
+	}
+	for _, row := range pg.rows {
+		sc := row.sc
+		verdict := "–"
+		if x, errs := pg.ratio(sc.name); x > 0 && sc.pgTarget > 0 {
+			verdict = passFail(x >= sc.pgTarget && !errs)
+		} else if row.setupErr != nil {
+			verdict = "FAIL (not run)"
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %s | %s | %s |\n", sc.name, cell(sq, sc.name), targetCell(sc.target),
+			cell(pg, sc.name), targetCell(sc.pgTarget), verdict)
 	}
 }
 

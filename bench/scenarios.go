@@ -16,12 +16,17 @@ const ruleThreshold = 500
 type scenario struct {
 	name   string
 	desc   string  // the request, for the report
-	target float64 // minimum galley/baseline throughput ratio
-	writes bool    // the scenario adds rows
+	target float64 // minimum galley/baseline throughput ratio on SQLite
+	// pgTarget is the minimum ratio on PostgreSQL (issue 4: 0.6 for view
+	// and create, 0.5 for lists).
+	pgTarget float64
+	writes   bool // the scenario adds rows
 	// setup, if set, runs on each target before the scenario.
 	setup func(ctx context.Context, t *target) error
 	// maxConc, if set, caps the clients (-c) of this scenario.
 	maxConc int
+	// conc, if set, is this scenario's number of clients, whatever -c is.
+	conc int
 	// auth marks the scenarios that need the users and notes collections
 	// (seeded only when one of them runs).
 	auth bool
@@ -31,6 +36,9 @@ type scenario struct {
 
 // clients is the number of concurrent clients of sc when -c is conc.
 func (sc scenario) clients(conc int) int {
+	if sc.conc > 0 {
+		return sc.conc
+	}
 	if sc.maxConc > 0 {
 		return min(conc, sc.maxConc)
 	}
@@ -57,6 +65,10 @@ func guestReq(method, path string, body []byte) req {
 // succeeds).
 const loginClients = 8
 
+// createConc is the clients of create_64: enough concurrent commits to show
+// whether writes are batched (group commit) or queue one by one.
+const createConc = 64
+
 const (
 	postsPath     = "/api/collections/posts/records"
 	usersPath     = "/api/collections/users"
@@ -82,28 +94,28 @@ func page(r *rand.Rand) string {
 // counts for a later scenario.
 var scenarios = []scenario{
 	{
-		name: "view", target: 0.7,
+		name: "view", target: 0.7, pgTarget: 0.6,
 		desc: "GET /records/{random id}",
 		request: func(r *rand.Rand, t *target) req {
 			return guestReq("GET", postsPath+"/"+t.postIDs[r.IntN(len(t.postIDs))], nil)
 		},
 	},
 	{
-		name: "list_totals", target: 0.5,
+		name: "list_totals", target: 0.5, pgTarget: 0.5,
 		desc: "GET ?page={1..10}&perPage=20",
 		request: func(r *rand.Rand, t *target) req {
 			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}}), nil)
 		},
 	},
 	{
-		name: "list_skiptotal", target: 0.3,
+		name: "list_skiptotal", target: 0.3, pgTarget: 0.5,
 		desc: "GET ?page={1..10}&perPage=20&skipTotal=1",
 		request: func(r *rand.Rand, t *target) req {
 			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"}, "skipTotal": {"1"}}), nil)
 		},
 	},
 	{
-		name: "filter_sort", target: 0.3,
+		name: "filter_sort", target: 0.3, pgTarget: 0.5,
 		desc: "GET ?perPage=20&filter=views > {0..899}&sort=-views (with totals)",
 		request: func(r *rand.Rand, t *target) req {
 			return guestReq("GET", listPath(url.Values{"perPage": {"20"},
@@ -111,7 +123,7 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name: "expand", target: 0.3,
+		name: "expand", target: 0.3, pgTarget: 0.5,
 		desc: "GET ?page={1..10}&perPage=20&expand=author&skipTotal=1",
 		request: func(r *rand.Rand, t *target) req {
 			return guestReq("GET", listPath(url.Values{"page": {page(r)}, "perPage": {"20"},
@@ -119,7 +131,7 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name: "rule", target: 0.3,
+		name: "rule", target: 0.3, pgTarget: 0.5,
 		desc: fmt.Sprintf("guest GET ?page={1..10}&perPage=20, listRule `views > %d` (with totals)", ruleThreshold),
 		setup: func(ctx context.Context, t *target) error {
 			return t.call(ctx, "PATCH", "/api/collections/posts",
@@ -140,7 +152,7 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name: "auth_refresh", target: 0.7, auth: true,
+		name: "auth_refresh", target: 0.7, pgTarget: 0.6, auth: true,
 		desc: "POST /users/auth-refresh with a random user's token",
 		request: func(r *rand.Rand, t *target) req {
 			u := r.IntN(len(t.userIDs))
@@ -148,7 +160,7 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name: "rule_list", target: 0.5, auth: true,
+		name: "rule_list", target: 0.5, pgTarget: 0.5, auth: true,
 		desc: "GET /notes/records?perPage=20 (with totals) with a random user's token, listRule `owner = @request.auth.id`",
 		request: func(r *rand.Rand, t *target) req {
 			u := r.IntN(len(t.userIDs))
@@ -158,7 +170,7 @@ var scenarios = []scenario{
 	{
 		// Totals under writes: a totals cache that every write invalidates
 		// must not fall off a cliff here.
-		name: "mixed_totals", target: 0.3, writes: true,
+		name: "mixed_totals", target: 0.3, pgTarget: 0.5, writes: true,
 		desc: "9 in 10: guest GET ?page={1..10}&perPage=20 (with totals, listRule still set); 1 in 10: create",
 		request: func(r *rand.Rand, t *target) req {
 			if r.IntN(10) == 0 {
@@ -168,8 +180,15 @@ var scenarios = []scenario{
 		},
 	},
 	{
-		name: "create", target: 0.7, writes: true,
+		name: "create", target: 0.7, pgTarget: 0.6, writes: true,
 		desc:    "POST /records {title, views, author, public}",
+		request: createRequest,
+	},
+	{
+		// Reported without a target: with 64 writers at once, a server
+		// that batches commits should do at least as well as with -c.
+		name: "create_64", writes: true, conc: createConc,
+		desc:    fmt.Sprintf("POST /records {title, views, author, public}, %d clients", createConc),
 		request: createRequest,
 	},
 }
