@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"testing"
 
@@ -77,6 +78,8 @@ func rows(t *testing.T, app *App, q string, args ...any) [][]string {
 				row[i] = "NULL"
 			case []byte:
 				row[i] = string(x)
+			case bool: // PostgreSQL booleans read as SQLite's 0 and 1
+				row[i] = map[bool]string{false: "0", true: "1"}[x]
 			case string:
 				row[i] = x
 			default:
@@ -87,6 +90,30 @@ func rows(t *testing.T, app *App, q string, args ...any) [][]string {
 		out = append(out, row)
 	}
 	return out
+}
+
+// columnNames returns the column names of table.
+func columnNames(t *testing.T, app *App, table string) []string {
+	t.Helper()
+	cols, err := app.DB.Columns(context.Background(), table)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.Name)
+	}
+	return out
+}
+
+// relationExists reports whether a table or view named name exists.
+func relationExists(t *testing.T, app *App, name string) bool {
+	t.Helper()
+	names, err := app.DB.Relations(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return slices.Contains(names, name)
 }
 
 func errFields(t *testing.T, err error) map[string]galley.FieldError {
@@ -117,7 +144,7 @@ func TestCreateCollectionDefaults(t *testing.T) {
 	if c.Field("id").PrimaryKey != true || !c.Field("id").System {
 		t.Fatal("id not a system primary key")
 	}
-	if got := rows(t, app, `SELECT name, type FROM pragma_table_info('posts')`); len(got) != 4 || got[3][0] != "updated" {
+	if got := columnNames(t, app, "posts"); len(got) != 4 || got[3] != "updated" {
 		t.Fatalf("table: %v", got)
 	}
 	if _, err := app.Collection(context.Background(), "POSTS"); err != nil {
@@ -213,9 +240,9 @@ func TestCreateAuthCollection(t *testing.T) {
 	if strings.Contains(string(out), c.Auth.AuthToken.Secret) {
 		t.Fatal("token secret in JSON output")
 	}
-	mustExec(t, app, `INSERT INTO users (id, email, tokenKey) VALUES ('a', 'x@y.z', 'k1')`)
+	mustExec(t, app, `INSERT INTO users (id, email, "tokenKey") VALUES ('a', 'x@y.z', 'k1')`)
 	err := app.DB.WithTx(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.ExecContext(context.Background(), `INSERT INTO users (id, email, tokenKey) VALUES ('b', 'x@y.z', 'k2')`)
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO users (id, email, "tokenKey") VALUES ('b', 'x@y.z', 'k2')`)
 		return err
 	})
 	if err == nil {
@@ -272,7 +299,9 @@ func TestDeleteCollection(t *testing.T) {
 			t.Fatalf("delete %s: %v", name, err)
 		}
 	}
-	if got := rows(t, app, `SELECT name FROM sqlite_master WHERE name IN ('posts','comments','v')`); len(got) != 0 {
-		t.Fatalf("left over: %v", got)
+	for _, name := range []string{"posts", "comments", "v"} {
+		if relationExists(t, app, name) {
+			t.Fatalf("left over: %s", name)
+		}
 	}
 }

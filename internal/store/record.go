@@ -1,6 +1,7 @@
 package store
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -253,6 +254,14 @@ func decodeValue(f *galley.Field, v any) any {
 			return nil
 		case string:
 			if json.Valid([]byte(x)) {
+				// PostgreSQL's jsonb renders {"a": 1}: compact it to the
+				// form SQLite keeps.
+				if strings.ContainsAny(x, " \n\t") {
+					var buf bytes.Buffer
+					if json.Compact(&buf, []byte(x)) == nil {
+						return json.RawMessage(buf.Bytes())
+					}
+				}
 				return json.RawMessage(x)
 			}
 			b, _ := json.Marshal(x)
