@@ -6,6 +6,8 @@ package core
 
 import (
 	"log/slog"
+	"sync/atomic"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/filter"
@@ -27,11 +29,16 @@ type App struct {
 	// Guards limit failed log-ins and auth mails per client IP, account and
 	// address; on by default (their zero values use the defaults).
 	Guards ratelimit.Guards
+	// MaintenanceEvery is the period of Maintain (DefaultMaintenanceEvery when 0).
+	MaintenanceEvery time.Duration
+
+	maintenanceRuns atomic.Int64
 
 	oauth2   *oauth2.Registry
 	patterns regexpCache
 	rules    ruleCache
 	settings settingsCache
+	events   events
 }
 
 // New returns an App over db.
@@ -39,7 +46,14 @@ func New(db *store.DB, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &App{DB: db, Log: log, oauth2: oauth2.NewRegistry(oauth2.Options{})}
+	app := &App{DB: db, Log: log, oauth2: oauth2.NewRegistry(oauth2.Options{})}
+	// Another node changed the settings (or notifications were missed).
+	db.OnNotify(func(topic string) {
+		if topic == store.TopicSettings || topic == store.TopicAll {
+			app.ReloadSettings()
+		}
+	})
+	return app
 }
 
 // Actor is who performs a request.

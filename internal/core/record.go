@@ -46,7 +46,7 @@ func (app *App) ListRecords(ctx context.Context, a Actor, collection string, q R
 		return nil, err
 	}
 	if orderSQL == "" && c.Type != galley.CollectionView {
-		orderSQL = store.Quote(store.Alias) + ".rowid"
+		orderSQL = app.DB.RowOrder(c, store.Alias)
 	}
 	where := and(ruleSQL, filterSQL)
 	args := append(append([]any(nil), ruleArgs...), filterArgs...)
@@ -193,6 +193,7 @@ func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Recor
 	if err := tx.InsertRecord(ctx, r); err != nil {
 		return err
 	}
+	app.recordChanged(tx, RecordEvent{Action: ActionCreate, Record: r})
 	if ruleSQL == "" {
 		return nil
 	}
@@ -237,6 +238,7 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 				return err
 			}
 		}
+		oldKey := r.GetString("tokenKey")
 		if err := applyBody(a, r, body, false); err != nil {
 			return err
 		}
@@ -247,7 +249,11 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 		if err := app.validateRecord(ctx, tx, r); err != nil {
 			return err
 		}
-		return tx.UpdateRecord(ctx, id, r)
+		if err := tx.UpdateRecord(ctx, id, r); err != nil {
+			return err
+		}
+		app.recordChanged(tx, RecordEvent{Action: ActionUpdate, Record: r, TokenChanged: c.IsAuth() && r.GetString("tokenKey") != oldKey})
+		return nil
 	})
 	if err != nil {
 		return nil, err

@@ -54,6 +54,7 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 				if err := tx.UpdateRecord(ctx, ref.ID(), ref); err != nil {
 					return err
 				}
+				app.recordChanged(tx, RecordEvent{Action: ActionUpdate, Record: ref})
 			}
 		}
 	}
@@ -65,5 +66,6 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 			}
 		}
 	}
+	app.recordDeleted(ctx, tx, r)
 	return tx.DeleteRecord(ctx, c, id)
 }

@@ -247,6 +247,9 @@ func (app *App) UpdateSettings(ctx context.Context, body []byte) (*Settings, err
 		if err != nil {
 			return err
 		}
+		if err := tx.Notify(ctx, store.TopicSettings); err != nil { // other nodes drop their cached copy
+			return err
+		}
 		out = next
 		tx.AfterCommit(func() { c.publish(next, seq) })
 		return nil

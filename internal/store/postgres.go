@@ -119,7 +119,7 @@ func pgMessage(err error) string {
 	if errors.As(err, &pe) {
 		return pe.Message
 	}
-	return err.Error()
+	return strings.Join(strings.Fields(strings.ReplaceAll(err.Error(), "\n", "; ")), " ")
 }
 
 // postgresDialect is PostgreSQL through pgx v5 (database/sql adapter,

@@ -1,0 +1,69 @@
+package core
+
+import (
+	"context"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// LeaderMaintenance names the leader lock under which Maintain runs: with
+// several nodes on one PostgreSQL database, one node at a time does it.
+const LeaderMaintenance = "maintenance"
+
+// DefaultMaintenanceEvery is how often Maintain deletes expired rows.
+const DefaultMaintenanceEvery = time.Minute
+
+// Maintain runs the periodic housekeeping of the shared database until ctx
+// ends: at once, then every app.MaintenanceEvery. Run it through
+// store.DB.RunAsLeader so that one node does it at a time.
+func (app *App) Maintain(ctx context.Context) {
+	every := app.MaintenanceEvery
+	if every <= 0 {
+		every = DefaultMaintenanceEvery
+	}
+	tick := time.NewTicker(every)
+	defer tick.Stop()
+	for {
+		if n, err := app.DeleteExpired(ctx); err != nil {
+			if ctx.Err() == nil {
+				app.Log.Warn("maintenance: delete expired", "err", err)
+			}
+		} else if n > 0 {
+			app.Log.Info("maintenance: deleted expired one-time passwords and MFA sessions", "rows", n)
+		}
+		app.maintenanceRuns.Add(1)
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// MaintenanceRuns is how many times this process has run Maintain's
+// housekeeping (for health reporting and tests).
+func (app *App) MaintenanceRuns() int64 { return app.maintenanceRuns.Load() }
+
+// DeleteExpired deletes the one-time passwords and MFA sessions that are
+// past their collection's duration (they can no longer be redeemed) and
+// returns how many rows went.
+func (app *App) DeleteExpired(ctx context.Context) (int64, error) {
+	var total int64
+	now := time.Now()
+	for _, c := range app.DB.Schema.Collections() {
+		if !c.IsAuth() || c.Auth == nil {
+			continue
+		}
+		for table, secs := range map[string]int64{"_otps": c.Auth.OTP.Duration, "_mfas": c.Auth.MFA.Duration} {
+			cutoff := galley.FormatTime(now.Add(-time.Duration(max(secs, 1)) * time.Second))
+			res, err := app.DB.Exec(ctx, `DELETE FROM "`+table+`" WHERE "collectionRef" = ? AND "created" < ?`, c.ID, cutoff)
+			if err != nil {
+				return total, err
+			}
+			n, _ := res.RowsAffected()
+			total += n
+		}
+	}
+	return total, nil
+}
