@@ -190,6 +190,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		return fmt.Errorf("listen on %s: %w", o.http, err)
 	}
 	hs := api.HTTPServer(o.http, srv.Handler())
+	hs.RegisterOnShutdown(srv.CloseRealtime)
 	if has, err := app.HasSuperusers(ctx); err != nil {
 		return err
 	} else if !has {

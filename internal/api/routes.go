@@ -32,6 +32,9 @@ func (s *Server) routes() {
 	m.Handle("PATCH /api/collections/{collection}/records/{id}", s.handle(s.updateRecord))
 	m.Handle("DELETE /api/collections/{collection}/records/{id}", s.handle(s.deleteRecord))
 
+	// Realtime.
+	s.routesRealtime()
+
 	// Health, settings, logs.
 	s.routesOps()
 

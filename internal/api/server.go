@@ -13,6 +13,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/realtime"
 )
 
 // Config holds the transport settings that come from flags or environment.
@@ -23,6 +24,8 @@ type Config struct {
 	MaxBodyBytes int64
 	// Version is reported by /api/health.
 	Version string
+	// Realtime holds the realtime broker's limits (zero values: defaults).
+	Realtime realtime.Config
 }
 
 // Server serves the Galley HTTP API.
@@ -40,6 +43,8 @@ type Server struct {
 	lastRequest atomic.Int64
 	// ops holds the operational services (logs, settings); see routes_ops.go.
 	ops
+	// rt is the realtime broker (SSE, WebSocket); see realtime.go.
+	rt *realtime.Broker
 }
 
 // RequestLogger receives one entry per finished request. Log must not block:
@@ -57,9 +62,18 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now()}
+	s.rt = realtime.New(app, log, cfg.Realtime)
 	s.routes()
 	return s
 }
+
+// Realtime returns the server's realtime broker.
+func (s *Server) Realtime() *realtime.Broker { return s.rt }
+
+// CloseRealtime closes every realtime connection and stops the broker, so
+// that a graceful shutdown is not held up by streams that never end. Call
+// it when the HTTP server shuts down (http.Server.RegisterOnShutdown).
+func (s *Server) CloseRealtime() { s.rt.Close() }
 
 // IdleFor returns how long no request has started (since New when none has).
 func (s *Server) IdleFor() time.Duration {

@@ -41,6 +41,12 @@ type Server struct {
 // New starts a server on a fresh database; it stops when the test ends.
 func New(t testing.TB) *Server {
 	t.Helper()
+	return NewConfig(t, api.Config{})
+}
+
+// NewConfig is New with the transport configuration cfg.
+func NewConfig(t testing.TB, cfg api.Config) *Server {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, storetest.Options(t))
 	if err != nil {
@@ -48,9 +54,10 @@ func New(t testing.TB) *Server {
 	}
 	app := core.New(db, nil)
 	app.Mailer = mail.New(app.Settings, nil)
-	srv := api.New(app, nil, api.Config{})
+	srv := api.New(app, nil, cfg)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
+		srv.CloseRealtime()
 		hs.Close()
 		db.Close()
 	})

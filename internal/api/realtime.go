@@ -1,0 +1,89 @@
+package api
+
+import (
+	"bytes"
+	"encoding/json"
+	"mime"
+	"net/http"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// realtimeConnect opens an SSE stream: GET /api/realtime. Too many open
+// connections from the client's IP is 429.
+func (s *Server) realtimeConnect(w http.ResponseWriter, r *http.Request) error {
+	c, err := s.rt.Connect(actorOf(r).IP, false)
+	if err != nil {
+		return err
+	}
+	s.rt.ServeSSE(w, r, c)
+	return nil
+}
+
+// realtimeSubscribe replaces a client's subscriptions: POST /api/realtime
+// {clientId, subscriptions} as JSON or form data, authorised by the
+// request's token. 204 on success; 404 for an unknown clientId; 403 when
+// the token is not the one the client was first authorised with; 400
+// naming the field for a malformed body or topic.
+func (s *Server) realtimeSubscribe(w http.ResponseWriter, r *http.Request) error {
+	id, topics, err := decodeSubscriptions(r)
+	if err != nil {
+		return err
+	}
+	if err := s.rt.SetSubscriptions(id, actorOf(r), topics); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// decodeSubscriptions reads {clientId, subscriptions} from a JSON or form
+// body. A missing clientId, a non-string clientId and subscriptions that
+// are not a list of strings are EInvalid naming the field.
+func decodeSubscriptions(r *http.Request) (string, []string, error) {
+	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" || ct == "application/x-www-form-urlencoded" {
+		if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
+			return "", nil, galley.Errorf(galley.EInvalid, "Failed to read the form data.")
+		}
+		id := r.PostFormValue("clientId")
+		if id == "" {
+			return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
+		}
+		return id, r.PostForm["subscriptions"], nil
+	}
+	b, err := readBody(r)
+	if err != nil {
+		return "", nil, err
+	}
+	var in map[string]json.RawMessage
+	if len(bytes.TrimSpace(b)) == 0 {
+		in = map[string]json.RawMessage{}
+	} else if err := json.Unmarshal(b, &in); err != nil {
+		return "", nil, galley.Errorf(galley.EInvalid, "Failed to load the submitted data due to invalid formatting: the body must be a JSON object.")
+	}
+	var id string
+	if raw, ok := in["clientId"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &id); err != nil {
+			return "", nil, galley.FieldInvalid("clientId", "validation_invalid_value", "Must be a string.")
+		}
+	}
+	if strings.TrimSpace(id) == "" {
+		return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
+	}
+	var topics []string
+	if raw, ok := in["subscriptions"]; ok && string(raw) != "null" {
+		if err := json.Unmarshal(raw, &topics); err != nil {
+			return "", nil, galley.FieldInvalid("subscriptions", "validation_invalid_value", "Must be a list of topic strings.")
+		}
+	}
+	return id, topics, nil
+}
+
+// routesRealtime registers the realtime routes.
+func (s *Server) routesRealtime() {
+	m := s.mux
+	m.Handle("GET /api/realtime", s.handle(s.realtimeConnect))
+	m.Handle("POST /api/realtime", s.handle(s.realtimeSubscribe))
+}

@@ -1,0 +1,482 @@
+// Package realtime is Galley's realtime broker: clients (SSE and
+// WebSocket), their subscriptions to record topics, the authorisation of
+// every event per subscriber (see authz.go), presence and broadcast
+// channels, and the Bus that carries events between nodes.
+//
+// Events are delivered only after the change committed: core calls the
+// broker (a core.RecordListener) from the transaction's after-commit hook;
+// the broker publishes the event on its Bus, and a single dispatcher
+// goroutine per broker fans it out in publish order. Every client has a
+// bounded queue; a client whose queue is full is dropped (closed), never
+// waited for.
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/safego"
+)
+
+// Config holds the broker's limits. Zero values mean the defaults.
+type Config struct {
+	// IdleTimeout closes a connection that was sent nothing for this long
+	// (default 5 minutes, as PocketBase; the SDK reconnects).
+	IdleTimeout time.Duration
+	// MaxAge closes every connection after this long (default 12 hours),
+	// so no stream outlives a long-expired token.
+	MaxAge time.Duration
+	// MaxTopics bounds the subscriptions of one client (default 1000).
+	MaxTopics int
+	// MaxTopicLength bounds one topic, options included (default 2048 bytes).
+	MaxTopicLength int
+	// MaxConnsPerIP bounds the open connections of one client IP (default 500).
+	MaxConnsPerIP int
+	// Buffer is the per-client queue length (default 256 messages); a client
+	// whose queue is full is dropped.
+	Buffer int
+	// QueueSize is the length of the broker's event queue (default 4096);
+	// writers wait when it is full.
+	QueueSize int
+	// WriteTimeout bounds one write to a client (default 10 seconds).
+	WriteTimeout time.Duration
+	// Bus carries events between nodes; nil means a LocalBus.
+	Bus Bus
+}
+
+// Defaults.
+const (
+	DefaultIdleTimeout    = 5 * time.Minute
+	DefaultMaxAge         = 12 * time.Hour
+	DefaultMaxTopics      = 1000
+	DefaultMaxTopicLength = 2048
+	DefaultMaxConnsPerIP  = 500
+	DefaultBuffer         = 256
+	DefaultQueueSize      = 4096
+	DefaultWriteTimeout   = 10 * time.Second
+)
+
+func (c Config) withDefaults() Config {
+	def := func(v *time.Duration, d time.Duration) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	defi := func(v *int, d int) {
+		if *v <= 0 {
+			*v = d
+		}
+	}
+	def(&c.IdleTimeout, DefaultIdleTimeout)
+	def(&c.MaxAge, DefaultMaxAge)
+	def(&c.WriteTimeout, DefaultWriteTimeout)
+	defi(&c.MaxTopics, DefaultMaxTopics)
+	defi(&c.MaxTopicLength, DefaultMaxTopicLength)
+	defi(&c.MaxConnsPerIP, DefaultMaxConnsPerIP)
+	defi(&c.Buffer, DefaultBuffer)
+	defi(&c.QueueSize, DefaultQueueSize)
+	if c.Bus == nil {
+		c.Bus = &LocalBus{}
+	}
+	return c
+}
+
+// Stats are counters for tests and metrics.
+type Stats struct {
+	memChecks atomic.Int64 // questions answered in memory
+	sqlChecks atomic.Int64 // questions answered by a query
+	dropped   atomic.Int64 // clients dropped for a full queue
+	delivered atomic.Int64 // messages queued to clients
+}
+
+// Counts returns (in-memory checks, SQL checks, dropped clients, queued messages).
+func (s *Stats) Counts() (mem, sql, dropped, delivered int64) {
+	return s.memChecks.Load(), s.sqlChecks.Load(), s.dropped.Load(), s.delivered.Load()
+}
+
+// Broker holds the realtime clients of one node. Its methods are safe for
+// concurrent use.
+type Broker struct {
+	app   *core.App
+	log   *slog.Logger
+	cfg   Config
+	rules parseCache
+	stats Stats
+
+	mu      sync.RWMutex
+	clients map[string]*Client
+	perIP   map[string]int
+	byAuth  map[string]map[*Client]struct{}
+
+	channels channels
+
+	queue     chan Event
+	stop      chan struct{}
+	stopped   chan struct{}
+	closeOnce sync.Once
+	unsub     func()
+}
+
+// New returns a broker for app, registered as its record listener, with
+// its dispatcher running until Close.
+func New(app *core.App, log *slog.Logger, cfg Config) *Broker {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	cfg = cfg.withDefaults()
+	b := &Broker{app: app, log: log, cfg: cfg,
+		clients: map[string]*Client{}, perIP: map[string]int{}, byAuth: map[string]map[*Client]struct{}{},
+		queue: make(chan Event, cfg.QueueSize), stop: make(chan struct{}), stopped: make(chan struct{})}
+	b.channels.init()
+	b.unsub = cfg.Bus.Subscribe(b.enqueue)
+	app.AddRecordListener(b)
+	safego.Go(log, "realtime dispatcher", b.dispatchLoop)
+	return b
+}
+
+// Stats returns the broker's counters.
+func (b *Broker) Stats() *Stats { return &b.stats }
+
+// Config returns the broker's effective configuration.
+func (b *Broker) Config() Config { return b.cfg }
+
+// Close closes every client and stops the dispatcher. Events published
+// afterwards are dropped.
+func (b *Broker) Close() {
+	b.closeOnce.Do(func() {
+		b.unsub()
+		close(b.stop)
+		<-b.stopped
+		b.mu.RLock()
+		for _, c := range b.clients {
+			c.close("server shutting down")
+		}
+		b.mu.RUnlock()
+	})
+}
+
+// Connect registers a new client for ip. More than MaxConnsPerIP open
+// connections from ip is ERateLimited.
+func (b *Broker) Connect(ip string, ws bool) (*Client, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	select {
+	case <-b.stop:
+		return nil, galley.Errorf(galley.EUnavailable, "The server is shutting down.")
+	default:
+	}
+	if b.perIP[ip] >= b.cfg.MaxConnsPerIP {
+		return nil, galley.Errorf(galley.ERateLimited, "Too many realtime connections from your IP (limit %d).", b.cfg.MaxConnsPerIP)
+	}
+	c := newClient(galley.RandomString(40, clientIDAlphabet), ip, b.cfg.Buffer, ws)
+	b.clients[c.ID] = c
+	b.perIP[ip]++
+	return c, nil
+}
+
+const clientIDAlphabet = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+
+// Disconnect closes c and forgets it (and its presence).
+func (b *Broker) Disconnect(c *Client, reason string) {
+	c.close(reason)
+	b.mu.Lock()
+	if b.clients[c.ID] == c {
+		delete(b.clients, c.ID)
+		if b.perIP[c.IP]--; b.perIP[c.IP] <= 0 {
+			delete(b.perIP, c.IP)
+		}
+		b.unindexAuth(c, c.Auth())
+	}
+	b.mu.Unlock()
+	b.leaveAll(c)
+}
+
+// Client returns the open client id, or nil.
+func (b *Broker) Client(id string) *Client {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return b.clients[id]
+}
+
+// ClientCount returns the number of open clients.
+func (b *Broker) ClientCount() int {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	return len(b.clients)
+}
+
+func (b *Broker) indexAuth(c *Client, r *galley.Record) {
+	k := authKey(r)
+	if k == "" {
+		return
+	}
+	set := b.byAuth[k]
+	if set == nil {
+		set = map[*Client]struct{}{}
+		b.byAuth[k] = set
+	}
+	set[c] = struct{}{}
+}
+
+func (b *Broker) unindexAuth(c *Client, r *galley.Record) {
+	k := authKey(r)
+	if set := b.byAuth[k]; set != nil {
+		delete(set, c)
+		if len(set) == 0 {
+			delete(b.byAuth, k)
+		}
+	}
+}
+
+// Authorize attaches auth to c. The first authenticated request fixes the
+// client's auth: a later request with another auth (or none) is
+// EForbidden, as PocketBase refuses it. A nil auth on a guest client is a
+// no-op.
+func (b *Broker) Authorize(c *Client, auth *galley.Record) error {
+	cur := c.Auth()
+	if cur != nil && authKey(cur) != authKey(auth) {
+		return galley.Errorf(galley.EForbidden, "The current and the previous request authorization don't match.")
+	}
+	if auth == nil || authKey(cur) == authKey(auth) {
+		if auth != nil {
+			c.auth.Store(auth) // a fresher copy of the same record
+		}
+		return nil
+	}
+	b.mu.Lock()
+	b.unindexAuth(c, cur)
+	c.auth.Store(auth)
+	b.indexAuth(c, auth)
+	b.mu.Unlock()
+	return nil
+}
+
+// SetSubscriptions replaces the subscriptions of client id with topics,
+// authorised as actor a (see Authorize). Unknown ids are ENotFound; too
+// many topics, too long or malformed ones, unknown collections and bad
+// options are EInvalid naming "subscriptions".
+func (b *Broker) SetSubscriptions(id string, a core.Actor, topics []string) error {
+	c := b.Client(id)
+	if c == nil {
+		return galley.Errorf(galley.ENotFound, "Missing or invalid client id.")
+	}
+	c.setMu.Lock()
+	defer c.setMu.Unlock()
+	if err := b.Authorize(c, a.Auth); err != nil {
+		return err
+	}
+	if len(topics) > b.cfg.MaxTopics {
+		return galley.FieldInvalid("subscriptions", "validation_too_many_values", "At most "+itoa(b.cfg.MaxTopics)+" subscriptions are allowed per client.")
+	}
+	check := func(coll *galley.Collection, e filter.Expr) error {
+		_, _, err := filter.Where(e, coll, "_r", b.app.Env(a, false))
+		return err
+	}
+	subs := make([]*Subscription, 0, len(topics))
+	seen := map[string]bool{}
+	for i, t := range topics {
+		if seen[t] {
+			continue
+		}
+		seen[t] = true
+		s, err := parseTopic(i, t, b.app.DB.Schema.Collection, check, b.cfg.MaxTopicLength)
+		if err != nil {
+			return err
+		}
+		subs = append(subs, s)
+	}
+	c.subs.Store(&subs)
+	return nil
+}
+
+func itoa(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+// RecordChanged implements core.RecordListener: it de-authorises clients
+// of an auth record whose tokens died at once, refreshes the auth copy of
+// clients of an updated auth record, and publishes the event.
+func (b *Broker) RecordChanged(ev core.RecordEvent) {
+	r := ev.Record
+	if r.Collection.IsAuth() {
+		b.refreshAuth(r, ev.TokenChanged || ev.Action == core.ActionDelete)
+	}
+	err := b.cfg.Bus.Publish(Event{Kind: KindRecord, Action: ev.Action, CollectionID: r.Collection.ID,
+		RecordID: r.ID(), Record: r, Prepared: ev.Prepared})
+	if err != nil {
+		b.log.Warn("realtime: publish failed", "err", err)
+	}
+}
+
+// refreshAuth replaces the auth copy of every client authenticated as r,
+// or removes it (the client becomes a guest) when revoke is set.
+func (b *Broker) refreshAuth(r *galley.Record, revoke bool) {
+	k := authKey(r)
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for c := range b.byAuth[k] {
+		if revoke {
+			c.auth.Store(nil)
+		} else {
+			c.auth.Store(r)
+		}
+	}
+	if revoke {
+		delete(b.byAuth, k)
+	}
+}
+
+// enqueue takes a bus event for the dispatcher; it waits when the queue is
+// full (the writers slow down rather than events being lost) and drops
+// the event once the broker is closed.
+func (b *Broker) enqueue(ev Event) {
+	select {
+	case b.queue <- ev:
+	case <-b.stop:
+	}
+}
+
+func (b *Broker) dispatchLoop() {
+	defer close(b.stopped)
+	for {
+		select {
+		case ev := <-b.queue:
+			_ = safego.Run(b.log, "realtime dispatch", func() { b.dispatch(ev) })
+		case <-b.stop:
+			return
+		}
+	}
+}
+
+func (b *Broker) dispatch(ev Event) {
+	switch ev.Kind {
+	case KindRecord:
+		b.dispatchRecord(ev)
+	case KindBroadcast, KindPresence:
+		b.dispatchChannel(ev)
+	}
+}
+
+// target is one subscription of one client that an event reaches.
+type target struct {
+	cl   *Client
+	sub  *Subscription
+	auth *galley.Record
+}
+
+// targets returns the subscriptions matching a record of collection
+// collID with id recID.
+func (b *Broker) targets(collID, recID string) []target {
+	b.mu.RLock()
+	defer b.mu.RUnlock()
+	var out []target
+	for _, cl := range b.clients {
+		for _, s := range cl.Subscriptions() {
+			if s.CollectionID == collID && (s.RecordID == "" || s.RecordID == recID) {
+				out = append(out, target{cl: cl, sub: s, auth: cl.Auth()})
+			}
+		}
+	}
+	return out
+}
+
+// dispatchRecord authorises and renders a record event for every target.
+func (b *Broker) dispatchRecord(ev Event) {
+	ctx := context.Background()
+	r := ev.Record
+	if r == nil {
+		return // a remote event: fetching by id belongs to the network bus
+	}
+	c := b.app.DB.Schema.Collection(ev.CollectionID)
+	if c == nil {
+		c = r.Collection
+	}
+	ts := b.targets(ev.CollectionID, ev.RecordID)
+	if len(ts) == 0 {
+		return
+	}
+	prepared, _ := ev.Prepared.(map[string]bool)
+	answers := map[string]bool{}
+	rendered := map[string][]byte{}
+	for _, t := range ts {
+		q := b.questionFor(c, t.auth, t.sub)
+		if !b.answer(ctx, c, r, ev.Action, q, answers, prepared) {
+			continue
+		}
+		data := b.render(ctx, r, ev.Action, t, q.actor, rendered)
+		if data == nil {
+			continue
+		}
+		b.deliver(t.cl, Message{Name: t.sub.Raw, Data: data})
+	}
+}
+
+// render returns {action, record} for t's subscriber, shaped as the REST
+// answer for them (expand, fields, hidden fields, email visibility);
+// subscribers that would see the same bytes share one rendering.
+func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t target, a core.Actor, cache map[string][]byte) []byte {
+	key := authKey(t.auth) + "\x00" + t.sub.Expand + "\x00" + t.sub.Query["fields"]
+	if a.IsSuperuser() {
+		key = "super\x00" + key
+	}
+	if data, ok := cache[key]; ok {
+		return data
+	}
+	rec := &galley.Record{Collection: r.Collection, Data: r.Data}
+	if t.sub.Expand != "" {
+		if err := b.app.Expand(ctx, a, []*galley.Record{rec}, t.sub.Expand); err != nil {
+			b.log.Warn("realtime: expand failed", "collection", r.Collection.Name, "err", err)
+		}
+	}
+	obj := core.Project(b.app.Export(a, rec), t.sub.Fields)
+	dst := append(make([]byte, 0, 512), `{"action":"`...)
+	dst = append(dst, action...)
+	dst = append(dst, `","record":`...)
+	dst, err := obj.AppendJSON(dst)
+	if err != nil {
+		b.log.Warn("realtime: encode failed", "err", err)
+		cache[key] = nil
+		return nil
+	}
+	dst = append(dst, '}')
+	cache[key] = dst
+	return dst
+}
+
+// deliver queues m for c; a client whose queue is full is dropped.
+func (b *Broker) deliver(c *Client, m Message) {
+	if c.send(m) {
+		b.stats.delivered.Add(1)
+		return
+	}
+	select {
+	case <-c.done:
+		return
+	default:
+	}
+	b.stats.dropped.Add(1)
+	b.log.Info("realtime: dropping a slow client", "client", c.ID, "ip", c.IP)
+	c.close("too slow: the send queue is full")
+}
+
+// SendOAuth2 forwards an OAuth2 redirect ({state, code} or an error) to the
+// client whose id is state, if it subscribed to @oauth2. A missing client
+// or subscription is ENotFound.
+func (b *Broker) SendOAuth2(state string, payload []byte) error {
+	c := b.Client(state)
+	if c == nil {
+		return galley.Errorf(galley.ENotFound, "Missing or invalid OAuth2 subscription client.")
+	}
+	for _, s := range c.Subscriptions() {
+		if s.Raw == TopicOAuth2 {
+			b.deliver(c, Message{Name: TopicOAuth2, Data: payload})
+			return nil
+		}
+	}
+	return galley.Errorf(galley.ENotFound, "Missing or invalid OAuth2 subscription client.")
+}

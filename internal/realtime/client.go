@@ -1,0 +1,96 @@
+package realtime
+
+import (
+	"sync"
+	"sync/atomic"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// Message is one event for one client: Name is the SSE event name (the
+// subscription's raw topic, "PB_CONNECT", "@oauth2", ...), Data its JSON.
+type Message struct {
+	Name string
+	Data []byte
+}
+
+// Client is one realtime connection (SSE or WebSocket). Its subscriptions
+// and auth are replaced atomically, so the dispatcher reads them without
+// locks.
+type Client struct {
+	ID string
+	IP string
+	// WS is true for WebSocket clients.
+	WS bool
+
+	auth    atomic.Pointer[galley.Record]
+	subs    atomic.Pointer[[]*Subscription]
+	out     chan Message
+	done    chan struct{}
+	once    sync.Once
+	reason  atomic.Pointer[string]
+	created time.Time
+
+	// setMu serialises subscription changes (auth check + replace).
+	setMu sync.Mutex
+}
+
+func newClient(id, ip string, buffer int, ws bool) *Client {
+	c := &Client{ID: id, IP: ip, WS: ws, out: make(chan Message, buffer), done: make(chan struct{}), created: time.Now()}
+	empty := []*Subscription{}
+	c.subs.Store(&empty)
+	return c
+}
+
+// Auth returns the record the client is authenticated as (nil for guests).
+func (c *Client) Auth() *galley.Record { return c.auth.Load() }
+
+// Subscriptions returns the client's current subscriptions (do not modify).
+func (c *Client) Subscriptions() []*Subscription { return *c.subs.Load() }
+
+// Out is the client's outgoing queue; the transport writes what it reads.
+func (c *Client) Out() <-chan Message { return c.out }
+
+// Done is closed when the client is closed (by the broker or transport).
+func (c *Client) Done() <-chan struct{} { return c.done }
+
+// Reason says why the client was closed ("" while open).
+func (c *Client) Reason() string {
+	if p := c.reason.Load(); p != nil {
+		return *p
+	}
+	return ""
+}
+
+// close marks the client closed with reason; only the first call counts.
+func (c *Client) close(reason string) {
+	c.once.Do(func() {
+		c.reason.Store(&reason)
+		close(c.done)
+	})
+}
+
+// send queues m without blocking; it reports false when the queue is full
+// or the client is closed.
+func (c *Client) send(m Message) bool {
+	select {
+	case <-c.done:
+		return false
+	default:
+	}
+	select {
+	case c.out <- m:
+		return true
+	default:
+		return false
+	}
+}
+
+// authKey identifies an auth record: "collectionId/recordId", "" for guests.
+func authKey(r *galley.Record) string {
+	if r == nil || r.Collection == nil {
+		return ""
+	}
+	return r.Collection.ID + "/" + r.ID()
+}
