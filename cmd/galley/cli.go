@@ -33,6 +33,35 @@ type globalOptions struct {
 	dir       string
 	logFormat string
 	logLevel  string
+	// db selects PostgreSQL (a postgres:// DSN); empty means SQLite in dir.
+	db               string
+	dbMaxConns       int
+	dbStatementTimer time.Duration
+}
+
+// storeOptions returns the store options the flags describe, refusing a
+// --db that is not a PostgreSQL DSN.
+func (g *globalOptions) storeOptions(log *slog.Logger) (store.Options, error) {
+	if g.db != "" && !store.IsPostgresDSN(g.db) {
+		return store.Options{}, fmt.Errorf("--db: want a PostgreSQL DSN (postgres://user:password@host:5432/dbname), or nothing for SQLite in --dir")
+	}
+	if g.dbMaxConns < 0 {
+		return store.Options{}, fmt.Errorf("--db-max-conns: must be at least 3")
+	}
+	timeout := g.dbStatementTimer
+	if timeout == 0 {
+		timeout = -1 // none
+	}
+	return store.Options{Dir: g.dir, DSN: g.db, MaxConns: g.dbMaxConns, StatementTimeout: timeout, Logger: log}, nil
+}
+
+// openStore opens the database the flags describe.
+func (g *globalOptions) openStore(ctx context.Context, log *slog.Logger) (*store.DB, error) {
+	opts, err := g.storeOptions(log)
+	if err != nil {
+		return nil, err
+	}
+	return store.Open(ctx, opts)
 }
 
 func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
@@ -49,6 +78,9 @@ func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Com
 	root.PersistentFlags().StringVar(&g.dir, "dir", "./galley_data", "data directory (env GALLEY_DIR)")
 	root.PersistentFlags().StringVar(&g.logFormat, "log-format", "auto", "log format: auto, text or json (env GALLEY_LOG_FORMAT)")
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error (env GALLEY_LOG_LEVEL)")
+	root.PersistentFlags().StringVar(&g.db, "db", "", "PostgreSQL DSN (postgres://user:pass@host:5432/db); empty = embedded SQLite in --dir (env GALLEY_DB)")
+	root.PersistentFlags().IntVar(&g.dbMaxConns, "db-max-conns", store.DefaultMaxConns, "PostgreSQL connections per node, listener excluded (env GALLEY_DB_MAX_CONNS)")
+	root.PersistentFlags().DurationVar(&g.dbStatementTimer, "db-statement-timeout", store.DefaultStatementTimeout, "PostgreSQL statement timeout, 0 = none (env GALLEY_DB_STATEMENT_TIMEOUT)")
 	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout))
 	return root
 }
@@ -134,9 +166,10 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	o := &serveOptions{}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the API on embedded SQLite",
-		Long: "Serve the HTTP API. Data lives in --dir (created when missing). SIGINT or SIGTERM\n" +
-			"stop accepting connections, let in-flight requests finish and close the database.",
+		Short: "Serve the API (embedded SQLite, or PostgreSQL with --db)",
+		Long: "Serve the HTTP API. Data lives in --dir (created when missing), or in PostgreSQL with\n" +
+			"--db, where several nodes may share one database. SIGINT or SIGTERM stop accepting\n" +
+			"connections, let in-flight requests finish and close the database.",
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error { return serve(cmd.Context(), g, o, stdout, stderr) },
 	}
@@ -162,7 +195,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if os.Getenv("GOGC") == "" {
 		debug.SetGCPercent(200)
 	}
-	db, err := store.Open(ctx, store.Options{Dir: g.dir, Logger: log})
+	db, err := g.openStore(ctx, log)
 	if err != nil {
 		return err
 	}
@@ -196,12 +229,19 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	} else if !has {
 		token := galley.RandomString(32, "abcdefghijklmnopqrstuvwxyz0123456789")
 		srv.SetInstallToken(token)
+		where := "--dir " + g.dir
+		if g.db != "" {
+			where = "--db \"$GALLEY_DB\" (the same DSN)"
+		}
 		fmt.Fprintf(stdout, "No superuser exists yet. Create the first one with either:\n"+
-			"  galley superuser upsert EMAIL PASSWORD --dir %s\n"+
+			"  galley superuser upsert EMAIL PASSWORD %s\n"+
 			"  curl -X POST http://%s/api/install -H 'Content-Type: application/json' -d '{\"token\":\"%s\",\"email\":\"EMAIL\",\"password\":\"PASSWORD\"}'\n"+
-			"(the token works once, until this process stops)\n", g.dir, ln.Addr(), token)
+			"(the token works once, on this node, until this process stops)\n", where, ln.Addr(), token)
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "version", version)
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "database", db.DialectName(), "version", version)
+	// Leader-only background work: on PostgreSQL one node at a time runs
+	// it; another takes over within seconds when that node dies.
+	safego.Go(log, "leader maintenance", func() { db.RunAsLeader(ctx, core.LeaderMaintenance, app.Maintain) })
 	errc := make(chan error, 1)
 	safego.Go(log, "http server", func() { errc <- hs.Serve(ln) })
 	select {
@@ -228,7 +268,7 @@ func newSuperuserCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command 
 		if err != nil {
 			return nil, nil, err
 		}
-		db, err := store.Open(ctx, store.Options{Dir: g.dir, Logger: log})
+		db, err := g.openStore(ctx, log)
 		if err != nil {
 			return nil, nil, err
 		}

@@ -9,15 +9,46 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
+
+	"github.com/galleyhq/galley/internal/store/storetest"
 )
 
 func runCLI(t *testing.T, env map[string]string, args ...string) (string, error) {
 	t.Helper()
 	var out bytes.Buffer
-	err := run(context.Background(), args, func(k string) string { return env[k] }, &out, &out)
+	err := run(context.Background(), args, testEnv(t, env), &out, &out)
 	return out.String(), err
+}
+
+var testDBs sync.Map // test name → PostgreSQL DSN of its schema
+
+// testEnv returns a getenv over env that, when the suite runs on
+// PostgreSQL (GALLEY_TEST_POSTGRES), also answers GALLEY_DB with a schema of
+// the test's own, the same for every call within one test.
+func testEnv(t *testing.T, env map[string]string) func(string) string {
+	t.Helper()
+	dsn := ""
+	if base := storetest.PostgresDSN(); base != "" {
+		if v, ok := testDBs.Load(t.Name()); ok {
+			dsn = v.(string)
+		} else {
+			dsn = storetest.NewSchema(t, base)
+			testDBs.Store(t.Name(), dsn)
+			t.Cleanup(func() { testDBs.Delete(t.Name()) })
+		}
+	}
+	return func(k string) string {
+		if v, ok := env[k]; ok {
+			return v
+		}
+		if k == "GALLEY_DB" {
+			return dsn
+		}
+		return ""
+	}
 }
 
 func TestVersionAndHelp(t *testing.T) {
@@ -79,7 +110,8 @@ func TestServeFromEnvAndGracefulShutdown(t *testing.T) {
 	var out bytes.Buffer
 	done := make(chan error, 1)
 	env := map[string]string{"GALLEY_HTTP": addr, "GALLEY_DIR": dir, "GALLEY_LOG_FORMAT": "json"}
-	go func() { done <- run(ctx, []string{"serve"}, func(k string) string { return env[k] }, &out, &out) }()
+	getenv := testEnv(t, env)
+	go func() { done <- run(ctx, []string{"serve"}, getenv, &out, &out) }()
 	ok := false
 	for range 100 {
 		res, err := http.Get("http://" + addr + "/api/collections/_superusers/records")
@@ -130,8 +162,9 @@ func TestShutdownLetsInFlightRequestsFinish(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	var out bytes.Buffer
 	done := make(chan error, 1)
+	getenv := testEnv(t, nil)
 	go func() {
-		done <- run(ctx, []string{"serve", "--http", addr, "--dir", dir, "--log-format", "json"}, func(string) string { return "" }, &out, &out)
+		done <- run(ctx, []string{"serve", "--http", addr, "--dir", dir, "--log-format", "json"}, getenv, &out, &out)
 	}()
 	for range 100 {
 		if res, err := http.Get("http://" + addr + "/api/health"); err == nil {
