@@ -86,4 +86,52 @@ func (s *Server) routesRealtime() {
 	m := s.mux
 	m.Handle("GET /api/realtime", s.handle(s.realtimeConnect))
 	m.Handle("POST /api/realtime", s.handle(s.realtimeSubscribe))
+	m.Handle("GET /api/oauth2-redirect", s.handle(s.oauth2Redirect))
+	m.Handle("POST /api/oauth2-redirect", s.handle(s.oauth2Redirect))
+}
+
+// oauth2Redirect receives the OAuth2 provider's redirect for the SDK's
+// popup flow (GET query, or POST form for response_mode=form_post) and
+// forwards {state, code, error} on the @oauth2 topic to the realtime
+// client whose id is the state; the SDK, listening there, then calls
+// auth-with-oauth2 itself. The answer is a small page that closes the
+// popup; a state that names no subscribed client is a 400 page.
+func (s *Server) oauth2Redirect(w http.ResponseWriter, r *http.Request) error {
+	if r.Method == http.MethodPost {
+		if err := r.ParseForm(); err != nil {
+			return galley.Errorf(galley.EInvalid, "Failed to read the form data.")
+		}
+	}
+	get := func(k string) string {
+		if r.Method == http.MethodPost {
+			return r.PostFormValue(k)
+		}
+		return r.URL.Query().Get(k)
+	}
+	state, code, oerr := get("state"), get("code"), get("error")
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	if state == "" {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(oauth2Page("Authentication failed: the redirect has no state.")))
+		return nil
+	}
+	payload, _ := json.Marshal(map[string]string{"state": state, "code": code, "error": oerr})
+	if err := s.rt.SendOAuth2(state, payload); err != nil {
+		w.WriteHeader(http.StatusBadRequest)
+		_, _ = w.Write([]byte(oauth2Page("Authentication failed: the app that started it is no longer listening. Close this window and try again.")))
+		return nil
+	}
+	if oerr != "" {
+		_, _ = w.Write([]byte(oauth2Page("Authentication failed. You can close this window.")))
+		return nil
+	}
+	_, _ = w.Write([]byte(oauth2Page("Authentication complete. You can close this window.")))
+	return nil
+}
+
+// oauth2Page is the popup's answer; msg is a constant (never request data).
+func oauth2Page(msg string) string {
+	return `<!doctype html><html><head><meta charset="utf-8"><title>OAuth2</title></head><body><p>` + msg +
+		`</p><script>window.close()</script></body></html>`
 }

@@ -245,3 +245,30 @@ func TestRealtimeFilterOption(t *testing.T) {
 		t.Fatalf("filtered event %v", m)
 	}
 }
+
+// The OAuth2 popup redirect reaches the realtime client named by state,
+// on @oauth2, as GET query or POST form.
+func TestRealtimeOAuth2Redirect(t *testing.T) {
+	s := testserver.New(t)
+	c := openSSE(t, s.URL)
+	c.subscribe(s, "", 204, "@oauth2")
+	s.Do("GET", "/api/oauth2-redirect?state="+c.ID+"&code=abc", "", nil).Status(200).Contains("Authentication complete")
+	ev := c.Next()
+	if ev.Name != "@oauth2" || !reflect.DeepEqual(ev.JSON(t), map[string]any{"state": c.ID, "code": "abc", "error": ""}) {
+		t.Fatalf("event %s %s", ev.Name, ev.Data)
+	}
+	s.DoWith("POST", "/api/oauth2-redirect", "", "state="+c.ID+"&code=xyz", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}).Status(200)
+	if m := c.Next().JSON(t); m["code"] != "xyz" {
+		t.Fatalf("form_post event %v", m)
+	}
+	s.Do("GET", "/api/oauth2-redirect?state="+c.ID+"&error=access_denied", "", nil).Status(200).Contains("failed")
+	if m := c.Next().JSON(t); m["error"] != "access_denied" {
+		t.Fatalf("error event %v", m)
+	}
+	// Unknown state, missing state, or a client not subscribed to @oauth2: 400.
+	s.Do("GET", "/api/oauth2-redirect?state=unknown&code=abc", "", nil).Status(400)
+	s.Do("GET", "/api/oauth2-redirect?code=abc", "", nil).Status(400)
+	other := openSSE(t, s.URL)
+	other.subscribe(s, "", 204)
+	s.Do("GET", "/api/oauth2-redirect?state="+other.ID+"&code=abc", "", nil).Status(400)
+}
