@@ -2,12 +2,14 @@ package api
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"mime"
 	"net/http"
 	"strings"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/realtime"
 )
 
 // realtimeConnect opens an SSE stream: GET /api/realtime. Too many open
@@ -86,6 +88,7 @@ func (s *Server) routesRealtime() {
 	m := s.mux
 	m.Handle("GET /api/realtime", s.handle(s.realtimeConnect))
 	m.Handle("POST /api/realtime", s.handle(s.realtimeSubscribe))
+	m.Handle("GET /api/realtime/ws", s.handle(s.realtimeWS))
 	m.Handle("GET /api/oauth2-redirect", s.handle(s.oauth2Redirect))
 	m.Handle("POST /api/oauth2-redirect", s.handle(s.oauth2Redirect))
 }
@@ -134,4 +137,30 @@ func (s *Server) oauth2Redirect(w http.ResponseWriter, r *http.Request) error {
 func oauth2Page(msg string) string {
 	return `<!doctype html><html><head><meta charset="utf-8"><title>OAuth2</title></head><body><p>` + msg +
 		`</p><script>window.close()</script></body></html>`
+}
+
+// realtimeWS serves the WebSocket transport: GET /api/realtime/ws. A
+// browser Origin not in the allowed origins is 403; ?token= authenticates
+// at once (401 when invalid); too many connections from the IP is 429.
+func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
+	origins := s.app.AllowedOrigins
+	if len(origins) == 0 {
+		origins = s.cfg.AllowedOrigins
+	}
+	if !realtime.OriginAllowed(r.Header.Get("Origin"), origins) {
+		return galley.Errorf(galley.EForbidden, "The origin is not allowed.")
+	}
+	c, err := s.rt.Connect(actorOf(r).IP, true)
+	if err != nil {
+		return err
+	}
+	authn := func(ctx context.Context, token string) (*galley.Record, error) {
+		token = strings.TrimSpace(token)
+		if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
+			token = strings.TrimSpace(token[7:])
+		}
+		rec, _, err := s.app.Authenticate(ctx, token)
+		return rec, err
+	}
+	return s.rt.ServeWS(w, r, c, authn, r.URL.Query().Get("token"))
 }

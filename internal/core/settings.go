@@ -25,6 +25,7 @@ type Settings struct {
 	RateLimits   RateLimitsSettings   `json:"rateLimits"`
 	TrustedProxy TrustedProxySettings `json:"trustedProxy"`
 	SMTP         SMTPSettings         `json:"smtp"`
+	Realtime     RealtimeSettings     `json:"realtime"`
 }
 
 // MetaSettings describe the application.

@@ -112,6 +112,7 @@ func (s *Settings) Validate() error {
 	}
 	maxLen("smtp.host", m2.Host, 255)
 	maxLen("smtp.localName", m2.LocalName, 255)
+	s.Realtime.validate(v)
 	return v.Err()
 }
 

@@ -1,15 +1,256 @@
 package realtime
 
-import "sync"
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"sort"
+	"sync"
 
-// channels holds presence and broadcast channel membership.
-type channels struct {
-	mu sync.Mutex
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/filter"
+)
+
+// Channel limits.
+const (
+	MaxChannelName = 255      // bytes of a channel name
+	MaxMetaBytes   = 4 << 10  // bytes of a member's metadata
+	MaxSendBytes   = 32 << 10 // bytes of one broadcast payload
+)
+
+// Member is one client's presence in a channel.
+type Member struct {
+	ClientID string          `json:"clientId"`
+	Auth     *MemberAuth     `json:"auth"`
+	Meta     json.RawMessage `json:"meta"`
 }
 
-func (ch *channels) init() {}
+// MemberAuth names the auth record of a member (nil for guests).
+type MemberAuth struct {
+	CollectionName string `json:"collectionName"`
+	ID             string `json:"id"`
+}
+
+// channels holds presence: channel name → client → member.
+type channels struct {
+	mu      sync.Mutex
+	members map[string]map[*Client]*Member
+	joined  map[*Client]map[string]bool
+}
+
+func (ch *channels) init() {
+	ch.members = map[string]map[*Client]*Member{}
+	ch.joined = map[*Client]map[string]bool{}
+}
+
+// channelRule evaluates the join or send rule of channel for client c with
+// the request body body. No matching rule, or a null rule for a
+// non-superuser, is EForbidden.
+func (b *Broker) channelRule(ctx context.Context, c *Client, channel, which string, body map[string]any) error {
+	set, err := b.app.Settings(ctx)
+	if err != nil {
+		return err
+	}
+	forbidden := galley.Errorf(galley.EForbidden, "You are not allowed to %s channel %q.", which, channel)
+	cr := set.Realtime.ChannelRule(channel)
+	if cr == nil {
+		return forbidden
+	}
+	a := core.Actor{Auth: c.Auth(), Request: &filter.RequestInfo{Method: "WS", Context: "realtime", Body: body}}
+	if a.IsSuperuser() {
+		return nil
+	}
+	src := cr.JoinRule
+	if which == "send to" {
+		src = cr.SendRule
+	}
+	if src == nil {
+		return forbidden
+	}
+	if *src == "" {
+		return nil
+	}
+	e, err := b.rules.parse(*src)
+	if err != nil {
+		return galley.Internal(err)
+	}
+	ok, err := b.evalRow(ctx, e, a)
+	if err != nil {
+		return galley.Internal(err)
+	}
+	if !ok {
+		return forbidden
+	}
+	return nil
+}
+
+// noRow is the collection channel rules are compiled against: no fields,
+// so rules can only read @request, @collection and macros.
+var noRow = &galley.Collection{ID: "_realtime_channel", Name: "_realtime_channel"}
+
+// evalRow evaluates a row-less rule for a: in memory when it can, else as
+// one "SELECT 1 WHERE rule" query.
+func (b *Broker) evalRow(ctx context.Context, e filter.Expr, a core.Actor) (bool, error) {
+	env := b.app.Env(a, true)
+	row := &galley.Record{Collection: noRow, Data: map[string]any{}}
+	ok, err := filter.Eval(e, noRow, row, env)
+	if !errors.Is(err, filter.ErrNeedsSQL) {
+		return ok, err
+	}
+	sql, args, err := filter.Where(e, noRow, "_r", env)
+	if err != nil {
+		return false, err
+	}
+	var one int
+	err = b.app.DB.Reader().QueryRowContext(ctx, "SELECT COUNT(*) WHERE "+sql, args...).Scan(&one)
+	return one == 1, err
+}
+
+// Join adds c to channel with meta (a JSON object, or empty) after the
+// join rule allowed it, announces the join to the other members and
+// returns the members now present (c included).
+func (b *Broker) Join(ctx context.Context, c *Client, channel string, meta json.RawMessage) ([]*Member, error) {
+	if channel == "" || len(channel) > MaxChannelName {
+		return nil, galley.FieldInvalid("channel", "validation_length_out_of_range", "The channel name must have 1 to 255 bytes.")
+	}
+	if len(meta) == 0 || string(meta) == "null" {
+		meta = json.RawMessage("{}")
+	}
+	if len(meta) > MaxMetaBytes {
+		return nil, galley.FieldInvalid("meta", "validation_length_out_of_range", "The metadata is larger than 4 KB.")
+	}
+	var metaMap map[string]any
+	if err := json.Unmarshal(meta, &metaMap); err != nil {
+		return nil, galley.FieldInvalid("meta", "validation_invalid_value", "The metadata must be a JSON object.")
+	}
+	body := map[string]any{"channel": channel, "meta": metaMap}
+	if err := b.channelRule(ctx, c, channel, "join", body); err != nil {
+		return nil, err
+	}
+	m := &Member{ClientID: c.ID, Meta: meta}
+	if a := c.Auth(); a != nil {
+		m.Auth = &MemberAuth{CollectionName: a.Collection.Name, ID: a.ID()}
+	}
+	b.channels.mu.Lock()
+	if len(b.channels.joined[c]) >= b.cfg.MaxTopics && !b.channels.joined[c][channel] {
+		b.channels.mu.Unlock()
+		return nil, galley.FieldInvalid("channel", "validation_too_many_values", "Too many channels joined.")
+	}
+	if b.channels.members[channel] == nil {
+		b.channels.members[channel] = map[*Client]*Member{}
+	}
+	b.channels.members[channel][c] = m
+	if b.channels.joined[c] == nil {
+		b.channels.joined[c] = map[string]bool{}
+	}
+	b.channels.joined[c][channel] = true
+	list := b.listLocked(channel)
+	b.channels.mu.Unlock()
+	b.publishPresence(channel, "join", m)
+	return list, nil
+}
+
+// Leave removes c from channel and announces it; leaving a channel not
+// joined is a no-op.
+func (b *Broker) Leave(c *Client, channel string) {
+	b.channels.mu.Lock()
+	m := b.channels.members[channel][c]
+	if m != nil {
+		delete(b.channels.members[channel], c)
+		if len(b.channels.members[channel]) == 0 {
+			delete(b.channels.members, channel)
+		}
+		delete(b.channels.joined[c], channel)
+	}
+	b.channels.mu.Unlock()
+	if m != nil {
+		b.publishPresence(channel, "leave", m)
+	}
+}
 
 // leaveAll removes c from every channel it joined.
-func (b *Broker) leaveAll(c *Client) {}
+func (b *Broker) leaveAll(c *Client) {
+	b.channels.mu.Lock()
+	names := make([]string, 0, len(b.channels.joined[c]))
+	for ch := range b.channels.joined[c] {
+		names = append(names, ch)
+	}
+	b.channels.mu.Unlock()
+	for _, ch := range names {
+		b.Leave(c, ch)
+	}
+	b.channels.mu.Lock()
+	delete(b.channels.joined, c)
+	b.channels.mu.Unlock()
+}
 
-func (b *Broker) dispatchChannel(ev Event) {}
+// Members returns who is in channel; c must have joined it (EForbidden
+// otherwise: presence is visible to members only).
+func (b *Broker) Members(c *Client, channel string) ([]*Member, error) {
+	b.channels.mu.Lock()
+	defer b.channels.mu.Unlock()
+	if b.channels.members[channel][c] == nil {
+		return nil, galley.Errorf(galley.EForbidden, "Join channel %q to see who is there.", channel)
+	}
+	return b.listLocked(channel), nil
+}
+
+func (b *Broker) listLocked(channel string) []*Member {
+	list := make([]*Member, 0, len(b.channels.members[channel]))
+	for _, m := range b.channels.members[channel] {
+		list = append(list, m)
+	}
+	sort.Slice(list, func(i, j int) bool { return list[i].ClientID < list[j].ClientID })
+	return list
+}
+
+// Send broadcasts data (any JSON) from c to the other members of channel;
+// c must have joined it and pass its send rule.
+func (b *Broker) Send(ctx context.Context, c *Client, channel string, data json.RawMessage) error {
+	if len(data) > MaxSendBytes {
+		return galley.FieldInvalid("data", "validation_length_out_of_range", "The message is larger than 32 KB.")
+	}
+	b.channels.mu.Lock()
+	m := b.channels.members[channel][c]
+	b.channels.mu.Unlock()
+	if m == nil {
+		return galley.Errorf(galley.EForbidden, "Join channel %q before sending to it.", channel)
+	}
+	var body any
+	if len(data) > 0 {
+		if err := json.Unmarshal(data, &body); err != nil {
+			return galley.FieldInvalid("data", "validation_invalid_value", "Must be JSON.")
+		}
+	} else {
+		data = json.RawMessage("null")
+	}
+	if err := b.channelRule(ctx, c, channel, "send to", map[string]any{"channel": channel, "data": body}); err != nil {
+		return err
+	}
+	frame, _ := json.Marshal(map[string]any{"type": "message", "channel": channel, "from": m, "data": data})
+	return b.cfg.Bus.Publish(Event{Kind: KindBroadcast, Action: "message", Channel: channel, Data: frame, Sender: c.ID})
+}
+
+func (b *Broker) publishPresence(channel, action string, m *Member) {
+	frame, _ := json.Marshal(map[string]any{"type": "presence", "channel": channel, "action": action, "member": m})
+	if err := b.cfg.Bus.Publish(Event{Kind: KindPresence, Action: action, Channel: channel, Data: frame, Sender: m.ClientID}); err != nil {
+		b.log.Warn("realtime: publish failed", "err", err)
+	}
+}
+
+// dispatchChannel delivers a presence or broadcast frame to the members of
+// its channel, except its sender.
+func (b *Broker) dispatchChannel(ev Event) {
+	b.channels.mu.Lock()
+	targets := make([]*Client, 0, len(b.channels.members[ev.Channel]))
+	for c := range b.channels.members[ev.Channel] {
+		if c.ID != ev.Sender {
+			targets = append(targets, c)
+		}
+	}
+	b.channels.mu.Unlock()
+	for _, c := range targets {
+		b.deliver(c, Message{Data: ev.Data, Raw: true})
+	}
+}

@@ -10,9 +10,12 @@ import (
 
 // Message is one event for one client: Name is the SSE event name (the
 // subscription's raw topic, "PB_CONNECT", "@oauth2", ...), Data its JSON.
+// Raw messages (WebSocket only) are whole frames: presence, broadcasts and
+// replies.
 type Message struct {
 	Name string
 	Data []byte
+	Raw  bool
 }
 
 // Client is one realtime connection (SSE or WebSocket). Its subscriptions
