@@ -10,6 +10,8 @@
 //   GALLEY_URL=http://127.0.0.1:8090 node run.mjs   use a running server
 //     (it must already have the superuser admin@example.com / Secret123!)
 //   GALLEY_E2E_KEEP=1 node run.mjs   keep the temp dir (data, server.log)
+//   GALLEY_E2E_DB=postgres://… node run.mjs   run the binary on that (empty)
+//     PostgreSQL database instead of SQLite (galley --db)
 //
 // Exit code: 0 when every test passed, non-zero otherwise.
 
@@ -164,7 +166,9 @@ async function main() {
     }
 
     log(`creating superuser ${ADMIN_EMAIL} in ${dataDir}`);
-    const su = spawnSync(bin, ['superuser', 'upsert', ADMIN_EMAIL, ADMIN_PASSWORD, '--dir', dataDir], {
+    const dbArgs = process.env.GALLEY_E2E_DB ? ['--db', process.env.GALLEY_E2E_DB] : [];
+    log(`database: ${process.env.GALLEY_E2E_DB ? 'PostgreSQL' : 'SQLite'}`);
+    const su = spawnSync(bin, ['superuser', 'upsert', ADMIN_EMAIL, ADMIN_PASSWORD, '--dir', dataDir, ...dbArgs], {
       encoding: 'utf8',
     });
     if (su.status !== 0) {
@@ -179,7 +183,7 @@ async function main() {
     log(`starting galley serve on ${url}`);
     // Every test runs from 127.0.0.1: allow more failed log-ins per IP than the
     // default 10 a minute, so deliberate failures across files never add up to a 429.
-    server = spawn(bin, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, '--login-failures-per-ip', '1000'], {
+    server = spawn(bin, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, '--login-failures-per-ip', '1000', ...dbArgs], {
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);

@@ -4,9 +4,10 @@
 #   1. gofmt -l (fails when any file needs formatting)
 #   2. go vet ./...
 #   3. go test ./...                      (SQLite)
-#   4. go test on PostgreSQL (the packages with a PostgreSQL dialect) when GALLEY_TEST_POSTGRES is set, or when
-#      pg_isready -h 127.0.0.1 succeeds (DSN postgres://postgres@127.0.0.1:5432/test)
-#   5. go build ./cmd/galley + the e2e suite with the real pocketbase SDK (e2e/)
+#   4. go test ./... again on PostgreSQL (each test in its own schema) when GALLEY_TEST_POSTGRES is
+#      set, or when pg_isready -h 127.0.0.1 succeeds (DSN postgres://postgres@127.0.0.1:5432/test)
+#   5. go build ./cmd/galley + the e2e suite with the real pocketbase SDK (e2e/), against a
+#      SQLite-backed binary, then (when PostgreSQL is there) a PostgreSQL-backed one
 #
 # Environment:
 #   GALLEY_TEST_POSTGRES=<dsn>   PostgreSQL DSN for step 4 ("off" skips it)
@@ -47,16 +48,7 @@ go vet ./...
 section "go test ./... (SQLite)"
 go test "${GO_TEST_FLAGS[@]}" ./...
 
-section "go test on PostgreSQL"
-# PostgreSQL support (issue 4) is partial: only the filter language has a
-# PostgreSQL dialect so far, and only its tests read GALLEY_TEST_POSTGRES. Until
-# internal/store has the dialect, this pass runs just those packages rather
-# than repeating the SQLite suite under a false label. GALLEY_PG_PASS=all runs
-# everything.
-PG_PACKAGES=(./internal/filter/...)
-if [ "${GALLEY_PG_PASS:-}" = "all" ]; then
-  PG_PACKAGES=(./...)
-fi
+section "go test ./... (PostgreSQL)"
 PG_DSN="${GALLEY_TEST_POSTGRES:-}"
 if [ -z "$PG_DSN" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h 127.0.0.1 -p 5432; then
   PG_DSN="postgres://postgres@127.0.0.1:5432/test?sslmode=disable"
@@ -67,13 +59,15 @@ if [ -z "$PG_DSN" ] && command -v pg_isready >/dev/null 2>&1 && pg_isready -q -h
     fi
   fi
 fi
-if [ -n "$PG_DSN" ] && [ "$PG_DSN" != "off" ]; then
+if [ "$PG_DSN" = "off" ]; then
+  PG_DSN=""
+  echo "skipped: GALLEY_TEST_POSTGRES=off"
+elif [ -n "$PG_DSN" ]; then
   echo "using $(printf '%s' "$PG_DSN" | sed -E 's#//([^:@/]*):[^@]*@#//\1:***@#')"
   # -count=1: the database is outside the build cache's view
-  echo "packages: ${PG_PACKAGES[*]} (the only ones with a PostgreSQL dialect so far)"
-  GALLEY_TEST_POSTGRES="$PG_DSN" go test -count=1 "${GO_TEST_FLAGS[@]}" "${PG_PACKAGES[@]}"
+  GALLEY_TEST_POSTGRES="$PG_DSN" go test -count=1 "${GO_TEST_FLAGS[@]}" ./...
 else
-  [ "$PG_DSN" = "off" ] || echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
+  echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
 fi
 
 section "e2e (pocketbase SDK against the galley binary)"
@@ -91,6 +85,17 @@ go build -o "$tmpbin/galley" ./cmd/galley
 echo "built $tmpbin/galley"
 cd "$ROOT/e2e"
 npm ci --no-audit --no-fund --loglevel=error
+echo "-- on SQLite"
 GALLEY_BIN="$tmpbin/galley" node run.mjs
+if [ -n "$PG_DSN" ]; then
+  # a fresh database for the PostgreSQL-backed binary, in the test DSN's server
+  E2E_DB="galley_e2e_$$"
+  E2E_DSN=$(printf '%s' "$PG_DSN" | sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$E2E_DB#")
+  ADMIN_DSN=$(printf '%s' "$PG_DSN" | sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/postgres#")
+  psql "$ADMIN_DSN" -qc "DROP DATABASE IF EXISTS $E2E_DB" -c "CREATE DATABASE $E2E_DB" >/dev/null
+  trap 'rm -rf "$tmpbin"; psql "$ADMIN_DSN" -qc "DROP DATABASE IF EXISTS $E2E_DB" >/dev/null 2>&1 || true' EXIT
+  echo "-- on PostgreSQL (database $E2E_DB)"
+  GALLEY_BIN="$tmpbin/galley" GALLEY_E2E_DB="$E2E_DSN" node run.mjs
+fi
 
 section "all tests passed"
