@@ -218,6 +218,9 @@ func (db *DB) migrate(ctx context.Context) error {
 	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`); err != nil {
 		return err
 	}
+	if err := db.checkNoUnknownMigrations(ctx); err != nil {
+		return err
+	}
 	for _, m := range systemMigrations {
 		var v string
 		err := db.wconn.QueryRowContext(ctx, db.d.rebind(`SELECT "version" FROM "_migrations" WHERE "version" = ?`), m.version).Scan(&v)
@@ -240,4 +243,28 @@ func (db *DB) migrate(ctx context.Context) error {
 		db.log.Info("applied system migration", "version", m.version)
 	}
 	return nil
+}
+
+// checkNoUnknownMigrations refuses a database that a newer Galley migrated:
+// this binary does not know its schema and must not write to it.
+func (db *DB) checkNoUnknownMigrations(ctx context.Context) error {
+	known := map[string]bool{}
+	for _, m := range systemMigrations {
+		known[m.version] = true
+	}
+	rows, err := db.wconn.QueryContext(ctx, `SELECT "version" FROM "_migrations"`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v string
+		if err := rows.Scan(&v); err != nil {
+			return err
+		}
+		if !known[v] {
+			return fmt.Errorf("the database has system migration %q, which this Galley does not know: it was upgraded by a newer version; run that version", v)
+		}
+	}
+	return rows.Err()
 }

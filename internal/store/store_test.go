@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 
 	galley "github.com/galleyhq/galley"
@@ -141,5 +142,20 @@ func TestCreateCollectionFailureChangesNothing(t *testing.T) {
 	_ = db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE name = 'things'`).Scan(&n)
 	if n != 0 {
 		t.Fatal("table left behind by a failed transaction")
+	}
+}
+
+// TestRefusesNewerDatabase: a database migrated by a newer Galley (an
+// unknown system migration) is refused at open with a clear error.
+func TestRefusesNewerDatabase(t *testing.T) {
+	opts := storetest.Options(t)
+	db := open(t, opts)
+	if _, err := db.Exec(context.Background(), `INSERT INTO "_migrations" ("version", "applied") VALUES ('9999_future', '')`); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	_, err := store.Open(context.Background(), opts)
+	if err == nil || !strings.Contains(err.Error(), "9999_future") || !strings.Contains(err.Error(), "newer") {
+		t.Fatalf("open of a newer database: %v", err)
 	}
 }

@@ -225,7 +225,14 @@ func (db *DB) runGroup(jobs []*job) {
 	if db.writer.broken {
 		db.reconnectWriter()
 	}
-	if _, err := db.wconn.ExecContext(bg, db.d.beginSQL()); err != nil {
+	_, err := db.wconn.ExecContext(bg, db.d.beginSQL())
+	if err != nil && db.pg() {
+		// Nothing ran yet: a dropped connection is replaced and BEGIN
+		// tried once more before the group fails.
+		db.reconnectWriter()
+		_, err = db.wconn.ExecContext(bg, db.d.beginSQL())
+	}
+	if err != nil {
 		db.writer.broken = db.pg()
 		err = &galley.Error{Code: galley.EUnavailable, Message: "The database is unavailable, please retry.", Err: err}
 		for _, j := range jobs {
