@@ -185,11 +185,25 @@ func TestThreeNodesOnePostgres(t *testing.T) {
 		})
 		t.Logf("collection created on A in force on %s after %s", n.name, took)
 	}
+	// List totals cached on B follow a write on A.
+	total := func(n *node) float64 {
+		_, body := n.call(t, "GET", "/api/collections/notes/records", "", nil)
+		v, _ := body["totalItems"].(float64)
+		return v
+	}
+	if got := total(b); got != 0 {
+		t.Fatalf("totalItems on B before any write: %v", got)
+	}
+	if code, body := a.call(t, "POST", "/api/collections/notes/records", "", map[string]any{"text": "first"}); code != 200 {
+		t.Fatalf("create on A: %d %v", code, body)
+	}
+	took := eventually(t, 10*time.Second, "totals on B", func() bool { return total(b) == 1 })
+	t.Logf("B's cached total followed A's write after %s", took)
 	// A rule change on B is in force on A (guests lose list access).
 	if code, body := b.call(t, "PATCH", "/api/collections/notes", token, map[string]any{"listRule": nil}); code != 200 {
 		t.Fatalf("update rule on B: %d %v", code, body)
 	}
-	took := eventually(t, 10*time.Second, "rule change on A", func() bool {
+	took = eventually(t, 10*time.Second, "rule change on A", func() bool {
 		code, _ := a.call(t, "GET", "/api/collections/notes/records", "", nil)
 		return code == 403
 	})

@@ -20,6 +20,7 @@ import (
 const (
 	TopicSchema   = "schema"   // collections changed
 	TopicSettings = "settings" // settings changed
+	TopicData     = "data"     // rows changed (cached list totals are stale)
 	// TopicAll is delivered when the listener (re)connects: notifications
 	// may have been missed, so every cache must be refreshed.
 	TopicAll = "*"

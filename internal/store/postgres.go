@@ -104,8 +104,8 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 				db.log.Error("reload schema after notification", "err", err)
 			}
 		}
-		if topic == TopicAll {
-			db.totals.reset()
+		if topic == TopicAll || topic == TopicData {
+			db.totals.invalidate()
 		}
 	})
 	db.pgState.startListener()

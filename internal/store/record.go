@@ -154,7 +154,8 @@ func (tx *Tx) DeleteRecord(ctx context.Context, c *galley.Collection, id string)
 }
 
 // touch invalidates cached totals now and again after commit, so no count
-// computed against pre-commit data survives the write. Every statement a
+// computed against pre-commit data survives the write, on this node and (on
+// PostgreSQL) on the others. Every statement a
 // transaction executes calls it (once per transaction is enough).
 func (tx *Tx) touch() {
 	if tx.touched {
@@ -163,6 +164,10 @@ func (tx *Tx) touch() {
 	tx.touched = true
 	tx.db.totals.invalidate()
 	tx.AfterCommit(tx.db.totals.invalidate)
+	// Other nodes drop their cached totals too once this commits
+	// (PostgreSQL folds the identical notifications of one group commit
+	// into one). A failure here resurfaces in the statement that follows.
+	_ = tx.Notify(context.Background(), TopicData)
 }
 
 // encodeValue converts a canonical Go value of f to its column value.
