@@ -169,3 +169,86 @@ func TestDispatcherSurvivesPanics(t *testing.T) {
 		t.Fatalf("event %s", d)
 	}
 }
+
+// Rules that need a join cost one query per event per (rule, auth) group,
+// not per subscriber; rules on the record's own fields and @request.auth
+// cost none. Deletes are checked inside the deleting transaction.
+func TestAuthorisationCost(t *testing.T) {
+	s := testserver.New(t)
+	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth", "listRule": "", "viewRule": "",
+		"createRule": "", "fields": []map[string]any{{"name": "name", "type": "text"}}}).Status(200)
+	s.Super("POST", "/api/collections", map[string]any{"name": "posts", "createRule": "", "deleteRule": "",
+		"listRule": `owner.name = @request.auth.name`, "viewRule": `owner = @request.auth.id`,
+		"fields": []map[string]any{{"name": "title", "type": "text"}, {"name": "owner", "type": "relation", "collectionId": "users", "maxSelect": 1}}}).Status(200)
+	uid := s.Super("POST", "/api/collections/users/records", map[string]any{"email": "a@example.com", "password": "password-1", "passwordConfirm": "password-1", "name": "Ann"}).Status(200).JSON()["id"].(string)
+	user := s.App.DB.Schema.Collection("users")
+	b := s.API.Realtime()
+	auth, authErr := s.App.ViewRecord(context.Background(), core.Actor{Auth: nil}, user.Name, uid, "")
+	if authErr != nil {
+		t.Fatal(authErr)
+	}
+	var clients []*realtime.Client
+	subscribe := func(a *galley.Record, topic string) {
+		c, err := b.Connect("192.0.2.9", false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Disconnect(c, "test done") })
+		if err := b.SetSubscriptions(c.ID, core.Actor{Auth: a}, []string{topic}); err != nil {
+			t.Fatal(err)
+		}
+		clients = append(clients, c)
+	}
+	for i := 0; i < 20; i++ {
+		subscribe(auth, "posts/*")
+	}
+	for i := 0; i < 5; i++ {
+		subscribe(nil, "posts/*")
+	}
+	// received waits until want more messages were queued (the whole
+	// event is dispatched at once), then counts the clients that got one.
+	var seen int64
+	received := func(want int) {
+		t.Helper()
+		waitFor(t, "delivery", func() bool { _, _, _, d := b.Stats().Counts(); return d >= seen+int64(want) })
+		_, _, _, seen = b.Stats().Counts()
+		got := 0
+		for _, c := range clients {
+			select {
+			case <-c.Out():
+				got++
+			default:
+			}
+		}
+		if got != want {
+			t.Fatalf("%d clients received the event, want %d", got, want)
+		}
+	}
+	mem0, sql0, _, _ := b.Stats().Counts()
+	id := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "x", "owner": uid}).Status(200).JSON()["id"].(string)
+	received(20)
+	mem1, sql1, _, _ := b.Stats().Counts()
+	if sql1-sql0 != 2 || mem1 != mem0 {
+		t.Fatalf("join rule: %d queries and %d memory checks for 25 subscribers, want 2 and 0", sql1-sql0, mem1-mem0)
+	}
+	s.Super("DELETE", "/api/collections/posts/records/"+id, nil).Status(204)
+	received(20)
+
+	// A record topic uses the viewRule, which needs no join: no query at all.
+	for _, c := range clients {
+		b.Disconnect(c, "next part")
+	}
+	clients = nil
+	id2 := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "y", "owner": uid}).Status(200).JSON()["id"].(string)
+	for i := 0; i < 10; i++ {
+		subscribe(auth, "posts/"+id2)
+		subscribe(nil, "posts/"+id2)
+	}
+	_, sql2, _, _ := b.Stats().Counts()
+	s.Super("PATCH", "/api/collections/posts/records/"+id2, map[string]any{"title": "z"}).Status(200)
+	received(10)
+	mem3, sql3, _, _ := b.Stats().Counts()
+	if sql3 != sql2 || mem3-mem1 != 2 {
+		t.Fatalf("own-field rule: %d queries, %d memory checks; want 0 and 2 (one per group)", sql3-sql2, mem3-mem1)
+	}
+}
