@@ -19,11 +19,11 @@ import (
 // most must be evaluated, so the test proves the in-memory path.
 
 var (
-	evalTexts   = []string{"", "a", "A", "abc", "ABC", "5", "5.0", "10", "-1", "a_b", "a%b", `x\y`, "é", "É", "Z", "1e3", " 5", "0.1"}
-	evalNumbers = []float64{0, 5, -1, 2.5, 10, 1e20, 0.1, 1000, -0.5}
-	evalTags    = []string{"a", "B", "5", "abc"}
-	evalLits    = []string{`"a"`, `"A"`, `"5"`, `"5.0"`, `""`, `"%a%"`, `"a_b"`, `"a\%b"`, `"\\"`, `5`, `0`, `-1`, `2.5`, `true`, `false`, `null`, `"10"`, `"abc"`, `"true"`, `"1"`, `"0.1"`, `100000000000000000000`, `"é"`, `"b%"`}
-	evalFields  = []string{"t", "n", "b", "tags", "tags:length", "tags:each", "t:lower", "id", "rel", "tags:lower", "u", "n:lower", "b:lower"}
+	evalTexts      = []string{"", "a", "A", "abc", "ABC", "5", "5.0", "10", "-1", "a_b", "a%b", `x\y`, "é", "É", "Z", "1e3", " 5", "0.1"}
+	evalNumbers    = []float64{0, 5, -1, 2.5, 10, 1e20, 0.1, 1000, -0.5}
+	evalTags       = []string{"a", "B", "5", "abc"}
+	evalLits       = []string{`"a"`, `"A"`, `"5"`, `"5.0"`, `""`, `"%a%"`, `"a_b"`, `"a\%b"`, `"\\"`, `5`, `0`, `-1`, `2.5`, `true`, `false`, `null`, `"10"`, `"abc"`, `"true"`, `"1"`, `"0.1"`, `100000000000000000000`, `"é"`, `"b%"`}
+	evalFields     = []string{"t", "n", "b", "tags", "tags:length", "tags:each", "t:lower", "id", "rel", "tags:lower", "u", "n:lower", "b:lower"}
 	evalRequestOps = []string{"@request.auth.id", "@request.auth.name", "@request.auth.age", "@request.auth.roles", "@request.auth.collectionName",
 		"@request.auth.missing", "@request.auth.name:lower", "@request.auth.roles:length", "@request.auth.roles:each", "@request.auth.email",
 		"@request.query.q", "@request.method", "@request.headers.x_h", "@request.query.q:isset", "@request.query.none", "@request.context", "@year"}
