@@ -63,7 +63,7 @@ func (rp *report) print(w io.Writer) {
 	if rp.suite.postgres() {
 		fmt.Fprintf(w, "\n## Galley vs hand-written baseline on PostgreSQL\n\n")
 		fmt.Fprintf(w, "PostgreSQL %s on the same machine, a fresh database per server (%s), "+
-			"VACUUM ANALYZE after seeding; pool size %d on both (Galley `--db-max-conns %d`, baseline pgxpool MaxConns %d).\n\n",
+			"VACUUM ANALYZE after seeding; pool size %d on both (Galley `--db-max-conns %d`, plus its LISTEN connection; baseline pgxpool MaxConns %d).\n\n",
 			rp.suite.pgVersion, strings.Join(rp.databases(), ", "), cfg.pgConns, cfg.pgConns, cfg.pgConns)
 	} else {
 		fmt.Fprintf(w, "\n## Galley vs hand-written baseline\n\n")
