@@ -18,6 +18,7 @@ import (
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/ratelimit"
+	"github.com/galleyhq/galley/internal/realtime"
 	"github.com/galleyhq/galley/internal/safego"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/spf13/cobra"
@@ -160,6 +161,8 @@ type serveOptions struct {
 	oauth2Private bool
 	// Failed log-ins allowed per client IP per minute and per account per hour.
 	loginFailuresPerIP, loginFailuresPerAccount int
+	// realtimeMaxConnsPerIP bounds open realtime connections per client IP.
+	realtimeMaxConnsPerIP int
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -180,6 +183,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.DurationVar(&o.shutdownTTL, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown (env GALLEY_SHUTDOWN_TIMEOUT)")
 	f.IntVar(&o.loginFailuresPerIP, "login-failures-per-ip", 10, "failed log-ins allowed per client IP per minute before 429 (env GALLEY_LOGIN_FAILURES_PER_IP)")
 	f.IntVar(&o.loginFailuresPerAccount, "login-failures-per-account", 100, "failed log-ins allowed per account per hour before 429 (env GALLEY_LOGIN_FAILURES_PER_ACCOUNT)")
+	f.IntVar(&o.realtimeMaxConnsPerIP, "realtime-max-conns-per-ip", realtime.DefaultMaxConnsPerIP, "open realtime connections (SSE and WebSocket) allowed per client IP before 429 (env GALLEY_REALTIME_MAX_CONNS_PER_IP)")
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
@@ -207,11 +211,15 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	app.Guards.Login.PerIP = ratelimit.Rule{Max: o.loginFailuresPerIP, Window: time.Minute}
 	app.Guards.Login.PerAccount = ratelimit.Rule{Max: o.loginFailuresPerAccount, Window: time.Hour}
+	if o.realtimeMaxConnsPerIP < 1 {
+		return fmt.Errorf("--realtime-max-conns-per-ip must be at least 1")
+	}
 	if o.oauth2Private {
 		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
 	}
-	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version})
+	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version,
+		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP}})
 	stopOps, err := startOps(ctx, srv, app, g.dir, log)
 	if err != nil {
 		return err
