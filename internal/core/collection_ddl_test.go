@@ -50,9 +50,15 @@ func TestUpdateFieldsKeepsData(t *testing.T) {
 	if cols := columnNames(t, app, "posts"); len(cols) != 10 {
 		t.Fatalf("columns %v", cols)
 	}
+	// Rows added after the rebuild come after the copied ones.
+	mustExec(t, app, `INSERT INTO posts (id) VALUES ('r0')`)
+	list, err := app.ListRecords(context.Background(), Actor{Auth: &galley.Record{Collection: app.DB.Schema.Collection(galley.SuperusersName)}}, "posts", RecordQuery{ListQuery: ListQuery{Page: 1, PerPage: 10, SkipTotal: true}})
+	if err != nil || len(list.Items) != 3 || list.Items[2].ID() != "r0" {
+		t.Fatalf("insertion order after a rebuild: %v %+v", err, list)
+	}
 	// Rename the collection; data follows.
 	mustUpdate(t, app, "posts", `{"name":"articles"}`)
-	if got := rows(t, app, `SELECT count(*) FROM articles`); got[0][0] != "2" {
+	if got := rows(t, app, `SELECT count(*) FROM articles`); got[0][0] != "3" {
 		t.Fatalf("rows after rename: %v", got)
 	}
 	if app.DB.Schema.Collection("posts") != nil || app.DB.Schema.Collection("articles") == nil {

@@ -124,7 +124,7 @@ type strictDialect interface {
 	jsonEachText(expr, alias string) string
 	strftime(format string, x frag) frag
 	sortKeys(v value) []frag
-	sortDir(desc bool) string
+	sortDir(desc, notNull bool) string
 }
 
 var _ strictDialect = postgresDialect{}
@@ -283,8 +283,15 @@ func (postgresDialect) sortKeys(v value) []frag {
 	return []frag{v.frag}
 }
 
-// sortDir puts NULLs first in ascending order, as SQLite does.
-func (postgresDialect) sortDir(desc bool) string {
+// sortDir puts NULLs first in ascending order, as SQLite does; for a key
+// that cannot be NULL it says nothing, so that an index can serve the sort.
+func (postgresDialect) sortDir(desc, notNull bool) string {
+	if notNull {
+		if desc {
+			return " DESC"
+		}
+		return " ASC"
+	}
 	if desc {
 		return " DESC NULLS LAST"
 	}

@@ -51,8 +51,11 @@ func Sort(sort string, c *galley.Collection, alias string, env *Env, lim Limits)
 			terms = append(terms, cat(v.frag, dir))
 			continue
 		}
+		// A NOT NULL column of a table sorts the same with or without
+		// NULLS FIRST/LAST, and without them an index can serve the sort.
+		notNull := !v.nullable && v.typ != tAny && v.typ != tNull && !c.IsView()
 		for _, key := range sd.sortKeys(v) {
-			terms = append(terms, cat(key, sd.sortDir(dir == " DESC")))
+			terms = append(terms, cat(key, sd.sortDir(dir == " DESC", notNull)))
 		}
 	}
 	return comp.params(join(terms, ", "))

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql/driver"
+	"fmt"
 	"hash/fnv"
 	"log/slog"
 	"strings"
@@ -90,6 +91,30 @@ func (tx *Tx) Notify(ctx context.Context, topic string) error {
 	_, err := tx.ExecContext(ctx, `SELECT pg_notify(?, ?)`, s.channel, s.node+":"+topic)
 	return err
 }
+
+// NotifyNow tells the other nodes, at once and outside any transaction,
+// that topic happened (PostgreSQL; a no-op on SQLite). The payload is
+// limited to MaxNotifyPayload bytes.
+func (db *DB) NotifyNow(ctx context.Context, topic string) error {
+	s := db.pgState
+	if s == nil {
+		return nil
+	}
+	if len(topic) > MaxNotifyPayload {
+		return fmt.Errorf("notification of %d bytes is over the %d-byte limit", len(topic), MaxNotifyPayload)
+	}
+	_, err := db.reader.ExecContext(ctx, `SELECT pg_notify(?, ?)`, s.channel, s.node+":"+topic)
+	return MapError(err)
+}
+
+// MaxNotifyPayload is the largest topic NotifyNow sends (PostgreSQL's
+// limit is 8000 bytes with the default page size; the node id and
+// separator take the rest).
+const MaxNotifyPayload = 7900
+
+// IsPostgres reports whether the database is PostgreSQL, where several
+// nodes may share it.
+func (db *DB) IsPostgres() bool { return db.pgState != nil }
 
 func (s *pgState) dispatch(topic string) {
 	s.mu.Lock()

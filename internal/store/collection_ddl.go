@@ -139,12 +139,19 @@ func rebuildTable(ctx context.Context, tx *Tx, old, new *galley.Collection) erro
 		dst = append(dst, Quote(nf.Name))
 		src = append(src, d.convertExpr(nf.Name, kindOf(of), kindOf(nf)))
 	}
-	return execAll(ctx, tx,
+	stmts := []string{
 		createTableSQL(d, tmp, new),
 		fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", Quote(tmp), strings.Join(dst, ", "), strings.Join(src, ", "), Quote(new.Name)),
+	}
+	if tx.db.pg() { // the copied insertion order must not be handed out again
+		stmts = append(stmts, fmt.Sprintf("SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT max(%s) FROM %s), 0) + 1, false)",
+			quoteString(Quote(tmp)), quoteString(pgRowID), Quote(pgRowID), Quote(tmp)))
+	}
+	stmts = append(stmts,
 		"DROP TABLE "+Quote(new.Name),
 		fmt.Sprintf("ALTER TABLE %s RENAME TO %s", Quote(tmp), Quote(new.Name)),
 	)
+	return execAll(ctx, tx, stmts...)
 }
 
 // addColumns adds the fields of new that old does not have.

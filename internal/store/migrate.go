@@ -119,6 +119,18 @@ var systemMigrations = []migration{
 			`DROP TABLE "_externalAuths_old"`,
 		)
 	}},
+	{"0005_realtime_events", func(ctx context.Context, tx *Tx) error {
+		// Realtime events too large for one PostgreSQL NOTIFY: the
+		// notification carries the id, the other nodes read the row.
+		return execAll(ctx, tx,
+			`CREATE TABLE "_realtimeEvents" (
+				"id" TEXT PRIMARY KEY NOT NULL,
+				"payload" TEXT NOT NULL,
+				"created" TEXT NOT NULL DEFAULT ''
+			)`,
+			`CREATE INDEX "idx__realtimeEvents_created" ON "_realtimeEvents" ("created")`,
+		)
+	}},
 }
 
 // ExternalAuthsCollection returns the _externalAuths system collection: the
