@@ -1,0 +1,403 @@
+// Command realtime measures Galley's realtime fan-out against a minimal
+// hand-written broadcaster (./baseline) in the same run: N clients (half
+// SSE, half WebSocket) subscribe to one collection, a stream of creates at
+// a fixed rate fans out to all of them, and the bench reports deliveries/s,
+// delivery latency p50/p99 (the send time travels in the record) and the
+// server's memory per idle connection (RSS growth / N).
+//
+//	go run ./bench/realtime                      # 10,000 clients, 20 writes/s for 10 s
+//	go run ./bench/realtime -n 2000 -rate 50     # other load
+//
+// Both servers run as child processes built into a temp dir; the clients
+// all live in this process. See bench/realtime/README.md.
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"time"
+)
+
+type options struct {
+	n        int
+	rate     int
+	duration time.Duration
+	conc     int
+	drain    time.Duration
+	settle   time.Duration
+	galley   string
+	only     string
+}
+
+// result is one server's figures.
+type result struct {
+	name                string
+	clients             int
+	writes, writeErrors int64
+	expected, delivered int64
+	closed              int64
+	deliveriesPerSec    float64
+	p50, p99            int
+	rssBefore, rssAfter int64 // KiB
+	perConnKiB          float64
+}
+
+func main() {
+	var o options
+	flag.IntVar(&o.n, "n", 10000, "clients (the first half SSE, the rest WebSocket)")
+	flag.IntVar(&o.rate, "rate", 20, "writes per second")
+	flag.DurationVar(&o.duration, "duration", 10*time.Second, "how long writes go on")
+	flag.IntVar(&o.conc, "dial-concurrency", 200, "clients connecting at once")
+	flag.DurationVar(&o.drain, "drain", 15*time.Second, "how long to wait for the last deliveries after the writes")
+	flag.DurationVar(&o.settle, "settle", 3*time.Second, "pause before each RSS reading")
+	flag.StringVar(&o.galley, "galley", "", "galley binary to use (default: go build ./cmd/galley)")
+	flag.StringVar(&o.only, "only", "", "run only galley or baseline")
+	flag.Parse()
+	if err := run(o); err != nil {
+		fmt.Fprintln(os.Stderr, "bench/realtime:", err)
+		os.Exit(1)
+	}
+}
+
+func run(o options) error {
+	if err := raiseNOFILE(uint64(o.n) + 1024); err != nil {
+		return err
+	}
+	tmp, err := os.MkdirTemp("", "galley-rtbench-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	bins := map[string]string{"galley": o.galley, "baseline": ""}
+	for name, pkg := range map[string]string{"galley": "./cmd/galley", "baseline": "./bench/realtime/baseline"} {
+		if bins[name] != "" {
+			continue
+		}
+		bins[name] = filepath.Join(tmp, name)
+		logf("building %s", pkg)
+		cmd := exec.Command("go", "build", "-o", bins[name], pkg)
+		cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
+		if err := cmd.Run(); err != nil {
+			return fmt.Errorf("go build %s (run from the repository root): %w", pkg, err)
+		}
+	}
+	var results []result
+	for _, name := range []string{"galley", "baseline"} {
+		if o.only != "" && o.only != name {
+			continue
+		}
+		var r result
+		var err error
+		if name == "galley" {
+			r, err = runGalley(o, bins[name], tmp)
+		} else {
+			r, err = runBaseline(o, bins[name])
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		results = append(results, r)
+	}
+	report(o, results)
+	return nil
+}
+
+func logf(format string, args ...any) {
+	fmt.Fprintf(os.Stderr, "[rtbench] "+format+"\n", args...)
+}
+
+// raiseNOFILE lifts the soft file limit towards want (at most the hard limit).
+func raiseNOFILE(want uint64) error {
+	var lim syscall.Rlimit
+	if err := syscall.Getrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return err
+	}
+	if lim.Cur >= want {
+		return nil
+	}
+	lim.Cur = min(want, lim.Max)
+	if err := syscall.Setrlimit(syscall.RLIMIT_NOFILE, &lim); err != nil {
+		return fmt.Errorf("raise RLIMIT_NOFILE to %d: %w", lim.Cur, err)
+	}
+	if lim.Cur < want {
+		return fmt.Errorf("RLIMIT_NOFILE hard limit %d is below the %d file descriptors needed (ulimit -Hn)", lim.Max, want)
+	}
+	return nil
+}
+
+func freeAddr() (string, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	defer ln.Close()
+	return ln.Addr().String(), nil
+}
+
+// server is a started child process.
+type server struct {
+	cmd  *exec.Cmd
+	addr string
+}
+
+func start(bin string, args []string, addr, logPath string) (*server, error) {
+	f, err := os.Create(logPath)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	cmd := exec.Command(bin, args...)
+	cmd.Stdout, cmd.Stderr = f, f
+	if err := cmd.Start(); err != nil {
+		return nil, err
+	}
+	s := &server{cmd: cmd, addr: addr}
+	deadline := time.Now().Add(30 * time.Second)
+	for time.Now().Before(deadline) {
+		if c, err := net.Dial("tcp", addr); err == nil {
+			c.Close()
+			return s, nil
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	s.stop()
+	return nil, fmt.Errorf("%s did not listen on %s within 30 s (log: %s)", bin, addr, logPath)
+}
+
+func (s *server) stop() {
+	_ = s.cmd.Process.Signal(syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() { _ = s.cmd.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-time.After(20 * time.Second):
+		_ = s.cmd.Process.Kill()
+		<-done
+	}
+}
+
+// rssKiB reads VmRSS of pid from /proc.
+func rssKiB(pid int) int64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+			n, _ := strconv.ParseInt(strings.TrimSpace(strings.TrimSuffix(strings.TrimSpace(v), "kB")), 10, 64)
+			return n
+		}
+	}
+	return -1
+}
+
+var httpc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
+
+// call sends a JSON request and decodes a JSON answer into out (if not nil).
+func call(ctx context.Context, method, url, token string, body, out any) error {
+	var rd io.Reader
+	if body != nil {
+		b, err := json.Marshal(body)
+		if err != nil {
+			return err
+		}
+		rd = bytes.NewReader(b)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, url, rd)
+	if err != nil {
+		return err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if token != "" {
+		req.Header.Set("Authorization", token)
+	}
+	res, err := httpc.Do(req)
+	if err != nil {
+		return err
+	}
+	defer res.Body.Close()
+	data, _ := io.ReadAll(res.Body)
+	if res.StatusCode >= 300 {
+		return fmt.Errorf("%s %s: %d %s", method, url, res.StatusCode, data)
+	}
+	if out != nil {
+		return json.Unmarshal(data, out)
+	}
+	return nil
+}
+
+// body pads each write to the size of a short chat message.
+var body = strings.Repeat("lorem ipsum ", 8)
+
+// measure connects the clients to t, reads the RSS of pid before and after,
+// runs the write stream with write(sentNanos) and collects the figures.
+func measure(o options, name string, pid int, t *target, write func(ctx context.Context, sent int64) error) (result, error) {
+	r := result{name: name, clients: o.n}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.Sleep(o.settle)
+	r.rssBefore = rssKiB(pid)
+	st := &stats{}
+	var wg sync.WaitGroup
+	t0 := time.Now()
+	logf("%s: connecting %d clients (%d SSE, %d WebSocket)", name, o.n, o.n/2, o.n-o.n/2)
+	if err := connectAll(ctx, t, o.n, o.conc, st, &wg); err != nil {
+		cancel()
+		wg.Wait()
+		return r, err
+	}
+	logf("%s: %d clients subscribed in %s", name, o.n, time.Since(t0).Round(time.Millisecond))
+	time.Sleep(o.settle)
+	r.rssAfter = rssKiB(pid)
+	r.perConnKiB = float64(r.rssAfter-r.rssBefore) / float64(o.n)
+
+	logf("%s: %d writes/s for %s", name, o.rate, o.duration)
+	var writes, writeErrs atomic.Int64
+	var ww sync.WaitGroup
+	tick := time.NewTicker(time.Second / time.Duration(o.rate))
+	start := time.Now()
+	for time.Since(start) < o.duration {
+		<-tick.C
+		ww.Add(1)
+		go func() {
+			defer ww.Done()
+			if err := write(ctx, time.Now().UnixNano()); err != nil {
+				if writeErrs.Add(1) == 1 {
+					logf("%s: write failed: %v", name, err)
+				}
+				return
+			}
+			writes.Add(1)
+		}()
+	}
+	tick.Stop()
+	ww.Wait()
+	r.writes, r.writeErrors = writes.Load(), writeErrs.Load()
+	r.expected = r.writes * int64(o.n)
+	deadline := time.Now().Add(o.drain)
+	for st.deliveries.Load() < r.expected && time.Now().Before(deadline) {
+		time.Sleep(50 * time.Millisecond)
+	}
+	r.delivered = st.deliveries.Load()
+	r.closed = st.closed.Load()
+	if last := st.lastRecv.Load(); last > 0 {
+		r.deliveriesPerSec = float64(r.delivered) / time.Duration(last-start.UnixNano()).Seconds()
+	}
+	r.p50, r.p99 = st.percentile(0.50), st.percentile(0.99)
+	logf("%s: %d/%d delivered, p50 %d ms, p99 %d ms", name, r.delivered, r.expected, r.p50, r.p99)
+	cancel()
+	wg.Wait()
+	return r, nil
+}
+
+func runGalley(o options, bin, tmp string) (result, error) {
+	dir := filepath.Join(tmp, "galley_data")
+	const email, password = "bench@example.com", "Bench-Secret-1"
+	if out, err := exec.Command(bin, "superuser", "upsert", email, password, "--dir", dir).CombinedOutput(); err != nil {
+		return result{}, fmt.Errorf("superuser upsert: %v: %s", err, out)
+	}
+	addr, err := freeAddr()
+	if err != nil {
+		return result{}, err
+	}
+	logPath := filepath.Join(tmp, "galley.log")
+	srv, err := start(bin, []string{"serve", "--http", addr, "--dir", dir, "--log-level", "warn",
+		"--realtime-max-conns-per-ip", strconv.Itoa(o.n + 100)}, addr, logPath)
+	if err != nil {
+		return result{}, err
+	}
+	defer srv.stop()
+	base := "http://" + addr
+	ctx := context.Background()
+	var auth struct{ Token string }
+	if err := call(ctx, "POST", base+"/api/collections/_superusers/auth-with-password", "",
+		map[string]string{"identity": email, "password": password}, &auth); err != nil {
+		return result{}, err
+	}
+	const coll = "rt_bench"
+	if err := call(ctx, "POST", base+"/api/collections", auth.Token, map[string]any{
+		"name": coll, "type": "base", "listRule": "", "viewRule": "", "createRule": "",
+		"fields": []map[string]any{{"name": "sent", "type": "text"}, {"name": "body", "type": "text"}},
+	}, nil); err != nil {
+		return result{}, err
+	}
+	subWS, _ := json.Marshal(map[string]any{"type": "subscribe", "id": 1, "topics": []string{coll + "/*"}})
+	t := &target{name: "galley", addr: addr, ssePath: "/api/realtime", wsPath: "/api/realtime/ws", subscribeWS: subWS,
+		subscribeSSE: func(ctx context.Context, id string) error {
+			return call(ctx, "POST", base+"/api/realtime", "", map[string]any{"clientId": id, "subscriptions": []string{coll + "/*"}}, nil)
+		}}
+	r, err := measure(o, "galley", srv.cmd.Process.Pid, t, func(ctx context.Context, sent int64) error {
+		return call(ctx, "POST", base+"/api/collections/"+coll+"/records", "",
+			map[string]string{"sent": strconv.FormatInt(sent, 10), "body": body}, nil)
+	})
+	if err != nil {
+		if log, _ := os.ReadFile(logPath); len(log) > 0 {
+			logf("galley log tail:\n%s", tail(string(log), 20))
+		}
+	}
+	return r, err
+}
+
+func runBaseline(o options, bin string) (result, error) {
+	addr, err := freeAddr()
+	if err != nil {
+		return result{}, err
+	}
+	srv, err := start(bin, []string{"-http", addr}, addr, os.DevNull)
+	if err != nil {
+		return result{}, err
+	}
+	defer srv.stop()
+	t := &target{name: "baseline", addr: addr, ssePath: "/sse", wsPath: "/ws"}
+	// The same shape and size as Galley's create event.
+	return measure(o, "baseline", srv.cmd.Process.Pid, t, func(ctx context.Context, sent int64) error {
+		msg := map[string]any{"action": "create", "record": map[string]string{
+			"collectionId": "pbc_0000000000", "collectionName": "rt_bench", "id": "abcdefghijklmno",
+			"sent": strconv.FormatInt(sent, 10), "body": body}}
+		return call(ctx, "POST", "http://"+addr+"/publish", "", msg, nil)
+	})
+}
+
+func tail(s string, n int) string {
+	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
+	return strings.Join(lines[max(0, len(lines)-n):], "\n")
+}
+
+func report(o options, rs []result) {
+	fmt.Printf("\nrealtime fan-out: %d clients (%d SSE + %d WebSocket), %d writes/s for %s\n\n",
+		o.n, o.n/2, o.n-o.n/2, o.rate, o.duration)
+	fmt.Println("| server | writes | delivered / expected | closed by server | deliveries/s | p50 | p99 | RSS idle → connected | per idle connection |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	for _, r := range rs {
+		fmt.Printf("| %s | %d (%d failed) | %d / %d | %d | %.0f | %d ms | %d ms | %.1f → %.1f MiB | %.1f KiB |\n",
+			r.name, r.writes, r.writeErrors, r.delivered, r.expected, r.closed, r.deliveriesPerSec,
+			r.p50, r.p99, float64(r.rssBefore)/1024, float64(r.rssAfter)/1024, r.perConnKiB)
+	}
+	if len(rs) == 2 && rs[1].deliveriesPerSec > 0 {
+		g, b := rs[0], rs[1]
+		ratio := g.deliveriesPerSec / b.deliveriesPerSec
+		fmt.Printf("\ntargets: deliveries/s %.2f× baseline (≥ 0.5: %s), p99 %d ms (< 500: %s), %.1f KiB per idle connection (< 50 KB = 48.8 KiB: %s)\n",
+			ratio, pass(ratio >= 0.5), g.p99, pass(g.p99 >= 0 && g.p99 < 500), g.perConnKiB, pass(g.perConnKiB*1024 < 50_000))
+	}
+}
+
+func pass(ok bool) string {
+	if ok {
+		return "met"
+	}
+	return "MISSED"
+}
