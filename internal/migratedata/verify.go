@@ -62,13 +62,22 @@ func Verify(ctx context.Context, src, dst *store.DB, opts Options) ([]TableRepor
 			out = append(out, r)
 			continue
 		}
+		// Both sides at once: each is one reader of its own database.
+		var dn int64
+		var ds string
+		var derr error
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			dn, ds, derr = Checksum(ctx, dst, dc, opts.BatchSize)
+		}()
 		sn, ss, err := Checksum(ctx, src, c, opts.BatchSize)
+		<-done
 		if err != nil {
 			return out, fmt.Errorf("verify collection %s (source): %w", c.Name, err)
 		}
-		dn, ds, err := Checksum(ctx, dst, dc, opts.BatchSize)
-		if err != nil {
-			return out, fmt.Errorf("verify collection %s (target): %w", c.Name, err)
+		if derr != nil {
+			return out, fmt.Errorf("verify collection %s (target): %w", c.Name, derr)
 		}
 		r.Rows, r.Checksum, r.Verified = dn, ds, sn == dn && ss == ds
 		if !r.Verified {
