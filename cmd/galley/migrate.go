@@ -192,7 +192,7 @@ func (p *progress) copied(table string, done, total int64) {
 	if total > 0 {
 		fill = int(int64(bar) * done / total)
 	}
-	fmt.Fprintf(p.w, "\r%s [%s%s]%s", label, strings.Repeat("=", fill), strings.Repeat(" ", bar-fill), count)
+	fmt.Fprintf(p.w, "\r\033[K%s [%s%s]%s", label, strings.Repeat("=", fill), strings.Repeat(" ", bar-fill), count)
 	p.open = true
 	if done == total {
 		fmt.Fprintln(p.w)
