@@ -6,6 +6,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"net/http"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -250,5 +251,23 @@ func TestAuthorisationCost(t *testing.T) {
 	mem3, sql3, _, _ := b.Stats().Counts()
 	if sql3 != sql2 || mem3-mem1 != 2 {
 		t.Fatalf("own-field rule: %d queries, %d memory checks; want 0 and 2 (one per group)", sql3-sql2, mem3-mem1)
+	}
+}
+
+// A burst of events reaches an SSE stream complete and in order, however
+// many of them the writer batches into one flush.
+func TestSSEBurstInOrder(t *testing.T) {
+	s := newServer(t, realtime.Config{})
+	st := openStream(t, s.URL)
+	s.Do("POST", "/api/realtime", "", map[string]any{"clientId": st.id, "subscriptions": []string{"posts"}}).Status(204)
+	const n = 150
+	for i := range n {
+		s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "t" + strconv.Itoa(i)}).Status(200)
+	}
+	for i := range n {
+		d := st.nextData(t)
+		if want := `"title":"t` + strconv.Itoa(i) + `"`; !strings.Contains(d, want) || !strings.HasPrefix(d, `{"action":"create"`) {
+			t.Fatalf("event %d: %s, want %s", i, d, want)
+		}
 	}
 }

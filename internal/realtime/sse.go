@@ -1,7 +1,6 @@
 package realtime
 
 import (
-	"bufio"
 	"net/http"
 	"time"
 )
@@ -27,14 +26,30 @@ func (b *Broker) ServeSSE(w http.ResponseWriter, r *http.Request, c *Client) {
 	h.Set("Connection", "keep-alive")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	bw := bufio.NewWriterSize(w, 4096)
+	// Events are framed into one reused buffer and written to w (which
+	// buffers itself); messages already queued go out in the same flush, so
+	// a client that fell behind costs one write syscall per batch, not per
+	// event.
+	var buf []byte
 	write := func(m Message) bool {
 		_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
-		writeSSE(bw, c.ID, m)
-		if bw.Flush() != nil || rc.Flush() != nil {
+		buf = appendSSE(buf[:0], c.ID, m)
+		for range maxSSEBatch - 1 {
+			select {
+			case next := <-c.out:
+				buf = appendSSE(buf, c.ID, next)
+				continue
+			default:
+			}
+			break
+		}
+		if _, err := w.Write(buf); err != nil {
 			return false
 		}
-		return true
+		if cap(buf) > 64<<10 {
+			buf = nil // do not keep a large burst's buffer for an idle stream
+		}
+		return rc.Flush() == nil
 	}
 	if !write(Message{Name: "PB_CONNECT", Data: []byte(`{"clientId":"` + c.ID + `"}`)}) {
 		return
@@ -65,14 +80,17 @@ func (b *Broker) ServeSSE(w http.ResponseWriter, r *http.Request, c *Client) {
 	}
 }
 
-// writeSSE writes one event; names and ids never hold line breaks
+// maxSSEBatch bounds the events written in one flush.
+const maxSSEBatch = 64
+
+// appendSSE appends one event to dst; names and ids never hold line breaks
 // (topics are validated) and the data is one line of JSON.
-func writeSSE(w *bufio.Writer, id string, m Message) {
-	w.WriteString("id:")
-	w.WriteString(id)
-	w.WriteString("\nevent:")
-	w.WriteString(m.Name)
-	w.WriteString("\ndata:")
-	w.Write(m.Data)
-	w.WriteString("\n\n")
+func appendSSE(dst []byte, id string, m Message) []byte {
+	dst = append(dst, "id:"...)
+	dst = append(dst, id...)
+	dst = append(dst, "\nevent:"...)
+	dst = append(dst, m.Name...)
+	dst = append(dst, "\ndata:"...)
+	dst = append(dst, m.Data...)
+	return append(dst, "\n\n"...)
 }
