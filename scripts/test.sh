@@ -46,7 +46,7 @@ section "go vet ./..."
 go vet ./...
 
 section "go test ./... (SQLite)"
-go test "${GO_TEST_FLAGS[@]}" ./...
+go test -timeout 30m "${GO_TEST_FLAGS[@]}" ./...
 
 section "go test ./... (PostgreSQL)"
 PG_DSN="${GALLEY_TEST_POSTGRES:-}"
@@ -65,7 +65,7 @@ if [ "$PG_DSN" = "off" ]; then
 elif [ -n "$PG_DSN" ]; then
   echo "using $(printf '%s' "$PG_DSN" | sed -E 's#//([^:@/]*):[^@]*@#//\1:***@#')"
   # -count=1: the database is outside the build cache's view
-  GALLEY_TEST_POSTGRES="$PG_DSN" go test -count=1 "${GO_TEST_FLAGS[@]}" ./...
+  GALLEY_TEST_POSTGRES="$PG_DSN" go test -count=1 -timeout 30m "${GO_TEST_FLAGS[@]}" ./...
 else
   echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
 fi

@@ -224,6 +224,11 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 	}
 	var r *galley.Record
 	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		// Concurrent updates of one record (several writer connections or
+		// nodes on PostgreSQL) apply one after the other.
+		if err := tx.LockRecord(ctx, c, id); err != nil {
+			return err
+		}
 		var err error
 		r, err = app.findVisible(ctx, tx, a, c, id, "update")
 		if err != nil {

@@ -221,6 +221,11 @@ func (app *App) UpdateSettings(ctx context.Context, body []byte) (*Settings, err
 	var out *Settings
 	c := app.settingsState()
 	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		// One settings update at a time (PostgreSQL: across writer
+		// connections and nodes), so seq follows the commit order.
+		if err := tx.Lock(ctx, "settings"); err != nil {
+			return err
+		}
 		seq := c.seq.Add(1) // inside the transaction: commit order
 		cur, err := loadSettings(ctx, tx)
 		if err != nil {

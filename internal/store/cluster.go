@@ -283,3 +283,30 @@ func (db *DB) leadOnce(ctx context.Context, name, key string, fn func(ctx contex
 	db.setLeader(name, false)
 	discard()
 }
+
+// Lock takes the transaction-scoped lock called name: until tx ends, no
+// other transaction (on any node) gets the same lock. Read-modify-write
+// sequences that are not protected by a row lock use it. On SQLite, where
+// one transaction writes at a time, it does nothing.
+func (tx *Tx) Lock(ctx context.Context, name string) error {
+	s := tx.db.pgState
+	if s == nil {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, `SELECT pg_advisory_xact_lock(hashtext(?))`, s.lockKey("tx:"+name))
+	return err
+}
+
+// LockRecord locks the row id of c until tx ends (SELECT … FOR UPDATE on
+// PostgreSQL), so that a read-modify-write of the record cannot interleave
+// with another one. A missing row is not an error. On SQLite it does nothing.
+func (tx *Tx) LockRecord(ctx context.Context, c *galley.Collection, id string) error {
+	if tx.db.pgState == nil || c.IsView() {
+		return nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT 1 FROM `+Quote(c.Name)+` WHERE "id" = ? FOR UPDATE`, id)
+	if err != nil {
+		return err
+	}
+	return rows.Close()
+}

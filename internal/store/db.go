@@ -51,6 +51,7 @@ type DB struct {
 	// it (SQLite only: pgx caches prepared statements per connection itself).
 	wconn     *sql.Conn
 	wstmts    *stmtCache
+	wlane     *lane // the lane of wconn (see writer)
 	writer    writer
 	closeOnce sync.Once
 	readConns int
@@ -140,7 +141,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, err
 	}
-	db.startWriter()
+	db.startWriter(0)
 	return db, nil
 }
 
@@ -160,11 +161,12 @@ func (db *DB) Close() error {
 			db.reader.cache.reset()
 		}
 		if db.wconn != nil {
+			l := db.lane0() // its connection may have been replaced since Open
 			if !db.pg() {
-				_, _ = db.wconn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
+				_, _ = l.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
 			}
-			db.wstmts.reset()
-			err = db.wconn.Close()
+			l.stmts.reset()
+			err = l.conn.Close()
 		}
 		err = errors.Join(err, db.read.Close())
 		if db.write != db.read {

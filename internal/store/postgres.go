@@ -109,9 +109,13 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		}
 	})
 	db.pgState.startListener()
-	db.startWriter()
+	db.startWriter(writerLanes(n) - 1)
 	return db, nil
 }
+
+// writerLanes is how many writer connections a pool of n gets: a quarter
+// of it, between 1 and 4 (the rest serves reads and the leader lock).
+func writerLanes(n int) int { return min(4, max(1, n/4)) }
 
 // pgMessage is err's message without the driver's decoration.
 func pgMessage(err error) string {

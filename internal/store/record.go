@@ -164,10 +164,7 @@ func (tx *Tx) touch() {
 	tx.touched = true
 	tx.db.totals.invalidate()
 	tx.AfterCommit(tx.db.totals.invalidate)
-	// Other nodes drop their cached totals too once this commits
-	// (PostgreSQL folds the identical notifications of one group commit
-	// into one). A failure here resurfaces in the statement that follows.
-	_ = tx.Notify(context.Background(), TopicData)
+	// On PostgreSQL the writer notifies the other nodes once per group.
 }
 
 // encodeValue converts a canonical Go value of f to its column value.

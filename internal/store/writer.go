@@ -23,14 +23,26 @@ const maxGroup = 128
 // Callers get their result only after the COMMIT, so nothing is
 // acknowledged before it is durable. Under load this turns N commits (each a
 // WAL write) into one, which is where most of a small write's cost goes.
+//
+// On PostgreSQL, which takes concurrent writers, several lanes (each one
+// pinned connection and one goroutine) take groups from the same queue, so
+// writes are both grouped and concurrent. A group of one job runs without a
+// savepoint (two round trips fewer).
 type writer struct {
 	jobs      chan *job
 	stop      chan struct{}
-	done      chan struct{}
+	done      sync.WaitGroup
 	schemaGen atomic.Uint64 // bumped by ReloadSchema
-	seenGen   uint64        // owned by the writer goroutine
-	broken    bool          // PostgreSQL: the pinned connection failed; owned by the writer goroutine
+	lanes     []*lane
 	startOnce sync.Once
+}
+
+// lane is one writer connection and the state its goroutine owns.
+type lane struct {
+	conn    *sql.Conn
+	stmts   *stmtCache // SQLite only
+	seenGen uint64
+	broken  bool // PostgreSQL: the connection failed; replace it
 }
 
 type job struct {
@@ -42,11 +54,12 @@ type job struct {
 	done  chan struct{}
 }
 
-// Tx is one transaction's view of the writer connection. Its methods run
+// Tx is one transaction's view of a writer connection. Its methods run
 // statements on the shared write transaction, within the function's own
 // savepoint. A Tx must not be used after its function returns.
 type Tx struct {
-	db *DB
+	db   *DB
+	lane *lane
 	// afterCommit runs after a successful commit (cache invalidation, events).
 	afterCommit []func()
 	// touched is set once the transaction has written (see touch).
@@ -67,42 +80,61 @@ func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.R
 	tx.touch() // any write may change list totals
 	ctx = context.WithoutCancel(ctx)
 	query = tx.db.d.rebind(query)
-	if st := tx.db.wstmts.get(ctx, query); st != nil {
+	if st := tx.lane.stmts.get(ctx, query); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return tx.db.wconn.ExecContext(ctx, query, args...)
+	return tx.lane.conn.ExecContext(ctx, query, args...)
 }
 
 // QueryContext runs a query in the transaction.
 func (tx *Tx) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	ctx = context.WithoutCancel(ctx)
 	query = tx.db.d.rebind(query)
-	if st := tx.db.wstmts.get(ctx, query); st != nil {
+	if st := tx.lane.stmts.get(ctx, query); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return tx.db.wconn.QueryContext(ctx, query, args...)
+	return tx.lane.conn.QueryContext(ctx, query, args...)
 }
 
 // QueryRowContext runs a single-row query in the transaction.
 func (tx *Tx) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	ctx = context.WithoutCancel(ctx)
 	query = tx.db.d.rebind(query)
-	if st := tx.db.wstmts.get(ctx, query); st != nil {
+	if st := tx.lane.stmts.get(ctx, query); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.db.wconn.QueryRowContext(ctx, query, args...)
+	return tx.lane.conn.QueryRowContext(ctx, query, args...)
 }
 
-func (db *DB) startWriter() {
+// startWriter starts one writer goroutine per lane: the lane of the pinned
+// connection Open made, plus extra lanes (PostgreSQL), which take their
+// connection from the pool when they first run a group.
+func (db *DB) startWriter(extra int) {
 	db.writer.startOnce.Do(func() {
 		db.writer.jobs = make(chan *job, maxGroup)
 		db.writer.stop = make(chan struct{})
-		db.writer.done = make(chan struct{})
-		go db.writeLoop()
+		db.writer.lanes = []*lane{db.lane0()}
+		for range extra {
+			db.writer.lanes = append(db.writer.lanes, &lane{broken: true})
+		}
+		for _, l := range db.writer.lanes {
+			db.writer.done.Add(1)
+			go db.writeLoop(l)
+		}
 	})
 }
 
-// stopWriter lets the writer finish what is queued and waits for it.
+// lane0 is the lane of the connection Open pinned (migrations run on it
+// before the writer starts).
+func (db *DB) lane0() *lane {
+	if db.wlane == nil {
+		db.wlane = &lane{conn: db.wconn, stmts: db.wstmts}
+	}
+	return db.wlane
+}
+
+// stopWriter lets the writers finish what is queued and waits for them,
+// then closes the extra lanes' connections.
 func (db *DB) stopWriter() {
 	if db.writer.stop == nil {
 		return
@@ -112,7 +144,12 @@ func (db *DB) stopWriter() {
 	default:
 		close(db.writer.stop)
 	}
-	<-db.writer.done
+	db.writer.done.Wait()
+	for _, l := range db.writer.lanes[1:] {
+		if l.conn != nil {
+			_ = l.conn.Close()
+		}
+	}
 }
 
 // errClosed is returned by WithTx after Close.
@@ -154,10 +191,10 @@ func (db *DB) WithTx(ctx context.Context, fn func(tx *Tx) error) error {
 }
 
 // runOne runs fn alone in its own transaction on the calling goroutine; only
-// Open uses it, before the writer goroutine starts.
+// Open uses it, before the writer goroutines start.
 func (db *DB) runOne(ctx context.Context, fn func(tx *Tx) error) error {
 	j := &job{ctx: ctx, fn: fn, done: make(chan struct{})}
-	db.runGroup([]*job{j})
+	db.runGroup(db.lane0(), []*job{j})
 	if j.panic != nil {
 		panic(j.panic)
 	}
@@ -170,8 +207,8 @@ func (db *DB) runOne(ctx context.Context, fn func(tx *Tx) error) error {
 	return nil
 }
 
-func (db *DB) writeLoop() {
-	defer close(db.writer.done)
+func (db *DB) writeLoop(l *lane) {
+	defer db.writer.done.Done()
 	batch := make([]*job, 0, maxGroup)
 	for {
 		batch = batch[:0]
@@ -183,7 +220,7 @@ func (db *DB) writeLoop() {
 			for {
 				select {
 				case j := <-db.writer.jobs:
-					db.runGroup([]*job{j})
+					db.runGroup(l, []*job{j})
 				default:
 					return
 				}
@@ -198,17 +235,22 @@ func (db *DB) writeLoop() {
 				break drain
 			}
 		}
-		db.runGroup(batch)
+		db.runGroup(l, batch)
 	}
 }
 
-// runGroup runs jobs in one transaction and closes each job's done channel.
-func (db *DB) runGroup(jobs []*job) {
+// maxRetries is how often a job that failed for a transient reason
+// (deadlock, serialization failure, stale cached plan) is run again.
+const maxRetries = 3
+
+// runGroup runs jobs in one transaction on lane l and closes each job's
+// done channel.
+func (db *DB) runGroup(l *lane, jobs []*job) {
 	defer func() {
 		if p := recover(); p != nil { // a bug in the group machinery itself
 			err := fmt.Errorf("writer panic: %v", p)
 			db.log.Error("write group failed", "err", err)
-			_, _ = db.wconn.ExecContext(context.Background(), "ROLLBACK")
+			_, _ = l.conn.ExecContext(context.Background(), "ROLLBACK")
 			for _, j := range jobs {
 				if !closed(j.done) {
 					j.err = err
@@ -217,23 +259,34 @@ func (db *DB) runGroup(jobs []*job) {
 			}
 		}
 	}()
-	if gen := db.writer.schemaGen.Load(); gen != db.writer.seenGen {
-		db.wstmts.reset()
-		db.writer.seenGen = gen
+	if gen := db.writer.schemaGen.Load(); gen != l.seenGen {
+		l.stmts.reset()
+		l.seenGen = gen
 	}
 	bg := context.Background()
-	if db.writer.broken {
-		db.reconnectWriter()
+	if l.broken {
+		db.reconnectLane(l)
 	}
-	_, err := db.wconn.ExecContext(bg, db.d.beginSQL())
+	if l.conn == nil { // a lane that never got its connection
+		err := &galley.Error{Code: galley.EUnavailable, Message: "The database is unavailable, please retry."}
+		for _, j := range jobs {
+			j.err = err
+			close(j.done)
+		}
+		return
+	}
+	exec := func(q string) error { _, err := l.conn.ExecContext(bg, q); return err }
+	err := exec(db.d.beginSQL())
 	if err != nil && db.pg() {
 		// Nothing ran yet: a dropped connection is replaced and BEGIN
 		// tried once more before the group fails.
-		db.reconnectWriter()
-		_, err = db.wconn.ExecContext(bg, db.d.beginSQL())
+		db.reconnectLane(l)
+		if l.conn != nil {
+			err = exec(db.d.beginSQL())
+		}
 	}
 	if err != nil {
-		db.writer.broken = db.pg()
+		l.broken = db.pg()
 		err = &galley.Error{Code: galley.EUnavailable, Message: "The database is unavailable, please retry.", Err: err}
 		for _, j := range jobs {
 			j.err = err
@@ -241,46 +294,73 @@ func (db *DB) runGroup(jobs []*job) {
 		}
 		return
 	}
+	// A group of one needs no savepoint: its failure is the transaction's.
+	single := len(jobs) == 1
 	ok := make([]*job, 0, len(jobs))
+	touched := false
 	for i, j := range jobs {
 		if err := j.ctx.Err(); err != nil {
 			j.err = err
 			continue
 		}
 		sp := fmt.Sprintf("g%d", i)
-		if _, err := db.wconn.ExecContext(bg, "SAVEPOINT "+sp); err != nil {
-			j.err = err
-			continue
+		begin, undo := "SAVEPOINT "+sp, "ROLLBACK TO "+sp
+		if single {
+			begin, undo = "", "ROLLBACK"
 		}
-		j.tx = &Tx{db: db}
+		if begin != "" {
+			if err := exec(begin); err != nil {
+				j.err = err
+				continue
+			}
+		}
+		j.tx = &Tx{db: db, lane: l}
 		db.runJob(j)
-		// A deadlock, serialization failure or stale cached plan
-		// (PostgreSQL) fails only this savepoint: run the job again.
-		for attempt := 1; attempt <= 3 && j.err != nil && j.panic == nil && db.d.retryable(j.err); attempt++ {
-			if _, err := db.wconn.ExecContext(bg, "ROLLBACK TO "+sp); err != nil {
-				db.failGroup(jobs, ok, err)
+		for attempt := 1; attempt <= maxRetries && j.err != nil && j.panic == nil && db.d.retryable(j.err); attempt++ {
+			if err := exec(undo); err != nil {
+				db.failGroup(l, jobs, ok, err)
 				return
 			}
-			j.tx, j.err = &Tx{db: db}, nil
+			if single {
+				if err := exec(db.d.beginSQL()); err != nil {
+					db.failGroup(l, jobs, ok, err)
+					return
+				}
+			}
+			j.tx, j.err = &Tx{db: db, lane: l}, nil
 			db.runJob(j)
 		}
 		if j.err != nil || j.panic != nil {
-			if _, err := db.wconn.ExecContext(bg, "ROLLBACK TO "+sp); err != nil {
+			if err := exec(undo); err != nil {
 				// The transaction itself is gone (e.g. an I/O error): fail the group.
-				db.failGroup(jobs, ok, err)
+				db.failGroup(l, jobs, ok, err)
+				return
+			}
+			if single {
+				close(j.done)
 				return
 			}
 		}
-		if _, err := db.wconn.ExecContext(bg, "RELEASE "+sp); err != nil {
-			db.failGroup(jobs, ok, err)
-			return
+		if !single {
+			if err := exec("RELEASE " + sp); err != nil {
+				db.failGroup(l, jobs, ok, err)
+				return
+			}
 		}
 		if j.err == nil && j.panic == nil {
 			ok = append(ok, j)
+			touched = touched || j.tx.touched
 		}
 	}
-	if _, err := db.wconn.ExecContext(bg, "COMMIT"); err != nil {
-		db.failGroup(jobs, ok, err)
+	if touched && db.pgState != nil {
+		// Other nodes drop their cached list totals once this commits.
+		if _, err := l.conn.ExecContext(bg, `SELECT pg_notify($1, $2)`, db.pgState.channel, db.pgState.node+":"+TopicData); err != nil {
+			db.failGroup(l, jobs, ok, err)
+			return
+		}
+	}
+	if err := exec("COMMIT"); err != nil {
+		db.failGroup(l, jobs, ok, err)
 		return
 	}
 	for _, j := range jobs {
@@ -300,9 +380,9 @@ func (db *DB) runJob(j *job) {
 
 // failGroup rolls back the shared transaction and fails every job that
 // would have committed with err (the others keep their own error).
-func (db *DB) failGroup(jobs, ok []*job, err error) {
-	if _, rerr := db.wconn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil && db.pg() {
-		db.writer.broken = true // the connection is gone: take a new one next time
+func (db *DB) failGroup(l *lane, jobs, ok []*job, err error) {
+	if _, rerr := l.conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil && db.pg() {
+		l.broken = true // the connection is gone: take a new one next time
 	}
 	db.log.Error("write group rolled back", "jobs", len(jobs), "err", err)
 	for _, j := range ok {
@@ -312,7 +392,9 @@ func (db *DB) failGroup(jobs, ok []*job, err error) {
 		if j.err == nil && j.panic == nil {
 			j.err = &galley.Error{Code: galley.EUnavailable, Message: "The write could not be committed, please retry.", Err: err}
 		}
-		close(j.done)
+		if !closed(j.done) {
+			close(j.done)
+		}
 	}
 }
 
@@ -347,10 +429,10 @@ func (tx *Tx) try(ctx context.Context, query string, args ...any) error {
 	return err
 }
 
-// reconnectWriter replaces a failed pinned writer connection (PostgreSQL
-// only; a lost connection must not stop all writes until a restart). On
-// failure the old connection stays and the next group tries again.
-func (db *DB) reconnectWriter() {
+// reconnectLane replaces a failed writer connection (PostgreSQL only; a
+// lost connection must not stop writes until a restart). On failure the old
+// connection stays and the next group tries again.
+func (db *DB) reconnectLane(l *lane) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	c, err := db.write.Conn(ctx)
@@ -358,7 +440,9 @@ func (db *DB) reconnectWriter() {
 		db.log.Error("writer reconnect failed", "err", err)
 		return
 	}
-	_ = db.wconn.Close()
-	db.wconn, db.writer.broken = c, false
-	db.log.Info("writer reconnected")
+	if l.conn != nil {
+		_ = l.conn.Close()
+		db.log.Info("writer reconnected")
+	}
+	l.conn, l.broken = c, false
 }

@@ -82,13 +82,16 @@ func NewSchema(t testing.TB, base string) string {
 	return WithSearchPath(base, schema)
 }
 
-// WithSearchPath returns dsn with its search_path set to schema.
+// WithSearchPath returns dsn with its search_path set to schema (and
+// synchronous_commit off: tests need no durability).
 func WithSearchPath(dsn, schema string) string {
 	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
 		q := u.Query()
 		q.Set("search_path", schema)
+		// Tests need no durability: commits do not wait for the WAL flush.
+		q.Set("synchronous_commit", "off")
 		u.RawQuery = q.Encode()
 		return u.String()
 	}
-	return strings.TrimSpace(dsn) + " search_path=" + schema
+	return strings.TrimSpace(dsn) + " search_path=" + schema + " synchronous_commit=off"
 }
