@@ -54,6 +54,7 @@ type result struct {
 	p50, p99            int
 	rssBefore, rssAfter int64 // KiB
 	perConnKiB          float64
+	cpuSeconds          float64 // server CPU (user+system) from the first write to the last delivery
 }
 
 func main() {
@@ -205,6 +206,24 @@ func rssKiB(pid int) int64 {
 	return -1
 }
 
+// cpuSeconds reads the user+system CPU time of pid from /proc (clock ticks
+// of 1/100 s, as Linux reports them to user space).
+func cpuSeconds(pid int) float64 {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0
+	}
+	// Fields after the ")" closing the command name: state is field 3,
+	// utime and stime are fields 14 and 15.
+	f := strings.Fields(string(b[bytes.LastIndexByte(b, ')')+1:]))
+	if len(f) < 13 {
+		return 0
+	}
+	u, _ := strconv.ParseFloat(f[11], 64)
+	st, _ := strconv.ParseFloat(f[12], 64)
+	return (u + st) / 100
+}
+
 var httpc = &http.Client{Timeout: 30 * time.Second, Transport: &http.Transport{MaxIdleConnsPerHost: 64}}
 
 // call sends a JSON request and decodes a JSON answer into out (if not nil).
@@ -266,6 +285,7 @@ func measure(o options, name string, pid int, t *target, write func(ctx context.
 	r.perConnKiB = float64(r.rssAfter-r.rssBefore) / float64(o.n)
 
 	logf("%s: %d writes/s for %s", name, o.rate, o.duration)
+	cpu0 := cpuSeconds(pid)
 	var writes, writeErrs atomic.Int64
 	var ww sync.WaitGroup
 	tick := time.NewTicker(time.Second / time.Duration(o.rate))
@@ -297,6 +317,7 @@ func measure(o options, name string, pid int, t *target, write func(ctx context.
 	if last := st.lastRecv.Load(); last > 0 {
 		r.deliveriesPerSec = float64(r.delivered) / time.Duration(last-start.UnixNano()).Seconds()
 	}
+	r.cpuSeconds = cpuSeconds(pid) - cpu0
 	r.p50, r.p99 = st.percentile(0.50), st.percentile(0.99)
 	logf("%s: %d/%d delivered, p50 %d ms, p99 %d ms", name, r.delivered, r.expected, r.p50, r.p99)
 	cancel()
@@ -380,12 +401,16 @@ func tail(s string, n int) string {
 func report(o options, rs []result) {
 	fmt.Printf("\nrealtime fan-out: %d clients (%d SSE + %d WebSocket), %d writes/s for %s\n\n",
 		o.n, o.n/2, o.n-o.n/2, o.rate, o.duration)
-	fmt.Println("| server | writes | delivered / expected | closed by server | deliveries/s | p50 | p99 | RSS idle → connected | per idle connection |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| server | writes | delivered / expected | closed by server | deliveries/s | p50 | p99 | server CPU per 1k deliveries | RSS idle → connected | per idle connection |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
-		fmt.Printf("| %s | %d (%d failed) | %d / %d | %d | %.0f | %d ms | %d ms | %.1f → %.1f MiB | %.1f KiB |\n",
+		perK := 0.0
+		if r.delivered > 0 {
+			perK = r.cpuSeconds * 1e3 / float64(r.delivered) * 1e3
+		}
+		fmt.Printf("| %s | %d (%d failed) | %d / %d | %d | %.0f | %d ms | %d ms | %.1f ms | %.1f → %.1f MiB | %.1f KiB |\n",
 			r.name, r.writes, r.writeErrors, r.delivered, r.expected, r.closed, r.deliveriesPerSec,
-			r.p50, r.p99, float64(r.rssBefore)/1024, float64(r.rssAfter)/1024, r.perConnKiB)
+			r.p50, r.p99, perK, float64(r.rssBefore)/1024, float64(r.rssAfter)/1024, r.perConnKiB)
 	}
 	if len(rs) == 2 && rs[1].deliveriesPerSec > 0 {
 		g, b := rs[0], rs[1]
