@@ -117,6 +117,12 @@ type Broker struct {
 
 	channels channels
 
+	// ownedBus is the PostgreSQL bus New made (closed by Close).
+	ownedBus *PGBus
+	// nodes: when each other node was last heard from.
+	nodesMu sync.Mutex
+	nodes   map[string]time.Time
+
 	queue     chan Event
 	stop      chan struct{}
 	stopped   chan struct{}
@@ -130,8 +136,13 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Broker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
+	var owned *PGBus
+	if cfg.Bus == nil && app.DB.IsPostgres() { // several nodes may share the database
+		owned = NewPGBus(app.DB, log)
+		cfg.Bus = owned
+	}
 	cfg = cfg.withDefaults()
-	b := &Broker{app: app, log: log, cfg: cfg,
+	b := &Broker{app: app, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{},
 		clients: map[string]*Client{}, perIP: map[string]int{}, byAuth: map[string]map[*Client]struct{}{},
 		queue: make(chan Event, cfg.QueueSize), stop: make(chan struct{}), stopped: make(chan struct{})}
 	b.channels.init()
@@ -159,6 +170,9 @@ func (b *Broker) Close() {
 			c.close("server shutting down")
 		}
 		b.mu.RUnlock()
+		if b.ownedBus != nil {
+			b.ownedBus.Close()
+		}
 	})
 }
 
@@ -307,7 +321,7 @@ func (b *Broker) RecordChanged(ev core.RecordEvent) {
 		b.refreshAuth(r, ev.TokenChanged || ev.Action == core.ActionDelete)
 	}
 	err := b.cfg.Bus.Publish(Event{Kind: KindRecord, Action: ev.Action, CollectionID: r.Collection.ID,
-		RecordID: r.ID(), Record: r, Prepared: ev.Prepared})
+		RecordID: r.ID(), Record: r, Prepared: ev.Prepared, TokenChanged: ev.TokenChanged})
 	if err != nil {
 		b.log.Warn("realtime: publish failed", "err", err)
 	}
@@ -343,10 +357,14 @@ func (b *Broker) enqueue(ev Event) {
 
 func (b *Broker) dispatchLoop() {
 	defer close(b.stopped)
+	sweep := time.NewTicker(AliveEvery)
+	defer sweep.Stop()
 	for {
 		select {
 		case ev := <-b.queue:
 			_ = safego.Run(b.log, "realtime dispatch", func() { b.dispatch(ev) })
+		case <-sweep.C:
+			_ = safego.Run(b.log, "realtime sweep", func() { b.sweepNodes(time.Now()) })
 		case <-b.stop:
 			return
 		}
@@ -354,6 +372,9 @@ func (b *Broker) dispatchLoop() {
 }
 
 func (b *Broker) dispatch(ev Event) {
+	if ev.Node != "" {
+		b.nodeSeen(ev.Node)
+	}
 	switch ev.Kind {
 	case KindRecord:
 		b.dispatchRecord(ev)
@@ -390,7 +411,10 @@ func (b *Broker) dispatchRecord(ev Event) {
 	ctx := context.Background()
 	r := ev.Record
 	if r == nil {
-		return // a remote event: fetching by id belongs to the network bus
+		return // the bus resolves remote events to records before this
+	}
+	if ev.Node != "" && r.Collection.IsAuth() { // another node changed an auth record
+		b.refreshAuth(r, ev.TokenChanged || ev.Action == core.ActionDelete)
 	}
 	c := b.app.DB.Schema.Collection(ev.CollectionID)
 	if c == nil {

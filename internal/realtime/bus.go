@@ -41,6 +41,13 @@ type Event struct {
 	Data    []byte
 	// Sender is the client id that sent a broadcast (it is not echoed back).
 	Sender string
+
+	// TokenChanged marks an update of an auth record that invalidated its
+	// tokens (its clients are de-authorised on every node).
+	TokenChanged bool
+	// Node is the id of the node the event came from; empty for events of
+	// this node.
+	Node string
 }
 
 // Bus distributes events to every broker sharing it. Publish must not

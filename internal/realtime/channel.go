@@ -1,15 +1,18 @@
 package realtime
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"sort"
 	"sync"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/safego"
 )
 
 // Channel limits.
@@ -32,16 +35,25 @@ type MemberAuth struct {
 	ID             string `json:"id"`
 }
 
-// channels holds presence: channel name → client → member.
+// channels holds presence: channel name → client → member, and the
+// members other nodes announced (channel → client id → member).
 type channels struct {
 	mu      sync.Mutex
 	members map[string]map[*Client]*Member
 	joined  map[*Client]map[string]bool
+	remote  map[string]map[string]remoteMember
+}
+
+// remoteMember is a member of a channel connected to another node.
+type remoteMember struct {
+	m    *Member
+	node string
 }
 
 func (ch *channels) init() {
 	ch.members = map[string]map[*Client]*Member{}
 	ch.joined = map[*Client]map[string]bool{}
+	ch.remote = map[string]map[string]remoteMember{}
 }
 
 // channelRule evaluates the join or send rule of channel for client c with
@@ -197,9 +209,12 @@ func (b *Broker) Members(c *Client, channel string) ([]*Member, error) {
 }
 
 func (b *Broker) listLocked(channel string) []*Member {
-	list := make([]*Member, 0, len(b.channels.members[channel]))
+	list := make([]*Member, 0, len(b.channels.members[channel])+len(b.channels.remote[channel]))
 	for _, m := range b.channels.members[channel] {
 		list = append(list, m)
+	}
+	for _, rm := range b.channels.remote[channel] {
+		list = append(list, rm.m)
 	}
 	sort.Slice(list, func(i, j int) bool { return list[i].ClientID < list[j].ClientID })
 	return list
@@ -242,6 +257,14 @@ func (b *Broker) publishPresence(channel, action string, m *Member) {
 // dispatchChannel delivers a presence or broadcast frame to the members of
 // its channel, except its sender.
 func (b *Broker) dispatchChannel(ev Event) {
+	if ev.Action == "sync" { // a node re-announcing its members
+		if ev.Node == "" || !b.trackRemote(ev) {
+			return // our own announcement, or a member already known
+		}
+		ev.Data = bytes.Replace(ev.Data, []byte(`"action":"sync"`), []byte(`"action":"join"`), 1)
+	} else if ev.Node != "" && ev.Kind == KindPresence {
+		b.trackRemote(ev)
+	}
 	b.channels.mu.Lock()
 	targets := make([]*Client, 0, len(b.channels.members[ev.Channel]))
 	for c := range b.channels.members[ev.Channel] {
@@ -252,5 +275,102 @@ func (b *Broker) dispatchChannel(ev Event) {
 	b.channels.mu.Unlock()
 	for _, c := range targets {
 		b.deliver(c, Message{Data: ev.Data, Raw: true})
+	}
+}
+
+// trackRemote records a join or leave that happened on another node, so
+// member lists here include that node's members. It reports whether a
+// join (or sync) added a member not known before.
+func (b *Broker) trackRemote(ev Event) bool {
+	var frame struct {
+		Member *Member `json:"member"`
+	}
+	if err := json.Unmarshal(ev.Data, &frame); err != nil || frame.Member == nil {
+		return false
+	}
+	b.channels.mu.Lock()
+	defer b.channels.mu.Unlock()
+	switch ev.Action {
+	case "join", "sync":
+		if b.channels.remote[ev.Channel] == nil {
+			b.channels.remote[ev.Channel] = map[string]remoteMember{}
+		}
+		_, known := b.channels.remote[ev.Channel][frame.Member.ClientID]
+		b.channels.remote[ev.Channel][frame.Member.ClientID] = remoteMember{m: frame.Member, node: ev.Node}
+		return !known
+	case "leave":
+		delete(b.channels.remote[ev.Channel], frame.Member.ClientID)
+		if len(b.channels.remote[ev.Channel]) == 0 {
+			delete(b.channels.remote, ev.Channel)
+		}
+	}
+	return false
+}
+
+// announceMembers re-publishes this node's members (as "sync") so that a
+// node that just appeared learns who is here.
+func (b *Broker) announceMembers() {
+	type pm struct {
+		channel string
+		m       *Member
+	}
+	var all []pm
+	b.channels.mu.Lock()
+	for channel, ms := range b.channels.members {
+		for _, m := range ms {
+			all = append(all, pm{channel, m})
+		}
+	}
+	b.channels.mu.Unlock()
+	for _, x := range all {
+		b.publishPresence(x.channel, "sync", x.m)
+	}
+}
+
+// nodeSeen notes that node is alive; a node
+// seen for the first time is told this node's members.
+func (b *Broker) nodeSeen(node string) {
+	b.nodesMu.Lock()
+	_, known := b.nodes[node]
+	b.nodes[node] = time.Now()
+	b.nodesMu.Unlock()
+	if !known { // off the dispatcher: publishing feeds the dispatcher's queue
+		safego.Go(b.log, "realtime announce members", b.announceMembers)
+	}
+}
+
+// sweepNodes forgets the members of nodes not heard from for AliveTimeout
+// (they died without announcing their members' leave) and announces their
+// leave to the local members.
+func (b *Broker) sweepNodes(now time.Time) {
+	var silent []string
+	b.nodesMu.Lock()
+	for node, seen := range b.nodes {
+		if now.Sub(seen) >= AliveTimeout {
+			silent = append(silent, node)
+			delete(b.nodes, node)
+		}
+	}
+	b.nodesMu.Unlock()
+	for _, node := range silent {
+		var gone []Event
+		b.channels.mu.Lock()
+		for channel, ms := range b.channels.remote {
+			for id, rm := range ms {
+				if rm.node != node {
+					continue
+				}
+				delete(ms, id)
+				frame, _ := json.Marshal(map[string]any{"type": "presence", "channel": channel, "action": "leave", "member": rm.m})
+				gone = append(gone, Event{Kind: KindPresence, Action: "leave", Channel: channel, Data: frame, Sender: id})
+			}
+			if len(ms) == 0 {
+				delete(b.channels.remote, channel)
+			}
+		}
+		b.channels.mu.Unlock()
+		for _, ev := range gone {
+			b.dispatchChannel(ev)
+		}
 	}
 }

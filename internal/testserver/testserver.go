@@ -47,8 +47,15 @@ func New(t testing.TB) *Server {
 // NewConfig is New with the transport configuration cfg.
 func NewConfig(t testing.TB, cfg api.Config) *Server {
 	t.Helper()
+	return NewOn(t, storetest.Options(t), cfg)
+}
+
+// NewOn starts a server on the database opts describe. Two servers on the
+// same PostgreSQL options are two nodes of one app.
+func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
+	t.Helper()
 	ctx := context.Background()
-	db, err := store.Open(ctx, storetest.Options(t))
+	db, err := store.Open(ctx, opts)
 	if err != nil {
 		t.Fatalf("open store: %v", err)
 	}
@@ -61,8 +68,12 @@ func NewConfig(t testing.TB, cfg api.Config) *Server {
 		hs.Close()
 		db.Close()
 	})
-	if _, err := app.UpsertSuperuser(ctx, SuperuserEmail, SuperuserPassword); err != nil {
-		t.Fatalf("create superuser: %v", err)
+	// A second node on the same database finds the superuser there (an
+	// upsert would rotate its tokenKey and void the first node's token).
+	if has, err := app.HasSuperusers(ctx); err != nil || !has {
+		if _, err := app.UpsertSuperuser(ctx, SuperuserEmail, SuperuserPassword); err != nil {
+			t.Fatalf("create superuser: %v", err)
+		}
 	}
 	s := &Server{t: t, URL: hs.URL, DB: db, App: app, API: srv, HTTP: hs}
 	res := s.Do("POST", "/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": SuperuserEmail, "password": SuperuserPassword})

@@ -1,0 +1,285 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"log/slog"
+	"strings"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/safego"
+	"github.com/galleyhq/galley/internal/store"
+)
+
+// KindAlive is the heartbeat a PGBus sends so that the other nodes know its
+// presence members are still there.
+const KindAlive = "alive"
+
+// Heartbeat timing of PGBus: a node sends KindAlive every AliveEvery; the
+// presence members of a node not heard from for AliveTimeout are dropped
+// (it died without saying goodbye).
+const (
+	AliveEvery   = 10 * time.Second
+	AliveTimeout = 35 * time.Second
+)
+
+// PGBus carries events between the nodes of one PostgreSQL database with
+// LISTEN/NOTIFY. Publish delivers to this node's handlers at once (with the
+// record in hand) and sends the other nodes a compact form: ids for creates
+// and updates, which each receiving node reads once, however many
+// subscribers it has; the record's data for deletes (minus password and
+// tokenKey), since the row is gone; the frame for presence and broadcast.
+// A payload over NOTIFY's limit is stored in _realtimeEvents and only its
+// id is sent. Delivery across nodes is at most once and unordered between
+// nodes; a node that reconnects to the database may miss events sent
+// meanwhile (the SDK resubscribes when its stream drops).
+type PGBus struct {
+	db    *store.DB
+	log   *slog.Logger
+	local LocalBus
+	node  string
+
+	in   chan string // received topics, resolved by receiveLoop
+	out  chan string // topics to send, sent by sendLoop
+	stop chan struct{}
+	done chan struct{}
+}
+
+// wireEvent is the JSON form of an Event on the wire.
+type wireEvent struct {
+	Node         string                     `json:"n"`
+	Kind         string                     `json:"k"`
+	Action       string                     `json:"a,omitempty"`
+	CollectionID string                     `json:"c,omitempty"`
+	RecordID     string                     `json:"r,omitempty"`
+	TokenChanged bool                       `json:"t,omitempty"`
+	Data         map[string]json.RawMessage `json:"d,omitempty"` // a deleted record's fields
+	Channel      string                     `json:"ch,omitempty"`
+	Frame        json.RawMessage            `json:"f,omitempty"`
+	Sender       string                     `json:"s,omitempty"`
+}
+
+const (
+	topicEvent = "rt:" // followed by a wireEvent
+	topicSpill = "rt@" // followed by an _realtimeEvents id
+)
+
+// NewPGBus returns a bus over db (which must be PostgreSQL) and starts its
+// goroutines; Close stops them.
+func NewPGBus(db *store.DB, log *slog.Logger) *PGBus {
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	b := &PGBus{db: db, log: log, node: galley.RandomString(12, "abcdefghijklmnopqrstuvwxyz0123456789"),
+		in: make(chan string, 4096), out: make(chan string, 4096), stop: make(chan struct{}), done: make(chan struct{})}
+	db.OnNotify(func(topic string) {
+		if !strings.HasPrefix(topic, topicEvent) && !strings.HasPrefix(topic, topicSpill) {
+			return
+		}
+		select {
+		case b.in <- topic:
+		default:
+			b.log.Warn("realtime bus: receive queue full, a remote event was dropped")
+		}
+	})
+	safego.Go(log, "realtime bus receiver", b.receiveLoop)
+	safego.Go(log, "realtime bus sender", b.sendLoop)
+	return b
+}
+
+// Node is this bus's node id (the Event.Node of events it sends).
+func (b *PGBus) Node() string { return b.node }
+
+// Subscribe registers fn for events published on this node or received
+// from the others.
+func (b *PGBus) Subscribe(fn func(Event)) func() { return b.local.Subscribe(fn) }
+
+// Publish delivers ev here and queues it for the other nodes (writers wait
+// when the queue is full rather than events being lost).
+func (b *PGBus) Publish(ev Event) error {
+	if err := b.local.Publish(ev); err != nil {
+		return err
+	}
+	payload, err := json.Marshal(b.wire(ev))
+	if err != nil {
+		return err
+	}
+	select {
+	case b.out <- string(payload):
+	case <-b.stop:
+	}
+	return nil
+}
+
+// Close stops the bus after sending what is queued (for up to 5 seconds).
+func (b *PGBus) Close() {
+	select {
+	case <-b.stop:
+		return
+	default:
+	}
+	close(b.stop)
+	<-b.done
+}
+
+func (b *PGBus) wire(ev Event) wireEvent {
+	w := wireEvent{Node: b.node, Kind: ev.Kind, Action: ev.Action, CollectionID: ev.CollectionID, RecordID: ev.RecordID,
+		TokenChanged: ev.TokenChanged, Channel: ev.Channel, Frame: ev.Data, Sender: ev.Sender}
+	if ev.Kind == KindRecord && ev.Action == core.ActionDelete && ev.Record != nil {
+		w.Data = map[string]json.RawMessage{}
+		for k, v := range ev.Record.Data {
+			if ev.Record.Collection.IsAuth() && (k == "password" || k == "tokenKey") {
+				continue
+			}
+			if raw, err := json.Marshal(v); err == nil {
+				w.Data[k] = raw
+			}
+		}
+	}
+	return w
+}
+
+func (b *PGBus) sendLoop() {
+	defer close(b.done)
+	alive, _ := json.Marshal(wireEvent{Node: b.node, Kind: KindAlive})
+	tick := time.NewTicker(AliveEvery)
+	defer tick.Stop()
+	b.send(string(alive))
+	for {
+		select {
+		case p := <-b.out:
+			b.send(p)
+		case <-tick.C:
+			b.send(string(alive))
+		case <-b.stop:
+			deadline := time.After(5 * time.Second)
+			for {
+				select {
+				case p := <-b.out:
+					b.send(p)
+				case <-deadline:
+					return
+				default:
+					return
+				}
+			}
+		}
+	}
+}
+
+// send notifies the other nodes of one payload, through _realtimeEvents
+// when it is too large for NOTIFY.
+func (b *PGBus) send(payload string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	topic := topicEvent + payload
+	if len(topic) > store.MaxNotifyPayload {
+		id := galley.NewID()
+		now := time.Now()
+		err := b.db.WithTx(ctx, func(tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM "_realtimeEvents" WHERE "created" < ?`, galley.FormatTime(now.Add(-5*time.Minute))); err != nil {
+				return err
+			}
+			_, err := tx.ExecContext(ctx, `INSERT INTO "_realtimeEvents" ("id", "payload", "created") VALUES (?, ?, ?)`, id, payload, galley.FormatTime(now))
+			return err
+		})
+		if err != nil {
+			b.log.Warn("realtime bus: store a large event", "err", err)
+			return
+		}
+		topic = topicSpill + id
+	}
+	if err := b.db.NotifyNow(ctx, topic); err != nil {
+		b.log.Warn("realtime bus: notify", "err", err)
+	}
+}
+
+func (b *PGBus) receiveLoop() {
+	for {
+		select {
+		case t := <-b.in:
+			_ = safego.Run(b.log, "realtime bus receive", func() { b.receive(t) })
+		case <-b.stop:
+			return
+		}
+	}
+}
+
+// receive resolves one notification into an Event for this node's handlers.
+func (b *PGBus) receive(topic string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	payload := strings.TrimPrefix(topic, topicEvent)
+	if id, ok := strings.CutPrefix(topic, topicSpill); ok {
+		if err := b.db.Reader().QueryRowContext(ctx, `SELECT "payload" FROM "_realtimeEvents" WHERE "id" = ?`, id).Scan(&payload); err != nil {
+			b.log.Warn("realtime bus: read a large event", "id", id, "err", err)
+			return
+		}
+	}
+	var w wireEvent
+	if err := json.Unmarshal([]byte(payload), &w); err != nil || w.Node == b.node {
+		return
+	}
+	ev := Event{Kind: w.Kind, Action: w.Action, CollectionID: w.CollectionID, RecordID: w.RecordID, TokenChanged: w.TokenChanged,
+		Channel: w.Channel, Data: w.Frame, Sender: w.Sender, Node: w.Node}
+	if w.Kind == KindRecord {
+		c := b.db.Schema.Collection(w.CollectionID)
+		if c == nil {
+			return
+		}
+		if w.Action == core.ActionDelete {
+			ev.Record = &galley.Record{Collection: c, Data: decodeData(c, w.Data)}
+		} else {
+			recs, err := store.FindRecords(ctx, b.db.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{w.RecordID}, Limit: 1})
+			if err != nil {
+				b.log.Warn("realtime bus: read a changed record", "collection", c.Name, "err", err)
+				return
+			}
+			if len(recs) == 0 {
+				return // deleted meanwhile: its delete event follows
+			}
+			ev.Record = recs[0]
+		}
+	}
+	_ = b.local.Publish(ev)
+}
+
+// decodeData turns a deleted record's JSON fields back into the canonical
+// Go values of c's fields (see galley.Record).
+func decodeData(c *galley.Collection, raw map[string]json.RawMessage) map[string]any {
+	out := make(map[string]any, len(c.Fields))
+	for _, f := range c.Fields {
+		v, ok := raw[f.Name]
+		switch {
+		case f.IsMulti():
+			list := []string{}
+			_ = json.Unmarshal(v, &list)
+			out[f.Name] = list
+		case f.Type == galley.FieldNumber:
+			var n float64
+			_ = json.Unmarshal(v, &n)
+			out[f.Name] = n
+		case f.Type == galley.FieldBool:
+			var x bool
+			_ = json.Unmarshal(v, &x)
+			out[f.Name] = x
+		case f.Type == galley.FieldJSON:
+			if !ok || string(v) == "null" {
+				out[f.Name] = nil
+			} else {
+				out[f.Name] = json.RawMessage(v)
+			}
+		case f.Type == galley.FieldGeoPoint:
+			var p galley.GeoPoint
+			_ = json.Unmarshal(v, &p)
+			out[f.Name] = p
+		default:
+			var s string
+			_ = json.Unmarshal(v, &s)
+			out[f.Name] = s
+		}
+	}
+	return out
+}
