@@ -13,7 +13,6 @@ package migratedata
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"slices"
 	"strings"
@@ -248,7 +247,7 @@ func insertRecords(ctx context.Context, tx *store.Tx, c *galley.Collection, recs
 			}
 			b.WriteString(row)
 			for _, f := range c.Fields {
-				args = append(args, columnValue(f, r.Data[f.Name]))
+				args = append(args, store.ColumnValue(f, r.Data[f.Name]))
 			}
 		}
 		if _, err := tx.ExecContext(ctx, b.String(), args...); err != nil {
@@ -259,41 +258,6 @@ func insertRecords(ctx context.Context, tx *store.Tx, c *galley.Collection, recs
 		}
 	}
 	return nil
-}
-
-// columnValue converts a record value as FindRecords decodes it to the
-// column value the store writes for field f (the package doc of store
-// describes the storage of each type; Tx.InsertRecord does the same). The
-// verification pass compares the decoded values on both sides, so a
-// difference here cannot go unnoticed.
-func columnValue(f *galley.Field, v any) any {
-	switch {
-	case f.IsMulti():
-		list, _ := v.([]string)
-		if list == nil {
-			list = []string{}
-		}
-		b, _ := json.Marshal(list)
-		return string(b)
-	case f.Type == galley.FieldNumber:
-		n, _ := v.(float64)
-		return n
-	case f.Type == galley.FieldBool:
-		b, _ := v.(bool)
-		return b
-	case f.Type == galley.FieldJSON:
-		raw, _ := v.(json.RawMessage)
-		if len(raw) == 0 || string(raw) == "null" {
-			return nil
-		}
-		return string(raw)
-	case f.Type == galley.FieldGeoPoint:
-		p, _ := v.(galley.GeoPoint)
-		b, _ := json.Marshal(p)
-		return string(b)
-	}
-	s, _ := v.(string)
-	return s
 }
 
 // copyTable copies the rows of the system table name, batch by batch in id

@@ -39,7 +39,7 @@ type Config struct {
 	MaxTopicLength int
 	// MaxConnsPerIP bounds the open connections of one client IP (default 500).
 	MaxConnsPerIP int
-	// Buffer is the per-client queue length (default 256 messages); a client
+	// Buffer is the per-client queue length (default 128 messages); a client
 	// whose queue is full is dropped.
 	Buffer int
 	// QueueSize is the length of the broker's event queue (default 4096);
@@ -58,7 +58,7 @@ const (
 	DefaultMaxTopics      = 1000
 	DefaultMaxTopicLength = 2048
 	DefaultMaxConnsPerIP  = 500
-	DefaultBuffer         = 256
+	DefaultBuffer         = 128
 	DefaultQueueSize      = 4096
 	DefaultWriteTimeout   = 10 * time.Second
 )
@@ -427,29 +427,40 @@ func (b *Broker) dispatchRecord(ev Event) {
 	prepared, _ := ev.Prepared.(map[string]bool)
 	answers := map[string]bool{}
 	rendered := map[string][]byte{}
+	frames := map[string][]byte{} // WebSocket frames, built once per (rendering, topic)
 	for _, t := range ts {
 		q := b.questionFor(c, t.auth, t.sub)
 		if !b.answer(ctx, c, r, ev.Action, q, answers, prepared) {
 			continue
 		}
-		data := b.render(ctx, r, ev.Action, t, q.actor, rendered)
+		data, key := b.render(ctx, r, ev.Action, t, q.actor, rendered)
 		if data == nil {
 			continue
 		}
-		b.deliver(t.cl, Message{Name: t.sub.Raw, Data: data})
+		m := Message{Name: t.sub.Raw, Data: data}
+		if t.cl.WS {
+			fk := key + "\x00" + t.sub.Raw
+			f, ok := frames[fk]
+			if !ok {
+				f = wsFrame(m)
+				frames[fk] = f
+			}
+			m = Message{Data: f, Raw: true}
+		}
+		b.deliver(t.cl, m)
 	}
 }
 
 // render returns {action, record} for t's subscriber, shaped as the REST
 // answer for them (expand, fields, hidden fields, email visibility);
 // subscribers that would see the same bytes share one rendering.
-func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t target, a core.Actor, cache map[string][]byte) []byte {
+func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t target, a core.Actor, cache map[string][]byte) ([]byte, string) {
 	key := authKey(t.auth) + "\x00" + t.sub.Expand + "\x00" + t.sub.Query["fields"]
 	if a.IsSuperuser() {
 		key = "super\x00" + key
 	}
 	if data, ok := cache[key]; ok {
-		return data
+		return data, key
 	}
 	rec := &galley.Record{Collection: r.Collection, Data: r.Data}
 	if t.sub.Expand != "" {
@@ -465,11 +476,11 @@ func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t 
 	if err != nil {
 		b.log.Warn("realtime: encode failed", "err", err)
 		cache[key] = nil
-		return nil
+		return nil, key
 	}
 	dst = append(dst, '}')
 	cache[key] = dst
-	return dst
+	return dst, key
 }
 
 // deliver queues m for c; a client whose queue is full is dropped.

@@ -167,6 +167,11 @@ func (tx *Tx) touch() {
 	// On PostgreSQL the writer notifies the other nodes once per group.
 }
 
+// ColumnValue converts a canonical Go value of field f (as FindRecords
+// returns it) to the value the store writes to f's column, for code that
+// writes rows itself (bulk copies).
+func ColumnValue(f *galley.Field, v any) any { return encodeValue(f, v) }
+
 // encodeValue converts a canonical Go value of f to its column value.
 func encodeValue(f *galley.Field, v any) any {
 	switch {
