@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -43,6 +44,11 @@ type pgState struct {
 
 	cancel context.CancelFunc
 	done   chan struct{}
+	// ready is closed after the first LISTEN; listened and late are owned
+	// by the listener goroutine and Open (before and after waiting).
+	ready    chan struct{}
+	listened bool
+	late     atomic.Bool // Open stopped waiting for the first LISTEN
 }
 
 func newPGState(cfg *pgx.ConnConfig, schema string, log *slog.Logger) *pgState {
@@ -132,14 +138,23 @@ func (s *pgState) dispatch(topic string) {
 	}
 }
 
-func (s *pgState) startListener() {
+// startListener starts the listener and waits up to wait for its first
+// LISTEN, so that nothing committed after Open returns can be missed; if
+// it is not there in time, the listener dispatches TopicAll once it is.
+func (s *pgState) startListener(wait time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
-	s.cancel, s.done = cancel, make(chan struct{})
+	s.cancel, s.done, s.ready = cancel, make(chan struct{}), make(chan struct{})
 	go s.listen(ctx)
+	select {
+	case <-s.ready:
+	case <-time.After(wait):
+		s.late.Store(true)
+		s.log.Warn("notification listener not connected yet; caches refresh once it is")
+	}
 }
 
 // listen keeps one connection LISTENing on the channel, reconnecting after
-// a second when it fails. After every (re)connect it dispatches TopicAll.
+// a second when it fails. After a reconnect it dispatches TopicAll.
 func (s *pgState) listen(ctx context.Context) {
 	defer close(s.done)
 	for ctx.Err() == nil {
@@ -164,7 +179,12 @@ func (s *pgState) listenOnce(ctx context.Context) {
 		s.log.Warn("LISTEN failed", "err", pgMessage(err))
 		return
 	}
-	s.dispatch(TopicAll)
+	if s.listened || s.late.Load() {
+		s.dispatch(TopicAll) // notifications may have been missed meanwhile
+	} else {
+		close(s.ready)
+	}
+	s.listened = true
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {

@@ -133,16 +133,25 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	db.wstmts = newConnStmtCache(db.wconn)
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	if err := db.ReloadSchema(ctx); err != nil {
-		db.Close()
+	if err := db.migrateAndLoad(ctx); err != nil {
 		return nil, err
 	}
 	db.startWriter(0)
 	return db, nil
+}
+
+// migrateAndLoad applies the pending system migrations and loads the
+// schema; on failure it closes db.
+func (db *DB) migrateAndLoad(ctx context.Context) error {
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return fmt.Errorf("migrate: %w", err)
+	}
+	if err := db.ReloadSchema(ctx); err != nil {
+		db.Close()
+		return err
+	}
+	return nil
 }
 
 // pg reports whether db is PostgreSQL.

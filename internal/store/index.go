@@ -184,8 +184,20 @@ func indexWhere(toks []sqlTok, c *galley.Collection) ([]sqlTok, error) {
 	return out, nil
 }
 
-// SQL returns the canonical CREATE INDEX statement (no IF NOT EXISTS).
+// SQL returns the canonical CREATE INDEX statement (no IF NOT EXISTS), in
+// SQLite's (and PocketBase's) syntax: the form stored in collections.
 func (ix *Index) SQL() string {
+	return ix.render(func(col IndexColumn) string {
+		if col.Collate != "" {
+			return Quote(col.Name) + " COLLATE " + col.Collate
+		}
+		return Quote(col.Name)
+	}, func(op string) string { return op })
+}
+
+// render writes the statement with column and operator renderings of the
+// dialect at hand.
+func (ix *Index) render(column func(IndexColumn) string, op func(string) string) string {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.Unique {
@@ -196,10 +208,7 @@ func (ix *Index) SQL() string {
 		if i > 0 {
 			b.WriteString(", ")
 		}
-		b.WriteString(Quote(col.Name))
-		if col.Collate != "" {
-			b.WriteString(" COLLATE " + col.Collate)
-		}
+		b.WriteString(column(col))
 		if col.Order != "" {
 			b.WriteString(" " + col.Order)
 		}
@@ -213,6 +222,8 @@ func (ix *Index) SQL() string {
 				b.WriteString(" " + Quote(t.Val))
 			case tokString:
 				b.WriteString(" " + quoteString(t.Val))
+			case tokOp:
+				b.WriteString(" " + op(t.Val))
 			default:
 				b.WriteString(" " + t.Val)
 			}

@@ -90,14 +90,6 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to PostgreSQL at %s: %s", where, pgMessage(err))
 	}
-	if err := db.migrate(ctx); err != nil {
-		db.Close()
-		return nil, fmt.Errorf("migrate: %w", err)
-	}
-	if err := db.ReloadSchema(ctx); err != nil {
-		db.Close()
-		return nil, err
-	}
 	db.OnNotify(func(topic string) {
 		if topic == TopicSchema || topic == TopicAll {
 			if err := db.ReloadSchema(context.Background()); err != nil {
@@ -108,7 +100,12 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 			db.totals.invalidate()
 		}
 	})
-	db.pgState.startListener()
+	// Listen before the schema is loaded, so no change committed after that
+	// can be missed.
+	db.pgState.startListener(cfg.ConnectTimeout)
+	if err := db.migrateAndLoad(ctx); err != nil {
+		return nil, err
+	}
 	db.startWriter(writerLanes(n) - 1)
 	return db, nil
 }
@@ -236,47 +233,22 @@ func (postgresDialect) convertExpr(col string, from, to storageKind) string {
 // indexSQL renders ix for PostgreSQL: NOCASE becomes an index on lower(col)
 // (what EqualFold queries use), BINARY the "C" collation, RTRIM rtrim(col).
 func (postgresDialect) indexSQL(ix *Index) string {
-	var b strings.Builder
-	b.WriteString("CREATE ")
-	if ix.Unique {
-		b.WriteString("UNIQUE ")
-	}
-	b.WriteString("INDEX " + Quote(ix.Name) + " ON " + Quote(ix.Table) + " (")
-	for i, col := range ix.Columns {
-		if i > 0 {
-			b.WriteString(", ")
-		}
+	return ix.render(func(col IndexColumn) string {
 		switch col.Collate {
 		case "NOCASE":
-			b.WriteString("lower(" + Quote(col.Name) + ")")
+			return "lower(" + Quote(col.Name) + ")"
 		case "RTRIM":
-			b.WriteString("rtrim(" + Quote(col.Name) + ")")
+			return "rtrim(" + Quote(col.Name) + ")"
 		case "BINARY":
-			b.WriteString(Quote(col.Name) + ` COLLATE "C"`)
-		default:
-			b.WriteString(Quote(col.Name))
+			return Quote(col.Name) + ` COLLATE "C"`
 		}
-		if col.Order != "" {
-			b.WriteString(" " + col.Order)
+		return Quote(col.Name)
+	}, func(op string) string {
+		if op == "==" {
+			return "="
 		}
-	}
-	b.WriteString(")")
-	if len(ix.Where) > 0 {
-		b.WriteString(" WHERE")
-		for _, t := range ix.Where {
-			switch {
-			case t.Kind == tokQIdent:
-				b.WriteString(" " + Quote(t.Val))
-			case t.Kind == tokString:
-				b.WriteString(" " + quoteString(t.Val))
-			case t.Kind == tokOp && t.Val == "==":
-				b.WriteString(" =")
-			default:
-				b.WriteString(" " + t.Val)
-			}
-		}
-	}
-	return b.String()
+		return op
+	})
 }
 
 // existingIndexes reads the statements createIndex recorded as index
@@ -380,23 +352,10 @@ var (
 )
 
 func (postgresDialect) viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
-	rows, err := q.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+	return scanViewColumns(q.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
 		JOIN pg_class c ON c.oid = a.attrelid
 		WHERE c.relname = ? AND c.relnamespace = current_schema()::regnamespace AND a.attnum > 0 AND NOT a.attisdropped
-		ORDER BY a.attnum`, view)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []viewColumn
-	for rows.Next() {
-		var c viewColumn
-		if err := rows.Scan(&c.name, &c.declType); err != nil {
-			return nil, err
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+		ORDER BY a.attnum`, view))
 }
 
 var (

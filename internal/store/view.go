@@ -125,26 +125,17 @@ func sqliteCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 	return prog.Err()
 }
 
-// sqliteMessage strips the driver's decoration from a SQLite error.
-func sqliteMessage(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 && strings.HasPrefix(s, "SQL logic error") {
-		s = s[i+2:]
-	}
-	s = strings.TrimPrefix(s, "SQL logic error: ")
-	if j := strings.Index(s, " (1)"); j >= 0 {
-		s = s[:j]
-	}
-	return s
-}
-
 var viewColumnRe = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
 
 // viewColumn is one result column of a view as SQLite reports it.
 type viewColumn struct{ name, declType string }
 
 func sqliteViewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
-	rows, err := q.QueryContext(ctx, `SELECT "name", "type" FROM pragma_table_info(?)`, view)
+	return scanViewColumns(q.QueryContext(ctx, `SELECT "name", "type" FROM pragma_table_info(?)`, view))
+}
+
+// scanViewColumns reads (name, declared type) rows.
+func scanViewColumns(rows *sql.Rows, err error) ([]viewColumn, error) {
 	if err != nil {
 		return nil, err
 	}
