@@ -27,6 +27,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if rec, claims, err := s.app.Authenticate(r.Context(), token); err == nil {
 				st.actor.Auth = rec
 				st.actor.Refreshable = claims.Refreshable
+				if claims.ExpiresAt != nil {
+					st.actor.Expires = claims.ExpiresAt.Time
+				}
 			} else if galley.ErrorCodeOf(err) != galley.EUnauthenticated {
 				writeError(w, r, s.log, err)
 				return

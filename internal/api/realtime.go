@@ -7,6 +7,7 @@ import (
 	"mime"
 	"net/http"
 	"strings"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/realtime"
@@ -154,13 +155,20 @@ func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	authn := func(ctx context.Context, token string) (*galley.Record, error) {
+	authn := func(ctx context.Context, token string) (*galley.Record, time.Time, error) {
 		token = strings.TrimSpace(token)
 		if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 			token = strings.TrimSpace(token[7:])
 		}
-		rec, _, err := s.app.Authenticate(ctx, token)
-		return rec, err
+		rec, claims, err := s.app.Authenticate(ctx, token)
+		if err != nil {
+			return nil, time.Time{}, err
+		}
+		var exp time.Time
+		if claims.ExpiresAt != nil {
+			exp = claims.ExpiresAt.Time
+		}
+		return rec, exp, nil
 	}
 	return s.rt.ServeWS(w, r, c, authn, r.URL.Query().Get("token"))
 }

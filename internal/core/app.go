@@ -68,6 +68,10 @@ type Actor struct {
 	// Refreshable is false for tokens that auth-refresh must not renew
 	// (impersonation).
 	Refreshable bool
+	// Expires is when the token that authenticated the actor expires
+	// (zero: no token, or unknown). Long-lived connections (realtime) stop
+	// counting the auth then.
+	Expires time.Time
 }
 
 // IsSuperuser reports whether the actor is an authenticated superuser.

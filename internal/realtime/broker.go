@@ -47,6 +47,10 @@ type Config struct {
 	QueueSize int
 	// WriteTimeout bounds one write to a client (default 10 seconds).
 	WriteTimeout time.Duration
+	// MaxOpsPerSecond bounds a client's subscription changes and WebSocket
+	// messages (default 10 a second, bursts of twice that); beyond it they
+	// are refused with 429.
+	MaxOpsPerSecond int
 	// Bus carries events between nodes; nil means a LocalBus.
 	Bus Bus
 }
@@ -61,6 +65,7 @@ const (
 	DefaultBuffer         = 128
 	DefaultQueueSize      = 4096
 	DefaultWriteTimeout   = 10 * time.Second
+	DefaultMaxOpsPerSec   = 10
 )
 
 func (c Config) withDefaults() Config {
@@ -82,6 +87,7 @@ func (c Config) withDefaults() Config {
 	defi(&c.MaxConnsPerIP, DefaultMaxConnsPerIP)
 	defi(&c.Buffer, DefaultBuffer)
 	defi(&c.QueueSize, DefaultQueueSize)
+	defi(&c.MaxOpsPerSecond, DefaultMaxOpsPerSec)
 	if c.Bus == nil {
 		c.Bus = &LocalBus{}
 	}
@@ -249,26 +255,38 @@ func (b *Broker) unindexAuth(c *Client, r *galley.Record) {
 	}
 }
 
-// Authorize attaches auth to c. The first authenticated request fixes the
-// client's auth: a later request with another auth (or none) is
-// EForbidden, as PocketBase refuses it. A nil auth on a guest client is a
-// no-op.
-func (b *Broker) Authorize(c *Client, auth *galley.Record) error {
-	cur := c.Auth()
+// Authorize attaches auth, whose token expires at exp (zero: unknown), to
+// c. The first authenticated request fixes the client's auth: a later
+// request with another auth (or none) is EForbidden, as PocketBase refuses
+// it. A nil auth on a guest client is a no-op. Once exp passes, the client
+// counts as a guest until a request with a fresh token of the same record.
+func (b *Broker) Authorize(c *Client, auth *galley.Record, exp time.Time) error {
+	cur := c.auth.Load()
 	if cur != nil && authKey(cur) != authKey(auth) {
 		return galley.Errorf(galley.EForbidden, "The current and the previous request authorization don't match.")
 	}
 	if auth == nil || authKey(cur) == authKey(auth) {
-		if auth != nil {
-			c.auth.Store(auth) // a fresher copy of the same record
+		if auth != nil { // a fresher copy of the same record, maybe a fresher token
+			c.auth.Store(auth)
+			if !exp.IsZero() {
+				c.authExp.Store(exp.UnixNano())
+			}
 		}
 		return nil
 	}
 	b.mu.Lock()
 	b.unindexAuth(c, cur)
-	c.auth.Store(auth)
+	c.setAuth(auth, exp)
 	b.indexAuth(c, auth)
 	b.mu.Unlock()
+	return nil
+}
+
+// allowOp takes one of c's request tokens; none left is ERateLimited.
+func (b *Broker) allowOp(c *Client) error {
+	if !c.ops.allow(time.Now(), b.cfg.MaxOpsPerSecond) {
+		return galley.Errorf(galley.ERateLimited, "Too many realtime requests from this client; slow down.")
+	}
 	return nil
 }
 
@@ -281,9 +299,14 @@ func (b *Broker) SetSubscriptions(id string, a core.Actor, topics []string) erro
 	if c == nil {
 		return galley.Errorf(galley.ENotFound, "Missing or invalid client id.")
 	}
+	if !c.WS { // WebSocket messages are counted as they arrive
+		if err := b.allowOp(c); err != nil {
+			return err
+		}
+	}
 	c.setMu.Lock()
 	defer c.setMu.Unlock()
-	if err := b.Authorize(c, a.Auth); err != nil {
+	if err := b.Authorize(c, a.Auth, a.Expires); err != nil {
 		return err
 	}
 	if len(topics) > b.cfg.MaxTopics {

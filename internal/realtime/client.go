@@ -27,7 +27,13 @@ type Client struct {
 	// WS is true for WebSocket clients.
 	WS bool
 
-	auth    atomic.Pointer[galley.Record]
+	auth atomic.Pointer[galley.Record]
+	// authExp is when auth stops counting (its token expires), in Unix
+	// nanoseconds; 0 means never.
+	authExp atomic.Int64
+	// ops limits the client's requests (subscription changes, WebSocket
+	// messages).
+	ops     bucket
 	subs    atomic.Pointer[[]*Subscription]
 	out     chan Message
 	done    chan struct{}
@@ -46,8 +52,60 @@ func newClient(id, ip string, buffer int, ws bool) *Client {
 	return c
 }
 
-// Auth returns the record the client is authenticated as (nil for guests).
-func (c *Client) Auth() *galley.Record { return c.auth.Load() }
+// Auth returns the record the client is authenticated as: nil for guests
+// and once the token it authenticated with has expired.
+func (c *Client) Auth() *galley.Record {
+	r := c.auth.Load()
+	if r != nil {
+		if e := c.authExp.Load(); e != 0 && time.Now().UnixNano() >= e {
+			return nil
+		}
+	}
+	return r
+}
+
+// AuthExpires is when the client's auth stops counting (zero: never).
+func (c *Client) AuthExpires() time.Time {
+	if e := c.authExp.Load(); e != 0 {
+		return time.Unix(0, e)
+	}
+	return time.Time{}
+}
+
+// setAuth replaces the client's auth and its expiry (zero: never).
+func (c *Client) setAuth(r *galley.Record, exp time.Time) {
+	c.auth.Store(r)
+	if exp.IsZero() || r == nil {
+		c.authExp.Store(0)
+	} else {
+		c.authExp.Store(exp.UnixNano())
+	}
+}
+
+// bucket is a token bucket: rate tokens a second, up to 2×rate saved.
+type bucket struct {
+	mu     sync.Mutex
+	tokens float64
+	last   time.Time
+}
+
+// allow takes one token at now, reporting false when there is none.
+func (b *bucket) allow(now time.Time, rate int) bool {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	burst := float64(2 * rate)
+	if b.last.IsZero() {
+		b.tokens = burst
+	} else {
+		b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*float64(rate))
+	}
+	b.last = now
+	if b.tokens < 1 {
+		return false
+	}
+	b.tokens--
+	return true
+}
 
 // Subscriptions returns the client's current subscriptions (do not modify).
 func (c *Client) Subscriptions() []*Subscription { return *c.subs.Load() }

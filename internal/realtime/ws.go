@@ -18,9 +18,9 @@ import (
 // MaxWSMessage bounds one message a WebSocket client sends.
 const MaxWSMessage = 64 << 10
 
-// Authenticator turns a token into its auth record; errors are
+// Authenticator turns a token into its auth record and the token's expiry; errors are
 // EUnauthenticated for bad tokens.
-type Authenticator func(ctx context.Context, token string) (*galley.Record, error)
+type Authenticator func(ctx context.Context, token string) (*galley.Record, time.Time, error)
 
 // wsIn is a client → server message. See the README's Realtime section.
 type wsIn struct {
@@ -54,12 +54,12 @@ func OriginAllowed(origin string, allowed []string) bool {
 // once; an invalid one refuses the upgrade with EUnauthenticated.
 func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, authn Authenticator, token string) error {
 	if token != "" {
-		rec, err := authn(r.Context(), token)
+		rec, exp, err := authn(r.Context(), token)
 		if err != nil {
 			b.Disconnect(c, "bad token")
 			return err
 		}
-		_ = b.Authorize(c, rec)
+		_ = b.Authorize(c, rec, exp)
 	}
 	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // Origin checked by the caller
 	if err != nil {
@@ -151,6 +151,10 @@ func (b *Broker) handleWS(ctx context.Context, c *Client, authn Authenticator, d
 		b.reply(c, nil, galley.Errorf(galley.EInvalid, "Invalid message: it must be a JSON object."), nil)
 		return
 	}
+	if err := b.allowOp(c); err != nil {
+		b.reply(c, in.ID, err, nil)
+		return
+	}
 	var extra map[string]any
 	var err error
 	switch in.Type {
@@ -184,22 +188,24 @@ func (b *Broker) handleWS(ctx context.Context, c *Client, authn Authenticator, d
 // joins were allowed for the previous auth.
 func (b *Broker) wsAuth(ctx context.Context, c *Client, authn Authenticator, token *string) error {
 	var rec *galley.Record
+	var exp time.Time
 	if token != nil && *token != "" {
-		r, err := authn(ctx, *token)
+		r, e, err := authn(ctx, *token)
 		if err != nil {
 			return err
 		}
-		rec = r
+		rec, exp = r, e
 	}
-	if authKey(rec) == authKey(c.Auth()) {
+	cur := c.auth.Load()
+	if authKey(rec) == authKey(cur) {
 		if rec != nil {
-			c.auth.Store(rec)
+			c.setAuth(rec, exp)
 		}
 		return nil
 	}
 	b.mu.Lock()
-	b.unindexAuth(c, c.Auth())
-	c.auth.Store(rec)
+	b.unindexAuth(c, cur)
+	c.setAuth(rec, exp)
 	b.indexAuth(c, rec)
 	b.mu.Unlock()
 	b.leaveAll(c)
