@@ -146,34 +146,67 @@ func (b *PGBus) sendLoop() {
 	alive, _ := json.Marshal(wireEvent{Node: b.node, Kind: KindAlive})
 	tick := time.NewTicker(AliveEvery)
 	defer tick.Stop()
-	b.send(string(alive))
+	b.send([]string{string(alive)})
+	batch := make([]string, 0, maxBatch)
 	for {
 		select {
 		case p := <-b.out:
-			b.send(p)
+			// Everything queued meanwhile goes in the same statement.
+			batch = append(batch[:0], p)
+		drain:
+			for len(batch) < maxBatch {
+				select {
+				case p := <-b.out:
+					batch = append(batch, p)
+				default:
+					break drain
+				}
+			}
+			b.send(batch)
 		case <-tick.C:
-			b.send(string(alive))
+			b.send([]string{string(alive)})
 		case <-b.stop:
-			deadline := time.After(5 * time.Second)
+			batch = batch[:0]
 			for {
 				select {
 				case p := <-b.out:
-					b.send(p)
-				case <-deadline:
-					return
+					batch = append(batch, p)
+					continue
 				default:
-					return
 				}
+				break
 			}
+			b.send(batch)
+			return
 		}
 	}
 }
 
-// send notifies the other nodes of one payload, through _realtimeEvents
-// when it is too large for NOTIFY.
-func (b *PGBus) send(payload string) {
+// maxBatch is the most payloads one NOTIFY statement carries.
+const maxBatch = 256
+
+// send notifies the other nodes of payloads in one statement; a payload
+// too large for NOTIFY goes through _realtimeEvents.
+func (b *PGBus) send(payloads []string) {
+	if len(payloads) == 0 {
+		return
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
+	topics := make([]string, 0, len(payloads))
+	for _, p := range payloads {
+		if t := b.topic(ctx, p); t != "" {
+			topics = append(topics, t)
+		}
+	}
+	if err := b.db.NotifyMany(ctx, topics); err != nil {
+		b.log.Warn("realtime bus: notify", "err", err)
+	}
+}
+
+// topic returns the notification for one payload, storing it in
+// _realtimeEvents when it is too large ("" when that fails).
+func (b *PGBus) topic(ctx context.Context, payload string) string {
 	topic := topicEvent + payload
 	if len(topic) > store.MaxNotifyPayload {
 		id := galley.NewID()
@@ -187,13 +220,11 @@ func (b *PGBus) send(payload string) {
 		})
 		if err != nil {
 			b.log.Warn("realtime bus: store a large event", "err", err)
-			return
+			return ""
 		}
 		topic = topicSpill + id
 	}
-	if err := b.db.NotifyNow(ctx, topic); err != nil {
-		b.log.Warn("realtime bus: notify", "err", err)
-	}
+	return topic
 }
 
 func (b *PGBus) receiveLoop() {

@@ -113,6 +113,22 @@ func (db *DB) NotifyNow(ctx context.Context, topic string) error {
 	return MapError(err)
 }
 
+// NotifyMany is NotifyNow for several topics in one statement (one round
+// trip however many there are).
+func (db *DB) NotifyMany(ctx context.Context, topics []string) error {
+	s := db.pgState
+	if s == nil || len(topics) == 0 {
+		return nil
+	}
+	for _, t := range topics {
+		if len(t) > MaxNotifyPayload {
+			return fmt.Errorf("notification of %d bytes is over the %d-byte limit", len(t), MaxNotifyPayload)
+		}
+	}
+	_, err := db.reader.ExecContext(ctx, `SELECT pg_notify(?::text, ?::text || t) FROM unnest(?::text[]) AS t`, s.channel, s.node+":", topics)
+	return MapError(err)
+}
+
 // MaxNotifyPayload is the largest topic NotifyNow sends (PostgreSQL's
 // limit is 8000 bytes with the default page size; the node id and
 // separator take the rest).
