@@ -42,6 +42,7 @@ type pgState struct {
 	handlers []func(topic string)
 	leaders  map[string]bool
 
+	ctx    context.Context // ends at close
 	cancel context.CancelFunc
 	done   chan struct{}
 	// ready is closed after the first LISTEN; listened and late are owned
@@ -49,12 +50,42 @@ type pgState struct {
 	ready    chan struct{}
 	listened bool
 	late     atomic.Bool // Open stopped waiting for the first LISTEN
+
+	// dataCh holds one pending "rows changed" notice for dataNotifier.
+	dataCh chan struct{}
+}
+
+// dataChanged asks dataNotifier to tell the other nodes that rows changed;
+// notices that come while one is pending or being sent fold into one.
+func (s *pgState) dataChanged() {
+	select {
+	case s.dataCh <- struct{}{}:
+	default:
+	}
+}
+
+// dataNotifier sends TopicData for the notices of dataChanged, one
+// autocommitted NOTIFY at a time, until ctx ends. Other nodes see a write
+// within about one round trip after its commit.
+func (db *DB) dataNotifier(ctx context.Context) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-db.pgState.dataCh:
+			nctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			if err := db.NotifyNow(nctx, TopicData); err != nil && ctx.Err() == nil {
+				db.log.Warn("notify data change", "err", err)
+			}
+			cancel()
+		}
+	}
 }
 
 func newPGState(cfg *pgx.ConnConfig, schema string, log *slog.Logger) *pgState {
 	h := fnv.New32a()
 	h.Write([]byte(schema))
-	return &pgState{cfg: cfg, schema: schema, log: log, leaders: map[string]bool{},
+	return &pgState{cfg: cfg, schema: schema, log: log, leaders: map[string]bool{}, dataCh: make(chan struct{}, 1),
 		channel: "galley_" + hex32(h.Sum32()),
 		node:    galley.RandomString(16, "abcdefghijklmnopqrstuvwxyz0123456789")}
 }
@@ -160,6 +191,7 @@ func (s *pgState) dispatch(topic string) {
 func (s *pgState) startListener(wait time.Duration) {
 	ctx, cancel := context.WithCancel(context.Background())
 	s.cancel, s.done, s.ready = cancel, make(chan struct{}), make(chan struct{})
+	s.ctx = ctx
 	go s.listen(ctx)
 	select {
 	case <-s.ready:

@@ -106,6 +106,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if err := db.migrateAndLoad(ctx); err != nil {
 		return nil, err
 	}
+	go db.dataNotifier(db.pgState.ctx)
 	db.startWriter(writerLanes(n) - 1)
 	return db, nil
 }
