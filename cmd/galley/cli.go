@@ -163,6 +163,8 @@ type serveOptions struct {
 	loginFailuresPerIP, loginFailuresPerAccount int
 	// realtimeMaxConnsPerIP bounds open realtime connections per client IP.
 	realtimeMaxConnsPerIP int
+	// pprof is the address of the profiling listener ("" = none).
+	pprof string
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -183,6 +185,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.DurationVar(&o.shutdownTTL, "shutdown-timeout", 15*time.Second, "how long in-flight requests may take at shutdown (env GALLEY_SHUTDOWN_TIMEOUT)")
 	f.IntVar(&o.loginFailuresPerIP, "login-failures-per-ip", 10, "failed log-ins allowed per client IP per minute before 429 (env GALLEY_LOGIN_FAILURES_PER_IP)")
 	f.IntVar(&o.loginFailuresPerAccount, "login-failures-per-account", 100, "failed log-ins allowed per account per hour before 429 (env GALLEY_LOGIN_FAILURES_PER_ACCOUNT)")
+	f.StringVar(&o.pprof, "pprof", "", "serve Go's /debug/pprof profiles on this address, e.g. 127.0.0.1:6060 (debugging; never expose it) (env GALLEY_PPROF)")
 	f.IntVar(&o.realtimeMaxConnsPerIP, "realtime-max-conns-per-ip", realtime.DefaultMaxConnsPerIP, "open realtime connections (SSE and WebSocket) allowed per client IP before 429 (env GALLEY_REALTIME_MAX_CONNS_PER_IP)")
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
@@ -211,6 +214,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	app.Guards.Login.PerIP = ratelimit.Rule{Max: o.loginFailuresPerIP, Window: time.Minute}
 	app.Guards.Login.PerAccount = ratelimit.Rule{Max: o.loginFailuresPerAccount, Window: time.Hour}
+	if o.pprof != "" {
+		if err := startPprof(o.pprof, log); err != nil {
+			return err
+		}
+	}
 	if o.realtimeMaxConnsPerIP < 1 {
 		return fmt.Errorf("--realtime-max-conns-per-ip must be at least 1")
 	}

@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
+	"net"
+	"net/http"
+	"net/http/pprof"
 	"runtime/debug"
 	"time"
 
@@ -67,4 +71,22 @@ func trimWhenIdle(srv *api.Server, app *core.App, stop <-chan struct{}) {
 			trimmed = idle
 		}
 	}
+}
+
+// startPprof serves Go's profiles on addr (a separate listener, so they are
+// never reachable through the API's address) until the process exits.
+func startPprof(addr string, log *slog.Logger) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("--pprof: %w", err)
+	}
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/cmdline", pprof.Cmdline)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/symbol", pprof.Symbol)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
+	log.Warn("serving profiles (--pprof): keep this address private", "addr", "http://"+ln.Addr().String()+"/debug/pprof/")
+	safego.Go(log, "pprof listener", func() { _ = http.Serve(ln, mux) })
+	return nil
 }
