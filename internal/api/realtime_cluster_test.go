@@ -26,6 +26,16 @@ func TestRealtimeAcrossNodes(t *testing.T) {
 		"fields": []map[string]any{{"name": "text", "type": "text"}}}).Status(200)
 	waitFor(t, func() bool { return b.Do("GET", "/api/collections/notes/records", "", nil).Code == 200 })
 
+	// B started after A: B learns of A from A's answer to B's first
+	// heartbeat, so B's writes reach A's subscribers from the start.
+	onA := openSSE(t, a.URL)
+	onA.subscribe(a, "", 204, "notes")
+	fromB := b.Super("POST", "/api/collections/notes/records", map[string]any{"text": "from B"}).Status(200).JSON()
+	if ev := onA.Next(); ev.Name != "notes" || ev.JSON(t)["record"].(map[string]any)["id"] != fromB["id"] {
+		t.Fatalf("B's create on A: %s %s", ev.Name, ev.Data)
+	}
+	onA.Close()
+
 	sse := openSSE(t, b.URL)
 	sse.subscribe(b, "", 204, "notes")
 	rec := a.Super("POST", "/api/collections/notes/records", map[string]any{"text": "hi"}).Status(200).JSON()

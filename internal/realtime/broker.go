@@ -22,6 +22,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/safego"
 )
 
@@ -48,8 +49,8 @@ type Config struct {
 	// WriteTimeout bounds one write to a client (default 10 seconds).
 	WriteTimeout time.Duration
 	// MaxOpsPerSecond bounds a client's subscription changes and WebSocket
-	// messages (default 10 a second, bursts of twice that); beyond it they
-	// are refused with 429.
+	// messages (default 10 a second, counted over a 2-second sliding window
+	// so bursts of twice that pass); beyond it they are refused with 429.
 	MaxOpsPerSecond int
 	// Bus carries events between nodes; nil means a LocalBus.
 	Bus Bus
@@ -123,6 +124,8 @@ type Broker struct {
 
 	channels channels
 
+	// ops counts the requests of each client (see allowOp).
+	ops *ratelimit.Limiter
 	// ownedBus is the PostgreSQL bus New made (closed by Close).
 	ownedBus *PGBus
 	// nodes: when each other node was last heard from.
@@ -148,7 +151,7 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Broker {
 		cfg.Bus = owned
 	}
 	cfg = cfg.withDefaults()
-	b := &Broker{app: app, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{},
+	b := &Broker{app: app, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{}, ops: ratelimit.New(100_000),
 		clients: map[string]*Client{}, perIP: map[string]int{}, byAuth: map[string]map[*Client]struct{}{},
 		queue: make(chan Event, cfg.QueueSize), stop: make(chan struct{}), stopped: make(chan struct{})}
 	b.channels.init()
@@ -212,9 +215,10 @@ func (b *Broker) Disconnect(c *Client, reason string) {
 		if b.perIP[c.IP]--; b.perIP[c.IP] <= 0 {
 			delete(b.perIP, c.IP)
 		}
-		b.unindexAuth(c, c.Auth())
+		b.unindexAuth(c, c.auth.Load()) // indexed even when its token has expired since
 	}
 	b.mu.Unlock()
+	b.ops.Reset(c.ID)
 	b.leaveAll(c)
 }
 
@@ -274,18 +278,25 @@ func (b *Broker) Authorize(c *Client, auth *galley.Record, exp time.Time) error 
 		}
 		return nil
 	}
-	b.mu.Lock()
-	b.unindexAuth(c, cur)
-	c.setAuth(auth, exp)
-	b.indexAuth(c, auth)
-	b.mu.Unlock()
+	b.swapAuth(c, cur, auth, exp)
 	return nil
 }
 
-// allowOp takes one of c's request tokens; none left is ERateLimited.
+// swapAuth replaces c's auth cur with auth (expiring at exp) in the client
+// and in the broker's index by auth record.
+func (b *Broker) swapAuth(c *Client, cur, auth *galley.Record, exp time.Time) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.unindexAuth(c, cur)
+	c.setAuth(auth, exp)
+	b.indexAuth(c, auth)
+}
+
+// allowOp counts one request of c; over the limit is ERateLimited.
 func (b *Broker) allowOp(c *Client) error {
-	if !c.ops.allow(time.Now(), b.cfg.MaxOpsPerSecond) {
-		return galley.Errorf(galley.ERateLimited, "Too many realtime requests from this client; slow down.")
+	if ok, after := b.ops.Allow(c.ID, 2*b.cfg.MaxOpsPerSecond, 2*time.Second); !ok {
+		return &galley.Error{Code: galley.ERateLimited, Message: "Too many realtime requests from this client; slow down.",
+			Err: &ratelimit.RetryAfterError{After: after}}
 	}
 	return nil
 }

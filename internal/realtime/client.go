@@ -31,9 +31,6 @@ type Client struct {
 	// authExp is when auth stops counting (its token expires), in Unix
 	// nanoseconds; 0 means never.
 	authExp atomic.Int64
-	// ops limits the client's requests (subscription changes, WebSocket
-	// messages).
-	ops     bucket
 	subs    atomic.Pointer[[]*Subscription]
 	out     chan Message
 	done    chan struct{}
@@ -80,31 +77,6 @@ func (c *Client) setAuth(r *galley.Record, exp time.Time) {
 	} else {
 		c.authExp.Store(exp.UnixNano())
 	}
-}
-
-// bucket is a token bucket: rate tokens a second, up to 2×rate saved.
-type bucket struct {
-	mu     sync.Mutex
-	tokens float64
-	last   time.Time
-}
-
-// allow takes one token at now, reporting false when there is none.
-func (b *bucket) allow(now time.Time, rate int) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	burst := float64(2 * rate)
-	if b.last.IsZero() {
-		b.tokens = burst
-	} else {
-		b.tokens = min(burst, b.tokens+now.Sub(b.last).Seconds()*float64(rate))
-	}
-	b.last = now
-	if b.tokens < 1 {
-		return false
-	}
-	b.tokens--
-	return true
 }
 
 // Subscriptions returns the client's current subscriptions (do not modify).

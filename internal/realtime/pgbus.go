@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"log/slog"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -41,6 +43,12 @@ type PGBus struct {
 	local LocalBus
 	node  string
 
+	// heard is when another node was last heard from (Unix nanoseconds):
+	// with nobody else there, events are not sent over the network.
+	heard atomic.Int64
+	known sync.Map // node ids heard from; a new one is greeted at once
+	alive string   // this node's heartbeat payload
+
 	in   chan string // received topics, resolved by receiveLoop
 	out  chan string // topics to send, sent by sendLoop
 	stop chan struct{}
@@ -74,6 +82,8 @@ func NewPGBus(db *store.DB, log *slog.Logger) *PGBus {
 	}
 	b := &PGBus{db: db, log: log, node: galley.RandomString(12, "abcdefghijklmnopqrstuvwxyz0123456789"),
 		in: make(chan string, 4096), out: make(chan string, 4096), stop: make(chan struct{}), done: make(chan struct{})}
+	alive, _ := json.Marshal(wireEvent{Node: b.node, Kind: KindAlive})
+	b.alive = string(alive)
 	db.OnNotify(func(topic string) {
 		if !strings.HasPrefix(topic, topicEvent) && !strings.HasPrefix(topic, topicSpill) {
 			return
@@ -97,10 +107,15 @@ func (b *PGBus) Node() string { return b.node }
 func (b *PGBus) Subscribe(fn func(Event)) func() { return b.local.Subscribe(fn) }
 
 // Publish delivers ev here and queues it for the other nodes (writers wait
-// when the queue is full rather than events being lost).
+// when the queue is full rather than events being lost). While no other
+// node has been heard from for AliveTimeout (a single node; every node
+// announces itself when it starts and every AliveEvery), nothing is sent.
 func (b *PGBus) Publish(ev Event) error {
 	if err := b.local.Publish(ev); err != nil {
 		return err
+	}
+	if time.Since(time.Unix(0, b.heard.Load())) > AliveTimeout {
+		return nil
 	}
 	payload, err := json.Marshal(b.wire(ev))
 	if err != nil {
@@ -143,10 +158,9 @@ func (b *PGBus) wire(ev Event) wireEvent {
 
 func (b *PGBus) sendLoop() {
 	defer close(b.done)
-	alive, _ := json.Marshal(wireEvent{Node: b.node, Kind: KindAlive})
 	tick := time.NewTicker(AliveEvery)
 	defer tick.Stop()
-	b.send([]string{string(alive)})
+	b.send([]string{b.alive})
 	batch := make([]string, 0, maxBatch)
 	for {
 		select {
@@ -164,7 +178,7 @@ func (b *PGBus) sendLoop() {
 			}
 			b.send(batch)
 		case <-tick.C:
-			b.send([]string{string(alive)})
+			b.send([]string{b.alive})
 		case <-b.stop:
 			batch = batch[:0]
 			for {
@@ -252,6 +266,15 @@ func (b *PGBus) receive(topic string) {
 	var w wireEvent
 	if err := json.Unmarshal([]byte(payload), &w); err != nil || w.Node == b.node {
 		return
+	}
+	b.heard.Store(time.Now().UnixNano())
+	if _, seen := b.known.LoadOrStore(w.Node, true); !seen {
+		// A node that just started has not heard of this one yet: answer
+		// its first word with a heartbeat, so it sends its events here too.
+		select {
+		case b.out <- b.alive:
+		default:
+		}
 	}
 	ev := Event{Kind: w.Kind, Action: w.Action, CollectionID: w.CollectionID, RecordID: w.RecordID, TokenChanged: w.TokenChanged,
 		Channel: w.Channel, Data: w.Frame, Sender: w.Sender, Node: w.Node}

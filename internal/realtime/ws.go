@@ -203,11 +203,7 @@ func (b *Broker) wsAuth(ctx context.Context, c *Client, authn Authenticator, tok
 		}
 		return nil
 	}
-	b.mu.Lock()
-	b.unindexAuth(c, cur)
-	c.setAuth(rec, exp)
-	b.indexAuth(c, rec)
-	b.mu.Unlock()
+	b.swapAuth(c, cur, rec, exp)
 	b.leaveAll(c)
 	return nil
 }

@@ -86,18 +86,8 @@ func newPGState(cfg *pgx.ConnConfig, schema string, log *slog.Logger) *pgState {
 	h := fnv.New32a()
 	h.Write([]byte(schema))
 	return &pgState{cfg: cfg, schema: schema, log: log, leaders: map[string]bool{}, dataCh: make(chan struct{}, 1),
-		channel: "galley_" + hex32(h.Sum32()),
+		channel: fmt.Sprintf("galley_%08x", h.Sum32()),
 		node:    galley.RandomString(16, "abcdefghijklmnopqrstuvwxyz0123456789")}
-}
-
-func hex32(v uint32) string {
-	const digits = "0123456789abcdef"
-	b := make([]byte, 8)
-	for i := 7; i >= 0; i-- {
-		b[i] = digits[v&0xf]
-		v >>= 4
-	}
-	return string(b)
 }
 
 // lockKey names an advisory lock within this database's schema, so that

@@ -128,7 +128,7 @@ func rebuildTable(ctx context.Context, tx *Tx, old, new *galley.Collection) erro
 	tmp := "_galley_rebuild_" + new.ID
 	d := tx.db.d
 	var dst, src []string
-	if tx.db.pg() { // keep the insertion order
+	if tx.db.IsPostgres() { // keep the insertion order
 		dst, src = append(dst, Quote(pgRowID)), append(src, Quote(pgRowID))
 	}
 	for _, nf := range new.Fields {
@@ -143,7 +143,7 @@ func rebuildTable(ctx context.Context, tx *Tx, old, new *galley.Collection) erro
 		createTableSQL(d, tmp, new),
 		fmt.Sprintf("INSERT INTO %s (%s) SELECT %s FROM %s", Quote(tmp), strings.Join(dst, ", "), strings.Join(src, ", "), Quote(new.Name)),
 	}
-	if tx.db.pg() { // the copied insertion order must not be handed out again
+	if tx.db.IsPostgres() { // the copied insertion order must not be handed out again
 		stmts = append(stmts, fmt.Sprintf("SELECT setval(pg_get_serial_sequence(%s, %s), COALESCE((SELECT max(%s) FROM %s), 0) + 1, false)",
 			quoteString(Quote(tmp)), quoteString(pgRowID), Quote(pgRowID), Quote(tmp)))
 	}
@@ -189,20 +189,7 @@ func desiredIndexes(d dialect, c *galley.Collection) (map[string]string, error) 
 
 // sqliteIndexes returns name → SQL of the explicit indexes on table.
 func sqliteIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = ? COLLATE NOCASE AND "sql" IS NOT NULL`, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, s string
-		if err := rows.Scan(&name, &s); err != nil {
-			return nil, err
-		}
-		out[name] = s
-	}
-	return out, rows.Err()
+	return queryPairs(ctx, tx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = ? COLLATE NOCASE AND "sql" IS NOT NULL`, table)
 }
 
 // createIndexes runs the statements of want that have no identical

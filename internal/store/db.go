@@ -154,9 +154,6 @@ func (db *DB) migrateAndLoad(ctx context.Context) error {
 	return nil
 }
 
-// pg reports whether db is PostgreSQL.
-func (db *DB) pg() bool { return db.pgState != nil }
-
 // Close stops the writer after the queued transactions, checkpoints the WAL
 // (SQLite) and closes the pools. It is safe to call more than once.
 func (db *DB) Close() error {
@@ -171,7 +168,7 @@ func (db *DB) Close() error {
 		}
 		if db.wconn != nil {
 			l := db.lane0() // its connection may have been replaced since Open
-			if !db.pg() {
+			if !db.IsPostgres() {
 				_, _ = l.conn.ExecContext(context.Background(), "PRAGMA wal_checkpoint(TRUNCATE)")
 			}
 			l.stmts.reset()
@@ -189,7 +186,7 @@ func (db *DB) Close() error {
 // idle connections are closed (they reopen on demand) and, on SQLite, the
 // writer's page cache is shrunk. Call it when the server is idle.
 func (db *DB) ReleaseMemory(ctx context.Context) {
-	if db.pg() {
+	if db.IsPostgres() {
 		return // the pool's connections cost memory on the server, not here
 	}
 	db.read.SetMaxIdleConns(0)

@@ -18,7 +18,7 @@ func (db *DB) Columns(ctx context.Context, table string) ([]Column, error) {
 	}
 	out := make([]Column, 0, len(cols))
 	for _, c := range cols {
-		if db.pg() && c.name == pgRowID {
+		if db.IsPostgres() && c.name == pgRowID {
 			continue
 		}
 		out = append(out, Column{Name: c.name, Type: c.declType})
@@ -42,7 +42,7 @@ func (db *DB) Indexes(ctx context.Context, table string) (map[string]string, err
 // (system ones included), for tests and maintenance.
 func (db *DB) Relations(ctx context.Context) ([]string, error) {
 	q := `SELECT "name" FROM "sqlite_master" WHERE "type" IN ('table', 'view') AND "name" NOT LIKE 'sqlite_%' ORDER BY 1`
-	if db.pg() {
+	if db.IsPostgres() {
 		q = `SELECT c.relname FROM pg_class c WHERE c.relkind IN ('r', 'v') AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`
 	}
 	rows, err := db.reader.QueryContext(ctx, q)
@@ -57,6 +57,25 @@ func (db *DB) Relations(ctx context.Context) ([]string, error) {
 			return nil, err
 		}
 		out = append(out, n)
+	}
+	return out, rows.Err()
+}
+
+// queryPairs runs a query of two text columns and returns the first →
+// second map.
+func queryPairs(ctx context.Context, q Querier, query string, args ...any) (map[string]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var k, v string
+		if err := rows.Scan(&k, &v); err != nil {
+			return nil, err
+		}
+		out[k] = v
 	}
 	return out, rows.Err()
 }

@@ -256,23 +256,10 @@ func (postgresDialect) indexSQL(ix *Index) string {
 // comments; an index without one (made outside Galley) reads as its
 // definition and is therefore recreated.
 func (postgresDialect) existingIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT i.relname, COALESCE(obj_description(i.oid, 'pg_class'), pg_get_indexdef(i.oid))
+	return queryPairs(ctx, tx, `SELECT i.relname, COALESCE(obj_description(i.oid, 'pg_class'), pg_get_indexdef(i.oid))
 		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
 		WHERE t.relnamespace = current_schema()::regnamespace AND lower(t.relname) = lower(?) AND NOT x.indisprimary
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)`, table)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, s string
-		if err := rows.Scan(&name, &s); err != nil {
-			return nil, err
-		}
-		out[name] = s
-	}
-	return out, rows.Err()
 }
 
 func (postgresDialect) createIndex(ctx context.Context, tx *Tx, name, stmt string) error {
@@ -284,21 +271,12 @@ func (postgresDialect) createIndex(ctx context.Context, tx *Tx, name, stmt strin
 }
 
 func (postgresDialect) viewQueries(ctx context.Context, tx *Tx) (map[string]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c
+	out, err := queryPairs(ctx, tx, `SELECT c.relname, pg_get_viewdef(c.oid, true) FROM pg_class c
 		WHERE c.relkind = 'v' AND c.relnamespace = current_schema()::regnamespace`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, q string
-		if err := rows.Scan(&name, &q); err != nil {
-			return nil, err
-		}
+	for name, q := range out {
 		out[name] = strings.TrimSuffix(strings.TrimSpace(q), ";")
 	}
-	return out, rows.Err()
+	return out, err
 }
 
 func (postgresDialect) dropViewSQL(name string) string {
@@ -436,7 +414,7 @@ func (postgresDialect) jsonArrayHas(col string, n int) string {
 // queryRowTry scans one row of query into dest inside a savepoint, so that
 // a failing query leaves the transaction usable (PostgreSQL).
 func (tx *Tx) queryRowTry(ctx context.Context, query string, dest ...any) error {
-	if !tx.db.pg() {
+	if !tx.db.IsPostgres() {
 		return tx.QueryRowContext(ctx, query).Scan(dest...)
 	}
 	if _, err := tx.ExecContext(ctx, "SAVEPOINT galley_try"); err != nil {

@@ -39,21 +39,11 @@ func (sqliteDialect) createIndex(ctx context.Context, tx *Tx, name, stmt string)
 }
 
 func (sqliteDialect) viewQueries(ctx context.Context, tx *Tx) (map[string]string, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'view'`)
-	if err != nil {
-		return nil, err
+	out, err := queryPairs(ctx, tx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'view'`)
+	for name, stmt := range out {
+		out[name] = strings.TrimPrefix(stmt, "CREATE VIEW "+Quote(name)+" AS ")
 	}
-	defer rows.Close()
-	out := map[string]string{}
-	for rows.Next() {
-		var name, stmt string
-		if err := rows.Scan(&name, &stmt); err != nil {
-			return nil, err
-		}
-		q, _ := strings.CutPrefix(stmt, "CREATE VIEW "+Quote(name)+" AS ")
-		out[name] = q
-	}
-	return out, rows.Err()
+	return out, err
 }
 
 func (sqliteDialect) dropViewSQL(name string) string { return "DROP VIEW IF EXISTS " + Quote(name) }

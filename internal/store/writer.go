@@ -281,11 +281,11 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 	// On PostgreSQL the first savepoint goes out with BEGIN.
 	begin := db.d.beginSQL()
 	opened := false
-	if db.pg() && !single {
+	if db.IsPostgres() && !single {
 		begin, opened = begin+"; SAVEPOINT g0", true
 	}
 	err := exec(begin)
-	if err != nil && db.pg() {
+	if err != nil && db.IsPostgres() {
 		// Nothing ran yet: a dropped connection is replaced and BEGIN
 		// tried once more before the group fails.
 		db.reconnectLane(l)
@@ -294,7 +294,7 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 		}
 	}
 	if err != nil {
-		l.broken = db.pg()
+		l.broken = db.IsPostgres()
 		err = &galley.Error{Code: galley.EUnavailable, Message: "The database is unavailable, please retry.", Err: err}
 		for _, j := range jobs {
 			j.err = err
@@ -367,7 +367,7 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 			}
 		}
 		if !single {
-			if db.pg() {
+			if db.IsPostgres() {
 				released = "RELEASE " + sp
 			} else if err := exec("RELEASE " + sp); err != nil {
 				db.failGroup(l, jobs, ok, err)
@@ -407,7 +407,7 @@ func (db *DB) runJob(j *job) {
 // failGroup rolls back the shared transaction and fails every job that
 // would have committed with err (the others keep their own error).
 func (db *DB) failGroup(l *lane, jobs, ok []*job, err error) {
-	if _, rerr := l.conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil && db.pg() {
+	if _, rerr := l.conn.ExecContext(context.Background(), "ROLLBACK"); rerr != nil && db.IsPostgres() {
 		l.broken = true // the connection is gone: take a new one next time
 	}
 	db.log.Error("write group rolled back", "jobs", len(jobs), "err", err)
@@ -437,7 +437,7 @@ func closed(c chan struct{}) bool {
 // transaction: on PostgreSQL, where any error aborts the transaction, it
 // runs inside its own savepoint, rolled back on failure.
 func (tx *Tx) try(ctx context.Context, query string, args ...any) error {
-	if !tx.db.pg() {
+	if !tx.db.IsPostgres() {
 		_, err := tx.ExecContext(ctx, query, args...)
 		return err
 	}
