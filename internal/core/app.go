@@ -6,7 +6,6 @@ package core
 
 import (
 	"log/slog"
-	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -31,8 +30,6 @@ type App struct {
 	Guards ratelimit.Guards
 	// MaintenanceEvery is the period of Maintain (DefaultMaintenanceEvery when 0).
 	MaintenanceEvery time.Duration
-
-	maintenanceRuns atomic.Int64
 
 	oauth2   *oauth2.Registry
 	patterns regexpCache

@@ -32,7 +32,6 @@ func (app *App) Maintain(ctx context.Context) {
 		} else if n > 0 {
 			app.Log.Info("maintenance: deleted expired one-time passwords and MFA sessions", "rows", n)
 		}
-		app.maintenanceRuns.Add(1)
 		select {
 		case <-ctx.Done():
 			return
@@ -40,10 +39,6 @@ func (app *App) Maintain(ctx context.Context) {
 		}
 	}
 }
-
-// MaintenanceRuns is how many times this process has run Maintain's
-// housekeeping (for health reporting and tests).
-func (app *App) MaintenanceRuns() int64 { return app.maintenanceRuns.Load() }
 
 // DeleteExpired deletes the one-time passwords and MFA sessions that are
 // past their collection's duration (they can no longer be redeemed) and

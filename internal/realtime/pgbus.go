@@ -99,9 +99,6 @@ func NewPGBus(db *store.DB, log *slog.Logger) *PGBus {
 	return b
 }
 
-// Node is this bus's node id (the Event.Node of events it sends).
-func (b *PGBus) Node() string { return b.node }
-
 // Subscribe registers fn for events published on this node or received
 // from the others.
 func (b *PGBus) Subscribe(fn func(Event)) func() { return b.local.Subscribe(fn) }
