@@ -427,13 +427,14 @@ type target struct {
 // targets returns the subscriptions matching a record of collection
 // collID with id recID.
 func (b *Broker) targets(collID, recID string) []target {
+	now := time.Now()
 	b.mu.RLock()
 	defer b.mu.RUnlock()
 	var out []target
 	for _, cl := range b.clients {
 		for _, s := range cl.Subscriptions() {
 			if s.CollectionID == collID && (s.RecordID == "" || s.RecordID == recID) {
-				out = append(out, target{cl: cl, sub: s, auth: cl.Auth()})
+				out = append(out, target{cl: cl, sub: s, auth: cl.authAt(now)})
 			}
 		}
 	}

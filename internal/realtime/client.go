@@ -51,10 +51,13 @@ func newClient(id, ip string, buffer int, ws bool) *Client {
 
 // Auth returns the record the client is authenticated as: nil for guests
 // and once the token it authenticated with has expired.
-func (c *Client) Auth() *galley.Record {
+func (c *Client) Auth() *galley.Record { return c.authAt(time.Now()) }
+
+// authAt is Auth as of now (the dispatcher reads the clock once per event).
+func (c *Client) authAt(now time.Time) *galley.Record {
 	r := c.auth.Load()
 	if r != nil {
-		if e := c.authExp.Load(); e != 0 && time.Now().UnixNano() >= e {
+		if e := c.authExp.Load(); e != 0 && now.UnixNano() >= e {
 			return nil
 		}
 	}

@@ -188,8 +188,8 @@ func desiredIndexes(d dialect, c *galley.Collection) (map[string]string, error) 
 }
 
 // sqliteIndexes returns name → SQL of the explicit indexes on table.
-func sqliteIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
-	return queryPairs(ctx, tx, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = ? COLLATE NOCASE AND "sql" IS NOT NULL`, table)
+func sqliteIndexes(ctx context.Context, q Querier, table string) (map[string]string, error) {
+	return queryPairs(ctx, q, `SELECT "name", "sql" FROM "sqlite_master" WHERE "type" = 'index' AND "tbl_name" = ? COLLATE NOCASE AND "sql" IS NOT NULL`, table)
 }
 
 // createIndexes runs the statements of want that have no identical

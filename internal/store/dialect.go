@@ -30,7 +30,7 @@ type dialect interface {
 	// indexSQL renders a parsed index.
 	indexSQL(ix *Index) string
 	// existingIndexes returns name → SQL of the explicit indexes on table.
-	existingIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error)
+	existingIndexes(ctx context.Context, q Querier, table string) (map[string]string, error)
 	// createIndex runs one CREATE INDEX statement (PostgreSQL also records
 	// the statement so existingIndexes can compare it).
 	createIndex(ctx context.Context, tx *Tx, name, stmt string) error

@@ -29,13 +29,7 @@ func (db *DB) Columns(ctx context.Context, table string) ([]Column, error) {
 // Indexes returns name → statement of the explicit (non primary key)
 // indexes on table, as stored by Galley.
 func (db *DB) Indexes(ctx context.Context, table string) (map[string]string, error) {
-	var out map[string]string
-	err := db.WithTx(ctx, func(tx *Tx) error {
-		var err error
-		out, err = db.d.existingIndexes(ctx, tx, table)
-		return err
-	})
-	return out, err
+	return db.d.existingIndexes(ctx, db.reader, table)
 }
 
 // Relations returns the names of the tables and views of the database

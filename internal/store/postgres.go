@@ -255,8 +255,8 @@ func (postgresDialect) indexSQL(ix *Index) string {
 // existingIndexes reads the statements createIndex recorded as index
 // comments; an index without one (made outside Galley) reads as its
 // definition and is therefore recreated.
-func (postgresDialect) existingIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
-	return queryPairs(ctx, tx, `SELECT i.relname, COALESCE(obj_description(i.oid, 'pg_class'), pg_get_indexdef(i.oid))
+func (postgresDialect) existingIndexes(ctx context.Context, q Querier, table string) (map[string]string, error) {
+	return queryPairs(ctx, q, `SELECT i.relname, COALESCE(obj_description(i.oid, 'pg_class'), pg_get_indexdef(i.oid))
 		FROM pg_index x JOIN pg_class i ON i.oid = x.indexrelid JOIN pg_class t ON t.oid = x.indrelid
 		WHERE t.relnamespace = current_schema()::regnamespace AND lower(t.relname) = lower(?) AND NOT x.indisprimary
 		AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = i.oid)`, table)

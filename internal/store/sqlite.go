@@ -29,8 +29,8 @@ func (sqliteDialect) convertExpr(col string, from, to storageKind) string {
 
 func (sqliteDialect) indexSQL(ix *Index) string { return ix.SQL() }
 
-func (sqliteDialect) existingIndexes(ctx context.Context, tx *Tx, table string) (map[string]string, error) {
-	return sqliteIndexes(ctx, tx, table)
+func (sqliteDialect) existingIndexes(ctx context.Context, q Querier, table string) (map[string]string, error) {
+	return sqliteIndexes(ctx, q, table)
 }
 
 func (sqliteDialect) createIndex(ctx context.Context, tx *Tx, name, stmt string) error {
