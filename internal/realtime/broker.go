@@ -101,12 +101,17 @@ type Stats struct {
 	sqlChecks atomic.Int64 // questions answered by a query
 	dropped   atomic.Int64 // clients dropped for a full queue
 	delivered atomic.Int64 // messages queued to clients
+	events    atomic.Int64 // events the dispatcher has finished with
 }
 
 // Counts returns (in-memory checks, SQL checks, dropped clients, queued messages).
 func (s *Stats) Counts() (mem, sql, dropped, delivered int64) {
 	return s.memChecks.Load(), s.sqlChecks.Load(), s.dropped.Load(), s.delivered.Load()
 }
+
+// Events returns how many events the dispatcher has finished with, delivered
+// to anyone or not.
+func (s *Stats) Events() int64 { return s.events.Load() }
 
 // Broker holds the realtime clients of one node. Its methods are safe for
 // concurrent use.
@@ -397,6 +402,7 @@ func (b *Broker) dispatchLoop() {
 		select {
 		case ev := <-b.queue:
 			_ = safego.Run(b.log, "realtime dispatch", func() { b.dispatch(ev) })
+			b.stats.events.Add(1)
 		case <-sweep.C:
 			_ = safego.Run(b.log, "realtime sweep", func() { b.sweepNodes(time.Now()) })
 		case <-b.stop:

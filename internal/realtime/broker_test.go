@@ -240,7 +240,11 @@ func TestAuthorisationCost(t *testing.T) {
 		b.Disconnect(c, "next part")
 	}
 	clients = nil
+	// The create's event is dispatched after the response: wait for it, or
+	// it could reach the record subscriptions made just below.
+	ev0 := b.Stats().Events()
 	id2 := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "y", "owner": uid}).Status(200).JSON()["id"].(string)
+	waitFor(t, "create dispatched", func() bool { return b.Stats().Events() > ev0 })
 	for i := 0; i < 10; i++ {
 		subscribe(auth, "posts/"+id2)
 		subscribe(nil, "posts/"+id2)
