@@ -55,6 +55,8 @@ type result struct {
 	rssBefore, rssAfter int64 // KiB
 	perConnKiB          float64
 	cpuSeconds          float64 // server CPU (user+system) from the first write to the last delivery
+	writeCalls, wbytes  int64   // server write system calls and bytes written over the same span
+	clientCPU           float64 // this process's CPU (the clients) over the same span
 }
 
 func main() {
@@ -191,6 +193,29 @@ func (s *server) stop() {
 	}
 }
 
+// procIO reads the write system calls (syscw) and bytes written (wchar) of
+// pid from /proc; -1s when unreadable.
+func procIO(pid int) (calls, bytes int64) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/io", pid))
+	if err != nil {
+		return -1, -1
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		k, v, ok := strings.Cut(line, ": ")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		switch k {
+		case "syscw":
+			calls = n
+		case "wchar":
+			bytes = n
+		}
+	}
+	return calls, bytes
+}
+
 // rssKiB reads VmRSS of pid from /proc.
 func rssKiB(pid int) int64 {
 	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
@@ -285,7 +310,8 @@ func measure(o options, name string, pid int, t *target, write func(ctx context.
 	r.perConnKiB = float64(r.rssAfter-r.rssBefore) / float64(o.n)
 
 	logf("%s: %d writes/s for %s", name, o.rate, o.duration)
-	cpu0 := cpuSeconds(pid)
+	cpu0, self0 := cpuSeconds(pid), cpuSeconds(os.Getpid())
+	calls0, bytes0 := procIO(pid)
 	var writes, writeErrs atomic.Int64
 	var ww sync.WaitGroup
 	tick := time.NewTicker(time.Second / time.Duration(o.rate))
@@ -318,6 +344,9 @@ func measure(o options, name string, pid int, t *target, write func(ctx context.
 		r.deliveriesPerSec = float64(r.delivered) / time.Duration(last-start.UnixNano()).Seconds()
 	}
 	r.cpuSeconds = cpuSeconds(pid) - cpu0
+	r.clientCPU = cpuSeconds(os.Getpid()) - self0
+	calls1, bytes1 := procIO(pid)
+	r.writeCalls, r.wbytes = calls1-calls0, bytes1-bytes0
 	r.p50, r.p99 = st.percentile(0.50), st.percentile(0.99)
 	logf("%s: %d/%d delivered, p50 %d ms, p99 %d ms", name, r.delivered, r.expected, r.p50, r.p99)
 	cancel()
@@ -401,16 +430,19 @@ func tail(s string, n int) string {
 func report(o options, rs []result) {
 	fmt.Printf("\nrealtime fan-out: %d clients (%d SSE + %d WebSocket), %d writes/s for %s\n\n",
 		o.n, o.n/2, o.n-o.n/2, o.rate, o.duration)
-	fmt.Println("| server | writes | delivered / expected | closed by server | deliveries/s | p50 | p99 | server CPU per 1k deliveries | RSS idle → connected | per idle connection |")
-	fmt.Println("|---|---|---|---|---|---|---|---|---|---|")
+	fmt.Println("| server | writes | delivered / expected | closed by server | deliveries/s | p50 | p99 | server CPU per 1k deliveries | client CPU per 1k | write calls per 1k deliveries | bytes written per delivery | RSS idle → connected | per idle connection |")
+	fmt.Println("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {
-		perK := 0.0
+		perK, clientK, callsK, bytesPer := 0.0, 0.0, 0.0, 0.0
 		if r.delivered > 0 {
 			perK = r.cpuSeconds * 1e3 / float64(r.delivered) * 1e3
+			clientK = r.clientCPU * 1e3 / float64(r.delivered) * 1e3
+			callsK = float64(r.writeCalls) * 1e3 / float64(r.delivered)
+			bytesPer = float64(r.wbytes) / float64(r.delivered)
 		}
-		fmt.Printf("| %s | %d (%d failed) | %d / %d | %d | %.0f | %d ms | %d ms | %.1f ms | %.1f → %.1f MiB | %.1f KiB |\n",
+		fmt.Printf("| %s | %d (%d failed) | %d / %d | %d | %.0f | %d ms | %d ms | %.1f ms | %.1f ms | %.0f | %.0f | %.1f → %.1f MiB | %.1f KiB |\n",
 			r.name, r.writes, r.writeErrors, r.delivered, r.expected, r.closed, r.deliveriesPerSec,
-			r.p50, r.p99, perK, float64(r.rssBefore)/1024, float64(r.rssAfter)/1024, r.perConnKiB)
+			r.p50, r.p99, perK, clientK, callsK, bytesPer, float64(r.rssBefore)/1024, float64(r.rssAfter)/1024, r.perConnKiB)
 	}
 	if len(rs) == 2 && rs[1].deliveriesPerSec > 0 {
 		g, b := rs[0], rs[1]

@@ -138,6 +138,9 @@ type Broker struct {
 	nodes   map[string]time.Time
 
 	queue     chan Event
+	fan       [fanWorkers]chan []delivery
+	fanDone   sync.WaitGroup
+	nextShard atomic.Uint32
 	stop      chan struct{}
 	stopped   chan struct{}
 	closeOnce sync.Once
@@ -163,6 +166,11 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Broker {
 	b.unsub = cfg.Bus.Subscribe(b.enqueue)
 	app.AddRecordListener(b)
 	safego.Go(log, "realtime dispatcher", b.dispatchLoop)
+	for i := range b.fan {
+		b.fan[i] = make(chan []delivery, 64)
+		b.fanDone.Add(1)
+		safego.Go(log, "realtime fan-out", func() { b.fanLoop(i) })
+	}
 	return b
 }
 
@@ -179,6 +187,7 @@ func (b *Broker) Close() {
 		b.unsub()
 		close(b.stop)
 		<-b.stopped
+		b.fanDone.Wait()
 		b.mu.RLock()
 		for _, c := range b.clients {
 			c.close("server shutting down")
@@ -204,6 +213,7 @@ func (b *Broker) Connect(ip string, ws bool) (*Client, error) {
 		return nil, galley.Errorf(galley.ERateLimited, "Too many realtime connections from your IP (limit %d).", b.cfg.MaxConnsPerIP)
 	}
 	c := newClient(galley.RandomString(40, clientIDAlphabet), ip, b.cfg.Buffer, ws)
+	c.shard = uint8(b.nextShard.Add(1) % fanWorkers)
 	b.clients[c.ID] = c
 	b.perIP[ip]++
 	return c, nil
@@ -469,27 +479,53 @@ func (b *Broker) dispatchRecord(ev Event) {
 	answers := map[string]bool{}
 	rendered := map[string][]byte{}
 	frames := map[string][]byte{} // WebSocket frames, built once per (rendering, topic)
-	for _, t := range ts {
-		q := b.questionFor(c, t.auth, t.sub)
-		if !b.answer(ctx, c, r, ev.Action, q, answers, prepared) {
-			continue
-		}
-		data, key := b.render(ctx, r, ev.Action, t, q.actor, rendered)
-		if data == nil {
-			continue
-		}
-		m := Message{Name: t.sub.Raw, Data: data}
-		if t.cl.WS {
-			fk := key + "\x00" + t.sub.Raw
-			f, ok := frames[fk]
-			if !ok {
-				f = wsFrame(m)
-				frames[fk] = f
-			}
-			m = Message{Data: f, Raw: true}
-		}
-		b.deliver(t.cl, m)
+	// Targets with the same auth record, topic (options included) and
+	// transport get the same message: it is worked out once per group, so a
+	// target costs a map lookup and a queue send.
+	type groupKey struct {
+		auth *galley.Record
+		raw  string
+		ws   bool
 	}
+	groups := map[groupKey]*Message{}
+	var bt batch
+	defer b.fanOut(&bt)
+	for _, t := range ts {
+		gk := groupKey{t.auth, t.sub.Raw, t.cl.WS}
+		m, seen := groups[gk]
+		if !seen {
+			m = b.recordMessage(ctx, c, r, ev.Action, t, answers, prepared, rendered, frames)
+			groups[gk] = m
+		}
+		if m != nil {
+			bt.add(t.cl, m)
+		}
+	}
+}
+
+// recordMessage authorises and renders a record event for target t: nil
+// when t may not see it. The maps cache answers, renderings and WebSocket
+// frames across the targets of one event.
+func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *galley.Record, action string, t target, answers, prepared map[string]bool, rendered, frames map[string][]byte) *Message {
+	q := b.questionFor(c, t.auth, t.sub)
+	if !b.answer(ctx, c, r, action, q, answers, prepared) {
+		return nil
+	}
+	data, key := b.render(ctx, r, action, t, q.actor, rendered)
+	if data == nil {
+		return nil
+	}
+	m := Message{Name: t.sub.Raw, Data: data}
+	if t.cl.WS {
+		fk := key + "\x00" + t.sub.Raw
+		f, ok := frames[fk]
+		if !ok {
+			f = wsFrame(m)
+			frames[fk] = f
+		}
+		m = Message{Data: f, Raw: true}
+	}
+	return &m
 }
 
 // render returns {action, record} for t's subscriber, shaped as the REST

@@ -3,7 +3,7 @@ package realtime_test
 import (
 	"bufio"
 	"context"
-	galley "github.com/galleyhq/galley"
+	"fmt"
 	"net/http"
 	"runtime"
 	"strconv"
@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/coder/websocket"
+	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/realtime"
@@ -272,6 +274,58 @@ func TestSSEBurstInOrder(t *testing.T) {
 		d := st.nextData(t)
 		if want := `"title":"t` + strconv.Itoa(i) + `"`; !strings.Contains(d, want) || !strings.HasPrefix(d, `{"action":"create"`) {
 			t.Fatalf("event %d: %s, want %s", i, d, want)
+		}
+	}
+}
+
+// A burst of events reaches a WebSocket complete and in order, however
+// the writer corks them into batches (here more than one batch's limit).
+func TestWSBurstInOrder(t *testing.T) {
+	bus := &realtime.LocalBus{}
+	s := newServer(t, realtime.Config{Bus: bus, Buffer: 512})
+	ctx, cancel := context.WithTimeout(context.Background(), guard)
+	defer cancel()
+	c, _, err := websocket.Dial(ctx, "ws"+strings.TrimPrefix(s.URL, "http")+"/api/realtime/ws", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.CloseNow()
+	c.SetReadLimit(1 << 20)
+	read := func() string {
+		_, data, err := c.Read(ctx)
+		if err != nil {
+			t.Fatalf("read: %v", err)
+		}
+		return string(data)
+	}
+	read() // connect
+	if err := c.Write(ctx, websocket.MessageText, []byte(`{"type":"subscribe","topics":["posts/*"]}`)); err != nil {
+		t.Fatal(err)
+	}
+	if r := read(); !strings.Contains(r, `"type":"ok"`) {
+		t.Fatalf("subscribe: %s", r)
+	}
+	rec := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "first"}).Status(200).JSON()
+	if ev := read(); !strings.Contains(ev, `"title":"first"`) {
+		t.Fatalf("first event %s", ev)
+	}
+	posts := s.App.DB.Schema.Collection("posts")
+	pad := strings.Repeat("p", 1000)
+	const n = 300 // ~300 KB: past corkLimit several times over
+	for i := range n {
+		data := map[string]any{}
+		for k, v := range rec {
+			data[k] = v
+		}
+		data["title"] = fmt.Sprintf("t%d-%s", i, pad)
+		if err := bus.Publish(realtime.Event{Kind: realtime.KindRecord, Action: "update", CollectionID: posts.ID,
+			RecordID: data["id"].(string), Record: &galley.Record{Collection: posts, Data: data}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i := range n {
+		if ev, want := read(), fmt.Sprintf(`"title":"t%d-`, i); !strings.Contains(ev, want) {
+			t.Fatalf("event %d: %.80s…, want %s", i, ev, want)
 		}
 	}
 }

@@ -273,9 +273,12 @@ func (b *Broker) dispatchChannel(ev Event) {
 		}
 	}
 	b.channels.mu.Unlock()
+	m := &Message{Data: ev.Data, Raw: true}
+	var bt batch
 	for _, c := range targets {
-		b.deliver(c, Message{Data: ev.Data, Raw: true})
+		bt.add(c, m)
 	}
+	b.fanOut(&bt)
 }
 
 // trackRemote records a join or leave that happened on another node, so

@@ -26,6 +26,8 @@ type Client struct {
 	IP string
 	// WS is true for WebSocket clients.
 	WS bool
+	// shard is the fan-out worker that queues this client's messages.
+	shard uint8
 
 	auth atomic.Pointer[galley.Record]
 	// authExp is when auth stops counting (its token expires), in Unix

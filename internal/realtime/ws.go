@@ -61,11 +61,13 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 		}
 		_ = b.Authorize(c, rec, exp)
 	}
-	conn, err := websocket.Accept(w, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // Origin checked by the caller
+	cw := &corkingWriter{ResponseWriter: w, timeout: b.cfg.WriteTimeout}
+	conn, err := websocket.Accept(cw, r, &websocket.AcceptOptions{InsecureSkipVerify: true}) // Origin checked by the caller
 	if err != nil {
 		b.Disconnect(c, "upgrade failed")
 		return nil // Accept has answered
 	}
+	cc := cw.conn // every network write has its own deadline there
 	defer b.Disconnect(c, "connection closed")
 	conn.SetReadLimit(MaxWSMessage)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(r.Context()))
@@ -86,10 +88,24 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 			b.handleWS(ctx, c, authn, data)
 		}
 	})
+	// Writes need no context deadline: cc puts one on every network write.
+	// Messages already queued go out corked, one system call per batch.
 	write := func(data []byte) bool {
-		wctx, wcancel := context.WithTimeout(ctx, b.cfg.WriteTimeout)
-		defer wcancel()
-		return conn.Write(wctx, websocket.MessageText, data) == nil
+		return conn.Write(context.Background(), websocket.MessageText, data) == nil
+	}
+	writeBatch := func(m Message) bool {
+		cc.cork()
+		ok := write(wsFrame(m))
+		for n := 1; ok && n < maxWSBatch; n++ {
+			select {
+			case next := <-c.out:
+				ok = write(wsFrame(next))
+				continue
+			default:
+			}
+			break
+		}
+		return cc.uncork() == nil && ok
 	}
 	hello, _ := json.Marshal(map[string]string{"type": "connect", "clientId": c.ID})
 	if !write(hello) {
@@ -102,7 +118,7 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 	for {
 		select {
 		case m := <-c.out:
-			if !write(wsFrame(m)) {
+			if !writeBatch(m) {
 				c.close("write failed")
 				conn.CloseNow()
 				return nil
@@ -129,6 +145,9 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 		}
 	}
 }
+
+// maxWSBatch bounds the messages written in one corked batch.
+const maxWSBatch = 64
 
 // wsFrame renders m as a WebSocket frame.
 func wsFrame(m Message) []byte {
