@@ -520,7 +520,7 @@ func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *gal
 		fk := key + "\x00" + t.sub.Raw
 		f, ok := frames[fk]
 		if !ok {
-			f = wsFrame(m)
+			f = wsFrame(&m)
 			frames[fk] = f
 		}
 		m = Message{Data: f, Raw: true}
@@ -561,7 +561,7 @@ func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t 
 }
 
 // deliver queues m for c; a client whose queue is full is dropped.
-func (b *Broker) deliver(c *Client, m Message) {
+func (b *Broker) deliver(c *Client, m *Message) {
 	if c.send(m) {
 		b.stats.delivered.Add(1)
 		return
@@ -586,7 +586,7 @@ func (b *Broker) SendOAuth2(state string, payload []byte) error {
 	}
 	for _, s := range c.Subscriptions() {
 		if s.Raw == TopicOAuth2 {
-			b.deliver(c, Message{Name: TopicOAuth2, Data: payload})
+			b.deliver(c, &Message{Name: TopicOAuth2, Data: payload})
 			return nil
 		}
 	}

@@ -34,7 +34,7 @@ type Client struct {
 	// nanoseconds; 0 means never.
 	authExp atomic.Int64
 	subs    atomic.Pointer[[]*Subscription]
-	out     chan Message
+	out     chan *Message // shared messages: never modified once queued
 	done    chan struct{}
 	once    sync.Once
 	reason  atomic.Pointer[string]
@@ -45,7 +45,7 @@ type Client struct {
 }
 
 func newClient(id, ip string, buffer int, ws bool) *Client {
-	c := &Client{ID: id, IP: ip, WS: ws, out: make(chan Message, buffer), done: make(chan struct{}), created: time.Now()}
+	c := &Client{ID: id, IP: ip, WS: ws, out: make(chan *Message, buffer), done: make(chan struct{}), created: time.Now()}
 	empty := []*Subscription{}
 	c.subs.Store(&empty)
 	return c
@@ -88,7 +88,7 @@ func (c *Client) setAuth(r *galley.Record, exp time.Time) {
 func (c *Client) Subscriptions() []*Subscription { return *c.subs.Load() }
 
 // Out is the client's outgoing queue; the transport writes what it reads.
-func (c *Client) Out() <-chan Message { return c.out }
+func (c *Client) Out() <-chan *Message { return c.out }
 
 // Done is closed when the client is closed (by the broker or transport).
 func (c *Client) Done() <-chan struct{} { return c.done }
@@ -111,7 +111,7 @@ func (c *Client) close(reason string) {
 
 // send queues m without blocking; it reports false when the queue is full
 // or the client is closed.
-func (c *Client) send(m Message) bool {
+func (c *Client) send(m *Message) bool {
 	select {
 	case <-c.done:
 		return false

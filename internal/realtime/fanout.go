@@ -45,7 +45,7 @@ func (b *Broker) fanLoop(i int) {
 		case ds := <-b.fan[i]:
 			_ = safego.Run(b.log, "realtime fan-out", func() {
 				for _, d := range ds {
-					b.deliver(d.cl, *d.m)
+					b.deliver(d.cl, d.m)
 				}
 			})
 		case <-b.stop:

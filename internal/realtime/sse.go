@@ -26,14 +26,14 @@ func (b *Broker) ServeSSE(w http.ResponseWriter, r *http.Request, c *Client) {
 	h.Set("Connection", "keep-alive")
 	h.Set("X-Accel-Buffering", "no")
 	w.WriteHeader(http.StatusOK)
-	// Events are framed into one reused buffer and written to w (which
+	// Events are framed into a pooled buffer and written to w (which
 	// buffers itself); messages already queued go out in the same flush, so
 	// a client that fell behind costs one write syscall per batch, not per
-	// event.
-	var buf []byte
-	write := func(m Message) bool {
+	// event. An idle stream holds no framing buffer.
+	write := func(m *Message) bool {
 		_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
-		buf = appendSSE(buf[:0], c.ID, m)
+		bp := corkBufs.Get().(*[]byte)
+		buf := appendSSE((*bp)[:0], c.ID, m)
 		for range maxSSEBatch - 1 {
 			select {
 			case next := <-c.out:
@@ -43,15 +43,14 @@ func (b *Broker) ServeSSE(w http.ResponseWriter, r *http.Request, c *Client) {
 			}
 			break
 		}
-		if _, err := w.Write(buf); err != nil {
-			return false
+		_, err := w.Write(buf)
+		if cap(buf) <= corkLimit {
+			*bp = buf[:0]
+			corkBufs.Put(bp)
 		}
-		if cap(buf) > 64<<10 {
-			buf = nil // do not keep a large burst's buffer for an idle stream
-		}
-		return rc.Flush() == nil
+		return err == nil && rc.Flush() == nil
 	}
-	if !write(Message{Name: "PB_CONNECT", Data: []byte(`{"clientId":"` + c.ID + `"}`)}) {
+	if !write(&Message{Name: "PB_CONNECT", Data: []byte(`{"clientId":"` + c.ID + `"}`)}) {
 		return
 	}
 	idle := time.NewTimer(b.cfg.IdleTimeout)
@@ -85,7 +84,7 @@ const maxSSEBatch = 64
 
 // appendSSE appends one event to dst; names and ids never hold line breaks
 // (topics are validated) and the data is one line of JSON.
-func appendSSE(dst []byte, id string, m Message) []byte {
+func appendSSE(dst []byte, id string, m *Message) []byte {
 	dst = append(dst, "id:"...)
 	dst = append(dst, id...)
 	dst = append(dst, "\nevent:"...)

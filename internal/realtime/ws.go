@@ -93,7 +93,7 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 	write := func(data []byte) bool {
 		return conn.Write(context.Background(), websocket.MessageText, data) == nil
 	}
-	writeBatch := func(m Message) bool {
+	writeBatch := func(m *Message) bool {
 		cc.cork()
 		ok := write(wsFrame(m))
 		for n := 1; ok && n < maxWSBatch; n++ {
@@ -150,7 +150,7 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 const maxWSBatch = 64
 
 // wsFrame renders m as a WebSocket frame.
-func wsFrame(m Message) []byte {
+func wsFrame(m *Message) []byte {
 	if m.Raw {
 		return m.Data
 	}
@@ -250,7 +250,7 @@ func (b *Broker) reply(c *Client, id json.RawMessage, err error, extra map[strin
 		m["id"] = id
 	}
 	frame, _ := json.Marshal(m)
-	b.deliver(c, Message{Data: frame, Raw: true})
+	b.deliver(c, &Message{Data: frame, Raw: true})
 }
 
 // status mirrors the HTTP status of an error code for WebSocket replies.
