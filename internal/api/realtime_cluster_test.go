@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/galleyhq/galley/internal/api"
+	"github.com/galleyhq/galley/internal/realtime"
 	"github.com/galleyhq/galley/internal/store/storetest"
 	"github.com/galleyhq/galley/internal/testserver"
 )
@@ -123,5 +124,51 @@ func TestRealtimeAcrossNodes(t *testing.T) {
 	case ev := <-us.events:
 		t.Fatalf("a de-authorised stream on B got %s %s", ev.Name, ev.Data)
 	case <-time.After(300 * time.Millisecond): // nothing may come; not a timing assertion
+	}
+}
+
+// TestRealtimeSubscribeForwarded: behind a round-robin load balancer an SSE
+// client's POST /api/realtime may reach another node than the one holding
+// its stream; that node forwards it (with the request's auth) to the
+// holder, whose answer it returns.
+func TestRealtimeSubscribeForwarded(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs PostgreSQL: set " + storetest.EnvDSN)
+	}
+	opts := storetest.Options(t)
+	a := testserver.NewOn(t, opts, api.Config{})
+	b := testserver.NewOn(t, opts, api.Config{Realtime: realtime.Config{ForwardTimeout: 500 * time.Millisecond}})
+	usersCollection(t, a, nil)
+	a.Super("POST", "/api/collections", map[string]any{"name": "notes", "listRule": `@request.auth.id != ""`, "viewRule": "",
+		"createRule": "", "fields": []map[string]any{{"name": "text", "type": "text"}}}).Status(200)
+	waitFor(t, func() bool { return b.Do("GET", "/api/collections/notes/records", "", nil).Code == 200 })
+	_, tok := signUp(t, b, "u@example.com", "password-1")
+	_, other := signUp(t, b, "v@example.com", "password-1")
+
+	onA := openSSE(t, a.URL)
+	// Subscribed through B as the user (B forwards once it has heard of A).
+	waitFor(t, func() bool {
+		return b.Do("POST", "/api/realtime", tok, map[string]any{"clientId": onA.ID, "subscriptions": []string{"notes"}}).Code == 204
+	})
+	if got := a.API.Realtime().Client(onA.ID).Auth(); got == nil || got.Data["email"] != "u@example.com" {
+		t.Fatalf("auth on A after a subscribe through B: %v", got)
+	}
+	// The listRule needs the auth: the event proves it came along.
+	rec := b.Do("POST", "/api/collections/notes/records", "", map[string]any{"text": "hello"}).Status(200).JSON()
+	if ev := onA.Next(); ev.Name != "notes" || ev.JSON(t)["record"].(map[string]any)["id"] != rec["id"] {
+		t.Fatalf("event after a forwarded subscribe: %s %s", ev.Name, ev.Data)
+	}
+	// The holder's errors come back as they are.
+	r := onA.subscribe(b, tok, 400, "missing/*").JSON()
+	if r["data"].(map[string]any)["subscriptions"] == nil {
+		t.Fatalf("bad topic through B: %v", r)
+	}
+	onA.subscribe(b, other, 403, "notes")
+	// An id no node holds is 404 once the wait is over.
+	b.Do("POST", "/api/realtime", tok, map[string]any{"clientId": "nobody-has-this-client", "subscriptions": []string{"notes"}}).Status(404)
+	// The subscription in force on A is still the user's.
+	b.Do("POST", "/api/collections/notes/records", "", map[string]any{"text": "again"}).Status(200)
+	if ev := onA.Next(); ev.JSON(t)["record"].(map[string]any)["text"] != "again" {
+		t.Fatalf("event after the refused requests: %s", ev.Data)
 	}
 }

@@ -54,6 +54,9 @@ type Config struct {
 	MaxOpsPerSecond int
 	// Bus carries events between nodes; nil means a LocalBus.
 	Bus Bus
+	// ForwardTimeout bounds the wait for another node's answer to a
+	// subscription request for a client it holds (default 3 seconds).
+	ForwardTimeout time.Duration
 }
 
 // Defaults.
@@ -83,6 +86,7 @@ func (c Config) withDefaults() Config {
 	def(&c.IdleTimeout, DefaultIdleTimeout)
 	def(&c.MaxAge, DefaultMaxAge)
 	def(&c.WriteTimeout, DefaultWriteTimeout)
+	def(&c.ForwardTimeout, DefaultForwardTimeout)
 	defi(&c.MaxTopics, DefaultMaxTopics)
 	defi(&c.MaxTopicLength, DefaultMaxTopicLength)
 	defi(&c.MaxConnsPerIP, DefaultMaxConnsPerIP)
@@ -141,6 +145,8 @@ type Broker struct {
 	fan       [fanWorkers]chan []delivery
 	fanDone   sync.WaitGroup
 	nextShard atomic.Uint32
+	// pending: forwarded subscription requests waiting for an answer.
+	pending   sync.Map // request id → chan forwardReply
 	stop      chan struct{}
 	stopped   chan struct{}
 	closeOnce sync.Once
@@ -317,10 +323,19 @@ func (b *Broker) allowOp(c *Client) error {
 }
 
 // SetSubscriptions replaces the subscriptions of client id with topics,
-// authorised as actor a (see Authorize). Unknown ids are ENotFound; too
-// many topics, too long or malformed ones, unknown collections and bad
-// options are EInvalid naming "subscriptions".
+// authorised as actor a (see Authorize). A client held by another node
+// gets the request forwarded over the bus (see forwardSubscribe). Unknown
+// ids are ENotFound; too many topics, too long or malformed ones, unknown
+// collections and bad options are EInvalid naming "subscriptions".
 func (b *Broker) SetSubscriptions(id string, a core.Actor, topics []string) error {
+	if b.Client(id) == nil {
+		return b.forwardSubscribe(id, a, topics)
+	}
+	return b.setSubscriptions(id, a, topics)
+}
+
+// setSubscriptions is SetSubscriptions for a client held here.
+func (b *Broker) setSubscriptions(id string, a core.Actor, topics []string) error {
 	c := b.Client(id)
 	if c == nil {
 		return galley.Errorf(galley.ENotFound, "Missing or invalid client id.")
@@ -430,6 +445,8 @@ func (b *Broker) dispatch(ev Event) {
 		b.dispatchRecord(ev)
 	case KindBroadcast, KindPresence:
 		b.dispatchChannel(ev)
+	case KindSubscribe, KindReply:
+		b.dispatchForward(ev)
 	}
 }
 

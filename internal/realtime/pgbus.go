@@ -99,6 +99,12 @@ func NewPGBus(db *store.DB, log *slog.Logger) *PGBus {
 	return b
 }
 
+// Peers reports whether another node has been heard from within
+// AliveTimeout.
+func (b *PGBus) Peers() bool {
+	return time.Since(time.Unix(0, b.heard.Load())) <= AliveTimeout
+}
+
 // Subscribe registers fn for events published on this node or received
 // from the others.
 func (b *PGBus) Subscribe(fn func(Event)) func() { return b.local.Subscribe(fn) }
@@ -111,7 +117,7 @@ func (b *PGBus) Publish(ev Event) error {
 	if err := b.local.Publish(ev); err != nil {
 		return err
 	}
-	if time.Since(time.Unix(0, b.heard.Load())) > AliveTimeout {
+	if !b.Peers() {
 		return nil
 	}
 	payload, err := json.Marshal(b.wire(ev))
