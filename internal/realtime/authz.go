@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"strings"
+	"time"
 	"sync"
 
 	galley "github.com/galleyhq/galley"
@@ -199,24 +200,60 @@ func (b *Broker) answer(ctx context.Context, c *galley.Collection, r *galley.Rec
 // It implements core.RecordListener; it costs nothing when no subscriber
 // of the collection needs a database check.
 func (b *Broker) PrepareDelete(ctx context.Context, q store.Querier, r *galley.Record) any {
-	c := r.Collection
 	out := map[string]bool{}
-	for _, t := range b.targets(c.ID, r.ID()) {
+	b.answerSQL(ctx, q, r, b.sqlQuestions(r, b.targets(r.Collection.ID, r.ID())), out)
+	return out
+}
+
+// prepareRemoteDelete is PrepareDelete for a delete made on another node:
+// the row is gone, so the questions are answered in a transaction where
+// it exists again and which is rolled back (store.DB.WithRestored). A
+// failure answers them all "no".
+func (b *Broker) prepareRemoteDelete(ctx context.Context, r *galley.Record, ts []target) map[string]bool {
+	qs := b.sqlQuestions(r, ts)
+	out := map[string]bool{}
+	if len(qs) == 0 {
+		return out
+	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
+	err := b.app.DB.WithRestored(ctx, r, func(q store.Querier) error {
+		b.answerSQL(ctx, q, r, qs, out)
+		return nil
+	})
+	if err != nil {
+		b.log.Warn("realtime: checking a remote delete", "collection", r.Collection.Name, "err", err)
+		clear(out)
+	}
+	return out
+}
+
+// sqlQuestions returns the distinct questions of targets ts about r that
+// memory evaluation cannot answer.
+func (b *Broker) sqlQuestions(r *galley.Record, ts []target) []question {
+	c := r.Collection
+	var out []question
+	seen := map[string]bool{}
+	for _, t := range ts {
 		qu := b.questionFor(c, t.auth, t.sub)
-		if qu.deny || qu.key == "" {
+		if qu.deny || qu.key == "" || seen[qu.key] {
 			continue
 		}
-		if _, done := out[qu.key]; done {
-			continue
+		seen[qu.key] = true
+		if _, err := b.evalMemory(c, r, qu); errors.Is(err, errNeedsSQL) {
+			out = append(out, qu)
 		}
-		if _, err := b.evalMemory(c, r, qu); !errors.Is(err, errNeedsSQL) {
-			continue
-		}
-		ok, err := b.evalSQL(ctx, q, c, r.ID(), qu)
+	}
+	return out
+}
+
+// answerSQL answers qs about r's row through q into out.
+func (b *Broker) answerSQL(ctx context.Context, q store.Querier, r *galley.Record, qs []question, out map[string]bool) {
+	for _, qu := range qs {
+		ok, err := b.evalSQL(ctx, q, r.Collection, r.ID(), qu)
 		if err != nil {
-			b.log.Warn("realtime: rule check failed", "collection", c.Name, "err", err)
+			b.log.Warn("realtime: rule check failed", "collection", r.Collection.Name, "err", err)
 		}
 		out[qu.key] = ok && err == nil
 	}
-	return out
 }

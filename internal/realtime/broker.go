@@ -493,6 +493,9 @@ func (b *Broker) dispatchRecord(ev Event) {
 		return
 	}
 	prepared, _ := ev.Prepared.(map[string]bool)
+	if ev.Node != "" && ev.Action == core.ActionDelete {
+		prepared = b.prepareRemoteDelete(ctx, r, ts)
+	}
 	answers := map[string]bool{}
 	rendered := map[string][]byte{}
 	frames := map[string][]byte{} // WebSocket frames, built once per (rendering, topic)

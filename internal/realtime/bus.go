@@ -22,8 +22,9 @@ const (
 // Record nil; the receiving broker then reads the record once per node (by
 // id) before fanning it out. Deletes, whose row is gone, need the record in
 // the payload (or a tombstone table); Prepared (the in-transaction rule
-// checks of a delete) never leaves the node that made it, so remote nodes
-// must evaluate database-backed rules of deletes without it.
+// checks of a delete) never leaves the node that made it: other nodes
+// check database-backed rules of a delete against the row put back in a
+// rolled-back transaction (store.DB.WithRestored).
 type Event struct {
 	Kind   string
 	Action string // create, update, delete; join, leave; message

@@ -120,6 +120,13 @@ func cacheKey(q string, args []any) string {
 
 // InsertRecord inserts r (all fields of its collection).
 func (tx *Tx) InsertRecord(ctx context.Context, r *galley.Record) error {
+	query, args := insertSQL(r)
+	_, err := tx.ExecContext(ctx, query, args...)
+	return MapError(err)
+}
+
+// insertSQL is the INSERT of r's row (all fields of its collection).
+func insertSQL(r *galley.Record) (string, []any) {
 	c := r.Collection
 	cols := make([]string, len(c.Fields))
 	marks := make([]string, len(c.Fields))
@@ -129,8 +136,7 @@ func (tx *Tx) InsertRecord(ctx context.Context, r *galley.Record) error {
 		marks[i] = "?"
 		args[i] = encodeValue(f, r.Data[f.Name])
 	}
-	_, err := tx.ExecContext(ctx, "INSERT INTO "+Quote(c.Name)+" ("+strings.Join(cols, ",")+") VALUES ("+strings.Join(marks, ",")+")", args...)
-	return MapError(err)
+	return "INSERT INTO " + Quote(c.Name) + " (" + strings.Join(cols, ",") + ") VALUES (" + strings.Join(marks, ",") + ")", args
 }
 
 // UpdateRecord writes every field of r to the row with id oldID (the id may change).
