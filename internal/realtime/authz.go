@@ -4,8 +4,8 @@ import (
 	"context"
 	"errors"
 	"strings"
-	"time"
 	"sync"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
