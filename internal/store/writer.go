@@ -26,8 +26,11 @@ const maxGroup = 128
 //
 // On PostgreSQL, which takes concurrent writers, several lanes (each one
 // pinned connection and one goroutine) take groups from the same queue, so
-// writes are both grouped and concurrent. A group of one job runs without a
-// savepoint (two round trips fewer).
+// writes are both grouped and concurrent. Savepoints cost a round trip per
+// job there, so a group first runs optimistically without them (see
+// runOptimistic): when every job succeeds, as nearly all do, that is the
+// commit; when one fails, the transaction is rolled back and the whole group
+// runs again with savepoints. A group of one job never needs a savepoint.
 type writer struct {
 	jobs      chan *job
 	stop      chan struct{}
@@ -43,6 +46,10 @@ type lane struct {
 	stmts   *stmtCache // SQLite only
 	seenGen uint64
 	broken  bool // PostgreSQL: the connection failed; replace it
+	// careful counts the groups still to run with savepoints after an
+	// optimistic group failed (PostgreSQL), so a run of failing jobs does
+	// not pay for every group twice.
+	careful int
 }
 
 type job struct {
@@ -278,6 +285,16 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 	exec := func(q string) error { _, err := l.conn.ExecContext(bg, q); return err }
 	// A group of one needs no savepoint: its failure is the transaction's.
 	single := len(jobs) == 1
+	if db.IsPostgres() && !single {
+		if l.careful == 0 {
+			if db.runOptimistic(l, jobs) {
+				return
+			}
+			l.careful = carefulGroups
+		} else {
+			l.careful--
+		}
+	}
 	// On PostgreSQL the first savepoint goes out with BEGIN.
 	begin := db.d.beginSQL()
 	opened := false
@@ -392,6 +409,60 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 	for _, j := range jobs {
 		close(j.done)
 	}
+}
+
+// carefulGroups is how many groups run with savepoints after an optimistic
+// group failed.
+const carefulGroups = 16
+
+// runOptimistic runs jobs one after the other in one PostgreSQL transaction
+// without savepoints and commits. It reports false, having rolled the
+// transaction back and reset every job, as soon as a job fails or panics
+// (or the transaction cannot start): the caller then runs the group again
+// with savepoints, so each job's outcome is its own. Job functions may run
+// twice that way, as they may when retried; their effects outside the
+// transaction belong in AfterCommit.
+func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
+	bg := context.Background()
+	exec := func(q string) error { _, err := l.conn.ExecContext(bg, q); return err }
+	reset := func() bool {
+		if exec("ROLLBACK") != nil {
+			l.broken = true // the savepoint run reconnects before its BEGIN
+		}
+		for _, j := range jobs {
+			j.tx, j.err, j.panic = nil, nil, nil
+		}
+		return false
+	}
+	if exec(db.d.beginSQL()) != nil {
+		return false // the savepoint run deals with the connection
+	}
+	ok := make([]*job, 0, len(jobs))
+	touched := false
+	for _, j := range jobs {
+		if err := j.ctx.Err(); err != nil {
+			j.err = err // ran nothing: nothing to undo
+			continue
+		}
+		j.tx = &Tx{db: db, lane: l}
+		db.runJob(j)
+		if j.err != nil || j.panic != nil {
+			return reset()
+		}
+		ok = append(ok, j)
+		touched = touched || j.tx.touched
+	}
+	if err := exec("COMMIT"); err != nil {
+		db.failGroup(l, jobs, ok, err)
+		return true
+	}
+	if touched && db.pgState != nil {
+		db.pgState.dataChanged()
+	}
+	for _, j := range jobs {
+		close(j.done)
+	}
+	return true
 }
 
 // runJob calls the job's function, capturing its error or panic.

@@ -97,3 +97,66 @@ func TestWithTxAfterCloseAndCancelled(t *testing.T) {
 		t.Fatalf("after close: %v", err)
 	}
 }
+
+// TestOptimisticGroup (PostgreSQL): a group whose jobs all succeed commits
+// without savepoints; when one fails, the group is rolled back and run
+// again with savepoints — the others commit, the failure is its own, and
+// the next groups run with savepoints for a while.
+func TestOptimisticGroup(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs PostgreSQL: set " + storetest.EnvDSN)
+	}
+	ctx := context.Background()
+	db := open(t, storetest.Options(t))
+	if _, err := db.Exec(ctx, `CREATE TABLE "kv" ("k" TEXT PRIMARY KEY, "v" INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	l := db.NewTestLane()
+	defer l.Close()
+	runs := map[string]int{}
+	put := func(k string, fail bool) func(*store.Tx) error {
+		return func(tx *store.Tx) error {
+			runs[k]++
+			if _, err := tx.ExecContext(ctx, `INSERT INTO "kv" VALUES (?, 1)`, k); err != nil {
+				return err
+			}
+			if fail {
+				return errors.New("refused")
+			}
+			return nil
+		}
+	}
+	for _, err := range l.Run(put("a", false), put("b", false), put("c", false)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.Careful() != 0 || runs["a"] != 1 || runs["c"] != 1 {
+		t.Fatalf("all-good group: careful %d, runs %v; want 0 and one run each", l.Careful(), runs)
+	}
+	// "e" fails, and a second "a" collides with the first (a unique violation, which
+	// aborts a PostgreSQL transaction): "d" and "g" still commit.
+	errs := l.Run(put("d", false), put("e", true), put("a", false), put("g", false))
+	if errs[0] != nil || errs[1] == nil || errs[2] == nil || errs[3] != nil {
+		t.Fatalf("mixed group: %v", errs)
+	}
+	if runs["d"] != 2 || l.Careful() == 0 {
+		t.Fatalf("mixed group: runs %v, careful %d; want d run twice and careful groups ahead", runs, l.Careful())
+	}
+	before := l.Careful()
+	for _, err := range l.Run(put("h", false), put("i", false)) {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if l.Careful() != before-1 {
+		t.Fatalf("careful %d after a group, want %d", l.Careful(), before-1)
+	}
+	var keys string
+	if err := db.Reader().QueryRowContext(ctx, `SELECT string_agg("k", ',' ORDER BY "k") FROM "kv"`).Scan(&keys); err != nil {
+		t.Fatal(err)
+	}
+	if keys != "a,b,c,d,g,h,i" {
+		t.Fatalf("committed %s, want a,b,c,d,g,h,i", keys)
+	}
+}
