@@ -105,7 +105,7 @@ type Stats struct {
 	sqlChecks atomic.Int64 // questions answered by a query
 	dropped   atomic.Int64 // clients dropped for a full queue
 	delivered atomic.Int64 // messages queued to clients
-	events    atomic.Int64 // events the dispatcher has finished with
+	events    atomic.Int64 // events the dispatcher has finished with (see Events)
 }
 
 // Counts returns (in-memory checks, SQL checks, dropped clients, queued messages).
@@ -113,8 +113,9 @@ func (s *Stats) Counts() (mem, sql, dropped, delivered int64) {
 	return s.memChecks.Load(), s.sqlChecks.Load(), s.dropped.Load(), s.delivered.Load()
 }
 
-// Events returns how many events the dispatcher has finished with, delivered
-// to anyone or not.
+// Events returns how many events the dispatcher has finished with: their
+// targets are fixed, though their messages may still be on the way from the
+// fan-out workers to the client queues.
 func (s *Stats) Events() int64 { return s.events.Load() }
 
 // Broker holds the realtime clients of one node. Its methods are safe for
