@@ -38,6 +38,20 @@ type stats struct {
 	lastRecv   atomic.Int64 // unix ns of the latest delivery
 	closed     atomic.Int64 // connections the server closed during the run
 	buckets    [maxBucket + 1]atomic.Int64
+	// since is when the current phase began (Unix ns): messages sent
+	// earlier (late deliveries of a previous phase) are not counted.
+	since atomic.Int64
+}
+
+// reset starts a phase at since: the counters go back to zero.
+func (s *stats) reset(since int64) {
+	s.since.Store(since)
+	s.deliveries.Store(0)
+	s.lastRecv.Store(0)
+	s.closed.Store(0)
+	for i := range s.buckets {
+		s.buckets[i].Store(0)
+	}
 }
 
 const maxBucket = 60_000 // ms
@@ -54,7 +68,7 @@ func (s *stats) record(msg []byte) {
 		return
 	}
 	sent, err := strconv.ParseInt(string(rest[:j]), 10, 64)
-	if err != nil {
+	if err != nil || sent < s.since.Load() {
 		return
 	}
 	ms := (now - sent) / int64(time.Millisecond)
