@@ -81,6 +81,13 @@ func migrateData(ctx context.Context, g *globalOptions, o *migrateOptions, stdou
 	if err != nil {
 		return err
 	}
+	// The source opens first: a --force drop must not happen for a copy
+	// that cannot start.
+	src, err := store.Open(ctx, store.Options{Dir: g.dir, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer src.Close()
 	target, err := migratedata.InspectTarget(ctx, o.to)
 	if err != nil {
 		return err
@@ -95,11 +102,6 @@ func migrateData(ctx context.Context, g *globalOptions, o *migrateOptions, stdou
 			return err
 		}
 	}
-	src, err := store.Open(ctx, store.Options{Dir: g.dir, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer src.Close()
 	dst, err := store.Open(ctx, store.Options{DSN: o.to, MaxConns: 4, StatementTimeout: -1, Logger: log})
 	if err != nil {
 		return err

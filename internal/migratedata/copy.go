@@ -120,8 +120,8 @@ func checkTargetEmpty(ctx context.Context, dst *store.DB) error {
 		if c.IsView() {
 			continue
 		}
-		var n int64
-		if err := dst.Reader().QueryRowContext(ctx, "SELECT COUNT(*) FROM "+store.Quote(c.Name)).Scan(&n); err != nil {
+		n, err := countRows(ctx, dst.Reader(), c.Name)
+		if err != nil {
 			return store.MapError(err)
 		}
 		if n > 0 {

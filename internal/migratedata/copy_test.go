@@ -316,8 +316,12 @@ func TestVerifyDetectsDifferences(t *testing.T) {
 				{`UPDATE "posts" SET "meta" = '{"z":2}' WHERE "id" = 'post00000000003'`, "posts has different checksums"},
 				{`DELETE FROM "notes" WHERE "id" IN (SELECT "id" FROM "notes" LIMIT 1)`, "notes has 8 rows in the source and 7 in the target"},
 				{`UPDATE "_params" SET "value" = '{"x":1}'`, "_params has different checksums"},
+				{`UPDATE "_collections" SET "listRule" = 'id = "x"' WHERE "name" = 'notes'`, "notes (its definition differs in the target)"},
 			} {
 				if _, err := dst.Exec(ctx, tc.change); err != nil {
+					t.Fatal(err)
+				}
+				if err := dst.ReloadSchema(ctx); err != nil {
 					t.Fatal(err)
 				}
 				tables, err := Verify(ctx, src.db, dst, Options{BatchSize: testBatch})

@@ -62,6 +62,13 @@ func Verify(ctx context.Context, src, dst *store.DB, opts Options) ([]TableRepor
 			out = append(out, r)
 			continue
 		}
+		// The definition (fields, rules, indexes, options, token secrets)
+		// must have come across as it is.
+		sj, _ := json.Marshal(c)
+		dj, _ := json.Marshal(dc)
+		if string(sj) != string(dj) {
+			bad = append(bad, c.Name+" (its definition differs in the target)")
+		}
 		// Both sides at once: each is one reader of its own database.
 		var dn int64
 		var ds string
