@@ -123,15 +123,7 @@ func (tx *Tx) Notify(ctx context.Context, topic string) error {
 // that topic happened (PostgreSQL; a no-op on SQLite). The payload is
 // limited to MaxNotifyPayload bytes.
 func (db *DB) NotifyNow(ctx context.Context, topic string) error {
-	s := db.pgState
-	if s == nil {
-		return nil
-	}
-	if len(topic) > MaxNotifyPayload {
-		return fmt.Errorf("notification of %d bytes is over the %d-byte limit", len(topic), MaxNotifyPayload)
-	}
-	_, err := db.reader.ExecContext(ctx, `SELECT pg_notify(?, ?)`, s.channel, s.node+":"+topic)
-	return MapError(err)
+	return db.NotifyMany(ctx, []string{topic})
 }
 
 // NotifyMany is NotifyNow for several topics in one statement (one round

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/jackc/pgx/v5/stdlib"
 )
 
 // maxGroup is the largest number of transactions committed together.
@@ -396,7 +397,13 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 			touched = touched || j.tx.touched
 		}
 	}
-	if _, err := sendReleased("COMMIT"); err != nil {
+	// A pending RELEASE fails by itself if a statement failed; without one
+	// (a group of one) the COMMIT's own answer says whether it committed.
+	commit := func() error { _, err := sendReleased("COMMIT"); return err }
+	if released == "" {
+		commit = func() error { return db.commit(l) }
+	}
+	if err := commit(); err != nil {
 		db.failGroup(l, jobs, ok, err)
 		return
 	}
@@ -427,7 +434,7 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 	exec := func(q string) error { _, err := l.conn.ExecContext(bg, q); return err }
 	reset := func() bool {
 		if exec("ROLLBACK") != nil {
-			l.broken = true // the savepoint run reconnects before its BEGIN
+			db.reconnectLane(l) // the connection is gone: a new one for the savepoint run
 		}
 		for _, j := range jobs {
 			j.tx, j.err, j.panic = nil, nil, nil
@@ -452,7 +459,7 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 		ok = append(ok, j)
 		touched = touched || j.tx.touched
 	}
-	if err := exec("COMMIT"); err != nil {
+	if err := db.commit(l); err != nil {
 		db.failGroup(l, jobs, ok, err)
 		return true
 	}
@@ -463,6 +470,36 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 		close(j.done)
 	}
 	return true
+}
+
+// errRolledBack is a COMMIT that PostgreSQL answered with ROLLBACK: a
+// statement failed and the job went on as if it had not.
+var errRolledBack = errors.New("the transaction was rolled back: a statement in it failed")
+
+// commit sends COMMIT on lane l. On PostgreSQL a transaction in which a
+// statement failed is rolled back by COMMIT without an error (database/sql
+// drops the command tag), so the tag is read from pgx itself: anything but
+// COMMIT is errRolledBack.
+func (db *DB) commit(l *lane) error {
+	bg := context.Background()
+	if !db.IsPostgres() {
+		_, err := l.conn.ExecContext(bg, "COMMIT")
+		return err
+	}
+	return l.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("writer connection is a %T, not pgx", dc)
+		}
+		tag, err := c.Conn().Exec(bg, "COMMIT")
+		if err != nil {
+			return err
+		}
+		if tag.String() != "COMMIT" {
+			return errRolledBack
+		}
+		return nil
+	})
 }
 
 // runJob calls the job's function, capturing its error or panic.

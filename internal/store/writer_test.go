@@ -160,3 +160,44 @@ func TestOptimisticGroup(t *testing.T) {
 		t.Fatalf("committed %s, want a,b,c,d,g,h,i", keys)
 	}
 }
+
+// A job that ignores a failed statement and returns nil is not reported
+// committed: on PostgreSQL the failed statement aborted the transaction,
+// whose COMMIT rolls back — alone, last in an optimistic group, or with
+// savepoints.
+func TestSwallowedStatementErrorIsNotCommitted(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, storetest.Options(t))
+	if _, err := db.Exec(ctx, `CREATE TABLE "kv" ("k" TEXT PRIMARY KEY, "v" INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.Exec(ctx, `INSERT INTO "kv" VALUES ('taken', 0)`); err != nil {
+		t.Fatal(err)
+	}
+	sneaky := func(tx *store.Tx) error {
+		_, _ = tx.ExecContext(ctx, `INSERT INTO "kv" VALUES ('taken', 1)`) // unique violation, ignored
+		return nil
+	}
+	err := db.WithTx(ctx, sneaky)
+	if db.IsPostgres() {
+		if err == nil {
+			t.Fatal("alone: a rolled-back transaction was reported committed")
+		}
+		l := db.NewTestLane()
+		defer l.Close()
+		put := func(k string) func(*store.Tx) error {
+			return func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, `INSERT INTO "kv" VALUES (?, 1)`, k)
+				return err
+			}
+		}
+		if errs := l.Run(put("a"), sneaky); errs[0] == nil || errs[1] == nil {
+			t.Fatalf("optimistic group ending in a swallowed failure: %v", errs)
+		}
+		if errs := l.Run(put("b"), sneaky); errs[1] == nil { // careful now: with savepoints
+			t.Fatalf("savepoint group with a swallowed failure: %v", errs)
+		}
+	} else if err != nil {
+		t.Fatalf("SQLite goes on after a failed statement: %v", err)
+	}
+}
