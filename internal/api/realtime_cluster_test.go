@@ -11,18 +11,24 @@ import (
 	"github.com/galleyhq/galley/internal/testserver"
 )
 
+// twoNodes starts two servers on one PostgreSQL schema (two nodes), the
+// second with realtime settings rt; without PostgreSQL the test is skipped.
+func twoNodes(t *testing.T, rt realtime.Config) (a, b *testserver.Server) {
+	t.Helper()
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs PostgreSQL: set " + storetest.EnvDSN)
+	}
+	opts := storetest.Options(t)
+	return testserver.NewOn(t, opts, api.Config{}), testserver.NewOn(t, opts, api.Config{Realtime: rt})
+}
+
 // TestRealtimeAcrossNodes runs two servers on one PostgreSQL schema (two
 // nodes): record events written through A reach an SSE subscriber on B
 // (create, update, delete), WebSocket presence and broadcast cross between
 // the nodes, and an auth record's password change on A de-authorises its
 // stream on B.
 func TestRealtimeAcrossNodes(t *testing.T) {
-	if storetest.PostgresDSN() == "" {
-		t.Skip("needs PostgreSQL: set " + storetest.EnvDSN)
-	}
-	opts := storetest.Options(t)
-	a := testserver.NewOn(t, opts, api.Config{})
-	b := testserver.NewOn(t, opts, api.Config{})
+	a, b := twoNodes(t, realtime.Config{})
 	a.Super("POST", "/api/collections", map[string]any{"name": "notes", "listRule": "", "viewRule": "",
 		"fields": []map[string]any{{"name": "text", "type": "text"}}}).Status(200)
 	waitFor(t, func() bool { return b.Do("GET", "/api/collections/notes/records", "", nil).Code == 200 })
@@ -132,12 +138,7 @@ func TestRealtimeAcrossNodes(t *testing.T) {
 // its stream; that node forwards it (with the request's auth) to the
 // holder, whose answer it returns.
 func TestRealtimeSubscribeForwarded(t *testing.T) {
-	if storetest.PostgresDSN() == "" {
-		t.Skip("needs PostgreSQL: set " + storetest.EnvDSN)
-	}
-	opts := storetest.Options(t)
-	a := testserver.NewOn(t, opts, api.Config{})
-	b := testserver.NewOn(t, opts, api.Config{Realtime: realtime.Config{ForwardTimeout: 500 * time.Millisecond}})
+	a, b := twoNodes(t, realtime.Config{ForwardTimeout: 500 * time.Millisecond})
 	usersCollection(t, a, nil)
 	a.Super("POST", "/api/collections", map[string]any{"name": "notes", "listRule": `@request.auth.id != ""`, "viewRule": "",
 		"createRule": "", "fields": []map[string]any{{"name": "text", "type": "text"}}}).Status(200)
@@ -178,12 +179,7 @@ func TestRealtimeSubscribeForwarded(t *testing.T) {
 // the deleted row put back in a rolled-back transaction — and only the
 // subscribers the rule lets see it.
 func TestRealtimeRemoteDeleteJoinRule(t *testing.T) {
-	if storetest.PostgresDSN() == "" {
-		t.Skip("needs PostgreSQL: set " + storetest.EnvDSN)
-	}
-	opts := storetest.Options(t)
-	a := testserver.NewOn(t, opts, api.Config{})
-	b := testserver.NewOn(t, opts, api.Config{})
+	a, b := twoNodes(t, realtime.Config{})
 	usersCollection(t, a, nil)
 	a.Super("POST", "/api/collections", map[string]any{"name": "posts", "listRule": `owner.team = @request.auth.team`,
 		"viewRule": `owner.team = @request.auth.team`, "fields": []map[string]any{{"name": "title", "type": "text"},

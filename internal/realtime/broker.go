@@ -166,7 +166,7 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Broker {
 		cfg.Bus = owned
 	}
 	cfg = cfg.withDefaults()
-	b := &Broker{app: app, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{}, ops: ratelimit.New(100_000),
+	b := &Broker{app: app, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{}, ops: ratelimit.New(ratelimit.DefaultMaxKeys),
 		clients: map[string]*Client{}, perIP: map[string]int{}, byAuth: map[string]map[*Client]struct{}{},
 		queue: make(chan Event, cfg.QueueSize), stop: make(chan struct{}), stopped: make(chan struct{})}
 	b.channels.init()
@@ -316,9 +316,16 @@ func (b *Broker) swapAuth(c *Client, cur, auth *galley.Record, exp time.Time) {
 
 // allowOp counts one request of c; over the limit is ERateLimited.
 func (b *Broker) allowOp(c *Client) error {
-	if ok, after := b.ops.Allow(c.ID, 2*b.cfg.MaxOpsPerSecond, 2*time.Second); !ok {
-		return &galley.Error{Code: galley.ERateLimited, Message: "Too many realtime requests from this client; slow down.",
-			Err: &ratelimit.RetryAfterError{After: after}}
+	return b.allow(c.ID)
+}
+
+// allow counts one realtime request under key: more than MaxOpsPerSecond
+// a second (over a 2-second window) is a 429 with Retry-After.
+func (b *Broker) allow(key string) error {
+	if ok, after := b.ops.Allow(key, 2*b.cfg.MaxOpsPerSecond, 2*time.Second); !ok {
+		e := ratelimit.TooMany(after)
+		e.Message = "Too many realtime requests from this client; slow down."
+		return e
 	}
 	return nil
 }
@@ -412,8 +419,15 @@ func (b *Broker) refreshAuth(r *galley.Record, revoke bool) {
 
 // enqueue takes a bus event for the dispatcher; it waits when the queue is
 // full (the writers slow down rather than events being lost) and drops
-// the event once the broker is closed.
+// the event once the broker is closed. Forwarded subscription requests and
+// answers are handled at once instead (see dispatchForward).
 func (b *Broker) enqueue(ev Event) {
+	if ev.Kind == KindSubscribe || ev.Kind == KindReply {
+		// Quick and waited for by a request on another node: not behind
+		// record events (a remote delete check can take seconds).
+		_ = safego.Run(b.log, "realtime forward", func() { b.dispatchForward(ev) })
+		return
+	}
 	select {
 	case b.queue <- ev:
 	case <-b.stop:
@@ -446,8 +460,6 @@ func (b *Broker) dispatch(ev Event) {
 		b.dispatchRecord(ev)
 	case KindBroadcast, KindPresence:
 		b.dispatchChannel(ev)
-	case KindSubscribe, KindReply:
-		b.dispatchForward(ev)
 	}
 }
 
@@ -499,7 +511,6 @@ func (b *Broker) dispatchRecord(ev Event) {
 	}
 	answers := map[string]bool{}
 	rendered := map[string][]byte{}
-	frames := map[string][]byte{} // WebSocket frames, built once per (rendering, topic)
 	// Targets with the same auth record, topic (options included) and
 	// transport get the same message: it is worked out once per group, so a
 	// target costs a map lookup and a queue send.
@@ -515,7 +526,7 @@ func (b *Broker) dispatchRecord(ev Event) {
 		gk := groupKey{t.auth, t.sub.Raw, t.cl.WS}
 		m, seen := groups[gk]
 		if !seen {
-			m = b.recordMessage(ctx, c, r, ev.Action, t, answers, prepared, rendered, frames)
+			m = b.recordMessage(ctx, c, r, ev.Action, t, answers, prepared, rendered)
 			groups[gk] = m
 		}
 		if m != nil {
@@ -525,26 +536,20 @@ func (b *Broker) dispatchRecord(ev Event) {
 }
 
 // recordMessage authorises and renders a record event for target t: nil
-// when t may not see it. The maps cache answers, renderings and WebSocket
-// frames across the targets of one event.
-func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *galley.Record, action string, t target, answers, prepared map[string]bool, rendered, frames map[string][]byte) *Message {
+// when t may not see it. The maps cache answers and renderings across the
+// targets of one event (the caller builds one message per target group).
+func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *galley.Record, action string, t target, answers, prepared map[string]bool, rendered map[string][]byte) *Message {
 	q := b.questionFor(c, t.auth, t.sub)
 	if !b.answer(ctx, c, r, action, q, answers, prepared) {
 		return nil
 	}
-	data, key := b.render(ctx, r, action, t, q.actor, rendered)
+	data := b.render(ctx, r, action, t, q.actor, rendered)
 	if data == nil {
 		return nil
 	}
 	m := Message{Name: t.sub.Raw, Data: data}
 	if t.cl.WS {
-		fk := key + "\x00" + t.sub.Raw
-		f, ok := frames[fk]
-		if !ok {
-			f = wsFrame(&m)
-			frames[fk] = f
-		}
-		m = Message{Data: f, Raw: true}
+		m = Message{Data: wsFrame(&m), Raw: true}
 	}
 	return &m
 }
@@ -552,13 +557,13 @@ func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *gal
 // render returns {action, record} for t's subscriber, shaped as the REST
 // answer for them (expand, fields, hidden fields, email visibility);
 // subscribers that would see the same bytes share one rendering.
-func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t target, a core.Actor, cache map[string][]byte) ([]byte, string) {
+func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t target, a core.Actor, cache map[string][]byte) []byte {
 	key := authKey(t.auth) + "\x00" + t.sub.Expand + "\x00" + t.sub.Query["fields"]
 	if a.IsSuperuser() {
 		key = "super\x00" + key
 	}
 	if data, ok := cache[key]; ok {
-		return data, key
+		return data
 	}
 	rec := &galley.Record{Collection: r.Collection, Data: r.Data}
 	if t.sub.Expand != "" {
@@ -574,11 +579,11 @@ func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t 
 	if err != nil {
 		b.log.Warn("realtime: encode failed", "err", err)
 		cache[key] = nil
-		return nil, key
+		return nil
 	}
 	dst = append(dst, '}')
 	cache[key] = dst
-	return dst, key
+	return dst
 }
 
 // deliver queues m for c; a client whose queue is full is dropped.

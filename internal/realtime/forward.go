@@ -62,9 +62,8 @@ func (b *Broker) forwardSubscribe(id string, a core.Actor, topics []string) erro
 	if !ok || !p.Peers() {
 		return notFound
 	}
-	if ok, after := b.ops.Allow("forward:"+a.IP, 2*b.cfg.MaxOpsPerSecond, 2*time.Second); !ok {
-		return &galley.Error{Code: galley.ERateLimited, Message: "Too many realtime requests from this client; slow down.",
-			Err: &ratelimit.RetryAfterError{After: after}}
+	if err := b.allow("forward:" + ratelimit.IPKey(a.IP)); err != nil {
+		return err
 	}
 	if len(topics) > b.cfg.MaxTopics {
 		return galley.FieldInvalid("subscriptions", "validation_too_many_values", "At most "+itoa(b.cfg.MaxTopics)+" subscriptions are allowed per client.")
