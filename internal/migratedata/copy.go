@@ -167,7 +167,7 @@ func copyCollections(ctx context.Context, src, dst *store.DB) error {
 		return nil
 	})
 	if err != nil {
-		return fmt.Errorf("create collections: %s", oneLine(err))
+		return fmt.Errorf("create collections: %s", store.PGMessage(err))
 	}
 	// ApplyCollections reloads the schema after commit; make sure every
 	// collection is there before records are copied.
@@ -397,9 +397,4 @@ func countRows(ctx context.Context, q store.Querier, table string) (int64, error
 	var n int64
 	err := q.QueryRowContext(ctx, "SELECT COUNT(*) FROM "+store.Quote(table)).Scan(&n)
 	return n, err
-}
-
-// oneLine renders err for a single line of terminal output.
-func oneLine(err error) string {
-	return strings.Join(strings.Fields(err.Error()), " ")
 }

@@ -2,13 +2,12 @@ package migratedata
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
+	"github.com/galleyhq/galley/internal/store"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // Relation is a table, view or other relation found in a target schema.
@@ -39,7 +38,7 @@ func InspectTarget(ctx context.Context, dsn string) (Target, error) {
 		WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 		ORDER BY 1`)
 	if err != nil {
-		return t, fmt.Errorf("list the tables of %s: %s", t.Where, pgMessage(err))
+		return t, fmt.Errorf("list the tables of %s: %s", t.Where, store.PGMessage(err))
 	}
 	defer rows.Close()
 	kinds := map[string]string{"r": "table", "p": "table", "v": "view", "m": "materialized view", "f": "foreign table"}
@@ -52,7 +51,7 @@ func InspectTarget(ctx context.Context, dsn string) (Target, error) {
 		t.Relations = append(t.Relations, r)
 	}
 	if err := rows.Err(); err != nil {
-		return t, fmt.Errorf("list the tables of %s: %s", t.Where, pgMessage(err))
+		return t, fmt.Errorf("list the tables of %s: %s", t.Where, store.PGMessage(err))
 	}
 	return t, nil
 }
@@ -75,7 +74,7 @@ func DropRelations(ctx context.Context, dsn string, rels []Relation) error {
 			// IF EXISTS: an earlier CASCADE may have dropped it already.
 			q := "DROP " + kind + " IF EXISTS " + pgx.Identifier{t.Schema, r.Name}.Sanitize() + " CASCADE"
 			if _, err := tx.Exec(ctx, q); err != nil {
-				return fmt.Errorf("drop %s %s in %s: %s", r.Kind, r.Name, t.Where, pgMessage(err))
+				return fmt.Errorf("drop %s %s in %s: %s", r.Kind, r.Name, t.Where, store.PGMessage(err))
 			}
 		}
 		return nil
@@ -85,7 +84,7 @@ func DropRelations(ctx context.Context, dsn string, rels []Relation) error {
 func connect(ctx context.Context, dsn string) (*pgx.Conn, Target, error) {
 	cfg, err := pgx.ParseConfig(dsn)
 	if err != nil {
-		return nil, Target{}, fmt.Errorf("invalid PostgreSQL DSN: %s", pgMessage(err))
+		return nil, Target{}, fmt.Errorf("invalid PostgreSQL DSN: %s", store.PGMessage(err))
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second
@@ -93,12 +92,17 @@ func connect(ctx context.Context, dsn string) (*pgx.Conn, Target, error) {
 	t := Target{Where: fmt.Sprintf("%s:%d/%s", cfg.Host, cfg.Port, cfg.Database)}
 	conn, err := pgx.ConnectConfig(ctx, cfg)
 	if err != nil {
-		return nil, t, fmt.Errorf("connect to PostgreSQL at %s: %s", t.Where, pgMessage(err))
+		return nil, t, fmt.Errorf("connect to PostgreSQL at %s: %s", t.Where, store.PGMessage(err))
 	}
 	var schema *string
-	if err := conn.QueryRow(ctx, `SELECT current_schema()`).Scan(&schema); err != nil {
+	var version int
+	if err := conn.QueryRow(ctx, `SELECT current_setting('server_version_num')::int, current_schema()`).Scan(&version, &schema); err != nil {
 		conn.Close(ctx)
-		return nil, t, fmt.Errorf("connect to PostgreSQL at %s: %s", t.Where, pgMessage(err))
+		return nil, t, fmt.Errorf("connect to PostgreSQL at %s: %s", t.Where, store.PGMessage(err))
+	}
+	if version < store.MinPostgres { // refused before --force drops anything
+		conn.Close(ctx)
+		return nil, t, fmt.Errorf("PostgreSQL at %s is version %d.%d; Galley needs %d or newer", t.Where, version/10000, version%10000, store.MinPostgres/10000)
 	}
 	if schema == nil {
 		conn.Close(ctx)
@@ -106,13 +110,4 @@ func connect(ctx context.Context, dsn string) (*pgx.Conn, Target, error) {
 	}
 	t.Schema = *schema
 	return conn, t, nil
-}
-
-// pgMessage is err's message without the driver's decoration, on one line.
-func pgMessage(err error) string {
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		return pe.Message
-	}
-	return strings.Join(strings.Fields(err.Error()), " ")
 }

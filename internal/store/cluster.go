@@ -200,13 +200,13 @@ func (s *pgState) listenOnce(ctx context.Context) {
 	conn, err := pgx.ConnectConfig(ctx, s.cfg)
 	if err != nil {
 		if ctx.Err() == nil {
-			s.log.Warn("notification listener cannot connect", "err", pgMessage(err))
+			s.log.Warn("notification listener cannot connect", "err", PGMessage(err))
 		}
 		return
 	}
 	defer conn.Close(context.Background())
 	if _, err := conn.Exec(ctx, "LISTEN "+Quote(s.channel)); err != nil {
-		s.log.Warn("LISTEN failed", "err", pgMessage(err))
+		s.log.Warn("LISTEN failed", "err", PGMessage(err))
 		return
 	}
 	if s.listened || s.late.Load() {
@@ -219,7 +219,7 @@ func (s *pgState) listenOnce(ctx context.Context) {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			if ctx.Err() == nil {
-				s.log.Warn("notification listener lost its connection", "err", pgMessage(err))
+				s.log.Warn("notification listener lost its connection", "err", PGMessage(err))
 			}
 			return
 		}

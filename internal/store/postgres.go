@@ -18,9 +18,9 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
-// minPostgres is the oldest supported server (server_version_num): the
+// MinPostgres is the oldest supported server (server_version_num): the
 // filter dialect needs SQL/JSON path functions and the store identity columns.
-const minPostgres = 130000
+const MinPostgres = 130000
 
 // pgRowID is the hidden identity column of every PostgreSQL collection
 // table: it gives lists the insertion order SQLite's rowid gives.
@@ -38,7 +38,7 @@ const DefaultStatementTimeout = 30 * time.Second
 func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	cfg, err := pgx.ParseConfig(opts.DSN)
 	if err != nil {
-		return nil, fmt.Errorf("invalid PostgreSQL DSN: %s", pgMessage(err))
+		return nil, fmt.Errorf("invalid PostgreSQL DSN: %s", PGMessage(err))
 	}
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second
@@ -70,11 +70,11 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	err = conns.QueryRowContext(pctx, `SELECT current_setting('server_version_num')::int, current_schema()`).Scan(&version, &schema)
 	if err != nil {
 		conns.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL at %s: %s", where, pgMessage(err))
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %s", where, PGMessage(err))
 	}
-	if version < minPostgres {
+	if version < MinPostgres {
 		conns.Close()
-		return nil, fmt.Errorf("PostgreSQL at %s is version %d.%d; Galley needs %d or newer", where, version/10000, version%10000, minPostgres/10000)
+		return nil, fmt.Errorf("PostgreSQL at %s is version %d.%d; Galley needs %d or newer", where, version/10000, version%10000, MinPostgres/10000)
 	}
 	if !schema.Valid {
 		conns.Close()
@@ -88,7 +88,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	db.wconn, err = conns.Conn(pctx)
 	if err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connect to PostgreSQL at %s: %s", where, pgMessage(err))
+		return nil, fmt.Errorf("connect to PostgreSQL at %s: %s", where, PGMessage(err))
 	}
 	db.OnNotify(func(topic string) {
 		if topic == TopicSchema || topic == TopicAll {
@@ -116,7 +116,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 func writerLanes(n int) int { return min(4, max(1, n/4)) }
 
 // pgMessage is err's message without the driver's decoration.
-func pgMessage(err error) string {
+func PGMessage(err error) string {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {
 		return pe.Message
@@ -352,7 +352,7 @@ func (postgresDialect) translateDDL(s string) string {
 	return s
 }
 
-func (postgresDialect) message(err error) string { return pgMessage(err) }
+func (postgresDialect) message(err error) string { return PGMessage(err) }
 
 // uniqueDetailRe reads the column from a unique violation's detail:
 // `Key (email)=(…)` or `Key (lower(email))=(…)`.
