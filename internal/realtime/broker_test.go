@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"net/http"
 	"runtime"
-	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -263,17 +262,40 @@ func TestAuthorisationCost(t *testing.T) {
 // A burst of events reaches an SSE stream complete and in order, however
 // many of them the writer batches into one flush.
 func TestSSEBurstInOrder(t *testing.T) {
-	s := newServer(t, realtime.Config{})
+	bus := &realtime.LocalBus{}
+	s := newServer(t, realtime.Config{Bus: bus, Buffer: 512})
 	st := openStream(t, s.URL)
 	s.Do("POST", "/api/realtime", "", map[string]any{"clientId": st.id, "subscriptions": []string{"posts"}}).Status(204)
-	const n = 150
-	for i := range n {
-		s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "t" + strconv.Itoa(i)}).Status(200)
+	const n = 300
+	publishBurst(t, s, bus, n)
+	if d := st.nextData(t); !strings.Contains(d, `"title":"first"`) {
+		t.Fatalf("first event %s", d)
 	}
 	for i := range n {
 		d := st.nextData(t)
-		if want := `"title":"t` + strconv.Itoa(i) + `"`; !strings.Contains(d, want) || !strings.HasPrefix(d, `{"action":"create"`) {
-			t.Fatalf("event %d: %s, want %s", i, d, want)
+		if want := fmt.Sprintf(`"title":"t%d-`, i); !strings.Contains(d, want) || !strings.HasPrefix(d, `{"action":"update"`) {
+			t.Fatalf("event %d: %.80s…, want %s", i, d, want)
+		}
+	}
+}
+
+// publishBurst creates a post and publishes n updates of it back to back
+// on bus (titles "t0-ppp…" to "t{n-1}-ppp…", 1 KB each), faster than any
+// writer drains them.
+func publishBurst(t *testing.T, s *testserver.Server, bus *realtime.LocalBus, n int) {
+	t.Helper()
+	rec := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "first"}).Status(200).JSON()
+	posts := s.App.DB.Schema.Collection("posts")
+	pad := strings.Repeat("p", 1000)
+	for i := range n {
+		data := map[string]any{}
+		for k, v := range rec {
+			data[k] = v
+		}
+		data["title"] = fmt.Sprintf("t%d-%s", i, pad)
+		if err := bus.Publish(realtime.Event{Kind: realtime.KindRecord, Action: "update", CollectionID: posts.ID,
+			RecordID: data["id"].(string), Record: &galley.Record{Collection: posts, Data: data}}); err != nil {
+			t.Fatal(err)
 		}
 	}
 }
@@ -305,23 +327,10 @@ func TestWSBurstInOrder(t *testing.T) {
 	if r := read(); !strings.Contains(r, `"type":"ok"`) {
 		t.Fatalf("subscribe: %s", r)
 	}
-	rec := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "first"}).Status(200).JSON()
+	const n = 300 // ~300 KB: past corkLimit several times over
+	publishBurst(t, s, bus, n)
 	if ev := read(); !strings.Contains(ev, `"title":"first"`) {
 		t.Fatalf("first event %s", ev)
-	}
-	posts := s.App.DB.Schema.Collection("posts")
-	pad := strings.Repeat("p", 1000)
-	const n = 300 // ~300 KB: past corkLimit several times over
-	for i := range n {
-		data := map[string]any{}
-		for k, v := range rec {
-			data[k] = v
-		}
-		data["title"] = fmt.Sprintf("t%d-%s", i, pad)
-		if err := bus.Publish(realtime.Event{Kind: realtime.KindRecord, Action: "update", CollectionID: posts.ID,
-			RecordID: data["id"].(string), Record: &galley.Record{Collection: posts, Data: data}}); err != nil {
-			t.Fatal(err)
-		}
 	}
 	for i := range n {
 		if ev, want := read(), fmt.Sprintf(`"title":"t%d-`, i); !strings.Contains(ev, want) {

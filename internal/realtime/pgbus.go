@@ -48,6 +48,9 @@ type PGBus struct {
 	heard atomic.Int64
 	known sync.Map // node ids heard from; a new one is greeted at once
 	alive string   // this node's heartbeat payload
+	// spilledAt is when this node last stored a large event in
+	// _realtimeEvents (Unix ns; 0: none left to prune).
+	spilledAt atomic.Int64
 
 	in   chan string // received topics, resolved by receiveLoop
 	out  chan string // topics to send, sent by sendLoop
@@ -87,6 +90,11 @@ func NewPGBus(db *store.DB, log *slog.Logger) *PGBus {
 	db.OnNotify(func(topic string) {
 		if !strings.HasPrefix(topic, topicEvent) && !strings.HasPrefix(topic, topicSpill) {
 			return
+		}
+		select {
+		case <-b.stop:
+			return // closed: nobody reads b.in any more
+		default:
 		}
 		select {
 		case b.in <- topic:
@@ -182,6 +190,7 @@ func (b *PGBus) sendLoop() {
 			b.send(batch)
 		case <-tick.C:
 			b.send([]string{b.alive})
+			b.pruneSpilled()
 		case <-b.stop:
 			batch = batch[:0]
 			for {
@@ -229,9 +238,6 @@ func (b *PGBus) topic(ctx context.Context, payload string) string {
 		id := galley.NewID()
 		now := time.Now()
 		err := b.db.WithTx(ctx, func(tx *store.Tx) error {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM "_realtimeEvents" WHERE "created" < ?`, galley.FormatTime(now.Add(-5*time.Minute))); err != nil {
-				return err
-			}
 			_, err := tx.ExecContext(ctx, `INSERT INTO "_realtimeEvents" ("id", "payload", "created") VALUES (?, ?, ?)`, id, payload, galley.FormatTime(now))
 			return err
 		})
@@ -240,8 +246,33 @@ func (b *PGBus) topic(ctx context.Context, payload string) string {
 			return ""
 		}
 		topic = topicSpill + id
+		b.spilledAt.Store(now.UnixNano())
 	}
 	return topic
+}
+
+// spillTTL is how long a large event stays in _realtimeEvents (every node
+// has read it long before).
+const spillTTL = 5 * time.Minute
+
+// pruneSpilled deletes large events older than spillTTL, while this node
+// has stored some that may not be gone yet; it runs on the heartbeat, off
+// the event path.
+func (b *PGBus) pruneSpilled() {
+	last := b.spilledAt.Load()
+	if last == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	now := time.Now()
+	if _, err := b.db.Exec(ctx, `DELETE FROM "_realtimeEvents" WHERE "created" < ?`, galley.FormatTime(now.Add(-spillTTL))); err != nil {
+		b.log.Warn("realtime bus: prune large events", "err", err)
+		return
+	}
+	if now.Sub(time.Unix(0, last)) > spillTTL {
+		b.spilledAt.CompareAndSwap(last, 0) // the newest is gone too
+	}
 }
 
 func (b *PGBus) receiveLoop() {
