@@ -214,13 +214,13 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	app.Guards.Login.PerIP = ratelimit.Rule{Max: o.loginFailuresPerIP, Window: time.Minute}
 	app.Guards.Login.PerAccount = ratelimit.Rule{Max: o.loginFailuresPerAccount, Window: time.Hour}
-	if o.pprof != "" {
+	if o.realtimeMaxConnsPerIP < 1 {
+		return fmt.Errorf("--realtime-max-conns-per-ip must be at least 1")
+	}
+	if o.pprof != "" { // after every flag check: its listener stays open
 		if err := startPprof(o.pprof, log); err != nil {
 			return err
 		}
-	}
-	if o.realtimeMaxConnsPerIP < 1 {
-		return fmt.Errorf("--realtime-max-conns-per-ip must be at least 1")
 	}
 	if o.oauth2Private {
 		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")

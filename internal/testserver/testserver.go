@@ -70,7 +70,11 @@ func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
 	})
 	// A second node on the same database finds the superuser there (an
 	// upsert would rotate its tokenKey and void the first node's token).
-	if has, err := app.HasSuperusers(ctx); err != nil || !has {
+	has, err := app.HasSuperusers(ctx)
+	if err != nil {
+		t.Fatalf("look for a superuser: %v", err)
+	}
+	if !has {
 		if _, err := app.UpsertSuperuser(ctx, SuperuserEmail, SuperuserPassword); err != nil {
 			t.Fatalf("create superuser: %v", err)
 		}
