@@ -33,7 +33,7 @@ func newMigrateDataCmd(g *globalOptions, getenv func(string) string, stdout, std
 			"with their token secrets), settings, OTP/MFA state, known devices, and every record, users\n" +
 			"with their password hashes as stored — into the PostgreSQL schema named by --to (its\n" +
 			"search_path, else public), in batches; then compare row counts and a SHA-256 checksum of\n" +
-			"every table on both sides. View collections are recreated, not copied. Uploaded files are\n" +
+			"every table, and each collection's definition, on both sides. View collections are recreated, not copied. Uploaded files are\n" +
 			"not part of the database and stay where they are.\n\n" +
 			"Stop the server first: writes made during the copy are not carried over.\n\n" +
 			"The target schema must hold no tables or views. --force drops every table and view in it\n" +
