@@ -102,6 +102,9 @@ func orZero(v value, zero string) frag {
 }
 
 func (c *compiler) predicate(l value, op Op, r value) (frag, error) {
+	if isOrdering(op) && (l.absent || r.absent) {
+		return frag{sql: "FALSE"}, nil
+	}
 	zero := zeroOf(l, r)
 	sd, strict := c.d.(strictDialect)
 	switch op {
@@ -140,6 +143,15 @@ func (c *compiler) predicate(l value, op Op, r value) (frag, error) {
 		return like, nil
 	}
 	return frag{}, invalid("invalid filter: unknown operator %q", op)
+}
+
+// isOrdering reports whether op is one of < <= > >= (without ?).
+func isOrdering(op Op) bool {
+	switch op {
+	case "<", "<=", ">", ">=":
+		return true
+	}
+	return false
 }
 
 // danglingEscape reports whether the LIKE pattern p ends in an escape

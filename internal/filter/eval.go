@@ -286,8 +286,120 @@ func (ev *evaluator) request(id *Identifier, segs []seg) (mv, error) {
 		return scalarMods(konstMV(v), last.mods)
 	case "auth":
 		return ev.auth(segs[2:])
+	case "body":
+		return ev.body(id, segs)
 	}
 	return mv{}, ErrNeedsSQL
+}
+
+// body evaluates @request.body.* as the compiler binds it. The compiler
+// resolves the operand first, so that what it refuses is ErrNeedsSQL (and
+// reported by the SQL path); a relation followed through the body needs
+// the database unless the body lacks the field (absentValue).
+func (ev *evaluator) body(id *Identifier, segs []seg) (mv, error) {
+	cv, err := ev.comp.request(id, segs)
+	if err != nil {
+		return mv{}, ErrNeedsSQL
+	}
+	if cv.absent {
+		return mv{val: cv, elems: []sv{{kind: 'n'}}}, nil
+	}
+	rest := segs[2:]
+	if f := fieldOf(ev.comp.root, rest[0].name); f != nil && f.Type == galley.FieldRelation && len(rest) > 1 {
+		return mv{}, ErrNeedsSQL
+	}
+	var v any = ev.comp.req().Body
+	ok := true
+	for _, s := range rest {
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			v, ok = nil, false
+			break
+		}
+		v, ok = m[s.name]
+	}
+	v = normalize(v)
+	mods := rest[len(rest)-1].mods
+	if len(mods) == 1 {
+		switch mods[0] {
+		case "isset", "length":
+			return konstMV(cv.args[0]), nil // a constant the compiler computed
+		case "changed":
+			return ev.changed(fieldOf(ev.comp.root, rest[0].name), v, ok)
+		}
+	}
+	arr, isArr := v.([]any)
+	if !isArr && !hasMod(mods, "each") {
+		return scalarMods(konstMV(v), mods)
+	}
+	if !isArr {
+		arr = []any{v}
+	}
+	m := mv{val: value{typ: tAny, nullable: true}, set: true}
+	for _, x := range arr {
+		e, err := jsonElement(x)
+		if err != nil {
+			return mv{}, err
+		}
+		m.elems = append(m.elems, e)
+	}
+	if hasMod(mods, "lower") {
+		m = lowerMV(m)
+	}
+	return m, nil
+}
+
+// jsonElement is the SQLite value json_each yields for the element x of
+// a bound JSON array: text, integers for integral numbers and bools, REAL
+// for plain decimals, NULL. Nested arrays and objects (JSON text whose
+// form SQLite may render differently) and numbers SQLite might parse
+// differently are ErrNeedsSQL.
+func jsonElement(x any) (sv, error) {
+	switch t := x.(type) {
+	case nil:
+		return sv{kind: 'n'}, nil
+	case string:
+		return sv{kind: 't', s: t}, nil
+	case bool:
+		return goValue(t), nil
+	case float64:
+		if t == float64(int64(t)) && t < 1e15 && t > -1e15 {
+			return sv{kind: 'i', f: t}, nil
+		}
+		if s := jsonText(t); plainNumber.MatchString(s) && !strings.ContainsAny(s, "eE") && len(s) <= 15 {
+			return sv{kind: 'r', f: t}, nil
+		}
+	}
+	return sv{}, ErrNeedsSQL
+}
+
+// changed evaluates @request.body.f:changed for the scalar fields (text,
+// number, bool, single select and relation, dates): the value was sent
+// and its stored form is not the record's (NOT (column IS ?) on SQLite,
+// with the column's affinity). Multi-valued, json and geoPoint fields
+// compare canonical JSON in SQL: ErrNeedsSQL.
+func (ev *evaluator) changed(f *galley.Field, v any, ok bool) (mv, error) {
+	if !ok {
+		return konstMV(false), nil
+	}
+	if f.IsMulti() || f.Type == galley.FieldJSON || f.Type == galley.FieldGeoPoint {
+		return mv{}, ErrNeedsSQL
+	}
+	raw := ev.rec.Data[f.Name]
+	if f.Name == "id" {
+		raw = ev.rec.ID()
+	}
+	col := goValue(storedForm(f, normalize(raw)))
+	aff := byte(affText)
+	if f.Type == galley.FieldNumber || f.Type == galley.FieldBool {
+		aff = affNumeric
+	}
+	x, y, err := applyAffinity(col, aff, goValue(storedForm(f, v)), affNone)
+	if err != nil {
+		return mv{}, err
+	}
+	same := (x.kind == 'n') == (y.kind == 'n') && (x.kind == 'n' || compareSV(x, y) == 0)
+	return mv{val: value{typ: tBool}, elems: []sv{goValue(!same)}}, nil
 }
 
 // auth resolves @request.auth.<field> without traversal.
@@ -337,6 +449,9 @@ func (ev *evaluator) comparison(cmp *Comparison) (bool, error) {
 	coerceMV(&l, r)
 	coerceMV(&r, l)
 	op := cmp.Op.Base()
+	if isOrdering(op) && (l.val.absent || r.val.absent) {
+		return false, nil // as the compiler's FALSE
+	}
 	var pattern *string
 	if op == "~" || op == "!~" {
 		if r.val.konst {

@@ -190,11 +190,12 @@ func TestEvalDifferential(t *testing.T) {
 func TestEvalNeedsSQL(t *testing.T) {
 	schema := testSchema()
 	posts := schema["posts"]
-	env := &Env{Collection: func(s string) *galley.Collection { return schema[s] }, Trusted: true}
+	env := &Env{Collection: func(s string) *galley.Collection { return schema[s] }, Trusted: true,
+		Request: &RequestInfo{Body: map[string]any{"author": "u1", "tags": []any{"a"}}}}
 	rec := &galley.Record{Collection: posts, Data: map[string]any{"id": "p1", "title": "x", "meta": map[string]any{"a": 1}}}
 	for _, src := range []string{
 		`author.name = "x"`, `comments_via_post.body ?= "x"`, `@collection.teams.name = "x"`, `meta.a = 1`,
-		`strftime("%Y", created) = "2024"`, `@request.body.title = "x"`, `unknown = 1`,
+		`strftime("%Y", created) = "2024"`, `@request.body.author.name = "x"`, `@request.body.tags:changed = true`, `unknown = 1`,
 	} {
 		e, err := Parse(src, Limits{})
 		if err != nil {

@@ -75,35 +75,79 @@ func (c *compiler) request(id *Identifier, segs []seg) (value, error) {
 		if ok {
 			v = s
 		}
-		return c.requestValue(id, v, ok, last.mods, nil)
+		return c.requestValue(id, v, ok, last.mods, nil, false)
 	case "body":
 		if len(segs) < 3 {
 			return bad()
 		}
-		var v any = r.Body
-		ok := true
-		for _, s := range segs[2:] {
-			m, isMap := v.(map[string]any)
-			if !isMap {
-				v, ok = nil, false
-				break
-			}
-			v, ok = m[s.name]
-		}
-		var f *galley.Field
-		if len(segs) == 3 {
-			f = fieldOf(c.root, last.name)
-		}
-		return c.requestValue(id, v, ok, last.mods, f)
+		return c.bodyValue(id, segs[2:])
 	case "auth":
 		return c.authValue(id, segs[2:])
 	}
 	return bad()
 }
 
+// bodyValue resolves @request.body.<segs>. A key the body does not carry
+// (also a nested key, or a relation path through a key not sent) is
+// absentValue, except under :isset (false), :length (0) and :changed
+// (false). When the first segment names a relation field of the
+// collection and more segments follow, the path is followed from the
+// record(s) whose ids the body holds, as for a stored relation (the body
+// value in its stored form is the bound source of the hop). A path through
+// any other field of the collection is EInvalid unless the field is json
+// (nested keys of the body value) or geoPoint (.lon, .lat). Keys that name
+// no field read nested objects of the body. The checks do not depend on
+// the body, so Validate reports them when the rule is saved.
+func (c *compiler) bodyValue(id *Identifier, segs []seg) (value, error) {
+	body := c.req().Body
+	first := segs[0]
+	f := fieldOf(c.root, first.name)
+	if f != nil && len(segs) > 1 {
+		switch f.Type {
+		case galley.FieldRelation:
+			raw, ok := body[first.name]
+			if !ok {
+				raw = nil
+			}
+			stored := storedForm(f, normalize(raw))
+			v, err := c.fieldValue(&pathb{}, f, frag{"?", []any{stored}}, false, segs[1:], first.mods)
+			if err != nil {
+				return value{}, err
+			}
+			if !ok {
+				return absentValue(), nil
+			}
+			return v, nil
+		case galley.FieldJSON:
+		case galley.FieldGeoPoint:
+			if len(segs) != 2 || (segs[1].name != "lon" && segs[1].name != "lat") {
+				return value{}, invalid("geoPoint field %q has only .lon and .lat", f.Name)
+			}
+		default:
+			return value{}, invalid("invalid filter at position %d: cannot access %q of field %q (type %s) in %q", id.Position, segs[1].name, f.Name, f.Type, id.Name)
+		}
+	}
+	var v any = body
+	ok := true
+	for _, s := range segs {
+		m, isMap := v.(map[string]any)
+		if !isMap {
+			v, ok = nil, false
+			break
+		}
+		v, ok = m[s.name]
+	}
+	if len(segs) > 1 {
+		f = nil
+	}
+	return c.requestValue(id, v, ok, segs[len(segs)-1].mods, f, true)
+}
+
 // requestValue binds a request value v (present when ok) with modifiers.
-// f is the collection field of the same name (for :changed), or nil.
-func (c *compiler) requestValue(id *Identifier, v any, ok bool, mods []string, f *galley.Field) (value, error) {
+// f is the collection field of the same name (for :changed), or nil. With
+// absentNull, a value that is not present is absentValue (request body
+// fields); otherwise it is the null constant.
+func (c *compiler) requestValue(id *Identifier, v any, ok bool, mods []string, f *galley.Field, absentNull bool) (value, error) {
 	v = normalize(v)
 	if len(mods) == 1 {
 		switch mods[0] {
@@ -148,6 +192,9 @@ func (c *compiler) requestValue(id *Identifier, v any, ok bool, mods []string, f
 		default:
 			return value{}, invalid("invalid filter at position %d: modifier %q is not supported on %q", id.Position, ":"+m, id.Name)
 		}
+	}
+	if !ok && absentNull {
+		return absentValue(), nil
 	}
 	if arr, isArr := v.([]any); isArr || each {
 		if !isArr {
