@@ -112,6 +112,12 @@ type compiler struct {
 	now   time.Time
 	root  *galley.Collection
 	rootA string
+	// maxHops and maxJoins are the path limits (see Limits); joins counts
+	// the relations joined so far and ident is the identifier being
+	// resolved, for error messages.
+	maxHops, maxJoins int
+	joins             int
+	ident             string
 }
 
 func newCompiler(c *galley.Collection, alias string, env *Env) *compiler {
@@ -126,7 +132,28 @@ func newCompiler(c *galley.Collection, alias string, env *Env) *compiler {
 	if env.Now != nil {
 		now = env.Now
 	}
-	return &compiler{env: env, d: d, bound: map[string]joinRef{}, now: now().UTC(), root: c, rootA: alias}
+	hops, joins := env.Limits.pathLimits(env.Trusted)
+	return &compiler{env: env, d: d, bound: map[string]joinRef{}, now: now().UTC(), root: c, rootA: alias,
+		maxHops: hops, maxJoins: joins}
+}
+
+// join counts one more joined relation against maxJoins.
+func (c *compiler) join() error {
+	c.joins++
+	if c.joins > c.maxJoins {
+		return invalid("too many joined relations: at most %d relation joins (relation paths and @collection references) are allowed in one expression", c.maxJoins)
+	}
+	return nil
+}
+
+// addHop counts one relation hop of the path built in pb against maxHops
+// and maxJoins.
+func (c *compiler) addHop(pb *pathb) error {
+	pb.hops++
+	if pb.hops > c.maxHops {
+		return invalid("too many relation hops in %q: at most %d relations may be followed in one path", c.ident, c.maxHops)
+	}
+	return c.join()
 }
 
 // alias returns a fresh table alias. Aliases starting with "_f" are reserved.
@@ -156,10 +183,15 @@ func Where(e Expr, c *galley.Collection, alias string, env *Env) (sql string, ar
 		return "1=1", nil, nil
 	}
 	comp := newCompiler(c, alias, env)
-	if !comp.env.Trusted {
-		for _, id := range Identifiers(e) {
-			if strings.HasPrefix(id.Name, "@collection.") || strings.HasPrefix(id.Name, "@request.") {
-				return "", nil, galley.Errorf(galley.EForbidden, "only superusers can filter by @collection and @request fields")
+	for _, id := range Identifiers(e) {
+		coll, req := strings.HasPrefix(id.Name, "@collection."), strings.HasPrefix(id.Name, "@request.")
+		if !comp.env.Trusted && (coll || req) {
+			return "", nil, galley.Errorf(galley.EForbidden, "only superusers can filter by @collection and @request fields")
+		}
+		if coll {
+			// Each reference counts once, bound to a shared row or not.
+			if err := comp.join(); err != nil {
+				return "", nil, err
 			}
 		}
 	}

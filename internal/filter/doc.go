@@ -46,7 +46,12 @@
 //     back-relations by their relation column (single relations), which the
 //     store indexes.
 //   - Relation paths: single-valued hops (author.team.name) are scalar
-//     subqueries; NULL when the relation is empty.
+//     subqueries; NULL when the relation is empty. Each relation or
+//     back-relation followed is a hop: one path may follow at most
+//     Limits.MaxHops of them and one expression join at most
+//     Limits.MaxJoins relations (3 and 10 for user filters, 6 and 30 for
+//     rules and superuser filters), since every hop multiplies the rows a
+//     query may visit.
 //   - json fields: meta.a.b extracts a key, all-digit segments are array
 //     indexes (meta.list.1); a missing key is NULL. Segments must match
 //     [A-Za-z0-9_]. geoPoint fields expose .lon and .lat.

@@ -89,6 +89,9 @@ func (c *compiler) hop(pb *pathb, f *galley.Field, src frag, rest []seg) (value,
 	if target == nil {
 		return value{}, invalid("relation field %q points to a missing collection", f.Name)
 	}
+	if err := c.addHop(pb); err != nil {
+		return value{}, err
+	}
 	r := c.alias()
 	table := frag{sql: c.q(target.Name) + " AS " + r}
 	if f.IsMulti() {

@@ -63,6 +63,7 @@ func (c *compiler) operand(o Operand) (value, error) {
 	case *Call:
 		return c.call(n)
 	case *Identifier:
+		c.ident = n.Name
 		segs, err := splitIdent(n)
 		if err != nil {
 			return value{}, err
@@ -89,6 +90,7 @@ type pathb struct {
 	from  []frag
 	where []frag
 	multi bool
+	hops  int // relations followed (see compiler.addHop)
 }
 
 // finish turns the value v computed inside the joins of pb into an operand:
@@ -170,6 +172,9 @@ func (c *compiler) backRelation(pb *pathb, coll *galley.Collection, a string, se
 	}
 	if fk.Hidden && !c.env.Trusted {
 		return value{}, true, invalid("cannot filter by hidden field %q", fk.Name)
+	}
+	if err := c.addHop(pb); err != nil {
+		return value{}, true, err
 	}
 	r := c.alias()
 	var cond frag
