@@ -47,10 +47,20 @@ func (app *App) recordMatches(ctx context.Context, q store.Querier, a Actor, c *
 // tokenKey never; id only at creation; verified only managers; email and
 // password of an existing record only managers, or the owner changing the
 // password with a correct oldPassword (email changes go through
-// request-email-change). Violations are 400 naming the field.
+// request-email-change). A protected field counts as sent whatever key
+// spelling carries it: "password+", "+email" and "verified-" are the
+// fields they name (and are refused as modifiers by applyBody as well).
+// Violations are 400 naming the field.
 func checkAuthBody(a Actor, old *galley.Record, body Body, manage bool) error {
 	errs := galley.ValidationErrors{}
-	has := func(k string) bool { _, ok := body[k]; return ok }
+	has := func(k string) bool {
+		for key := range body {
+			if name, _ := modifier(key); name == k {
+				return true
+			}
+		}
+		return false
+	}
 	if has("tokenKey") {
 		errs.Add("tokenKey", "validation_forbidden", "tokenKey cannot be set.")
 	}

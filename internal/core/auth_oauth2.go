@@ -350,13 +350,15 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 		pw := galley.RandomString(32, tokenKeyAlphabet)
 		body["password"], body["passwordConfirm"] = jsonString(pw), jsonString(pw)
 	}
-	guest := withBody(Actor{Request: a.Request, IP: a.IP}, body)
-	ruleSQL, ruleArgs, err := app.ruleWhere(guest, c, "create")
+	guest := Actor{Request: a.Request, IP: a.IP}
+	r := newRecord(c)
+	resolved, err := applyBody(guest, r, body, true)
 	if err != nil {
 		return nil, err
 	}
-	r := newRecord(c)
-	if err := applyBody(guest, r, body, true); err != nil {
+	guest = withBody(guest, resolved)
+	ruleSQL, ruleArgs, err := app.ruleWhere(guest, c, "create")
+	if err != nil {
 		return nil, err
 	}
 	if _, ok := r.Data["verified"]; ok {

@@ -54,18 +54,6 @@ func jsonErrMessage(err error) string {
 	return s
 }
 
-// Any returns the body decoded as plain Go values, for @request.body.
-func (b Body) Any() map[string]any {
-	m := make(map[string]any, len(b))
-	for k, v := range b {
-		var x any
-		if err := json.Unmarshal(v, &x); err == nil {
-			m[k] = x
-		}
-	}
-	return m
-}
-
 // modifier splits a body key into field name and modifier: "views+" →
 // ("views", "+"), "+tags" → ("tags", "^+"), "tags-" → ("tags", "-").
 func modifier(key string) (name, mod string) {
@@ -80,16 +68,32 @@ func modifier(key string) (name, mod string) {
 	return key, ""
 }
 
-// applyBody applies body to r: plain values replace, modifiers add, append,
-// prepend or remove. Unknown keys are ignored; a key that differs from a field
-// name only by case is refused (so "Title" never silently skips "title").
-// Hidden fields (other than passwords) and autodate and system token fields
-// are not writable through the body. It also handles password and
-// passwordConfirm of auth collections.
-func applyBody(a Actor, r *galley.Record, body Body, isNew bool) error {
+// applyBody resolves body against r and applies it: plain values replace,
+// modifiers add, append, prepend or remove. It returns the resolved change
+// set as @request.body sees it: for every field the body sets, the value
+// that will be stored (modifiers applied, coerced; a password field holds the
+// submitted plain text), and every other plain key as sent. Rules, the
+// protected-field checks and the write all read this one resolution, so they
+// cannot disagree about what a body means.
+//
+// Unknown keys are ignored; a key that differs from a field name only by case
+// is refused (so "Title" never silently skips "title"). Hidden fields (other
+// than passwords) and autodate and system token fields are not writable
+// through the body, and are absent from the change set. Modifiers on fields
+// that have no such operation (passwords, emails, text, bools…) are refused.
+// The returned map is non-nil even when err is not: it holds what resolved,
+// so that a rule can decide visibility before a validation error is shown.
+func applyBody(a Actor, r *galley.Record, body Body, isNew bool) (map[string]any, error) {
+	return resolveBody(a, r, body, isNew, true)
+}
+
+// resolveBody is applyBody; with hash false, passwords are checked against
+// their confirmation but not hashed (for a resolution that is not stored).
+func resolveBody(a Actor, r *galley.Record, body Body, isNew, hash bool) (map[string]any, error) {
 	c := r.Collection
 	errs := galley.ValidationErrors{}
 	super := a.IsSuperuser()
+	resolved := map[string]any{}
 	// Apply plain values first, then modifiers, in a stable order.
 	keys := make([]string, 0, len(body))
 	for k := range body {
@@ -106,11 +110,18 @@ func applyBody(a Actor, r *galley.Record, body Body, isNew bool) error {
 		}
 		return strings.Compare(x, y)
 	})
+	var passwords []*galley.Field
 	for _, key := range keys {
 		raw := body[key]
 		name, mod := modifier(key)
 		f := c.Field(name)
 		if f == nil {
+			if mod == "" {
+				var x any
+				if err := json.Unmarshal(raw, &x); err == nil {
+					resolved[key] = x
+				}
+			}
 			if c.IsAuth() && (key == "passwordConfirm" || key == "oldPassword") {
 				continue
 			}
@@ -135,14 +146,18 @@ func applyBody(a Actor, r *galley.Record, body Body, isNew bool) error {
 			// Files arrive as multipart uploads (a later issue); JSON values are ignored.
 			continue
 		}
+		if mod != "" && !modifiable(f, mod) {
+			errs.Add(key, "validation_invalid_modifier", fmt.Sprintf("The %q modifier is not supported for %s fields.", strings.TrimPrefix(mod, "^"), f.Type))
+			continue
+		}
 		if f.Type == galley.FieldPassword {
-			if err := applyPassword(c, r, f, raw, body); err != nil {
-				key := f.Name
-				if err.Code == "validation_values_mismatch" {
-					key = "passwordConfirm"
-				}
-				errs.Add(key, err.Code, err.Message)
+			var pw string
+			if err := jsonv2.Unmarshal(raw, &pw); err != nil {
+				errs.Add(key, "validation_invalid_value", "Must be a string.")
+				continue
 			}
+			resolved[f.Name] = pw
+			passwords = append(passwords, f)
 			continue
 		}
 		v, ferr := coerce(f, raw)
@@ -152,20 +167,57 @@ func applyBody(a Actor, r *galley.Record, body Body, isNew bool) error {
 		}
 		if mod == "" {
 			r.Data[f.Name] = v
+		} else if ferr := applyModifier(f, r, mod, v); ferr != nil {
+			errs.Add(key, ferr.Code, ferr.Message)
 			continue
 		}
-		if ferr := applyModifier(f, r, mod, v); ferr != nil {
-			errs.Add(key, ferr.Code, ferr.Message)
+		normalizeField(r, f)
+		resolved[f.Name] = bodyValue(r.Data[f.Name])
+	}
+	for _, f := range passwords {
+		if !hash {
+			continue
+		}
+		if err := applyPassword(c, r, f, resolved[f.Name].(string), body); err != nil {
+			key := f.Name
+			if err.Code == "validation_values_mismatch" {
+				key = "passwordConfirm"
+			}
+			errs.Add(key, err.Code, err.Message)
 		}
 	}
-	return errs.Err()
+	return resolved, errs.Err()
 }
 
-func applyPassword(c *galley.Collection, r *galley.Record, f *galley.Field, raw jsontext.Value, body Body) *galley.FieldError {
-	var pw string
-	if err := jsonv2.Unmarshal(raw, &pw); err != nil {
-		return &galley.FieldError{Code: "validation_invalid_value", Message: "Must be a string."}
+// modifiable reports whether field f supports modifier mod ("+", "^+",
+// "-"): numbers add and subtract, select and relation fields add and remove.
+func modifiable(f *galley.Field, mod string) bool {
+	switch f.Type {
+	case galley.FieldNumber:
+		return mod == "+" || mod == "-"
+	case galley.FieldSelect, galley.FieldRelation:
+		return true
 	}
+	return false
+}
+
+// bodyValue is the @request.body form of a stored value: JSON fields
+// decoded, everything else as stored.
+func bodyValue(v any) any {
+	switch x := v.(type) {
+	case json.RawMessage:
+		var out any
+		if err := json.Unmarshal(x, &out); err != nil {
+			return nil
+		}
+		return out
+	case []string:
+		return slices.Clone(x)
+	}
+	return v
+}
+
+func applyPassword(c *galley.Collection, r *galley.Record, f *galley.Field, pw string, body Body) *galley.FieldError {
 	if pw == "" {
 		return nil
 	}
@@ -409,15 +461,20 @@ func ParseDate(s string) (time.Time, bool) {
 // select/relation/file fields into a plain string (the last value).
 func normalizeSingle(r *galley.Record) {
 	for _, f := range r.Collection.Fields {
-		if f.IsMulti() {
-			continue
-		}
-		if list, ok := r.Data[f.Name].([]string); ok {
-			if len(list) == 0 {
-				r.Data[f.Name] = ""
-			} else {
-				r.Data[f.Name] = list[len(list)-1]
-			}
+		normalizeField(r, f)
+	}
+}
+
+// normalizeField is normalizeSingle for one field.
+func normalizeField(r *galley.Record, f *galley.Field) {
+	if f.IsMulti() {
+		return
+	}
+	if list, ok := r.Data[f.Name].([]string); ok {
+		if len(list) == 0 {
+			r.Data[f.Name] = ""
+		} else {
+			r.Data[f.Name] = list[len(list)-1]
 		}
 	}
 }

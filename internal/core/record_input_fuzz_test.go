@@ -41,12 +41,11 @@ func FuzzDecodeBody(f *testing.F) {
 			return
 		}
 		r := newRecord(c)
-		if err := applyBody(Actor{}, r, body, true); err != nil {
+		if _, err := applyBody(Actor{}, r, body, true); err != nil {
 			checkClientError(t, err)
 			return
 		}
 		normalizeSingle(r)
-		_ = body.Any()
 	})
 }
 
