@@ -172,3 +172,26 @@ func TestProtectedAuthFieldsAtSignUp(t *testing.T) {
 }
 
 func urlq(s string) string { return url.QueryEscape(s) }
+
+// Auth record ids are unique across auth collections: otherwise a record
+// of another auth collection with a user's id would pass
+// `owner = @request.auth.id` on that user's data.
+func TestAuthIDsAreUniqueAcrossAuthCollections(t *testing.T) {
+	s := testserver.New(t)
+	usersCollection(t, s, nil)
+	victim, _ := signUp(t, s, "victim@example.com", "password-1")
+	s.Super("POST", "/api/collections", map[string]any{"name": "clients", "type": "auth", "createRule": "",
+		"listRule": "id = @request.auth.id", "viewRule": "id = @request.auth.id"}).Status(200)
+	body := map[string]any{"id": victim, "email": "evil@example.com", "password": "password-1", "passwordConfirm": "password-1"}
+	if r := s.Do("POST", "/api/collections/clients/records", "", body).Status(400); r.FieldCode("id") != "validation_invalid_auth_id" {
+		t.Fatalf("same id in another auth collection: %s", r.Body)
+	}
+	// A superuser cannot make such a record either, and a superuser's id is taken too.
+	s.Super("POST", "/api/collections/clients/records", body).Status(400)
+	su := s.Super("GET", "/api/collections/_superusers/records", nil).Status(200).Items()[0]
+	body["id"] = su
+	s.Do("POST", "/api/collections/clients/records", "", body).Status(400)
+	// A fresh id works; base collections may reuse ids freely.
+	body["id"] = "clientid1234567"
+	s.Do("POST", "/api/collections/clients/records", "", body).Status(200)
+}

@@ -196,6 +196,9 @@ func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Recor
 	if err := app.validateRecord(ctx, tx, r); err != nil {
 		return err
 	}
+	if err := app.checkAuthID(ctx, tx, r); err != nil {
+		return err
+	}
 	if err := tx.InsertRecord(ctx, r); err != nil {
 		return err
 	}
@@ -344,6 +347,31 @@ func (app *App) findForUpdate(ctx context.Context, tx *store.Tx, a Actor, c *gal
 		return nil, a, err
 	}
 	return r, a, nil
+}
+
+// checkAuthID refuses a new auth record whose id is already used by a
+// record of another auth collection: rules compare @request.auth.id with
+// relation ids, so two auth records with one id would let one read what
+// belongs to the other. The answer is PocketBase's: 400 "Failed to create
+// record." with data.id.code = validation_invalid_auth_id.
+func (app *App) checkAuthID(ctx context.Context, q store.Querier, r *galley.Record) error {
+	if !r.Collection.IsAuth() {
+		return nil
+	}
+	for _, c := range app.DB.Schema.Collections() {
+		if !c.IsAuth() || c.ID == r.Collection.ID {
+			continue
+		}
+		other, err := findByID(ctx, q, c, r.ID())
+		if err != nil {
+			return err
+		}
+		if other != nil {
+			return &galley.Error{Code: galley.EInvalid, Message: "Failed to create record.",
+				Fields: map[string]galley.FieldError{"id": {Code: "validation_invalid_auth_id", Message: "Invalid or duplicated auth record id."}}}
+		}
+	}
+	return nil
 }
 
 // ruleUsesBody reports whether a rule reads @request.body.
