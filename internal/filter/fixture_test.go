@@ -102,7 +102,13 @@ var seed = []seedTable{
 // a column (so that PostgreSQL can cast JSON text to jsonb).
 func seedDB(t testing.TB, db *sql.DB, schema map[string]*galley.Collection, placeholder func(*galley.Field) string, rebind func(string) string) {
 	t.Helper()
-	for _, st := range seed {
+	insertRows(t, db, schema, seed, placeholder, rebind)
+}
+
+// insertRows inserts the rows of tables (see seedDB).
+func insertRows(t testing.TB, db *sql.DB, schema map[string]*galley.Collection, tables []seedTable, placeholder func(*galley.Field) string, rebind func(string) string) {
+	t.Helper()
+	for _, st := range tables {
 		var cols, ph []string
 		for _, c := range st.cols {
 			cols = append(cols, fmt.Sprintf("%q", c))
