@@ -36,7 +36,7 @@ func seedDir(t *testing.T, n int) string {
 		`{"name":"users","type":"auth","createRule":""}`,
 		`{"name":"posts","createRule":"","listRule":"","fields":[{"name":"title","type":"text"},{"name":"meta","type":"json"}]}`,
 	} {
-		if _, err := app.CreateCollection(ctx, []byte(body)); err != nil {
+		if _, err := app.CreateCollection(ctx, app.SystemActor(), []byte(body)); err != nil {
 			t.Fatal(err)
 		}
 	}

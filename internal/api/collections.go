@@ -4,29 +4,16 @@ import (
 	"net/http"
 )
 
-// routesCollections registers the collections API.
-func (s *Server) routesCollections() {
-	m := s.mux
-	// Collections (superusers only).
-	m.Handle("GET /api/collections", s.handle(s.listCollections))
-	m.Handle("POST /api/collections", s.handle(s.createCollection))
-	m.Handle("PUT /api/collections/import", s.handle(s.importCollections))
-	m.Handle("GET /api/collections/meta/scaffolds", s.handle(s.collectionScaffolds))
-	m.Handle("GET /api/collections/{collection}", s.handle(s.viewCollection))
-	m.Handle("PATCH /api/collections/{collection}", s.handle(s.updateCollection))
-	m.Handle("DELETE /api/collections/{collection}", s.handle(s.deleteCollection))
-	m.Handle("DELETE /api/collections/{collection}/truncate", s.handle(s.truncateCollection))
-}
+// The collections handlers decode, call one core service and encode; the
+// services decide access (superusers only: 401 for guests, 403 for other
+// auth records).
 
 func (s *Server) listCollections(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
 	lq, err := listQuery(r)
 	if err != nil {
 		return err
 	}
-	list, err := s.app.ListCollections(r.Context(), lq)
+	list, err := s.app.ListCollections(r.Context(), actorOf(r), lq)
 	if err != nil {
 		return err
 	}
@@ -35,10 +22,7 @@ func (s *Server) listCollections(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) viewCollection(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
-	c, err := s.app.Collection(r.Context(), r.PathValue("collection"))
+	c, err := s.app.ViewCollection(r.Context(), actorOf(r), r.PathValue("collection"))
 	if err != nil {
 		return err
 	}
@@ -47,14 +31,11 @@ func (s *Server) viewCollection(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createCollection(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
 	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.app.CreateCollection(r.Context(), body)
+	c, err := s.app.CreateCollection(r.Context(), actorOf(r), body)
 	if err != nil {
 		return err
 	}
@@ -63,14 +44,11 @@ func (s *Server) createCollection(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) updateCollection(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
 	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.app.UpdateCollection(r.Context(), r.PathValue("collection"), body)
+	c, err := s.app.UpdateCollection(r.Context(), actorOf(r), r.PathValue("collection"), body)
 	if err != nil {
 		return err
 	}
@@ -79,10 +57,7 @@ func (s *Server) updateCollection(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) deleteCollection(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
-	if err := s.app.DeleteCollection(r.Context(), r.PathValue("collection")); err != nil {
+	if err := s.app.DeleteCollection(r.Context(), actorOf(r), r.PathValue("collection")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -90,10 +65,7 @@ func (s *Server) deleteCollection(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *Server) truncateCollection(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
-	if err := s.app.TruncateCollection(r.Context(), r.PathValue("collection")); err != nil {
+	if err := s.app.TruncateCollection(r.Context(), actorOf(r), r.PathValue("collection")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -101,14 +73,11 @@ func (s *Server) truncateCollection(w http.ResponseWriter, r *http.Request) erro
 }
 
 func (s *Server) importCollections(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
-		return err
-	}
 	body, err := readBody(r)
 	if err != nil {
 		return err
 	}
-	if err := s.app.ImportCollections(r.Context(), body); err != nil {
+	if err := s.app.ImportCollections(r.Context(), actorOf(r), body); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -116,9 +85,10 @@ func (s *Server) importCollections(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) collectionScaffolds(w http.ResponseWriter, r *http.Request) error {
-	if err := requireSuperuser(r); err != nil {
+	sc, err := s.app.CollectionScaffolds(actorOf(r))
+	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.app.CollectionScaffolds())
+	writeJSON(w, http.StatusOK, sc)
 	return nil
 }

@@ -2,41 +2,98 @@ package api
 
 import "net/http"
 
-// routes registers every route. The mux is the inventory of the API.
+// access says who may call a route. The route table declares it for readers
+// and tests; the core services decide it (no handler checks access), and
+// TestRouteAccess checks every declaration against the behaviour.
+type access int
+
+const (
+	// anyone may call the route; the service applies the collection's rules
+	// or its own checks (an install token, a one-time code, ...).
+	anyone access = iota
+	// authRecord routes need an authenticated record: 401 for guests.
+	authRecord
+	// superusers routes answer 401 to guests and 403 to other auth records.
+	superusers
+)
+
+func (a access) String() string {
+	switch a {
+	case authRecord:
+		return "auth record"
+	case superusers:
+		return "superusers"
+	}
+	return "anyone"
+}
+
+// route is one line of the route table.
+type route struct {
+	pattern string // "METHOD /path/{wildcard}" as http.ServeMux reads it
+	access  access // who may call it
+	handler handlerFunc
+}
+
+// routeTable lists every route of the API: the inventory that tests walk.
+func (s *Server) routeTable() []route {
+	return []route{
+		// Superuser and auth.
+		{"POST /api/collections/{collection}/auth-with-password", anyone, s.authWithPassword},
+		{"POST /api/collections/{collection}/auth-refresh", authRecord, s.authRefresh},
+		{"POST /api/install", anyone, s.install},
+		{"GET /api/collections/{collection}/auth-methods", anyone, s.authMethods},
+		{"POST /api/collections/{collection}/request-verification", anyone, s.requestVerification},
+		{"POST /api/collections/{collection}/confirm-verification", anyone, s.confirmVerification},
+		{"POST /api/collections/{collection}/request-password-reset", anyone, s.requestPasswordReset},
+		{"POST /api/collections/{collection}/confirm-password-reset", anyone, s.confirmPasswordReset},
+		{"POST /api/collections/{collection}/request-email-change", authRecord, s.requestEmailChange},
+		{"POST /api/collections/{collection}/confirm-email-change", anyone, s.confirmEmailChange},
+		{"POST /api/collections/{collection}/request-otp", anyone, s.requestOTP},
+		{"POST /api/collections/{collection}/auth-with-otp", anyone, s.authWithOTP},
+		{"POST /api/collections/{collection}/impersonate/{id}", superusers, s.impersonate},
+		{"POST /api/collections/{collection}/auth-with-oauth2", anyone, s.authWithOAuth2},
+		{"POST /api/settings/test/email", superusers, s.testEmail},
+
+		// Collections.
+		{"GET /api/collections", superusers, s.listCollections},
+		{"POST /api/collections", superusers, s.createCollection},
+		{"PUT /api/collections/import", superusers, s.importCollections},
+		{"GET /api/collections/meta/scaffolds", superusers, s.collectionScaffolds},
+		{"GET /api/collections/{collection}", superusers, s.viewCollection},
+		{"PATCH /api/collections/{collection}", superusers, s.updateCollection},
+		{"DELETE /api/collections/{collection}", superusers, s.deleteCollection},
+		{"DELETE /api/collections/{collection}/truncate", superusers, s.truncateCollection},
+
+		// Records: the collection's API rules decide.
+		{"GET /api/collections/{collection}/records", anyone, s.listRecords},
+		{"POST /api/collections/{collection}/records", anyone, s.createRecord},
+		{"GET /api/collections/{collection}/records/{id}", anyone, s.viewRecord},
+		{"PATCH /api/collections/{collection}/records/{id}", anyone, s.updateRecord},
+		{"DELETE /api/collections/{collection}/records/{id}", anyone, s.deleteRecord},
+
+		// Realtime.
+		{"GET /api/realtime", anyone, s.realtimeConnect},
+		{"POST /api/realtime", anyone, s.realtimeSubscribe},
+		{"GET /api/realtime/ws", anyone, s.realtimeWS},
+		{"GET /api/oauth2-redirect", anyone, s.oauth2Redirect},
+		{"POST /api/oauth2-redirect", anyone, s.oauth2Redirect},
+
+		// Health, settings, logs.
+		{"GET /api/health", anyone, s.health}, // GET patterns match HEAD too
+		{"GET /api/settings", superusers, s.getSettings},
+		{"PATCH /api/settings", superusers, s.updateSettings},
+		{"GET /api/logs", superusers, s.listLogs},
+		{"GET /api/logs/stats", superusers, s.logStats},
+		{"GET /api/logs/{id}", superusers, s.viewLog},
+
+		// Anything else under /api/ is a PocketBase-shaped 404.
+		{"/api/", anyone, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundRoute() }},
+	}
+}
+
+// routes registers the route table on the mux.
 func (s *Server) routes() {
-	m := s.mux
-	// Superuser and auth.
-	m.Handle("POST /api/collections/{collection}/auth-with-password", s.handle(s.authWithPassword))
-	m.Handle("POST /api/collections/{collection}/auth-refresh", s.handle(s.authRefresh))
-	m.Handle("POST /api/install", s.handle(s.install))
-	m.Handle("GET /api/collections/{collection}/auth-methods", s.handle(s.authMethods))
-	m.Handle("POST /api/collections/{collection}/request-verification", s.handle(s.requestVerification))
-	m.Handle("POST /api/collections/{collection}/confirm-verification", s.handle(s.confirmVerification))
-	m.Handle("POST /api/collections/{collection}/request-password-reset", s.handle(s.requestPasswordReset))
-	m.Handle("POST /api/collections/{collection}/confirm-password-reset", s.handle(s.confirmPasswordReset))
-	m.Handle("POST /api/collections/{collection}/request-email-change", s.handle(s.requestEmailChange))
-	m.Handle("POST /api/collections/{collection}/confirm-email-change", s.handle(s.confirmEmailChange))
-	m.Handle("POST /api/collections/{collection}/request-otp", s.handle(s.requestOTP))
-	m.Handle("POST /api/collections/{collection}/auth-with-otp", s.handle(s.authWithOTP))
-	m.Handle("POST /api/collections/{collection}/impersonate/{id}", s.handle(s.impersonate))
-	m.Handle("POST /api/collections/{collection}/auth-with-oauth2", s.handle(s.authWithOAuth2))
-	m.Handle("POST /api/settings/test/email", s.handle(s.testEmail))
-
-	// Collections (superusers only).
-	s.routesCollections()
-
-	// Records.
-	m.Handle("GET /api/collections/{collection}/records", s.handle(s.listRecords))
-	m.Handle("POST /api/collections/{collection}/records", s.handle(s.createRecord))
-	m.Handle("GET /api/collections/{collection}/records/{id}", s.handle(s.viewRecord))
-	m.Handle("PATCH /api/collections/{collection}/records/{id}", s.handle(s.updateRecord))
-	m.Handle("DELETE /api/collections/{collection}/records/{id}", s.handle(s.deleteRecord))
-
-	// Realtime.
-	s.routesRealtime()
-
-	// Health, settings, logs.
-	s.routesOps()
-
-	m.Handle("/api/", s.handle(func(w http.ResponseWriter, r *http.Request) error { return errNotFoundRoute() }))
+	for _, rt := range s.routeTable() {
+		s.mux.Handle(rt.pattern, s.handle(rt.handler))
+	}
 }

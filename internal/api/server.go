@@ -11,7 +11,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/realtime"
 )
@@ -41,8 +40,6 @@ type Server struct {
 	installToken atomic.Pointer[string]
 	// lastRequest is the UnixNano time the last request started.
 	lastRequest atomic.Int64
-	// ops holds the operational services (logs, settings); see routes_ops.go.
-	ops
 	// rt is the realtime broker (SSE, WebSocket); see realtime.go.
 	rt *realtime.Broker
 }
@@ -124,15 +121,3 @@ func withState(r *http.Request, st *reqState) *http.Request {
 func actorOf(r *http.Request) core.Actor { return stateOf(r).actor }
 
 func setErrorForLog(r *http.Request, err error) { stateOf(r).err = err }
-
-// requireSuperuser returns 401 for guests and 403 for other auth records.
-func requireSuperuser(r *http.Request) error {
-	a := actorOf(r)
-	if a.Auth == nil {
-		return galley.Errorf(galley.EUnauthenticated, "The request requires valid superuser authorization token.")
-	}
-	if !a.IsSuperuser() {
-		return galley.Errorf(galley.EForbidden, "The authorized record is not allowed to perform this action.")
-	}
-	return nil
-}

@@ -22,6 +22,9 @@ type App struct {
 	Log *slog.Logger
 	// Mailer sends auth mails (verification, reset, OTP, ...); nil logs them.
 	Mailer Mailer
+	// RequestLogs is where ListLogs, ViewLog and LogStats read; nil answers
+	// empty lists (request logging off).
+	RequestLogs RequestLogs
 	// AllowedOrigins are the browser origins the server trusts (the CORS
 	// list); OAuth2 redirect URLs must be on one of them or on the app URL.
 	AllowedOrigins []string

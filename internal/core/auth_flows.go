@@ -289,10 +289,11 @@ func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, passw
 
 // Impersonate returns a non-refreshable auth token for record id of
 // collection, valid for duration seconds (0 = the collection's auth token
-// duration). Superusers only.
+// duration). Superusers only: EUnauthenticated for guests, EForbidden for
+// other auth records.
 func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string, duration int64) (string, *galley.Record, error) {
-	if !a.IsSuperuser() {
-		return "", nil, errSuperusersOnly()
+	if err := requireSuperuser(a); err != nil {
+		return "", nil, err
 	}
 	c, err := app.authCollection(collection)
 	if err != nil {

@@ -9,9 +9,20 @@ import (
 	"github.com/galleyhq/galley/internal/store"
 )
 
-// Collection returns the collection with the given id or (case-insensitive)
-// name: a copy the caller may modify. A missing collection is ENotFound.
-func (app *App) Collection(ctx context.Context, nameOrID string) (*galley.Collection, error) {
+// ViewCollection returns the collection with the given id or
+// (case-insensitive) name: a copy the caller may modify. Superusers only
+// (EUnauthenticated for guests, EForbidden for other auth records); a
+// missing collection is ENotFound.
+func (app *App) ViewCollection(ctx context.Context, a Actor, nameOrID string) (*galley.Collection, error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
+	return app.collectionCopy(nameOrID)
+}
+
+// collectionCopy returns a copy of the collection nameOrID (ENotFound when
+// missing).
+func (app *App) collectionCopy(nameOrID string) (*galley.Collection, error) {
 	c := app.DB.Schema.Collection(nameOrID)
 	if c == nil {
 		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
@@ -27,8 +38,11 @@ func (app *App) Collection(ctx context.Context, nameOrID string) (*galley.Collec
 // new base or auth collection also gets `created` and `updated` autodate
 // fields when its definition does not name them; type defaults to "base".
 // An auth collection gets the auth system fields, unique email/tokenKey
-// indexes and fresh auth options.
-func (app *App) CreateCollection(ctx context.Context, body []byte) (*galley.Collection, error) {
+// indexes and fresh auth options. Superusers only (see requireSuperuser).
+func (app *App) CreateCollection(ctx context.Context, a Actor, body []byte) (*galley.Collection, error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
 	in, err := decodeCollection(body, "")
 	if err != nil {
 		return nil, err
@@ -41,7 +55,7 @@ func (app *App) CreateCollection(ctx context.Context, body []byte) (*galley.Coll
 	if err := app.applySchema(ctx, []store.CollectionChange{{New: c}}, explicitRules(in, c.ID), map[string]string{c.ID: ""}); err != nil {
 		return nil, err
 	}
-	return app.Collection(ctx, c.ID)
+	return app.collectionCopy(c.ID)
 }
 
 // UpdateCollection applies the JSON body to the collection nameOrID with
@@ -50,8 +64,11 @@ func (app *App) CreateCollection(ctx context.Context, body []byte) (*galley.Coll
 // removed with its column). Renames are real DDL and rewrite the rules,
 // indexes and view queries that reference the old names; a change that would
 // break another collection is refused (EInvalid). ENotFound for a missing
-// collection.
-func (app *App) UpdateCollection(ctx context.Context, nameOrID string, body []byte) (*galley.Collection, error) {
+// collection. Superusers only (see requireSuperuser), checked first.
+func (app *App) UpdateCollection(ctx context.Context, a Actor, nameOrID string, body []byte) (*galley.Collection, error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
 	old := app.DB.Schema.Collection(nameOrID)
 	if old == nil {
 		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
@@ -68,14 +85,18 @@ func (app *App) UpdateCollection(ctx context.Context, nameOrID string, body []by
 	if err := app.applySchema(ctx, []store.CollectionChange{{Old: old, New: c}}, explicitRules(in, c.ID), map[string]string{c.ID: ""}); err != nil {
 		return nil, err
 	}
-	return app.Collection(ctx, c.ID)
+	return app.collectionCopy(c.ID)
 }
 
 // DeleteCollection deletes the collection and its table. It is refused
 // (EInvalid) for system collections, collections that a relation field of
 // another collection points to, and collections a view query uses.
-// ENotFound for a missing collection.
-func (app *App) DeleteCollection(ctx context.Context, nameOrID string) error {
+// ENotFound for a missing collection. Superusers only (see
+// requireSuperuser), checked first.
+func (app *App) DeleteCollection(ctx context.Context, a Actor, nameOrID string) error {
+	if err := requireSuperuser(a); err != nil {
+		return err
+	}
 	c := app.DB.Schema.Collection(nameOrID)
 	if c == nil {
 		return galley.Errorf(galley.ENotFound, "Missing collection context.")
@@ -220,7 +241,11 @@ func compileRule(src string, c *galley.Collection, env *filter.Env) error {
 // delete would: cascadeDelete deletes the referencing records, a required
 // relation refuses the whole truncate (EInvalid), others are cleared. Views
 // and system collections are refused (EInvalid); ENotFound when missing.
-func (app *App) TruncateCollection(ctx context.Context, nameOrID string) error {
+// Superusers only (see requireSuperuser), checked first.
+func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string) error {
+	if err := requireSuperuser(a); err != nil {
+		return err
+	}
 	c := app.DB.Schema.Collection(nameOrID)
 	switch {
 	case c == nil:
@@ -260,11 +285,15 @@ func (app *App) TruncateCollection(ctx context.Context, nameOrID string) error {
 
 // CollectionScaffolds returns empty collection models per type ("base",
 // "auth", "view"), like PocketBase's meta/scaffolds: the fields a new
-// collection of that type starts with.
-func (app *App) CollectionScaffolds() map[string]*galley.Collection {
+// collection of that type starts with. Superusers only (see
+// requireSuperuser).
+func (app *App) CollectionScaffolds(a Actor) (map[string]*galley.Collection, error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
 	base := &galley.Collection{Type: galley.CollectionBase, Fields: append([]*galley.Field{store.IDField()}, store.AutodateFields()...), Indexes: []string{}}
 	auth := &galley.Collection{Type: galley.CollectionAuth, Fields: append(store.AuthSystemFields(), store.AutodateFields()...), Indexes: []string{},
 		Auth: galley.DefaultAuthOptions().Public()}
 	view := &galley.Collection{Type: galley.CollectionView, Fields: []*galley.Field{}, Indexes: []string{}}
-	return map[string]*galley.Collection{"base": base, "auth": auth, "view": view}
+	return map[string]*galley.Collection{"base": base, "auth": auth, "view": view}, nil
 }

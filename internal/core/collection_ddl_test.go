@@ -78,7 +78,7 @@ func TestUpdateAddColumnAndIndexes(t *testing.T) {
 		t.Fatalf("after add column: %v", got)
 	}
 	// A unique index the data violates: 400 naming the index, nothing changes.
-	_, err := app.UpdateCollection(context.Background(), "posts", []byte(`{"indexes":["CREATE UNIQUE INDEX idx_u ON posts (title)"]}`))
+	_, err := app.UpdateCollection(context.Background(), app.SystemActor(), "posts", []byte(`{"indexes":["CREATE UNIQUE INDEX idx_u ON posts (title)"]}`))
 	if fe := errFields(t, err); !strings.Contains(fe["indexes"].Message, "idx_u") {
 		t.Fatalf("unique violation: %v", err)
 	}
@@ -95,12 +95,12 @@ func TestUpdateAddColumnAndIndexes(t *testing.T) {
 		t.Fatalf("canonical index: %v", got)
 	}
 	// Index names are unique across the database.
-	_, err = app.CreateCollection(context.Background(), []byte(`{"name":"other","fields":[{"name":"t","type":"text"}],"indexes":["CREATE INDEX idx_n ON other (t)"]}`))
+	_, err = app.CreateCollection(context.Background(), app.SystemActor(), []byte(`{"name":"other","fields":[{"name":"t","type":"text"}],"indexes":["CREATE INDEX idx_n ON other (t)"]}`))
 	if errFields(t, err)["indexes"].Code != "validation_invalid_index" {
 		t.Fatalf("duplicate index name: %v", err)
 	}
 	// Removing a field that an index uses is refused clearly.
-	_, err = app.UpdateCollection(context.Background(), "posts", []byte(`{"fields":[{"name":"title","type":"text"}]}`))
+	_, err = app.UpdateCollection(context.Background(), app.SystemActor(), "posts", []byte(`{"fields":[{"name":"title","type":"text"}]}`))
 	if fe := errFields(t, err); !strings.Contains(fe["indexes.0"].Message, "removed field") {
 		t.Fatalf("index on removed field: %v", err)
 	}
@@ -171,7 +171,7 @@ func TestRelationIndexesAndRenameRewrites(t *testing.T) {
 	}
 	// A rename that would break a rule that cannot be rewritten is refused.
 	mustUpdate(t, app, "v", `{"listRule":"heading != ''"}`)
-	_, err := app.UpdateCollection(context.Background(), "entries", []byte(body2(t, app, "entries", "heading", "subject")))
+	_, err := app.UpdateCollection(context.Background(), app.SystemActor(), "entries", []byte(body2(t, app, "entries", "heading", "subject")))
 	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), `"v"`) {
 		t.Fatalf("breaking rename: %v", err)
 	}
@@ -205,7 +205,7 @@ func TestTruncateCollection(t *testing.T) {
 	mustExec(t, app, `INSERT INTO posts (id) VALUES ('p1'), ('p2')`)
 	mustExec(t, app, `INSERT INTO likes (id, post) VALUES ('l1', 'p1'), ('l2', '')`)
 	mustExec(t, app, `INSERT INTO notes (id, posts) VALUES ('n1', '["p1","x"]')`)
-	if err := app.TruncateCollection(ctx, "posts"); err != nil {
+	if err := app.TruncateCollection(ctx, app.SystemActor(), "posts"); err != nil {
 		t.Fatal(err)
 	}
 	got := rows(t, app, `SELECT (SELECT count(*) FROM posts), (SELECT min(id) || ',' || count(*) FROM likes), (SELECT posts FROM notes)`)
@@ -215,14 +215,14 @@ func TestTruncateCollection(t *testing.T) {
 	mustCreate(t, app, `{"name":"pins","fields":[{"name":"post","type":"relation","required":true,"collectionId":"`+posts.ID+`"}]}`)
 	mustExec(t, app, `INSERT INTO posts (id) VALUES ('p3')`)
 	mustExec(t, app, `INSERT INTO pins (id, post) VALUES ('x1', 'p3')`)
-	if err := app.TruncateCollection(ctx, "posts"); galley.ErrorCodeOf(err) != galley.EInvalid {
+	if err := app.TruncateCollection(ctx, app.SystemActor(), "posts"); galley.ErrorCodeOf(err) != galley.EInvalid {
 		t.Fatalf("required relation: %v", err)
 	}
 	if got := rows(t, app, `SELECT count(*) FROM posts`); got[0][0] != "1" {
 		t.Fatal("refused truncate deleted rows")
 	}
 	for _, name := range []string{"_superusers", "nope"} {
-		if err := app.TruncateCollection(ctx, name); err == nil {
+		if err := app.TruncateCollection(ctx, app.SystemActor(), name); err == nil {
 			t.Errorf("truncate %s accepted", name)
 		}
 	}
@@ -242,7 +242,7 @@ func TestSwapFieldAndCollectionNames(t *testing.T) {
 		t.Fatalf("swapped columns: %v", got)
 	}
 	body := `{"collections":[{"id":"` + a.ID + `","name":"b"},{"id":"` + b.ID + `","name":"a"}]}`
-	if err := app.ImportCollections(context.Background(), []byte(body)); err != nil {
+	if err := app.ImportCollections(context.Background(), app.SystemActor(), []byte(body)); err != nil {
 		t.Fatal(err)
 	}
 	if got := rows(t, app, `SELECT x FROM b`); fmt.Sprint(got) != "[[7]]" {

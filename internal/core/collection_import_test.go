@@ -22,7 +22,7 @@ func TestImportCollections(t *testing.T) {
 		{"id":"pbc_notes","name":"notes","fields":[{"name":"body","type":"editor"}]},
 		{"name":"article_titles","type":"view","viewQuery":"SELECT id, title FROM articles"}
 	]}`
-	if err := app.ImportCollections(ctx, []byte(body)); err != nil {
+	if err := app.ImportCollections(ctx, app.SystemActor(), []byte(body)); err != nil {
 		t.Fatal(err)
 	}
 	if app.DB.Schema.Collection(old.ID) != nil || app.DB.Schema.Collection("_superusers") == nil {
@@ -47,20 +47,20 @@ func TestImportCollections(t *testing.T) {
 		`{"Collections":[{"name":"a"}]}`:                       "Collections",
 		`{"collections":[{"name":"a","listRule":"nope = 1"}]}`: "collections.0.listRule",
 	} {
-		err := app.ImportCollections(ctx, []byte(body))
+		err := app.ImportCollections(ctx, app.SystemActor(), []byte(body))
 		if _, ok := errFields(t, err)[key]; !ok {
 			t.Errorf("%s: want %s, got %v", body, key, err)
 		}
 	}
 	// deleteMissing that would drop a referenced collection is refused.
-	err := app.ImportCollections(ctx, []byte(`{"deleteMissing":true,"collections":[{"name":"tags"},{"name":"articles"},{"name":"article_titles"}]}`))
+	err := app.ImportCollections(ctx, app.SystemActor(), []byte(`{"deleteMissing":true,"collections":[{"name":"tags"},{"name":"articles"},{"name":"article_titles"}]}`))
 	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "notes") {
 		t.Fatalf("dangling relation: %v", err)
 	}
 	if len(app.DB.Schema.Collections()) != snapshot || app.DB.Schema.Collection("ok") != nil {
 		t.Fatal("failed import changed the schema")
 	}
-	if err := app.ImportCollections(ctx, []byte(`{"collections":[{"name":"a","name":"b"}]}`)); galley.ErrorCodeOf(err) != galley.EInvalid {
+	if err := app.ImportCollections(ctx, app.SystemActor(), []byte(`{"collections":[{"name":"a","name":"b"}]}`)); galley.ErrorCodeOf(err) != galley.EInvalid {
 		t.Fatalf("duplicate keys: %v", err)
 	}
 }
@@ -76,10 +76,10 @@ func TestCaseVariantAndDuplicateKeys(t *testing.T) {
 		`{"name":"x","fields":[{"name":"a","type":"text","Hidden":true}]}`,
 		`{"name":"x","fields":[{"name":"a","type":"text","type":"bool"}]}`,
 	} {
-		if _, err := app.CreateCollection(ctx, []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
+		if _, err := app.CreateCollection(ctx, app.SystemActor(), []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
 			t.Errorf("create %s: want EInvalid, got %v", body, err)
 		}
-		if _, err := app.UpdateCollection(ctx, "posts", []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
+		if _, err := app.UpdateCollection(ctx, app.SystemActor(), "posts", []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
 			t.Errorf("update %s: want EInvalid, got %v", body, err)
 		}
 	}
@@ -91,10 +91,10 @@ func TestCaseVariantAndDuplicateKeys(t *testing.T) {
 	if c.ViewRule != nil {
 		t.Fatal("null rule not applied")
 	}
-	if _, err := app.UpdateCollection(ctx, "_superusers", []byte(`{"name":"admins"}`)); errFields(t, err)["name"].Code == "" {
+	if _, err := app.UpdateCollection(ctx, app.SystemActor(), "_superusers", []byte(`{"name":"admins"}`)); errFields(t, err)["name"].Code == "" {
 		t.Fatalf("renaming a system collection: %v", err)
 	}
-	if _, err := app.UpdateCollection(ctx, "nope", []byte(`{}`)); galley.ErrorCodeOf(err) != galley.ENotFound {
+	if _, err := app.UpdateCollection(ctx, app.SystemActor(), "nope", []byte(`{}`)); galley.ErrorCodeOf(err) != galley.ENotFound {
 		t.Fatal(err)
 	}
 }

@@ -25,8 +25,12 @@ var collectionsMeta = &galley.Collection{ID: "_collections", Name: "_collections
 
 // ListCollections returns a page of collections. q.Filter and q.Sort may use
 // id, name, type, system, created and updated (anything else is EInvalid
-// naming the field); the default order is created, then name.
-func (app *App) ListCollections(ctx context.Context, q ListQuery) (*List[*galley.Collection], error) {
+// naming the field); the default order is created, then name. Superusers
+// only (see requireSuperuser), checked first.
+func (app *App) ListCollections(ctx context.Context, a Actor, q ListQuery) (*List[*galley.Collection], error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
 	q.Normalize()
 	env := &filter.Env{Trusted: true, Dialect: app.DB.Dialect(),
 		Collection:  func(string) *galley.Collection { return nil },
@@ -45,14 +49,14 @@ func (app *App) ListCollections(ctx context.Context, q ListQuery) (*List[*galley
 	if err != nil {
 		return nil, err
 	}
-	a := store.Quote(store.Alias)
+	alias := store.Quote(store.Alias)
 	if order != "" {
 		order += ", "
 	}
-	order += a + `."created", ` + a + `."name"`
-	from := ` FROM "_collections" AS ` + a + ` WHERE ` + where
+	order += alias + `."created", ` + alias + `."name"`
+	from := ` FROM "_collections" AS ` + alias + ` WHERE ` + where
 	list := &List[*galley.Collection]{Page: q.Page, PerPage: q.PerPage, TotalItems: -1, TotalPages: -1, Items: []*galley.Collection{}}
-	rows, err := app.DB.Reader().QueryContext(ctx, `SELECT `+a+`."id"`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
+	rows, err := app.DB.Reader().QueryContext(ctx, `SELECT `+alias+`."id"`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
 		append(append(append([]any(nil), args...), orderArgs...), q.PerPage, (q.Page-1)*q.PerPage)...)
 	if err != nil {
 		return nil, store.MapError(err)
@@ -85,8 +89,12 @@ func (app *App) ListCollections(ctx context.Context, q ListQuery) (*List[*galley
 // then by name (case-insensitive), and applied like UpdateCollection (only
 // keys present change); unmatched items are created. With deleteMissing,
 // non-system collections not in the list are deleted. Errors are keyed
-// "collections.<i>.<key>"; nothing changes when anything fails.
-func (app *App) ImportCollections(ctx context.Context, body []byte) error {
+// "collections.<i>.<key>"; nothing changes when anything fails. Superusers
+// only (see requireSuperuser), checked before the body is read.
+func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) error {
+	if err := requireSuperuser(a); err != nil {
+		return err
+	}
 	if len(body) > MaxCollectionBody {
 		return galley.Errorf(galley.ETooLarge, "The request body is larger than %d bytes.", MaxCollectionBody)
 	}

@@ -25,7 +25,7 @@ func collApp(t *testing.T) *App {
 
 func mustCreate(t *testing.T, app *App, body string) *galley.Collection {
 	t.Helper()
-	c, err := app.CreateCollection(context.Background(), []byte(body))
+	c, err := app.CreateCollection(context.Background(), app.SystemActor(), []byte(body))
 	if err != nil {
 		t.Fatalf("create %s: %v", body, err)
 	}
@@ -34,7 +34,7 @@ func mustCreate(t *testing.T, app *App, body string) *galley.Collection {
 
 func mustUpdate(t *testing.T, app *App, name, body string) *galley.Collection {
 	t.Helper()
-	c, err := app.UpdateCollection(context.Background(), name, []byte(body))
+	c, err := app.UpdateCollection(context.Background(), app.SystemActor(), name, []byte(body))
 	if err != nil {
 		t.Fatalf("update %s %s: %v", name, body, err)
 	}
@@ -147,10 +147,10 @@ func TestCreateCollectionDefaults(t *testing.T) {
 	if got := columnNames(t, app, "posts"); len(got) != 4 || got[3] != "updated" {
 		t.Fatalf("table: %v", got)
 	}
-	if _, err := app.Collection(context.Background(), "POSTS"); err != nil {
+	if _, err := app.ViewCollection(context.Background(), app.SystemActor(), "POSTS"); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := app.Collection(context.Background(), "nope"); galley.ErrorCodeOf(err) != galley.ENotFound {
+	if _, err := app.ViewCollection(context.Background(), app.SystemActor(), "nope"); galley.ErrorCodeOf(err) != galley.ENotFound {
 		t.Fatalf("missing: %v", err)
 	}
 }
@@ -205,7 +205,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 	before := len(app.DB.Schema.Collections())
 	for _, tc := range cases {
 		t.Run(tc.body, func(t *testing.T) {
-			_, err := app.CreateCollection(context.Background(), []byte(tc.body))
+			_, err := app.CreateCollection(context.Background(), app.SystemActor(), []byte(tc.body))
 			fe := errFields(t, err)
 			if fe[tc.key].Code != tc.code {
 				t.Fatalf("want %s=%s, got %v", tc.key, tc.code, err)
@@ -216,7 +216,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 		t.Fatal("a failed create changed the schema")
 	}
 	for _, body := range []string{`{"name":"a","name":"b"}`, `not json`, `[]`, `{"name":"a","fields":[{"name":"x","name":"y","type":"text"}]}`} {
-		if _, err := app.CreateCollection(context.Background(), []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
+		if _, err := app.CreateCollection(context.Background(), app.SystemActor(), []byte(body)); galley.ErrorCodeOf(err) != galley.EInvalid {
 			t.Errorf("%s: want EInvalid, got %v", body, err)
 		}
 	}
@@ -248,13 +248,17 @@ func TestCreateAuthCollection(t *testing.T) {
 	if err == nil {
 		t.Fatal("duplicate email accepted")
 	}
-	if _, err := app.UpdateCollection(context.Background(), "users", []byte(`{"fields":[{"name":"nick","type":"text"}]}`)); errFields(t, err)["fields"].Code != "validation_system_field" {
+	if _, err := app.UpdateCollection(context.Background(), app.SystemActor(), "users", []byte(`{"fields":[{"name":"nick","type":"text"}]}`)); errFields(t, err)["fields"].Code != "validation_system_field" {
 		t.Fatalf("removing auth system fields: %v", err)
 	}
 }
 
 func TestScaffolds(t *testing.T) {
-	s := collApp(t).CollectionScaffolds()
+	app := collApp(t)
+	s, err := app.CollectionScaffolds(app.SystemActor())
+	if err != nil {
+		t.Fatal(err)
+	}
 	if s["base"] == nil || s["auth"] == nil || s["view"] == nil || s["auth"].Field("email") == nil || s["base"].Field("id") == nil {
 		t.Fatalf("scaffolds %+v", s)
 	}
@@ -265,16 +269,16 @@ func TestListCollections(t *testing.T) {
 	mustCreate(t, app, `{"name":"b_posts"}`)
 	mustCreate(t, app, `{"name":"a_posts"}`)
 	ctx := context.Background()
-	l, err := app.ListCollections(ctx, ListQuery{})
+	l, err := app.ListCollections(ctx, app.SystemActor(), ListQuery{})
 	if err != nil || l.TotalItems != 4 || len(l.Items) != 4 || l.Items[0].Name != "_superusers" || l.Items[1].Name != "_externalAuths" {
 		t.Fatalf("list: %+v %v", l, err)
 	}
-	l, err = app.ListCollections(ctx, ListQuery{Filter: `system = false && name ~ "posts"`, Sort: "-name", PerPage: 1, Page: 2})
+	l, err = app.ListCollections(ctx, app.SystemActor(), ListQuery{Filter: `system = false && name ~ "posts"`, Sort: "-name", PerPage: 1, Page: 2})
 	if err != nil || l.TotalItems != 2 || l.TotalPages != 2 || len(l.Items) != 1 || l.Items[0].Name != "a_posts" {
 		t.Fatalf("filtered: %+v %v", l, err)
 	}
 	for _, q := range []ListQuery{{Filter: "nope = 1"}, {Sort: "nope"}, {Filter: "name ="}, {Filter: `@collection.posts.id = "x"`}} {
-		if _, err := app.ListCollections(ctx, q); galley.ErrorCodeOf(err) != galley.EInvalid {
+		if _, err := app.ListCollections(ctx, app.SystemActor(), q); galley.ErrorCodeOf(err) != galley.EInvalid {
 			t.Errorf("%+v: want EInvalid, got %v", q, err)
 		}
 	}
@@ -287,15 +291,15 @@ func TestDeleteCollection(t *testing.T) {
 	mustCreate(t, app, `{"name":"comments","fields":[{"name":"post","type":"relation","collectionId":"`+posts.ID+`"}]}`)
 	mustCreate(t, app, `{"name":"v","type":"view","viewQuery":"SELECT id FROM comments"}`)
 	for _, name := range []string{"_superusers", "posts", "comments"} {
-		if err := app.DeleteCollection(ctx, name); galley.ErrorCodeOf(err) != galley.EInvalid {
+		if err := app.DeleteCollection(ctx, app.SystemActor(), name); galley.ErrorCodeOf(err) != galley.EInvalid {
 			t.Errorf("delete %s: want EInvalid, got %v", name, err)
 		}
 	}
-	if err := app.DeleteCollection(ctx, "nope"); galley.ErrorCodeOf(err) != galley.ENotFound {
+	if err := app.DeleteCollection(ctx, app.SystemActor(), "nope"); galley.ErrorCodeOf(err) != galley.ENotFound {
 		t.Fatal(err)
 	}
 	for _, name := range []string{"v", "comments", "posts"} {
-		if err := app.DeleteCollection(ctx, name); err != nil {
+		if err := app.DeleteCollection(ctx, app.SystemActor(), name); err != nil {
 			t.Fatalf("delete %s: %v", name, err)
 		}
 	}

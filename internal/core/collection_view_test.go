@@ -60,7 +60,7 @@ func TestViewCollections(t *testing.T) {
 	}
 	for _, q := range bad {
 		body := `{"name":"bad","type":"view","viewQuery":` + mustJSON(t, q) + `}`
-		_, err := app.CreateCollection(ctx, []byte(body))
+		_, err := app.CreateCollection(ctx, app.SystemActor(), []byte(body))
 		if errFields(t, err)["viewQuery"].Code != "validation_invalid_view_query" {
 			t.Errorf("%q: want viewQuery error, got %v", q, err)
 		}
@@ -74,15 +74,15 @@ func TestViewCollections(t *testing.T) {
 		`{"indexes":["CREATE INDEX i ON stats (t)"]}`: "indexes",
 		`{"type":"base"}`:                             "type",
 	} {
-		_, err := app.UpdateCollection(ctx, "stats", []byte(body))
+		_, err := app.UpdateCollection(ctx, app.SystemActor(), "stats", []byte(body))
 		if _, ok := errFields(t, err)[key]; !ok {
 			t.Errorf("%s: %v", body, err)
 		}
 	}
-	if err := app.TruncateCollection(ctx, "stats"); galley.ErrorCodeOf(err) != galley.EInvalid {
+	if err := app.TruncateCollection(ctx, app.SystemActor(), "stats"); galley.ErrorCodeOf(err) != galley.EInvalid {
 		t.Fatalf("truncate view: %v", err)
 	}
-	_, err := app.CreateCollection(ctx, []byte(`{"name":"r","fields":[{"name":"s","type":"relation","collectionId":"`+v.ID+`"}]}`))
+	_, err := app.CreateCollection(ctx, app.SystemActor(), []byte(`{"name":"r","fields":[{"name":"s","type":"relation","collectionId":"`+v.ID+`"}]}`))
 	if errFields(t, err)["fields.0.collectionId"].Code != "validation_view_relation" {
 		t.Fatalf("relation to a view: %v", err)
 	}
@@ -92,7 +92,7 @@ func TestViewCollections(t *testing.T) {
 	if app.DB.DialectName() == "postgres" {
 		// PostgreSQL types the view's expressions: text * 2 no longer
 		// compiles, so the change is refused naming the view.
-		_, err := app.UpdateCollection(ctx, "posts", []byte(`{"fields":`+mustJSON(t, pc.Fields)+`}`))
+		_, err := app.UpdateCollection(ctx, app.SystemActor(), "posts", []byte(`{"fields":`+mustJSON(t, pc.Fields)+`}`))
 		if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "stats") {
 			t.Fatalf("retype under a typed view: %v", err)
 		}
@@ -104,7 +104,7 @@ func TestViewCollections(t *testing.T) {
 		}
 	}
 	pc.Fields = pc.Fields[:2]
-	_, err = app.UpdateCollection(ctx, "posts", []byte(`{"fields":`+mustJSON(t, pc.Fields)+`}`))
+	_, err = app.UpdateCollection(ctx, app.SystemActor(), "posts", []byte(`{"fields":`+mustJSON(t, pc.Fields)+`}`))
 	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "stats") {
 		t.Fatalf("removing a field a view uses: %v", err)
 	}

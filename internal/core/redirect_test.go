@@ -33,7 +33,7 @@ func TestCheckRedirectURL(t *testing.T) {
 			t.Errorf("%q accepted with origins configured", bad)
 		}
 	}
-	if _, err := app.UpdateSettings(ctx, []byte(`{"meta":{"appURL":"https://my.app"}}`)); err != nil {
+	if _, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"meta":{"appURL":"https://my.app"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	if err := app.checkRedirectURL(ctx, "https://my.app/cb"); err != nil {

@@ -157,10 +157,22 @@ func (app *App) settingsState() *settingsCache { return &app.settings }
 
 const settingsParam = "settings"
 
+// ViewSettings returns the current settings (see Settings) to a superuser:
+// EUnauthenticated for guests, EForbidden for other auth records. The result
+// is unredacted and shared: callers that answer clients must use Redacted.
+func (app *App) ViewSettings(ctx context.Context, a Actor) (*Settings, error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
+	return app.Settings(ctx)
+}
+
 // Settings returns the current settings: read once from the database, then
 // from memory until UpdateSettings or ReloadSettings replaces them. A missing
 // row means DefaultSettings. The result is shared: do not modify it. Errors
-// are EInternal (unreadable database or stored JSON).
+// are EInternal (unreadable database or stored JSON). It checks no access:
+// it is Galley's own read (middleware, mail, realtime); work done for an
+// actor goes through ViewSettings.
 func (app *App) Settings(ctx context.Context) (*Settings, error) {
 	c := app.settingsState()
 	if s := c.cur.Load(); s != nil {
@@ -217,7 +229,12 @@ func loadSettings(ctx context.Context, q store.Querier) (*Settings, error) {
 // duplicate and case-variant keys and wrong types are EInvalid naming the
 // key. Validation failures are EInvalid with per-field errors keyed like
 // "logs.maxDays". An empty or masked smtp.password keeps the stored one.
-func (app *App) UpdateSettings(ctx context.Context, body []byte) (*Settings, error) {
+// Superusers only: EUnauthenticated for guests, EForbidden for other auth
+// records, checked before the body is read.
+func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Settings, error) {
+	if err := requireSuperuser(a); err != nil {
+		return nil, err
+	}
 	var out *Settings
 	c := app.settingsState()
 	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {

@@ -43,7 +43,7 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 	if s.Logs.MaxDays != 7 || s.Batch.Enabled || s.Meta.AppName == "" {
 		t.Fatalf("defaults = %+v", s)
 	}
-	got, err := app.UpdateSettings(ctx, []byte(`{"meta":{"appName":"Acme"},"logs":{"maxDays":3},"smtp":{"password":"s3cret"}}`))
+	got, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"meta":{"appName":"Acme"},"logs":{"maxDays":3},"smtp":{"password":"s3cret"}}`))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -63,7 +63,7 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 		t.Fatalf("reloaded = %+v", s2)
 	}
 	// ...and its cache is independent of the first app's.
-	if _, err := other.UpdateSettings(ctx, []byte(`{"meta":{"appName":"Other"}}`)); err != nil {
+	if _, err := other.UpdateSettings(ctx, other.SystemActor(), []byte(`{"meta":{"appName":"Other"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	if app.DB.DialectName() == "postgres" {
@@ -88,11 +88,11 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 func TestSettingsSecretKept(t *testing.T) {
 	app := settingsApp(t, storetest.Options(t))
 	ctx := context.Background()
-	if _, err := app.UpdateSettings(ctx, []byte(`{"smtp":{"password":"first"}}`)); err != nil {
+	if _, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"smtp":{"password":"first"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	for _, body := range []string{`{"smtp":{"host":"mail.example.com"}}`, `{"smtp":{"password":""}}`, `{"smtp":{"password":"******"}}`} {
-		s, err := app.UpdateSettings(ctx, []byte(body))
+		s, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(body))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -103,7 +103,7 @@ func TestSettingsSecretKept(t *testing.T) {
 			t.Fatalf("Redacted leaked or changed the original: %q / %q", r.SMTP.Password, s.SMTP.Password)
 		}
 	}
-	s, _ := app.UpdateSettings(ctx, []byte(`{"smtp":{"password":"second"}}`))
+	s, _ := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"smtp":{"password":"second"}}`))
 	if s.SMTP.Password != "second" {
 		t.Fatalf("password = %q, want replaced", s.SMTP.Password)
 	}
@@ -122,13 +122,13 @@ func TestSettingsStrictDecoding(t *testing.T) {
 		{`{"rateLimits":{"rules":[{"label":"a","bogus":1}]}}`, "rateLimits.rules.0.bogus"},
 	}
 	for _, c := range cases {
-		_, err := app.UpdateSettings(ctx, []byte(c.body))
+		_, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(c.body))
 		fe := settingsFieldErrs(err)
 		if _, ok := fe[c.key]; !ok {
 			t.Errorf("%s: err = %v, want a field error for %q", c.body, err, c.key)
 		}
 	}
-	if _, err := app.UpdateSettings(ctx, []byte(`{"meta":`)); galley.ErrorCodeOf(err) != galley.EInvalid {
+	if _, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"meta":`)); galley.ErrorCodeOf(err) != galley.EInvalid {
 		t.Errorf("truncated JSON: %v, want invalid", err)
 	}
 	if after, _ := app.Settings(ctx); after != before {
@@ -152,14 +152,14 @@ func TestSettingsValidation(t *testing.T) {
 		{`{"smtp":{"authMethod":"CRAM"}}`, "smtp.authMethod"},
 	}
 	for _, c := range cases {
-		_, err := app.UpdateSettings(ctx, []byte(c.body))
+		_, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(c.body))
 		if _, ok := settingsFieldErrs(err)[c.key]; !ok {
 			t.Errorf("%s: err = %v, want a field error for %q", c.body, err, c.key)
 		}
 	}
 	ok := `{"batch":{"enabled":true,"maxRequests":10,"timeout":5},"trustedProxy":{"headers":["X-Forwarded-For"],"useLeftmostIP":true},
 		"rateLimits":{"enabled":true,"rules":[{"label":"*:auth","audience":"@guest","duration":3,"maxRequests":2}]}}`
-	s, err := app.UpdateSettings(ctx, []byte(ok))
+	s, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(ok))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -180,7 +180,7 @@ func TestSettingsConcurrentUpdates(t *testing.T) {
 			if i%2 == 0 {
 				body = `{"logs":{"minLevel":` + string(rune('0'+i)) + `}}`
 			}
-			if _, err := app.UpdateSettings(ctx, []byte(body)); err != nil {
+			if _, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(body)); err != nil {
 				t.Error(err)
 			}
 		}()

@@ -37,7 +37,7 @@ func seed(t *testing.T) *seeded {
 	s := &seeded{db: db, app: app, rows: map[string]int64{}}
 	create := func(body string) *galley.Collection {
 		t.Helper()
-		c, err := app.CreateCollection(ctx, []byte(body))
+		c, err := app.CreateCollection(ctx, app.SystemActor(), []byte(body))
 		if err != nil {
 			t.Fatalf("create collection %s: %v", body, err)
 		}
@@ -103,7 +103,7 @@ func seed(t *testing.T) *seeded {
 		t.Fatal(err)
 	}
 	s.rows["_superusers"] = 1
-	if _, err := app.UpdateSettings(ctx, []byte(`{"meta":{"appName":"Moved app"}}`)); err != nil {
+	if _, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"meta":{"appName":"Moved app"}}`)); err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
