@@ -211,3 +211,25 @@ func runEvalMatches(t *testing.T, coll string, req *RequestInfo, cases []matchCa
 		})
 	}
 }
+
+// :lower of a request value is folded to a constant: it converts to a
+// column's type and serves as a ~ pattern exactly as the plain value does,
+// in SQL and in memory alike (found by TestRuleProperty).
+var lowerConstantCases = []matchCase{
+	{`published = @request.body.title:lower`, "p1,p3"},
+	{`published = @request.query.t:lower`, "p1,p3"},
+	{`@request.body.views:isset < @request.body.title:lower && id = "p1"`, "p1"},
+	{`@request.body.views:isset ?< @request.body.empty:lower && id = "p1"`, "p1"},
+	{`title ~ @request.body.q:lower`, ""},
+	{`title ~ @request.body.q`, ""},
+	{`title ~ @request.query.q:lower`, ""},
+	{`views = @request.body.views:lower`, "p1"},
+	{`@request.method:lower = "patch" && id = "p2"`, "p2"},
+}
+
+func TestRequestLowerConstant(t *testing.T) {
+	req := bodyRequest(map[string]any{"title": "TRUE", "views": 10.0, "q": "O_W", "empty": ""})
+	req.Query = map[string]string{"t": "True", "q": "O_W"}
+	runMatches(t, "posts", req, lowerConstantCases)
+	runEvalMatches(t, "posts", req, lowerConstantCases, true)
+}

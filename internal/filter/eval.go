@@ -266,7 +266,10 @@ func (ev *evaluator) request(id *Identifier, segs []seg) (mv, error) {
 				v = "default"
 			}
 		}
-		return scalarMods(konstMV(v), segs[1].mods)
+		if _, err := scalarMods(konstMV(v), segs[1].mods); err != nil {
+			return mv{}, err
+		}
+		return konstMV(foldMods(v, segs[1].mods)), nil
 	case "query", "headers":
 		if len(segs) != 3 {
 			return mv{}, ErrNeedsSQL
@@ -283,7 +286,10 @@ func (ev *evaluator) request(id *Identifier, segs []seg) (mv, error) {
 		if len(last.mods) == 1 && last.mods[0] == "isset" {
 			return konstMV(ok), nil
 		}
-		return scalarMods(konstMV(v), last.mods)
+		if _, err := scalarMods(konstMV(v), last.mods); err != nil {
+			return mv{}, err
+		}
+		return konstMV(foldMods(v, last.mods)), nil
 	case "auth":
 		return ev.auth(segs[2:])
 	case "body":
@@ -330,7 +336,7 @@ func (ev *evaluator) body(id *Identifier, segs []seg) (mv, error) {
 	}
 	arr, isArr := v.([]any)
 	if !isArr && !hasMod(mods, "each") {
-		return scalarMods(konstMV(v), mods)
+		return konstMV(foldMods(v, mods)), nil // the compiler validated mods
 	}
 	if !isArr {
 		arr = []any{v}

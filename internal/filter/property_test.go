@@ -242,8 +242,8 @@ func TestRuleProperty(t *testing.T) {
 //   - ~ on a :length, a count or a json number (meta.n, location.lon),
 //     which PostgreSQL renders as REAL-style text ("2.0") where SQLite
 //     renders an integer ("2");
-//   - a comparison of text with a number or bool where neither is a
-//     constant: SQLite applies column affinity (a number without one
+//   - a comparison of text with a number, bool or json value where neither
+//     is a constant: SQLite applies column affinity (a number without one
 //     becomes text against a text column), PostgreSQL orders by class.
 func pgKnownDifference(e Expr, coll *galley.Collection, env *Env) bool {
 	known := false
@@ -264,7 +264,7 @@ func pgKnownDifference(e Expr, coll *galley.Collection, env *Env) bool {
 		}
 		coerce(&l, r)
 		coerce(&r, l)
-		num := func(v value) bool { return v.typ == tNumber || v.typ == tBool }
+		num := func(v value) bool { return v.typ == tNumber || v.typ == tBool || v.typ == tAny }
 		if !l.konst && !r.konst && (l.typ == tText && num(r) || r.typ == tText && num(l)) {
 			known = true
 		}

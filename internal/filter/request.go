@@ -61,7 +61,10 @@ func (c *compiler) request(id *Identifier, segs []seg) (value, error) {
 				v = "default"
 			}
 		}
-		return c.scalarMods(&pathb{}, id.Name, konst(v), segs[1].mods)
+		if _, err := c.scalarMods(&pathb{}, id.Name, konst(v), segs[1].mods); err != nil {
+			return value{}, err
+		}
+		return konst(foldMods(v, segs[1].mods)), nil
 	case "query", "headers":
 		if len(segs) != 3 {
 			return bad()
@@ -204,11 +207,25 @@ func (c *compiler) requestValue(id *Identifier, v any, ok bool, mods []string, f
 		pb.from = append(pb.from, c.jsonEach(frag{"?", []any{jsonText(arr)}}, j))
 		pb.multi = true
 		val = value{frag: frag{sql: j + ".value"}, typ: tAny, nullable: true}
+		if hasMod(mods, "lower") {
+			val = c.lower(val)
+		}
+		return c.finish(pb, val), nil
 	}
-	if hasMod(mods, "lower") {
-		val = c.lower(val)
+	return konst(foldMods(v, mods)), nil
+}
+
+// foldMods applies :lower to the request value x (a constant) in Go, as
+// SQLite's LOWER would: the result is text (numbers as SQLite renders
+// them, bools as 1 and 0, objects and arrays as JSON), NULL stays NULL.
+// The folded value is a constant like any request value, so it is
+// converted to a column's type and used as a ~ pattern the same way.
+// Without :lower, x is returned unchanged.
+func foldMods(x any, mods []string) any {
+	if x == nil || !hasMod(mods, "lower") {
+		return x
 	}
-	return c.finish(pb, val), nil
+	return asciiLower(textOf(goValue(x)))
 }
 
 // normalize maps decoded JSON to the konst types: float64 numbers, []any
