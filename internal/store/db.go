@@ -77,8 +77,10 @@ type Options struct {
 	// MaxConns is the PostgreSQL pool size per node, the writer's pinned
 	// connection and the notification listener included (default 20).
 	MaxConns int
-	// StatementTimeout bounds every PostgreSQL statement (default 30s;
-	// negative disables it).
+	// StatementTimeout bounds statements (default 30s; negative disables
+	// it): every statement on PostgreSQL (statement_timeout), record reads
+	// (lists, views, counts, expands) on SQLite, where the read is
+	// interrupted. A read stopped by it is EInvalid naming the timeout.
 	StatementTimeout time.Duration
 	Logger           *slog.Logger
 }
@@ -126,7 +128,11 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
 	db := &DB{d: sqliteDialect{}, write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
-	db.reader = &pool{db: read, cache: newStmtCache(read), d: db.d}
+	timeout := opts.StatementTimeout
+	if timeout == 0 {
+		timeout = DefaultStatementTimeout
+	}
+	db.reader = &pool{db: read, cache: newStmtCache(read), d: db.d, timeout: max(timeout, 0), deadline: true}
 	db.wconn, err = write.Conn(ctx)
 	if err != nil {
 		db.Close()

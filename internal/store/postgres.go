@@ -15,6 +15,7 @@ import (
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
+	"github.com/jackc/pgx/v5/pgconn/ctxwatch"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -29,7 +30,8 @@ const pgRowID = "_rowid"
 // DefaultMaxConns is the default PostgreSQL pool size per node.
 const DefaultMaxConns = 20
 
-// DefaultStatementTimeout is the default PostgreSQL statement timeout.
+// DefaultStatementTimeout is the default statement timeout (see
+// Options.StatementTimeout).
 const DefaultStatementTimeout = 30 * time.Second
 
 // openPostgres opens the PostgreSQL database named by opts.DSN. The schema
@@ -58,7 +60,15 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		n = DefaultMaxConns
 	}
 	n = max(n, 3) // the writer, the leader lock and at least one reader
-	conns := stdlib.OpenDB(*cfg)
+	// A read whose request ends (the client went away) is cancelled on the
+	// server too: pgx's default only closes the socket, and the server
+	// would run the statement on until statement_timeout. The writer never
+	// cancels its statements (see Tx.ExecContext).
+	pcfg := cfg.Copy()
+	pcfg.BuildContextWatcherHandler = func(c *pgconn.PgConn) ctxwatch.Handler {
+		return &pgconn.CancelRequestContextWatcherHandler{Conn: c, DeadlineDelay: 1 * time.Second}
+	}
+	conns := stdlib.OpenDB(*pcfg)
 	conns.SetMaxOpenConns(n)
 	conns.SetMaxIdleConns(n)
 	conns.SetConnMaxIdleTime(5 * time.Minute)
@@ -83,7 +93,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	db := &DB{d: postgresDialect{}, write: conns, read: conns, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
 	// pgx prepares and caches statements per connection itself: no
 	// statement cache in the read conns.
-	db.reader = &pool{db: conns, d: db.d}
+	db.reader = &pool{db: conns, d: db.d, timeout: max(timeout, 0)}
 	db.pgState = newPGState(cfg, schema.String, opts.Logger)
 	db.wconn, err = conns.Conn(pctx)
 	if err != nil {

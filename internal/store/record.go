@@ -42,6 +42,8 @@ func selectColumns(c *galley.Collection) string {
 }
 
 // FindRecords runs sel on c through q (the read pool or a transaction).
+// Through the read pool the read is bounded by the statement timeout (see
+// Options.StatementTimeout).
 func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Select) ([]*galley.Record, error) {
 	var b strings.Builder
 	b.WriteString("SELECT ")
@@ -64,9 +66,11 @@ func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Selec
 		b.WriteString(" LIMIT ? OFFSET ?")
 		args = append(args, sel.Limit, sel.Offset)
 	}
+	ctx, cancel := readContext(ctx, q)
+	defer cancel()
 	rows, err := q.QueryContext(ctx, b.String(), args...)
 	if err != nil {
-		return nil, MapError(err)
+		return nil, readError(ctx, q, err)
 	}
 	defer rows.Close()
 	var out []*galley.Record
@@ -85,7 +89,7 @@ func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Selec
 		}
 		out = append(out, r)
 	}
-	return out, MapError(rows.Err())
+	return out, readError(ctx, q, rows.Err())
 }
 
 // CountRecords returns the number of rows of c matching where. Counts are
@@ -101,8 +105,10 @@ func (db *DB) CountRecords(ctx context.Context, c *galley.Collection, where stri
 	}
 	gen := db.totals.generation()
 	var n int64
-	if err := db.reader.QueryRowContext(ctx, q, args...).Scan(&n); err != nil {
-		return 0, MapError(err)
+	rctx, cancel := readContext(ctx, db.reader)
+	defer cancel()
+	if err := db.reader.QueryRowContext(rctx, q, args...).Scan(&n); err != nil {
+		return 0, readError(rctx, db.reader, err)
 	}
 	db.totals.put(key, gen, n)
 	return n, nil

@@ -3,7 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
 	"sync"
+	"time"
+
+	galley "github.com/galleyhq/galley"
+	"github.com/jackc/pgx/v5/pgconn"
 )
 
 // maxCachedStmts bounds the prepared-statement cache. Record queries built
@@ -76,6 +83,45 @@ type pool struct {
 	db    *sql.DB
 	cache *stmtCache
 	d     dialect
+	// timeout is the statement timeout (0: none). PostgreSQL enforces it
+	// on the server (statement_timeout); on SQLite (deadline set) record
+	// reads enforce it with a context deadline, which interrupts the
+	// statement.
+	timeout  time.Duration
+	deadline bool
+}
+
+// errStatementTimeout is the context cause of a read stopped by the
+// statement timeout.
+var errStatementTimeout = errors.New("statement timeout")
+
+// readContext returns ctx bounded by the statement timeout when q is a pool
+// that enforces it itself (SQLite); the caller must call cancel once the
+// read is done (its rows closed).
+func readContext(ctx context.Context, q Querier) (context.Context, context.CancelFunc) {
+	p, ok := q.(*pool)
+	if !ok || !p.deadline || p.timeout <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeoutCause(ctx, p.timeout, errStatementTimeout)
+}
+
+// readError maps the error of a read through q run under ctx (from
+// readContext): a statement stopped by the statement timeout, on either
+// database, is EInvalid naming the timeout; the rest goes through MapError.
+//
+// EInvalid (400) rather than EUnavailable (503): the same query would take
+// as long again, and a 503 with Retry-After invites clients to repeat it.
+func readError(ctx context.Context, q Querier, err error) error {
+	if err == nil {
+		return nil
+	}
+	if p, ok := q.(*pool); ok && p.timeout > 0 &&
+		(errors.Is(context.Cause(ctx), errStatementTimeout) || isPGStatementTimeout(err)) {
+		return &galley.Error{Code: galley.EInvalid, Err: err, Message: fmt.Sprintf(
+			"The query took longer than the %s statement timeout and was stopped; narrow the filter or sort, or ask for fewer records.", p.timeout)}
+	}
+	return MapError(err)
 }
 
 func (p *pool) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
@@ -100,4 +146,11 @@ func (p *pool) QueryRowContext(ctx context.Context, query string, args ...any) *
 		return st.QueryRowContext(ctx, args...)
 	}
 	return p.db.QueryRowContext(ctx, query, args...)
+}
+
+// isPGStatementTimeout reports whether err is PostgreSQL stopping a
+// statement at statement_timeout (not a cancel request).
+func isPGStatementTimeout(err error) bool {
+	var pe *pgconn.PgError
+	return errors.As(err, &pe) && pe.Code == "57014" && strings.Contains(pe.Message, "statement timeout")
 }
