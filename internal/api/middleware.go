@@ -55,13 +55,19 @@ func (w *statusRecorder) Flush() {
 func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 // recoverPanics is the outermost layer: it installs the per-request state and
-// the status recorder, and answers a panic that escaped every inner layer
-// with a plain 500. Panics in handlers are normally caught by logRequests,
-// so that they are logged as requests too.
+// the status recorder, answers a panic that escaped every inner layer with a
+// plain 500, and at the very end removes the temporary files of multipart
+// forms parsed during the request (removeMultipartFiles). Panics in handlers
+// are normally caught by logRequests, so that they are logged as requests
+// too.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.lastRequest.Store(time.Now().UnixNano())
-		r = withState(r, &reqState{})
+		st := &reqState{}
+		orig := r
+		r = withState(r, st)
+		// Registered first, so it runs last, after a panic is answered.
+		defer func() { s.removeMultipartFiles(orig, r, st.routed) }()
 		rec := &statusRecorder{ResponseWriter: w}
 		defer func() {
 			if p := recover(); p != nil {

@@ -10,13 +10,17 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/realtime"
 )
 
 // realtimeConnect opens an SSE stream: GET /api/realtime. Too many open
-// connections from the client's IP is 429.
+// connections from the client's IP is 429; the connections are counted per
+// ratelimit.IPKey (an IPv6 client by its /64), like every other per-IP
+// limit, so one subscriber cannot multiply its share by switching
+// addresses within its network.
 func (s *Server) realtimeConnect(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.rt.Connect(actorOf(r).IP, false)
+	c, err := s.rt.Connect(ratelimit.IPKey(actorOf(r).IP), false)
 	if err != nil {
 		return err
 	}
@@ -42,19 +46,24 @@ func (s *Server) realtimeSubscribe(w http.ResponseWriter, r *http.Request) error
 }
 
 // decodeSubscriptions reads {clientId, subscriptions} from a JSON or form
-// body. A missing clientId, a non-string clientId and subscriptions that
-// are not a list of strings are EInvalid naming the field.
+// body (a form body within readForm's bounds: no files, at most
+// maxFormBytes). A missing clientId, a non-string clientId and
+// subscriptions that are not a list of strings are EInvalid naming the
+// field.
 func decodeSubscriptions(r *http.Request) (string, []string, error) {
 	ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct == "multipart/form-data" || ct == "application/x-www-form-urlencoded" {
-		if err := r.ParseMultipartForm(1 << 20); err != nil && err != http.ErrNotMultipart {
-			return "", nil, galley.Errorf(galley.EInvalid, "Failed to read the form data.")
+		// In memory only, within the form bounds: this route is open to
+		// anyone, so it must not write request data to disk.
+		form, err := readForm(r)
+		if err != nil {
+			return "", nil, err
 		}
-		id := r.PostFormValue("clientId")
+		id := form.Get("clientId")
 		if id == "" {
 			return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
 		}
-		return id, r.PostForm["subscriptions"], nil
+		return id, form["subscriptions"], nil
 	}
 	b, err := readBody(r)
 	if err != nil {
@@ -101,17 +110,15 @@ func (s *Server) routesRealtime() {
 // auth-with-oauth2 itself. The answer is a small page that closes the
 // popup; a state that names no subscribed client is a 400 page.
 func (s *Server) oauth2Redirect(w http.ResponseWriter, r *http.Request) error {
+	vals := r.URL.Query()
 	if r.Method == http.MethodPost {
-		if err := r.ParseForm(); err != nil {
-			return galley.Errorf(galley.EInvalid, "Failed to read the form data.")
+		form, err := readForm(r)
+		if err != nil {
+			return err
 		}
+		vals = form
 	}
-	get := func(k string) string {
-		if r.Method == http.MethodPost {
-			return r.PostFormValue(k)
-		}
-		return r.URL.Query().Get(k)
-	}
+	get := vals.Get
 	state, code, oerr := get("state"), get("code"), get("error")
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
@@ -142,7 +149,8 @@ func oauth2Page(msg string) string {
 
 // realtimeWS serves the WebSocket transport: GET /api/realtime/ws. A
 // browser Origin not in the allowed origins is 403; ?token= authenticates
-// at once (401 when invalid); too many connections from the IP is 429.
+// at once (401 when invalid); too many connections from the IP (counted
+// per ratelimit.IPKey, as for SSE) is 429.
 func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
 	origins := s.app.AllowedOrigins
 	if len(origins) == 0 {
@@ -151,7 +159,7 @@ func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
 	if !realtime.OriginAllowed(r.Header.Get("Origin"), origins) {
 		return galley.Errorf(galley.EForbidden, "The origin is not allowed.")
 	}
-	c, err := s.rt.Connect(actorOf(r).IP, true)
+	c, err := s.rt.Connect(ratelimit.IPKey(actorOf(r).IP), true)
 	if err != nil {
 		return err
 	}

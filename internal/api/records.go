@@ -10,13 +10,19 @@ import (
 	"github.com/galleyhq/galley/internal/core"
 )
 
-// readBody reads the request body (bounded by the body-limit middleware).
+// readBody reads the request body (bounded in size and time by the
+// middleware, whose errors — ETooLarge, the body read timeout — it returns
+// as they are).
 func readBody(r *http.Request) ([]byte, error) {
 	if r.Body == nil {
 		return nil, nil
 	}
 	b, err := io.ReadAll(r.Body)
 	if err != nil {
+		var ge *galley.Error
+		if errors.As(err, &ge) {
+			return nil, ge
+		}
 		var mbe *http.MaxBytesError
 		if errors.As(err, &mbe) {
 			return nil, galley.Errorf(galley.ETooLarge, "The request body is too large (limit %d bytes).", mbe.Limit)

@@ -58,6 +58,12 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		ge = galley.Internal(err)
 	}
 	status := statusOf(ge.Code)
+	if isBodyTimeout(err) {
+		// The client was too slow to send its body; the rest of it is
+		// not awaited, so the connection cannot be reused.
+		status = http.StatusRequestTimeout
+		w.Header().Set("Connection", "close")
+	}
 	if status >= 500 {
 		log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
 	}

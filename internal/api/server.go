@@ -25,6 +25,14 @@ type Config struct {
 	Version string
 	// Realtime holds the realtime broker's limits (zero values: defaults).
 	Realtime realtime.Config
+	// BodyReadTimeout bounds the time a client may take to send a request
+	// body, from the end of its headers (default DefaultBodyReadTimeout;
+	// negative: no bound). A slower body is answered 408. See bodyDeadline.
+	BodyReadTimeout time.Duration
+	// ReadHeaderTimeout bounds the time a client may take to send the
+	// request line and headers (default DefaultReadHeaderTimeout); used by
+	// Server.HTTPServer.
+	ReadHeaderTimeout time.Duration
 }
 
 // Server serves the Galley HTTP API.
@@ -54,6 +62,12 @@ type RequestLogger interface {
 func New(app *core.App, log *slog.Logger, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 32 << 20
+	}
+	if cfg.BodyReadTimeout == 0 {
+		cfg.BodyReadTimeout = DefaultBodyReadTimeout
+	}
+	if cfg.ReadHeaderTimeout <= 0 {
+		cfg.ReadHeaderTimeout = DefaultReadHeaderTimeout
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
@@ -86,7 +100,7 @@ func (s *Server) SetInstallToken(token string) { s.installToken.Store(&token) }
 
 // Handler returns the full middleware chain around the routes.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.logRequests(s.securityHeaders(s.cors(s.limitBody(s.authenticate(s.rateLimit(s.mux)))))))
+	return s.recoverPanics(s.logRequests(s.securityHeaders(s.cors(s.bodyDeadline(s.limitBody(s.authenticate(s.rateLimit(trackRouted(s.mux)))))))))
 }
 
 // handle adapts a handlerFunc: a returned error is written in the PocketBase shape.
@@ -102,6 +116,9 @@ func (s *Server) handle(fn handlerFunc) http.Handler {
 type reqState struct {
 	actor core.Actor
 	err   error
+	// routed is the request the router and handlers saw (trackRouted), so
+	// that its multipart temporary files can be removed afterwards.
+	routed *http.Request
 }
 
 type stateKey struct{}

@@ -192,12 +192,15 @@ func (s *Store) migrate(ctx context.Context) error {
 
 // Log queues r for writing and returns at once; it never blocks and never
 // touches the database. When the queue is full, or after Close, r is dropped
-// and counted (see Dropped).
+// and counted (see Dropped). The values of sensitive query parameters in
+// r.URL and r.Referer (tokens, OAuth2 codes and states, passwords; see
+// RedactURL) are never stored.
 func (s *Store) Log(r Request) {
 	if s.closed.Load() {
 		s.dropped.Add(1)
 		return
 	}
+	r.URL, r.Referer = RedactURL(r.URL), RedactURL(r.Referer)
 	select {
 	case s.queue <- r:
 	default:
