@@ -109,23 +109,15 @@ func (s *Server) authWithPassword(w http.ResponseWriter, r *http.Request) error 
 	return s.writeAuth(w, r, token, rec)
 }
 
+// authRefresh answers POST /api/collections/{collection}/auth-refresh with a
+// new token for the caller's own record; core.App.RefreshAuth decides who may
+// (an auth record of that collection, with a refreshable token).
 func (s *Server) authRefresh(w http.ResponseWriter, r *http.Request) error {
-	a := actorOf(r)
-	if a.Auth == nil {
-		return galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
-	}
-	c := s.app.DB.Schema.Collection(r.PathValue("collection"))
-	if c == nil || c.ID != a.Auth.Collection.ID {
-		return galley.Errorf(galley.EForbidden, "The request requires valid record authorization token for this collection.")
-	}
-	if !a.Refreshable {
-		return galley.Errorf(galley.EForbidden, "The token is not refreshable (impersonation tokens cannot be refreshed).")
-	}
-	token, err := s.app.NewAuthToken(a.Auth, true)
+	token, rec, err := s.app.RefreshAuth(r.Context(), actorOf(r), r.PathValue("collection"))
 	if err != nil {
 		return err
 	}
-	return s.writeAuth(w, r, token, a.Auth)
+	return s.writeAuth(w, r, token, rec)
 }
 
 // install creates the first superuser with the one-time install token that

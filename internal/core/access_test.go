@@ -137,3 +137,28 @@ func refused(err error) bool {
 	code := galley.ErrorCodeOf(err)
 	return code == galley.EUnauthenticated || code == galley.EForbidden
 }
+
+// TestRefreshAuthDecidesAccess: the service, not the handler, refuses a
+// guest (401), a record of another collection and a non-refreshable
+// (impersonation) token (403).
+func TestRefreshAuthDecidesAccess(t *testing.T) {
+	ctx := context.Background()
+	app := collApp(t)
+	users := mustCreate(t, app, `{"name":"users","type":"auth"}`)
+	user := Actor{Auth: &galley.Record{Collection: users, Data: map[string]any{"id": "u1", "tokenKey": "k"}}, Refreshable: true}
+	if _, _, err := app.RefreshAuth(ctx, Actor{}, "users"); galley.ErrorCodeOf(err) != galley.EUnauthenticated {
+		t.Errorf("guest: %v", err)
+	}
+	if _, _, err := app.RefreshAuth(ctx, user, galley.SuperusersName); galley.ErrorCodeOf(err) != galley.EForbidden {
+		t.Errorf("other collection: %v", err)
+	}
+	impersonated := user
+	impersonated.Refreshable = false
+	if _, _, err := app.RefreshAuth(ctx, impersonated, "users"); galley.ErrorCodeOf(err) != galley.EForbidden {
+		t.Errorf("not refreshable: %v", err)
+	}
+	tok, rec, err := app.RefreshAuth(ctx, user, "users")
+	if err != nil || tok == "" || rec != user.Auth {
+		t.Errorf("own record: %q %v %v", tok, rec, err)
+	}
+}

@@ -287,6 +287,28 @@ func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, passw
 		`"tokenKey" = ? AND `+app.DB.EqualFold(`"email"`), []any{rec.GetString("tokenKey"), claims.Email})
 }
 
+// RefreshAuth returns a new auth token for the actor's own record, which
+// must belong to collection: EUnauthenticated for guests, EForbidden for a
+// record of another collection (or a missing one) and for a token that may
+// not be renewed (impersonation).
+func (app *App) RefreshAuth(ctx context.Context, a Actor, collection string) (string, *galley.Record, error) {
+	if a.Auth == nil {
+		return "", nil, galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
+	}
+	c := app.DB.Schema.Collection(collection)
+	if c == nil || c.ID != a.Auth.Collection.ID {
+		return "", nil, galley.Errorf(galley.EForbidden, "The request requires valid record authorization token for this collection.")
+	}
+	if !a.Refreshable {
+		return "", nil, galley.Errorf(galley.EForbidden, "The token is not refreshable (impersonation tokens cannot be refreshed).")
+	}
+	token, err := app.NewAuthToken(a.Auth, true)
+	if err != nil {
+		return "", nil, err
+	}
+	return token, a.Auth, nil
+}
+
 // Impersonate returns a non-refreshable auth token for record id of
 // collection, valid for duration seconds (0 = the collection's auth token
 // duration). Superusers only: EUnauthenticated for guests, EForbidden for
