@@ -339,3 +339,27 @@ func TestRealtimeConnsPerIPv6Network(t *testing.T) {
 		}
 	}
 }
+
+// TestServerHTTPServerTimeouts: Server.HTTPServer uses the configured
+// header timeout (default DefaultReadHeaderTimeout), and a negative body
+// timeout switches the body deadline off while zero means the default.
+func TestServerHTTPServerTimeouts(t *testing.T) {
+	app := newOpsEnv(t, envOpts{}).app
+	newServer := func(cfg Config) *Server {
+		s := New(app, nil, cfg)
+		t.Cleanup(s.CloseRealtime)
+		return s
+	}
+	if hs := newServer(Config{}).HTTPServer(":0"); hs.ReadHeaderTimeout != DefaultReadHeaderTimeout || hs.ReadTimeout != 0 || hs.WriteTimeout != 0 {
+		t.Fatalf("default timeouts: header %v, read %v, write %v", hs.ReadHeaderTimeout, hs.ReadTimeout, hs.WriteTimeout)
+	}
+	if hs := newServer(Config{ReadHeaderTimeout: 3 * time.Second}).HTTPServer(":0"); hs.ReadHeaderTimeout != 3*time.Second {
+		t.Fatalf("header timeout %v, want 3s", hs.ReadHeaderTimeout)
+	}
+	if d := newServer(Config{}).cfg.BodyReadTimeout; d != DefaultBodyReadTimeout {
+		t.Fatalf("default body timeout %v", d)
+	}
+	if d := newServer(Config{BodyReadTimeout: -1}).cfg.BodyReadTimeout; d >= 0 {
+		t.Fatalf("negative body timeout became %v", d)
+	}
+}
