@@ -16,6 +16,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/realtime"
@@ -81,7 +82,7 @@ func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Com
 	root.PersistentFlags().StringVar(&g.logLevel, "log-level", "info", "log level: debug, info, warn, error (env GALLEY_LOG_LEVEL)")
 	root.PersistentFlags().StringVar(&g.db, "db", "", "PostgreSQL DSN (postgres://user:pass@host:5432/db); empty = embedded SQLite in --dir (env GALLEY_DB)")
 	root.PersistentFlags().IntVar(&g.dbMaxConns, "db-max-conns", store.DefaultMaxConns, "PostgreSQL connections per node, listener excluded (env GALLEY_DB_MAX_CONNS)")
-	root.PersistentFlags().DurationVar(&g.dbStatementTimer, "db-statement-timeout", store.DefaultStatementTimeout, "PostgreSQL statement timeout, 0 = none (env GALLEY_DB_STATEMENT_TIMEOUT)")
+	root.PersistentFlags().DurationVar(&g.dbStatementTimer, "db-statement-timeout", store.DefaultStatementTimeout, "statement timeout: every statement on PostgreSQL, record reads on SQLite; 0 = none (env GALLEY_DB_STATEMENT_TIMEOUT)")
 	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout), newMigrateDataCmd(g, getenv, stdout, stderr))
 	return root
 }
@@ -165,6 +166,8 @@ type serveOptions struct {
 	realtimeMaxConnsPerIP int
 	// pprof is the address of the profiling listener ("" = none).
 	pprof string
+	// Bounds of non-superuser filters and sorts, and of one expand.
+	filterMaxHops, filterMaxJoins, expandMaxRecords int
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -187,6 +190,9 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.loginFailuresPerAccount, "login-failures-per-account", 100, "failed log-ins allowed per account per hour before 429 (env GALLEY_LOGIN_FAILURES_PER_ACCOUNT)")
 	f.StringVar(&o.pprof, "pprof", "", "serve Go's /debug/pprof profiles on this address, e.g. 127.0.0.1:6060 (debugging; never expose it) (env GALLEY_PPROF)")
 	f.IntVar(&o.realtimeMaxConnsPerIP, "realtime-max-conns-per-ip", realtime.DefaultMaxConnsPerIP, "open realtime connections (SSE and WebSocket) allowed per client IP before 429 (env GALLEY_REALTIME_MAX_CONNS_PER_IP)")
+	f.IntVar(&o.filterMaxHops, "filter-max-hops", filter.DefaultMaxHops, "relations one path of a non-superuser filter or sort may follow (env GALLEY_FILTER_MAX_HOPS)")
+	f.IntVar(&o.filterMaxJoins, "filter-max-joins", filter.DefaultMaxJoins, "relations one non-superuser filter or sort may join in all (env GALLEY_FILTER_MAX_JOINS)")
+	f.IntVar(&o.expandMaxRecords, "expand-max-records", core.DefaultExpandMaxRecords, "records the expand of one request may load before 400 (env GALLEY_EXPAND_MAX_RECORDS)")
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
@@ -217,6 +223,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if o.realtimeMaxConnsPerIP < 1 {
 		return fmt.Errorf("--realtime-max-conns-per-ip must be at least 1")
 	}
+	if o.filterMaxHops < 1 || o.filterMaxJoins < 1 || o.expandMaxRecords < 1 {
+		return fmt.Errorf("--filter-max-hops, --filter-max-joins and --expand-max-records must be at least 1")
+	}
+	app.FilterLimits = filter.Limits{MaxHops: o.filterMaxHops, MaxJoins: o.filterMaxJoins}
+	app.ExpandMaxRecords = o.expandMaxRecords
 	if o.pprof != "" { // after every flag check: its listener stays open
 		if err := startPprof(o.pprof, log); err != nil {
 			return err

@@ -33,6 +33,15 @@ type App struct {
 	Guards ratelimit.Guards
 	// MaintenanceEvery is the period of Maintain (DefaultMaintenanceEvery when 0).
 	MaintenanceEvery time.Duration
+	// FilterLimits bound the relation paths of non-superuser filters and
+	// sorts (MaxHops, MaxJoins; zero fields mean filter.DefaultMaxHops and
+	// filter.DefaultMaxJoins). Rules and superuser filters use the rule
+	// limits (filter.DefaultRuleMaxHops, filter.DefaultRuleMaxJoins).
+	FilterLimits filter.Limits
+	// ExpandMaxRecords bounds the records one expand may load in one
+	// request (DefaultExpandMaxRecords when 0); above it the request is
+	// EInvalid naming the limit.
+	ExpandMaxRecords int
 
 	oauth2   *oauth2.Registry
 	patterns regexpCache
@@ -94,13 +103,18 @@ func (a Actor) RequestInfo() *filter.RequestInfo {
 // trusted selects rule compilation (or a superuser filter); untrusted user
 // filters cannot use @collection, @request or hidden fields.
 func (app *App) Env(a Actor, trusted bool) *filter.Env {
-	return &filter.Env{
+	env := &filter.Env{
 		Collection:  app.DB.Schema.Collection,
 		Collections: app.DB.Schema.Collections,
 		Request:     a.RequestInfo(),
 		Trusted:     trusted || a.IsSuperuser(),
 		Dialect:     app.DB.Dialect(),
+		Limits:      ruleLimits,
 	}
+	if !env.Trusted {
+		env.Limits = app.FilterLimits
+	}
+	return env
 }
 
 // ListQuery is the common query of list endpoints.

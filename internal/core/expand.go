@@ -11,10 +11,16 @@ import (
 
 // Expand limits.
 const (
-	MaxExpandDepth     = 6    // levels in one expand path
-	MaxExpandPaths     = 32   // comma-separated paths
-	maxBackRelationRec = 1000 // back-relation records per parent
-	inChunk            = 500  // ids per IN (...) query
+	MaxExpandDepth = 6  // levels in one expand path
+	MaxExpandPaths = 32 // comma-separated paths
+	// MaxBackRelationExpand is how many records a back-relation expand
+	// gives one record (the first ones in insertion order), as PocketBase
+	// does; the rest are left out.
+	MaxBackRelationExpand = 1000
+	// DefaultExpandMaxRecords is the default App.ExpandMaxRecords: the
+	// records all the expand paths of one request may load together.
+	DefaultExpandMaxRecords = 10000
+	inChunk                 = 500 // ids per IN (...) query
 )
 
 type expandNode struct {
@@ -56,7 +62,11 @@ func parseExpand(s string) (*expandNode, error) {
 
 // Expand fills Record.Expand of recs (all of one collection) for the expand
 // string. Related records are filtered by their collection's viewRule for a;
-// unknown paths are ignored.
+// unknown paths, and relation fields hidden from a (non-superusers), are
+// ignored. A back-relation gives each record at most MaxBackRelationExpand
+// records. When the paths would load more than App.ExpandMaxRecords records
+// in all, Expand is an EInvalid error on "expand" naming the limit (rather
+// than answering a silently truncated expand).
 func (app *App) Expand(ctx context.Context, a Actor, recs []*galley.Record, expand string) error {
 	if expand == "" || len(recs) == 0 {
 		return nil
@@ -65,19 +75,45 @@ func (app *App) Expand(ctx context.Context, a Actor, recs []*galley.Record, expa
 	if err != nil {
 		return err
 	}
-	return app.expandLevel(ctx, a, recs, tree)
+	max := app.ExpandMaxRecords
+	if max <= 0 {
+		max = DefaultExpandMaxRecords
+	}
+	x := &expander{app: app, a: a, max: max, left: max}
+	return x.level(ctx, recs, tree)
 }
 
-func (app *App) expandLevel(ctx context.Context, a Actor, recs []*galley.Record, n *expandNode) error {
+// expander is the state of one Expand call: left is what remains of the
+// max records it may load.
+type expander struct {
+	app       *App
+	a         Actor
+	max, left int
+}
+
+// take charges n loaded records, failing once more than max were loaded.
+func (x *expander) take(n int) error {
+	x.left -= n
+	if x.left < 0 {
+		return galley.FieldInvalid("expand", "validation_expand_too_large",
+			fmt.Sprintf("The expand loads more than %d records; expand fewer relations or request fewer records (perPage).", x.max))
+	}
+	return nil
+}
+
+func (x *expander) level(ctx context.Context, recs []*galley.Record, n *expandNode) error {
 	c := recs[0].Collection
 	for _, seg := range n.order {
 		child := n.children[seg]
 		var fetched []*galley.Record
 		var err error
 		if f := c.Field(seg); f != nil && f.Type == galley.FieldRelation {
-			fetched, err = app.expandRelation(ctx, a, recs, f, seg)
+			if f.Hidden && !x.a.IsSuperuser() {
+				continue // invisible to a, like an unknown path
+			}
+			fetched, err = x.relation(ctx, recs, f, seg)
 		} else if coll, field, ok := strings.Cut(seg, "_via_"); ok {
-			fetched, err = app.expandBack(ctx, a, recs, coll, field, seg)
+			fetched, err = x.back(ctx, recs, coll, field, seg)
 		} else {
 			continue
 		}
@@ -85,7 +121,7 @@ func (app *App) expandLevel(ctx context.Context, a Actor, recs []*galley.Record,
 			return err
 		}
 		if len(fetched) > 0 && len(child.order) > 0 {
-			if err := app.expandLevel(ctx, a, fetched, child); err != nil {
+			if err := x.level(ctx, fetched, child); err != nil {
 				return err
 			}
 		}
@@ -93,37 +129,30 @@ func (app *App) expandLevel(ctx context.Context, a Actor, recs []*galley.Record,
 	return nil
 }
 
-// visibleByIDs loads records of target with the given ids that a may view.
-func (app *App) visibleByIDs(ctx context.Context, a Actor, target *galley.Collection, col string, ids []string, multi bool) ([]*galley.Record, error) {
-	ruleSQL, ruleArgs, err := app.ruleWhere(a, target, "view")
+// visible loads the records of target whose column col holds one of ids
+// (at most inChunk of them; col is a JSON array when multi) and that a may
+// view, in insertion order, at most limit of them.
+func (x *expander) visible(ctx context.Context, target *galley.Collection, col string, ids []string, multi bool, limit int) ([]*galley.Record, error) {
+	app := x.app
+	ruleSQL, ruleArgs, err := app.ruleWhere(x.a, target, "view")
 	if err != nil {
 		return nil, nil // not viewable: expand nothing
 	}
-	var out []*galley.Record
-	for start := 0; start < len(ids); start += inChunk {
-		chunk := ids[start:min(start+inChunk, len(ids))]
-		args := make([]any, 0, len(chunk)+len(ruleArgs))
-		for _, id := range chunk {
-			args = append(args, id)
-		}
-		marks := strings.TrimSuffix(strings.Repeat("?,", len(chunk)), ",")
-		colSQL := store.Quote(store.Alias) + "." + store.Quote(col)
-		cond := colSQL + " IN (" + marks + ")"
-		if multi {
-			cond = app.DB.JSONArrayHas(colSQL, len(chunk))
-		}
-		recs, err := store.FindRecords(ctx, app.DB.Reader(), target, store.Select{
-			Where: and(cond, ruleSQL), Args: append(args, ruleArgs...), Order: app.DB.RowOrder(target, store.Alias)})
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, recs...)
+	args := make([]any, 0, len(ids)+len(ruleArgs))
+	for _, id := range ids {
+		args = append(args, id)
 	}
-	return out, nil
+	colSQL := store.Quote(store.Alias) + "." + store.Quote(col)
+	cond := colSQL + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
+	if multi {
+		cond = app.DB.JSONArrayHas(colSQL, len(ids))
+	}
+	return store.FindRecords(ctx, app.DB.Reader(), target, store.Select{
+		Where: and(cond, ruleSQL), Args: append(args, ruleArgs...), Order: app.DB.RowOrder(target, store.Alias), Limit: limit})
 }
 
-func (app *App) expandRelation(ctx context.Context, a Actor, recs []*galley.Record, f *galley.Field, key string) ([]*galley.Record, error) {
-	target := app.DB.Schema.Collection(f.CollectionID)
+func (x *expander) relation(ctx context.Context, recs []*galley.Record, f *galley.Field, key string) ([]*galley.Record, error) {
+	target := x.app.DB.Schema.Collection(f.CollectionID)
 	if target == nil {
 		return nil, nil
 	}
@@ -140,37 +169,53 @@ func (app *App) expandRelation(ctx context.Context, a Actor, recs []*galley.Reco
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	found, err := app.visibleByIDs(ctx, a, target, "id", ids, false)
-	if err != nil {
-		return nil, err
+	var found []*galley.Record
+	for start := 0; start < len(ids); start += inChunk {
+		// One record over what is left tells that the budget is exceeded
+		// without loading more.
+		rs, err := x.visible(ctx, target, "id", ids[start:min(start+inChunk, len(ids))], false, x.left+1)
+		if err != nil {
+			return nil, err
+		}
+		if err := x.take(len(rs)); err != nil {
+			return nil, err
+		}
+		found = append(found, rs...)
 	}
 	byID := make(map[string]*galley.Record, len(found))
-	for _, x := range found {
-		byID[x.ID()] = x
+	for _, r := range found {
+		byID[r.ID()] = r
 	}
 	for _, r := range recs {
 		vals := valuesOf(r.Data[f.Name])
 		if f.IsMulti() {
 			var list []*galley.Record
 			for _, id := range vals {
-				if x, ok := byID[id]; ok {
-					list = append(list, x)
+				if rel, ok := byID[id]; ok {
+					list = append(list, rel)
 				}
 			}
 			if len(list) > 0 {
 				setExpand(r, key, list)
 			}
 		} else if len(vals) == 1 {
-			if x, ok := byID[vals[0]]; ok {
-				setExpand(r, key, x)
+			if rel, ok := byID[vals[0]]; ok {
+				setExpand(r, key, rel)
 			}
 		}
 	}
 	return found, nil
 }
 
-func (app *App) expandBack(ctx context.Context, a Actor, recs []*galley.Record, collName, fieldName, key string) ([]*galley.Record, error) {
-	src := app.DB.Schema.Collection(collName)
+// back expands the back-relation collName_via_fieldName: the records of
+// collName whose relation fieldName points to each of recs, at most
+// MaxBackRelationExpand per record. One query serves up to inChunk
+// records; when its result may have been cut (by the per-record bound or
+// by the budget), each record of the chunk is queried alone, so that one
+// record with many back-relations neither starves the others nor fails
+// the request.
+func (x *expander) back(ctx context.Context, recs []*galley.Record, collName, fieldName, key string) ([]*galley.Record, error) {
+	src := x.app.DB.Schema.Collection(collName)
 	if src == nil || src.IsView() {
 		return nil, nil
 	}
@@ -178,19 +223,61 @@ func (app *App) expandBack(ctx context.Context, a Actor, recs []*galley.Record, 
 	if f == nil || f.Type != galley.FieldRelation || f.CollectionID != recs[0].Collection.ID {
 		return nil, nil
 	}
-	ids := make([]string, len(recs))
-	for i, r := range recs {
-		ids[i] = r.ID()
-	}
-	found, err := app.visibleByIDs(ctx, a, src, f.Name, ids, f.IsMulti())
-	if err != nil {
-		return nil, err
+	if f.Hidden && !x.a.IsSuperuser() {
+		return nil, nil // invisible to a, like an unknown path
 	}
 	byParent := map[string][]*galley.Record{}
-	for _, x := range found {
-		for _, pid := range valuesOf(x.Data[f.Name]) {
-			if len(byParent[pid]) < maxBackRelationRec {
-				byParent[pid] = append(byParent[pid], x)
+	loaded := map[string]*galley.Record{}
+	var found []*galley.Record
+	// add charges and files rs under the records of parents they point to.
+	add := func(rs []*galley.Record, parents map[string]bool) error {
+		if err := x.take(len(rs)); err != nil {
+			return err
+		}
+		for _, r := range rs {
+			if prev, ok := loaded[r.ID()]; ok {
+				r = prev // one object per record (multi relations)
+			}
+			kept := false
+			for _, pid := range valuesOf(r.Data[f.Name]) {
+				if parents[pid] && len(byParent[pid]) < MaxBackRelationExpand {
+					byParent[pid] = append(byParent[pid], r)
+					kept = true
+				}
+			}
+			if _, ok := loaded[r.ID()]; kept && !ok {
+				loaded[r.ID()] = r
+				found = append(found, r)
+			}
+		}
+		return nil
+	}
+	for start := 0; start < len(recs); start += inChunk {
+		chunk := recs[start:min(start+inChunk, len(recs))]
+		ids := make([]string, len(chunk))
+		parents := make(map[string]bool, len(chunk))
+		for i, r := range chunk {
+			ids[i] = r.ID()
+			parents[ids[i]] = true
+		}
+		limit := min(x.left+1, MaxBackRelationExpand*len(chunk))
+		rs, err := x.visible(ctx, src, f.Name, ids, f.IsMulti(), limit)
+		if err != nil {
+			return nil, err
+		}
+		if len(rs) < limit || len(chunk) == 1 {
+			if err := add(rs, parents); err != nil {
+				return nil, err
+			}
+			continue
+		}
+		for _, id := range ids {
+			rs, err := x.visible(ctx, src, f.Name, []string{id}, f.IsMulti(), min(x.left+1, MaxBackRelationExpand))
+			if err != nil {
+				return nil, err
+			}
+			if err := add(rs, map[string]bool{id: true}); err != nil {
+				return nil, err
 			}
 		}
 	}
