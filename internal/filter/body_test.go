@@ -233,3 +233,34 @@ func TestRequestLowerConstant(t *testing.T) {
 	runMatches(t, "posts", req, lowerConstantCases)
 	runEvalMatches(t, "posts", req, lowerConstantCases, true)
 }
+
+// Values of the wrong type for a relation (core coerces them, the filter
+// must still not fail): a single relation holding an array names no
+// record, a multi relation holding one id is a one-item set.
+var bodyWrongTypeCases = []matchCase{
+	{`@request.body.author.name = "" && id = "p1"`, "p1"},
+	{`@request.body.author.name ?= "Alice"`, ""},
+	{`@request.body.helpers.name ?= "bob" && id = "p1"`, "p1"},
+	{`@request.body.helpers:length = 1 && id = "p1"`, "p1"},
+}
+
+func TestRequestBodyWrongType(t *testing.T) {
+	req := bodyRequest(map[string]any{"author": []any{"u1"}, "helpers": "u2", "views": "abc"})
+	runMatches(t, "posts", req, bodyWrongTypeCases)
+	runEvalMatches(t, "posts", req, bodyWrongTypeCases, false)
+	wantErr(t, compileErr(t, testEnv(testSchema(), req), `@request.body.views.x = 1`), galley.EInvalid, `cannot access "x" of field "views" (type number)`)
+}
+
+// @request.query and @request.headers keys that were not sent are the
+// null constant, compared as the zero value also by ordering operators
+// (only @request.body distinguishes an absent key).
+var queryAbsentCases = []matchCase{
+	{`@request.query.none < 1 && id = "p1"`, "p1"},
+	{`@request.headers.none >= 0 && id = "p1"`, "p1"},
+	{`@request.query.none = "" && id = "p1"`, "p1"},
+}
+
+func TestRequestQueryAbsent(t *testing.T) {
+	runMatches(t, "posts", authAs("u1"), queryAbsentCases)
+	runEvalMatches(t, "posts", authAs("u1"), queryAbsentCases, true)
+}

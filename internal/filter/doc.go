@@ -73,6 +73,15 @@
 //     (@request.auth.team.name) are subqueries keyed by the bound ids.
 //     @request.body/query/headers/method/context are bind values; nested
 //     @request.body.a.b reads nested objects.
+//   - @request.body holds what core will store (present keys hold the
+//     coerced value: a null sent for a field is already its zero value). A
+//     key the body does not carry is NULL: ordering comparisons (< <= > >=
+//     and their ? forms) with it are false, while = != ~ !~ treat it as an
+//     empty value (as contract-notes.md observed on PocketBase).
+//   - @request.body.<relation>.<path> follows the relation from the id (or
+//     ids) the body holds, as a stored relation is followed: a subquery on
+//     the target keyed by the bound ids, multi-valued for a multi relation,
+//     with further hops, back-relations and the target field's modifiers.
 //   - @collection.name.field joins another collection. References to the
 //     same join (same collection and same :alias, or both without alias)
 //     used more than once within one && group are bound to one row: the
@@ -110,4 +119,57 @@
 //     year 0001 (time zone offsets, "now", julian day numbers and unix times
 //     are NULL); %J may differ in its last printed digit.
 //   - text holding NUL or invalid UTF-8 is bound with U+FFFD in their place.
+//   - Text compared with a number, bool or json value when neither side is
+//     a constant and one lacks a column affinity (a relation path, a set
+//     element, a json value, a count): SQLite converts by affinity (the
+//     number becomes text against a text column), PostgreSQL compares by
+//     class (numbers before text). TestRuleProperty skips these.
+//
+// # Decisions
+//
+// Where the PocketBase documentation and contract-notes.md leave the rule
+// language open, Galley decided as follows; each decision is pinned by the
+// test named.
+//
+//   - An absent @request.body key under :isset is false, under :length 0,
+//     under :changed false; under :lower and :each it stays the absent NULL
+//     (a single value, not a set). A missing nested key (@request.body.meta.k
+//     where meta lacks k) and a relation path through an absent key are
+//     absent too. A present nil (a JSON null that reached the filter
+//     uncoerced) is the null constant: the zero value, also for ordering.
+//     TestRequestBodyAbsent.
+//   - A relation path through the body whose id names no record, or an
+//     empty relation, is NULL like a stored empty relation (the zero value,
+//     also for ordering: @request.body.author.age > -1 holds). A multi
+//     relation path is a set: plain operators need every related record,
+//     ? operators one; an empty set is one NULL element.
+//     TestRequestBodyRelation (bodyDanglingCases).
+//   - A body value of the wrong type for a relation does not fail the rule:
+//     an array for a single relation names no record; a single id for a
+//     multi relation is a one-item set. TestRequestBodyWrongType.
+//   - @request.body.<f>.<x> where f is a field of the collection that is
+//     not a relation, json or geoPoint is EInvalid, so collection
+//     validation (Validate) refuses the rule when it is saved; so is a path
+//     to a field the target collection lacks, and a modifier the target
+//     field does not take (:isset and :changed apply to body fields only).
+//     Keys that name no field of the collection read nested objects of the
+//     body (the body may carry keys the schema does not know).
+//     TestRequestBodyRelationErrors.
+//   - @request.query and @request.headers keys that were not sent are the
+//     null constant (the zero value, also for ordering); only @request.body
+//     tells an absent key from an empty one. TestRequestQueryAbsent.
+//   - :lower of a request value (@request.body/query/headers/method/context)
+//     is folded in Go as SQLite's LOWER would (ASCII folding; numbers as
+//     SQLite renders them, "10.0"; bools as 1 and 0): the result is a
+//     constant like the plain value, so it converts to a column's type and
+//     is a ~ pattern whose _ is literal. TestRequestLowerConstant.
+//   - Eval answers @request.body in memory (absent keys, :isset, :length,
+//     :lower, :each of strings, bools and plain numbers, :changed of scalar
+//     fields) and returns ErrNeedsSQL for a relation followed through a
+//     present body value, :changed on multi, json and geoPoint fields, and
+//     arrays holding objects, arrays or numbers SQLite may render
+//     differently. Anything the compiler refuses is ErrNeedsSQL too.
+//     TestRuleProperty checks memory, SQLite and PostgreSQL agree on random
+//     rules over the whole grammar (a fixed seed by default;
+//     -property.n and -property.seed for longer runs).
 package filter

@@ -20,10 +20,11 @@ var ErrNeedsSQL = errors.New("filter: expression needs SQL")
 // row holding r. It covers what realtime authorisation needs cheaply:
 // the record's own scalar and multi-valued fields (not json or geoPoint),
 // @request.auth.* fields without relation traversal, @request.method,
-// context, query and headers, literals and date macros, every operator and
+// context, query and headers, @request.body (absent keys, nested keys,
+// :changed of scalar fields), literals and date macros, every operator and
 // the :lower, :length, :each and :isset modifiers where the compiler
-// allows them. Anything else — relation paths, back-relations,
-// @collection, @request.body, functions, json values, and values whose
+// allows them. Anything else — relation paths (also through the body),
+// back-relations, @collection, functions, json values, and values whose
 // SQLite conversion it does not model exactly (text that almost looks like
 // a number) — is ErrNeedsSQL. Errors the compiler would report (unknown or
 // hidden fields) are ErrNeedsSQL too, so that the SQL path reports them.
