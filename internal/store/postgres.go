@@ -293,52 +293,10 @@ func (postgresDialect) dropViewSQL(name string) string {
 	return "DROP VIEW IF EXISTS " + Quote(name) + " CASCADE"
 }
 
-// pgDeniedFunctions are functions a view may not call: they read or write
-// outside the view's tables, sleep, or change session state. Everything
-// starting with pg_, lo_ or dblink is refused as well.
-var pgDeniedFunctions = map[string]bool{"set_config": true, "current_setting": true, "nextval": true, "setval": true,
-	"currval": true, "lastval": true, "query_to_xml": true, "query_to_xml_and_xmlschema": true, "table_to_xml": true,
-	"cursor_to_xml": true, "txid_current": true, "dblink": true, "copy": true}
-
-// checkViewQuery plans q with EXPLAIN inside tx and refuses it when it reads
-// a relation outside the current schema or one whose name starts with "_"
-// (system tables), or calls a function that reaches outside the data.
+// checkViewQuery: see pgCheckViewQuery (view_postgres.go).
 func (d postgresDialect) checkViewQuery(ctx context.Context, tx *Tx, q string) error {
-	toks, err := lexSQL(q)
-	if err != nil {
-		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "Invalid view query: "+err.Error())
-	}
-	for i, t := range toks {
-		if t.Kind != tokIdent || i+1 >= len(toks) || !toks[i+1].is(tokPunct, "(") {
-			continue
-		}
-		l := strings.ToLower(t.Val)
-		if pgDeniedFunctions[l] || strings.HasPrefix(l, "pg_") || strings.HasPrefix(l, "lo_") || strings.HasPrefix(l, "dblink") {
-			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", fmt.Sprintf("The view query cannot call %s().", t.Val))
-		}
-	}
-	var plan string
-	if err := tx.queryRowTry(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) "+q, &plan); err != nil {
-		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "Invalid view query: "+d.message(err))
-	}
-	for _, m := range pgRelationRe.FindAllStringSubmatch(plan, -1) {
-		rel := m[1]
-		if isSystemIdent(rel) {
-			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "the view query cannot read system tables.")
-		}
-	}
-	for _, m := range pgSchemaRe.FindAllStringSubmatch(plan, -1) {
-		if m[1] != tx.db.pgState.schema {
-			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "the view query can only read the collections' schema.")
-		}
-	}
-	return nil
+	return pgCheckViewQuery(ctx, tx, q)
 }
-
-var (
-	pgRelationRe = regexp.MustCompile(`"Relation Name": "((?:[^"\\]|\\.)*)"`)
-	pgSchemaRe   = regexp.MustCompile(`"Schema": "((?:[^"\\]|\\.)*)"`)
-)
 
 func (postgresDialect) viewColumns(ctx context.Context, q Querier, view string) ([]viewColumn, error) {
 	return scanViewColumns(q.QueryContext(ctx, `SELECT a.attname, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a

@@ -16,11 +16,13 @@ const MaxViewQueryLength = 20000
 // viewDenied are words that never appear in a read-only SELECT; a bare word
 // equal to one of them (case-insensitive) refuses the query. "REPLACE" is
 // allowed as the replace() function. RECURSIVE is refused so a view cannot
-// be an unbounded loop.
-var viewDenied = map[string]bool{"INSERT": true, "UPDATE": true, "DELETE": true, "REPLACE": true, "DROP": true,
-	"CREATE": true, "ALTER": true, "ATTACH": true, "DETACH": true, "PRAGMA": true, "VACUUM": true, "REINDEX": true,
-	"ANALYZE": true, "BEGIN": true, "COMMIT": true, "ROLLBACK": true, "SAVEPOINT": true, "RELEASE": true,
-	"RECURSIVE": true, "LOAD_EXTENSION": true, "READFILE": true, "WRITEFILE": true, "FTS3_TOKENIZER": true, "EDIT": true}
+// be an unbounded loop; INTO (SELECT INTO), COPY, MERGE, LOCK, NOTIFY and
+// the like are PostgreSQL's ways to write, signal or lock; TABLESAMPLE
+// calls a sampling method.
+var viewDenied = words(`INSERT UPDATE DELETE REPLACE DROP CREATE ALTER ATTACH DETACH PRAGMA VACUUM REINDEX
+	ANALYZE BEGIN COMMIT ROLLBACK SAVEPOINT RELEASE RECURSIVE LOAD_EXTENSION READFILE WRITEFILE FTS3_TOKENIZER
+	EDIT INTO COPY MERGE TRUNCATE LOCK NOTIFY LISTEN UNLISTEN GRANT REVOKE CALL EXECUTE PREPARE DEALLOCATE
+	TABLESAMPLE`)
 
 // NormalizeViewQuery checks the text of a view query without a database:
 // exactly one statement (a trailing ";" is dropped), starting with SELECT or
@@ -80,8 +82,12 @@ var writeOpcodes = map[string]bool{"OpenWrite": true, "Insert": true, "Delete": 
 // refuses it when the program writes, opens a write transaction, reads a
 // database other than main, or reads a table whose name starts with "_" or
 // "sqlite_". This is exact where the token scan is only a first filter:
-// aliases, views and subqueries are resolved by SQLite itself.
+// aliases, views and subqueries are resolved by SQLite itself. Before that,
+// checkViewTokens holds the query to SQLite's function allow-list.
 func sqliteCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
+	if err := checkViewTokens(q, lexSQLite, false); err != nil {
+		return err
+	}
 	roots := map[int64]string{1: "sqlite_master"}
 	rows, err := tx.QueryContext(ctx, `SELECT "rootpage", "tbl_name" FROM "sqlite_master" WHERE "rootpage" > 0`)
 	if err != nil {
@@ -101,16 +107,38 @@ func sqliteCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 	if err != nil {
 		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", "Invalid view query: "+tx.db.d.message(err))
 	}
-	defer prog.Close()
+	type op struct {
+		opcode     string
+		p1, p2, p3 int64
+	}
+	var ops []op
+	// Sorters, GROUP BY, DISTINCT, IN lists and window partitions write to
+	// ephemeral tables of the statement's own: writes through those cursors
+	// are reads of the view.
+	ephemeral := map[int64]bool{}
 	for prog.Next() {
 		var addr, p1, p2, p3, p5 int64
 		var opcode string
 		var p4, comment sql.NullString
 		if err := prog.Scan(&addr, &opcode, &p1, &p2, &p3, &p4, &p5, &comment); err != nil {
+			prog.Close()
 			return err
 		}
+		ops = append(ops, op{opcode, p1, p2, p3})
+		switch opcode {
+		case "OpenEphemeral", "OpenAutoindex", "SorterOpen", "OpenPseudo", "OpenDup":
+			ephemeral[p1] = true
+		}
+	}
+	prog.Close()
+	if err := prog.Err(); err != nil {
+		return err
+	}
+	for _, o := range ops {
+		opcode, p2, p3 := o.opcode, o.p2, o.p3
 		bad := ""
 		switch {
+		case ephemeralWrite[opcode] && ephemeral[o.p1]:
 		case writeOpcodes[opcode] || (opcode == "Transaction" && p2 != 0):
 			bad = "the view query must only read data"
 		case opcode == "OpenRead" && p3 != 0:
@@ -122,8 +150,12 @@ func sqliteCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 			return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", bad+".")
 		}
 	}
-	return prog.Err()
+	return nil
 }
+
+// ephemeralWrite are the write opcodes a read-only statement uses on its
+// own ephemeral tables (cursor in P1).
+var ephemeralWrite = map[string]bool{"Insert": true, "IdxInsert": true, "Delete": true, "IdxDelete": true}
 
 var viewColumnRe = regexp.MustCompile(`^[a-zA-Z0-9_]+$`)
 
