@@ -164,6 +164,9 @@ type serveOptions struct {
 	loginFailuresPerIP, loginFailuresPerAccount int
 	// realtimeMaxConnsPerIP bounds open realtime connections per client IP.
 	realtimeMaxConnsPerIP int
+	// Bounds on the rule checks of one realtime event that need a query.
+	realtimeCheckTimeout, realtimeCheckBudget time.Duration
+	realtimeMaxSQLChecks                      int
 	// pprof is the address of the profiling listener ("" = none).
 	pprof string
 	// Bounds of non-superuser filters and sorts, and of one expand.
@@ -190,6 +193,9 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.loginFailuresPerAccount, "login-failures-per-account", 100, "failed log-ins allowed per account per hour before 429 (env GALLEY_LOGIN_FAILURES_PER_ACCOUNT)")
 	f.StringVar(&o.pprof, "pprof", "", "serve Go's /debug/pprof profiles on this address, e.g. 127.0.0.1:6060 (debugging; never expose it) (env GALLEY_PPROF)")
 	f.IntVar(&o.realtimeMaxConnsPerIP, "realtime-max-conns-per-ip", realtime.DefaultMaxConnsPerIP, "open realtime connections (SSE and WebSocket) allowed per client IP before 429 (env GALLEY_REALTIME_MAX_CONNS_PER_IP)")
+	f.DurationVar(&o.realtimeCheckTimeout, "realtime-check-timeout", realtime.DefaultCheckTimeout, "time one realtime rule check that needs a query may take; a check cut off does not deliver the event to its subscribers (env GALLEY_REALTIME_CHECK_TIMEOUT)")
+	f.IntVar(&o.realtimeMaxSQLChecks, "realtime-max-sql-checks", realtime.DefaultMaxSQLChecks, "realtime rule checks that need a query per event (one per distinct group of subscribers); the groups beyond it do not get the event (env GALLEY_REALTIME_MAX_SQL_CHECKS)")
+	f.DurationVar(&o.realtimeCheckBudget, "realtime-check-budget", realtime.DefaultCheckBudget, "total time the rule-check queries of one realtime event may take, inside the deleting transaction for deletes (env GALLEY_REALTIME_CHECK_BUDGET)")
 	f.IntVar(&o.filterMaxHops, "filter-max-hops", filter.DefaultMaxHops, "relations one path of a non-superuser filter or sort may follow (env GALLEY_FILTER_MAX_HOPS)")
 	f.IntVar(&o.filterMaxJoins, "filter-max-joins", filter.DefaultMaxJoins, "relations one non-superuser filter or sort may join in all (env GALLEY_FILTER_MAX_JOINS)")
 	f.IntVar(&o.expandMaxRecords, "expand-max-records", core.DefaultExpandMaxRecords, "records the expand of one request may load before 400 (env GALLEY_EXPAND_MAX_RECORDS)")
@@ -228,6 +234,9 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	app.FilterLimits = filter.Limits{MaxHops: o.filterMaxHops, MaxJoins: o.filterMaxJoins}
 	app.ExpandMaxRecords = o.expandMaxRecords
+	if o.realtimeCheckTimeout <= 0 || o.realtimeCheckBudget <= 0 || o.realtimeMaxSQLChecks < 1 {
+		return fmt.Errorf("--realtime-check-timeout and --realtime-check-budget must be positive, --realtime-max-sql-checks at least 1")
+	}
 	if o.pprof != "" { // after every flag check: its listener stays open
 		if err := startPprof(o.pprof, log); err != nil {
 			return err
@@ -238,7 +247,8 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
 	}
 	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version,
-		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP}})
+		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
+			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})
 	stopOps, err := startOps(ctx, srv, app, g.dir, log)
 	if err != nil {
 		return err

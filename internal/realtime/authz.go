@@ -3,8 +3,6 @@ package realtime
 import (
 	"context"
 	"errors"
-	"strings"
-	"sync"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -16,58 +14,23 @@ import (
 // Authorisation of events. Every (client, subscription) that matches an
 // event asks one question: may this actor see this record under the
 // collection's listRule (collection topics) or viewRule (record topics),
-// and does the record match the subscription's filter? Subscribers that
-// ask the same question — same rule, same filter, same auth record, same
-// options (@request.query/headers) — form a group, and each group is
-// answered once per event:
-//
-//   - superusers pass the rule; a null rule refuses everyone else; an empty
-//     rule and no filter pass at once;
-//   - rules and filters that touch only the record's own fields,
-//     @request.auth.* and constants are evaluated in memory (filter.Eval,
-//     the same semantics as the SQL);
-//   - the rest cost one query per group: for creates and updates a
-//     "SELECT ... WHERE id = ? AND rule AND filter" after the commit; for
-//     deletes the same query inside the deleting transaction, before the
-//     row is gone (PrepareDelete), since afterwards there is nothing to
-//     query.
+// and does the record match the subscription's filter? That question is a
+// core.Check — the rule evaluator REST uses too; this file only groups the
+// questions and bounds their cost. Subscribers that ask the same question
+// (same rule, filter, auth record and options: the check's Key) form a
+// group, and each group is answered once per event: in memory when the
+// check can be (core.Check.Eval), else by one query — for creates and
+// updates on the read pool after the commit, for deletes inside the
+// deleting transaction before the row is gone (PrepareDelete).
 //
 // So the cost of an event is bounded by the number of distinct groups,
-// never by the number of subscribers.
-
-// question is one authorisation question.
-type question struct {
-	key    string
-	deny   bool        // answered no without evaluation (null rule)
-	rule   filter.Expr // nil: no rule to check
-	filter filter.Expr // nil: no filter
-	actor  core.Actor
-}
-
-// parseCache keeps parsed rules by source.
-type parseCache struct {
-	mu sync.Mutex
-	m  map[string]filter.Expr
-}
-
-var ruleLimits = filter.Limits{MaxLength: 20000, MaxExprs: 1000, MaxDepth: 50}
-
-func (p *parseCache) parse(src string) (filter.Expr, error) {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if e, ok := p.m[src]; ok {
-		return e, nil
-	}
-	e, err := filter.Parse(src, ruleLimits)
-	if err != nil {
-		return nil, err
-	}
-	if p.m == nil || len(p.m) > 4096 {
-		p.m = map[string]filter.Expr{}
-	}
-	p.m[src] = e
-	return e, nil
-}
+// never by the number of subscribers; and the queries are bounded too:
+// each is cut off after Config.CheckTimeout, an event runs at most
+// Config.MaxSQLChecks of them within Config.CheckBudget in all, and a
+// question left unanswered (cut off, failed or over the budget) means the
+// event is not delivered to that group. Subscription filters are user
+// input (parsed with the user-filter limits, see parseTopic), so without
+// these bounds one subscriber could stall every write of a collection.
 
 // actorFor is the actor a subscription is evaluated as: the client's auth
 // and the subscription's query and headers, in the "realtime" context.
@@ -77,183 +40,186 @@ func actorFor(auth *galley.Record, sub *Subscription) core.Actor {
 	}}
 }
 
-// questionFor builds the question of subscription sub of a client
-// authenticated as auth about a record of c.
-func (b *Broker) questionFor(c *galley.Collection, auth *galley.Record, sub *Subscription) question {
-	a := actorFor(auth, sub)
-	super := a.IsSuperuser()
-	q := question{actor: a, filter: sub.Filter}
-	ruleSrc := ""
-	if !super {
-		p := c.ListRule
-		if sub.RecordID != "" {
-			p = c.ViewRule
-		}
-		if p == nil {
-			q.deny = true
-			return q
-		}
-		ruleSrc = *p
+// checkFor returns the check of subscription sub of a client authenticated
+// as auth about records of c.
+func (b *Broker) checkFor(c *galley.Collection, auth *galley.Record, sub *Subscription) core.Check {
+	action := "list"
+	if sub.RecordID != "" {
+		action = "view"
 	}
-	if ruleSrc != "" {
-		e, err := b.rules.parse(ruleSrc)
-		if err != nil {
-			b.log.Warn("realtime: rule does not parse", "collection", c.Name, "err", err)
-			q.deny = true
-			return q
-		}
-		q.rule = e
-	}
-	if q.rule == nil && q.filter == nil {
-		return q
-	}
-	var k strings.Builder
-	k.WriteString(ruleSrc)
-	k.WriteByte(0)
-	if sub.Query != nil {
-		k.WriteString(sub.Query["filter"])
-	}
-	k.WriteByte(0)
-	if super {
-		k.WriteString("super:")
-	}
-	k.WriteString(authKey(auth))
-	k.WriteByte(0)
-	k.WriteString(sub.key)
-	q.key = k.String()
-	return q
+	// sub.key holds the subscription's query (its filter included) and
+	// headers: everything of the request that the rule and filter read.
+	return b.app.NewCheck(actorFor(auth, sub), c, action, sub.Filter, sub.key)
 }
 
-// errNeedsSQL marks a question that memory evaluation cannot answer.
-var errNeedsSQL = filter.ErrNeedsSQL
-
-// evalMemory answers q about r in memory; errNeedsSQL when it cannot.
-func (b *Broker) evalMemory(c *galley.Collection, r *galley.Record, q question) (bool, error) {
-	for i, e := range []filter.Expr{q.rule, q.filter} {
-		if e == nil {
-			continue
-		}
-		ok, err := filter.Eval(e, c, r, b.app.Env(q.actor, i == 0))
-		if err != nil || !ok {
-			return false, err
-		}
-	}
-	return true, nil
+// budget is what is left of one event's SQL checks.
+type budget struct {
+	left     int       // checks still allowed
+	deadline time.Time // when the event's time for checks runs out
+	skipped  int       // checks refused for want of budget
+	failed   int       // checks cut off or failed
 }
 
-// evalSQL answers q about the row of r's id through db (the read pool after
-// a commit, or the deleting transaction).
-func (b *Broker) evalSQL(ctx context.Context, db store.Querier, c *galley.Collection, id string, q question) (bool, error) {
-	where := store.Quote(store.Alias) + `."id" = ?`
-	args := []any{id}
-	for i, e := range []filter.Expr{q.rule, q.filter} {
-		if e == nil {
-			continue
-		}
-		sql, a, err := filter.Where(e, c, store.Alias, b.app.Env(q.actor, i == 0))
-		if err != nil {
-			return false, err
-		}
-		where += " AND (" + sql + ")"
-		args = append(args, a...)
-	}
-	recs, err := store.FindRecords(ctx, db, c, store.Select{Where: where, Args: args, Limit: 1})
-	if err != nil {
-		return false, err
-	}
-	return len(recs) == 1, nil
+// newBudget returns the budget of one event.
+func (b *Broker) newBudget() *budget {
+	return &budget{left: b.cfg.MaxSQLChecks, deadline: time.Now().Add(b.cfg.CheckBudget)}
 }
 
-// answer answers q about r for action, caching by group key in answers.
-// prepared holds the in-transaction answers of a delete.
-func (b *Broker) answer(ctx context.Context, c *galley.Collection, r *galley.Record, action string, q question, answers map[string]bool, prepared map[string]bool) bool {
-	if q.deny {
+// take returns the time one more check may run, or false (counted as
+// skipped) when the event's budget is spent.
+func (bu *budget) take(perCheck time.Duration) (time.Duration, bool) {
+	rem := time.Until(bu.deadline)
+	if bu.left <= 0 || rem <= 0 {
+		bu.skipped++
+		return 0, false
+	}
+	bu.left--
+	return min(perCheck, rem), true
+}
+
+// report counts and logs what the budget refused or lost.
+func (b *Broker) report(bu *budget, c *galley.Collection, action string) {
+	if bu.skipped == 0 && bu.failed == 0 {
+		return
+	}
+	b.stats.checksSkipped.Add(int64(bu.skipped))
+	b.stats.checksFailed.Add(int64(bu.failed))
+	b.log.Warn("realtime: event not delivered to some subscribers: rule checks over the budget, cut off or failed",
+		"collection", c.Name, "action", action, "overBudget", bu.skipped, "failed", bu.failed,
+		"maxSQLChecks", b.cfg.MaxSQLChecks, "checkTimeout", b.cfg.CheckTimeout, "checkBudget", b.cfg.CheckBudget)
+}
+
+// query answers k about r's row through q within bu: false when the budget
+// is spent or the query is cut off or fails.
+func (b *Broker) query(ctx context.Context, q store.Querier, r *galley.Record, k core.Check, bu *budget) bool {
+	d, ok := bu.take(b.cfg.CheckTimeout)
+	if !ok {
 		return false
 	}
-	if q.key == "" {
-		return true
-	}
-	if ok, seen := answers[q.key]; seen {
-		return ok
-	}
-	ok, err := b.evalMemory(c, r, q)
-	if errors.Is(err, errNeedsSQL) {
-		b.stats.sqlChecks.Add(1)
-		if action == core.ActionDelete {
-			ok, err = prepared[q.key], nil
-		} else {
-			ok, err = b.evalSQL(ctx, b.app.DB.Reader(), c, r.ID(), q)
-		}
-	} else {
-		b.stats.memChecks.Add(1)
-	}
+	b.stats.sqlChecks.Add(1)
+	ok, err := k.Query(ctx, q, r.ID(), d)
 	if err != nil {
-		b.log.Warn("realtime: rule check failed", "collection", c.Name, "err", err)
-		ok = false
+		bu.failed++
+		if !errors.Is(err, store.ErrTimedOut) {
+			b.log.Warn("realtime: rule check failed", "collection", r.Collection.Name, "err", err)
+		}
+		return false
 	}
-	answers[q.key] = ok
 	return ok
 }
 
-// PrepareDelete answers, inside the deleting transaction, the questions
-// about r that need SQL, for the subscribers r's delete event will reach.
-// It implements core.RecordListener; it costs nothing when no subscriber
-// of the collection needs a database check.
+// eventChecks holds one event's answers by check key.
+type eventChecks struct {
+	answers map[string]bool
+	// prepared holds a delete's answers from inside its transaction (a
+	// missing key means "no"); nil for other actions.
+	prepared map[string]bool
+	delete   bool
+	budget   *budget
+}
+
+// answer answers k about r for the event, once per check key.
+func (b *Broker) answer(ctx context.Context, r *galley.Record, k core.Check, ec *eventChecks) bool {
+	switch k.Kind() {
+	case core.CheckDeny:
+		return false
+	case core.CheckAll:
+		return true
+	}
+	key := k.Key()
+	if ok, seen := ec.answers[key]; seen {
+		return ok
+	}
+	ok, err := k.Eval(r)
+	switch {
+	case errors.Is(err, core.ErrNeedsSQL) && ec.delete:
+		ok = ec.prepared[key]
+	case errors.Is(err, core.ErrNeedsSQL):
+		ok = b.query(ctx, b.app.DB.Reader(), r, k, ec.budget)
+	case err != nil:
+		b.stats.memChecks.Add(1)
+		b.log.Warn("realtime: rule check failed", "collection", r.Collection.Name, "err", err)
+		ok = false
+	default:
+		b.stats.memChecks.Add(1)
+	}
+	ec.answers[key] = ok
+	return ok
+}
+
+// PrepareDelete answers, inside the deleting transaction, the checks about
+// r that need SQL, for the subscribers r's delete event will reach, within
+// one event's budget. It implements core.RecordListener; it costs nothing
+// when no subscriber of the collection needs a database check.
 func (b *Broker) PrepareDelete(ctx context.Context, q store.Querier, r *galley.Record) any {
 	out := map[string]bool{}
-	b.answerSQL(ctx, q, r, b.sqlQuestions(r, b.targets(r.Collection.ID, r.ID())), out)
+	ks := b.sqlChecks(r, b.targets(r.Collection.ID, r.ID()))
+	if len(ks) > 0 {
+		bu := b.newBudget()
+		b.answerSQL(ctx, q, r, ks, bu, out)
+		b.report(bu, r.Collection, core.ActionDelete)
+	}
 	return out
 }
 
 // prepareRemoteDelete is PrepareDelete for a delete made on another node:
-// the row is gone, so the questions are answered in a transaction where
-// it exists again and which is rolled back (store.DB.WithRestored). A
-// failure answers them all "no".
+// the row is gone, so the checks are answered in a transaction where it
+// exists again and which is rolled back (store.DB.WithRestored). A failure
+// answers them all "no".
 func (b *Broker) prepareRemoteDelete(ctx context.Context, r *galley.Record, ts []target) map[string]bool {
-	qs := b.sqlQuestions(r, ts)
+	ks := b.sqlChecks(r, ts)
 	out := map[string]bool{}
-	if len(qs) == 0 {
+	if len(ks) == 0 {
 		return out
 	}
-	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	bu := b.newBudget()
+	ctx, cancel := context.WithTimeout(ctx, b.cfg.CheckBudget+5*time.Second)
 	defer cancel()
 	err := b.app.DB.WithRestored(ctx, r, func(q store.Querier) error {
-		b.answerSQL(ctx, q, r, qs, out)
+		b.answerSQL(ctx, q, r, ks, bu, out)
 		return nil
 	})
 	if err != nil {
 		b.log.Warn("realtime: checking a remote delete", "collection", r.Collection.Name, "err", err)
 		clear(out)
 	}
+	b.report(bu, r.Collection, core.ActionDelete)
 	return out
 }
 
-// sqlQuestions returns the distinct questions of targets ts about r that
-// memory evaluation cannot answer.
-func (b *Broker) sqlQuestions(r *galley.Record, ts []target) []question {
+// sqlChecks returns the distinct checks of targets ts about r that memory
+// evaluation cannot answer. Targets of one group (auth record and topic)
+// ask the same question, so each group is looked at once.
+func (b *Broker) sqlChecks(r *galley.Record, ts []target) []core.Check {
 	c := r.Collection
-	var out []question
-	seen := map[string]bool{}
+	type groupKey struct {
+		auth *galley.Record
+		raw  string
+	}
+	groups := map[groupKey]bool{}
+	keys := map[string]bool{}
+	var out []core.Check
 	for _, t := range ts {
-		qu := b.questionFor(c, t.auth, t.sub)
-		if qu.deny || qu.key == "" || seen[qu.key] {
+		gk := groupKey{t.auth, t.sub.Raw}
+		if groups[gk] {
 			continue
 		}
-		seen[qu.key] = true
-		if _, err := b.evalMemory(c, r, qu); errors.Is(err, errNeedsSQL) {
-			out = append(out, qu)
+		groups[gk] = true
+		k := b.checkFor(c, t.auth, t.sub)
+		if k.Kind() != core.CheckEval || keys[k.Key()] {
+			continue
+		}
+		keys[k.Key()] = true
+		if _, err := k.Eval(r); errors.Is(err, core.ErrNeedsSQL) {
+			out = append(out, k)
 		}
 	}
 	return out
 }
 
-// answerSQL answers qs about r's row through q into out.
-func (b *Broker) answerSQL(ctx context.Context, q store.Querier, r *galley.Record, qs []question, out map[string]bool) {
-	for _, qu := range qs {
-		ok, err := b.evalSQL(ctx, q, r.Collection, r.ID(), qu)
-		if err != nil {
-			b.log.Warn("realtime: rule check failed", "collection", r.Collection.Name, "err", err)
-		}
-		out[qu.key] = ok && err == nil
+// answerSQL answers ks about r's row through q into out, within bu.
+func (b *Broker) answerSQL(ctx context.Context, q store.Querier, r *galley.Record, ks []core.Check, bu *budget, out map[string]bool) {
+	for _, k := range ks {
+		out[k.Key()] = b.query(ctx, q, r, k, bu)
 	}
 }

@@ -57,6 +57,20 @@ type Config struct {
 	// ForwardTimeout bounds the wait for another node's answer to a
 	// subscription request for a client it holds (default 3 seconds).
 	ForwardTimeout time.Duration
+
+	// CheckTimeout bounds one rule check that needs a query (default 1
+	// second); a check cut off answers "not delivered" for its group.
+	CheckTimeout time.Duration
+	// MaxSQLChecks bounds the rule checks that need a query in one event
+	// (default 32: one per distinct group); the groups beyond it do not get
+	// the event, which is logged.
+	MaxSQLChecks int
+	// CheckBudget bounds the time all rule-check queries of one event take
+	// together (default 2 seconds); checks left once it is spent answer
+	// "not delivered". For a delete they run inside the deleting
+	// transaction, so this is also the most a subscriber's filter can add
+	// to a write.
+	CheckBudget time.Duration
 }
 
 // Defaults.
@@ -70,6 +84,9 @@ const (
 	DefaultQueueSize      = 4096
 	DefaultWriteTimeout   = 10 * time.Second
 	DefaultMaxOpsPerSec   = 10
+	DefaultCheckTimeout   = core.DefaultCheckTimeout
+	DefaultMaxSQLChecks   = 32
+	DefaultCheckBudget    = 2 * time.Second
 )
 
 func (c Config) withDefaults() Config {
@@ -87,6 +104,9 @@ func (c Config) withDefaults() Config {
 	def(&c.MaxAge, DefaultMaxAge)
 	def(&c.WriteTimeout, DefaultWriteTimeout)
 	def(&c.ForwardTimeout, DefaultForwardTimeout)
+	def(&c.CheckTimeout, DefaultCheckTimeout)
+	def(&c.CheckBudget, DefaultCheckBudget)
+	defi(&c.MaxSQLChecks, DefaultMaxSQLChecks)
 	defi(&c.MaxTopics, DefaultMaxTopics)
 	defi(&c.MaxTopicLength, DefaultMaxTopicLength)
 	defi(&c.MaxConnsPerIP, DefaultMaxConnsPerIP)
@@ -106,11 +126,22 @@ type Stats struct {
 	dropped   atomic.Int64 // clients dropped for a full queue
 	delivered atomic.Int64 // messages queued to clients
 	events    atomic.Int64 // events the dispatcher has finished with (see Events)
+
+	checksFailed  atomic.Int64 // SQL checks cut off by CheckTimeout or failed
+	checksSkipped atomic.Int64 // SQL checks not run: the event's budget was spent
 }
 
 // Counts returns (in-memory checks, SQL checks, dropped clients, queued messages).
 func (s *Stats) Counts() (mem, sql, dropped, delivered int64) {
 	return s.memChecks.Load(), s.sqlChecks.Load(), s.dropped.Load(), s.delivered.Load()
+}
+
+// Unanswered returns how many rule checks that needed a query were cut off
+// (CheckTimeout) or failed, and how many were not run because their event's
+// budget (MaxSQLChecks, CheckBudget) was spent. Each made an event not
+// reach a group of subscribers.
+func (s *Stats) Unanswered() (failed, overBudget int64) {
+	return s.checksFailed.Load(), s.checksSkipped.Load()
 }
 
 // Events returns how many events the dispatcher has finished with: their
@@ -124,7 +155,6 @@ type Broker struct {
 	app   *core.App
 	log   *slog.Logger
 	cfg   Config
-	rules parseCache
 	stats Stats
 
 	mu      sync.RWMutex
@@ -509,7 +539,9 @@ func (b *Broker) dispatchRecord(ev Event) {
 	if ev.Node != "" && ev.Action == core.ActionDelete {
 		prepared = b.prepareRemoteDelete(ctx, r, ts)
 	}
-	answers := map[string]bool{}
+	ec := &eventChecks{answers: map[string]bool{}, prepared: prepared,
+		delete: ev.Action == core.ActionDelete, budget: b.newBudget()}
+	defer b.report(ec.budget, c, ev.Action)
 	rendered := map[string][]byte{}
 	// Targets with the same auth record, topic (options included) and
 	// transport get the same message: it is worked out once per group, so a
@@ -526,7 +558,7 @@ func (b *Broker) dispatchRecord(ev Event) {
 		gk := groupKey{t.auth, t.sub.Raw, t.cl.WS}
 		m, seen := groups[gk]
 		if !seen {
-			m = b.recordMessage(ctx, c, r, ev.Action, t, answers, prepared, rendered)
+			m = b.recordMessage(ctx, c, r, ev.Action, t, ec, rendered)
 			groups[gk] = m
 		}
 		if m != nil {
@@ -536,14 +568,15 @@ func (b *Broker) dispatchRecord(ev Event) {
 }
 
 // recordMessage authorises and renders a record event for target t: nil
-// when t may not see it. The maps cache answers and renderings across the
-// targets of one event (the caller builds one message per target group).
-func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *galley.Record, action string, t target, answers, prepared map[string]bool, rendered map[string][]byte) *Message {
-	q := b.questionFor(c, t.auth, t.sub)
-	if !b.answer(ctx, c, r, action, q, answers, prepared) {
+// when t may not see it. ec and rendered cache answers and renderings
+// across the targets of one event (the caller builds one message per target
+// group).
+func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *galley.Record, action string, t target, ec *eventChecks, rendered map[string][]byte) *Message {
+	k := b.checkFor(c, t.auth, t.sub)
+	if !b.answer(ctx, r, k, ec) {
 		return nil
 	}
-	data := b.render(ctx, r, action, t, q.actor, rendered)
+	data := b.render(ctx, r, action, t, k.Actor(), rendered)
 	if data == nil {
 		return nil
 	}
@@ -559,6 +592,12 @@ func (b *Broker) recordMessage(ctx context.Context, c *galley.Collection, r *gal
 // subscribers that would see the same bytes share one rendering.
 func (b *Broker) render(ctx context.Context, r *galley.Record, action string, t target, a core.Actor, cache map[string][]byte) []byte {
 	key := authKey(t.auth) + "\x00" + t.sub.Expand + "\x00" + t.sub.Query["fields"]
+	if t.sub.Expand != "" {
+		// The expanded records are those whose collections' viewRules pass,
+		// and a rule may read @request.query and @request.headers: the
+		// subscription's own options (sub.key) decide what it sees.
+		key += "\x00" + t.sub.key
+	}
 	if a.IsSuperuser() {
 		key = "super\x00" + key
 	}

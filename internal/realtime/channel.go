@@ -83,7 +83,7 @@ func (b *Broker) channelRule(ctx context.Context, c *Client, channel, which stri
 	if *src == "" {
 		return nil
 	}
-	e, err := b.rules.parse(*src)
+	e, err := b.app.ParseRule(*src)
 	if err != nil {
 		return galley.Internal(err)
 	}
