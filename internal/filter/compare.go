@@ -1,6 +1,7 @@
 package filter
 
 import (
+	"bytes"
 	"encoding/json"
 	"strconv"
 	"strings"
@@ -239,11 +240,31 @@ func stringOf(x any) string {
 	return jsonText(x)
 }
 
-// jsonText marshals v as JSON; values that cannot be marshalled become "null".
+// jsonText marshals v as JSON; values that cannot be marshalled become
+// "null". A NUL character in a string is written as U+FFFD: PostgreSQL's
+// jsonb cannot hold \u0000 (the query would fail), and the text must be
+// the same on both databases.
 func jsonText(v any) string {
 	b, err := json.Marshal(v)
 	if err != nil {
 		return "null"
 	}
-	return string(b)
+	if !bytes.Contains(b, []byte(`\u0000`)) {
+		return string(b)
+	}
+	var out strings.Builder
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' || i+1 >= len(b) {
+			out.WriteByte(b[i])
+			continue
+		}
+		if b[i+1] == 'u' && bytes.HasPrefix(b[i:], []byte(`\u0000`)) {
+			out.WriteString(`\ufffd`)
+			i += 5
+			continue
+		}
+		out.Write(b[i : i+2]) // any other escape, \\ included
+		i++
+	}
+	return out.String()
 }

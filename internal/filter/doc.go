@@ -119,6 +119,8 @@
 //     year 0001 (time zone offsets, "now", julian day numbers and unix times
 //     are NULL); %J may differ in its last printed digit.
 //   - text holding NUL or invalid UTF-8 is bound with U+FFFD in their place.
+//     (In JSON the compiler binds, request arrays and objects, a NUL is
+//     U+FFFD on both databases, since jsonb cannot hold \u0000.)
 //   - Text compared with a number, bool or json value when neither side is
 //     a constant and one lacks a column affinity (a relation path, a set
 //     element, a json value, a count): SQLite converts by affinity (the

@@ -366,6 +366,9 @@ func jsonElement(x any) (sv, error) {
 	case nil:
 		return sv{kind: 'n'}, nil
 	case string:
+		if strings.ContainsRune(t, 0) {
+			return sv{}, ErrNeedsSQL // bound as U+FFFD (see jsonText)
+		}
 		return sv{kind: 't', s: t}, nil
 	case bool:
 		return goValue(t), nil

@@ -27,12 +27,19 @@ var diffFilters = []string{
 	`@request.auth.roles ?~ "ADM"`, `@request.auth.age > views`, `@request.auth.team.name ~ "re"`,
 	`tags ?> "a"`, `tags < "b"`, `helpers.age ?> views`, `comments_via_post.approved ?= published`,
 	`author.roles:length = tags:length`, `helpers.roles:each ?= "admin"`,
+	// @request.body: absent keys, relations followed through the body.
+	`@request.body.nope < views`, `@request.body.nope >= @request.body.nope`, `@request.body.nope:each ?> tags`,
+	`@request.body.author.age > views`, `@request.body.author.team.name ~ "e"`, `@request.body.helpers.name ?~ title`,
+	`@request.body.helpers.age < views`, `@request.body.helpers.team = author.team`, `@request.body.author.comments_via_user.post ?= id`,
+	`@request.body.title:lower = title:lower`, `@request.body.views:lower > views`,
 }
 
 func diffRequest() *RequestInfo {
 	r := authAs("u1")
 	r.Query["u"] = "ÀBC"
 	r.Body["location"] = map[string]any{"lon": 13.4, "lat": 52.5}
+	r.Body["author"] = "u2"
+	r.Body["helpers"] = []any{"u1", "u3", "gone"}
 	return r
 }
 
@@ -43,7 +50,13 @@ func TestDifferential(t *testing.T) {
 	}
 	s := testSchema()
 	dbs := []*sql.DB{ds[0].open(t, s), ds[1].open(t, s)}
-	for _, f := range append(append([]string(nil), diffFilters...), allFilters()...) {
+	filters := append(append([]string(nil), diffFilters...), allFilters()...)
+	for _, cs := range [][]matchCase{bodyAbsentCases, bodyRelationCases, bodyDanglingCases, lowerConstantCases} {
+		for _, c := range cs {
+			filters = append(filters, c.filter)
+		}
+	}
+	for _, f := range filters {
 		var got [2][]string
 		for i, d := range ds {
 			env := testEnv(s, diffRequest())
