@@ -169,6 +169,9 @@ type serveOptions struct {
 	realtimeMaxSQLChecks                      int
 	// pprof is the address of the profiling listener ("" = none).
 	pprof string
+	// bodyReadTimeout bounds the time to send a request body (0 = none);
+	// headerReadTimeout the time to send the request line and headers.
+	bodyReadTimeout, headerReadTimeout time.Duration
 	// Bounds of non-superuser filters and sorts, and of one expand.
 	filterMaxHops, filterMaxJoins, expandMaxRecords int
 }
@@ -199,6 +202,8 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.filterMaxHops, "filter-max-hops", filter.DefaultMaxHops, "relations one path of a non-superuser filter or sort may follow (env GALLEY_FILTER_MAX_HOPS)")
 	f.IntVar(&o.filterMaxJoins, "filter-max-joins", filter.DefaultMaxJoins, "relations one non-superuser filter or sort may join in all (env GALLEY_FILTER_MAX_JOINS)")
 	f.IntVar(&o.expandMaxRecords, "expand-max-records", core.DefaultExpandMaxRecords, "records the expand of one request may load before 400 (env GALLEY_EXPAND_MAX_RECORDS)")
+	f.DurationVar(&o.bodyReadTimeout, "body-read-timeout", api.DefaultBodyReadTimeout, "time a client may take to send a request body once its headers are in, before 408; 0 = none (env GALLEY_BODY_READ_TIMEOUT)")
+	f.DurationVar(&o.headerReadTimeout, "header-read-timeout", api.DefaultReadHeaderTimeout, "time a client may take to send the request line and headers before it is disconnected (env GALLEY_HEADER_READ_TIMEOUT)")
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
@@ -237,6 +242,16 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if o.realtimeCheckTimeout <= 0 || o.realtimeCheckBudget <= 0 || o.realtimeMaxSQLChecks < 1 {
 		return fmt.Errorf("--realtime-check-timeout and --realtime-check-budget must be positive, --realtime-max-sql-checks at least 1")
 	}
+	if o.bodyReadTimeout < 0 {
+		return fmt.Errorf("--body-read-timeout must not be negative (0 = none)")
+	}
+	if o.headerReadTimeout <= 0 {
+		return fmt.Errorf("--header-read-timeout must be positive")
+	}
+	bodyTimeout := o.bodyReadTimeout
+	if bodyTimeout == 0 {
+		bodyTimeout = -1 // none (api.Config reads 0 as the default)
+	}
 	if o.pprof != "" { // after every flag check: its listener stays open
 		if err := startPprof(o.pprof, log); err != nil {
 			return err
@@ -247,6 +262,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
 	}
 	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version,
+		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
 			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})
 	stopOps, err := startOps(ctx, srv, app, g.dir, log)
@@ -259,7 +275,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if err != nil {
 		return fmt.Errorf("listen on %s: %w", o.http, err)
 	}
-	hs := api.HTTPServer(o.http, srv.Handler())
+	hs := srv.HTTPServer(o.http)
 	hs.RegisterOnShutdown(srv.CloseRealtime)
 	if has, err := app.HasSuperusers(ctx); err != nil {
 		return err
