@@ -337,3 +337,27 @@ func TestJSONTextNUL(t *testing.T) {
 		t.Fatalf("got %s, want %s", got, want)
 	}
 }
+
+// Functions of request body values: geoDistance takes request values that
+// are not literals (a value that is not a number makes the distance NULL),
+// and a function of an absent body key is absent itself.
+var bodyFunctionCases = []matchCase{
+	{`geoDistance(location.lon, location.lat, @request.body.lon, @request.body.lat) < 50`, "p1,p4"},
+	{`geoDistance(location.lon, location.lat, @request.body.lon, @request.body.nope) < 50`, ""},
+	{`geoDistance(location.lon, location.lat, @request.body.lon, @request.body.nope) = null && id = "p2"`, "p2"},
+	{`geoDistance(location.lon, location.lat, @request.body.lon, @request.body.text) < 50`, "p1,p2,p3,p4"}, // NULL as zero
+	{`geoDistance(location.lon, location.lat, @request.body.lon, @request.body.latText) < 50`, "p1,p4"},
+	{`strftime("%Y", @request.body.nope) < "2025"`, ""},
+	{`strftime("%Y", @request.body.nope) = "" && id = "p1"`, "p1"},
+	{`strftime("%Y", @request.body.day) = strftime("%Y", created)`, "p1,p2"},
+}
+
+func TestRequestBodyFunctions(t *testing.T) {
+	req := bodyRequest(map[string]any{"lon": 13.4, "lat": 52.5, "text": "abc", "latText": "52.5", "day": "2024-06-01 10:00:00.000Z"})
+	runMatches(t, "posts", req, bodyFunctionCases)
+	runEvalMatches(t, "posts", req, bodyFunctionCases, false)
+	s := testSchema()
+	if err := Validate(`geoDistance(location.lon, location.lat, @request.body.lon, @request.body.lat) < 10`, s["posts"], *testEnv(s, nil), Limits{}); err != nil {
+		t.Fatalf("Validate: %v", err)
+	}
+}

@@ -157,6 +157,12 @@
 //     Keys that name no field of the collection read nested objects of the
 //     body (the body may carry keys the schema does not know).
 //     TestRequestBodyRelationErrors.
+//   - strftime and geoDistance of an absent @request.body key are absent
+//     too (ordering comparisons with them are false). geoDistance's literal
+//     arguments must be numbers (EInvalid otherwise); request values are
+//     not checked when the rule is compiled: one that is not a number
+//     ("abc") makes the distance NULL, which compares as 0 like any NULL,
+//     a numeric text ("52.5") is converted. TestRequestBodyFunctions.
 //   - @request.query and @request.headers keys that were not sent are the
 //     null constant (the zero value, also for ordering); only @request.body
 //     tells an absent key from an empty one. TestRequestQueryAbsent.

@@ -63,6 +63,8 @@ var (
 		"@request.body.helpers:changed", "@request.body.helpers:each",
 		"@request.body.author.name", "@request.body.author.team.name", "@request.body.author.age",
 		"@request.body.helpers.name", "@request.body.helpers.age", "@request.body.author.comments_via_user.body"}
+	propFuncs = []string{`strftime("%Y-%m", created)`, `strftime("%d", @request.body.created)`, `strftime("%H", @now)`,
+		`geoDistance(location.lon, location.lat, 13.4, 52.5)`, `geoDistance(0, 0, @request.body.views, 1)`}
 	propOther = []string{"@request.query.q", "@request.query.q:isset", "@request.query.none", "@request.headers.x_h",
 		"@request.headers.x_h:isset", "@request.query.q:each", "@request.query.none:lower",
 		"@request.method", "@request.context", "@request.query.q:lower", "@year", "@todayStart", "@now"}
@@ -106,7 +108,7 @@ func propertyOperand(r *rand.Rand) string {
 	if r.IntN(60) == 0 {
 		return pick(r, propInvalid)
 	}
-	families := [][]string{propOwn, propOwn, propPaths, propBack, propAuth, propBody, propBody, propBody, propOther, propColl, propLits, propLits}
+	families := [][]string{propOwn, propOwn, propPaths, propBack, propAuth, propBody, propBody, propBody, propOther, propColl, propFuncs, propLits, propLits}
 	return pick(r, pick(r, families))
 }
 

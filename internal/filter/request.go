@@ -385,7 +385,20 @@ func (c *compiler) macro(id *Identifier) (value, error) {
 	return value{}, invalid("invalid filter at position %d: unknown macro %q", id.Position, id.Name)
 }
 
-// call compiles strftime(format, value) and geoDistance(lonA, latA, lonB, latB).
+// anyAbsent reports whether one of vs is an absent request body value.
+func anyAbsent(vs []value) bool {
+	for _, v := range vs {
+		if v.absent {
+			return true
+		}
+	}
+	return false
+}
+
+// call compiles strftime(format, value) and geoDistance(lonA, latA, lonB,
+// latB). A function of an absent request body value is absent itself (a
+// NULL that ordering comparisons do not hold for), after its arguments
+// have been checked. geoDistance's literal arguments must be numbers.
 func (c *compiler) call(n *Call) (value, error) {
 	args := make([]value, len(n.Args))
 	var sets []*set
@@ -409,14 +422,17 @@ func (c *compiler) call(n *Call) (value, error) {
 		} else {
 			f = apply(func(m []string) string { return c.d.Strftime(m[0], m[1]) }, args[0].frag, args[1].frag)
 		}
+		if anyAbsent(args) {
+			return absentValue(), nil
+		}
 		return value{frag: f, typ: tText, nullable: true, sets: sets}, nil
 	case "geoDistance":
 		fs := make([]frag, 4)
 		for i, a := range args {
-			if a.konst {
-				if _, isNum := a.args[0].(float64); !isNum {
-					return value{}, invalid("invalid filter at position %d: geoDistance arguments must be numbers", n.Args[i].Pos())
-				}
+			if lit, ok := n.Args[i].(*Literal); ok && lit.Kind != LitNumber {
+				// Request values are not checked: one that is not a number
+				// makes the distance NULL, as a text column would.
+				return value{}, invalid("invalid filter at position %d: geoDistance arguments must be numbers", n.Args[i].Pos())
 			}
 			fs[i] = a.frag
 			if sd, ok := c.d.(strictDialect); ok {
@@ -424,6 +440,9 @@ func (c *compiler) call(n *Call) (value, error) {
 			}
 		}
 		f := apply(func(m []string) string { return c.d.GeoDistance(m[0], m[1], m[2], m[3]) }, fs...)
+		if anyAbsent(args) {
+			return absentValue(), nil
+		}
 		return value{frag: f, typ: tNumber, nullable: true, sets: sets}, nil
 	}
 	return value{}, invalid("invalid filter at position %d: unknown function %q", n.Position, n.Name)
