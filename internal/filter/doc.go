@@ -133,6 +133,16 @@
 // language open, Galley decided as follows; each decision is pinned by the
 // test named.
 //
+//   - NULL of a stored value, a relation path, a missing json key or a
+//     guest's @request.auth path stands for the zero value in every
+//     comparison, ordering included (author = null matches empty
+//     relations). TestOperators, TestJSONAndGeo, TestRequest.
+//   - A multi-valued field compared plainly is the set of its elements
+//     (tags = "a": every element is "a"; tags ?= "a": one is), where
+//     PocketBase compares the JSON text; an empty set is one NULL element
+//     (helpers.name ?!= "bob" holds without helpers). TestMultiValued.
+//   - References to the same @collection join within one && group are one
+//     row; aliases are separate joins. TestCollectionJoins.
 //   - An absent @request.body key under :isset is false, under :length 0,
 //     under :changed false; under :lower and :each it stays the absent NULL
 //     (a single value, not a set). A missing nested key (@request.body.meta.k
