@@ -149,6 +149,38 @@ func (k Check) Eval(r *galley.Record) (bool, error) {
 	return true, nil
 }
 
+// Where compiles the check to a SQL condition on store.Alias for the
+// REST API's queries: "" for CheckAll, the rule and filter ANDed for
+// CheckEval, and EForbidden "Only superusers can perform this action." for
+// CheckDeny. An expression that does not compile (a stored rule over
+// today's limits, say) is EInternal; a user filter's error is returned as
+// the compiler gives it (EInvalid, EForbidden).
+func (k Check) Where() (string, []any, error) {
+	switch k.kind {
+	case CheckDeny:
+		return "", nil, errSuperusersOnly()
+	case CheckAll:
+		return "", nil, nil
+	}
+	var conds []string
+	var args []any
+	for i, e := range []filter.Expr{k.rule, k.filter} {
+		if e == nil {
+			continue
+		}
+		sql, a, err := filter.Where(e, k.c, store.Alias, k.app.Env(k.actor, i == 0))
+		if err != nil {
+			if i == 0 {
+				return "", nil, galley.Internal(err)
+			}
+			return "", nil, err
+		}
+		conds = append(conds, sql)
+		args = append(args, a...)
+	}
+	return and(conds...), args, nil
+}
+
 // Query answers the check about the row with id as q reads it (the read
 // pool after a commit; the deleting transaction before the row is gone),
 // with one query cut off after timeout (<= 0: DefaultCheckTimeout). A
@@ -161,24 +193,17 @@ func (k Check) Query(ctx context.Context, q store.Querier, id string, timeout ti
 	case CheckAll:
 		return true, nil
 	}
-	where := store.Quote(store.Alias) + `."id" = ?`
-	args := []any{id}
-	for i, e := range []filter.Expr{k.rule, k.filter} {
-		if e == nil {
-			continue
-		}
-		sql, a, err := filter.Where(e, k.c, store.Alias, k.app.Env(k.actor, i == 0))
-		if err != nil {
-			return false, err
-		}
-		where += " AND (" + sql + ")"
-		args = append(args, a...)
+	cond, args, err := k.Where()
+	if err != nil {
+		return false, err
 	}
+	where := and(store.Quote(store.Alias)+`."id" = ?`, cond)
+	args = append([]any{id}, args...)
 	if timeout <= 0 {
 		timeout = DefaultCheckTimeout
 	}
 	found := false
-	err := k.app.DB.ReadBounded(ctx, q, timeout, func(ctx context.Context, q store.Querier) error {
+	err = k.app.DB.ReadBounded(ctx, q, timeout, func(ctx context.Context, q store.Querier) error {
 		recs, err := store.FindRecords(ctx, q, k.c, store.Select{Where: where, Args: args, Limit: 1})
 		found = len(recs) == 1
 		return err

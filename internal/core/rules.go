@@ -47,25 +47,7 @@ func errSuperusersOnly() error {
 // the actor may act on every row (superuser or empty rule) and an EForbidden
 // error when the rule is null and the actor is not a superuser.
 func (app *App) ruleWhere(a Actor, c *galley.Collection, action string) (string, []any, error) {
-	if a.IsSuperuser() {
-		return "", nil, nil
-	}
-	p := c.Rule(action)
-	if p == nil || *p == nil {
-		return "", nil, errSuperusersOnly()
-	}
-	if *p == nil || **p == "" {
-		return "", nil, nil
-	}
-	e, err := app.rules.parse(**p)
-	if err != nil {
-		return "", nil, galley.Internal(err)
-	}
-	sql, args, err := filter.Where(e, c, store.Alias, app.Env(a, true))
-	if err != nil {
-		return "", nil, galley.Internal(err)
-	}
-	return sql, args, nil
+	return app.NewCheck(a, c, action, nil, "").Where()
 }
 
 // userFilter compiles a filter given by the requester (untrusted unless a

@@ -100,7 +100,10 @@ type RequestInfo struct {
 	// lower-cased and '-' replaced by '_' (as PocketBase exposes them).
 	Query   map[string]string
 	Headers map[string]string
-	// Body is the decoded request body (raw values, before modifiers).
+	// Body is the request body as core resolved it: for every field the
+	// body sets, the value that will be stored (modifiers applied,
+	// coerced; null is the field's zero value); other plain keys as sent.
+	// A field the body does not carry is absent, which rules read as NULL.
 	Body map[string]any
 }
 
