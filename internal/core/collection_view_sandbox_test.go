@@ -64,6 +64,9 @@ func TestViewSandboxEscapes(t *testing.T) {
 		`SELECT 'x' AS id, nextval('posts__rowid_seq') AS d`,
 		`SELECT 'x' AS id, to_regclass('_superusers') AS d`,
 		`SELECT 'x' AS id, '_superusers'::regclass AS d`,
+		`SELECT 'x' AS id, 'posts'::regclass::text AS d`,
+		`SELECT 'x' AS id, title::xml AS d FROM posts`,
+		`SELECT 'x' AS id, title::pg_catalog.text AS d FROM posts`,
 		`SELECT 'x' AS id, CAST('_superusers' AS regclass) AS d`,
 		`SELECT 'x' AS id, CAST('now' AS regproc) AS d`,
 		`SELECT 'x' AS id, regclass '_superusers' AS d`,
@@ -167,6 +170,7 @@ func TestViewSandboxAllows(t *testing.T) {
 			`SELECT id, left(title, 2) AS lt, position('b' in title) AS p, split_part(title, 'b', 1) AS sp,
 				string_agg(title, ',' ORDER BY n) AS sa, greatest(n, 1) AS g, pg_catalog.upper(title) AS u2,
 				regexp_replace(title, '[a]', 'x') AS rr, title ILIKE 'A%' AS il FROM posts GROUP BY id`,
+			`SELECT id::text AS id, n::integer AS i, title::varchar(5) AS v, day::date AS d, meta::text AS m FROM posts`,
 		)
 	} else {
 		good = append(good,

@@ -26,8 +26,9 @@ var viewDenied = words(`INSERT UPDATE DELETE REPLACE DROP CREATE ALTER ATTACH DE
 
 // NormalizeViewQuery checks the text of a view query without a database:
 // exactly one statement (a trailing ";" is dropped), starting with SELECT or
-// WITH, no bind parameters, no writing or schema keywords, and no identifier
-// naming a system object (leading "_", "sqlite_" or "pragma_"). It returns
+// WITH, no bind parameters (PostgreSQL's "::" casts are not parameters), no
+// writing or schema keywords, and no identifier naming a system object
+// (leading "_", "sqlite_" or "pragma_"). It returns
 // the trimmed query or an error safe to show to users. CheckViewQuery does
 // the authoritative checks against the database.
 func NormalizeViewQuery(q string) (string, error) {
@@ -49,10 +50,19 @@ func NormalizeViewQuery(q string) (string, error) {
 	if len(toks) == 0 || !(toks[0].isKeyword("SELECT") || toks[0].isKeyword("WITH")) {
 		return "", fmt.Errorf("the view query must be a single SELECT statement")
 	}
+	cast := false // the second half of a PostgreSQL "::" cast
 	for i, t := range toks {
 		switch {
+		case cast:
+			cast = false
 		case t.is(tokPunct, ";"):
 			return "", fmt.Errorf("the view query must be a single statement")
+		case t.is(tokParam, ":") && i+1 < len(toks) && toks[i+1].Kind == tokParam && toks[i+1].Pos == t.End &&
+			strings.HasPrefix(toks[i+1].Val, ":"):
+			// "x::text" is a PostgreSQL cast, which SQLite's lexer reads as
+			// two parameters (and SQLite refuses); the PostgreSQL check
+			// holds the type to its allow-list.
+			cast = true
 		case t.Kind == tokParam:
 			return "", fmt.Errorf("the view query cannot use parameters (%s)", t.Val)
 		case t.Kind == tokIdent && viewDenied[strings.ToUpper(t.Val)]:

@@ -69,11 +69,40 @@ var viewPostgresTypes = words(`text varchar char character bpchar int integer in
 	"time without time zone", "timestamp with time zone", "timestamp without time zone")
 
 // viewCallKeywords are the words other than function names that an opening
-// parenthesis may follow (upper-case, bare).
-var viewCallKeywords = words(`SELECT FROM WHERE AND OR NOT IN EXISTS AS ON USING JOIN VALUES OVER BY THEN ELSE
-	WHEN CASE IS BETWEEN LIKE ILIKE GLOB MATCH REGEXP ESCAPE HAVING UNION INTERSECT EXCEPT ALL ANY SOME
-	DISTINCT LIMIT OFFSET FILTER GROUP LATERAL MATERIALIZED CAST COALESCE NULLIF GREATEST LEAST EXTRACT
-	SUBSTRING POSITION OVERLAY TRIM ARRAY ROW TO SIMILAR`)
+// parenthesis may follow (upper-case, bare). PostgreSQL reserves them or
+// gives them a syntax of their own, so none of them can name a function
+// there; viewContextKeywords are the ones it does not reserve, and
+// viewSQLiteCallKeywords SQLite's operators, which call built-ins.
+var viewCallKeywords = words(`SELECT FROM WHERE AND OR NOT IN EXISTS AS ON USING VALUES THEN ELSE WHEN CASE
+	BETWEEN HAVING UNION INTERSECT EXCEPT ALL ANY SOME DISTINCT LIMIT OFFSET GROUP LATERAL CAST COALESCE
+	NULLIF GREATEST LEAST EXTRACT SUBSTRING POSITION OVERLAY TRIM ARRAY ROW TO`)
+
+// viewContextKeywords are words PostgreSQL does not reserve (a function
+// could carry the name) that may still precede "(" right after the given
+// tokens: "count(*) FILTER (", "OVER (", "ORDER BY (", "AS MATERIALIZED (",
+// "x LIKE (", "JOIN (".
+var viewContextKeywords = map[string][]string{
+	"FILTER": {")"}, "OVER": {")"}, "BY": {"ORDER", "GROUP", "PARTITION"}, "MATERIALIZED": {"AS", "NOT"},
+	"LIKE": {"NOT", ")", "*ident"}, "ILIKE": {"NOT", ")", "*ident"}, "SIMILAR": {"NOT", ")", "*ident"},
+	"JOIN": {"*ident", ")"},
+}
+
+var viewSQLiteCallKeywords = words(`GLOB MATCH REGEXP LIKE IS ESCAPE`)
+
+// contextKeyword reports whether bare word i, followed by "(", is the
+// keyword viewContextKeywords allows after the token before it.
+func (c *viewCheck) contextKeyword(i int, upper string) bool {
+	prev := c.tok(i - 1)
+	for _, p := range viewContextKeywords[upper] {
+		switch {
+		case p == ")" && prev.is(tokPunct, ")"),
+			p == "*ident" && prev.isIdent() && !viewCallKeywords[strings.ToUpper(prev.Val)],
+			p != ")" && p != "*ident" && prev.isKeyword(p):
+			return true
+		}
+	}
+	return false
+}
 
 // viewStringKeywords are the words a string literal may follow on
 // PostgreSQL; any other word before a string is a typed literal
@@ -406,7 +435,9 @@ func (c *viewCheck) checkCall(i int, upper string) error {
 			return nil
 		}
 		return viewInvalid("The view query cannot call the qualified function %s.%s().", c.tok(i-2).Val, t.Val)
-	case t.Kind == tokIdent && viewCallKeywords[upper]:
+	case t.Kind == tokIdent && viewCallKeywords[upper],
+		t.Kind == tokIdent && c.contextKeyword(i, upper),
+		t.Kind == tokIdent && !c.pg && viewSQLiteCallKeywords[upper]:
 		return nil
 	case (prev.isKeyword("AS") || prev.is(tokPunct, ")")) && c.nameList(i+1):
 		return nil // an alias with column names: "AS t(a, b)", "f(x) t(a)"

@@ -19,8 +19,8 @@ const pgViewCheckName = "_galley_view_check"
 // PostgreSQL stores for it (pg_get_viewdef: comments, escapes, quoting and
 // typed literals resolved, so nothing hidden from the first pass stays
 // hidden), and last plans it with EXPLAIN inside tx (see pgCheckPlan).
-// EXPLAIN runs only after both token checks passed: the planner may fold
-// calls of stable functions.
+// EXPLAIN runs only after both token checks passed (the planner may fold
+// calls of stable functions), in a read-only savepoint it rolls back.
 func pgCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 	var conforming string
 	if err := tx.QueryRowContext(ctx, "SHOW standard_conforming_strings").Scan(&conforming); err != nil {
@@ -40,8 +40,8 @@ func pgCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 	if err := checkViewTokens(def, mode, true); err != nil {
 		return err
 	}
-	var plan string
-	if err := tx.queryRowTry(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) "+q, &plan); err != nil {
+	plan, err := pgExplainReadOnly(ctx, tx, q)
+	if err != nil {
 		return viewInvalid("Invalid view query: %s.", PGMessage(err))
 	}
 	var nodes []any
@@ -52,6 +52,29 @@ func pgCheckViewQuery(ctx context.Context, tx *Tx, q string) error {
 		return galley.FieldInvalid("viewQuery", "validation_invalid_view_query", msg)
 	}
 	return nil
+}
+
+// pgExplainReadOnly returns the EXPLAIN (VERBOSE, FORMAT JSON) plan of q,
+// planned in a read-only savepoint of tx that is rolled back whatever
+// happens: should planning ever evaluate something, it can neither write
+// nor leave a notification behind.
+func pgExplainReadOnly(ctx context.Context, tx *Tx, q string) (string, error) {
+	if _, err := tx.ExecContext(ctx, "SAVEPOINT galley_explain"); err != nil {
+		return "", err
+	}
+	var plan string
+	_, err := tx.ExecContext(ctx, "SET TRANSACTION READ ONLY")
+	if err == nil {
+		err = tx.QueryRowContext(ctx, "EXPLAIN (VERBOSE, FORMAT JSON) "+q).Scan(&plan)
+	}
+	// Rolling back the savepoint also restores the read-write mode.
+	if _, rerr := tx.ExecContext(ctx, "ROLLBACK TO SAVEPOINT galley_explain"); rerr != nil && err == nil {
+		err = rerr
+	}
+	if _, rerr := tx.ExecContext(ctx, "RELEASE SAVEPOINT galley_explain"); rerr != nil && err == nil {
+		err = rerr
+	}
+	return plan, err
 }
 
 // pgViewDefinition returns the definition PostgreSQL stores for view query

@@ -1,0 +1,4 @@
+package store
+
+// PGExplainReadOnly exposes pgExplainReadOnly to the external tests.
+var PGExplainReadOnly = pgExplainReadOnly
