@@ -58,18 +58,13 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 			if f == nil {
 				continue
 			}
-			col := store.Quote(store.Alias) + "." + store.Quote(f.Name)
-			cond := col + " = ?"
-			if f.Type == galley.FieldEmail {
-				cond = app.DB.EqualFold(col)
-			}
-			recs, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{Where: cond, Args: []any{identity}, Limit: 1})
-			if err != nil {
-				return "", nil, err
-			}
-			if len(recs) == 1 {
-				rec = recs[0]
+			found, err := app.DB.FindRecordByIdentity(ctx, app.DB.Reader(), c, f, identity)
+			if err == nil {
+				rec = found
 				break
+			}
+			if galley.ErrorCodeOf(err) != galley.ENotFound {
+				return "", nil, err
 			}
 		}
 	}
@@ -95,7 +90,7 @@ func (app *App) rehash(ctx context.Context, rec *galley.Record, old, password st
 	h, err := auth.HashPassword(password, cost)
 	if err == nil {
 		err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `UPDATE `+store.Quote(rec.Collection.Name)+` SET "password" = ? WHERE "id" = ? AND "password" = ?`, h, rec.ID(), old)
+			_, err := tx.UpdateAuthRecordIf(ctx, rec.Collection, rec.ID(), store.AuthChange{Password: &h}, store.AuthGuard{Password: &old})
 			return err
 		})
 	}
@@ -154,9 +149,8 @@ func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record,
 
 // HasSuperusers reports whether at least one superuser exists.
 func (app *App) HasSuperusers(ctx context.Context) (bool, error) {
-	var n int
-	err := app.DB.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "_superusers"`).Scan(&n)
-	return n > 0, store.MapError(err)
+	n, err := store.CountSuperusers(ctx, app.DB.Reader())
+	return n > 0, err
 }
 
 // UpsertSuperuser creates the superuser email or sets its password.

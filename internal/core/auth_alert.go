@@ -27,18 +27,11 @@ func (app *App) noteAuthOrigin(ctx context.Context, a Actor, rec *galley.Record)
 	sum := sha256.Sum256([]byte(a.IP + "\x00" + ua))
 	var alert bool
 	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		now := galley.FormatTime(time.Now())
-		res, err := tx.ExecContext(ctx, `INSERT INTO "_authOrigins" ("id","collectionRef","recordRef","fingerprint","created","updated") VALUES (?,?,?,?,?,?)
-			ON CONFLICT ("collectionRef","recordRef","fingerprint") DO NOTHING`,
-			galley.NewID(), c.ID, rec.ID(), hex.EncodeToString(sum[:]), now, now)
-		if err != nil {
-			return err
+		added, err := tx.AddAuthOrigin(ctx, c.ID, rec.ID(), hex.EncodeToString(sum[:]), time.Now())
+		if err != nil || !added {
+			return err // nil for a known device
 		}
-		if n, err := res.RowsAffected(); err != nil || n == 0 {
-			return err // a known device
-		}
-		var origins int
-		err = tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM "_authOrigins" WHERE "collectionRef" = ? AND "recordRef" = ?`, c.ID, rec.ID()).Scan(&origins)
+		origins, err := tx.CountAuthOrigins(ctx, c.ID, rec.ID())
 		alert = origins > 1
 		return err
 	})

@@ -68,11 +68,8 @@ func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, met
 
 func (app *App) startMFA(ctx context.Context, rec *galley.Record, method string) (string, error) {
 	id := galley.NewID()
-	now := galley.FormatTime(time.Now())
 	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO "_mfas" ("id","collectionRef","recordRef","method","created","updated") VALUES (?,?,?,?,?,?)`,
-			id, rec.Collection.ID, rec.ID(), method, now, now)
-		return err
+		return tx.InsertMFA(ctx, store.MFA{ID: id, CollectionID: rec.Collection.ID, RecordID: rec.ID(), Method: method, Created: time.Now()})
 	})
 	return id, err
 }
@@ -82,22 +79,20 @@ func (app *App) startMFA(ctx context.Context, rec *galley.Record, method string)
 // DELETE is the conditional write that makes it single-use.
 func (app *App) completeMFA(ctx context.Context, rec *galley.Record, method, mfaID string) error {
 	bad := galley.FieldInvalid("mfaId", "validation_invalid_mfa", "Invalid or expired MFA session.")
-	since := galley.FormatTime(time.Now().Add(-time.Duration(rec.Collection.Auth.MFA.Duration) * time.Second))
+	since := time.Now().Add(-time.Duration(rec.Collection.Auth.MFA.Duration) * time.Second)
 	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		var first string
-		err := tx.QueryRowContext(ctx, `SELECT "method" FROM "_mfas" WHERE "id" = ? AND "collectionRef" = ? AND "recordRef" = ? AND "created" >= ?`,
-			mfaID, rec.Collection.ID, rec.ID(), since).Scan(&first)
+		first, err := tx.FindMFA(ctx, mfaID, rec.Collection.ID, rec.ID(), since)
 		if err != nil {
 			return bad
 		}
-		if first == method {
+		if first.Method == method {
 			return galley.FieldInvalid("mfaId", "validation_same_mfa_method", "The second factor must use a different auth method.")
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM "_mfas" WHERE "id" = ?`, mfaID)
+		consumed, err := tx.ConsumeMFA(ctx, mfaID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !consumed {
 			return bad
 		}
 		return nil
@@ -128,11 +123,9 @@ func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email strin
 		return otpID, nil
 	}
 	code := galley.RandomString(c.Auth.OTP.Length, "0123456789")
-	now := galley.FormatTime(time.Now())
 	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		_, err := tx.ExecContext(ctx, `INSERT INTO "_otps" ("id","collectionRef","recordRef","password","sentTo","created","updated") VALUES (?,?,?,?,?,?,?)`,
-			otpID, c.ID, rec.ID(), otpHash(c, otpID, code), rec.GetString("email"), now, now)
-		return err
+		return tx.InsertOTP(ctx, store.OTP{ID: otpID, CollectionID: c.ID, RecordID: rec.ID(),
+			PasswordHash: otpHash(c, otpID, code), SentTo: rec.GetString("email"), Created: time.Now()})
 	})
 	if err != nil {
 		return "", err
@@ -161,23 +154,25 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 	if ok, wait := app.Guards.Login.Attempt(a.IP, acct); !ok {
 		return "", nil, ratelimit.TooMany(wait)
 	}
-	since := galley.FormatTime(time.Now().Add(-time.Duration(c.Auth.OTP.Duration) * time.Second))
-	var recID, sentTo string
+	since := time.Now().Add(-time.Duration(c.Auth.OTP.Duration) * time.Second)
+	var recID string
 	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		var hash string
-		err := tx.QueryRowContext(ctx, `SELECT "recordRef", "password", "sentTo" FROM "_otps" WHERE "id" = ? AND "collectionRef" = ? AND "created" >= ?`,
-			otpID, c.ID, since).Scan(&recID, &hash, &sentTo)
-		if err != nil || !hmac.Equal([]byte(hash), []byte(otpHash(c, otpID, code))) {
+		otp, err := tx.FindOTP(ctx, otpID, c.ID, since)
+		if err != nil || !hmac.Equal([]byte(otp.PasswordHash), []byte(otpHash(c, otpID, code))) {
 			return bad
 		}
-		res, err := tx.ExecContext(ctx, `DELETE FROM "_otps" WHERE "id" = ?`, otpID)
+		recID = otp.RecordID
+		consumed, err := tx.ConsumeOTP(ctx, otpID)
 		if err != nil {
 			return err
 		}
-		if n, _ := res.RowsAffected(); n != 1 {
+		if !consumed {
 			return bad
 		}
-		_, err = tx.ExecContext(ctx, `UPDATE `+store.Quote(c.Name)+` SET "verified" = TRUE WHERE "id" = ? AND `+app.DB.EqualFold(`"email"`), recID, sentTo)
+		// The OTP proves the address it went to: the record is verified
+		// if that is still its email.
+		verified := true
+		_, err = tx.UpdateAuthRecordIf(ctx, c, recID, store.AuthChange{Verified: &verified}, store.AuthGuard{Email: &otp.SentTo})
 		return err
 	})
 	if err != nil {

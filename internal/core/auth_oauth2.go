@@ -208,20 +208,18 @@ func oauth2Verified(r *galley.Record) bool { v, _ := r.Data["verified"].(bool); 
 // oauth2Linked returns the record linked to the identity, or nil. A link
 // whose record is gone is ignored (and removed by record deletion later).
 func (app *App) oauth2Linked(ctx context.Context, q store.Querier, c *galley.Collection, provider, providerID string) (*galley.Record, error) {
-	var recordID string
-	err := q.QueryRowContext(ctx, `SELECT "recordRef" FROM "_externalAuths" WHERE "collectionRef" = ? AND "provider" = ? AND "providerId" = ?`,
-		c.ID, provider, providerID).Scan(&recordID)
+	recordID, err := store.ExternalAuthRecordID(ctx, q, c.ID, provider, providerID)
 	if err != nil {
-		if err = store.MapError(err); galley.ErrorCodeOf(err) == galley.ENotFound {
+		if galley.ErrorCodeOf(err) == galley.ENotFound {
 			return nil, nil
 		}
 		return nil, err
 	}
-	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{recordID}, Limit: 1})
-	if err != nil || len(recs) == 0 {
-		return nil, err
+	rec, err := store.FindRecordByID(ctx, q, c, recordID)
+	if galley.ErrorCodeOf(err) == galley.ENotFound {
+		return nil, nil
 	}
-	return recs[0], nil
+	return rec, err
 }
 
 // oauth2ByEmail returns the record of c with email (case-insensitive), or nil.
@@ -236,16 +234,7 @@ func (app *App) oauth2ByEmail(ctx context.Context, c *galley.Collection, email s
 // dropping a link of the same identity whose record no longer exists (so a
 // deleted account does not block the identity forever).
 func oauth2InsertLink(ctx context.Context, tx *store.Tx, rec *galley.Record, provider, providerID string) error {
-	c := rec.Collection
-	_, err := tx.ExecContext(ctx, `DELETE FROM "_externalAuths" WHERE "collectionRef" = ? AND "provider" = ? AND "providerId" = ? AND "recordRef" NOT IN (SELECT "id" FROM `+store.Quote(c.Name)+`)`,
-		c.ID, provider, providerID)
-	if err != nil {
-		return store.MapError(err)
-	}
-	now := galley.FormatTime(time.Now())
-	_, err = tx.ExecContext(ctx, `INSERT INTO "_externalAuths" ("id", "collectionRef", "recordRef", "provider", "providerId", "created", "updated") VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		galley.NewID(), rec.Collection.ID, rec.ID(), provider, providerID, now, now)
-	return store.MapError(err)
+	return tx.LinkExternalAuth(ctx, rec.Collection, rec.ID(), provider, providerID, time.Now())
 }
 
 // oauth2Link links an existing record after checking its authRule, in one

@@ -3,8 +3,6 @@ package core
 import (
 	"context"
 	"time"
-
-	galley "github.com/galleyhq/galley"
 )
 
 // LeaderMaintenance names the leader lock under which Maintain runs: with
@@ -50,14 +48,16 @@ func (app *App) DeleteExpired(ctx context.Context) (int64, error) {
 		if !c.IsAuth() || c.Auth == nil {
 			continue
 		}
-		for table, secs := range map[string]int64{"_otps": c.Auth.OTP.Duration, "_mfas": c.Auth.MFA.Duration} {
-			cutoff := galley.FormatTime(now.Add(-time.Duration(max(secs, 1)) * time.Second))
-			res, err := app.DB.Exec(ctx, `DELETE FROM "`+table+`" WHERE "collectionRef" = ? AND "created" < ?`, c.ID, cutoff)
-			if err != nil {
-				return total, err
-			}
-			n, _ := res.RowsAffected()
-			total += n
+		cutoff := func(secs int64) time.Time { return now.Add(-time.Duration(max(secs, 1)) * time.Second) }
+		n, err := app.DB.DeleteExpiredOTPs(ctx, c.ID, cutoff(c.Auth.OTP.Duration))
+		total += n
+		if err != nil {
+			return total, err
+		}
+		n, err = app.DB.DeleteExpiredMFAs(ctx, c.ID, cutoff(c.Auth.MFA.Duration))
+		total += n
+		if err != nil {
+			return total, err
 		}
 	}
 	return total, nil

@@ -60,10 +60,8 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 	}
 	if c.IsAuth() {
 		// The record's OAuth2 links, OTPs and MFA sessions die with it.
-		for _, table := range []string{"_externalAuths", "_otps", "_mfas", "_authOrigins"} {
-			if _, err := tx.ExecContext(ctx, `DELETE FROM `+store.Quote(table)+` WHERE "collectionRef" = ? AND "recordRef" = ?`, c.ID, id); err != nil {
-				return err
-			}
+		if err := tx.DeleteAuthRecordRefs(ctx, c.ID, id); err != nil {
+			return err
 		}
 	}
 	app.recordDeleted(ctx, tx, r)

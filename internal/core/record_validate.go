@@ -215,13 +215,7 @@ func (app *App) checkRelated(ctx context.Context, q store.Querier, f *galley.Fie
 	if target == nil {
 		return fieldErr("validation_missing_rel_records", "The related collection no longer exists.")
 	}
-	marks := strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",")
-	args := make([]any, len(ids))
-	for i, id := range ids {
-		args[i] = id
-	}
-	var n int
-	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM `+store.Quote(target.Name)+` WHERE "id" IN (`+marks+`)`, args...).Scan(&n)
+	n, err := store.CountExistingIDs(ctx, q, target, ids)
 	if err != nil {
 		return fieldErr("validation_missing_rel_records", "Failed to check the related records.")
 	}

@@ -237,11 +237,7 @@ func (b *PGBus) topic(ctx context.Context, payload string) string {
 	if len(topic) > store.MaxNotifyPayload {
 		id := galley.NewID()
 		now := time.Now()
-		err := b.db.WithTx(ctx, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `INSERT INTO "_realtimeEvents" ("id", "payload", "created") VALUES (?, ?, ?)`, id, payload, galley.FormatTime(now))
-			return err
-		})
-		if err != nil {
+		if err := b.db.InsertRealtimeEvent(ctx, id, payload, now); err != nil {
 			b.log.Warn("realtime bus: store a large event", "err", err)
 			return ""
 		}
@@ -266,7 +262,7 @@ func (b *PGBus) pruneSpilled() {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
 	now := time.Now()
-	if _, err := b.db.Exec(ctx, `DELETE FROM "_realtimeEvents" WHERE "created" < ?`, galley.FormatTime(now.Add(-spillTTL))); err != nil {
+	if _, err := b.db.DeleteRealtimeEventsBefore(ctx, now.Add(-spillTTL)); err != nil {
 		b.log.Warn("realtime bus: prune large events", "err", err)
 		return
 	}
@@ -292,7 +288,8 @@ func (b *PGBus) receive(topic string) {
 	defer cancel()
 	payload := strings.TrimPrefix(topic, topicEvent)
 	if id, ok := strings.CutPrefix(topic, topicSpill); ok {
-		if err := b.db.Reader().QueryRowContext(ctx, `SELECT "payload" FROM "_realtimeEvents" WHERE "id" = ?`, id).Scan(&payload); err != nil {
+		var err error
+		if payload, err = b.db.RealtimeEventPayload(ctx, id); err != nil {
 			b.log.Warn("realtime bus: read a large event", "id", id, "err", err)
 			return
 		}
