@@ -317,15 +317,15 @@ func (b *PGBus) receive(topic string) {
 		if w.Action == core.ActionDelete {
 			ev.Record = &galley.Record{Collection: c, Data: decodeData(c, w.Data)}
 		} else {
-			recs, err := store.FindRecords(ctx, b.db.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{w.RecordID}, Limit: 1})
+			rec, err := store.FindRecordByID(ctx, b.db.Reader(), c, w.RecordID)
+			if galley.ErrorCodeOf(err) == galley.ENotFound {
+				return // deleted meanwhile: its delete event follows
+			}
 			if err != nil {
 				b.log.Warn("realtime bus: read a changed record", "collection", c.Name, "err", err)
 				return
 			}
-			if len(recs) == 0 {
-				return // deleted meanwhile: its delete event follows
-			}
-			ev.Record = recs[0]
+			ev.Record = rec
 		}
 	}
 	_ = b.local.Publish(ev)
