@@ -2,7 +2,6 @@ package core
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"strings"
 	"sync"
@@ -207,16 +206,15 @@ func (app *App) ReloadSettings() {
 // loadSettings reads the stored settings over the defaults, so that keys
 // added in later versions get their default values.
 func loadSettings(ctx context.Context, q store.Querier) (*Settings, error) {
-	var raw sql.NullString
-	err := q.QueryRowContext(ctx, `SELECT "value" FROM "_params" WHERE "id" = ?`, settingsParam).Scan(&raw)
+	raw, err := store.Param(ctx, q, settingsParam)
 	s := DefaultSettings()
-	if errors.Is(err, sql.ErrNoRows) || (err == nil && !raw.Valid) {
+	if galley.ErrorCodeOf(err) == galley.ENotFound {
 		return s, nil
 	}
 	if err != nil {
-		return nil, galley.Internal(err)
+		return nil, err
 	}
-	if err := jsonv2.Unmarshal([]byte(raw.String), s); err != nil {
+	if err := jsonv2.Unmarshal([]byte(raw), s); err != nil {
 		return nil, galley.Internal(err)
 	}
 	return s, nil
@@ -263,11 +261,7 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 		if err != nil {
 			return galley.Internal(err)
 		}
-		now := galley.FormatTime(time.Now())
-		_, err = tx.ExecContext(ctx, `INSERT INTO "_params" ("id", "value", "created", "updated") VALUES (?, ?, ?, ?)
-			ON CONFLICT ("id") DO UPDATE SET "value" = excluded."value", "updated" = excluded."updated"`,
-			settingsParam, string(raw), now, now)
-		if err != nil {
+		if err := tx.PutParam(ctx, settingsParam, string(raw), time.Now()); err != nil {
 			return err
 		}
 		if err := tx.Notify(ctx, store.TopicSettings); err != nil { // other nodes drop their cached copy
