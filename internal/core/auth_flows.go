@@ -17,25 +17,32 @@ func errInvalidToken() error {
 	return galley.FieldInvalid("token", "validation_invalid_token", "Invalid or expired token.")
 }
 
-// findByEmail returns the record of c with email (case-insensitive), or nil.
+// findByEmail returns the record of c with email (compared ignoring ASCII
+// case), or nil (and no error) when there is none: the auth flows answer an
+// unknown address like a known one, so "none" is a value here, not an error.
 func (app *App) findByEmail(ctx context.Context, q store.Querier, c *galley.Collection, email string) (*galley.Record, error) {
-	if email == "" {
+	f := c.Field("email")
+	if email == "" || f == nil {
 		return nil, nil
 	}
-	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: app.DB.EqualFold(store.Quote(store.Alias) + `."email"`), Args: []any{email}, Limit: 1})
-	if err != nil || len(recs) == 0 {
-		return nil, err
-	}
-	return recs[0], nil
+	return noneIfNotFound(app.DB.FindRecordByIdentity(ctx, q, c, f, email))
 }
 
-// findByID returns the record id of c through q, or nil.
+// findByID returns the record id of c through q, or nil (and no error) when
+// there is none.
 func findByID(ctx context.Context, q store.Querier, c *galley.Collection, id string) (*galley.Record, error) {
-	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{id}, Limit: 1})
-	if err != nil || len(recs) == 0 {
+	return noneIfNotFound(store.FindRecordByID(ctx, q, c, id))
+}
+
+// noneIfNotFound turns the store's ENotFound into a nil record without error.
+func noneIfNotFound(r *galley.Record, err error) (*galley.Record, error) {
+	if galley.ErrorCodeOf(err) == galley.ENotFound {
+		return nil, nil
+	}
+	if err != nil {
 		return nil, err
 	}
-	return recs[0], nil
+	return r, nil
 }
 
 // signSpecial signs a verification, reset or email-change token for rec.
@@ -144,27 +151,24 @@ func (app *App) ConfirmVerification(ctx context.Context, collection, token strin
 	if err != nil {
 		return err
 	}
-	return app.conditionalUpdate(ctx, c, rec.ID(), `"verified" = TRUE`, nil,
-		`"verified" = FALSE AND `+app.DB.EqualFold(`"email"`), []any{claims.Email})
+	verified, unverified := true, false
+	return app.conditionalUpdate(ctx, c, rec.ID(), store.AuthChange{Verified: &verified},
+		store.AuthGuard{Verified: &unverified, Email: &claims.Email})
 }
 
-// conditionalUpdate runs UPDATE c SET set WHERE id = ? AND cond and fails
-// with errInvalidToken unless exactly one row changed.
-func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id, set string, setArgs []any, cond string, condArgs []any) error {
+// conditionalUpdate applies set to record id of c while the row still
+// matches guard (see store.Tx.UpdateAuthRecordIf) and fails with
+// errInvalidToken unless it changed the row.
+func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id string, set store.AuthChange, guard store.AuthGuard) error {
 	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
-		args := append(append(append([]any{}, setArgs...), id), condArgs...)
-		res, err := tx.ExecContext(ctx, `UPDATE `+store.Quote(c.Name)+` SET `+set+` WHERE "id" = ? AND `+cond, args...)
+		ok, err := tx.UpdateAuthRecordIf(ctx, c, id, set, guard)
 		if err != nil {
 			return err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return err
-		}
-		if n != 1 {
+		if !ok {
 			return errInvalidToken()
 		}
-		return app.reloadChanged(ctx, tx, c, id, strings.Contains(set, `"tokenKey"`))
+		return app.reloadChanged(ctx, tx, c, id, set.TokenKey != nil)
 	})
 }
 
@@ -209,13 +213,13 @@ func (app *App) ConfirmPasswordReset(ctx context.Context, collection, token, pas
 	if err != nil {
 		return err
 	}
-	newKey := galley.RandomString(50, tokenKeyAlphabet)
-	set := `"password" = ?, "tokenKey" = ?, "verified" = TRUE`
+	newKey, oldKey, verified := galley.RandomString(50, tokenKeyAlphabet), rec.GetString("tokenKey"), true
+	set := store.AuthChange{Password: &hash, TokenKey: &newKey, Verified: &verified}
 	if f := c.Field("updated"); f != nil && f.Type == galley.FieldAutodate && f.OnUpdate {
-		set += `, "updated" = '` + galley.FormatTime(time.Now()) + `'`
+		now := time.Now()
+		set.Updated = &now
 	}
-	return app.conditionalUpdate(ctx, c, rec.ID(), set, []any{hash, newKey},
-		`"tokenKey" = ? AND `+app.DB.EqualFold(`"email"`), []any{rec.GetString("tokenKey"), claims.Email})
+	return app.conditionalUpdate(ctx, c, rec.ID(), set, store.AuthGuard{TokenKey: &oldKey, Email: &claims.Email})
 }
 
 // hashNewPassword validates a new password against the password field's
@@ -282,9 +286,9 @@ func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, passw
 	if err := requireEmail(claims.NewEmail); err != nil {
 		return errInvalidToken()
 	}
-	newKey := galley.RandomString(50, tokenKeyAlphabet)
-	return app.conditionalUpdate(ctx, c, rec.ID(), `"email" = ?, "tokenKey" = ?, "verified" = TRUE`, []any{claims.NewEmail, newKey},
-		`"tokenKey" = ? AND `+app.DB.EqualFold(`"email"`), []any{rec.GetString("tokenKey"), claims.Email})
+	newKey, oldKey, verified := galley.RandomString(50, tokenKeyAlphabet), rec.GetString("tokenKey"), true
+	return app.conditionalUpdate(ctx, c, rec.ID(), store.AuthChange{Email: &claims.NewEmail, TokenKey: &newKey, Verified: &verified},
+		store.AuthGuard{TokenKey: &oldKey, Email: &claims.Email})
 }
 
 // RefreshAuth returns a new auth token for the actor's own record, which
