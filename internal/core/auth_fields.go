@@ -25,8 +25,8 @@ func (app *App) canManage(ctx context.Context, q store.Querier, a Actor, c *gall
 // recordMatches reports whether record id of c matches the rule expression
 // (trusted compilation; "" matches every record).
 func (app *App) recordMatches(ctx context.Context, q store.Querier, a Actor, c *galley.Collection, id, rule string) (bool, error) {
-	where := store.Quote(store.Alias) + `."id" = ?`
-	args := []any{id}
+	var where string
+	var args []any
 	if rule != "" {
 		e, err := app.rules.parse(rule)
 		if err != nil {
@@ -36,10 +36,9 @@ func (app *App) recordMatches(ctx context.Context, q store.Querier, a Actor, c *
 		if err != nil {
 			return false, galley.Internal(err)
 		}
-		where = and(where, sql)
-		args = append(args, rargs...)
+		where, args = sql, rargs
 	}
-	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: where, Args: args, Limit: 1})
+	recs, err := store.FindRecords(ctx, q, c, store.Select{ID: id, Where: where, Args: args, Limit: 1})
 	return len(recs) == 1, err
 }
 

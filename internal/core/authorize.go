@@ -197,14 +197,12 @@ func (k Check) Query(ctx context.Context, q store.Querier, id string, timeout ti
 	if err != nil {
 		return false, err
 	}
-	where := and(store.Quote(store.Alias)+`."id" = ?`, cond)
-	args = append([]any{id}, args...)
 	if timeout <= 0 {
 		timeout = DefaultCheckTimeout
 	}
 	found := false
 	err = k.app.DB.ReadBounded(ctx, q, timeout, func(ctx context.Context, q store.Querier) error {
-		recs, err := store.FindRecords(ctx, q, k.c, store.Select{Where: where, Args: args, Limit: 1})
+		recs, err := store.FindRecords(ctx, q, k.c, store.Select{ID: id, Where: cond, Args: args, Limit: 1})
 		found = len(recs) == 1
 		return err
 	})

@@ -84,8 +84,7 @@ func (app *App) findVisible(ctx context.Context, q store.Querier, a Actor, c *ga
 	if err != nil {
 		return nil, err
 	}
-	where := and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL)
-	recs, err := store.FindRecords(ctx, q, c, store.Select{Where: where, Args: append([]any{id}, ruleArgs...), Limit: 1})
+	recs, err := store.FindRecords(ctx, q, c, store.Select{ID: id, Where: ruleSQL, Args: ruleArgs, Limit: 1})
 	if err != nil {
 		return nil, err
 	}
@@ -206,8 +205,7 @@ func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Recor
 	if ruleSQL == "" {
 		return nil
 	}
-	recs, err := store.FindRecords(ctx, tx, r.Collection, store.Select{
-		Where: and(store.Quote(store.Alias)+`."id" = ?`, ruleSQL), Args: append([]any{r.ID()}, ruleArgs...), Limit: 1})
+	recs, err := store.FindRecords(ctx, tx, r.Collection, store.Select{ID: r.ID(), Where: ruleSQL, Args: ruleArgs, Limit: 1})
 	if err != nil {
 		return err
 	}
@@ -298,8 +296,8 @@ func (app *App) DeleteRecord(ctx context.Context, a Actor, collection, id string
 			return err
 		}
 		if c.Name == galley.SuperusersName {
-			var n int
-			if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM "_superusers"`).Scan(&n); err != nil {
+			n, err := store.CountSuperusers(ctx, tx)
+			if err != nil {
 				return err
 			}
 			if n <= 1 {

@@ -137,7 +137,7 @@ func (b *Broker) applyForwarded(cmd subscribeCmd) {
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			recs, err := store.FindRecords(ctx, b.app.DB.Reader(), c, store.Select{Where: store.Quote(store.Alias) + `."id" = ?`, Args: []any{cmd.AuthID}, Limit: 1})
+			recs, err := store.FindRecords(ctx, b.app.DB.Reader(), c, store.Select{ID: cmd.AuthID, Limit: 1})
 			if err != nil {
 				return err
 			}

@@ -17,8 +17,11 @@ const Alias = "_r"
 
 // Select describes a record query on one collection. Where and Order are SQL
 // produced by the filter compiler (identifiers from the schema, values as ?
-// placeholders in Args/OrderArgs).
+// placeholders in Args/OrderArgs). A non-empty ID restricts the query to
+// the row with that id, in addition to Where (so callers never assemble an
+// id condition themselves).
 type Select struct {
+	ID        string
 	Where     string
 	Args      []any
 	Order     string
@@ -52,11 +55,18 @@ func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Selec
 	b.WriteString(Quote(c.Name))
 	b.WriteString(" AS ")
 	b.WriteString(Quote(Alias))
-	args := append([]any(nil), sel.Args...)
-	if sel.Where != "" {
-		b.WriteString(" WHERE ")
-		b.WriteString(sel.Where)
+	var args []any
+	switch {
+	case sel.ID != "" && sel.Where != "":
+		b.WriteString(" WHERE " + Quote(Alias) + `."id" = ? AND (` + sel.Where + ")")
+		args = append(args, sel.ID)
+	case sel.ID != "":
+		b.WriteString(" WHERE " + Quote(Alias) + `."id" = ?`)
+		args = append(args, sel.ID)
+	case sel.Where != "":
+		b.WriteString(" WHERE " + sel.Where)
 	}
+	args = append(args, sel.Args...)
 	if sel.Order != "" {
 		b.WriteString(" ORDER BY ")
 		b.WriteString(sel.Order)

@@ -120,7 +120,7 @@ func CountExistingIDs(ctx context.Context, q Querier, c *galley.Collection, ids 
 // FindRecordByID returns record id of c through q (the read pool or a
 // transaction). A missing record is ENotFound.
 func FindRecordByID(ctx context.Context, q Querier, c *galley.Collection, id string) (*galley.Record, error) {
-	recs, err := FindRecords(ctx, q, c, Select{Where: Quote(Alias) + `."id" = ?`, Args: []any{id}, Limit: 1})
+	recs, err := FindRecords(ctx, q, c, Select{ID: id, Limit: 1})
 	if err != nil {
 		return nil, err
 	}

@@ -159,3 +159,53 @@ func TestRefusesNewerDatabase(t *testing.T) {
 		t.Fatalf("open of a newer database: %v", err)
 	}
 }
+
+// TestSelectByID: Select.ID restricts a query to one row and is ANDed with
+// the whole of Where (an OR inside Where cannot widen it), its placeholder
+// coming before Where's arguments.
+func TestSelectByID(t *testing.T) {
+	ctx := context.Background()
+	db := open(t, storetest.Options(t))
+	if err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, allTypes()) }); err != nil {
+		t.Fatal(err)
+	}
+	c := db.Schema.Collection("things")
+	ids := []string{"selectbyid00001", "selectbyid00002", "selectbyid00003"}
+	err := db.WithTx(ctx, func(tx *store.Tx) error {
+		for i, id := range ids {
+			if err := tx.InsertRecord(ctx, &galley.Record{Collection: c, Data: map[string]any{"id": id, "n": float64(i + 1)}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	orWhere := store.Quote(store.Alias) + `."n" = ? OR ` + store.Quote(store.Alias) + `."n" = ?`
+	for _, tc := range []struct {
+		name string
+		sel  store.Select
+		want []string
+	}{
+		{"id only", store.Select{ID: ids[1]}, []string{ids[1]}},
+		{"missing id", store.Select{ID: "nosuchid0000000"}, nil},
+		{"id and matching where", store.Select{ID: ids[1], Where: orWhere, Args: []any{2, 3}}, []string{ids[1]}},
+		{"id and an OR that does not match it", store.Select{ID: ids[2], Where: orWhere, Args: []any{1, 2}}, nil},
+		{"id with limit", store.Select{ID: ids[0], Limit: 1}, []string{ids[0]}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			recs, err := store.FindRecords(ctx, db.Reader(), c, tc.sel)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []string
+			for _, r := range recs {
+				got = append(got, r.ID())
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Fatalf("got %v, want %v", got, tc.want)
+			}
+		})
+	}
+}
