@@ -265,8 +265,7 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 	}
 	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
 		if !referenced {
-			_, err := tx.ExecContext(ctx, "DELETE FROM "+store.Quote(c.Name))
-			return err
+			return tx.DeleteAllRecords(ctx, c)
 		}
 		for {
 			recs, err := store.FindRecords(ctx, tx, c, store.Select{Limit: 200})

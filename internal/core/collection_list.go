@@ -35,7 +35,8 @@ func (app *App) ListCollections(ctx context.Context, a Actor, q ListQuery) (*Lis
 	env := &filter.Env{Trusted: true, Dialect: app.DB.Dialect(),
 		Collection:  func(string) *galley.Collection { return nil },
 		Collections: func() []*galley.Collection { return nil }}
-	where, args := "1=1", []any(nil)
+	var where string
+	var args []any
 	if strings.TrimSpace(q.Filter) != "" {
 		e, err := filter.Parse(q.Filter, filter.Limits{})
 		if err != nil {
@@ -49,35 +50,21 @@ func (app *App) ListCollections(ctx context.Context, a Actor, q ListQuery) (*Lis
 	if err != nil {
 		return nil, err
 	}
-	alias := store.Quote(store.Alias)
-	if order != "" {
-		order += ", "
-	}
-	order += alias + `."created", ` + alias + `."name"`
-	from := ` FROM "_collections" AS ` + alias + ` WHERE ` + where
+	sel := store.Select{Where: where, Args: args, Order: order, OrderArgs: orderArgs, Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage}
 	list := &List[*galley.Collection]{Page: q.Page, PerPage: q.PerPage, TotalItems: -1, TotalPages: -1, Items: []*galley.Collection{}}
-	rows, err := app.DB.Reader().QueryContext(ctx, `SELECT `+alias+`."id"`+from+` ORDER BY `+order+` LIMIT ? OFFSET ?`,
-		append(append(append([]any(nil), args...), orderArgs...), q.PerPage, (q.Page-1)*q.PerPage)...)
+	ids, err := store.FindCollectionIDs(ctx, app.DB.Reader(), sel)
 	if err != nil {
-		return nil, store.MapError(err)
+		return nil, err
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, store.MapError(err)
-		}
+	for _, id := range ids {
 		if c := app.DB.Schema.Collection(id); c != nil {
 			list.Items = append(list.Items, c.Clone())
 		}
 	}
-	if err := rows.Err(); err != nil {
-		return nil, store.MapError(err)
-	}
 	if !q.SkipTotal {
-		var n int
-		if err := app.DB.Reader().QueryRowContext(ctx, `SELECT COUNT(*)`+from, args...).Scan(&n); err != nil {
-			return nil, store.MapError(err)
+		n, err := store.CountCollections(ctx, app.DB.Reader(), sel)
+		if err != nil {
+			return nil, err
 		}
 		list.TotalItems, list.TotalPages = n, (n+q.PerPage-1)/q.PerPage
 	}

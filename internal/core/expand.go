@@ -138,17 +138,8 @@ func (x *expander) visible(ctx context.Context, target *galley.Collection, col s
 	if err != nil {
 		return nil, nil // not viewable: expand nothing
 	}
-	args := make([]any, 0, len(ids)+len(ruleArgs))
-	for _, id := range ids {
-		args = append(args, id)
-	}
-	colSQL := store.Quote(store.Alias) + "." + store.Quote(col)
-	cond := colSQL + " IN (" + strings.TrimSuffix(strings.Repeat("?,", len(ids)), ",") + ")"
-	if multi {
-		cond = app.DB.JSONArrayHas(colSQL, len(ids))
-	}
-	return store.FindRecords(ctx, app.DB.Reader(), target, store.Select{
-		Where: and(cond, ruleSQL), Args: append(args, ruleArgs...), Order: app.DB.RowOrder(target, store.Alias), Limit: limit})
+	return app.DB.FindRecordsIn(ctx, app.DB.Reader(), target, col, ids, multi, store.Select{
+		Where: ruleSQL, Args: ruleArgs, Order: app.DB.RowOrder(target, store.Alias), Limit: limit})
 }
 
 func (x *expander) relation(ctx context.Context, recs []*galley.Record, f *galley.Field, key string) ([]*galley.Record, error) {

@@ -13,6 +13,7 @@ import (
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/safego"
+	"github.com/galleyhq/galley/internal/store"
 )
 
 // Channel limits.
@@ -114,9 +115,7 @@ func (b *Broker) evalRow(ctx context.Context, e filter.Expr, a core.Actor) (bool
 	if err != nil {
 		return false, err
 	}
-	var one int
-	err = b.app.DB.Reader().QueryRowContext(ctx, "SELECT COUNT(*) WHERE "+sql, args...).Scan(&one)
-	return one == 1, err
+	return store.ConditionHolds(ctx, b.app.DB.Reader(), sql, args)
 }
 
 // Join adds c to channel with meta (a JSON object, or empty) after the

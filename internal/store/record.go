@@ -55,18 +55,8 @@ func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Selec
 	b.WriteString(Quote(c.Name))
 	b.WriteString(" AS ")
 	b.WriteString(Quote(Alias))
-	var args []any
-	switch {
-	case sel.ID != "" && sel.Where != "":
-		b.WriteString(" WHERE " + Quote(Alias) + `."id" = ? AND (` + sel.Where + ")")
-		args = append(args, sel.ID)
-	case sel.ID != "":
-		b.WriteString(" WHERE " + Quote(Alias) + `."id" = ?`)
-		args = append(args, sel.ID)
-	case sel.Where != "":
-		b.WriteString(" WHERE " + sel.Where)
-	}
-	args = append(args, sel.Args...)
+	where, args := selectWhere(sel)
+	b.WriteString(where)
 	if sel.Order != "" {
 		b.WriteString(" ORDER BY ")
 		b.WriteString(sel.Order)
@@ -100,6 +90,47 @@ func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Selec
 		out = append(out, r)
 	}
 	return out, readError(ctx, q, rows.Err())
+}
+
+// selectWhere returns the WHERE clause of sel's ID and Where (with a
+// leading space; "" for neither) and its arguments, the id's first.
+func selectWhere(sel Select) (string, []any) {
+	var args []any
+	var where string
+	switch {
+	case sel.ID != "" && sel.Where != "":
+		where = " WHERE " + Quote(Alias) + `."id" = ? AND (` + sel.Where + ")"
+		args = append(args, sel.ID)
+	case sel.ID != "":
+		where = " WHERE " + Quote(Alias) + `."id" = ?`
+		args = append(args, sel.ID)
+	case sel.Where != "":
+		where = " WHERE " + sel.Where
+	}
+	return where, append(args, sel.Args...)
+}
+
+// FindRecordsIn runs sel on c through q, restricted to the rows whose
+// column col holds one of values: equal to one of them, or for a multi
+// (JSON array) column, containing one of them. No values find nothing.
+func (db *DB) FindRecordsIn(ctx context.Context, q Querier, c *galley.Collection, col string, values []string, multi bool, sel Select) ([]*galley.Record, error) {
+	if len(values) == 0 {
+		return nil, nil
+	}
+	colSQL := Quote(Alias) + "." + Quote(col)
+	cond := colSQL + " IN (" + marks(len(values)) + ")"
+	if multi {
+		cond = db.d.jsonArrayHas(colSQL, len(values))
+	}
+	args := make([]any, 0, len(values)+len(sel.Args))
+	for _, v := range values {
+		args = append(args, v)
+	}
+	if sel.Where != "" {
+		cond += " AND (" + sel.Where + ")"
+	}
+	sel.Where, sel.Args = cond, append(args, sel.Args...)
+	return FindRecords(ctx, q, c, sel)
 }
 
 // CountRecords returns the number of rows of c matching where. Counts are
@@ -166,6 +197,13 @@ func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) 
 	}
 	args = append(args, oldID)
 	_, err := tx.ExecContext(ctx, "UPDATE "+Quote(c.Name)+" SET "+strings.Join(sets, ",")+" WHERE \"id\"=?", args...)
+	return MapError(err)
+}
+
+// DeleteAllRecords deletes every row of c in one statement (no cascades:
+// the caller handles references).
+func (tx *Tx) DeleteAllRecords(ctx context.Context, c *galley.Collection) error {
+	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name))
 	return MapError(err)
 }
 
