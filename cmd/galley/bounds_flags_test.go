@@ -71,7 +71,7 @@ func TestServeBodyAndHeaderTimeouts(t *testing.T) {
 	fmt.Fprintf(conn, "POST /api/collections/_superusers/auth-with-password HTTP/1.1\r\nHost: %s\r\nContent-Type: application/json\r\nContent-Length: 100000\r\n\r\n{", addr)
 	stop := make(chan struct{})
 	defer close(stop)
-	go func() {
+	go func(conn net.Conn) {
 		for {
 			select {
 			case <-stop:
@@ -82,7 +82,7 @@ func TestServeBodyAndHeaderTimeouts(t *testing.T) {
 				return
 			}
 		}
-	}()
+	}(conn)
 	res, err := http.ReadResponse(br, nil)
 	if err != nil {
 		t.Fatalf("trickled body: %v", err)
@@ -92,8 +92,8 @@ func TestServeBodyAndHeaderTimeouts(t *testing.T) {
 		t.Fatalf("trickled body: %d %s", res.StatusCode, body)
 	}
 	// Headers that never end: the connection is closed.
-	conn, br = dial()
-	fmt.Fprintf(conn, "GET /api/health HTTP/1.1\r\nHost: %s\r\nX-Slow: ", addr)
+	conn2, br := dial()
+	fmt.Fprintf(conn2, "GET /api/health HTTP/1.1\r\nHost: %s\r\nX-Slow: ", addr)
 	if _, err := io.ReadAll(br); err != nil {
 		t.Fatalf("unfinished headers: %v, want the connection closed", err)
 	}
