@@ -261,11 +261,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
 	}
-	srv := api.New(app, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version,
+	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version,
 		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
 			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})
-	stopOps, err := startOps(ctx, srv, app, g.dir, log)
+	stopOps, err := startOps(ctx, srv, app, db, g.dir, log)
 	if err != nil {
 		return err
 	}

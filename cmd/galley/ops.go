@@ -15,11 +15,12 @@ import (
 	"github.com/galleyhq/galley/internal/mail"
 	"github.com/galleyhq/galley/internal/reqlog"
 	"github.com/galleyhq/galley/internal/safego"
+	"github.com/galleyhq/galley/internal/store"
 )
 
 // startOps starts the operational services (request logs in auxiliary.db)
 // and returns a function that stops them, flushing what is queued.
-func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, log *slog.Logger) (func(), error) {
+func startOps(ctx context.Context, srv *api.Server, app *core.App, db *store.DB, dir string, log *slog.Logger) (func(), error) {
 	logs, err := reqlog.Open(ctx, reqlog.Options{Dir: dir, Logger: log, MaxDays: func() int {
 		set, err := app.Settings(context.Background())
 		if err != nil {
@@ -34,7 +35,7 @@ func startOps(ctx context.Context, srv *api.Server, app *core.App, dir string, l
 	mailer := mail.New(app.Settings, log)
 	app.Mailer = mailer
 	stop := make(chan struct{})
-	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, app, stop) })
+	safego.Go(log, "idle memory trimmer", func() { trimWhenIdle(srv, db, stop) })
 	return func() {
 		close(stop)
 		// Let mails queued by finished requests go out before exiting.
@@ -52,7 +53,7 @@ const idleAfter = 3 * time.Second
 // database connections and page caches, then freed heap to the operating
 // system, so a quiet Galley keeps a small footprint after a burst of work
 // (the Go runtime otherwise returns memory only gradually).
-func trimWhenIdle(srv *api.Server, app *core.App, stop <-chan struct{}) {
+func trimWhenIdle(srv *api.Server, db *store.DB, stop <-chan struct{}) {
 	tick := time.NewTicker(time.Second)
 	defer tick.Stop()
 	trimmed := false
@@ -64,7 +65,7 @@ func trimWhenIdle(srv *api.Server, app *core.App, stop <-chan struct{}) {
 			idle := srv.IdleFor() >= idleAfter
 			if idle && !trimmed {
 				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-				app.DB.ReleaseMemory(ctx)
+				db.ReleaseMemory(ctx)
 				cancel()
 				debug.FreeOSMemory()
 			}

@@ -344,9 +344,9 @@ func TestRealtimeConnsPerIPv6Network(t *testing.T) {
 // header timeout (default DefaultReadHeaderTimeout), and a negative body
 // timeout switches the body deadline off while zero means the default.
 func TestServerHTTPServerTimeouts(t *testing.T) {
-	app := newOpsEnv(t, envOpts{}).app
+	env := newOpsEnv(t, envOpts{})
 	newServer := func(cfg Config) *Server {
-		s := New(app, nil, cfg)
+		s := New(env.app, env.db, nil, cfg)
 		t.Cleanup(s.CloseRealtime)
 		return s
 	}

@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-
-	"github.com/galleyhq/galley/internal/core"
 )
 
 // healthBody is the answer of GET /api/health.
@@ -20,7 +18,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
 	// leader: whether this node runs the leader-only background work (always
 	// true on SQLite; on PostgreSQL exactly one node of a cluster).
-	data := map[string]any{"leader": s.app.DB.IsLeader(core.LeaderMaintenance)}
+	data := map[string]any{"leader": s.app.IsLeader()}
 	writeJSON(w, http.StatusOK, healthBody{Status: http.StatusOK, Message: "API is healthy.", Data: data})
 	return nil
 }

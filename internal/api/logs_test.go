@@ -210,7 +210,7 @@ func TestHealth(t *testing.T) {
 	e := newOpsEnv(t, envOpts{})
 	r := e.do("GET", "/api/health", "", nil)
 	// SQLite is its own leader; on PostgreSQL no leader loop runs in this test.
-	want := fmt.Sprintf(`{"status":200,"message":"API is healthy.","data":{"leader":%t}}`, e.app.DB.DialectName() == "sqlite")
+	want := fmt.Sprintf(`{"status":200,"message":"API is healthy.","data":{"leader":%t}}`, e.db.DialectName() == "sqlite")
 	if r.code != 200 || strings.TrimSpace(string(r.body)) != want {
 		t.Fatalf("health: %d %s", r.code, r.body)
 	}

@@ -26,6 +26,7 @@ import (
 type opsEnv struct {
 	t     *testing.T
 	app   *core.App
+	db    *store.DB
 	srv   *Server
 	hs    *httptest.Server
 	logs  *reqlog.Store // nil unless asked for
@@ -70,8 +71,8 @@ func newOpsEnv(t *testing.T, o envOpts) *opsEnv {
 	}
 	e := &opsEnv{t: t, logb: &lockedBuffer{}, dir: dir}
 	log := slog.New(slog.NewTextHandler(e.logb, nil))
-	e.app = core.New(db, log)
-	e.srv = New(e.app, log, o.cfg)
+	e.app, e.db = core.New(db, log), db
+	e.srv = New(e.app, db, log, o.cfg)
 	if o.logs != nil {
 		lo := *o.logs
 		lo.Dir = dir
@@ -110,7 +111,7 @@ func (e *opsEnv) userToken(su *galley.Record) string {
 	c := &galley.Collection{ID: "pbc_users", Name: "users", Type: galley.CollectionAuth,
 		Fields: append(store.AuthSystemFields(), store.AutodateFields()...),
 		Auth:   galley.DefaultAuthOptions()}
-	err := e.app.DB.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) })
+	err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) })
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -283,8 +283,8 @@ func (s *Server) targetOf(r *http.Request) target {
 		return t
 	}
 	t.collName = strings.ToLower(coll)
-	if c := s.app.DB.Schema.Collection(coll); c != nil {
-		t.collName, t.collID = strings.ToLower(c.Name), strings.ToLower(c.ID)
+	if name, id, ok := s.app.CollectionKey(coll); ok {
+		t.collName, t.collID = strings.ToLower(name), strings.ToLower(id)
 	}
 	return t
 }

@@ -116,7 +116,7 @@ func TestRealtimeAcrossNodes(t *testing.T) {
 	a.Super("PATCH", "/api/collections/notes", map[string]any{"listRule": `@request.auth.id != ""`}).Status(200)
 	us := openSSE(t, b.URL)
 	waitFor(t, func() bool {
-		return b.App.DB.Schema.Collection("notes").ListRule != nil && *b.App.DB.Schema.Collection("notes").ListRule != ""
+		return b.DB.Schema.Collection("notes").ListRule != nil && *b.DB.Schema.Collection("notes").ListRule != ""
 	})
 	us.subscribe(b, tok, 204, "notes")
 	a.Super("POST", "/api/collections/notes/records", map[string]any{"text": "for users"}).Status(200)

@@ -13,6 +13,7 @@ import (
 
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/realtime"
+	"github.com/galleyhq/galley/internal/store"
 )
 
 // Config holds the transport settings that come from flags or environment.
@@ -58,8 +59,9 @@ type RequestLogger interface {
 	Log(entry RequestLog)
 }
 
-// New returns a Server for app.
-func New(app *core.App, log *slog.Logger, cfg Config) *Server {
+// New returns a Server for app; db is app's database, which the realtime
+// broker reads through (the handlers reach it only through app).
+func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 32 << 20
 	}
@@ -73,7 +75,7 @@ func New(app *core.App, log *slog.Logger, cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now()}
-	s.rt = realtime.New(app, log, cfg.Realtime)
+	s.rt = realtime.New(app, db, log, cfg.Realtime)
 	s.routes()
 	return s
 }

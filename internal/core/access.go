@@ -26,7 +26,7 @@ func requireSuperuser(a Actor) error {
 // Auth is a stand-in _superusers record without an id. Never hand it to
 // work done for a request: use the request's own actor there.
 func (app *App) SystemActor() Actor {
-	c := app.DB.Schema.Collection(galley.SuperusersName)
+	c := app.db.Schema.Collection(galley.SuperusersName)
 	if c == nil {
 		c = &galley.Collection{Name: galley.SuperusersName, Type: galley.CollectionAuth}
 	}

@@ -104,11 +104,11 @@ func TestSuperuserServicesDecideAccess(t *testing.T) {
 		}
 	}
 	for _, name := range []string{"made", "imported"} {
-		if app.DB.Schema.Collection(name) != nil {
+		if app.db.Schema.Collection(name) != nil {
 			t.Errorf("a refused call created %q", name)
 		}
 	}
-	if app.DB.Schema.Collection("posts").ListRule != nil {
+	if app.db.Schema.Collection("posts").ListRule != nil {
 		t.Error("a refused call changed posts")
 	}
 	if set, _ := app.Settings(ctx); set.Meta.AppName == "Changed" {
@@ -124,7 +124,7 @@ func TestSuperuserServicesDecideAccess(t *testing.T) {
 			t.Errorf("%s as superuser: %v", c.name, err)
 		}
 	}
-	if app.DB.Schema.Collection("imported") == nil || app.DB.Schema.Collection("made") != nil {
+	if app.db.Schema.Collection("imported") == nil || app.db.Schema.Collection("made") != nil {
 		t.Error("the superuser's import or delete did not apply")
 	}
 	if mailer.count() != 1 {

@@ -18,7 +18,7 @@ import (
 // App is the set of services over one database. Its methods are safe for
 // concurrent use.
 type App struct {
-	DB  *store.DB
+	db  *store.DB
 	Log *slog.Logger
 	// Mailer sends auth mails (verification, reset, OTP, ...); nil logs them.
 	Mailer Mailer
@@ -55,7 +55,7 @@ func New(db *store.DB, log *slog.Logger) *App {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	app := &App{DB: db, Log: log, oauth2: oauth2.NewRegistry(oauth2.Options{})}
+	app := &App{db: db, Log: log, oauth2: oauth2.NewRegistry(oauth2.Options{})}
 	// Another node changed the settings (or notifications were missed).
 	db.OnNotify(func(topic string) {
 		if topic == store.TopicSettings || topic == store.TopicAll {
@@ -63,6 +63,23 @@ func New(db *store.DB, log *slog.Logger) *App {
 		}
 	})
 	return app
+}
+
+// IsLeader reports whether this node runs the leader-only background work
+// (see LeaderMaintenance): always on SQLite; on PostgreSQL exactly one node
+// of a cluster at a time.
+func (app *App) IsLeader() bool { return app.db.IsLeader(LeaderMaintenance) }
+
+// CollectionKey returns the name and id of the collection named or
+// identified by nameOrID (case-insensitive), and false when there is none.
+// It checks no access: it is for keying (rate limits, logs), not for
+// answering clients.
+func (app *App) CollectionKey(nameOrID string) (name, id string, ok bool) {
+	c := app.db.Schema.Collection(nameOrID)
+	if c == nil {
+		return "", "", false
+	}
+	return c.Name, c.ID, true
 }
 
 // Actor is who performs a request.
@@ -104,11 +121,11 @@ func (a Actor) RequestInfo() *filter.RequestInfo {
 // filters cannot use @collection, @request or hidden fields.
 func (app *App) Env(a Actor, trusted bool) *filter.Env {
 	env := &filter.Env{
-		Collection:  app.DB.Schema.Collection,
-		Collections: app.DB.Schema.Collections,
+		Collection:  app.db.Schema.Collection,
+		Collections: app.db.Schema.Collections,
 		Request:     a.RequestInfo(),
 		Trusted:     trusted || a.IsSuperuser(),
-		Dialect:     app.DB.Dialect(),
+		Dialect:     app.db.Dialect(),
 		Limits:      ruleLimits,
 	}
 	if !env.Trusted {

@@ -18,7 +18,7 @@ func errAuthFailed() error { return galley.Errorf(galley.EInvalid, "Failed to au
 
 // authCollection resolves an auth collection (ENotFound when missing or not auth).
 func (app *App) authCollection(nameOrID string) (*galley.Collection, error) {
-	c := app.DB.Schema.Collection(nameOrID)
+	c := app.db.Schema.Collection(nameOrID)
 	if c == nil || !c.IsAuth() || c.Auth == nil {
 		return nil, galley.Errorf(galley.ENotFound, "Missing or invalid auth collection context.")
 	}
@@ -58,7 +58,7 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 			if f == nil {
 				continue
 			}
-			found, err := app.DB.FindRecordByIdentity(ctx, app.DB.Reader(), c, f, identity)
+			found, err := app.db.FindRecordByIdentity(ctx, app.db.Reader(), c, f, identity)
 			if err == nil {
 				rec = found
 				break
@@ -89,7 +89,7 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 func (app *App) rehash(ctx context.Context, rec *galley.Record, old, password string, cost int) {
 	h, err := auth.HashPassword(password, cost)
 	if err == nil {
-		err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+		err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 			_, err := tx.UpdateAuthRecordIf(ctx, rec.Collection, rec.ID(), store.AuthChange{Password: &h}, store.AuthGuard{Password: &old})
 			return err
 		})
@@ -123,11 +123,11 @@ func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record,
 	var rec *galley.Record
 	var lookupErr error
 	claims, err := auth.VerifyWithKey(token, auth.TypeAuth, func(cl *auth.Claims) (string, string, error) {
-		c := app.DB.Schema.Collection(cl.CollectionID)
+		c := app.db.Schema.Collection(cl.CollectionID)
 		if cl.ID == "" || c == nil || !c.IsAuth() || c.Auth == nil || c.ID != cl.CollectionID {
 			return "", "", bad
 		}
-		r, err := findByID(ctx, app.DB.Reader(), c, cl.ID)
+		r, err := findByID(ctx, app.db.Reader(), c, cl.ID)
 		if err != nil {
 			lookupErr = err
 			return "", "", err
@@ -149,7 +149,7 @@ func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record,
 
 // HasSuperusers reports whether at least one superuser exists.
 func (app *App) HasSuperusers(ctx context.Context) (bool, error) {
-	n, err := store.CountSuperusers(ctx, app.DB.Reader())
+	n, err := store.CountSuperusers(ctx, app.db.Reader())
 	return n > 0, err
 }
 
@@ -161,7 +161,7 @@ func (app *App) UpsertSuperuser(ctx context.Context, email, password string) (*g
 	}
 	root := Actor{Auth: &galley.Record{Collection: c, Data: map[string]any{}}}
 	body := Body{"password": jsonString(password), "passwordConfirm": jsonString(password)}
-	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	rec, err := app.findByEmail(ctx, app.db.Reader(), c, email)
 	if err != nil {
 		return nil, err
 	}
@@ -178,7 +178,7 @@ func (app *App) DeleteSuperuser(ctx context.Context, email string) error {
 	if err != nil {
 		return err
 	}
-	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	rec, err := app.findByEmail(ctx, app.db.Reader(), c, email)
 	if err != nil {
 		return err
 	}

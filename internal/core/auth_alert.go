@@ -26,7 +26,7 @@ func (app *App) noteAuthOrigin(ctx context.Context, a Actor, rec *galley.Record)
 	}
 	sum := sha256.Sum256([]byte(a.IP + "\x00" + ua))
 	var alert bool
-	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err := app.db.WithTx(ctx, func(tx *store.Tx) error {
 		added, err := tx.AddAuthOrigin(ctx, c.ID, rec.ID(), hex.EncodeToString(sum[:]), time.Now())
 		if err != nil || !added {
 			return err // nil for a known device

@@ -25,7 +25,7 @@ func (app *App) findByEmail(ctx context.Context, q store.Querier, c *galley.Coll
 	if email == "" || f == nil {
 		return nil, nil
 	}
-	return noneIfNotFound(app.DB.FindRecordByIdentity(ctx, q, c, f, email))
+	return noneIfNotFound(app.db.FindRecordByIdentity(ctx, q, c, f, email))
 }
 
 // findByID returns the record id of c through q, or nil (and no error) when
@@ -64,7 +64,7 @@ func (app *App) verifySpecial(ctx context.Context, c *galley.Collection, token, 
 	if err != nil || claims.Type != typ || claims.CollectionID != c.ID {
 		return nil, nil, errInvalidToken()
 	}
-	rec, err := findByID(ctx, app.DB.Reader(), c, claims.ID)
+	rec, err := findByID(ctx, app.db.Reader(), c, claims.ID)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -116,7 +116,7 @@ func (app *App) mailRecipient(ctx context.Context, a Actor, collection, email st
 	if ok, wait := app.Guards.Mail.Allow(a.IP, email); !ok {
 		return nil, nil, ratelimit.TooMany(wait)
 	}
-	rec, err := app.findByEmail(ctx, app.DB.Reader(), c, email)
+	rec, err := app.findByEmail(ctx, app.db.Reader(), c, email)
 	return c, rec, err
 }
 
@@ -160,7 +160,7 @@ func (app *App) ConfirmVerification(ctx context.Context, collection, token strin
 // matches guard (see store.Tx.UpdateAuthRecordIf) and fails with
 // errInvalidToken unless it changed the row.
 func (app *App) conditionalUpdate(ctx context.Context, c *galley.Collection, id string, set store.AuthChange, guard store.AuthGuard) error {
-	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	return app.db.WithTx(ctx, func(tx *store.Tx) error {
 		ok, err := tx.UpdateAuthRecordIf(ctx, c, id, set, guard)
 		if err != nil {
 			return err
@@ -254,7 +254,7 @@ func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, new
 	if fe := checkDomains(c.Field("email"), newEmail[strings.LastIndexByte(newEmail, '@')+1:]); fe != nil {
 		return galley.FieldInvalid("newEmail", fe.Code, fe.Message)
 	}
-	if other, err := app.findByEmail(ctx, app.DB.Reader(), c, newEmail); err != nil {
+	if other, err := app.findByEmail(ctx, app.db.Reader(), c, newEmail); err != nil {
 		return err
 	} else if other != nil {
 		// Answer as for a free address: taken addresses are not revealed.
@@ -299,7 +299,7 @@ func (app *App) RefreshAuth(ctx context.Context, a Actor, collection string) (st
 	if a.Auth == nil {
 		return "", nil, galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
 	}
-	c := app.DB.Schema.Collection(collection)
+	c := app.db.Schema.Collection(collection)
 	if c == nil || c.ID != a.Auth.Collection.ID {
 		return "", nil, galley.Errorf(galley.EForbidden, "The request requires valid record authorization token for this collection.")
 	}
@@ -328,7 +328,7 @@ func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string,
 	if duration < 0 || duration > maxTokenDuration {
 		return "", nil, galley.FieldInvalid("duration", "validation_out_of_range", fmt.Sprintf("Must be between 0 and %d seconds.", maxTokenDuration))
 	}
-	rec, err := findByID(ctx, app.DB.Reader(), c, id)
+	rec, err := findByID(ctx, app.db.Reader(), c, id)
 	if err != nil {
 		return "", nil, err
 	}

@@ -36,7 +36,7 @@ func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, met
 		return "", galley.Errorf(galley.EForbidden, "The authentication is not allowed for this collection.")
 	}
 	if c.Auth.AuthRule != nil && *c.Auth.AuthRule != "" {
-		ok, err := app.recordMatches(ctx, app.DB.Reader(), Actor{Auth: rec}, c, rec.ID(), *c.Auth.AuthRule)
+		ok, err := app.recordMatches(ctx, app.db.Reader(), Actor{Auth: rec}, c, rec.ID(), *c.Auth.AuthRule)
 		if err != nil {
 			return "", err
 		}
@@ -45,7 +45,7 @@ func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, met
 		}
 	}
 	if c.Auth.MFA.Enabled {
-		need, err := app.recordMatches(ctx, app.DB.Reader(), Actor{Auth: rec}, c, rec.ID(), c.Auth.MFA.Rule)
+		need, err := app.recordMatches(ctx, app.db.Reader(), Actor{Auth: rec}, c, rec.ID(), c.Auth.MFA.Rule)
 		if err != nil {
 			return "", err
 		}
@@ -68,7 +68,7 @@ func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, met
 
 func (app *App) startMFA(ctx context.Context, rec *galley.Record, method string) (string, error) {
 	id := galley.NewID()
-	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err := app.db.WithTx(ctx, func(tx *store.Tx) error {
 		return tx.InsertMFA(ctx, store.MFA{ID: id, CollectionID: rec.Collection.ID, RecordID: rec.ID(), Method: method, Created: time.Now()})
 	})
 	return id, err
@@ -80,7 +80,7 @@ func (app *App) startMFA(ctx context.Context, rec *galley.Record, method string)
 func (app *App) completeMFA(ctx context.Context, rec *galley.Record, method, mfaID string) error {
 	bad := galley.FieldInvalid("mfaId", "validation_invalid_mfa", "Invalid or expired MFA session.")
 	since := time.Now().Add(-time.Duration(rec.Collection.Auth.MFA.Duration) * time.Second)
-	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	return app.db.WithTx(ctx, func(tx *store.Tx) error {
 		first, err := tx.FindMFA(ctx, mfaID, rec.Collection.ID, rec.ID(), since)
 		if err != nil {
 			return bad
@@ -123,7 +123,7 @@ func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email strin
 		return otpID, nil
 	}
 	code := galley.RandomString(c.Auth.OTP.Length, "0123456789")
-	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		return tx.InsertOTP(ctx, store.OTP{ID: otpID, CollectionID: c.ID, RecordID: rec.ID(),
 			PasswordHash: otpHash(c, otpID, code), SentTo: rec.GetString("email"), Created: time.Now()})
 	})
@@ -156,7 +156,7 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 	}
 	since := time.Now().Add(-time.Duration(c.Auth.OTP.Duration) * time.Second)
 	var recID string
-	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		otp, err := tx.FindOTP(ctx, otpID, c.ID, since)
 		if err != nil || !hmac.Equal([]byte(otp.PasswordHash), []byte(otpHash(c, otpID, code))) {
 			return bad
@@ -179,7 +179,7 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 		return "", nil, err
 	}
 	app.Guards.Login.Succeeded(a.IP, acct)
-	rec, err := findByID(ctx, app.DB.Reader(), c, recID)
+	rec, err := findByID(ctx, app.db.Reader(), c, recID)
 	if err != nil {
 		return "", nil, err
 	}

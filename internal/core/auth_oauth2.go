@@ -155,7 +155,7 @@ func (app *App) AuthWithOAuth2(ctx context.Context, a Actor, collection string, 
 // AuthWithOAuth2) and checks its authRule.
 func (app *App) oauth2Record(ctx context.Context, a Actor, c *galley.Collection, provider string, user *oauth2.User, createData Body) (*galley.Record, bool, error) {
 	for attempt := 0; ; attempt++ {
-		linked, err := app.oauth2Linked(ctx, app.DB.Reader(), c, provider, user.ID)
+		linked, err := app.oauth2Linked(ctx, app.db.Reader(), c, provider, user.ID)
 		if err != nil {
 			return nil, false, err
 		}
@@ -227,7 +227,7 @@ func (app *App) oauth2ByEmail(ctx context.Context, c *galley.Collection, email s
 	if c.Field("email") == nil {
 		return nil, nil
 	}
-	return app.findByEmail(ctx, app.DB.Reader(), c, email)
+	return app.findByEmail(ctx, app.db.Reader(), c, email)
 }
 
 // oauth2InsertLink records the identity → record link in tx, first
@@ -240,7 +240,7 @@ func oauth2InsertLink(ctx context.Context, tx *store.Tx, rec *galley.Record, pro
 // oauth2Link links an existing record after checking its authRule, in one
 // transaction.
 func (app *App) oauth2Link(ctx context.Context, rec *galley.Record, provider, providerID string) error {
-	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	return app.db.WithTx(ctx, func(tx *store.Tx) error {
 		if err := app.oauth2CheckAuthRule(ctx, tx, rec); err != nil {
 			return err
 		}
@@ -357,7 +357,7 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 	if err := app.fillAuto(r, true); err != nil {
 		return nil, err
 	}
-	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		if err := app.insertChecked(ctx, tx, r, ruleSQL, ruleArgs); err != nil {
 			return err
 		}

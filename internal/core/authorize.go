@@ -201,7 +201,7 @@ func (k Check) Query(ctx context.Context, q store.Querier, id string, timeout ti
 		timeout = DefaultCheckTimeout
 	}
 	found := false
-	err = k.app.DB.ReadBounded(ctx, q, timeout, func(ctx context.Context, q store.Querier) error {
+	err = k.app.db.ReadBounded(ctx, q, timeout, func(ctx context.Context, q store.Querier) error {
 		recs, err := store.FindRecords(ctx, q, k.c, store.Select{ID: id, Where: cond, Args: args, Limit: 1})
 		found = len(recs) == 1
 		return err

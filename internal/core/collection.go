@@ -23,7 +23,7 @@ func (app *App) ViewCollection(ctx context.Context, a Actor, nameOrID string) (*
 // collectionCopy returns a copy of the collection nameOrID (ENotFound when
 // missing).
 func (app *App) collectionCopy(nameOrID string) (*galley.Collection, error) {
-	c := app.DB.Schema.Collection(nameOrID)
+	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
 		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
 	}
@@ -47,7 +47,7 @@ func (app *App) CreateCollection(ctx context.Context, a Actor, body []byte) (*ga
 	if err != nil {
 		return nil, err
 	}
-	ws := newWorkingSchema(app.DB.Schema.Collections())
+	ws := newWorkingSchema(app.db.Schema.Collections())
 	c, err := buildCollection(in, nil, ws, "")
 	if err != nil {
 		return nil, err
@@ -69,7 +69,7 @@ func (app *App) UpdateCollection(ctx context.Context, a Actor, nameOrID string, 
 	if err := requireSuperuser(a); err != nil {
 		return nil, err
 	}
-	old := app.DB.Schema.Collection(nameOrID)
+	old := app.db.Schema.Collection(nameOrID)
 	if old == nil {
 		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
 	}
@@ -77,7 +77,7 @@ func (app *App) UpdateCollection(ctx context.Context, a Actor, nameOrID string, 
 	if err != nil {
 		return nil, err
 	}
-	ws := newWorkingSchema(app.DB.Schema.Collections())
+	ws := newWorkingSchema(app.db.Schema.Collections())
 	c, err := buildCollection(in, old, ws, "")
 	if err != nil {
 		return nil, err
@@ -97,14 +97,14 @@ func (app *App) DeleteCollection(ctx context.Context, a Actor, nameOrID string) 
 	if err := requireSuperuser(a); err != nil {
 		return err
 	}
-	c := app.DB.Schema.Collection(nameOrID)
+	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
 		return galley.Errorf(galley.ENotFound, "Missing collection context.")
 	}
 	if c.System {
 		return galley.Errorf(galley.EInvalid, "The system collection %q cannot be deleted.", c.Name)
 	}
-	for _, v := range app.DB.Schema.Collections() {
+	for _, v := range app.db.Schema.Collections() {
 		if v.IsView() && v.ID != c.ID && store.ViewReferences(v.ViewQuery, c.Name) {
 			return galley.Errorf(galley.EInvalid, "The collection %q is used by the view collection %q; change or delete the view first.", c.Name, v.Name)
 		}
@@ -133,7 +133,7 @@ func explicitRules(in *collectionInput, id string) map[string]bool {
 // prefix of their error keys; problems in other collections are reported
 // in the message.
 func (app *App) applySchema(ctx context.Context, changes []store.CollectionChange, explicit map[string]bool, prefixes map[string]string) error {
-	old := newWorkingSchema(app.DB.Schema.Collections())
+	old := newWorkingSchema(app.db.Schema.Collections())
 	rn := newRenames(old)
 	pos := map[string]int{}
 	for i, ch := range changes {
@@ -170,7 +170,7 @@ func (app *App) applySchema(ctx context.Context, changes []store.CollectionChang
 			}
 		}
 	}
-	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err := app.db.WithTx(ctx, func(tx *store.Tx) error {
 		return tx.ApplyCollections(ctx, changes, func(final []*galley.Collection) error {
 			return app.checkSchema(final, prefixes)
 		})
@@ -183,7 +183,7 @@ func (app *App) applySchema(ctx context.Context, changes []store.CollectionChang
 func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]string) error {
 	ws := newWorkingSchema(final)
 	env := &filter.Env{Collection: ws.get, Collections: func() []*galley.Collection { return final },
-		Trusted: true, Dialect: app.DB.Dialect()}
+		Trusted: true, Dialect: app.db.Dialect()}
 	for _, c := range final {
 		for _, f := range c.Fields {
 			if f.Type != galley.FieldRelation || c.IsView() {
@@ -191,7 +191,7 @@ func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]stri
 			}
 			if t := ws.get(f.CollectionID); t == nil || t.IsView() {
 				target := f.CollectionID
-				if o := app.DB.Schema.Collection(f.CollectionID); o != nil {
+				if o := app.db.Schema.Collection(f.CollectionID); o != nil {
 					target = o.Name
 				}
 				return galley.Errorf(galley.EInvalid, "The collection %q is referenced by the relation field %q of collection %q; change or remove that field first.", target, f.Name, c.Name)
@@ -246,7 +246,7 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 	if err := requireSuperuser(a); err != nil {
 		return err
 	}
-	c := app.DB.Schema.Collection(nameOrID)
+	c := app.db.Schema.Collection(nameOrID)
 	switch {
 	case c == nil:
 		return galley.Errorf(galley.ENotFound, "Missing collection context.")
@@ -256,14 +256,14 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 		return galley.Errorf(galley.EInvalid, "The system collection %q cannot be truncated.", c.Name)
 	}
 	referenced := false
-	for _, o := range app.DB.Schema.Collections() {
+	for _, o := range app.db.Schema.Collections() {
 		for _, f := range o.Fields {
 			if !o.IsView() && o.ID != c.ID && f.Type == galley.FieldRelation && f.CollectionID == c.ID {
 				referenced = true
 			}
 		}
 	}
-	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err := app.db.WithTx(ctx, func(tx *store.Tx) error {
 		if !referenced {
 			return tx.DeleteAllRecords(ctx, c)
 		}

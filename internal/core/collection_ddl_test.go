@@ -52,7 +52,7 @@ func TestUpdateFieldsKeepsData(t *testing.T) {
 	}
 	// Rows added after the rebuild come after the copied ones.
 	mustExec(t, app, `INSERT INTO posts (id) VALUES ('r0')`)
-	list, err := app.ListRecords(context.Background(), Actor{Auth: &galley.Record{Collection: app.DB.Schema.Collection(galley.SuperusersName)}}, "posts", RecordQuery{ListQuery: ListQuery{Page: 1, PerPage: 10, SkipTotal: true}})
+	list, err := app.ListRecords(context.Background(), Actor{Auth: &galley.Record{Collection: app.db.Schema.Collection(galley.SuperusersName)}}, "posts", RecordQuery{ListQuery: ListQuery{Page: 1, PerPage: 10, SkipTotal: true}})
 	if err != nil || len(list.Items) != 3 || list.Items[2].ID() != "r0" {
 		t.Fatalf("insertion order after a rebuild: %v %+v", err, list)
 	}
@@ -61,7 +61,7 @@ func TestUpdateFieldsKeepsData(t *testing.T) {
 	if got := rows(t, app, `SELECT count(*) FROM articles`); got[0][0] != "3" {
 		t.Fatalf("rows after rename: %v", got)
 	}
-	if app.DB.Schema.Collection("posts") != nil || app.DB.Schema.Collection("articles") == nil {
+	if app.db.Schema.Collection("posts") != nil || app.db.Schema.Collection("articles") == nil {
 		t.Fatal("schema cache not reloaded")
 	}
 }
@@ -88,7 +88,7 @@ func TestUpdateAddColumnAndIndexes(t *testing.T) {
 	mustUpdate(t, app, "posts", `{"indexes":["create index IF NOT EXISTS idx_n on POSTS (N desc, title collate nocase) where n > 0 and title != 'x'"]}`)
 	got := indexStatements(t, app, "posts")
 	want := `CREATE INDEX "idx_n" ON "posts" ("n" DESC, "title" COLLATE NOCASE) WHERE "n" > 0 AND "title" != 'x'`
-	if app.DB.DialectName() == "postgres" {
+	if app.db.DialectName() == "postgres" {
 		want = `CREATE INDEX "idx_n" ON "posts" ("n" DESC, lower("title")) WHERE "n" > 0 AND "title" != 'x'`
 	}
 	if len(got) != 1 || got["idx_n"] != want {
@@ -115,19 +115,19 @@ func TestRelationIndexesAndRenameRewrites(t *testing.T) {
 		"indexes":["CREATE INDEX idx_t ON posts (title)"]}`)
 	mustUpdate(t, app, "people", `{"listRule":"posts_via_author.title ?= 'x' && @request.body.nick:isset = false"}`)
 	mustCreate(t, app, `{"name":"v","type":"view","viewQuery":"SELECT p.id, p.title FROM posts p"}`)
-	if got := indexStatements(t, app, "posts"); len(got) != 2 || got["_rel_"+app.DB.Schema.Collection("posts").ID+"_author"] == "" {
+	if got := indexStatements(t, app, "posts"); len(got) != 2 || got["_rel_"+app.db.Schema.Collection("posts").ID+"_author"] == "" {
 		t.Fatalf("relation index: %v", got)
 	}
 	// Rename a field used by another collection's rule and by a rule path.
 	mustUpdate(t, app, "people", `{"name":"members","fields":[{"id":"`+users.Field("nick").ID+`","name":"handle","type":"text"}]}`)
-	p := app.DB.Schema.Collection("posts")
+	p := app.db.Schema.Collection("posts")
 	if *p.ListRule != `author.handle = 'nick' && title != "title" // title` {
 		t.Fatalf("listRule: %s", *p.ListRule)
 	}
 	if *p.ViewRule != `@collection.members.handle ?= title` {
 		t.Fatalf("viewRule: %s", *p.ViewRule)
 	}
-	if r := *app.DB.Schema.Collection("members").ListRule; r != `posts_via_author.title ?= 'x' && @request.body.handle:isset = false` {
+	if r := *app.db.Schema.Collection("members").ListRule; r != `posts_via_author.title ?= 'x' && @request.body.handle:isset = false` {
 		t.Fatalf("members listRule: %s", r)
 	}
 	// Rename posts.title: own rules, indexes and the view follow.
@@ -135,22 +135,22 @@ func TestRelationIndexesAndRenameRewrites(t *testing.T) {
 	pc.Field("title").Name = "heading"
 	body := fmt.Sprintf(`{"name":"entries","fields":%s}`, mustJSON(t, pc.Fields))
 	mustUpdate(t, app, "posts", body)
-	e := app.DB.Schema.Collection("entries")
+	e := app.db.Schema.Collection("entries")
 	if *e.ListRule != `author.handle = 'nick' && heading != "title" // title` {
 		t.Fatalf("own rule: %s", *e.ListRule)
 	}
-	if r := *app.DB.Schema.Collection("members").ListRule; r != `entries_via_author.heading ?= 'x' && @request.body.handle:isset = false` {
+	if r := *app.db.Schema.Collection("members").ListRule; r != `entries_via_author.heading ?= 'x' && @request.body.handle:isset = false` {
 		t.Fatalf("back-relation rewrite: %s", r)
 	}
 	if len(e.Indexes) != 1 || e.Indexes[0] != `CREATE INDEX "idx_t" ON "entries" ("heading")` {
 		t.Fatalf("indexes: %v", e.Indexes)
 	}
-	v := app.DB.Schema.Collection("v")
+	v := app.db.Schema.Collection("v")
 	// SQLite rewrites the stored text in place; PostgreSQL gives back its
 	// own rendering of the view (unquoted names).
 	// PostgreSQL also keeps the view's result column names (p.heading AS title).
 	col := "heading"
-	if app.DB.DialectName() == "postgres" {
+	if app.db.DialectName() == "postgres" {
 		col = "title"
 	}
 	if !strings.Contains(strings.ReplaceAll(v.ViewQuery, `"`, ""), "FROM entries") || v.Field(col) == nil {
@@ -159,7 +159,7 @@ func TestRelationIndexesAndRenameRewrites(t *testing.T) {
 	if got := rows(t, app, `SELECT count(*) FROM v`); got[0][0] != "0" {
 		t.Fatal(got)
 	}
-	if app.DB.DialectName() == "postgres" {
+	if app.db.DialectName() == "postgres" {
 		// The view's columns do not follow source renames on PostgreSQL, so
 		// a rule on them never breaks: the rename goes through.
 		mustUpdate(t, app, "v", `{"listRule":"title != ''"}`)
@@ -175,7 +175,7 @@ func TestRelationIndexesAndRenameRewrites(t *testing.T) {
 	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), `"v"`) {
 		t.Fatalf("breaking rename: %v", err)
 	}
-	if app.DB.Schema.Collection("entries").Field("heading") == nil {
+	if app.db.Schema.Collection("entries").Field("heading") == nil {
 		t.Fatal("refused rename changed the schema")
 	}
 }
@@ -191,7 +191,7 @@ func mustJSON(t *testing.T, v any) string {
 
 // body2 returns a PATCH body renaming field from→to in collection name.
 func body2(t *testing.T, app *App, name, from, to string) string {
-	c := app.DB.Schema.Collection(name).Clone()
+	c := app.db.Schema.Collection(name).Clone()
 	c.Field(from).Name = to
 	return `{"fields":` + mustJSON(t, c.Fields) + `}`
 }
@@ -249,7 +249,7 @@ func TestSwapFieldAndCollectionNames(t *testing.T) {
 		t.Fatalf("swapped tables: %v", got)
 	}
 	// A stale definition (a concurrent update won) is a conflict, not a silent overwrite.
-	stale := app.DB.Schema.Collection("b")
+	stale := app.db.Schema.Collection("b")
 	mustUpdate(t, app, "b", `{"listRule":""}`)
 	err := app.applySchema(context.Background(), []store.CollectionChange{{Old: stale, New: stale.Clone()}}, nil, nil)
 	if galley.ErrorCodeOf(err) != galley.EConflict {
@@ -260,7 +260,7 @@ func TestSwapFieldAndCollectionNames(t *testing.T) {
 // indexStatements returns name → statement of the explicit indexes of table.
 func indexStatements(t *testing.T, app *App, table string) map[string]string {
 	t.Helper()
-	got, err := app.DB.Indexes(context.Background(), table)
+	got, err := app.db.Indexes(context.Background(), table)
 	if err != nil {
 		t.Fatal(err)
 	}

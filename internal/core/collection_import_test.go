@@ -25,19 +25,19 @@ func TestImportCollections(t *testing.T) {
 	if err := app.ImportCollections(ctx, app.SystemActor(), []byte(body)); err != nil {
 		t.Fatal(err)
 	}
-	if app.DB.Schema.Collection(old.ID) != nil || app.DB.Schema.Collection("_superusers") == nil {
+	if app.db.Schema.Collection(old.ID) != nil || app.db.Schema.Collection("_superusers") == nil {
 		t.Fatal("deleteMissing: old_stuff kept or _superusers deleted")
 	}
 	if got := rows(t, app, `SELECT title, tag FROM articles`); len(got) != 1 || got[0][0] != "kept" {
 		t.Fatalf("data through import: %v", got)
 	}
 	for _, n := range []string{"tags", "notes", "article_titles"} {
-		if app.DB.Schema.Collection(n) == nil {
+		if app.db.Schema.Collection(n) == nil {
 			t.Errorf("missing %s", n)
 		}
 	}
 	// Failures change nothing and name the item.
-	snapshot := len(app.DB.Schema.Collections())
+	snapshot := len(app.db.Schema.Collections())
 	for body, key := range map[string]string{
 		`{"collections":[{"name":"a"},{"name":"A"}]}`:                                                    "collections.0.name",
 		`{"collections":[{"name":"ok"},{"name":"bad name"}],"deleteMissing":true}`:                       "collections.1.name",
@@ -57,7 +57,7 @@ func TestImportCollections(t *testing.T) {
 	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "notes") {
 		t.Fatalf("dangling relation: %v", err)
 	}
-	if len(app.DB.Schema.Collections()) != snapshot || app.DB.Schema.Collection("ok") != nil {
+	if len(app.db.Schema.Collections()) != snapshot || app.db.Schema.Collection("ok") != nil {
 		t.Fatal("failed import changed the schema")
 	}
 	if err := app.ImportCollections(ctx, app.SystemActor(), []byte(`{"collections":[{"name":"a","name":"b"}]}`)); galley.ErrorCodeOf(err) != galley.EInvalid {

@@ -32,7 +32,7 @@ func (app *App) ListCollections(ctx context.Context, a Actor, q ListQuery) (*Lis
 		return nil, err
 	}
 	q.Normalize()
-	env := &filter.Env{Trusted: true, Dialect: app.DB.Dialect(),
+	env := &filter.Env{Trusted: true, Dialect: app.db.Dialect(),
 		Collection:  func(string) *galley.Collection { return nil },
 		Collections: func() []*galley.Collection { return nil }}
 	var where string
@@ -52,17 +52,17 @@ func (app *App) ListCollections(ctx context.Context, a Actor, q ListQuery) (*Lis
 	}
 	sel := store.Select{Where: where, Args: args, Order: order, OrderArgs: orderArgs, Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage}
 	list := &List[*galley.Collection]{Page: q.Page, PerPage: q.PerPage, TotalItems: -1, TotalPages: -1, Items: []*galley.Collection{}}
-	ids, err := store.FindCollectionIDs(ctx, app.DB.Reader(), sel)
+	ids, err := store.FindCollectionIDs(ctx, app.db.Reader(), sel)
 	if err != nil {
 		return nil, err
 	}
 	for _, id := range ids {
-		if c := app.DB.Schema.Collection(id); c != nil {
+		if c := app.db.Schema.Collection(id); c != nil {
 			list.Items = append(list.Items, c.Clone())
 		}
 	}
 	if !q.SkipTotal {
-		n, err := store.CountCollections(ctx, app.DB.Reader(), sel)
+		n, err := store.CountCollections(ctx, app.db.Reader(), sel)
 		if err != nil {
 			return nil, err
 		}
@@ -97,7 +97,7 @@ func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) err
 	if v, ok := raw["deleteMissing"]; ok && jsonv2.Unmarshal(v, &deleteMissing) != nil {
 		return galley.FieldInvalid("deleteMissing", "validation_invalid_type", `Invalid value for "deleteMissing": expected a boolean.`)
 	}
-	current := app.DB.Schema.Collections()
+	current := app.db.Schema.Collections()
 	ws := newWorkingSchema(current)
 	ins := make([]*collectionInput, len(items))
 	olds := make([]*galley.Collection, len(items))
@@ -110,7 +110,7 @@ func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) err
 		}
 		var old *galley.Collection
 		if in.ID != "" {
-			old = app.DB.Schema.Collection(in.ID)
+			old = app.db.Schema.Collection(in.ID)
 			if old != nil && old.ID != in.ID {
 				old = nil // matched a name, not an id
 			}

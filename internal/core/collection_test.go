@@ -43,7 +43,7 @@ func mustUpdate(t *testing.T, app *App, name, body string) *galley.Collection {
 
 func mustExec(t *testing.T, app *App, q string, args ...any) {
 	t.Helper()
-	err := app.DB.WithTx(context.Background(), func(tx *store.Tx) error {
+	err := app.db.WithTx(context.Background(), func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), q, args...)
 		return err
 	})
@@ -55,7 +55,7 @@ func mustExec(t *testing.T, app *App, q string, args ...any) {
 // rows returns the rows of q as strings (NULL as "NULL").
 func rows(t *testing.T, app *App, q string, args ...any) [][]string {
 	t.Helper()
-	rs, err := app.DB.Reader().QueryContext(context.Background(), q, args...)
+	rs, err := app.db.Reader().QueryContext(context.Background(), q, args...)
 	if err != nil {
 		t.Fatalf("%s: %v", q, err)
 	}
@@ -95,7 +95,7 @@ func rows(t *testing.T, app *App, q string, args ...any) [][]string {
 // columnNames returns the column names of table.
 func columnNames(t *testing.T, app *App, table string) []string {
 	t.Helper()
-	cols, err := app.DB.Columns(context.Background(), table)
+	cols, err := app.db.Columns(context.Background(), table)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -109,7 +109,7 @@ func columnNames(t *testing.T, app *App, table string) []string {
 // relationExists reports whether a table or view named name exists.
 func relationExists(t *testing.T, app *App, name string) bool {
 	t.Helper()
-	names, err := app.DB.Relations(context.Background())
+	names, err := app.db.Relations(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -202,7 +202,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 		{`{"name":"a","id":"bad id!"}`, "id", "validation_invalid_id"},
 		{`{"name":"a","type":"view","viewQuery":"DELETE FROM users_x"}`, "viewQuery", "validation_invalid_view_query"},
 	}
-	before := len(app.DB.Schema.Collections())
+	before := len(app.db.Schema.Collections())
 	for _, tc := range cases {
 		t.Run(tc.body, func(t *testing.T) {
 			_, err := app.CreateCollection(context.Background(), app.SystemActor(), []byte(tc.body))
@@ -212,7 +212,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 			}
 		})
 	}
-	if len(app.DB.Schema.Collections()) != before {
+	if len(app.db.Schema.Collections()) != before {
 		t.Fatal("a failed create changed the schema")
 	}
 	for _, body := range []string{`{"name":"a","name":"b"}`, `not json`, `[]`, `{"name":"a","fields":[{"name":"x","name":"y","type":"text"}]}`} {
@@ -241,7 +241,7 @@ func TestCreateAuthCollection(t *testing.T) {
 		t.Fatal("token secret in JSON output")
 	}
 	mustExec(t, app, `INSERT INTO users (id, email, "tokenKey") VALUES ('a', 'x@y.z', 'k1')`)
-	err := app.DB.WithTx(context.Background(), func(tx *store.Tx) error {
+	err := app.db.WithTx(context.Background(), func(tx *store.Tx) error {
 		_, err := tx.ExecContext(context.Background(), `INSERT INTO users (id, email, "tokenKey") VALUES ('b', 'x@y.z', 'k2')`)
 		return err
 	})

@@ -127,7 +127,7 @@ func TestViewSandboxEscapes(t *testing.T) {
 			t.Errorf("%q: want a viewQuery error, got %v", q, err)
 		}
 	}
-	if app.DB.Schema.Collection("bad") != nil || relationExists(t, app, "bad") || relationExists(t, app, "stolen") {
+	if app.db.Schema.Collection("bad") != nil || relationExists(t, app, "bad") || relationExists(t, app, "stolen") {
 		t.Fatal("a refused view left something behind")
 	}
 }
@@ -159,7 +159,7 @@ func TestViewSandboxAllows(t *testing.T) {
 		`/* a comment */ SELECT id, -- and another
 			title FROM posts`,
 	}
-	if app.DB.DialectName() == "postgres" {
+	if app.db.DialectName() == "postgres" {
 		good = append(good,
 			`SELECT id, date_trunc('day', now()) AS d, EXTRACT(year FROM now()) AS y, to_char(now(), 'YYYY') AS yy,
 				CAST(day AS date) AS dd, CAST(day AS timestamp with time zone) AS ts, INTERVAL '1 day' AS iv,
@@ -197,7 +197,7 @@ func TestViewSandboxAllows(t *testing.T) {
 		return
 	}
 	// The view's stored SQL is what it was given.
-	if q := app.DB.Schema.Collection("gooda").ViewQuery; !strings.HasPrefix(q, "SELECT p.id") {
+	if q := app.db.Schema.Collection("gooda").ViewQuery; !strings.HasPrefix(q, "SELECT p.id") {
 		t.Fatalf("stored query %q", q)
 	}
 }

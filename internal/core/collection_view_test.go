@@ -16,7 +16,7 @@ func TestViewCollections(t *testing.T) {
 	mustExec(t, app, `INSERT INTO posts (id, title, n, tags) VALUES ('a', 'x', 2, '["a"]')`)
 	v := mustCreate(t, app, `{"name":"stats","type":"view","listRule":"","viewQuery":"SELECT p.id, p.title AS t, tags, n * 2 AS double, CAST(n AS INTEGER) AS whole, count(*) AS c FROM posts AS p GROUP BY p.id;"}`)
 	want := map[string]string{"id": "text", "t": "text", "tags": "select", "double": "json", "whole": "number", "c": "json"}
-	if app.DB.DialectName() == "postgres" { // PostgreSQL knows the type of every expression
+	if app.db.DialectName() == "postgres" { // PostgreSQL knows the type of every expression
 		want["double"], want["c"] = "number", "number"
 	}
 	if len(v.Fields) != len(want) {
@@ -65,7 +65,7 @@ func TestViewCollections(t *testing.T) {
 			t.Errorf("%q: want viewQuery error, got %v", q, err)
 		}
 	}
-	if app.DB.Schema.Collection("bad") != nil || relationExists(t, app, "bad") {
+	if app.db.Schema.Collection("bad") != nil || relationExists(t, app, "bad") {
 		t.Fatal("a refused view was created")
 	}
 	// Views are read-only: only list/view rules, no indexes, no type change.
@@ -87,19 +87,19 @@ func TestViewCollections(t *testing.T) {
 		t.Fatalf("relation to a view: %v", err)
 	}
 	// A field change in the source re-infers the view; removing a used field is refused.
-	pc := app.DB.Schema.Collection("posts").Clone()
+	pc := app.db.Schema.Collection("posts").Clone()
 	pc.Field("n").Type = "text"
-	if app.DB.DialectName() == "postgres" {
+	if app.db.DialectName() == "postgres" {
 		// PostgreSQL types the view's expressions: text * 2 no longer
 		// compiles, so the change is refused naming the view.
 		_, err := app.UpdateCollection(ctx, app.SystemActor(), "posts", []byte(`{"fields":`+mustJSON(t, pc.Fields)+`}`))
 		if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "stats") {
 			t.Fatalf("retype under a typed view: %v", err)
 		}
-		pc = app.DB.Schema.Collection("posts").Clone()
+		pc = app.db.Schema.Collection("posts").Clone()
 	} else {
 		mustUpdate(t, app, "posts", `{"fields":`+mustJSON(t, pc.Fields)+`}`)
-		if f := app.DB.Schema.Collection("stats").Field("whole"); f == nil {
+		if f := app.db.Schema.Collection("stats").Field("whole"); f == nil {
 			t.Fatal("view lost a column")
 		}
 	}
@@ -108,7 +108,7 @@ func TestViewCollections(t *testing.T) {
 	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "stats") {
 		t.Fatalf("removing a field a view uses: %v", err)
 	}
-	if app.DB.Schema.Collection(posts.ID).Field("tags") == nil {
+	if app.db.Schema.Collection(posts.ID).Field("tags") == nil {
 		t.Fatal("refused update changed the schema")
 	}
 	// Changing the query re-infers the fields.

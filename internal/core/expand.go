@@ -138,12 +138,12 @@ func (x *expander) visible(ctx context.Context, target *galley.Collection, col s
 	if err != nil {
 		return nil, nil // not viewable: expand nothing
 	}
-	return app.DB.FindRecordsIn(ctx, app.DB.Reader(), target, col, ids, multi, store.Select{
-		Where: ruleSQL, Args: ruleArgs, Order: app.DB.RowOrder(target, store.Alias), Limit: limit})
+	return app.db.FindRecordsIn(ctx, app.db.Reader(), target, col, ids, multi, store.Select{
+		Where: ruleSQL, Args: ruleArgs, Order: app.db.RowOrder(target, store.Alias), Limit: limit})
 }
 
 func (x *expander) relation(ctx context.Context, recs []*galley.Record, f *galley.Field, key string) ([]*galley.Record, error) {
-	target := x.app.DB.Schema.Collection(f.CollectionID)
+	target := x.app.db.Schema.Collection(f.CollectionID)
 	if target == nil {
 		return nil, nil
 	}
@@ -206,7 +206,7 @@ func (x *expander) relation(ctx context.Context, recs []*galley.Record, f *galle
 // record with many back-relations neither starves the others nor fails
 // the request.
 func (x *expander) back(ctx context.Context, recs []*galley.Record, collName, fieldName, key string) ([]*galley.Record, error) {
-	src := x.app.DB.Schema.Collection(collName)
+	src := x.app.db.Schema.Collection(collName)
 	if src == nil || src.IsView() {
 		return nil, nil
 	}

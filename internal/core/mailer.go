@@ -89,7 +89,7 @@ func (app *App) validateTestEmail(in *TestEmail) (*galley.Collection, error) {
 	if in.Collection == "" {
 		in.Collection = galley.SuperusersName
 	}
-	c := app.DB.Schema.Collection(in.Collection)
+	c := app.db.Schema.Collection(in.Collection)
 	if c == nil || c.Type != galley.CollectionAuth {
 		v.Add("collection", "validation_invalid_collection", "Missing or not an auth collection.")
 	}

@@ -44,17 +44,17 @@ func (app *App) Maintain(ctx context.Context) {
 func (app *App) DeleteExpired(ctx context.Context) (int64, error) {
 	var total int64
 	now := time.Now()
-	for _, c := range app.DB.Schema.Collections() {
+	for _, c := range app.db.Schema.Collections() {
 		if !c.IsAuth() || c.Auth == nil {
 			continue
 		}
 		cutoff := func(secs int64) time.Time { return now.Add(-time.Duration(max(secs, 1)) * time.Second) }
-		n, err := app.DB.DeleteExpiredOTPs(ctx, c.ID, cutoff(c.Auth.OTP.Duration))
+		n, err := app.db.DeleteExpiredOTPs(ctx, c.ID, cutoff(c.Auth.OTP.Duration))
 		total += n
 		if err != nil {
 			return total, err
 		}
-		n, err = app.DB.DeleteExpiredMFAs(ctx, c.ID, cutoff(c.Auth.MFA.Duration))
+		n, err = app.db.DeleteExpiredMFAs(ctx, c.ID, cutoff(c.Auth.MFA.Duration))
 		total += n
 		if err != nil {
 			return total, err

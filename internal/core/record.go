@@ -19,7 +19,7 @@ type RecordQuery struct {
 
 // recordCollection resolves a collection for the records API (ENotFound when missing).
 func (app *App) recordCollection(nameOrID string) (*galley.Collection, error) {
-	c := app.DB.Schema.Collection(nameOrID)
+	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
 		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
 	}
@@ -48,11 +48,11 @@ func (app *App) ListRecords(ctx context.Context, a Actor, collection string, q R
 		return nil, err
 	}
 	if orderSQL == "" && c.Type != galley.CollectionView {
-		orderSQL = app.DB.RowOrder(c, store.Alias)
+		orderSQL = app.db.RowOrder(c, store.Alias)
 	}
 	where := and(ruleSQL, filterSQL)
 	args := append(append([]any(nil), ruleArgs...), filterArgs...)
-	items, err := store.FindRecords(ctx, app.DB.Reader(), c, store.Select{
+	items, err := store.FindRecords(ctx, app.db.Reader(), c, store.Select{
 		Where: where, Args: args, Order: orderSQL, OrderArgs: orderArgs,
 		Limit: q.PerPage, Offset: (q.Page - 1) * q.PerPage,
 	})
@@ -64,7 +64,7 @@ func (app *App) ListRecords(ctx context.Context, a Actor, collection string, q R
 		out.Items = []*galley.Record{}
 	}
 	if !q.SkipTotal {
-		n, err := app.DB.CountRecords(ctx, c, where, args)
+		n, err := app.db.CountRecords(ctx, c, where, args)
 		if err != nil {
 			return nil, err
 		}
@@ -100,7 +100,7 @@ func (app *App) ViewRecord(ctx context.Context, a Actor, collection, id, expand 
 	if err != nil {
 		return nil, err
 	}
-	r, err := app.findVisible(ctx, app.DB.Reader(), a, c, id, "view")
+	r, err := app.findVisible(ctx, app.db.Reader(), a, c, id, "view")
 	if err != nil {
 		return nil, err
 	}
@@ -175,7 +175,7 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, bo
 	if err := app.fillAuto(r, true); err != nil {
 		return nil, err
 	}
-	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		return app.insertChecked(ctx, tx, r, ruleSQL, ruleArgs)
 	})
 	if err != nil {
@@ -229,7 +229,7 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 		return nil, err
 	}
 	var r *galley.Record
-	err = app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		// Concurrent updates of one record (several writer connections or
 		// nodes on PostgreSQL) apply one after the other.
 		if err := tx.LockRecord(ctx, c, id); err != nil {
@@ -290,7 +290,7 @@ func (app *App) DeleteRecord(ctx context.Context, a Actor, collection, id string
 	if _, _, err := app.ruleWhere(a, c, "delete"); err != nil {
 		return err
 	}
-	return app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	return app.db.WithTx(ctx, func(tx *store.Tx) error {
 		r, err := app.findVisible(ctx, tx, a, c, id, "delete")
 		if err != nil {
 			return err
@@ -356,7 +356,7 @@ func (app *App) checkAuthID(ctx context.Context, q store.Querier, r *galley.Reco
 	if !r.Collection.IsAuth() {
 		return nil
 	}
-	for _, c := range app.DB.Schema.Collections() {
+	for _, c := range app.db.Schema.Collections() {
 		if !c.IsAuth() || c.ID == r.Collection.ID {
 			continue
 		}

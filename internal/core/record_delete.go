@@ -18,7 +18,7 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 	}
 	c := r.Collection
 	id := r.ID()
-	for _, other := range app.DB.Schema.Collections() {
+	for _, other := range app.db.Schema.Collections() {
 		if other.IsView() {
 			continue
 		}

@@ -211,7 +211,7 @@ func valuesOf(v any) []string {
 
 // checkRelated verifies that every id in ids exists in f's collection.
 func (app *App) checkRelated(ctx context.Context, q store.Querier, f *galley.Field, ids []string) *galley.FieldError {
-	target := app.DB.Schema.Collection(f.CollectionID)
+	target := app.db.Schema.Collection(f.CollectionID)
 	if target == nil {
 		return fieldErr("validation_missing_rel_records", "The related collection no longer exists.")
 	}

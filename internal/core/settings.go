@@ -183,7 +183,7 @@ func (app *App) Settings(ctx context.Context) (*Settings, error) {
 		return s, nil
 	}
 	start := c.seq.Load()
-	s, err := loadSettings(ctx, app.DB.Reader())
+	s, err := loadSettings(ctx, app.db.Reader())
 	if err != nil {
 		return nil, err
 	}
@@ -235,7 +235,7 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 	}
 	var out *Settings
 	c := app.settingsState()
-	err := app.DB.WithTx(ctx, func(tx *store.Tx) error {
+	err := app.db.WithTx(ctx, func(tx *store.Tx) error {
 		// One settings update at a time (PostgreSQL: across writer
 		// connections and nodes), so seq follows the commit order.
 		if err := tx.Lock(ctx, "settings"); err != nil {

@@ -66,7 +66,7 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 	if _, err := other.UpdateSettings(ctx, other.SystemActor(), []byte(`{"meta":{"appName":"Other"}}`)); err != nil {
 		t.Fatal(err)
 	}
-	if app.DB.DialectName() == "postgres" {
+	if app.db.DialectName() == "postgres" {
 		// Two stores on one PostgreSQL database are two nodes: the change
 		// reaches the first app's cache through NOTIFY.
 		deadline := time.Now().Add(10 * time.Second)

@@ -135,7 +135,7 @@ func (b *Broker) answer(ctx context.Context, r *galley.Record, k core.Check, ec 
 	case errors.Is(err, core.ErrNeedsSQL) && ec.delete:
 		ok = ec.prepared[key]
 	case errors.Is(err, core.ErrNeedsSQL):
-		ok = b.query(ctx, b.app.DB.Reader(), r, k, ec.budget)
+		ok = b.query(ctx, b.db.Reader(), r, k, ec.budget)
 	case err != nil:
 		b.stats.memChecks.Add(1)
 		b.log.Warn("realtime: rule check failed", "collection", r.Collection.Name, "err", err)
@@ -175,7 +175,7 @@ func (b *Broker) prepareRemoteDelete(ctx context.Context, r *galley.Record, ts [
 	bu := b.newBudget()
 	ctx, cancel := context.WithTimeout(ctx, b.cfg.CheckBudget+5*time.Second)
 	defer cancel()
-	err := b.app.DB.WithRestored(ctx, r, func(q store.Querier) error {
+	err := b.db.WithRestored(ctx, r, func(q store.Querier) error {
 		b.answerSQL(ctx, q, r, ks, bu, out)
 		return nil
 	})

@@ -24,6 +24,7 @@ import (
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/safego"
+	"github.com/galleyhq/galley/internal/store"
 )
 
 // Config holds the broker's limits. Zero values mean the defaults.
@@ -153,6 +154,7 @@ func (s *Stats) Events() int64 { return s.events.Load() }
 // concurrent use.
 type Broker struct {
 	app   *core.App
+	db    *store.DB
 	log   *slog.Logger
 	cfg   Config
 	stats Stats
@@ -185,18 +187,20 @@ type Broker struct {
 }
 
 // New returns a broker for app, registered as its record listener, with
-// its dispatcher running until Close.
-func New(app *core.App, log *slog.Logger, cfg Config) *Broker {
+// its dispatcher running until Close. db is app's database: the broker
+// reads records and evaluates rules through it, and on PostgreSQL (without
+// cfg.Bus) carries events between nodes over it.
+func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Broker {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	var owned *PGBus
-	if cfg.Bus == nil && app.DB.IsPostgres() { // several nodes may share the database
-		owned = NewPGBus(app.DB, log)
+	if cfg.Bus == nil && db.IsPostgres() { // several nodes may share the database
+		owned = NewPGBus(db, log)
 		cfg.Bus = owned
 	}
 	cfg = cfg.withDefaults()
-	b := &Broker{app: app, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{}, ops: ratelimit.New(ratelimit.DefaultMaxKeys),
+	b := &Broker{app: app, db: db, log: log, cfg: cfg, ownedBus: owned, nodes: map[string]time.Time{}, ops: ratelimit.New(ratelimit.DefaultMaxKeys),
 		clients: map[string]*Client{}, perIP: map[string]int{}, byAuth: map[string]map[*Client]struct{}{},
 		queue: make(chan Event, cfg.QueueSize), stop: make(chan struct{}), stopped: make(chan struct{})}
 	b.channels.init()
@@ -402,7 +406,7 @@ func (b *Broker) setSubscriptions(id string, a core.Actor, topics []string) erro
 			continue
 		}
 		seen[t] = true
-		s, err := parseTopic(i, t, b.app.DB.Schema.Collection, check, b.cfg.MaxTopicLength)
+		s, err := parseTopic(i, t, b.db.Schema.Collection, check, b.cfg.MaxTopicLength)
 		if err != nil {
 			return err
 		}
@@ -527,7 +531,7 @@ func (b *Broker) dispatchRecord(ev Event) {
 	if ev.Node != "" && r.Collection.IsAuth() { // another node changed an auth record
 		b.refreshAuth(r, ev.TokenChanged || ev.Action == core.ActionDelete)
 	}
-	c := b.app.DB.Schema.Collection(ev.CollectionID)
+	c := b.db.Schema.Collection(ev.CollectionID)
 	if c == nil {
 		c = r.Collection
 	}

@@ -162,7 +162,7 @@ func TestDispatcherSurvivesPanics(t *testing.T) {
 	st := openStream(t, s.URL)
 	s.Do("POST", "/api/realtime", "", map[string]any{"clientId": st.id, "subscriptions": []string{"posts/*"}}).Status(204)
 	// A record without its collection panics while it is rendered.
-	postsID := s.App.DB.Schema.Collection("posts").ID
+	postsID := s.DB.Schema.Collection("posts").ID
 	if err := bus.Publish(realtime.Event{Kind: realtime.KindRecord, Action: "update", CollectionID: postsID, RecordID: "x", Record: &galley.Record{}}); err != nil {
 		t.Fatal(err)
 	}
@@ -183,7 +183,7 @@ func TestAuthorisationCost(t *testing.T) {
 		"listRule": `owner.name = @request.auth.name`, "viewRule": `owner = @request.auth.id`,
 		"fields": []map[string]any{{"name": "title", "type": "text"}, {"name": "owner", "type": "relation", "collectionId": "users", "maxSelect": 1}}}).Status(200)
 	uid := s.Super("POST", "/api/collections/users/records", map[string]any{"email": "a@example.com", "password": "password-1", "passwordConfirm": "password-1", "name": "Ann"}).Status(200).JSON()["id"].(string)
-	user := s.App.DB.Schema.Collection("users")
+	user := s.DB.Schema.Collection("users")
 	b := s.API.Realtime()
 	auth, authErr := s.App.ViewRecord(context.Background(), core.Actor{Auth: nil}, user.Name, uid, "")
 	if authErr != nil {
@@ -285,7 +285,7 @@ func TestSSEBurstInOrder(t *testing.T) {
 func publishBurst(t *testing.T, s *testserver.Server, bus *realtime.LocalBus, n int) {
 	t.Helper()
 	rec := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "first"}).Status(200).JSON()
-	posts := s.App.DB.Schema.Collection("posts")
+	posts := s.DB.Schema.Collection("posts")
 	pad := strings.Repeat("p", 1000)
 	for i := range n {
 		data := map[string]any{}

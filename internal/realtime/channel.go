@@ -115,7 +115,7 @@ func (b *Broker) evalRow(ctx context.Context, e filter.Expr, a core.Actor) (bool
 	if err != nil {
 		return false, err
 	}
-	return store.ConditionHolds(ctx, b.app.DB.Reader(), sql, args)
+	return store.ConditionHolds(ctx, b.db.Reader(), sql, args)
 }
 
 // Join adds c to channel with meta (a JSON object, or empty) after the

@@ -131,13 +131,13 @@ func (b *Broker) applyForwarded(cmd subscribeCmd) {
 	err := func() error {
 		var a core.Actor
 		if cmd.AuthID != "" {
-			c := b.app.DB.Schema.Collection(cmd.AuthColl)
+			c := b.db.Schema.Collection(cmd.AuthColl)
 			if c == nil || !c.IsAuth() {
 				return galley.Errorf(galley.EUnauthenticated, "The token's collection no longer exists.")
 			}
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 			defer cancel()
-			recs, err := store.FindRecords(ctx, b.app.DB.Reader(), c, store.Select{ID: cmd.AuthID, Limit: 1})
+			recs, err := store.FindRecords(ctx, b.db.Reader(), c, store.Select{ID: cmd.AuthID, Limit: 1})
 			if err != nil {
 				return err
 			}

@@ -61,7 +61,7 @@ func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
 	}
 	app := core.New(db, nil)
 	app.Mailer = mail.New(app.Settings, nil)
-	srv := api.New(app, nil, cfg)
+	srv := api.New(app, db, nil, cfg)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		srv.CloseRealtime()
