@@ -131,15 +131,21 @@ func (x *expander) level(ctx context.Context, recs []*galley.Record, n *expandNo
 
 // visible loads the records of target whose column col holds one of ids
 // (at most inChunk of them; col is a JSON array when multi) and that a may
-// view, in insertion order, at most limit of them.
+// view, in insertion order, at most limit of them. With limit 0 (records
+// by id: never more than the ids) they come in no particular order: an
+// ORDER BY with a LIMIT lets PostgreSQL walk the whole table in row order
+// looking for a few ids.
 func (x *expander) visible(ctx context.Context, target *galley.Collection, col string, ids []string, multi bool, limit int) ([]*galley.Record, error) {
 	app := x.app
 	ruleSQL, ruleArgs, err := app.ruleWhere(x.a, target, "view")
 	if err != nil {
 		return nil, nil // not viewable: expand nothing
 	}
-	return app.db.FindRecordsIn(ctx, app.db.Reader(), target, col, ids, multi, store.Select{
-		Where: ruleSQL, Args: ruleArgs, Order: app.db.RowOrder(target, store.Alias), Limit: limit})
+	sel := store.Select{Where: ruleSQL, Args: ruleArgs}
+	if limit > 0 {
+		sel.Order, sel.Limit = app.db.RowOrder(target, store.Alias), limit
+	}
+	return app.db.FindRecordsIn(ctx, app.db.Reader(), target, col, ids, multi, sel)
 }
 
 func (x *expander) relation(ctx context.Context, recs []*galley.Record, f *galley.Field, key string) ([]*galley.Record, error) {
@@ -162,9 +168,9 @@ func (x *expander) relation(ctx context.Context, recs []*galley.Record, f *galle
 	}
 	var found []*galley.Record
 	for start := 0; start < len(ids); start += inChunk {
-		// One record over what is left tells that the budget is exceeded
-		// without loading more.
-		rs, err := x.visible(ctx, target, "id", ids[start:min(start+inChunk, len(ids))], false, x.left+1)
+		// Ids are unique: a chunk loads at most inChunk records, charged
+		// to the budget after the query.
+		rs, err := x.visible(ctx, target, "id", ids[start:min(start+inChunk, len(ids))], false, 0)
 		if err != nil {
 			return nil, err
 		}
