@@ -16,6 +16,7 @@ import (
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/ratelimit"
@@ -174,6 +175,13 @@ type serveOptions struct {
 	bodyReadTimeout, headerReadTimeout time.Duration
 	// Bounds of non-superuser filters and sorts, and of one expand.
 	filterMaxHops, filterMaxJoins, expandMaxRecords int
+	// storageShared declares --dir a file system every node shares (local
+	// file storage with several nodes on PostgreSQL).
+	storageShared bool
+	// uploadMinRate extends the body read timeout of uploads (bytes/s).
+	uploadMinRate int64
+	// thumbMaxPixels bounds the images thumbnails are made of.
+	thumbMaxPixels int64
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -204,6 +212,9 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.IntVar(&o.expandMaxRecords, "expand-max-records", core.DefaultExpandMaxRecords, "records the expand of one request may load before 400 (env GALLEY_EXPAND_MAX_RECORDS)")
 	f.DurationVar(&o.bodyReadTimeout, "body-read-timeout", api.DefaultBodyReadTimeout, "time a client may take to send a request body once its headers are in, before 408; 0 = none (env GALLEY_BODY_READ_TIMEOUT)")
 	f.DurationVar(&o.headerReadTimeout, "header-read-timeout", api.DefaultReadHeaderTimeout, "time a client may take to send the request line and headers before it is disconnected (env GALLEY_HEADER_READ_TIMEOUT)")
+	f.BoolVar(&o.storageShared, "storage-shared", false, "with PostgreSQL: --dir is a file system all nodes share, so several nodes may keep files in <dir>/storage (otherwise a second node refuses to start while S3 is off) (env GALLEY_STORAGE_SHARED)")
+	f.Int64Var(&o.uploadMinRate, "upload-min-rate", api.DefaultUploadMinRate, "bytes per second an upload must keep up: a body that may carry files gets --body-read-timeout plus its size at this rate; 0 = no extension (env GALLEY_UPLOAD_MIN_RATE)")
+	f.Int64Var(&o.thumbMaxPixels, "thumb-max-pixels", files.DefaultMaxPixels, "largest image (width × height) a thumbnail is made of; larger images are served as they are (env GALLEY_THUMB_MAX_PIXELS)")
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
@@ -261,7 +272,16 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		log.Warn("OAuth2 requests may reach private networks (--oauth2-allow-private-networks): do not use in production")
 		app.SetOAuth2Registry(oauth2.NewRegistry(oauth2.Options{AllowPrivateNetworks: true}))
 	}
-	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version,
+	releaseStorage, err := setupStorage(ctx, app, db, g, o, log)
+	if err != nil {
+		return err
+	}
+	defer releaseStorage()
+	uploadRate := o.uploadMinRate
+	if uploadRate == 0 {
+		uploadRate = -1 // no extension (api.Config reads 0 as the default)
+	}
+	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version, UploadMinRate: uploadRate,
 		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
 			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})

@@ -53,7 +53,7 @@ func seedDir(t *testing.T, n int) string {
 		if i == 0 {
 			coll = "users"
 		}
-		if _, err := app.CreateRecord(ctx, core.Actor{}, coll, b, ""); err != nil {
+		if _, err := app.CreateRecord(ctx, core.Actor{}, coll, core.RecordInput{Body: b}, ""); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -418,9 +418,7 @@ test('multi files: docs+ appends, docs- removes by name, [] and null clear', asy
   await assertServes(pb.files.getURL(u9, i), 'i', 'kept i');
 });
 
-test('docs+ past maxSelect is a 400 under the field name and changes nothing', {
-  todo: 'server: the error is keyed data["docs+"], not data.docs (tags+ / rels+ errors are keyed by the field name)',
-}, async () => {
+test('docs+ past maxSelect is a 400 under the field name and changes nothing', async () => {
   const c = pb.collection(C.files.name);
   const r = await c.create({ title: 'full', docs: [txt('a', 'a.txt'), txt('b', 'b.txt'), txt('c', 'c.txt')] });
   assert.equal(r.docs.length, 3);

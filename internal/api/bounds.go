@@ -22,6 +22,9 @@ import (
 const (
 	DefaultBodyReadTimeout   = 60 * time.Second
 	DefaultReadHeaderTimeout = 10 * time.Second
+	// DefaultUploadMinRate is the slowest upload that is not cut off by
+	// the body read timeout (Config.UploadMinRate): 64 KiB/s.
+	DefaultUploadMinRate = 64 << 10
 )
 
 // Form body bounds (readForm): a urlencoded or multipart form body is read
@@ -77,7 +80,13 @@ func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 			next.ServeHTTP(w, r)
 			return
 		}
-		r.Body = &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: d}
+		db := &deadlineBody{ReadCloser: r.Body, rc: rc, timeout: d}
+		if coll, ok := uploadCollection(r); ok {
+			if limit, files := s.app.UploadLimit(coll, s.cfg.MaxBodyBytes); files && limit > s.cfg.MaxBodyBytes && s.cfg.UploadMinRate > 0 {
+				db.minRate, db.start, db.set = s.cfg.UploadMinRate, time.Now(), time.Now().Add(d)
+			}
+		}
+		r.Body = db
 		next.ServeHTTP(w, r)
 	})
 }
@@ -85,15 +94,32 @@ func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 // deadlineBody is a request body read under a connection read deadline; it
 // lifts the deadline at the end of the body and turns a timeout into
 // bodyTimeout.
+//
+// A body that may carry files (minRate > 0) gets more time as it arrives:
+// the deadline is start + timeout + received/minRate, so a large upload at
+// a reasonable rate completes and a trickle is still cut off.
 type deadlineBody struct {
 	io.ReadCloser
 	rc      *http.ResponseController
 	timeout time.Duration
 	once    sync.Once
+
+	minRate  int64     // bytes per second; 0: a fixed deadline
+	start    time.Time // when the body started
+	set      time.Time // the deadline set last
+	received int64
 }
 
 func (b *deadlineBody) Read(p []byte) (int, error) {
 	n, err := b.ReadCloser.Read(p)
+	if b.minRate > 0 && n > 0 && err == nil {
+		b.received += int64(n)
+		next := b.start.Add(b.timeout + time.Duration(float64(b.received)/float64(b.minRate)*float64(time.Second)))
+		if next.Sub(b.set) > time.Second {
+			b.set = next
+			_ = b.rc.SetReadDeadline(next)
+		}
+	}
 	switch {
 	case err == io.EOF:
 		b.once.Do(func() { _ = b.rc.SetReadDeadline(time.Time{}) })

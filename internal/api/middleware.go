@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"net/netip"
 	"runtime/debug"
@@ -41,6 +42,18 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 		w.status, w.written = http.StatusOK, true
 	}
 	return w.ResponseWriter.Write(b)
+}
+
+// ReadFrom keeps the underlying writer's ReadFrom reachable, so that a
+// file copied from an *os.File (http.ServeContent) goes out with sendfile.
+func (w *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
+	if !w.written {
+		w.status, w.written = http.StatusOK, true
+	}
+	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
+		return rf.ReadFrom(src)
+	}
+	return io.Copy(struct{ io.Writer }{w.ResponseWriter}, src)
 }
 
 // Flush lets streaming handlers (SSE) flush through the recorder.
@@ -249,13 +262,18 @@ func (s *Server) cors(next http.Handler) http.Handler {
 	})
 }
 
-// limitBody caps request bodies at cfg.MaxBodyBytes. A declared larger body
+// limitBody caps request bodies at cfg.MaxBodyBytes; a multipart record
+// create or update of a collection with file fields may send more: its
+// file fields' maxSelect × maxSize on top (core.App.UploadLimit). A declared larger body
 // is refused at once with 413 without reading it; a body that turns out
 // larger while being read fails the read with a *galley.Error ETooLarge
 // (wrapping the *http.MaxBytesError), which handlers return as 413.
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		limit := s.cfg.MaxBodyBytes
+		if coll, ok := uploadCollection(r); ok {
+			limit, _ = s.app.UploadLimit(coll, limit)
+		}
 		if r.ContentLength > limit {
 			writeError(w, r, s.log, tooLarge(limit, nil))
 			return
@@ -346,4 +364,28 @@ func (s *Server) UserIP(r *http.Request) string {
 		return clientIP(r)
 	}
 	return userIP(r, set.TrustedProxy)
+}
+
+// uploadCollection returns the collection of a request that may carry
+// files: a multipart create (POST /api/collections/{c}/records) or update
+// (PATCH /api/collections/{c}/records/{id}).
+func uploadCollection(r *http.Request) (string, bool) {
+	if r.Method != http.MethodPost && r.Method != http.MethodPatch {
+		return "", false
+	}
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct != "multipart/form-data" {
+		return "", false
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/api/collections/")
+	if !ok {
+		return "", false
+	}
+	parts := strings.Split(rest, "/")
+	switch {
+	case r.Method == http.MethodPost && len(parts) == 2 && parts[1] == "records" && parts[0] != "":
+		return parts[0], true
+	case r.Method == http.MethodPatch && len(parts) == 3 && parts[1] == "records" && parts[0] != "" && parts[2] != "":
+		return parts[0], true
+	}
+	return "", false
 }

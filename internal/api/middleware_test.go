@@ -116,7 +116,7 @@ func (e *opsEnv) userToken(su *galley.Record) string {
 		e.t.Fatal(err)
 	}
 	body := core.Body{"email": []byte(`"user@example.com"`), "password": []byte(`"us3r-secret!"`), "passwordConfirm": []byte(`"us3r-secret!"`)}
-	rec, err := e.app.CreateRecord(ctx, core.Actor{Auth: su}, "users", body, "")
+	rec, err := e.app.CreateRecord(ctx, core.Actor{Auth: su}, "users", core.RecordInput{Body: body}, "")
 	if err != nil {
 		e.t.Fatal(err)
 	}

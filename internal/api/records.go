@@ -32,16 +32,6 @@ func readBody(r *http.Request) ([]byte, error) {
 	return b, nil
 }
 
-// decodeRecordBody reads a JSON record body. Multipart bodies (file uploads)
-// are a later issue and refused clearly.
-func decodeRecordBody(r *http.Request) (core.Body, error) {
-	b, err := readBody(r)
-	if err != nil {
-		return nil, err
-	}
-	return core.DecodeBody(b)
-}
-
 // listQuery reads page, perPage, sort, filter and skipTotal. Non-numeric page
 // values are a 400 naming the parameter.
 func listQuery(r *http.Request) (core.ListQuery, error) {
@@ -107,11 +97,12 @@ func (s *Server) viewRecord(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) createRecord(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeRecordBody(r)
+	in, cleanup, err := s.readRecordInput(r, r.PathValue("collection"))
+	defer cleanup()
 	if err != nil {
 		return err
 	}
-	rec, err := s.app.CreateRecord(r.Context(), actorOf(r), r.PathValue("collection"), body, r.URL.Query().Get("expand"))
+	rec, err := s.app.CreateRecord(r.Context(), actorOf(r), r.PathValue("collection"), in, r.URL.Query().Get("expand"))
 	if err != nil {
 		return err
 	}
@@ -119,11 +110,12 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) updateRecord(w http.ResponseWriter, r *http.Request) error {
-	body, err := decodeRecordBody(r)
+	in, cleanup, err := s.readRecordInput(r, r.PathValue("collection"))
+	defer cleanup()
 	if err != nil {
 		return err
 	}
-	rec, err := s.app.UpdateRecord(r.Context(), actorOf(r), r.PathValue("collection"), r.PathValue("id"), body, r.URL.Query().Get("expand"))
+	rec, err := s.app.UpdateRecord(r.Context(), actorOf(r), r.PathValue("collection"), r.PathValue("id"), in, r.URL.Query().Get("expand"))
 	if err != nil {
 		return err
 	}

@@ -53,6 +53,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/collections/{collection}/impersonate/{id}", superusers, s.impersonate},
 		{"POST /api/collections/{collection}/auth-with-oauth2", anyone, s.authWithOAuth2},
 		{"POST /api/settings/test/email", superusers, s.testEmail},
+		{"POST /api/settings/test/s3", superusers, s.testS3},
 
 		// Collections.
 		{"GET /api/collections", superusers, s.listCollections},
@@ -70,6 +71,10 @@ func (s *Server) routeTable() []route {
 		{"GET /api/collections/{collection}/records/{id}", anyone, s.viewRecord},
 		{"PATCH /api/collections/{collection}/records/{id}", anyone, s.updateRecord},
 		{"DELETE /api/collections/{collection}/records/{id}", anyone, s.deleteRecord},
+
+		// Files: the file's field and the collection's viewRule decide.
+		{"GET /api/files/{collection}/{recordId}/{filename}", anyone, s.serveFile},
+		{"POST /api/files/token", authRecord, s.fileToken},
 
 		// Realtime.
 		{"GET /api/realtime", anyone, s.realtimeConnect},

@@ -20,8 +20,13 @@ import (
 type Config struct {
 	// AllowedOrigins lists the CORS origins allowed; empty or "*" allows all.
 	AllowedOrigins []string
-	// MaxBodyBytes limits request bodies (default 32 MiB).
+	// MaxBodyBytes limits request bodies (default 32 MiB). Multipart
+	// record bodies may add their file fields' limits (see limitBody).
 	MaxBodyBytes int64
+	// UploadMinRate (bytes per second) extends BodyReadTimeout for bodies
+	// that may carry files: received/UploadMinRate more time (default
+	// DefaultUploadMinRate; negative: no extension).
+	UploadMinRate int64
 	// Version is reported by /api/health.
 	Version string
 	// Realtime holds the realtime broker's limits (zero values: defaults).
@@ -64,6 +69,9 @@ type RequestLogger interface {
 func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Server {
 	if cfg.MaxBodyBytes <= 0 {
 		cfg.MaxBodyBytes = 32 << 20
+	}
+	if cfg.UploadMinRate == 0 {
+		cfg.UploadMinRate = DefaultUploadMinRate
 	}
 	if cfg.BodyReadTimeout == 0 {
 		cfg.BodyReadTimeout = DefaultBodyReadTimeout

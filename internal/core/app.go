@@ -42,7 +42,17 @@ type App struct {
 	// request (DefaultExpandMaxRecords when 0); above it the request is
 	// EInvalid naming the limit.
 	ExpandMaxRecords int
+	// FileSweepEvery is the period of the orphan-file sweep in Maintain
+	// (DefaultFileSweepEvery when 0); FileOrphanGrace the age an
+	// unreferenced file must reach before it is swept
+	// (DefaultFileOrphanGrace when 0).
+	FileSweepEvery, FileOrphanGrace time.Duration
 
+	// testHookFilesStored, when set (tests), runs after a write's files
+	// are stored and before its transaction commits.
+	testHookFilesStored func()
+
+	files    fileStore
 	oauth2   *oauth2.Registry
 	patterns regexpCache
 	rules    ruleCache

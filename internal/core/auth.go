@@ -119,10 +119,17 @@ func (app *App) NewAuthToken(rec *galley.Record, refreshable bool) (string, erro
 // expired, wrongly signed or non-auth token, or one whose record is gone or
 // whose tokenKey changed (password change), is EUnauthenticated.
 func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record, *auth.Claims, error) {
+	return app.verifyRecordToken(ctx, token, auth.TypeAuth, func(o *galley.AuthOptions) string { return o.AuthToken.Secret })
+}
+
+// verifyRecordToken returns the auth record a token of type typ belongs
+// to; secret picks the collection's secret for that type. Every failure
+// is EUnauthenticated, except a failed database read.
+func (app *App) verifyRecordToken(ctx context.Context, token, typ string, secret func(*galley.AuthOptions) string) (*galley.Record, *auth.Claims, error) {
 	bad := galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
 	var rec *galley.Record
 	var lookupErr error
-	claims, err := auth.VerifyWithKey(token, auth.TypeAuth, func(cl *auth.Claims) (string, string, error) {
+	claims, err := auth.VerifyWithKey(token, typ, func(cl *auth.Claims) (string, string, error) {
 		c := app.db.Schema.Collection(cl.CollectionID)
 		if cl.ID == "" || c == nil || !c.IsAuth() || c.Auth == nil || c.ID != cl.CollectionID {
 			return "", "", bad
@@ -136,7 +143,7 @@ func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record,
 			return "", "", bad
 		}
 		rec = r
-		return rec.GetString("tokenKey"), c.Auth.AuthToken.Secret, nil
+		return rec.GetString("tokenKey"), secret(c.Auth), nil
 	})
 	if lookupErr != nil {
 		return nil, nil, lookupErr
@@ -166,10 +173,10 @@ func (app *App) UpsertSuperuser(ctx context.Context, email, password string) (*g
 		return nil, err
 	}
 	if rec != nil {
-		return app.UpdateRecord(ctx, root, c.Name, rec.ID(), body, "")
+		return app.UpdateRecord(ctx, root, c.Name, rec.ID(), RecordInput{Body: body}, "")
 	}
 	body["email"] = jsonString(email)
-	return app.CreateRecord(ctx, root, c.Name, body, "")
+	return app.CreateRecord(ctx, root, c.Name, RecordInput{Body: body}, "")
 }
 
 // DeleteSuperuser deletes the superuser with email (ENotFound when missing).

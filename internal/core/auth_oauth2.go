@@ -341,7 +341,7 @@ func (app *App) oauth2CreateOnce(ctx context.Context, a Actor, c *galley.Collect
 	}
 	guest := Actor{Request: a.Request, IP: a.IP}
 	r := newRecord(c)
-	resolved, err := applyBody(guest, r, body, true)
+	resolved, err := applyBody(guest, r, RecordInput{Body: body}, true)
 	if err != nil {
 		return nil, err
 	}

@@ -109,7 +109,13 @@ func (app *App) DeleteCollection(ctx context.Context, a Actor, nameOrID string) 
 			return galley.Errorf(galley.EInvalid, "The collection %q is used by the view collection %q; change or delete the view first.", c.Name, v.Name)
 		}
 	}
-	return app.applySchema(ctx, []store.CollectionChange{{Old: c}}, nil, nil)
+	if err := app.applySchema(ctx, []store.CollectionChange{{Old: c}}, nil, nil); err != nil {
+		return err
+	}
+	if hasFileFields(c) {
+		app.dropFiles(c.ID)
+	}
+	return nil
 }
 
 // ruleKeyOf maps "list" to "listRule".
@@ -279,6 +285,9 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 			}
 		}
 	})
+	if err == nil && hasFileFields(c) {
+		app.dropFiles(c.ID)
+	}
 	return store.MapError(err)
 }
 

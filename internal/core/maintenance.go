@@ -22,7 +22,26 @@ func (app *App) Maintain(ctx context.Context) {
 	}
 	tick := time.NewTicker(every)
 	defer tick.Stop()
+	sweepEvery := app.FileSweepEvery
+	if sweepEvery <= 0 {
+		sweepEvery = DefaultFileSweepEvery
+	}
+	grace := app.FileOrphanGrace
+	if grace <= 0 {
+		grace = DefaultFileOrphanGrace
+	}
+	var lastSweep time.Time
 	for {
+		if time.Since(lastSweep) >= sweepEvery {
+			lastSweep = time.Now()
+			if n, err := app.SweepOrphanFiles(ctx, grace); err != nil {
+				if ctx.Err() == nil {
+					app.Log.Warn("maintenance: sweep orphan files", "err", err)
+				}
+			} else if n > 0 {
+				app.Log.Info("maintenance: removed orphan files", "objects", n)
+			}
+		}
 		if n, err := app.DeleteExpired(ctx); err != nil {
 			if ctx.Err() == nil {
 				app.Log.Warn("maintenance: delete expired", "err", err)

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/store"
 )
@@ -142,10 +143,13 @@ func refuseView(c *galley.Collection) error {
 	return nil
 }
 
-// CreateRecord creates a record of c from body. The createRule is checked
-// against the would-be record inside the transaction: when it does not match,
-// nothing is written and the answer is EInvalid "Failed to create record.".
-func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, body Body, expand string) (*galley.Record, error) {
+// CreateRecord creates a record of c from in. The createRule is checked
+// against the would-be record inside the transaction: when it does not
+// match, nothing is written and the answer is EInvalid "Failed to create
+// record.". Uploaded files are checked (size, type, count) before anything
+// is stored, stored before the commit and removed again when the
+// transaction does not commit.
+func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in RecordInput, expand string) (*galley.Record, error) {
 	c, err := app.recordCollection(collection)
 	if err != nil {
 		return nil, err
@@ -158,11 +162,14 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, bo
 	}
 	r := newRecord(c)
 	if c.IsAuth() {
-		if err := checkAuthBody(a, nil, body, a.IsSuperuser()); err != nil {
+		if err := checkAuthBody(a, nil, in.Body, a.IsSuperuser()); err != nil {
 			return nil, err
 		}
 	}
-	resolved, err := applyBody(a, r, body, true)
+	if err := prepareUploads(c, in.Files); err != nil {
+		return nil, err
+	}
+	resolved, err := applyBody(a, r, in, true)
 	if err != nil {
 		return nil, err
 	}
@@ -175,10 +182,26 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, bo
 	if err := app.fillAuto(r, true); err != nil {
 		return nil, err
 	}
+	fch := diffFiles(nil, r, in.Files)
+	var st files.Storage
+	if len(fch.put) > 0 {
+		if err := app.validateRecord(ctx, app.db.Reader(), r); err != nil {
+			return nil, err // nothing stored for a record that cannot be valid
+		}
+		if st, err = app.storage(ctx); err != nil {
+			return nil, err
+		}
+		if err := app.storeFiles(ctx, st, fch); err != nil {
+			return nil, err
+		}
+	}
 	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		return app.insertChecked(ctx, tx, r, ruleSQL, ruleArgs)
 	})
 	if err != nil {
+		if st != nil {
+			app.removeFiles(st, fch.putKey, nil)
+		}
 		return nil, err
 	}
 	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
@@ -215,9 +238,11 @@ func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Recor
 	return nil
 }
 
-// UpdateRecord applies body to the record id of c if the updateRule lets a
-// see it (ENotFound otherwise); @request.body holds the submitted values.
-func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string, body Body, expand string) (*galley.Record, error) {
+// UpdateRecord applies in to the record id of c if the updateRule lets a
+// see it (ENotFound otherwise); @request.body holds the resolved values.
+// New files are stored before the commit (removed again when it fails);
+// files the update drops are deleted after it.
+func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string, in RecordInput, expand string) (*galley.Record, error) {
 	c, err := app.recordCollection(collection)
 	if err != nil {
 		return nil, err
@@ -228,14 +253,24 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 	if _, _, err := app.ruleWhere(a, c, "update"); err != nil {
 		return nil, err
 	}
+	if err := prepareUploads(c, in.Files); err != nil {
+		return nil, err
+	}
+	var st files.Storage
+	if len(in.Files) > 0 {
+		if st, err = app.storage(ctx); err != nil {
+			return nil, err
+		}
+	}
 	var r *galley.Record
+	var fch fileChange
 	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
 		// Concurrent updates of one record (several writer connections or
 		// nodes on PostgreSQL) apply one after the other.
 		if err := tx.LockRecord(ctx, c, id); err != nil {
 			return err
 		}
-		old, a, err := app.findForUpdate(ctx, tx, a, c, id, body)
+		old, a, err := app.findForUpdate(ctx, tx, a, c, id, in)
 		if err != nil {
 			return err
 		}
@@ -244,13 +279,13 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 			if err != nil {
 				return err
 			}
-			if err := checkAuthBody(a, old, body, manage); err != nil {
+			if err := checkAuthBody(a, old, in.Body, manage); err != nil {
 				return err
 			}
 		}
 		oldKey := old.GetString("tokenKey")
 		r = cloneRecord(old)
-		if _, err := applyBody(a, r, body, false); err != nil {
+		if _, err := applyBody(a, r, in, false); err != nil {
 			return err
 		}
 		normalizeSingle(r)
@@ -260,6 +295,12 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 		if err := app.validateRecord(ctx, tx, r); err != nil {
 			return err
 		}
+		fch = diffFiles(old, r, in.Files)
+		if len(fch.put) > 0 {
+			if err := app.storeFiles(ctx, st, fch); err != nil {
+				return err
+			}
+		}
 		if err := tx.UpdateRecord(ctx, id, r); err != nil {
 			return err
 		}
@@ -267,7 +308,20 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 		return nil
 	})
 	if err != nil {
+		if len(fch.put) > 0 {
+			app.removeFiles(st, fch.putKey, nil)
+		}
 		return nil, err
+	}
+	if len(fch.del) > 0 {
+		if st == nil {
+			if st, err = app.storage(ctx); err != nil {
+				app.Log.Warn("files: no storage to delete dropped files (orphans for the sweep)", "err", err)
+			}
+		}
+		if st != nil {
+			app.removeFiles(st, fch.del, nil)
+		}
 	}
 	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
 		return nil, err
@@ -323,13 +377,13 @@ func withBody(a Actor, resolved map[string]any) Actor {
 // "views+": 1 is the new total, "owner+" the owner after the change. A
 // record that is missing or that the rule refuses is ENotFound, even when
 // the body is also invalid (the validation error would reveal the record).
-func (app *App) findForUpdate(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, id string, body Body) (*galley.Record, Actor, error) {
+func (app *App) findForUpdate(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, id string, in RecordInput) (*galley.Record, Actor, error) {
 	if a.IsSuperuser() || !ruleUsesBody(c.UpdateRule) {
 		r, err := app.findVisible(ctx, tx, a, c, id, "update")
 		if err != nil {
 			return nil, a, err
 		}
-		resolved, _ := resolveBody(a, cloneRecord(r), body, false, false)
+		resolved, _ := resolveBody(a, cloneRecord(r), in, false, false)
 		return r, withBody(a, resolved), nil
 	}
 	r, err := findByID(ctx, tx, c, id)
@@ -339,7 +393,7 @@ func (app *App) findForUpdate(ctx context.Context, tx *store.Tx, a Actor, c *gal
 	if r == nil {
 		return nil, a, galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
 	}
-	resolved, _ := resolveBody(a, cloneRecord(r), body, false, false)
+	resolved, _ := resolveBody(a, cloneRecord(r), in, false, false)
 	a = withBody(a, resolved)
 	if _, err := app.findVisible(ctx, tx, a, c, id, "update"); err != nil {
 		return nil, a, err

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/store"
 )
 
@@ -65,5 +66,8 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 		}
 	}
 	app.recordDeleted(ctx, tx, r)
+	if hasFileFields(c) {
+		app.dropFilesAfterCommit(tx, files.RecordPrefix(c.ID, id))
+	}
 	return tx.DeleteRecord(ctx, c, id)
 }

@@ -83,21 +83,36 @@ func modifier(key string) (name, mod string) {
 // that have no such operation (passwords, emails, text, bools…) are refused.
 // The returned map is non-nil even when err is not: it holds what resolved,
 // so that a rule can decide visibility before a validation error is shown.
-func applyBody(a Actor, r *galley.Record, body Body, isNew bool) (map[string]any, error) {
-	return resolveBody(a, r, body, isNew, true)
+func applyBody(a Actor, r *galley.Record, in RecordInput, isNew bool) (map[string]any, error) {
+	return resolveBody(a, r, in, isNew, true)
 }
 
 // resolveBody is applyBody; with hash false, passwords are checked against
 // their confirmation but not hashed (for a resolution that is not stored).
-func resolveBody(a Actor, r *galley.Record, body Body, isNew, hash bool) (map[string]any, error) {
+//
+// File fields take their uploads from in.Files under the same keys (see
+// applyFiles); in.Files must have been through prepareUploads.
+func resolveBody(a Actor, r *galley.Record, in RecordInput, isNew, hash bool) (map[string]any, error) {
 	c := r.Collection
+	body := in.Body
 	errs := galley.ValidationErrors{}
 	super := a.IsSuperuser()
 	resolved := map[string]any{}
 	// Apply plain values first, then modifiers, in a stable order.
-	keys := make([]string, 0, len(body))
+	keys := make([]string, 0, len(body)+len(in.Files))
 	for k := range body {
 		keys = append(keys, k)
+	}
+	for k := range in.Files {
+		if _, ok := body[k]; !ok {
+			keys = append(keys, k)
+		}
+	}
+	origFiles := map[string][]string{}
+	for _, f := range c.Fields {
+		if f.Type == galley.FieldFile {
+			origFiles[f.Name] = slices.Clone(valuesOf(r.Data[f.Name]))
+		}
 	}
 	slices.SortFunc(keys, func(x, y string) int {
 		_, mx := modifier(x)
@@ -116,7 +131,7 @@ func resolveBody(a Actor, r *galley.Record, body Body, isNew, hash bool) (map[st
 		name, mod := modifier(key)
 		f := c.Field(name)
 		if f == nil {
-			if mod == "" {
+			if mod == "" && raw != nil {
 				var x any
 				if err := json.Unmarshal(raw, &x); err == nil {
 					resolved[key] = x
@@ -143,7 +158,17 @@ func resolveBody(a Actor, r *galley.Record, body Body, isNew, hash bool) (map[st
 			continue
 		}
 		if f.Type == galley.FieldFile {
-			// Files arrive as multipart uploads (a later issue); JSON values are ignored.
+			if ferr := applyFiles(f, r, origFiles[f.Name], mod, raw, in.Files[key]); ferr != nil {
+				// Errors about the field's files are the field's (as
+				// validation errors are), whatever key carried them.
+				errs.Add(f.Name, ferr.Code, ferr.Message)
+				continue
+			}
+			resolved[f.Name] = bodyValue(r.Data[f.Name])
+			continue
+		}
+		if raw == nil {
+			// Uploads under a key of another field: prepareUploads refused them.
 			continue
 		}
 		if mod != "" && !modifiable(f, mod) {

@@ -41,7 +41,7 @@ func FuzzDecodeBody(f *testing.F) {
 			return
 		}
 		r := newRecord(c)
-		if _, err := applyBody(Actor{}, r, body, true); err != nil {
+		if _, err := applyBody(Actor{}, r, RecordInput{Body: body}, true); err != nil {
 			checkClientError(t, err)
 			return
 		}

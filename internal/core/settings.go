@@ -9,6 +9,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/store"
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/go-json-experiment/json/jsontext"
@@ -25,6 +26,28 @@ type Settings struct {
 	TrustedProxy TrustedProxySettings `json:"trustedProxy"`
 	SMTP         SMTPSettings         `json:"smtp"`
 	Realtime     RealtimeSettings     `json:"realtime"`
+	S3           S3Settings           `json:"s3"`
+}
+
+// S3Settings move file storage to an S3-compatible bucket while Enabled
+// (files already stored locally stay where they are: they are not copied).
+// Secret is a secret: Redacted removes it, and an update that sends it
+// empty or masked keeps the old one. Endpoint is the server's URL
+// ("https://s3.example.com"; a bare host means https).
+type S3Settings struct {
+	Enabled        bool   `json:"enabled"`
+	Bucket         string `json:"bucket"`
+	Region         string `json:"region"`
+	Endpoint       string `json:"endpoint"`
+	AccessKey      string `json:"accessKey"`
+	Secret         string `json:"secret,omitzero"`
+	ForcePathStyle bool   `json:"forcePathStyle"`
+}
+
+// config returns the storage configuration of s.
+func (s S3Settings) config() files.S3Config {
+	return files.S3Config{Bucket: s.Bucket, Region: s.Region, Endpoint: s.Endpoint,
+		AccessKey: s.AccessKey, Secret: s.Secret, ForcePathStyle: s.ForcePathStyle}
 }
 
 // MetaSettings describe the application.
@@ -126,6 +149,7 @@ func (s *Settings) Clone() *Settings {
 func (s *Settings) Redacted() *Settings {
 	n := s.Clone()
 	n.SMTP.Password = ""
+	n.S3.Secret = ""
 	return n
 }
 
@@ -247,12 +271,15 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 			return err
 		}
 		next := cur.Clone()
-		next.SMTP.Password = ""
+		next.SMTP.Password, next.S3.Secret = "", ""
 		if err := decodeSettings(body, next); err != nil {
 			return err
 		}
 		if next.SMTP.Password == "" || next.SMTP.Password == SecretMask {
 			next.SMTP.Password = cur.SMTP.Password
+		}
+		if next.S3.Secret == "" || next.S3.Secret == SecretMask {
+			next.S3.Secret = cur.S3.Secret
 		}
 		if err := next.Validate(); err != nil {
 			return err

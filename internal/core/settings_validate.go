@@ -113,6 +113,7 @@ func (s *Settings) Validate() error {
 	maxLen("smtp.host", m2.Host, 255)
 	maxLen("smtp.localName", m2.LocalName, 255)
 	s.Realtime.validate(v)
+	s.S3.validate(v)
 	return v.Err()
 }
 
@@ -136,4 +137,31 @@ func isHeaderName(h string) bool {
 		}
 	}
 	return true
+}
+
+// validate checks the S3 settings: bucket, region and endpoint are
+// required while enabled; the endpoint is an http(s) URL or a bare host.
+func (s S3Settings) validate(v galley.ValidationErrors) {
+	if s.Enabled {
+		for _, f := range []struct{ key, val string }{{"s3.bucket", s.Bucket}, {"s3.region", s.Region}, {"s3.endpoint", s.Endpoint},
+			{"s3.accessKey", s.AccessKey}, {"s3.secret", s.Secret}} {
+			if strings.TrimSpace(f.val) == "" {
+				v.Add(f.key, "validation_required", "Cannot be blank.")
+			}
+		}
+	}
+	if s.Endpoint != "" {
+		e := s.Endpoint
+		if !strings.Contains(e, "://") {
+			e = "https://" + e
+		}
+		if u, err := url.Parse(e); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || (u.Path != "" && u.Path != "/") {
+			v.Add("s3.endpoint", "validation_is_url", "Must be an http(s) URL or a host name, without a path.")
+		}
+	}
+	for _, f := range []struct{ key, val string }{{"s3.bucket", s.Bucket}, {"s3.region", s.Region}, {"s3.endpoint", s.Endpoint}, {"s3.accessKey", s.AccessKey}, {"s3.secret", s.Secret}} {
+		if len(f.val) > 1024 {
+			v.Add(f.key, "validation_length_too_long", "Must be no more than 1024 characters.")
+		}
+	}
 }

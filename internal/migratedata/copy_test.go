@@ -49,7 +49,7 @@ func seed(t *testing.T) *seeded {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := app.CreateRecord(ctx, core.Actor{}, collection, b, "")
+		r, err := app.CreateRecord(ctx, core.Actor{}, collection, core.RecordInput{Body: b}, "")
 		if err != nil {
 			t.Fatalf("create %s record %s: %v", collection, body, err)
 		}

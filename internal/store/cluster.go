@@ -360,3 +360,32 @@ func (tx *Tx) LockRecord(ctx context.Context, c *galley.Collection, id string) e
 	}
 	return rows.Close()
 }
+
+// HoldExclusive takes the session lock called name for as long as this
+// process holds it (until release, or until its connection is lost): ok is
+// false when another node already holds it. On SQLite (one node) it
+// always succeeds and holds nothing. Galley uses it to refuse a second
+// node that would keep files on its own local disk.
+func (db *DB) HoldExclusive(ctx context.Context, name string) (release func(), ok bool, err error) {
+	s := db.pgState
+	if s == nil {
+		return func() {}, true, nil
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	var got bool
+	if err := conn.QueryRowContext(ctx, `SELECT pg_try_advisory_lock(hashtext($1))`, s.lockKey("exclusive:"+name)).Scan(&got); err != nil {
+		_ = conn.Close()
+		return nil, false, err
+	}
+	if !got {
+		_ = conn.Close()
+		return nil, false, nil
+	}
+	return func() { // never return a connection holding the lock to the pool
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = conn.Close()
+	}, true, nil
+}

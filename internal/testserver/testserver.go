@@ -7,13 +7,17 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"mime/multipart"
 	"net/http"
 	"net/http/httptest"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/mail"
 	"github.com/galleyhq/galley/internal/mail/mailtest"
 	"github.com/galleyhq/galley/internal/store"
@@ -34,6 +38,9 @@ type Server struct {
 	App  *core.App
 	API  *api.Server
 	HTTP *httptest.Server
+	// FilesDir holds the local file storage ("storage") and the upload
+	// spool ("uploads").
+	FilesDir string
 	// SuperToken is a superuser auth token.
 	SuperToken string
 }
@@ -61,6 +68,15 @@ func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
 	}
 	app := core.New(db, nil)
 	app.Mailer = mail.New(app.Settings, nil)
+	fdir := t.TempDir()
+	st, err := files.NewLocal(filepath.Join(fdir, "storage"))
+	if err != nil {
+		t.Fatalf("local storage: %v", err)
+	}
+	if err := os.MkdirAll(filepath.Join(fdir, "uploads"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	app.SetLocalStorage(st, filepath.Join(fdir, "uploads"), 0)
 	srv := api.New(app, db, nil, cfg)
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
@@ -79,7 +95,7 @@ func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
 			t.Fatalf("create superuser: %v", err)
 		}
 	}
-	s := &Server{t: t, URL: hs.URL, DB: db, App: app, API: srv, HTTP: hs}
+	s := &Server{t: t, URL: hs.URL, DB: db, App: app, API: srv, HTTP: hs, FilesDir: fdir}
 	res := s.Do("POST", "/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": SuperuserEmail, "password": SuperuserPassword})
 	res.Status(200)
 	s.SuperToken = res.JSON()["token"].(string)
@@ -210,4 +226,38 @@ func (s *Server) StartMail() *mailtest.Server {
 		"smtp": map[string]any{"enabled": true, "host": host, "port": port, "tls": false},
 	}).Status(200)
 	return ms
+}
+
+// Part is one part of a multipart/form-data body: a value (File == "")
+// or a file named File holding Data.
+type Part struct {
+	Name, Value string
+	File        string
+	Data        []byte
+}
+
+// Multipart sends method url with a multipart/form-data body of parts and
+// Authorization token (none when "").
+func (s *Server) Multipart(method, url, token string, parts ...Part) *Response {
+	s.t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, p := range parts {
+		var err error
+		if p.File == "" {
+			err = mw.WriteField(p.Name, p.Value)
+		} else {
+			var w io.Writer
+			if w, err = mw.CreateFormFile(p.Name, p.File); err == nil {
+				_, err = w.Write(p.Data)
+			}
+		}
+		if err != nil {
+			s.t.Fatalf("multipart: %v", err)
+		}
+	}
+	if err := mw.Close(); err != nil {
+		s.t.Fatal(err)
+	}
+	return s.DoWith(method, url, token, buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()})
 }
