@@ -33,6 +33,17 @@ type node struct {
 	url  string
 	cmd  *exec.Cmd
 	out  *lockedBuffer
+	done chan struct{} // closed once the process has exited (Wait returned)
+}
+
+// exited reports whether the node's process has ended.
+func (n *node) exited() bool {
+	select {
+	case <-n.done:
+		return true
+	default:
+		return false
+	}
 }
 
 type lockedBuffer struct {
@@ -52,21 +63,30 @@ func (l *lockedBuffer) String() string {
 	return l.b.String()
 }
 
+// startNode starts a node whose --dir is declared shared (the cluster
+// tests store no files); startNodeArgs takes the extra flags.
 func startNode(t *testing.T, name, dsn string) *node {
+	t.Helper()
+	return startNodeArgs(t, name, dsn, "--storage-shared")
+}
+
+func startNodeArgs(t *testing.T, name, dsn string, extra ...string) *node {
 	t.Helper()
 	addr := freeAddr(t)
 	n := &node{name: name, url: "http://" + addr, out: &lockedBuffer{}}
-	n.cmd = exec.Command(os.Args[0], "serve", "--http", addr, "--dir", t.TempDir(), "--db", dsn,
-		"--log-format", "json", "--db-max-conns", "6")
+	n.cmd = exec.Command(os.Args[0], append([]string{"serve", "--http", addr, "--dir", t.TempDir(), "--db", dsn,
+		"--log-format", "json", "--db-max-conns", "6"}, extra...)...)
 	n.cmd.Env = append(os.Environ(), "GALLEY_TEST_RUN_MAIN=1")
 	n.cmd.Stdout, n.cmd.Stderr = n.out, n.out
 	if err := n.cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
+	n.done = make(chan struct{})
+	go func() { _ = n.cmd.Wait(); close(n.done) }()
 	t.Cleanup(func() {
-		if n.cmd.ProcessState == nil {
+		if !n.exited() {
 			_ = n.cmd.Process.Signal(syscall.SIGTERM)
-			_ = n.cmd.Wait()
+			<-n.done
 		}
 	})
 	return n
@@ -77,7 +97,7 @@ func (n *node) kill(t *testing.T) {
 	if err := n.cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
-	_ = n.cmd.Wait()
+	<-n.done
 }
 
 // call sends a JSON request and decodes a JSON answer (nil on no body).
