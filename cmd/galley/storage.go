@@ -6,11 +6,36 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/store"
 )
+
+// staleTemp is the age past which a temporary upload file is a crash's
+// leftover.
+const staleTemp = 24 * time.Hour
+
+// sweepDir removes the regular files of dir last modified more than
+// olderThan ago and returns how many went.
+func sweepDir(dir string, olderThan time.Duration) int {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return 0
+	}
+	n := 0
+	for _, e := range ents {
+		info, err := e.Info()
+		if err != nil || !info.Mode().IsRegular() || time.Since(info.ModTime()) < olderThan {
+			continue
+		}
+		if os.Remove(filepath.Join(dir, e.Name())) == nil {
+			n++
+		}
+	}
+	return n
+}
 
 // setupStorage gives app its local file storage (<dir>/storage) and upload
 // spool (<dir>/.uploads, on the same file system, so that storing an
@@ -30,6 +55,16 @@ func setupStorage(ctx context.Context, app *core.App, db *store.DB, g *globalOpt
 	}
 	if err := os.MkdirAll(uploads, 0o700); err != nil {
 		return nil, fmt.Errorf("upload directory %s: %w", uploads, err)
+	}
+	// Temporary files older than a day are left by a crash (an upload in
+	// progress writes its file as it goes).
+	if n, err := st.SweepTemp(staleTemp); err != nil {
+		log.Warn("file storage: sweeping stale temporary files", "err", err)
+	} else if n > 0 {
+		log.Info("file storage: removed stale temporary files", "files", n)
+	}
+	if n := sweepDir(uploads, staleTemp); n > 0 {
+		log.Info("upload spool: removed stale temporary files", "files", n)
 	}
 	app.SetLocalStorage(st, uploads, o.thumbMaxPixels)
 	release := func() { app.CloseStorage() }

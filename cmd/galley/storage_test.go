@@ -1,6 +1,8 @@
 package main
 
 import (
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -47,4 +49,33 @@ func TestLocalStorageOneNodeOnly(t *testing.T) {
 	}
 	d := startNodeArgs(t, "D", dsn)
 	healthy(d)
+}
+
+// TestSweepDir: only regular files older than the age go.
+func TestSweepDir(t *testing.T) {
+	dir := t.TempDir()
+	old, fresh := filepath.Join(dir, "upload-old"), filepath.Join(dir, "upload-fresh")
+	for _, p := range []string{old, fresh} {
+		if err := os.WriteFile(p, []byte("x"), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	past := time.Now().Add(-48 * time.Hour)
+	if err := os.Chtimes(old, past, past); err != nil {
+		t.Fatal(err)
+	}
+	if n := sweepDir(dir, staleTemp); n != 1 {
+		t.Fatalf("removed %d, want 1", n)
+	}
+	if _, err := os.Stat(old); !os.IsNotExist(err) {
+		t.Fatalf("old file: %v", err)
+	}
+	for _, p := range []string{fresh, filepath.Join(dir, "sub")} {
+		if _, err := os.Stat(p); err != nil {
+			t.Fatalf("%s: %v", p, err)
+		}
+	}
 }
