@@ -3,6 +3,8 @@ package api_test
 import (
 	"bytes"
 	"context"
+	"encoding/binary"
+	"hash/crc32"
 	"fmt"
 	"image"
 	"image/color"
@@ -379,6 +381,17 @@ func testFileThumbs(t *testing.T, s *testserver.Server, storedFiles func(*testin
 			}
 		}
 	}
+	// A truncated image and an image bomb (a header claiming 100000×100000
+	// pixels) are served as they are: nothing is decoded.
+	trunc := pngBytes(t, 400, 200)
+	trunc = trunc[:len(trunc)/2]
+	for name, data := range map[string][]byte{"trunc.png": trunc, "bomb.png": pngBomb()} {
+		r := s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "image", File: name, Data: data}).Status(200).JSON()
+		res := s.Do("GET", fmt.Sprintf("/api/files/docs/%s/%s?thumb=50x50", r["id"], r["image"]), "", nil).Status(200)
+		if !bytes.Equal(res.Body, data) {
+			t.Fatalf("%s: thumb answered %d bytes, want the original %d", name, len(res.Body), len(data))
+		}
+	}
 	// A thumb of a non-image is the file itself.
 	res := s.Do("GET", fmt.Sprintf("/api/files/docs/%s/%s?thumb=50x50", id, rec["doc"]), "", nil).Status(200)
 	if string(res.Body) != "text" {
@@ -386,7 +399,14 @@ func testFileThumbs(t *testing.T, s *testserver.Server, storedFiles func(*testin
 	}
 	// Thumbnails go with their file.
 	s.Super("DELETE", "/api/collections/docs/records/"+id, nil).Status(204)
-	eventually(t, "files and thumbs deleted", func() bool { return len(storedFiles(t, s)) == 0 })
+	eventually(t, "files and thumbs deleted", func() bool {
+		for _, f := range storedFiles(t, s) {
+			if strings.Contains(f, "/"+id+"/") {
+				return false
+			}
+		}
+		return true
+	})
 }
 
 func TestProtectedFiles(t *testing.T) { onStorages(t, testProtectedFiles) }
@@ -441,4 +461,25 @@ func testFileRuleFailureRemovesStoredFiles(t *testing.T, s *testserver.Server, s
 	s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "docs", File: "a.txt", Data: []byte("a")},
 		P{Name: "docs", File: "b.txt", Data: []byte("b")}).Status(200)
 	_ = http.StatusOK
+}
+
+// pngBomb is a valid PNG header (signature, IHDR with a correct CRC)
+// claiming 100000×100000 RGBA pixels, followed by a tiny IDAT and IEND.
+func pngBomb() []byte {
+	chunk := func(typ string, data []byte) []byte {
+		var b bytes.Buffer
+		_ = binary.Write(&b, binary.BigEndian, uint32(len(data)))
+		b.WriteString(typ)
+		b.Write(data)
+		_ = binary.Write(&b, binary.BigEndian, crc32.ChecksumIEEE(append([]byte(typ), data...)))
+		return b.Bytes()
+	}
+	ihdr := make([]byte, 13)
+	binary.BigEndian.PutUint32(ihdr[0:], 100000)
+	binary.BigEndian.PutUint32(ihdr[4:], 100000)
+	ihdr[8], ihdr[9] = 8, 6 // 8 bits, RGBA
+	out := []byte("\x89PNG\r\n\x1a\n")
+	out = append(out, chunk("IHDR", ihdr)...)
+	out = append(out, chunk("IDAT", []byte{0x78, 0x9c, 0x03, 0x00, 0x00, 0x00, 0x00, 0x01})...)
+	return append(out, chunk("IEND", nil)...)
 }
