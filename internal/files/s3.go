@@ -107,7 +107,8 @@ func parseEndpoint(endpoint string) (host string, secure bool, err error) {
 // one streamed PUT (no buffer); a larger one, or one of unknown size (-1),
 // in a multipart upload through one S3PartSize buffer, which S3 publishes
 // whole at completion: readers never see a part. r is read sequentially
-// only (not through ReadAt, even when it has one).
+// only (not through ReadAt, even when it has one). A contentType of "" is
+// stored as application/octet-stream.
 func (s *S3) Put(ctx context.Context, key string, r io.Reader, size int64, contentType string) error {
 	if !ValidKey(key) {
 		return ErrInvalidKey
