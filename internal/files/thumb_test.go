@@ -244,11 +244,11 @@ func TestThumbDimensions(t *testing.T) {
 		{"100x0", 100, 50},
 		{"0x50", 100, 50},
 		{"0x50f", 100, 50},
-		{"800x0", 800, 400}, // ratio-keeping resizes enlarge
+		{"600x0", 600, 300}, // ratio-keeping resizes enlarge
 		{"100x100f", 100, 50},
 		{"100x10f", 20, 10},
 		{"1000x1000f", 400, 200}, // fit never enlarges
-		{"800x800", 800, 800},    // crops enlarge
+		{"500x500", 500, 500},    // crops enlarge
 		{"400x200", 400, 200},
 		{"3x0", 3, 2}, // 1.5 rounds up
 	}
@@ -580,15 +580,15 @@ func TestThumbMemoryBudget(t *testing.T) {
 }
 
 // Jobs wait for their share of the memory budget: two 16-bit images of
-// 8 MB each under a 12 MB budget are decoded one after the other, two
-// 8-bit ones of 4 MB side by side.
+// 2 MB each under a 3 MB budget are decoded one after the other, two
+// 8-bit ones of 1 MB side by side.
 func TestThumbMemoryBudgetWaits(t *testing.T) {
-	wide := image.NewNRGBA64(image.Rect(0, 0, 1000, 1000))
+	wide := image.NewNRGBA64(image.Rect(0, 0, 500, 500))
 	for _, tc := range []struct {
 		name string
 		img  image.Image
 		peak int64
-	}{{"16-bit", wide, 1}, {"8-bit", testImage(1000, 1000), 2}} {
+	}{{"16-bit", wide, 1}, {"8-bit", testImage(500, 500), 2}} {
 		st := newTestStorage(t)
 		data := encodePNG(t, tc.img)
 		put(t, st, "c/r/a", data)
@@ -597,7 +597,7 @@ func TestThumbMemoryBudgetWaits(t *testing.T) {
 		st.wrapContent = func(c io.ReadSeekCloser) io.ReadSeekCloser {
 			return &decodeTracker{ReadSeekCloser: c, active: &active, peak: &peak}
 		}
-		th := NewThumbnailerWorkers(1_000_000, 2)
+		th := NewThumbnailerWorkers(250_000, 2)
 		var wg sync.WaitGroup
 		for _, k := range []string{"c/r/a", "c/r/b"} {
 			wg.Go(func() {
