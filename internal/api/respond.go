@@ -73,12 +73,17 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 	if ge.Code == galley.ERateLimited {
 		w.Header().Set("Retry-After", ratelimit.RetryAfterHeader(err))
 	}
+	setErrorForLog(r, err)
+	writeJSON(w, status, errorBodyOf(ge, status))
+}
+
+// errorBodyOf is the PocketBase error shape of ge answered with status.
+func errorBodyOf(ge *galley.Error, status int) errorBody {
 	data := ge.Fields
 	if data == nil {
 		data = map[string]galley.FieldError{}
 	}
-	setErrorForLog(r, err)
-	writeJSON(w, status, errorBody{Status: status, Message: ge.Message, Data: data})
+	return errorBody{Status: status, Message: ge.Message, Data: data}
 }
 
 // writeJSON writes v as JSON with status.
