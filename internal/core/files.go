@@ -432,3 +432,16 @@ func (app *App) FieldType(nameOrID, key string) string {
 	}
 	return ""
 }
+
+// dropFileKeys removes the stored files keys (with their thumbnails) in
+// the background.
+func (app *App) dropFileKeys(keys []string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	st, err := app.storage(ctx)
+	if err != nil {
+		app.Log.Warn("files: no storage to delete dropped files (orphans for the sweep)", "err", err)
+		return
+	}
+	app.removeFiles(st, keys, nil)
+}

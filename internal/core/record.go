@@ -154,6 +154,52 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in
 	if err != nil {
 		return nil, err
 	}
+	p, err := app.planCreate(a, c, in)
+	if err != nil {
+		return nil, err
+	}
+	var st files.Storage
+	if len(p.fch.put) > 0 {
+		if err := app.validateRecord(ctx, app.db.Reader(), p.r); err != nil {
+			return nil, err // nothing stored for a record that cannot be valid
+		}
+		if st, err = app.storage(ctx); err != nil {
+			return nil, err
+		}
+		if err := app.storeFiles(ctx, st, p.fch); err != nil {
+			return nil, err
+		}
+	}
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
+		return app.insertChecked(ctx, tx, p.r, p.ruleSQL, p.ruleArgs)
+	})
+	if err != nil {
+		if st != nil {
+			app.removeFiles(st, p.fch.putKey, nil)
+		}
+		return nil, err
+	}
+	if err := app.Expand(ctx, p.a, []*galley.Record{p.r}, expand); err != nil {
+		return nil, err
+	}
+	return p.r, nil
+}
+
+// createPlan is a create resolved and authorised up to the write: the new
+// record, the actor whose @request.body is its resolution, the compiled
+// createRule and the files to store.
+type createPlan struct {
+	r        *galley.Record
+	a        Actor
+	ruleSQL  string
+	ruleArgs []any
+	fch      fileChange
+}
+
+// planCreate resolves in into a new record of c for a: everything a create
+// decides before it writes (the createRule is then checked on the
+// inserted row, see insertChecked).
+func (app *App) planCreate(a Actor, c *galley.Collection, in RecordInput) (*createPlan, error) {
 	if err := refuseView(c); err != nil {
 		return nil, err
 	}
@@ -182,32 +228,7 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in
 	if err := app.fillAuto(r, true); err != nil {
 		return nil, err
 	}
-	fch := diffFiles(nil, r, in.Files)
-	var st files.Storage
-	if len(fch.put) > 0 {
-		if err := app.validateRecord(ctx, app.db.Reader(), r); err != nil {
-			return nil, err // nothing stored for a record that cannot be valid
-		}
-		if st, err = app.storage(ctx); err != nil {
-			return nil, err
-		}
-		if err := app.storeFiles(ctx, st, fch); err != nil {
-			return nil, err
-		}
-	}
-	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
-		return app.insertChecked(ctx, tx, r, ruleSQL, ruleArgs)
-	})
-	if err != nil {
-		if st != nil {
-			app.removeFiles(st, fch.putKey, nil)
-		}
-		return nil, err
-	}
-	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
-		return nil, err
-	}
-	return r, nil
+	return &createPlan{r: r, a: a, ruleSQL: ruleSQL, ruleArgs: ruleArgs, fch: diffFiles(nil, r, in.Files)}, nil
 }
 
 // insertChecked validates and inserts r in tx, then checks the compiled
@@ -265,47 +286,9 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 	var r *galley.Record
 	var fch fileChange
 	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
-		// Concurrent updates of one record (several writer connections or
-		// nodes on PostgreSQL) apply one after the other.
-		if err := tx.LockRecord(ctx, c, id); err != nil {
-			return err
-		}
-		old, a, err := app.findForUpdate(ctx, tx, a, c, id, in)
-		if err != nil {
-			return err
-		}
-		if c.IsAuth() {
-			manage, err := app.canManage(ctx, tx, a, c, id)
-			if err != nil {
-				return err
-			}
-			if err := checkAuthBody(a, old, in.Body, manage); err != nil {
-				return err
-			}
-		}
-		oldKey := old.GetString("tokenKey")
-		r = cloneRecord(old)
-		if _, err := applyBody(a, r, in, false); err != nil {
-			return err
-		}
-		normalizeSingle(r)
-		if err := app.fillAuto(r, false); err != nil {
-			return err
-		}
-		if err := app.validateRecord(ctx, tx, r); err != nil {
-			return err
-		}
-		fch = diffFiles(old, r, in.Files)
-		if len(fch.put) > 0 {
-			if err := app.storeFiles(ctx, st, fch); err != nil {
-				return err
-			}
-		}
-		if err := tx.UpdateRecord(ctx, id, r); err != nil {
-			return err
-		}
-		app.recordChanged(tx, RecordEvent{Action: ActionUpdate, Record: r, TokenChanged: c.IsAuth() && r.GetString("tokenKey") != oldKey})
-		return nil
+		var err error
+		r, fch, err = app.updateTx(ctx, tx, a, c, id, in, st)
+		return err
 	})
 	if err != nil {
 		if len(fch.put) > 0 {
@@ -313,26 +296,72 @@ func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string
 		}
 		return nil, err
 	}
-	if len(fch.del) > 0 {
-		if st == nil {
-			if st, err = app.storage(ctx); err != nil {
-				app.Log.Warn("files: no storage to delete dropped files (orphans for the sweep)", "err", err)
-			}
-		}
-		if st != nil {
-			app.removeFiles(st, fch.del, nil)
-		}
-	}
 	if err := app.Expand(ctx, a, []*galley.Record{r}, expand); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
+// updateTx is UpdateRecord's write inside tx, after the collection is
+// known to be writable, the updateRule usable and in's uploads prepared:
+// it locks and finds the record, applies in, validates, stores the new
+// files in st (st may be nil when in has none) and writes. Files the
+// update drops are deleted once tx commits. The returned fileChange is
+// set as soon as files were stored, errors included: the caller removes
+// them when tx does not commit.
+func (app *App) updateTx(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, id string, in RecordInput, st files.Storage) (*galley.Record, fileChange, error) {
+	var fch fileChange
+	// Concurrent updates of one record (several writer connections or
+	// nodes on PostgreSQL) apply one after the other.
+	if err := tx.LockRecord(ctx, c, id); err != nil {
+		return nil, fch, err
+	}
+	old, a, err := app.findForUpdate(ctx, tx, a, c, id, in)
+	if err != nil {
+		return nil, fch, err
+	}
+	if c.IsAuth() {
+		manage, err := app.canManage(ctx, tx, a, c, id)
+		if err != nil {
+			return nil, fch, err
+		}
+		if err := checkAuthBody(a, old, in.Body, manage); err != nil {
+			return nil, fch, err
+		}
+	}
+	oldKey := old.GetString("tokenKey")
+	r := cloneRecord(old)
+	if _, err := applyBody(a, r, in, false); err != nil {
+		return nil, fch, err
+	}
+	normalizeSingle(r)
+	if err := app.fillAuto(r, false); err != nil {
+		return nil, fch, err
+	}
+	if err := app.validateRecord(ctx, tx, r); err != nil {
+		return nil, fch, err
+	}
+	ch := diffFiles(old, r, in.Files)
+	if len(ch.put) > 0 {
+		if err := app.storeFiles(ctx, st, ch); err != nil {
+			return nil, fch, err
+		}
+		fch = ch
+	}
+	if err := tx.UpdateRecord(ctx, id, r); err != nil {
+		return nil, fch, err
+	}
+	if len(ch.del) > 0 {
+		tx.AfterCommit(func() { app.dropFileKeys(ch.del) })
+	}
+	app.recordChanged(tx, RecordEvent{Action: ActionUpdate, Record: r, TokenChanged: c.IsAuth() && r.GetString("tokenKey") != oldKey})
+	return r, fch, nil
+}
+
 // DeleteRecord deletes the record id of c if the deleteRule lets a see it.
 // Records that point at it through relations are handled per field:
 // cascadeDelete deletes them, a required relation refuses the delete (400),
-// other relations are cleared.
+// other relations are cleared. Its files are deleted after the commit.
 func (app *App) DeleteRecord(ctx context.Context, a Actor, collection, id string) error {
 	c, err := app.recordCollection(collection)
 	if err != nil {
@@ -344,22 +373,25 @@ func (app *App) DeleteRecord(ctx context.Context, a Actor, collection, id string
 	if _, _, err := app.ruleWhere(a, c, "delete"); err != nil {
 		return err
 	}
-	return app.db.WithTx(ctx, func(tx *store.Tx) error {
-		r, err := app.findVisible(ctx, tx, a, c, id, "delete")
+	return app.db.WithTx(ctx, func(tx *store.Tx) error { return app.deleteTx(ctx, tx, a, c, id) })
+}
+
+// deleteTx is DeleteRecord's write inside tx.
+func (app *App) deleteTx(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, id string) error {
+	r, err := app.findVisible(ctx, tx, a, c, id, "delete")
+	if err != nil {
+		return err
+	}
+	if c.Name == galley.SuperusersName {
+		n, err := store.CountSuperusers(ctx, tx)
 		if err != nil {
 			return err
 		}
-		if c.Name == galley.SuperusersName {
-			n, err := store.CountSuperusers(ctx, tx)
-			if err != nil {
-				return err
-			}
-			if n <= 1 {
-				return galley.Errorf(galley.EInvalid, "The last superuser cannot be deleted.")
-			}
+		if n <= 1 {
+			return galley.Errorf(galley.EInvalid, "The last superuser cannot be deleted.")
 		}
-		return app.deleteCascade(ctx, tx, r, 0)
-	})
+	}
+	return app.deleteCascade(ctx, tx, r, 0)
 }
 
 // withBody returns a with @request.body set to the resolved change set
