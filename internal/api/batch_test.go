@@ -217,3 +217,11 @@ func TestBatchFiles(t *testing.T) {
 }
 
 func jsonUnmarshal(b []byte, v any) error { return json.Unmarshal(b, v) }
+
+// A record's validation failure carries PocketBase's message for its action.
+func TestRecordFailureMessages(t *testing.T) {
+	s := batchSetup(t)
+	s.Do("POST", "/api/collections/posts/records", "", map[string]any{"views": 1}).Status(400).Contains(`"message":"Failed to create record."`, "validation_required")
+	id := s.Do("POST", "/api/collections/posts/records", "", map[string]any{"title": "t"}).Status(200).JSON()["id"].(string)
+	s.Do("PATCH", "/api/collections/posts/records/"+id, "", map[string]any{"title": ""}).Status(400).Contains(`"message":"Failed to update record."`, "validation_required")
+}

@@ -143,6 +143,11 @@ func (app *App) RunBatch(ctx context.Context, a Actor, ops []BatchOp) ([]*galley
 			r, fch, err := app.batchOne(ctx, tx, oa, colls[i], op, st)
 			stored = append(stored, fch.putKey...)
 			if err != nil {
+				if op.Action == BatchUpdate || (op.Action == BatchUpsert && r != nil) {
+					err = recordFailed(err, "update")
+				} else if op.Action != BatchDelete {
+					err = recordFailed(err, "create")
+				}
 				return &BatchError{Index: i, Err: err}
 			}
 			out[i] = r

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -149,7 +150,8 @@ func refuseView(c *galley.Collection) error {
 // record.". Uploaded files are checked (size, type, count) before anything
 // is stored, stored before the commit and removed again when the
 // transaction does not commit.
-func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in RecordInput, expand string) (*galley.Record, error) {
+func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in RecordInput, expand string) (rec *galley.Record, err error) {
+	defer func() { err = recordFailed(err, "create") }()
 	c, err := app.recordCollection(collection)
 	if err != nil {
 		return nil, err
@@ -183,6 +185,19 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in
 		return nil, err
 	}
 	return p.r, nil
+}
+
+// recordFailed gives a validation error of a record create or update
+// PocketBase's message: "Failed to create record." / "Failed to update
+// record.", with the per-field errors unchanged. Other errors pass.
+func recordFailed(err error, action string) error {
+	var ge *galley.Error
+	if !errors.As(err, &ge) || ge.Code != galley.EInvalid || len(ge.Fields) == 0 {
+		return err
+	}
+	out := *ge
+	out.Message = "Failed to " + action + " record."
+	return &out
 }
 
 // createPlan is a create resolved and authorised up to the write: the new
@@ -263,7 +278,8 @@ func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Recor
 // see it (ENotFound otherwise); @request.body holds the resolved values.
 // New files are stored before the commit (removed again when it fails);
 // files the update drops are deleted after it.
-func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string, in RecordInput, expand string) (*galley.Record, error) {
+func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string, in RecordInput, expand string) (rec *galley.Record, err error) {
+	defer func() { err = recordFailed(err, "update") }()
 	c, err := app.recordCollection(collection)
 	if err != nil {
 		return nil, err
