@@ -92,3 +92,17 @@ func (s *Server) collectionScaffolds(w http.ResponseWriter, r *http.Request) err
 	writeJSON(w, http.StatusOK, sc)
 	return nil
 }
+
+// checkRule answers POST /api/collections/meta/check-rule: 204 when the
+// rule compiles against the (unsaved) collection, 400 naming "rule" when not.
+func (s *Server) checkRule(w http.ResponseWriter, r *http.Request) error {
+	b, err := readBody(r)
+	if err != nil {
+		return err
+	}
+	if err := s.app.CheckRule(actorOf(r), b); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}

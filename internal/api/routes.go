@@ -60,6 +60,7 @@ func (s *Server) routeTable() []route {
 		{"POST /api/collections", superusers, s.createCollection},
 		{"PUT /api/collections/import", superusers, s.importCollections},
 		{"GET /api/collections/meta/scaffolds", superusers, s.collectionScaffolds},
+		{"POST /api/collections/meta/check-rule", superusers, s.checkRule},
 		{"GET /api/collections/{collection}", superusers, s.viewCollection},
 		{"PATCH /api/collections/{collection}", superusers, s.updateCollection},
 		{"DELETE /api/collections/{collection}", superusers, s.deleteCollection},
