@@ -2,6 +2,8 @@ package api
 
 import (
 	"net/http"
+
+	"github.com/galleyhq/galley/internal/core"
 )
 
 // The collections handlers decode, call one core service and encode; the
@@ -104,5 +106,25 @@ func (s *Server) checkRule(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// testRule answers POST /api/collections/{collection}/rule-test: the
+// records a rule lets a chosen requester reach (see core.RuleTest).
+func (s *Server) testRule(w http.ResponseWriter, r *http.Request) error {
+	var in core.RuleTest
+	if err := decodeStrict(r, &in); err != nil {
+		return err
+	}
+	a := actorOf(r)
+	res, err := s.app.TestRule(r.Context(), a, r.PathValue("collection"), in)
+	if err != nil {
+		return err
+	}
+	items := make([]core.Object, len(res.Items))
+	for i, rec := range res.Items {
+		items[i] = s.app.Export(a, rec)
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"totalItems": res.TotalItems, "items": items, "locked": res.Locked, "rule": res.Rule})
 	return nil
 }

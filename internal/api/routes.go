@@ -61,6 +61,7 @@ func (s *Server) routeTable() []route {
 		{"PUT /api/collections/import", superusers, s.importCollections},
 		{"GET /api/collections/meta/scaffolds", superusers, s.collectionScaffolds},
 		{"POST /api/collections/meta/check-rule", superusers, s.checkRule},
+		{"POST /api/collections/{collection}/rule-test", superusers, s.testRule},
 		{"GET /api/collections/{collection}", superusers, s.viewCollection},
 		{"PATCH /api/collections/{collection}", superusers, s.updateCollection},
 		{"DELETE /api/collections/{collection}", superusers, s.deleteCollection},

@@ -42,3 +42,45 @@ func TestCheckRule(t *testing.T) {
 	// Nothing was saved.
 	s.Super("GET", "/api/collections/drafts", nil).Status(404)
 }
+
+// TestRuleTester: the records a rule lets a chosen requester reach.
+func TestRuleTester(t *testing.T) {
+	s := testserver.New(t)
+	fileCollection(t, s) // users (auth) and docs (owner relation, listRule title != "hidden")
+	u1, _ := newUser(t, s, "one@example.com")
+	u2, _ := newUser(t, s, "two@example.com")
+	for _, d := range []struct{ title, owner string }{{"a", u1}, {"b", u1}, {"hidden", u1}, {"c", u2}} {
+		s.Super("POST", "/api/collections/docs/records", map[string]any{"title": d.title, "owner": d.owner}).Status(200)
+	}
+	try := func(body map[string]any) map[string]any {
+		return s.Super("POST", "/api/collections/docs/rule-test", body).Status(200).JSON()
+	}
+	if n := try(map[string]any{"action": "list"})["totalItems"].(float64); n != 3 {
+		t.Fatalf("saved listRule as a guest: %v, want 3", n)
+	}
+	mine := "owner = @request.auth.id"
+	for who, want := range map[string]float64{u1: 3, u2: 1} {
+		if n := try(map[string]any{"action": "list", "rule": mine, "authCollection": "users", "authId": who})["totalItems"].(float64); n != want {
+			t.Fatalf("%q for %s: %v, want %v", mine, who, n, want)
+		}
+	}
+	if n := try(map[string]any{"action": "list", "rule": mine})["totalItems"].(float64); n != 0 {
+		t.Fatalf("%q as a guest: %v", mine, n)
+	}
+	if res := try(map[string]any{"action": "view", "rule": nil}); res["locked"] != false {
+		t.Fatalf("saved viewRule: %v", res)
+	}
+	s.Super("PATCH", "/api/collections/docs", map[string]any{"deleteRule": nil}).Status(200)
+	if res := try(map[string]any{"action": "delete"}); res["locked"] != true || res["totalItems"].(float64) != 0 {
+		t.Fatalf("null deleteRule: %v", res)
+	}
+	for _, bad := range []map[string]any{
+		{"action": "explode"},
+		{"action": "list", "rule": "title ="},
+		{"action": "list", "authCollection": "users", "authId": "nope"},
+		{"action": "list", "authCollection": "docs", "authId": u1},
+	} {
+		s.Super("POST", "/api/collections/docs/rule-test", bad).Status(400)
+	}
+	s.Do("POST", "/api/collections/docs/rule-test", "", map[string]any{"action": "list"}).Status(401)
+}
