@@ -456,9 +456,17 @@ func (ev *evaluator) comparison(cmp *Comparison) (bool, error) {
 	if err != nil {
 		return false, err
 	}
+	return compareMV(l, cmp.Op, r)
+}
+
+// compareMV compares two evaluated operands with op as the compiled SQL
+// does: constants converted to the other side's type, NULL as the zero
+// value, sets compared element by element (an empty set is one NULL),
+// any-of for ? operators and all-of otherwise.
+func compareMV(l mv, fullOp Op, r mv) (bool, error) {
 	coerceMV(&l, r)
 	coerceMV(&r, l)
-	op := cmp.Op.Base()
+	op := fullOp.Base()
 	if isOrdering(op) && (l.val.absent || r.val.absent) {
 		return false, nil // as the compiler's FALSE
 	}
@@ -480,7 +488,7 @@ func (ev *evaluator) comparison(cmp *Comparison) (bool, error) {
 	if r.set && len(rs) == 0 {
 		rs = []sv{{kind: 'n'}}
 	}
-	anyOf := cmp.Op.Any()
+	anyOf := fullOp.Any()
 	sets := l.set || r.set
 	for _, a := range ls {
 		for _, b := range rs {

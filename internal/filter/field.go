@@ -71,13 +71,21 @@ func typeOf(f *galley.Field) vtype {
 	return tText
 }
 
-// scalarMods applies the modifiers allowed on a single value (only :lower).
+// scalarMods applies the modifiers allowed on a single value: :lower, and
+// :each when the path runs through a multi relation or a back-relation
+// (helpers.name:each): the value is then already the set of the related
+// records' values, so :each changes nothing, as on multi fields.
 func (c *compiler) scalarMods(pb *pathb, name string, v value, mods []string) (value, error) {
 	for _, m := range mods {
-		if m != "lower" {
+		switch {
+		case m == "lower":
+			v = c.lower(v)
+		case m == "each" && pb.relMulti:
+		case m == "each":
+			return value{}, invalid("modifier \":each\" is not supported on field %q: it applies to multi-valued fields and to paths through a multi relation or back-relation", name)
+		default:
 			return value{}, invalid("modifier %q is not supported on field %q", ":"+m, name)
 		}
-		v = c.lower(v)
 	}
 	return c.finish(pb, v), nil
 }
@@ -99,6 +107,7 @@ func (c *compiler) hop(pb *pathb, f *galley.Field, src frag, rest []seg) (value,
 		pb.from = append(pb.from, c.jsonEachText(src, j), table)
 		pb.where = append(pb.where, frag{sql: r + "." + c.q("id") + " = " + j + ".value"})
 		pb.multi = true
+		pb.relMulti = true
 	} else {
 		pb.from = append(pb.from, table)
 		pb.where = append(pb.where, cat(r+"."+c.q("id")+" = ", src))

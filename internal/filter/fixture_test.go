@@ -34,7 +34,8 @@ func testSchema() map[string]*galley.Collection {
 		{ID: "c_users", Name: "users", Type: "auth", Fields: []*galley.Field{
 			fld("id", "text"), fld("name", "text"), fld("email", "email"), fld("emailVisibility", "bool"),
 			fld("password", "password", hidden), fld("tokenKey", "text", hidden),
-			fld("team", "relation", to("c_teams")), fld("roles", "select", multi), fld("age", "number")}},
+			fld("team", "relation", to("c_teams")), fld("roles", "select", multi), fld("age", "number"),
+			fld("friends", "relation", to("c_users"), multi)}},
 		{ID: "c_posts", Name: "posts", Type: "base", Fields: []*galley.Field{
 			fld("id", "text"), fld("title", "text"), fld("views", "number"), fld("published", "bool"),
 			fld("created", "autodate"), fld("tags", "select", multi), fld("author", "relation", to("c_users")),
@@ -83,10 +84,10 @@ type seedTable struct {
 
 var seed = []seedTable{
 	{"teams", []string{"id", "name"}, [][]any{{"t1", "Red"}, {"t2", "Blue"}}},
-	{"users", []string{"id", "name", "email", "emailVisibility", "team", "roles", "age"}, [][]any{
-		{"u1", "Alice", "alice@x.io", true, "t1", `["admin","editor"]`, 30.0},
-		{"u2", "bob", "bob@x.io", false, "t2", `["editor"]`, 20.0},
-		{"u3", "Carol", "carol@x.io", true, "", `[]`, 40.0}}},
+	{"users", []string{"id", "name", "email", "emailVisibility", "team", "roles", "age", "friends"}, [][]any{
+		{"u1", "Alice", "alice@x.io", true, "t1", `["admin","editor"]`, 30.0, `["u2","u3"]`},
+		{"u2", "bob", "bob@x.io", false, "t2", `["editor"]`, 20.0, `[]`},
+		{"u3", "Carol", "carol@x.io", true, "", `[]`, 40.0, `["u1"]`}}},
 	{"posts", []string{"id", "title", "views", "published", "created", "tags", "author", "helpers", "meta", "location", "secret"}, [][]any{
 		{"p1", "Hello World", 10.0, true, "2024-01-15 10:00:00.000Z", `["a","b"]`, "u1", `["u2","u3"]`, `{"color":"red","n":3,"list":[1,2,3]}`, `{"lon":13.4,"lat":52.5}`, "s1"},
 		{"p2", "hello_there", 0.0, false, "2024-02-20 12:30:00.000Z", `["a"]`, "u2", `["u2"]`, `{"color":"blue","n":0}`, `{"lon":2.35,"lat":48.85}`, ""},

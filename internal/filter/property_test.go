@@ -32,8 +32,8 @@ var (
 // random rules meet more shapes of data: empty and dangling relations,
 // numeric-looking and case-varied text, empty sets.
 var propertyRows = []seedTable{
-	{"users", []string{"id", "name", "email", "emailVisibility", "team", "roles", "age"}, [][]any{
-		{"u4", "", "dave@x.io", false, "t9", `["viewer","admin"]`, 0.0}}},
+	{"users", []string{"id", "name", "email", "emailVisibility", "team", "roles", "age", "friends"}, [][]any{
+		{"u4", "", "dave@x.io", false, "t9", `["viewer","admin"]`, 0.0, `["gone","u3","u2"]`}}},
 	{"posts", []string{"id", "title", "views", "published", "created", "tags", "author", "helpers", "meta", "location", "secret"}, [][]any{
 		{"p5", "", -1.0, false, "", `["b","c","a"]`, "u4", `["u1","u4"]`, `{"k":"v","n":-1}`, `{"lon":0,"lat":0}`, ""},
 		{"p6", "HELLO world", 11.0, true, "2024-02-20 15:04:05.000Z", `["z"]`, "gone", `["gone","u2"]`, `{"k":"V"}`, `{"lon":1,"lat":1}`, ""},
@@ -48,8 +48,9 @@ var (
 	propOwn = []string{"title", "views", "published", "created", "tags", "tags:length", "tags:each", "title:lower",
 		"id", "author", "helpers", "helpers:length", "meta.k", "meta.n", "location.lon", "files:length"}
 	propPaths = []string{"author.name", "author.team", "author.team.name", "author.age", "author.roles", "author.roles:each",
-		"helpers.name", "helpers.age", "helpers.name:lower", "helpers.roles:length", "author.name:lower"}
-	propBack = []string{"comments_via_post.body", "comments_via_post.approved", "comments_via_post:length",
+		"helpers.name", "helpers.age", "helpers.name:lower", "helpers.roles:length", "author.name:lower",
+		"helpers.name:each", "helpers.team.name", "helpers.friends.name", "author.friends.name:each", "helpers.age:each"}
+	propBack = []string{"comments_via_post.body", "comments_via_post.approved", "comments_via_post:length", "comments_via_post.user.name:each",
 		"comments_via_post.user.name", "author.members_via_user.level", "author.comments_via_user.body"}
 	propAuth = []string{"@request.auth.id", "@request.auth.name", "@request.auth.age", "@request.auth.roles",
 		"@request.auth.team", "@request.auth.team.name", "@request.auth.roles:length", "@request.auth.collectionName",

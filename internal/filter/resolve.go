@@ -90,7 +90,10 @@ type pathb struct {
 	from  []frag
 	where []frag
 	multi bool
-	hops  int // relations followed (see compiler.addHop)
+	// relMulti is set once the path follows a multi relation or a
+	// back-relation: its values are the related records' (:each applies).
+	relMulti bool
+	hops     int // relations followed (see compiler.addHop)
 }
 
 // finish turns the value v computed inside the joins of pb into an operand:
@@ -203,6 +206,7 @@ func (c *compiler) backRelation(pb *pathb, coll *galley.Collection, a string, se
 	pb.from = append(pb.from, table)
 	pb.where = append(pb.where, cond)
 	pb.multi = true
+	pb.relMulti = true
 	if len(segs) == 1 {
 		v := value{frag: frag{sql: r + "." + c.q("id")}, typ: tText}
 		if hasMod(s.mods, "lower") {
