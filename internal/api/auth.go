@@ -24,7 +24,7 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 				token = strings.TrimSpace(token[7:])
 			}
-			if rec, claims, err := s.app.Authenticate(r.Context(), token); err == nil {
+			if rec, claims, err := s.app.Authenticate(r.Context(), token, st.actor.IP); err == nil {
 				st.actor.Auth = rec
 				st.actor.Refreshable = claims.Refreshable
 				if claims.ExpiresAt != nil {
@@ -73,6 +73,9 @@ func decodeStrict(r *http.Request, v any) error {
 
 // authResponse is the {token, record} answer of auth endpoints.
 func (s *Server) writeAuth(w http.ResponseWriter, r *http.Request, token string, rec *galley.Record) error {
+	if err := s.app.AuthSucceeded(r.Context(), rec, token, authMethodOf(r.URL.Path)); err != nil {
+		return err
+	}
 	a := core.Actor{Auth: rec}
 	proj, err := core.ParseFields(r.URL.Query().Get("fields"))
 	if err != nil {
@@ -154,4 +157,22 @@ func mfaID(r *http.Request, body string) string {
 		return body
 	}
 	return r.URL.Query().Get("mfaId")
+}
+
+// authMethodOf names the authentication a route performs, for the
+// AuthRequest hooks.
+func authMethodOf(path string) string {
+	switch {
+	case strings.HasSuffix(path, "/auth-with-password"):
+		return "password"
+	case strings.HasSuffix(path, "/auth-with-otp"):
+		return "otp"
+	case strings.HasSuffix(path, "/auth-with-oauth2"):
+		return "oauth2"
+	case strings.HasSuffix(path, "/auth-refresh"):
+		return "refresh"
+	case strings.Contains(path, "/impersonate/"):
+		return "impersonate"
+	}
+	return "other"
 }

@@ -52,6 +52,7 @@ type App struct {
 	// are stored and before its transaction commits.
 	testHookFilesStored func()
 
+	hooks    Hooks
 	files    fileStore
 	oauth2   *oauth2.Registry
 	patterns regexpCache

@@ -84,6 +84,14 @@ func (app *App) sendMail(m Message) {
 	if len(m.To) == 0 {
 		return
 	}
+	e := &MailEvent{Context: context.Background(), App: app, Message: &m}
+	if err := app.hooks.MailSend.trigger(e, nil, func() error { app.dispatchMail(*e.Message); return nil }); err != nil {
+		app.Log.Warn("a mail hook stopped a mail", "to", m.To, "subject", m.Subject, "err", err)
+	}
+}
+
+// dispatchMail hands m to the mailer (see sendMail).
+func (app *App) dispatchMail(m Message) {
 	if async, ok := app.Mailer.(interface{ SendAsync(Message) }); ok {
 		async.SendAsync(m)
 		return
@@ -106,7 +114,7 @@ func (app *App) sendMail(m Message) {
 // mail guard (before the lookup, so known and unknown addresses cost the
 // same). A nil record with a nil error means "unknown address".
 func (app *App) mailRecipient(ctx context.Context, a Actor, collection, email string) (*galley.Collection, *galley.Record, error) {
-	c, err := app.authCollection(collection)
+	c, err := app.authCollectionFor(ctx, a, collection)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -244,6 +252,9 @@ func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, new
 	}
 	if a.Auth == nil || a.Auth.Collection.ID != c.ID {
 		return galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
+	}
+	if newEmail == "" {
+		return galley.FieldInvalid("newEmail", "validation_required", "Missing required value.")
 	}
 	if err := requireEmail(newEmail); err != nil {
 		return galley.FieldInvalid("newEmail", "validation_is_email", "Must be a valid email address.")

@@ -199,13 +199,17 @@ func (app *App) batchOne(ctx context.Context, tx *store.Tx, a Actor, c *galley.C
 			return nil, fileChange{}, err
 		}
 		var fch fileChange
-		if len(p.fch.put) > 0 {
-			if err := app.storeFiles(ctx, st, p.fch); err != nil {
-				return nil, fch, err
+		re := &RecordRequestEvent{Context: ctx, App: app, Actor: p.a, Collection: c, Record: p.r}
+		err = app.hooks.RecordCreateRequest.trigger(re, c, func() error {
+			if len(p.fch.put) > 0 {
+				if err := app.storeFiles(ctx, st, p.fch); err != nil {
+					return err
+				}
+				fch = p.fch
 			}
-			fch = p.fch
-		}
-		return p.r, fch, app.insertChecked(ctx, tx, p.r, p.ruleSQL, p.ruleArgs)
+			return app.insertChecked(ctx, tx, p.r, p.ruleSQL, p.ruleArgs)
+		})
+		return p.r, fch, err
 	case BatchUpdate:
 		if _, _, err := app.ruleWhere(a, c, "update"); err != nil {
 			return nil, fileChange{}, err

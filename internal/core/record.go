@@ -160,31 +160,40 @@ func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in
 	if err != nil {
 		return nil, err
 	}
-	var st files.Storage
-	if len(p.fch.put) > 0 {
-		if err := app.validateRecord(ctx, app.db.Reader(), p.r); err != nil {
-			return nil, err // nothing stored for a record that cannot be valid
-		}
-		if st, err = app.storage(ctx); err != nil {
-			return nil, err
-		}
-		if err := app.storeFiles(ctx, st, p.fch); err != nil {
-			return nil, err
-		}
-	}
-	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
-		return app.insertChecked(ctx, tx, p.r, p.ruleSQL, p.ruleArgs)
-	})
+	re := &RecordRequestEvent{Context: ctx, App: app, Actor: p.a, Collection: c, Record: p.r}
+	err = app.hooks.RecordCreateRequest.trigger(re, c, func() error { return app.createPlanned(ctx, p) })
 	if err != nil {
-		if st != nil {
-			app.removeFiles(st, p.fch.putKey, nil)
-		}
 		return nil, err
 	}
 	if err := app.Expand(ctx, p.a, []*galley.Record{p.r}, expand); err != nil {
 		return nil, err
 	}
 	return p.r, nil
+}
+
+// createPlanned stores p's files, then inserts its record in a transaction
+// of its own (the files are removed again when it does not commit).
+func (app *App) createPlanned(ctx context.Context, p *createPlan) error {
+	var err error
+	var st files.Storage
+	if len(p.fch.put) > 0 {
+		if err := app.validateRecord(ctx, app.db.Reader(), p.r); err != nil {
+			return err // nothing stored for a record that cannot be valid
+		}
+		if st, err = app.storage(ctx); err != nil {
+			return err
+		}
+		if err := app.storeFiles(ctx, st, p.fch); err != nil {
+			return err
+		}
+	}
+	err = app.db.WithTx(ctx, func(tx *store.Tx) error {
+		return app.insertChecked(ctx, tx, p.r, p.ruleSQL, p.ruleArgs)
+	})
+	if err != nil && st != nil {
+		app.removeFiles(st, p.fch.putKey, nil)
+	}
+	return err
 }
 
 // recordFailed gives a validation error of a record create or update
@@ -246,21 +255,53 @@ func (app *App) planCreate(a Actor, c *galley.Collection, in RecordInput) (*crea
 	return &createPlan{r: r, a: a, ruleSQL: ruleSQL, ruleArgs: ruleArgs, fch: diffFiles(nil, r, in.Files)}, nil
 }
 
+// insertRecord validates and inserts r in tx around the RecordCreate
+// hooks (a handler may change r before Next; Next validates and writes),
+// and schedules its events and after-create hooks for the commit.
+func (app *App) insertRecord(ctx context.Context, tx *store.Tx, r *galley.Record) error {
+	e := &RecordWriteEvent{Context: ctx, App: app, Collection: r.Collection, Record: r, Tx: &TxApp{app: app, tx: tx, ctx: ctx}}
+	return app.hooks.RecordCreate.trigger(e, r.Collection, func() error {
+		if err := app.validateRecord(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := app.checkAuthID(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := tx.InsertRecord(ctx, r); err != nil {
+			return err
+		}
+		app.recordChanged(tx, RecordEvent{Action: ActionCreate, Record: r})
+		app.afterSuccess(tx, &app.hooks.RecordAfterCreate, r)
+		return nil
+	})
+}
+
+// writeUpdate validates and writes r (an update of the stored record id)
+// in tx around the RecordUpdate hooks, and schedules its events and
+// after-update hooks for the commit.
+func (app *App) writeUpdate(ctx context.Context, tx *store.Tx, id string, r *galley.Record, tokenChanged func() bool) error {
+	e := &RecordWriteEvent{Context: ctx, App: app, Collection: r.Collection, Record: r, Tx: &TxApp{app: app, tx: tx, ctx: ctx}}
+	return app.hooks.RecordUpdate.trigger(e, r.Collection, func() error {
+		if err := app.validateRecord(ctx, tx, r); err != nil {
+			return err
+		}
+		if err := tx.UpdateRecord(ctx, id, r); err != nil {
+			return err
+		}
+		app.recordChanged(tx, RecordEvent{Action: ActionUpdate, Record: r, TokenChanged: tokenChanged()})
+		app.afterSuccess(tx, &app.hooks.RecordAfterUpdate, r)
+		return nil
+	})
+}
+
 // insertChecked validates and inserts r in tx, then checks the compiled
 // createRule (ruleSQL, "" for none) against the inserted row: a record the
 // rule does not match is EInvalid "Failed to create record." and the caller's
 // transaction rolls back.
 func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Record, ruleSQL string, ruleArgs []any) error {
-	if err := app.validateRecord(ctx, tx, r); err != nil {
+	if err := app.insertRecord(ctx, tx, r); err != nil {
 		return err
 	}
-	if err := app.checkAuthID(ctx, tx, r); err != nil {
-		return err
-	}
-	if err := tx.InsertRecord(ctx, r); err != nil {
-		return err
-	}
-	app.recordChanged(tx, RecordEvent{Action: ActionCreate, Record: r})
 	if ruleSQL == "" {
 		return nil
 	}
@@ -354,23 +395,29 @@ func (app *App) updateTx(ctx context.Context, tx *store.Tx, a Actor, c *galley.C
 	if err := app.fillAuto(r, false); err != nil {
 		return nil, fch, err
 	}
-	if err := app.validateRecord(ctx, tx, r); err != nil {
-		return nil, fch, err
-	}
-	ch := diffFiles(old, r, in.Files)
-	if len(ch.put) > 0 {
-		if err := app.storeFiles(ctx, st, ch); err != nil {
-			return nil, fch, err
+	write := func() error {
+		if err := app.validateRecord(ctx, tx, r); err != nil {
+			return err
 		}
-		fch = ch
+		ch := diffFiles(old, r, in.Files)
+		if len(ch.put) > 0 {
+			if err := app.storeFiles(ctx, st, ch); err != nil {
+				return err
+			}
+			fch = ch
+		}
+		if err := app.writeUpdate(ctx, tx, id, r, func() bool { return c.IsAuth() && r.GetString("tokenKey") != oldKey }); err != nil {
+			return err
+		}
+		if len(ch.del) > 0 {
+			tx.AfterCommit(func() { app.dropFileKeys(ch.del) })
+		}
+		return nil
 	}
-	if err := tx.UpdateRecord(ctx, id, r); err != nil {
+	re := &RecordRequestEvent{Context: ctx, App: app, Actor: a, Collection: c, Record: r}
+	if err := app.hooks.RecordUpdateRequest.trigger(re, c, write); err != nil {
 		return nil, fch, err
 	}
-	if len(ch.del) > 0 {
-		tx.AfterCommit(func() { app.dropFileKeys(ch.del) })
-	}
-	app.recordChanged(tx, RecordEvent{Action: ActionUpdate, Record: r, TokenChanged: c.IsAuth() && r.GetString("tokenKey") != oldKey})
 	return r, fch, nil
 }
 
@@ -398,16 +445,19 @@ func (app *App) deleteTx(ctx context.Context, tx *store.Tx, a Actor, c *galley.C
 	if err != nil {
 		return err
 	}
-	if c.Name == galley.SuperusersName {
-		n, err := store.CountSuperusers(ctx, tx)
-		if err != nil {
-			return err
+	re := &RecordRequestEvent{Context: ctx, App: app, Actor: a, Collection: c, Record: r}
+	return app.hooks.RecordDeleteRequest.trigger(re, c, func() error {
+		if c.Name == galley.SuperusersName {
+			n, err := store.CountSuperusers(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if n <= 1 {
+				return galley.Errorf(galley.EInvalid, "The last superuser cannot be deleted.")
+			}
 		}
-		if n <= 1 {
-			return galley.Errorf(galley.EInvalid, "The last superuser cannot be deleted.")
-		}
-	}
-	return app.deleteCascade(ctx, tx, r, 0)
+		return app.deleteCascade(ctx, tx, r, 0)
+	})
 }
 
 // withBody returns a with @request.body set to the resolved change set

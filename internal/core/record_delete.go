@@ -65,9 +65,16 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 			return err
 		}
 	}
-	app.recordDeleted(ctx, tx, r)
-	if hasFileFields(c) {
-		app.dropFilesAfterCommit(tx, files.RecordPrefix(c.ID, id))
-	}
-	return tx.DeleteRecord(ctx, c, id)
+	e := &RecordWriteEvent{Context: ctx, App: app, Collection: c, Record: r, Tx: &TxApp{app: app, tx: tx, ctx: ctx}}
+	return app.hooks.RecordDelete.trigger(e, c, func() error {
+		app.recordDeleted(ctx, tx, r)
+		if hasFileFields(c) {
+			app.dropFilesAfterCommit(tx, files.RecordPrefix(c.ID, id))
+		}
+		if err := tx.DeleteRecord(ctx, c, id); err != nil {
+			return err
+		}
+		app.afterSuccess(tx, &app.hooks.RecordAfterDelete, r)
+		return nil
+	})
 }
