@@ -15,6 +15,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/api"
+	"github.com/galleyhq/galley/internal/buildinfo"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/filter"
@@ -27,9 +28,6 @@ import (
 	"github.com/spf13/pflag"
 	"golang.org/x/term"
 )
-
-// version is set at build time with -ldflags "-X main.version=…".
-var version = "0.1.0-dev"
 
 // globalOptions are the flags every command shares.
 type globalOptions struct {
@@ -144,13 +142,30 @@ func newLogger(g *globalOptions, w io.Writer) (*slog.Logger, error) {
 func newVersionCmd(stdout io.Writer) *cobra.Command {
 	return &cobra.Command{
 		Use:   "version",
-		Short: "Print the Galley version",
-		Args:  cobra.NoArgs,
+		Short: "Print the Galley version, commit, build date and Go version",
+		Long: "Print the Galley version (a semantic version; " + buildinfo.DevVersion + " for a build without one),\n" +
+			"the git commit and the time of that commit it was built from, and the Go that built it.",
+		Args: cobra.NoArgs,
 		RunE: func(*cobra.Command, []string) error {
-			fmt.Fprintln(stdout, "galley", version)
+			writeVersion(stdout, buildinfo.Get())
 			return nil
 		},
 	}
+}
+
+// writeVersion prints info as `galley version` does: the version on the
+// first line, then one "key  value" line each for commit, built and go.
+func writeVersion(w io.Writer, info buildinfo.Info) {
+	commit, date := info.Commit, info.Date
+	if commit == "" {
+		commit = "unknown"
+	} else if info.Modified {
+		commit += " (modified)"
+	}
+	if date == "" {
+		date = "unknown"
+	}
+	fmt.Fprintf(w, "galley %s\ncommit %s\nbuilt  %s\ngo     %s\n", info.Version, commit, date, info.Go)
 }
 
 type serveOptions struct {
@@ -281,7 +296,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if uploadRate == 0 {
 		uploadRate = -1 // no extension (api.Config reads 0 as the default)
 	}
-	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: version, UploadMinRate: uploadRate,
+	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: buildinfo.Get().Version, UploadMinRate: uploadRate,
 		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
 			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})
@@ -311,7 +326,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 			"  curl -X POST http://%s/api/install -H 'Content-Type: application/json' -d '{\"token\":\"%s\",\"email\":\"EMAIL\",\"password\":\"PASSWORD\"}'\n"+
 			"(the token works once, on this node, until this process stops)\n", where, ln.Addr(), token)
 	}
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "database", db.DialectName(), "version", version)
+	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "database", db.DialectName(), "version", buildinfo.Get().Version)
 	// Leader-only background work: on PostgreSQL one node at a time runs
 	// it; another takes over within seconds when that node dies.
 	safego.Go(log, "leader maintenance", func() { db.RunAsLeader(ctx, core.LeaderMaintenance, app.Maintain) })

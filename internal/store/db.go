@@ -26,6 +26,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/buildinfo"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
 
@@ -61,6 +62,8 @@ type DB struct {
 	// pgState is the PostgreSQL-only state (schema name, notifications,
 	// leadership); nil on SQLite.
 	pgState *pgState
+	// version is Options.Version (or this build's), recorded by migrate.
+	version string
 }
 
 // Options configure Open.
@@ -83,6 +86,10 @@ type Options struct {
 	// interrupted. A read stopped by it is EInvalid naming the timeout.
 	StatementTimeout time.Duration
 	Logger           *slog.Logger
+	// Version is the semantic version of the Galley opening the database
+	// (default buildinfo.Get().Version). Open refuses a database last opened
+	// by a newer major version, then records this one.
+	Version string
 }
 
 // IsPostgresDSN reports whether dsn selects PostgreSQL.
@@ -98,6 +105,9 @@ func IsPostgresDSN(dsn string) bool {
 func Open(ctx context.Context, opts Options) (*DB, error) {
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Version == "" {
+		opts.Version = buildinfo.Get().Version
 	}
 	if opts.DSN != "" {
 		return openPostgres(ctx, opts)
@@ -127,7 +137,7 @@ func Open(ctx context.Context, opts Options) (*DB, error) {
 	}
 	read.SetMaxOpenConns(n)
 	read.SetMaxIdleConns(n)
-	db := &DB{d: sqliteDialect{}, write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
+	db := &DB{d: sqliteDialect{}, write: write, read: read, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n, version: opts.Version}
 	timeout := opts.StatementTimeout
 	if timeout == 0 {
 		timeout = DefaultStatementTimeout

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/buildinfo"
 )
 
 // migration is one versioned, idempotent-by-version change of the system
@@ -217,9 +218,12 @@ func execAll(ctx context.Context, tx *Tx, stmts ...string) error {
 	return nil
 }
 
-// migrate applies the pending system migrations. On PostgreSQL it holds an
-// advisory lock meanwhile, so nodes starting together apply each migration
-// exactly once (the others wait, then find them applied).
+// migrate applies the pending system migrations and records the version
+// that opened the database; a database last opened by a newer major
+// version, or migrated by a newer Galley, is refused before anything is
+// written. On PostgreSQL it holds an advisory lock meanwhile, so nodes
+// starting together apply each migration exactly once (the others wait,
+// then find them applied).
 func (db *DB) migrate(ctx context.Context) error {
 	if s := db.pgState; s != nil {
 		if _, err := db.wconn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, s.lockKey("migrate")); err != nil {
@@ -227,12 +231,26 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		defer db.wconn.ExecContext(context.WithoutCancel(ctx), `SELECT pg_advisory_unlock(hashtext($1))`, s.lockKey("migrate"))
 	}
-	if _, err := db.wconn.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`); err != nil {
+	current, err := buildinfo.ParseVersion(db.version)
+	if err != nil {
+		return fmt.Errorf("this Galley's version: %w", err)
+	}
+	// Both are no-ops on a database that has them, so a refused database
+	// is left as it was.
+	for _, ddl := range []string{versionTableDDL, `CREATE TABLE IF NOT EXISTS "_migrations" ("version" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`} {
+		if _, err := db.wconn.ExecContext(ctx, ddl); err != nil {
+			return err
+		}
+	}
+	last, err := db.readVersion(ctx, current)
+	if err != nil {
 		return err
 	}
-	if err := db.checkNoUnknownMigrations(ctx); err != nil {
+	applied, err := db.checkNoUnknownMigrations(ctx)
+	if err != nil {
 		return err
 	}
+	logged := false
 	for _, m := range systemMigrations {
 		var v string
 		err := db.wconn.QueryRowContext(ctx, db.d.rebind(`SELECT "version" FROM "_migrations" WHERE "version" = ?`), m.version).Scan(&v)
@@ -241,6 +259,14 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		if !errors.Is(err, sql.ErrNoRows) {
 			return err
+		}
+		if !logged && applied > 0 {
+			from := last
+			if from == "" {
+				from = "unrecorded"
+			}
+			db.log.Info("migrating the database forward", "from", from, "to", current.String())
+			logged = true
 		}
 		err = db.runOne(ctx, func(tx *Tx) error {
 			if err := m.up(ctx, tx); err != nil {
@@ -254,29 +280,32 @@ func (db *DB) migrate(ctx context.Context) error {
 		}
 		db.log.Info("applied system migration", "version", m.version)
 	}
-	return nil
+	return db.recordVersion(ctx, last, current)
 }
 
 // checkNoUnknownMigrations refuses a database that a newer Galley migrated:
-// this binary does not know its schema and must not write to it.
-func (db *DB) checkNoUnknownMigrations(ctx context.Context) error {
+// this binary does not know its schema and must not write to it. It returns
+// the number of migrations applied so far.
+func (db *DB) checkNoUnknownMigrations(ctx context.Context) (int, error) {
 	known := map[string]bool{}
 	for _, m := range systemMigrations {
 		known[m.version] = true
 	}
 	rows, err := db.wconn.QueryContext(ctx, `SELECT "version" FROM "_migrations"`)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer rows.Close()
+	n := 0
 	for rows.Next() {
 		var v string
 		if err := rows.Scan(&v); err != nil {
-			return err
+			return 0, err
 		}
 		if !known[v] {
-			return fmt.Errorf("the database has system migration %q, which this Galley does not know: it was upgraded by a newer version; run that version", v)
+			return 0, fmt.Errorf("the database has system migration %q, which this Galley does not know: it was upgraded by a newer version; run that version", v)
 		}
+		n++
 	}
-	return rows.Err()
+	return n, rows.Err()
 }

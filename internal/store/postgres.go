@@ -90,7 +90,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		conns.Close()
 		return nil, fmt.Errorf("PostgreSQL at %s: the search_path names no existing schema", where)
 	}
-	db := &DB{d: postgresDialect{}, write: conns, read: conns, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n}
+	db := &DB{d: postgresDialect{}, write: conns, read: conns, log: opts.Logger, totals: newTotalsCache(), Schema: newSchema(), readConns: n, version: opts.Version}
 	// pgx prepares and caches statements per connection itself: no
 	// statement cache in the read conns.
 	db.reader = &pool{db: conns, d: db.d, timeout: max(timeout, 0)}
