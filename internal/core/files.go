@@ -57,6 +57,7 @@ type fileStore struct {
 	s3cfg   files.S3Config
 	thumbs  *files.Thumbnailer
 	uploads string // directory for the transport's temporary upload files
+	types   typeCache
 }
 
 // SetLocalStorage sets the storage used while S3 is disabled (a local

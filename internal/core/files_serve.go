@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"slices"
+	"sync"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -80,6 +81,19 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 		return nil, err
 	}
 	key := files.FileKey(c.ID, r.ID(), req.Filename)
+	var size files.ThumbSize
+	wantThumb := false
+	if req.Thumb != "" && slices.Contains(field.Thumbs, req.Thumb) {
+		if sz, err := files.ParseThumbSize(req.Thumb); err == nil {
+			size, wantThumb = sz, true
+		}
+	}
+	// A thumbnail made before is opened directly (no look at the original).
+	if ct, ok := app.files.types.get(key); wantThumb && ok && files.IsThumbable(ct) {
+		if tobj, err := st.Open(ctx, files.ThumbKey(key, size.String())); err == nil {
+			return &ServedFile{Object: tobj, Name: req.Filename, ContentType: files.ThumbContentType(ct), Protected: field.Protected}, nil
+		}
+	}
 	obj, err := st.Open(ctx, key)
 	if errors.Is(err, files.ErrNotFound) {
 		return nil, errFileNotFound()
@@ -87,17 +101,16 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 	if err != nil {
 		return nil, galley.Internal(err)
 	}
-	ct, err := contentTypeOf(obj)
-	if err != nil {
-		obj.Close()
-		return nil, galley.Internal(err)
+	ct, ok := app.files.types.get(key)
+	if !ok {
+		if ct, err = contentTypeOf(obj); err != nil {
+			obj.Close()
+			return nil, galley.Internal(err)
+		}
+		app.files.types.put(key, ct)
 	}
 	out := &ServedFile{Object: obj, Name: req.Filename, ContentType: ct, Protected: field.Protected}
-	if req.Thumb == "" || !slices.Contains(field.Thumbs, req.Thumb) || !files.IsThumbable(ct) {
-		return out, nil
-	}
-	size, err := files.ParseThumbSize(req.Thumb)
-	if err != nil {
+	if !wantThumb || !files.IsThumbable(ct) {
 		return out, nil
 	}
 	tk, err := app.thumbnailer().Get(ctx, st, key, size, ct)
@@ -117,6 +130,33 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 	obj.Close()
 	out.Object, out.ContentType = tobj, files.ThumbContentType(ct)
 	return out, nil
+}
+
+// typeCache remembers the detected content type of stored files by key.
+// A key never names two contents (stored names are never reused: each
+// upload gets a fresh random suffix), so an entry never goes stale; the
+// cache is emptied when it grows past maxTypes.
+type typeCache struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+const maxTypes = 50000
+
+func (c *typeCache) get(key string) (string, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	ct, ok := c.m[key]
+	return ct, ok
+}
+
+func (c *typeCache) put(key, ct string) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.m == nil || len(c.m) >= maxTypes {
+		c.m = make(map[string]string)
+	}
+	c.m[key] = ct
 }
 
 // contentTypeOf returns the stored content type of obj, or detects it from
