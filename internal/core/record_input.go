@@ -274,15 +274,16 @@ func hashPassword(f *galley.Field, pw string) (string, *galley.FieldError) {
 	if min <= 0 {
 		min = 8
 	}
+	// The codes are the text field's, as PocketBase answers them.
 	n := utf8.RuneCountInString(pw)
 	if n < min {
-		return "", &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at least %d characters.", min)}
+		return "", &galley.FieldError{Code: "validation_min_text_constraint", Message: fmt.Sprintf("Must be at least %d character(s).", min)}
 	}
 	if len(pw) > auth.MaxPasswordBytes {
-		return "", &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at most %d bytes.", auth.MaxPasswordBytes)}
+		return "", &galley.FieldError{Code: "validation_max_text_constraint", Message: fmt.Sprintf("Must be no more than %d bytes.", auth.MaxPasswordBytes)}
 	}
 	if f.Max > 0 && n > f.Max {
-		return "", &galley.FieldError{Code: "validation_length_out_of_range", Message: fmt.Sprintf("Must be at most %d characters.", f.Max)}
+		return "", &galley.FieldError{Code: "validation_max_text_constraint", Message: fmt.Sprintf("Must be no more than %d character(s).", f.Max)}
 	}
 	if f.Pattern != "" {
 		if re, err := regexp.Compile(f.Pattern); err == nil && !re.MatchString(pw) {

@@ -49,7 +49,7 @@ func fieldErr(code, format string, args ...any) *galley.FieldError {
 func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Field, v any) *galley.FieldError {
 	required := func(empty bool) *galley.FieldError {
 		if f.Required && empty {
-			return fieldErr("validation_required", "Cannot be blank.")
+			return fieldErr("validation_required", "Missing required value.")
 		}
 		return nil
 	}
@@ -69,7 +69,7 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 			return checkDomains(f, s[strings.LastIndexByte(s, '@')+1:])
 		case galley.FieldURL:
 			if !validURL(s) {
-				return fieldErr("validation_is_url", "Must be a valid url.")
+				return fieldErr("validation_invalid_url", "Must be a valid url.")
 			}
 			u := s[strings.Index(s, "//")+2:]
 			host, _, _ := strings.Cut(u, "/")
@@ -84,11 +84,12 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 				return fieldErr("validation_content_size_limit", "Must be at most %d bytes.", max)
 			}
 		case galley.FieldDate:
+			// PocketBase's codes for a date out of [min, max].
 			if f.DateMin != "" && s < f.DateMin {
-				return fieldErr("validation_min_date_constraint", "Must be no earlier than %s.", f.DateMin)
+				return fieldErr("validation_min_greater_equal_than_required", "Must be no less than %s.", f.DateMin)
 			}
 			if f.DateMax != "" && s > f.DateMax {
-				return fieldErr("validation_max_date_constraint", "Must be no later than %s.", f.DateMax)
+				return fieldErr("validation_max_less_equal_than_required", "Must be no greater than %s.", f.DateMax)
 			}
 		}
 	case galley.FieldNumber:
@@ -129,8 +130,13 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 		if e := required(p.Lon == 0 && p.Lat == 0); e != nil {
 			return e
 		}
-		if p.Lon < -180 || p.Lon > 180 || p.Lat < -90 || p.Lat > 90 {
-			return fieldErr("validation_invalid_geo_point", "lon must be within [-180, 180] and lat within [-90, 90].")
+		// One error per field, under data.<field>: the longitude is
+		// checked first (a point is {lon, lat}).
+		if p.Lon < -180 || p.Lon > 180 {
+			return fieldErr("validation_invalid_longitude", "The longitude must be between -180 and 180 degrees.")
+		}
+		if p.Lat < -90 || p.Lat > 90 {
+			return fieldErr("validation_invalid_latitude", "The latitude must be between -90 and 90 degrees.")
 		}
 	case galley.FieldSelect, galley.FieldRelation, galley.FieldFile:
 		vals := valuesOf(v)
