@@ -33,8 +33,16 @@ type FieldError struct {
 type Error struct {
 	Code    ErrorCode
 	Message string
-	Fields  map[string]FieldError
-	Err     error
+	// Fields holds the per-field errors, keyed by field name, or for input
+	// made of nested objects by the dotted path of the value
+	// ("meta.appURL", "rateLimits.rules.0.duration").
+	Fields map[string]FieldError
+	// Nested asks the transport to answer Fields as nested objects, the
+	// way PocketBase reports errors in nested input: "meta.appURL" becomes
+	// {"meta": {"appURL": {"code", "message"}}}. Without it the keys are
+	// answered as they are (record and collection fields).
+	Nested bool
+	Err    error
 }
 
 func (e *Error) Error() string {

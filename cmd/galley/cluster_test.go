@@ -137,10 +137,12 @@ func eventually(t *testing.T, limit time.Duration, what string, cond func() bool
 	return time.Since(start)
 }
 
-func leaders(t *testing.T, nodes []*node) []string {
+// leaders returns the nodes whose health says they lead; the leader flag
+// is shown to superusers only (token).
+func leaders(t *testing.T, nodes []*node, token string) []string {
 	var out []string
 	for _, n := range nodes {
-		code, body := n.call(t, "GET", "/api/health", "", nil)
+		code, body := n.call(t, "GET", "/api/health", token, nil)
 		if code != 200 {
 			continue
 		}
@@ -241,7 +243,7 @@ func TestThreeNodesOnePostgres(t *testing.T) {
 
 	// Exactly one leader.
 	var leader []string
-	eventually(t, 15*time.Second, "one leader", func() bool { leader = leaders(t, nodes); return len(leader) == 1 })
+	eventually(t, 15*time.Second, "one leader", func() bool { leader = leaders(t, nodes, token); return len(leader) == 1 })
 	var dying *node
 	var rest []*node
 	for _, n := range nodes {
@@ -279,11 +281,11 @@ func TestThreeNodesOnePostgres(t *testing.T) {
 	close(stop)
 	<-done
 	took = eventually(t, 20*time.Second, "a new leader", func() bool {
-		l := leaders(t, rest)
+		l := leaders(t, rest, token)
 		return len(l) == 1
 	})
-	t.Logf("leader %s killed; %s took over after %s", dying.name, leaders(t, rest)[0], took)
-	if l := leaders(t, rest); len(l) != 1 {
+	t.Logf("leader %s killed; %s took over after %s", dying.name, leaders(t, rest, token)[0], took)
+	if l := leaders(t, rest, token); len(l) != 1 {
 		t.Fatalf("leaders after the kill: %v", l)
 	}
 	mu.Lock()

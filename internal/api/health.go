@@ -6,19 +6,46 @@ import (
 
 // healthBody is the answer of GET /api/health.
 type healthBody struct {
-	Status  int            `json:"status"`
+	Code    int            `json:"code"`
 	Message string         `json:"message"`
 	Data    map[string]any `json:"data"`
 }
 
-// health answers GET and HEAD /api/health with 200 and
-// {"status":200,"message":"API is healthy.","data":{"leader":true}}. It
-// needs no auth and touches no database, so load balancers can poll it cheaply.
+// proxyHeaders are the headers that usually carry the client IP behind a
+// proxy, in the order possibleProxyHeader looks for them.
+var proxyHeaders = []string{"X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", "True-Client-IP", "Fly-Client-IP", "X-Client-IP", "Forwarded"}
+
+// health answers GET and HEAD /api/health with 200 and, as PocketBase does,
+// {"code":200,"message":"API is healthy.","data":{}}. Superusers also get
+// in data: canBackup (false: Galley makes no backups yet), realIP (the
+// client IP as the trusted proxy settings resolve it), possibleProxyHeader
+// (a proxy header present in the request while no trusted proxy header is
+// configured, else "": the hint that trustedProxy should be set) and
+// Galley's leader (whether this node runs the leader-only background work:
+// always true on SQLite, exactly one node of a PostgreSQL cluster). For
+// guests it touches no database, so load balancers can poll it cheaply.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
-	// leader: whether this node runs the leader-only background work (always
-	// true on SQLite; on PostgreSQL exactly one node of a cluster).
-	data := map[string]any{"leader": s.app.IsLeader()}
-	writeJSON(w, http.StatusOK, healthBody{Status: http.StatusOK, Message: "API is healthy.", Data: data})
+	data := map[string]any{}
+	if actorOf(r).IsSuperuser() {
+		set, err := s.app.Settings(r.Context())
+		if err != nil {
+			return err
+		}
+		possible := ""
+		if len(set.TrustedProxy.Headers) == 0 {
+			for _, h := range proxyHeaders {
+				if r.Header.Get(h) != "" {
+					possible = h
+					break
+				}
+			}
+		}
+		data["canBackup"] = false
+		data["realIP"] = userIP(r, set.TrustedProxy)
+		data["possibleProxyHeader"] = possible
+		data["leader"] = s.app.IsLeader()
+	}
+	writeJSON(w, http.StatusOK, healthBody{Code: http.StatusOK, Message: "API is healthy.", Data: data})
 	return nil
 }

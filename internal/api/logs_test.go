@@ -205,17 +205,3 @@ func TestFullLogBufferNeverBlocks(t *testing.T) {
 		t.Fatalf("written %d + dropped %d: entries unaccounted for", e.logs.Written(), e.logs.Dropped())
 	}
 }
-
-func TestHealth(t *testing.T) {
-	e := newOpsEnv(t, envOpts{})
-	r := e.do("GET", "/api/health", "", nil)
-	// SQLite is its own leader; on PostgreSQL no leader loop runs in this test.
-	want := fmt.Sprintf(`{"status":200,"message":"API is healthy.","data":{"leader":%t}}`, e.db.DialectName() == "sqlite")
-	if r.code != 200 || strings.TrimSpace(string(r.body)) != want {
-		t.Fatalf("health: %d %s", r.code, r.body)
-	}
-	r = e.do("HEAD", "/api/health", "", nil)
-	if r.code != 200 || len(r.body) != 0 {
-		t.Fatalf("HEAD health: %d %q", r.code, r.body)
-	}
-}

@@ -168,7 +168,7 @@ func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
 		if len(token) > 7 && strings.EqualFold(token[:7], "bearer ") {
 			token = strings.TrimSpace(token[7:])
 		}
-		rec, claims, err := s.app.Authenticate(ctx, token)
+		rec, claims, err := s.app.Authenticate(ctx, token, actorOf(r).IP)
 		if err != nil {
 			return nil, time.Time{}, err
 		}

@@ -74,9 +74,9 @@ func TestSettingsPatchErrors(t *testing.T) {
 			continue
 		}
 		data, _ := r.json(t)["data"].(map[string]any)
-		fe, ok := data[c.key].(map[string]any)
-		if !ok || fe["code"] == "" || fe["message"] == "" {
-			t.Errorf("%s: data = %v, want an error for %q", c.body, data, c.key)
+		fe := dig(data, c.key)
+		if fe == nil || fe["code"] == "" || fe["message"] == "" {
+			t.Errorf("%s: data = %v, want a nested error for %q", c.body, data, c.key)
 		}
 	}
 	if r := e.do("PATCH", "/api/settings", e.super, `{"meta":`); r.code != 400 {
@@ -85,5 +85,145 @@ func TestSettingsPatchErrors(t *testing.T) {
 	s, _ := e.app.Settings(t.Context())
 	if s.Logs.MaxDays != 7 || s.Meta.AppURL != "http://localhost:8090" {
 		t.Fatalf("refused patches changed the settings: %+v", s)
+	}
+}
+
+// dig follows a dotted path ("meta.appURL") through nested JSON objects and
+// returns the object found there, or nil.
+func dig(m map[string]any, path string) map[string]any {
+	for _, k := range strings.Split(path, ".") {
+		next, ok := m[k].(map[string]any)
+		if !ok {
+			return nil
+		}
+		m = next
+	}
+	return m
+}
+
+// TestSettingsErrorsNested: settings errors come back as nested objects,
+// as PocketBase answers them, with PocketBase's message; errors of other
+// endpoints keep their flat keys.
+func TestSettingsErrorsNested(t *testing.T) {
+	e := newOpsEnv(t, envOpts{})
+	r := e.do("PATCH", "/api/settings", e.super, `{"meta":{"appURL":"not a url","appName":""},"rateLimits":{"rules":[{"label":"/api/","duration":0,"maxRequests":1}]}}`)
+	if r.code != 400 {
+		t.Fatalf("PATCH: %d %s", r.code, r.body)
+	}
+	m := r.json(t)
+	if m["message"] != "An error occurred while saving the new settings." {
+		t.Errorf("message = %v", m["message"])
+	}
+	data, _ := m["data"].(map[string]any)
+	for path, code := range map[string]string{"meta.appURL": "validation_is_url", "meta.appName": "validation_required",
+		"rateLimits.rules.0.duration": "validation_out_of_range"} {
+		if fe := dig(data, path); fe == nil || fe["code"] != code {
+			t.Errorf("data.%s = %v, want code %s (data %v)", path, fe, code, data)
+		}
+	}
+	for k := range data {
+		if strings.Contains(k, ".") {
+			t.Errorf("flat key %q in a settings error: %s", k, r.body)
+		}
+	}
+	if len(data) != 2 {
+		t.Errorf("data has %d groups, want meta and rateLimits: %s", len(data), r.body)
+	}
+	// Decoding errors too.
+	r = e.do("PATCH", "/api/settings", e.super, `{"backups":{"s3":{"enabled":"yes"}}}`)
+	if fe := dig(r.json(t)["data"].(map[string]any), "backups.s3.enabled"); r.code != 400 || fe == nil || fe["code"] != "validation_invalid_value" {
+		t.Errorf("wrong type: %d %s", r.code, r.body)
+	}
+	// A collection error stays flat.
+	r = e.do("POST", "/api/collections", e.super, `{"name":"things","fields":[{"name":"a","type":"text"}],"indexes":["CREATE INDEX broken"]}`)
+	data, _ = r.json(t)["data"].(map[string]any)
+	if fe, _ := data["indexes.0"].(map[string]any); r.code != 400 || fe["code"] != "validation_invalid_index" {
+		t.Errorf("collection error: %d %s", r.code, r.body)
+	}
+}
+
+// TestSettingsGroups: every PocketBase group is there with its defaults;
+// backups are stored and validated; every secret stays hidden and is kept
+// when sent back empty or masked.
+func TestSettingsGroups(t *testing.T) {
+	e := newOpsEnv(t, envOpts{})
+	r := e.do("GET", "/api/settings", e.super, nil)
+	m := r.json(t)
+	for _, k := range []string{"meta", "logs", "smtp", "s3", "backups", "batch", "rateLimits", "trustedProxy"} {
+		if _, ok := m[k].(map[string]any); !ok {
+			t.Errorf("group %q missing: %s", k, r.body)
+		}
+	}
+	if ips, ok := m["superuserIPs"].([]any); !ok || len(ips) != 0 {
+		t.Errorf("superuserIPs = %#v, want []", m["superuserIPs"])
+	}
+	b := m["backups"].(map[string]any)
+	if b["cron"] != "" || b["cronMaxKeep"] != 3.0 {
+		t.Errorf("backups defaults: %v", b)
+	}
+	bs3, _ := b["s3"].(map[string]any)
+	for _, k := range []string{"enabled", "bucket", "region", "endpoint", "accessKey", "forcePathStyle"} {
+		if _, ok := bs3[k]; !ok {
+			t.Errorf("backups.s3.%s missing: %v", k, bs3)
+		}
+	}
+	batch := m["batch"].(map[string]any)
+	if batch["enabled"] != false || batch["maxRequests"] != 50.0 || batch["timeout"] != 3.0 || batch["maxBodySize"] != 0.0 {
+		t.Errorf("batch defaults: %v", batch)
+	}
+
+	bad := []struct{ body, path, code string }{
+		{`{"backups":{"cron":"* * * *"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"60 * * * *"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"5-1 * * * *"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"* * * 13 *"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"*/0 * * * *"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"0 0 * * 7"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"@sometimes"}}`, "backups.cron", "validation_invalid_cron"},
+		{`{"backups":{"cron":"0 0 * * *","cronMaxKeep":0}}`, "backups.cronMaxKeep", "validation_out_of_range"},
+		{`{"backups":{"s3":{"enabled":true,"region":"r","endpoint":"s3.test","accessKey":"a","secret":"s"}}}`, "backups.s3.bucket", "validation_required"},
+		{`{"backups":{"s3":{"endpoint":"ftp://x/y"}}}`, "backups.s3.endpoint", "validation_is_url"},
+		{`{"superuserIPs":["10.0.0.1","not-an-ip"]}`, "superuserIPs.1", "validation_invalid_ip"},
+		{`{"superuserIPs":["10.0.0.0/33"]}`, "superuserIPs.0", "validation_invalid_ip"},
+	}
+	for _, c := range bad {
+		r := e.do("PATCH", "/api/settings", e.super, c.body)
+		data, _ := r.json(t)["data"].(map[string]any)
+		if fe := dig(data, c.path); r.code != 400 || fe == nil || fe["code"] != c.code {
+			t.Errorf("%s: %d %s, want %s on %s", c.body, r.code, r.body, c.code, c.path)
+		}
+	}
+	for _, cron := range []string{"0 0 * * *", "@daily", "*/15 0-23/2 1,15 1-12 0-6", "30 4 1-7 * 1"} {
+		if r := e.do("PATCH", "/api/settings", e.super, `{"backups":{"cron":"`+cron+`","cronMaxKeep":5}}`); r.code != 200 {
+			t.Errorf("cron %q: %d %s", cron, r.code, r.body)
+		}
+	}
+
+	r = e.do("PATCH", "/api/settings", e.super, `{"backups":{"cron":"0 3 * * *","cronMaxKeep":7,"s3":{"enabled":true,"bucket":"bk","region":"eu","endpoint":"https://s3.test","accessKey":"AK","secret":"backup-secret-1"}}}`)
+	if r.code != 200 || strings.Contains(string(r.body), "backup-secret-1") {
+		t.Fatalf("PATCH backups: %d %s", r.code, r.body)
+	}
+	got := e.do("GET", "/api/settings", e.super, nil)
+	if strings.Contains(string(got.body), "backup-secret-1") {
+		t.Fatalf("GET leaks backups.s3.secret: %s", got.body)
+	}
+	gb := got.json(t)["backups"].(map[string]any)
+	if gb["cron"] != "0 3 * * *" || gb["cronMaxKeep"] != 7.0 || gb["s3"].(map[string]any)["bucket"] != "bk" {
+		t.Errorf("stored backups: %v", gb)
+	}
+	for _, keep := range []string{`""`, `"******"`} {
+		if r := e.do("PATCH", "/api/settings", e.super, `{"backups":{"s3":{"secret":`+keep+`}}}`); r.code != 200 {
+			t.Fatalf("PATCH secret %s: %d %s", keep, r.code, r.body)
+		}
+		if s, _ := e.app.Settings(t.Context()); s.Backups.S3.Secret != "backup-secret-1" {
+			t.Fatalf("secret %s: stored %q, want kept", keep, s.Backups.S3.Secret)
+		}
+	}
+	// Sending back the whole GET answer keeps every secret.
+	if r := e.do("PATCH", "/api/settings", e.super, string(got.body)); r.code != 200 {
+		t.Fatalf("round trip: %d %s", r.code, r.body)
+	}
+	if s, _ := e.app.Settings(t.Context()); s.Backups.S3.Secret != "backup-secret-1" {
+		t.Fatalf("round trip: secret %q", s.Backups.S3.Secret)
 	}
 }

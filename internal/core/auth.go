@@ -30,7 +30,7 @@ func (app *App) authCollection(nameOrID string) (*galley.Collection, error) {
 // An unknown identity and a wrong password both cost one bcrypt comparison
 // and return the same EInvalid "Failed to authenticate.".
 func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, identity, password, identityField, mfaID string) (string, *galley.Record, error) {
-	c, err := app.authCollection(collection)
+	c, err := app.authCollectionFor(ctx, a, collection)
 	if err != nil {
 		return "", nil, err
 	}
@@ -115,11 +115,23 @@ func (app *App) NewAuthToken(rec *galley.Record, refreshable bool) (string, erro
 	return tok, nil
 }
 
-// Authenticate returns the auth record a token belongs to. A malformed,
-// expired, wrongly signed or non-auth token, or one whose record is gone or
-// whose tokenKey changed (password change), is EUnauthenticated.
-func (app *App) Authenticate(ctx context.Context, token string) (*galley.Record, *auth.Claims, error) {
-	return app.verifyRecordToken(ctx, token, auth.TypeAuth, func(o *galley.AuthOptions) string { return o.AuthToken.Secret })
+// Authenticate returns the auth record a token belongs to, used by a
+// client at ip (after trusted-proxy resolution). A malformed, expired,
+// wrongly signed or non-auth token, or one whose record is gone or whose
+// tokenKey changed (password change), is EUnauthenticated. A superuser's
+// token used from an IP the superuserIPs setting does not list is
+// EForbidden.
+func (app *App) Authenticate(ctx context.Context, token, ip string) (*galley.Record, *auth.Claims, error) {
+	rec, claims, err := app.verifyRecordToken(ctx, token, auth.TypeAuth, func(o *galley.AuthOptions) string { return o.AuthToken.Secret })
+	if err != nil {
+		return nil, nil, err
+	}
+	if rec.Collection.Name == galley.SuperusersName {
+		if err := app.checkSuperuserIP(ctx, ip); err != nil {
+			return nil, nil, err
+		}
+	}
+	return rec, claims, nil
 }
 
 // verifyRecordToken returns the auth record a token of type typ belongs

@@ -32,6 +32,11 @@ const (
 // a valid mfaID consumes it at most once) and returns a fresh auth token.
 func (app *App) FinishAuth(ctx context.Context, a Actor, rec *galley.Record, method, mfaID string) (string, error) {
 	c := rec.Collection
+	if c.Name == galley.SuperusersName { // the log-in endpoints check first; this is the backstop
+		if err := app.checkSuperuserIP(ctx, a.IP); err != nil {
+			return "", err
+		}
+	}
 	if c.Auth.AuthRule == nil && c.Name != galley.SuperusersName {
 		return "", galley.Errorf(galley.EForbidden, "The authentication is not allowed for this collection.")
 	}
@@ -139,7 +144,7 @@ func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email strin
 // most one redemption succeeds. A record whose OTP went to its own email
 // becomes verified.
 func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, code, mfaID string) (string, *galley.Record, error) {
-	c, err := app.authCollection(collection)
+	c, err := app.authCollectionFor(ctx, a, collection)
 	if err != nil {
 		return "", nil, err
 	}

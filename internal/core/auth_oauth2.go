@@ -87,7 +87,7 @@ func errOAuth2Unlinkable() error {
 // in PocketBase); the server relies on the provider's single-use codes and
 // the PKCE verifier.
 func (app *App) AuthWithOAuth2(ctx context.Context, a Actor, collection string, in OAuth2Login) (*OAuth2Auth, error) {
-	c, err := app.authCollection(collection)
+	c, err := app.authCollectionFor(ctx, a, collection)
 	if err != nil {
 		return nil, err
 	}

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -21,12 +22,28 @@ import (
 type Settings struct {
 	Meta         MetaSettings         `json:"meta"`
 	Logs         LogsSettings         `json:"logs"`
+	SMTP         SMTPSettings         `json:"smtp"`
+	S3           S3Settings           `json:"s3"`
+	Backups      BackupsSettings      `json:"backups"`
 	Batch        BatchSettings        `json:"batch"`
 	RateLimits   RateLimitsSettings   `json:"rateLimits"`
 	TrustedProxy TrustedProxySettings `json:"trustedProxy"`
-	SMTP         SMTPSettings         `json:"smtp"`
-	Realtime     RealtimeSettings     `json:"realtime"`
-	S3           S3Settings           `json:"s3"`
+	// SuperuserIPs, when not empty, lists the IPs and CIDR ranges
+	// ("203.0.113.7", "10.0.0.0/8", "2001:db8::/32") superusers may log in
+	// from and use their tokens from; see App.SuperuserIPAllowed.
+	SuperuserIPs []string         `json:"superuserIPs"`
+	Realtime     RealtimeSettings `json:"realtime"`
+}
+
+// BackupsSettings are PocketBase's automatic-backup settings: Cron is a
+// five-field cron expression ("" = no automatic backups), CronMaxKeep how
+// many automatic backups to keep, S3 where to store them (off: the data
+// directory). Galley stores and validates them; it does not make backups
+// yet.
+type BackupsSettings struct {
+	Cron        string     `json:"cron"`
+	CronMaxKeep int        `json:"cronMaxKeep"`
+	S3          S3Settings `json:"s3"`
 }
 
 // S3Settings move file storage to an S3-compatible bucket while Enabled
@@ -134,22 +151,35 @@ func DefaultSettings() *Settings {
 		}},
 		TrustedProxy: TrustedProxySettings{Headers: []string{}},
 		SMTP:         SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: false},
+		Backups:      BackupsSettings{CronMaxKeep: 3},
+		SuperuserIPs: []string{},
 	}
 }
 
 // Clone returns a deep copy of s.
 func (s *Settings) Clone() *Settings {
 	n := *s
+	// Decoding an update into the copy reuses its slices' arrays: they
+	// must not be shared with s.
 	n.RateLimits.Rules = append([]RateLimitRule{}, s.RateLimits.Rules...)
 	n.TrustedProxy.Headers = append([]string{}, s.TrustedProxy.Headers...)
+	n.SuperuserIPs = append([]string{}, s.SuperuserIPs...)
+	n.Realtime.Channels = slices.Clone(s.Realtime.Channels)
 	return &n
+}
+
+// secrets returns pointers to the secret values of s: each is never
+// answered (Redacted) and kept when an update sends it empty or masked.
+func (s *Settings) secrets() []*string {
+	return []*string{&s.SMTP.Password, &s.S3.Secret, &s.Backups.S3.Secret}
 }
 
 // Redacted returns a copy of s without secrets, fit for API responses.
 func (s *Settings) Redacted() *Settings {
 	n := s.Clone()
-	n.SMTP.Password = ""
-	n.S3.Secret = ""
+	for _, p := range n.secrets() {
+		*p = ""
+	}
 	return n
 }
 
@@ -250,7 +280,11 @@ func loadSettings(ctx context.Context, q store.Querier) (*Settings, error) {
 // answer clients must use Redacted). Decoding is strict: unknown,
 // duplicate and case-variant keys and wrong types are EInvalid naming the
 // key. Validation failures are EInvalid with per-field errors keyed like
-// "logs.maxDays". An empty or masked smtp.password keeps the stored one.
+// "logs.maxDays" and Nested set (the API answers them as nested objects,
+// as PocketBase does). An empty or masked secret (smtp.password,
+// s3.secret, backups.s3.secret) keeps the stored one. A non-empty
+// superuserIPs that would refuse the very request making the change is
+// EInvalid (no locking oneself out).
 // Superusers only: EUnauthenticated for guests, EForbidden for other auth
 // records, checked before the body is read.
 func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Settings, error) {
@@ -271,18 +305,23 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 			return err
 		}
 		next := cur.Clone()
-		next.SMTP.Password, next.S3.Secret = "", ""
+		for _, p := range next.secrets() {
+			*p = ""
+		}
 		if err := decodeSettings(body, next); err != nil {
-			return err
+			return settingsError(err)
 		}
-		if next.SMTP.Password == "" || next.SMTP.Password == SecretMask {
-			next.SMTP.Password = cur.SMTP.Password
-		}
-		if next.S3.Secret == "" || next.S3.Secret == SecretMask {
-			next.S3.Secret = cur.S3.Secret
+		old := cur.secrets()
+		for i, p := range next.secrets() {
+			if *p == "" || *p == SecretMask {
+				*p = *old[i]
+			}
 		}
 		if err := next.Validate(); err != nil {
-			return err
+			return settingsError(err)
+		}
+		if err := checkSuperuserLockout(a, next); err != nil {
+			return settingsError(err)
 		}
 		raw, err := jsonv2.Marshal(next)
 		if err != nil {
@@ -302,6 +341,18 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 		return nil, err
 	}
 	return out, nil
+}
+
+// settingsError gives a validation error of a settings update PocketBase's
+// message and its nested error shape ({"meta": {"appURL": {...}}}).
+func settingsError(err error) error {
+	var ge *galley.Error
+	if !errors.As(err, &ge) || ge.Code != galley.EInvalid || len(ge.Fields) == 0 {
+		return err
+	}
+	n := *ge
+	n.Message, n.Nested = "An error occurred while saving the new settings.", true
+	return &n
 }
 
 // decodeSettings merges body into s strictly, mapping decode errors to

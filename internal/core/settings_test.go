@@ -150,11 +150,18 @@ func TestSettingsValidation(t *testing.T) {
 		{`{"trustedProxy":{"headers":["X-Real-IP","bad header"]}}`, "trustedProxy.headers.1"},
 		{`{"smtp":{"enabled":true,"host":"","port":25}}`, "smtp.host"},
 		{`{"smtp":{"authMethod":"CRAM"}}`, "smtp.authMethod"},
+		{`{"backups":{"cron":"0 0 * *"}}`, "backups.cron"},
+		{`{"backups":{"cron":"@daily","cronMaxKeep":0}}`, "backups.cronMaxKeep"},
+		{`{"backups":{"s3":{"enabled":true}}}`, "backups.s3.secret"},
+		{`{"superuserIPs":["1.2.3.4","fe80::1%eth0"]}`, "superuserIPs.1"},
 	}
 	for _, c := range cases {
 		_, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(c.body))
 		if _, ok := settingsFieldErrs(err)[c.key]; !ok {
 			t.Errorf("%s: err = %v, want a field error for %q", c.body, err, c.key)
+		}
+		if ge, _ := err.(*galley.Error); ge == nil || !ge.Nested || ge.Message != "An error occurred while saving the new settings." {
+			t.Errorf("%s: err = %#v, want a nested settings error", c.body, err)
 		}
 	}
 	ok := `{"batch":{"enabled":true,"maxRequests":10,"timeout":5},"trustedProxy":{"headers":["X-Forwarded-For"],"useLeftmostIP":true},
@@ -194,5 +201,52 @@ func TestSettingsConcurrentUpdates(t *testing.T) {
 	}
 	if !strings.HasPrefix(fresh.Meta.AppName, "n") || fresh.Logs.MinLevel%2 != 0 {
 		t.Fatalf("an update was lost: %+v %+v", fresh.Meta, fresh.Logs)
+	}
+}
+
+func TestCronProblem(t *testing.T) {
+	for _, ok := range []string{"* * * * *", "0 0 * * *", "*/5 * * * *", "0-30/10 1,2,3 1-31 1-12 0-6", "@hourly", "@daily",
+		"@midnight", "@weekly", "@monthly", "@yearly", "@annually", "0  0  *  *  *"} {
+		if msg := cronProblem(ok); msg != "" {
+			t.Errorf("%q: %s", ok, msg)
+		}
+	}
+	for _, bad := range []string{"", "* * * *", "* * * * * *", "60 * * * *", "* 24 * * *", "* * 0 * *", "* * 32 * *", "* * * 0 *",
+		"* * * 13 *", "* * * * 7", "5-1 * * * *", "*/0 * * * *", "*/61 * * * *", "a * * * *", "-1 * * * *", "+1 * * * *",
+		"1- * * * *", "-5 * * * *", ",1 * * * *", "1,,2 * * * *", "*/ * * * *", "@every 5m", "@Daily", strings.Repeat("1,", 200) + "1 * * * *"} {
+		if cronProblem(bad) == "" {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func TestSuperuserIPAllowed(t *testing.T) {
+	list := []string{"192.0.2.7", "10.0.0.0/8", "2001:db8::/32", "::ffff:198.51.100.0/120"}
+	for ip, want := range map[string]bool{
+		"192.0.2.7": true, "192.0.2.8": false, "10.255.0.1": true, "11.0.0.1": false, "2001:db8::5": true,
+		"2001:db9::5": false, "::ffff:192.0.2.7": true, "198.51.100.200": true, "198.51.101.1": false, "": false, "junk": false,
+	} {
+		if got := superuserIPAllowed(list, ip); got != want {
+			t.Errorf("%q: %v, want %v", ip, got, want)
+		}
+	}
+	if !superuserIPAllowed(nil, "203.0.113.1") || !superuserIPAllowed([]string{}, "") {
+		t.Error("an empty list must allow every IP")
+	}
+	for _, bad := range []string{"", "10.0.0.0/33", "10.0.0", "fe80::1%eth0", "host.example", "10.0.0.1/8/8"} {
+		if _, err := parseIPRange(bad); err == nil {
+			t.Errorf("parseIPRange(%q) accepted", bad)
+		}
+	}
+	// The lock-out guard concerns requests only.
+	next := &Settings{SuperuserIPs: []string{"10.0.0.0/8"}}
+	if err := checkSuperuserLockout(Actor{}, next); err != nil {
+		t.Errorf("no IP: %v", err)
+	}
+	if err := checkSuperuserLockout(Actor{IP: "10.1.1.1"}, next); err != nil {
+		t.Errorf("inside: %v", err)
+	}
+	if _, ok := settingsFieldErrs(checkSuperuserLockout(Actor{IP: "127.0.0.1"}, next))["superuserIPs"]; !ok {
+		t.Error("outside: no error on superuserIPs")
 	}
 }

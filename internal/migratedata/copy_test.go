@@ -212,7 +212,7 @@ func checkTarget(t *testing.T, src *seeded, dst *store.DB) {
 	if _, _, err := app.AuthWithPassword(ctx, core.Actor{IP: "192.0.2.2"}, "users", "u2@example.com", "wrong-password", "", ""); err == nil {
 		t.Error("wrong password accepted on the target")
 	}
-	if r, _, err := app.Authenticate(ctx, src.userToken); err != nil || r.GetString("email") != "u1@example.com" {
+	if r, _, err := app.Authenticate(ctx, src.userToken, ""); err != nil || r.GetString("email") != "u1@example.com" {
 		t.Errorf("source token on the target: %v %v", r, err)
 	}
 	s, err := app.Settings(ctx)
