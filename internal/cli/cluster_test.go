@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"bytes"
@@ -21,7 +21,7 @@ import (
 // test can start real galley processes (and kill them) without a build step.
 func TestMain(m *testing.M) {
 	if os.Getenv("GALLEY_TEST_RUN_MAIN") == "1" {
-		main()
+		Main()
 		os.Exit(0)
 	}
 	os.Exit(m.Run())

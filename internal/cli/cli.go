@@ -1,4 +1,4 @@
-package main
+package cli
 
 import (
 	"context"
@@ -38,6 +38,8 @@ type globalOptions struct {
 	db               string
 	dbMaxConns       int
 	dbStatementTimer time.Duration
+	// setups bind a custom binary's hooks and routes in serve.
+	setups []Setup
 }
 
 // storeOptions returns the store options the flags describe, refusing a
@@ -65,8 +67,8 @@ func (g *globalOptions) openStore(ctx context.Context, log *slog.Logger) (*store
 	return store.Open(ctx, opts)
 }
 
-func newRootCmd(getenv func(string) string, stdout, stderr io.Writer) *cobra.Command {
-	g := &globalOptions{}
+func newRootCmd(getenv func(string) string, stdout, stderr io.Writer, setups ...Setup) *cobra.Command {
+	g := &globalOptions{setups: setups}
 	root := &cobra.Command{
 		Use:           "galley",
 		Short:         "Galley: a complete backend in one binary (PocketBase-compatible API)",
@@ -300,6 +302,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
 			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})
+	for _, setup := range g.setups {
+		if err := setup(app, srv); err != nil {
+			return err
+		}
+	}
 	stopOps, err := startOps(ctx, srv, app, db, g.dir, log)
 	if err != nil {
 		return err
