@@ -160,7 +160,7 @@ func TestRealtimeSubscribeForwarded(t *testing.T) {
 		t.Fatalf("event after a forwarded subscribe: %s %s", ev.Name, ev.Data)
 	}
 	// The holder's errors come back as they are.
-	r := onA.subscribe(b, tok, 400, "missing/*").JSON()
+	r := onA.subscribe(b, tok, 400, "notes/*?options=notjson").JSON()
 	if r["data"].(map[string]any)["subscriptions"] == nil {
 		t.Fatalf("bad topic through B: %v", r)
 	}

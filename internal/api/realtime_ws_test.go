@@ -113,7 +113,7 @@ func TestRealtimeWSEvents(t *testing.T) {
 		t.Fatalf("guest event %v", ev)
 	}
 	// Bad input gets an error reply naming the field; the connection lives on.
-	if r, _ := g.call(map[string]any{"type": "subscribe", "topics": []string{"missing/*"}}); r["type"] != "error" || r["status"] != float64(400) || r["data"].(map[string]any)["subscriptions"] == nil {
+	if r, _ := g.call(map[string]any{"type": "subscribe", "topics": []string{"posts/*?options=notjson"}}); r["type"] != "error" || r["status"] != float64(400) || r["data"].(map[string]any)["subscriptions"] == nil {
 		t.Fatalf("bad topic reply %v", r)
 	}
 	if r, _ := g.call(map[string]any{"type": "dance"}); r["status"] != float64(400) || r["data"].(map[string]any)["type"] == nil {

@@ -8,6 +8,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
@@ -22,7 +24,9 @@ const TopicOAuth2 = "@oauth2"
 // the SDK finds its listener (options included).
 type Subscription struct {
 	Raw string
-	// CollectionID is the collection of a record topic ("" for @oauth2).
+	// CollectionID is the collection of a record topic; "" for @oauth2 and
+	// for custom topics (any other name: PB_CONNECT, "chat:room1",
+	// "orders"), which no record event reaches.
 	CollectionID string
 	// RecordID is set for "collection/id" topics; "" means every record
 	// ("collection" and "collection/*"), checked against the listRule.
@@ -46,9 +50,14 @@ func topicError(i int, code, format string, args ...any) error {
 
 // parseTopic parses topic i of a subscription request for collections
 // looked up with lookup; check validates an options filter for the
-// subscriber. Unknown collections, malformed options, filters the
-// subscriber may not use and bad expand/fields are EInvalid naming the
-// topic.
+// subscriber. A topic whose first path segment names no collection is a
+// custom topic, accepted as PocketBase accepts any name (the SDK's own
+// PB_CONNECT listener, "chat:room1", "orders"): record events never reach
+// it, and its ?options are not read. The collection is looked up once,
+// when the subscription is set. An empty or over-long topic, one with
+// control characters or invalid UTF-8, and for a collection's topic a
+// malformed record id, malformed options, filters the subscriber may not
+// use and bad expand/fields are EInvalid naming the topic.
 func parseTopic(i int, raw string, lookup func(string) *galley.Collection, check func(*galley.Collection, filter.Expr) error, maxLen int) (*Subscription, error) {
 	if raw == "" {
 		return nil, topicError(i, "validation_required", "The topic cannot be empty.")
@@ -56,8 +65,11 @@ func parseTopic(i int, raw string, lookup func(string) *galley.Collection, check
 	if len(raw) > maxLen {
 		return nil, topicError(i, "validation_length_out_of_range", "The topic is longer than %d bytes.", maxLen)
 	}
-	if strings.ContainsAny(raw, "\r\n\x00") {
-		return nil, topicError(i, "validation_invalid_value", "The topic cannot contain line breaks.")
+	if !utf8.ValidString(raw) {
+		return nil, topicError(i, "validation_invalid_value", "The topic must be valid UTF-8.")
+	}
+	if strings.IndexFunc(raw, unicode.IsControl) >= 0 {
+		return nil, topicError(i, "validation_invalid_value", "The topic cannot contain control characters (line breaks, tabs, NUL).")
 	}
 	s := &Subscription{Raw: raw}
 	path, rawQuery, _ := strings.Cut(raw, "?")
@@ -67,7 +79,7 @@ func parseTopic(i int, raw string, lookup func(string) *galley.Collection, check
 	coll, id, hasID := strings.Cut(path, "/")
 	c := lookup(coll)
 	if c == nil {
-		return nil, topicError(i, "validation_invalid_topic", "Unknown collection %q in topic %q.", coll, path)
+		return s, nil // a custom topic
 	}
 	s.CollectionID = c.ID
 	if hasID && id != "*" {
