@@ -1,6 +1,11 @@
 package api
 
-import "net/http"
+import (
+	"net/http"
+	"sync"
+
+	"github.com/galleyhq/galley/internal/dashboard"
+)
 
 // access says who may call a route. The route table declares it for readers
 // and tests; the core services decide it (no handler checks access), and
@@ -96,6 +101,10 @@ func (s *Server) routeTable() []route {
 		{"GET /api/logs/stats", superusers, s.logStats},
 		{"GET /api/logs/{id}", superusers, s.viewLog},
 
+		// The admin dashboard: a single-page app on the public API.
+		{"GET /_/{$}", anyone, s.dashboard},
+		{"GET /_/{path...}", anyone, s.dashboard},
+
 		// Anything else under /api/ is a PocketBase-shaped 404.
 		{"/api/", anyone, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundRoute() }},
 	}
@@ -106,4 +115,14 @@ func (s *Server) routes() {
 	for _, rt := range s.routeTable() {
 		s.mux.Handle(rt.pattern, s.handle(rt.handler))
 	}
+}
+
+// dashboardHandler is the embedded admin UI, made once (it compresses its
+// files when made).
+var dashboardHandler = sync.OnceValue(dashboard.Handler)
+
+// dashboard serves the admin UI at /_/ (see internal/dashboard).
+func (s *Server) dashboard(w http.ResponseWriter, r *http.Request) error {
+	dashboardHandler().ServeHTTP(w, r)
+	return nil
 }

@@ -331,8 +331,10 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		fmt.Fprintf(stdout, "No superuser exists yet. Create the first one with either:\n"+
 			"  galley superuser upsert EMAIL PASSWORD %s\n"+
 			"  curl -X POST http://%s/api/install -H 'Content-Type: application/json' -d '{\"token\":\"%s\",\"email\":\"EMAIL\",\"password\":\"PASSWORD\"}'\n"+
-			"(the token works once, on this node, until this process stops)\n", where, ln.Addr(), token)
+			"  or the dashboard: http://%s/_/#/install?token=%s\n"+
+			"(the token works once, on this node, until this process stops)\n", where, ln.Addr(), token, ln.Addr(), token)
 	}
+	fmt.Fprintf(stdout, "Dashboard: http://%s/_/\n", ln.Addr())
 	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "database", db.DialectName(), "version", buildinfo.Get().Version)
 	// Leader-only background work: on PostgreSQL one node at a time runs
 	// it; another takes over within seconds when that node dies.

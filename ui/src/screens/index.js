@@ -1,0 +1,14 @@
+// Every screen of the dashboard registers here, in one place: import a
+// screen module and call its register(). A new screen (records, logs,
+// settings, ...) is a module under screens/ exporting register(), which
+// calls route() for its paths and navItem() for its sidebar entry.
+import { route } from '../lib/router.js';
+import { LoginScreen } from './login.js';
+import { InstallScreen } from './install.js';
+import * as collections from './collections/index.js';
+
+export function registerScreens() {
+  route('/login', LoginScreen, { public: true, title: 'Log in' });
+  route('/install', InstallScreen, { public: true, title: 'Install' });
+  collections.register();
+}
