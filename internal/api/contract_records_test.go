@@ -156,3 +156,21 @@ func TestContractRequestEmailChange(t *testing.T) {
 	}
 	s.Do("POST", url, tok, map[string]any{"newEmail": "new@example.com"}).Status(204)
 }
+
+// TestContractExcerpt: fields=<f>:excerpt(n[,true]) answers plain text on
+// view and list, without a space before punctuation where markup was.
+func TestContractExcerpt(t *testing.T) {
+	s := testserver.New(t)
+	blogSchema(t, s)
+	body := "<p>Hello <b>world</b>, this is <a href='#'>it</a>.</p><p>Second&nbsp;paragraph &amp; more</p>"
+	id := create(t, s, "posts", map[string]any{"title": "t", "body": body})
+	r := s.Do("GET", "/api/collections/posts/records/"+id+"?fields=id,body:excerpt(200)", "", nil).Status(200)
+	if got := r.JSON()["body"]; got != "Hello world, this is it. Second paragraph & more" {
+		t.Fatalf("excerpt %q", got)
+	}
+	r = s.Do("GET", "/api/collections/posts/records?fields=body:excerpt(17,true)", "", nil).Status(200)
+	items := r.JSON()["items"].([]any)
+	if len(items) != 1 || items[0].(map[string]any)["body"] != "Hello world, this..." || len(items[0].(map[string]any)) != 1 {
+		t.Fatalf("list excerpt %s", r.Body)
+	}
+}

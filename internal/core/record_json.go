@@ -7,7 +7,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/jsonw"
@@ -239,23 +238,6 @@ func projectValue(v any, n *FieldsProjection) any {
 		return out
 	}
 	return v
-}
-
-var tagRe = regexp.MustCompile(`<[^>]*>`)
-
-// makeExcerpt strips HTML tags, collapses whitespace and truncates to max characters.
-func makeExcerpt(s string, ex *excerpt) string {
-	s = tagRe.ReplaceAllString(s, " ")
-	s = strings.Join(strings.Fields(s), " ")
-	if utf8.RuneCountInString(s) <= ex.max {
-		return s
-	}
-	r := []rune(s)[:ex.max]
-	out := strings.TrimSpace(string(r))
-	if ex.ellipsis {
-		out += "..."
-	}
-	return out
 }
 
 // splitTopLevel splits s at commas outside parentheses.
