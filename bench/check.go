@@ -34,6 +34,9 @@ func probe(ctx context.Context, t *target, sc scenario, d *dataset, ruleOn, grow
 	if sc.auth {
 		return probeAuth(ctx, t, sc, rq, d)
 	}
+	if rq.path == batchPath {
+		return probeBatch(ctx, t, rq)
+	}
 	method, path := rq.method, rq.path
 	fail := func(format string, args ...any) {
 		problems = append(problems, fmt.Sprintf("%s %s: ", method, path)+fmt.Sprintf(format, args...))

@@ -87,7 +87,7 @@ func main() {
 
 func run(ctx context.Context, cfg config) error {
 	if cfg.only != "" && cfg.only != "galley" && cfg.only != "baseline" {
-		return fmt.Errorf(`-only must be "galley" or "baseline"`)
+		return fmt.Errorf(`-only must be "galley" or "baseline" (a subset of scenarios is -scenarios a,b)`)
 	}
 	if cfg.rows < 200 || cfg.authors < 1 || cfg.users < 1 || cfg.notes < 0 || cfg.rounds < 1 || cfg.conc < 1 || cfg.seedConc < 1 {
 		return fmt.Errorf("-rows must be at least 200; -authors, -users, -rounds, -c and -seed-c at least 1; -notes at least 0")

@@ -95,7 +95,11 @@ func (rp *report) print(w io.Writer) {
 				continue
 			}
 			r := row.results[i]
-			cells = append(cells, fmt.Sprintf("%.0f", r.rps), ms(r.p50), ms(r.p99))
+			rate := fmt.Sprintf("%.0f", r.rps)
+			if row.sc.records > 1 {
+				rate = fmt.Sprintf("%.0f rec/s (%.1f batches/s)", r.rps*float64(row.sc.records), r.rps)
+			}
+			cells = append(cells, rate, ms(r.p50), ms(r.p99))
 		}
 		ratio, verdict := "–", "–"
 		errs := 0
@@ -138,6 +142,7 @@ func (rp *report) print(w io.Writer) {
 			})
 	}
 	rp.createRow(w)
+	rp.batchRow(w)
 	rp.targetRow(w, fmt.Sprintf("Seeding through the API, %d clients", cfg.seedConc), "–",
 		func(t *target) (string, bool) { return fmt.Sprintf("%.0f posts/s", t.seedRate), true })
 	if len(rp.dataset.users) > 0 {

@@ -30,6 +30,9 @@ type scenario struct {
 	// auth marks the scenarios that need the users and notes collections
 	// (seeded only when one of them runs).
 	auth bool
+	// records, if set, is the records each request creates: the report
+	// gives the scenario's throughput in records/s (req/s × records).
+	records int
 	// request returns the next request; r is per client.
 	request func(r *rand.Rand, t *target) req
 }
@@ -91,7 +94,8 @@ func page(r *rand.Rand) string {
 // and rule_list use the users and notes collections and change nothing. mixed_totals runs
 // before create: it adds few rows, while create adds a number that depends
 // on each server's speed, which would leave the servers with different row
-// counts for a later scenario.
+// counts for a later scenario. batch_100 comes last of all: it adds 100
+// rows per request.
 var scenarios = []scenario{
 	{
 		name: "view", target: 0.7, pgTarget: 0.6,
@@ -191,14 +195,16 @@ var scenarios = []scenario{
 		desc:    fmt.Sprintf("POST /records {title, views, author, public}, %d clients", createConc),
 		request: createRequest,
 	},
+	{
+		// Records/s: the report compares it with create's (batch.go).
+		name: "batch_100", target: 0.5, pgTarget: 0.5, writes: true, records: batchSize,
+		desc:    fmt.Sprintf("POST /api/batch of %d creates {title, views, author, public} in one transaction; records/s (batches/s), p50/p99 per batch", batchSize),
+		setup:   enableBatch,
+		request: batchRequest,
+	},
 }
 
 func createRequest(r *rand.Rand, t *target) req {
-	b, _ := json.Marshal(map[string]any{
-		"title":  "bench post " + strconv.Itoa(r.IntN(1_000_000)),
-		"views":  r.IntN(1000),
-		"author": t.authorIDs[r.IntN(len(t.authorIDs))],
-		"public": r.IntN(2) == 0,
-	})
+	b, _ := json.Marshal(randomPost(r, t))
 	return guestReq("POST", postsPath, b)
 }

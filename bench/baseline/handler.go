@@ -26,6 +26,7 @@ func newHandler(st backend) http.Handler {
 	mux.HandleFunc("PATCH /api/collections/{collection}", h.updateCollection)
 	mux.HandleFunc("POST /api/collections/{collection}/auth-with-password", h.authWithPassword)
 	mux.HandleFunc("POST /api/collections/{collection}/auth-refresh", h.authRefresh)
+	mux.HandleFunc("POST /api/batch", h.batch)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, http.StatusNotFound, "The requested resource wasn't found.")
 	})

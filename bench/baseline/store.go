@@ -81,6 +81,9 @@ type backend interface {
 	expandAuthors(ctx context.Context, items []post) error
 	insertAuthor(ctx context.Context, a *author) error
 	insertPost(ctx context.Context, p *post) error
+	// insertPosts inserts posts in one transaction (the batch); a failing
+	// insert is a *batchItemError with its index, and nothing is kept.
+	insertPosts(ctx context.Context, posts []post) error
 	setRule(ctx context.Context, rule string) error
 	userByEmail(ctx context.Context, email string) (user, error)
 	userByID(ctx context.Context, id string) (user, error)
