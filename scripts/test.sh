@@ -6,7 +6,9 @@
 #   3. go test ./...                      (SQLite)
 #   4. go test ./... again on PostgreSQL (each test in its own schema) when GALLEY_TEST_POSTGRES is
 #      set, or when pg_isready -h 127.0.0.1 succeeds (DSN postgres://postgres@127.0.0.1:5432/test)
-#   5. go build ./cmd/galley + the e2e suite with the real pocketbase SDK (e2e/), against a
+#   5. the dashboard rebuilt from ui/ (npm ci && npm run build) and compared with the committed
+#      internal/dashboard/dist (GALLEY_SKIP_UI=1 skips it)
+#   6. go build ./cmd/galley + the e2e suite with the real pocketbase SDK (e2e/), against a
 #      SQLite-backed binary, then (when PostgreSQL is there) a PostgreSQL-backed one
 #
 # Environment:
@@ -75,6 +77,27 @@ elif [ -n "$PG_DSN" ]; then
   fi
 else
   echo "skipped: no PostgreSQL (set GALLEY_TEST_POSTGRES or start a server on 127.0.0.1:5432)"
+fi
+
+section "dashboard bundle (ui/ rebuilt and compared with internal/dashboard/dist)"
+# The built dashboard is committed (go build needs no Node); a fresh build must give the same
+# bytes, so the bundle always matches ui/src. GALLEY_SKIP_UI=1 skips this section.
+if [ -n "${GALLEY_SKIP_UI:-}" ]; then
+  echo "skipped: GALLEY_SKIP_UI is set"
+elif ! command -v npm >/dev/null 2>&1; then
+  echo "node and npm are required to rebuild the dashboard (Node 20+)" >&2
+  exit 1
+else
+  if [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+    (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+  fi
+  (cd ui && npm run build --silent)
+  if ! git diff --exit-code --stat -- internal/dashboard/dist || [ -n "$(git status --porcelain -- internal/dashboard/dist)" ]; then
+    git status --short -- internal/dashboard/dist
+    echo "internal/dashboard/dist differs from a fresh build of ui/: run (cd ui && npm ci && npm run build) and commit it" >&2
+    exit 1
+  fi
+  echo "ok"
 fi
 
 section "e2e (pocketbase SDK against the galley binary)"
