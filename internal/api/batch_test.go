@@ -18,7 +18,7 @@ func batchSetup(t *testing.T) *testserver.Server {
 	t.Helper()
 	s := testserver.New(t)
 	s.Super("PATCH", "/api/settings", map[string]any{"batch": map[string]any{"enabled": true, "maxRequests": 10, "timeout": 10}}).Status(200)
-	s.Super("POST", "/api/collections", map[string]any{"name": "authors", "listRule": "", "viewRule": "", "createRule": "",
+	s.Super("POST", "/api/collections", map[string]any{"name": "authors", "listRule": "", "viewRule": "", "createRule": "", "deleteRule": "",
 		"fields": []map[string]any{{"name": "name", "type": "text"}}}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{"name": "posts", "listRule": "", "viewRule": "",
 		"createRule": `title !~ "no%"`, "updateRule": "views < 100", "deleteRule": "views < 100",
@@ -224,4 +224,23 @@ func TestRecordFailureMessages(t *testing.T) {
 	s.Do("POST", "/api/collections/posts/records", "", map[string]any{"views": 1}).Status(400).Contains(`"message":"Failed to create record."`, "validation_required")
 	id := s.Do("POST", "/api/collections/posts/records", "", map[string]any{"title": "t"}).Status(200).JSON()["id"].(string)
 	s.Do("PATCH", "/api/collections/posts/records/"+id, "", map[string]any{"title": ""}).Status(400).Contains(`"message":"Failed to update record."`, "validation_required")
+}
+
+// Relations checked in a batch see the batch's own writes, deletes included.
+func TestBatchRelationsSeeEarlierRequests(t *testing.T) {
+	s := batchSetup(t)
+	s.Do("POST", "/api/batch", "", batch(
+		req("POST", "/api/collections/authors/records", map[string]any{"id": "author000000001", "name": "A"}),
+		req("POST", "/api/collections/posts/records", map[string]any{"title": "1", "author": "author000000001"}),
+		req("POST", "/api/collections/posts/records", map[string]any{"title": "2", "author": "author000000001"}),
+	)).Status(200)
+	res := s.Do("POST", "/api/batch", "", batch(
+		req("POST", "/api/collections/posts/records", map[string]any{"title": "3", "author": "author000000001"}),
+		req("DELETE", "/api/collections/authors/records/author000000001", nil),
+		req("POST", "/api/collections/posts/records", map[string]any{"title": "4", "author": "author000000001"}),
+	))
+	res.Status(400).Contains(`"2"`, "validation_missing_rel_records")
+	if n := count(t, s, "authors"); n != 1 {
+		t.Fatalf("%d authors after the failed batch", n)
+	}
 }

@@ -169,8 +169,22 @@ func cacheKey(q string, args []any) string {
 func (tx *Tx) InsertRecord(ctx context.Context, r *galley.Record) error {
 	query, args := insertSQL(r)
 	_, err := tx.ExecContext(ctx, query, args...)
+	if err == nil {
+		tx.remember(r.Collection, r.ID())
+	}
 	return MapError(err)
 }
+
+// remember notes that record id of c exists in tx (see Tx.known).
+func (tx *Tx) remember(c *galley.Collection, id string) {
+	if tx.known == nil {
+		tx.known = map[string]bool{}
+	}
+	tx.known[c.ID+"\x00"+id] = true
+}
+
+// forget drops everything tx knew to exist.
+func (tx *Tx) forget() { tx.known = nil }
 
 // insertSQL is the INSERT of r's row (all fields of its collection).
 func insertSQL(r *galley.Record) (string, []any) {
@@ -196,6 +210,9 @@ func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) 
 		args = append(args, encodeValue(f, r.Data[f.Name]))
 	}
 	args = append(args, oldID)
+	if r.ID() != oldID {
+		tx.forget()
+	}
 	_, err := tx.ExecContext(ctx, "UPDATE "+Quote(c.Name)+" SET "+strings.Join(sets, ",")+" WHERE \"id\"=?", args...)
 	return MapError(err)
 }
@@ -203,12 +220,14 @@ func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) 
 // DeleteAllRecords deletes every row of c in one statement (no cascades:
 // the caller handles references).
 func (tx *Tx) DeleteAllRecords(ctx context.Context, c *galley.Collection) error {
+	tx.forget()
 	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name))
 	return MapError(err)
 }
 
 // DeleteRecord deletes the row of c with id.
 func (tx *Tx) DeleteRecord(ctx context.Context, c *galley.Collection, id string) error {
+	tx.forget()
 	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name)+" WHERE \"id\"=?", id)
 	return MapError(err)
 }

@@ -103,6 +103,37 @@ func CountExistingIDs(ctx context.Context, q Querier, c *galley.Collection, ids 
 	if len(ids) == 0 {
 		return 0, nil
 	}
+	if tx, ok := q.(*Tx); ok && tx.known != nil {
+		// Ids the transaction already knows exist are not asked again.
+		var rest []string
+		for _, id := range ids {
+			if !tx.known[c.ID+"\x00"+id] {
+				rest = append(rest, id)
+			}
+		}
+		if len(rest) == 0 {
+			return len(ids), nil
+		}
+		if len(rest) < len(ids) {
+			n, err := countExisting(ctx, q, c, rest)
+			if err == nil && n == len(rest) {
+				for _, id := range rest {
+					tx.remember(c, id)
+				}
+			}
+			return n + len(ids) - len(rest), err
+		}
+	}
+	n, err := countExisting(ctx, q, c, ids)
+	if tx, ok := q.(*Tx); ok && err == nil && n == len(ids) {
+		for _, id := range ids {
+			tx.remember(c, id)
+		}
+	}
+	return n, err
+}
+
+func countExisting(ctx context.Context, q Querier, c *galley.Collection, ids []string) (int, error) {
 	args := make([]any, len(ids))
 	for i, id := range ids {
 		args[i] = id

@@ -72,6 +72,11 @@ type Tx struct {
 	afterCommit []func()
 	// touched is set once the transaction has written (see touch).
 	touched bool
+	// known holds "<collectionId>\x00<id>" of records this transaction
+	// knows to exist (inserted, or found by CountExistingIDs), so that a
+	// batch relating many records to one checks it once; any delete (or
+	// id change) in the transaction forgets them all.
+	known map[string]bool
 }
 
 // AfterCommit registers fn to run once the transaction has committed.
