@@ -1,0 +1,296 @@
+package jsvm
+
+import (
+	"fmt"
+	"mime"
+	"net/http"
+	"strings"
+	"sync/atomic"
+
+	"github.com/dop251/goja"
+	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/api"
+)
+
+// installApis defines $apis: the middlewares routerAdd takes besides
+// JavaScript functions.
+func (r *runtime) installApis() error {
+	rt := r.rt
+	o := rt.NewObject()
+	wrap := func(mw api.Middleware) goja.Value {
+		m := rt.NewObject()
+		_ = m.SetSymbol(r.mwSym, mw)
+		return m
+	}
+	_ = o.Set("requireAuth", func(call goja.FunctionCall) goja.Value {
+		var cs []string
+		for _, a := range call.Arguments {
+			cs = append(cs, collectionName(a))
+		}
+		return wrap(api.RequireAuth(cs...))
+	})
+	_ = o.Set("requireSuperuserAuth", func(goja.FunctionCall) goja.Value { return wrap(api.RequireSuperuser()) })
+	_ = o.Set("requireGuestOnly", func(goja.FunctionCall) goja.Value {
+		return wrap(func(e *api.RequestEvent, next func() error) error {
+			if e.Actor.Auth != nil {
+				return galley.Errorf(galley.EInvalid, "The request can be accessed only by guests.")
+			}
+			return next()
+		})
+	})
+	return rt.Set("$apis", o)
+}
+
+// middlewareOf returns the Go middleware of a $apis value (nil otherwise).
+func (r *runtime) middlewareOf(v goja.Value) api.Middleware {
+	obj, ok := v.(*goja.Object)
+	if !ok {
+		return nil
+	}
+	x := obj.GetSymbol(r.mwSym)
+	if x == nil {
+		return nil
+	}
+	mw, _ := x.Export().(api.Middleware)
+	return mw
+}
+
+// routeSlot is one "METHOD path" added to the router. The router keeps
+// its routes for the life of the process; a reload points the slot at the
+// new generation's handler, or at nothing (404).
+type routeSlot struct {
+	cur atomic.Pointer[routeTarget]
+}
+
+type routeTarget struct {
+	g   *generation
+	reg registration
+}
+
+func (g *generation) bindRoute(reg registration) error {
+	vm := g.vm
+	key := reg.method + " " + reg.path
+	slot := vm.routes[key]
+	if slot == nil {
+		slot = &routeSlot{}
+		if err := vm.cfg.Router.AddRoute(reg.method, reg.path, slot.serve); err != nil {
+			return fmt.Errorf("hooks: %s: routerAdd: %w", reg.site, err)
+		}
+		vm.routes[key] = slot
+	}
+	if cur := slot.cur.Load(); cur != nil && cur.g == g {
+		return fmt.Errorf("hooks: %s: routerAdd: %s was already added at %s", reg.site, strings.TrimSpace(key), cur.reg.site)
+	}
+	t := &routeTarget{g: g, reg: reg}
+	slot.cur.Store(t)
+	g.unbinds = append(g.unbinds, func() { slot.cur.CompareAndSwap(t, nil) })
+	return nil
+}
+
+// serve runs the route's middlewares and handler in one runtime, with one
+// event object: a JavaScript middleware continues with e.next().
+func (s *routeSlot) serve(e *api.RequestEvent) error {
+	t := s.cur.Load()
+	if t == nil {
+		return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
+	}
+	reg := t.reg
+	return t.g.call(e.R.Context(), reg.site, func(r *runtime) (goja.Value, error) {
+		obj, setNext := r.routeEvent(e)
+		var run func(i int) error
+		run = func(i int) error {
+			if i == len(reg.mws) {
+				_, err := r.fns[reg.fn](goja.Undefined(), obj)
+				return err
+			}
+			spec := reg.mws[i]
+			if spec.mw != nil {
+				return spec.mw(e, func() error { return run(i + 1) })
+			}
+			setNext(func() error { return run(i + 1) })
+			_, err := r.fns[spec.fn](goja.Undefined(), obj)
+			return err
+		}
+		return nil, run(0)
+	})
+}
+
+// routeEvent is PocketBase's request event of a route: request, auth,
+// app, requestInfo(), json/string/html/noContent/redirect, response
+// headers, bindBody, realIP, next() (set per middleware) and the error
+// helpers.
+func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() error)) {
+	rt := r.rt
+	var next func() error
+	o := r.event(func() error {
+		if next == nil {
+			return nil
+		}
+		return next()
+	}, r.app)
+	_ = o.Set("auth", r.recordObject(e.Actor.Auth))
+	_ = o.Set("request", r.requestObject(e.R))
+	write := func(status int, contentType string, body []byte) {
+		if contentType != "" {
+			e.W.Header().Set("Content-Type", contentType)
+		}
+		e.W.WriteHeader(status)
+		_, _ = e.W.Write(body)
+	}
+	status := func(v goja.Value) int {
+		n := int(v.ToInteger())
+		if n < 100 || n > 999 {
+			panic(rt.NewTypeError(fmt.Sprintf("invalid HTTP status %d", n)))
+		}
+		return n
+	}
+	_ = o.Set("json", func(call goja.FunctionCall) goja.Value {
+		code := status(call.Argument(0))
+		b, err := r.stringify(call.Argument(1))
+		if err != nil {
+			r.rethrow(err)
+		}
+		write(code, "application/json", b)
+		return goja.Undefined()
+	})
+	_ = o.Set("string", func(call goja.FunctionCall) goja.Value {
+		write(status(call.Argument(0)), "text/plain; charset=utf-8", []byte(call.Argument(1).String()))
+		return goja.Undefined()
+	})
+	_ = o.Set("html", func(call goja.FunctionCall) goja.Value {
+		write(status(call.Argument(0)), "text/html; charset=utf-8", []byte(call.Argument(1).String()))
+		return goja.Undefined()
+	})
+	_ = o.Set("noContent", func(call goja.FunctionCall) goja.Value {
+		e.W.WriteHeader(status(call.Argument(0)))
+		return goja.Undefined()
+	})
+	_ = o.Set("redirect", func(call goja.FunctionCall) goja.Value {
+		http.Redirect(e.W, e.R, call.Argument(1).String(), status(call.Argument(0)))
+		return goja.Undefined()
+	})
+	header := rt.NewObject()
+	_ = header.Set("set", func(call goja.FunctionCall) goja.Value {
+		e.W.Header().Set(call.Argument(0).String(), call.Argument(1).String())
+		return goja.Undefined()
+	})
+	_ = header.Set("add", func(call goja.FunctionCall) goja.Value {
+		e.W.Header().Add(call.Argument(0).String(), call.Argument(1).String())
+		return goja.Undefined()
+	})
+	_ = header.Set("get", func(call goja.FunctionCall) goja.Value {
+		return rt.ToValue(e.W.Header().Get(call.Argument(0).String()))
+	})
+	_ = header.Set("del", func(call goja.FunctionCall) goja.Value {
+		e.W.Header().Del(call.Argument(0).String())
+		return goja.Undefined()
+	})
+	resp := rt.NewObject()
+	_ = resp.Set("header", func(goja.FunctionCall) goja.Value { return header })
+	_ = o.Set("response", resp)
+	_ = o.Set("realIP", func(goja.FunctionCall) goja.Value { return rt.ToValue(e.Actor.IP) })
+
+	var body goja.Value // read once
+	readBody := func() goja.Value {
+		if body == nil {
+			body = r.requestBody(e)
+		}
+		return body
+	}
+	_ = o.Set("requestInfo", func(goja.FunctionCall) goja.Value {
+		info := rt.NewObject()
+		_ = info.Set("method", e.R.Method)
+		_ = info.Set("context", "default")
+		q := map[string]any{}
+		for k, v := range e.R.URL.Query() {
+			q[k] = v[0]
+		}
+		_ = info.Set("query", q)
+		h := map[string]any{}
+		for k, v := range e.R.Header {
+			h[strings.ReplaceAll(strings.ToLower(k), "-", "_")] = v[0]
+		}
+		_ = info.Set("headers", h)
+		_ = info.Set("body", readBody())
+		_ = info.Set("auth", r.recordObject(e.Actor.Auth))
+		return info
+	})
+	_ = o.Set("bindBody", func(call goja.FunctionCall) goja.Value {
+		target := call.Argument(0).ToObject(rt)
+		if src, ok := readBody().(*goja.Object); ok {
+			for _, k := range src.Keys() {
+				_ = target.Set(k, src.Get(k))
+			}
+		}
+		return target
+	})
+	errHelper := func(class string) func(call goja.FunctionCall) goja.Value {
+		return func(call goja.FunctionCall) goja.Value {
+			ctor, _ := goja.AssertConstructor(rt.Get(class))
+			obj, err := ctor(nil, call.Arguments...)
+			if err != nil {
+				r.rethrow(err)
+			}
+			return obj
+		}
+	}
+	for name, class := range map[string]string{"badRequestError": "BadRequestError", "unauthorizedError": "UnauthorizedError",
+		"forbiddenError": "ForbiddenError", "notFoundError": "NotFoundError", "internalServerError": "InternalServerError",
+		"tooManyRequestsError": "TooManyRequestsError", "error": "ApiError"} {
+		_ = o.Set(name, errHelper(class))
+	}
+	return o, func(fn func() error) { next = fn }
+}
+
+// requestBody is the request's body for requestInfo: a JSON body parsed,
+// a form's first values, otherwise {}. Bad JSON throws a 400.
+func (r *runtime) requestBody(e *api.RequestEvent) goja.Value {
+	ct, _, _ := mime.ParseMediaType(e.R.Header.Get("Content-Type"))
+	switch {
+	case e.R.Body == nil || e.R.Body == http.NoBody || e.R.ContentLength == 0:
+	case ct == "application/x-www-form-urlencoded" || ct == "multipart/form-data":
+		if err := e.R.ParseMultipartForm(32 << 20); err != nil && err != http.ErrNotMultipart {
+			r.throw(galley.Errorf(galley.EInvalid, "Failed to read the submitted form: %v", err))
+		}
+		m := map[string]any{}
+		for k, v := range e.R.PostForm {
+			m[k] = v[0]
+		}
+		return r.parseJSON(mustJSON(m))
+	default:
+		var v any
+		if err := e.BindBody(&v); err != nil {
+			r.throw(err)
+		}
+		return r.parseJSON(mustJSON(v))
+	}
+	return r.rt.NewObject()
+}
+
+// requestObject is the subset of Go's *http.Request that PocketBase's
+// hooks commonly read: method, url {path, rawQuery, query().get()},
+// header.get(), pathValue(), remoteAddr.
+func (r *runtime) requestObject(req *http.Request) *goja.Object {
+	rt := r.rt
+	o := rt.NewObject()
+	_ = o.Set("method", req.Method)
+	_ = o.Set("remoteAddr", req.RemoteAddr)
+	_ = o.Set("host", req.Host)
+	u := rt.NewObject()
+	_ = u.Set("path", req.URL.Path)
+	_ = u.Set("rawQuery", req.URL.RawQuery)
+	_ = u.Set("query", func(goja.FunctionCall) goja.Value {
+		q := req.URL.Query()
+		qo := rt.NewObject()
+		_ = qo.Set("get", func(call goja.FunctionCall) goja.Value { return rt.ToValue(q.Get(call.Argument(0).String())) })
+		_ = qo.Set("has", func(call goja.FunctionCall) goja.Value { return rt.ToValue(q.Has(call.Argument(0).String())) })
+		return qo
+	})
+	_ = u.Set("string", func(goja.FunctionCall) goja.Value { return rt.ToValue(req.URL.String()) })
+	_ = o.Set("url", u)
+	h := rt.NewObject()
+	_ = h.Set("get", func(call goja.FunctionCall) goja.Value { return rt.ToValue(req.Header.Get(call.Argument(0).String())) })
+	_ = o.Set("header", h)
+	_ = o.Set("pathValue", func(call goja.FunctionCall) goja.Value { return rt.ToValue(req.PathValue(call.Argument(0).String())) })
+	return o
+}
