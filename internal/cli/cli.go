@@ -199,6 +199,8 @@ type serveOptions struct {
 	uploadMinRate int64
 	// thumbMaxPixels bounds the images thumbnails are made of.
 	thumbMaxPixels int64
+	// hooks: the JavaScript hooks (hooks.go).
+	hooks hooksOptions
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -232,6 +234,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.storageShared, "storage-shared", false, "with PostgreSQL: --dir is a file system all nodes share, so several nodes may keep files in <dir>/storage (otherwise a second node refuses to start while S3 is off) (env GALLEY_STORAGE_SHARED)")
 	f.Int64Var(&o.uploadMinRate, "upload-min-rate", api.DefaultUploadMinRate, "bytes per second an upload must keep up: a body that may carry files gets --body-read-timeout plus its size at this rate; 0 = no extension (env GALLEY_UPLOAD_MIN_RATE)")
 	f.Int64Var(&o.thumbMaxPixels, "thumb-max-pixels", files.DefaultMaxPixels, "largest image (width × height) a thumbnail is made of; larger images are served as they are (env GALLEY_THUMB_MAX_PIXELS)")
+	o.hooks.addFlags(f)
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	return cmd
 }
@@ -307,6 +310,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 			return err
 		}
 	}
+	stopHooks, err := startHooks(g, &o.hooks, app, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopHooks()
 	stopOps, err := startOps(ctx, srv, app, db, g.dir, log)
 	if err != nil {
 		return err
