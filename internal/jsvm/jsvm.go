@@ -146,7 +146,7 @@ func Start(cfg Config) (*VM, error) {
 	}
 	vm := &VM{cfg: cfg, log: cfg.Log, http: cfg.HTTPClient, routes: map[string]*routeSlot{}, stop: make(chan struct{}), done: make(chan struct{})}
 	if vm.http == nil {
-		vm.http = oauth2.NewHTTPClient(oauth2.Options{})
+		vm.http = oauth2.NewHTTPClient(oauth2.Options{Timeout: httpMaxTimeout})
 	}
 	if err := vm.load(); err != nil {
 		return nil, err
