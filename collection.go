@@ -170,10 +170,21 @@ func (o *AuthOptions) Public() *AuthOptions {
 	return &p
 }
 
-// MarshalJSON writes the collection in PocketBase's shape; auth collections
-// include their options without secrets.
+// MarshalJSON writes the collection in PocketBase's shape (indexes and
+// fields as arrays, never null); auth collections include their options
+// without secrets.
 func (c *Collection) MarshalJSON() ([]byte, error) {
 	type plain Collection
+	if c.Indexes == nil || c.Fields == nil { // [] as PocketBase answers, never null: the JSON imports back
+		cp := *c
+		if cp.Indexes == nil {
+			cp.Indexes = []string{}
+		}
+		if cp.Fields == nil {
+			cp.Fields = []*Field{}
+		}
+		c = &cp
+	}
 	if c.Auth == nil {
 		return json.Marshal((*plain)(c))
 	}

@@ -70,7 +70,7 @@ func Internal(cause error) *Error {
 
 // FieldInvalid returns an EInvalid error for one field.
 func FieldInvalid(field, code, message string) *Error {
-	return &Error{Code: EInvalid, Message: "Failed to validate the submitted data.", Fields: map[string]FieldError{field: {Code: code, Message: message}}}
+	return &Error{Code: EInvalid, Message: "An error occurred while validating the submitted data.", Fields: map[string]FieldError{field: {Code: code, Message: message}}}
 }
 
 // ValidationErrors collects per-field errors; Err returns nil when empty.
@@ -88,7 +88,7 @@ func (v ValidationErrors) Err() error {
 	if len(v) == 0 {
 		return nil
 	}
-	return &Error{Code: EInvalid, Message: "Failed to validate the submitted data.", Fields: map[string]FieldError(v)}
+	return &Error{Code: EInvalid, Message: "An error occurred while validating the submitted data.", Fields: map[string]FieldError(v)}
 }
 
 // ErrorCodeOf returns the code of err: EInternal for errors that are not *Error,

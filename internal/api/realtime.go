@@ -61,7 +61,7 @@ func decodeSubscriptions(r *http.Request) (string, []string, error) {
 		}
 		id := form.Get("clientId")
 		if id == "" {
-			return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
+			return "", nil, galley.FieldInvalid("clientId", "validation_required", "Missing required value.")
 		}
 		return id, form["subscriptions"], nil
 	}
@@ -82,7 +82,7 @@ func decodeSubscriptions(r *http.Request) (string, []string, error) {
 		}
 	}
 	if strings.TrimSpace(id) == "" {
-		return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
+		return "", nil, galley.FieldInvalid("clientId", "validation_required", "Missing required value.")
 	}
 	var topics []string
 	if raw, ok := in["subscriptions"]; ok && string(raw) != "null" {

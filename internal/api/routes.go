@@ -100,6 +100,8 @@ func (s *Server) routeTable() []route {
 		{"GET /api/logs", superusers, s.listLogs},
 		{"GET /api/logs/stats", superusers, s.logStats},
 		{"GET /api/logs/{id}", superusers, s.viewLog},
+		{"GET /api/crons", superusers, s.listCrons},
+		{"POST /api/crons/{id}", superusers, s.runCron},
 
 		// The admin dashboard: a single-page app on the public API.
 		{"GET /_/{$}", anyone, s.dashboard},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/migrate"
 )
 
 // Setup runs in `serve` once the App and the API server exist and before
@@ -25,10 +26,22 @@ type Setup func(app *core.App, srv *api.Server) error
 // Main runs the command line with the process's arguments and
 // environment, stopping on SIGINT or SIGTERM, and exits non-zero on
 // failure.
-func Main(setups ...Setup) {
+func Main(setups ...Setup) { MainWith(Extensions{Setups: setups}) }
+
+// Extensions are what a custom binary adds to the command line.
+type Extensions struct {
+	// Setups bind hooks and routes in serve.
+	Setups []Setup
+	// Migrations are the binary's Go migrations: serve applies them with
+	// the migration files when it starts, galley migrate runs them.
+	Migrations *migrate.Registry
+}
+
+// MainWith is Main for a custom binary with ext.
+func MainWith(ext Extensions) {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, setups...); err != nil {
+	if err := RunWith(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr, ext); err != nil {
 		fmt.Fprintln(os.Stderr, "galley:", err)
 		os.Exit(1)
 	}
@@ -36,7 +49,12 @@ func Main(setups ...Setup) {
 
 // run executes the CLI with args; it never calls os.Exit, so tests can drive it.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, setups ...Setup) error {
-	root := newRootCmd(getenv, stdout, stderr, setups...)
+	return RunWith(ctx, args, getenv, stdout, stderr, Extensions{Setups: setups})
+}
+
+// RunWith is Run for a custom binary with ext.
+func RunWith(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer, ext Extensions) error {
+	root := newRootCmdExt(getenv, stdout, stderr, ext)
 	root.SetArgs(args)
 	root.SetOut(stdout)
 	root.SetErr(stderr)

@@ -5,10 +5,12 @@
 package core
 
 import (
+	"context"
 	"log/slog"
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/cron"
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/ratelimit"
@@ -47,12 +49,20 @@ type App struct {
 	// unreferenced file must reach before it is swept
 	// (DefaultFileOrphanGrace when 0).
 	FileSweepEvery, FileOrphanGrace time.Duration
+	// OnCollectionsChanged, when set, is called after a change of the
+	// collections commits — a create, update, delete or import, with the
+	// rule rewrites a rename causes — with each collection as it was (Old;
+	// nil when created) and as it is now (New; nil when deleted), on the
+	// goroutine that made the change. --automigrate writes migration files
+	// from it. It must not change collections itself.
+	OnCollectionsChanged func(ctx context.Context, changes []store.CollectionChange)
 
 	// testHookFilesStored, when set (tests), runs after a write's files
 	// are stored and before its transaction commits.
 	testHookFilesStored func()
 
 	hooks    Hooks
+	cron     *cron.Scheduler
 	files    fileStore
 	oauth2   *oauth2.Registry
 	patterns regexpCache
@@ -67,6 +77,7 @@ func New(db *store.DB, log *slog.Logger) *App {
 		log = slog.New(slog.DiscardHandler)
 	}
 	app := &App{db: db, Log: log, oauth2: oauth2.NewRegistry(oauth2.Options{})}
+	app.cron = cron.New(cron.Options{Claim: db.ClaimCronTick, Log: log})
 	// Another node changed the settings (or notifications were missed).
 	db.OnNotify(func(topic string) {
 		if topic == store.TopicSettings || topic == store.TopicAll {

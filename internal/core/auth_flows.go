@@ -60,6 +60,9 @@ func signSpecial(rec *galley.Record, typ string, opts galley.TokenOptions, newEm
 // record and claims. The token must be signed with the record's current
 // tokenKey and the type's secret, and bound to the record's current email.
 func (app *App) verifySpecial(ctx context.Context, c *galley.Collection, token, typ string, opts func(*galley.AuthOptions) galley.TokenOptions) (*galley.Record, *auth.Claims, error) {
+	if token == "" {
+		return nil, nil, galley.FieldInvalid("token", "validation_required", "Missing required value.")
+	}
 	claims, err := auth.ParseUnverified(token)
 	if err != nil || claims.Type != typ || claims.CollectionID != c.ID {
 		return nil, nil, errInvalidToken()
@@ -205,7 +208,7 @@ func (app *App) ConfirmPasswordReset(ctx context.Context, collection, token, pas
 	}
 	errs := galley.ValidationErrors{}
 	if token == "" {
-		errs.Add("token", "validation_required", "Cannot be blank.")
+		errs.Add("token", "validation_required", "Missing required value.")
 	}
 	if password != confirm {
 		errs.Add("passwordConfirm", "validation_values_mismatch", "Values don't match.")
@@ -238,20 +241,26 @@ func (app *App) hashNewPassword(c *galley.Collection, password string) (string, 
 		return "", fieldErr("validation_invalid_value", "The collection has no password field.")
 	}
 	if password == "" {
-		return "", fieldErr("validation_required", "Cannot be blank.")
+		return "", fieldErr("validation_required", "Missing required value.")
 	}
 	return hashPassword(f, password)
 }
 
 // RequestEmailChange mails a confirmation link for newEmail to the new
-// address; a must be authenticated as a record of the collection.
+// address; a must be authenticated as a record of the collection
+// (EUnauthenticated for guests, EForbidden for a record of another
+// collection). A missing newEmail is validation_required, an invalid one
+// validation_is_email, both on newEmail.
 func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, newEmail string) error {
 	c, err := app.authCollection(collection)
 	if err != nil {
 		return err
 	}
-	if a.Auth == nil || a.Auth.Collection.ID != c.ID {
+	if a.Auth == nil {
 		return galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
+	}
+	if a.Auth.Collection.ID != c.ID {
+		return galley.Errorf(galley.EForbidden, "The authorized record is not allowed to perform this action: it belongs to another collection.")
 	}
 	if newEmail == "" {
 		return galley.FieldInvalid("newEmail", "validation_required", "Missing required value.")
@@ -285,6 +294,16 @@ func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, new
 func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, password string) error {
 	c, err := app.authCollection(collection)
 	if err != nil {
+		return err
+	}
+	errs := galley.ValidationErrors{}
+	if token == "" {
+		errs.Add("token", "validation_required", "Missing required value.")
+	}
+	if password == "" {
+		errs.Add("password", "validation_required", "Missing required value.")
+	}
+	if err := errs.Err(); err != nil {
 		return err
 	}
 	rec, claims, err := app.verifySpecial(ctx, c, token, auth.TypeEmailChange, func(o *galley.AuthOptions) galley.TokenOptions { return o.EmailChangeToken })
@@ -336,8 +355,11 @@ func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string,
 	if err != nil {
 		return "", nil, err
 	}
-	if duration < 0 || duration > maxTokenDuration {
-		return "", nil, galley.FieldInvalid("duration", "validation_out_of_range", fmt.Sprintf("Must be between 0 and %d seconds.", maxTokenDuration))
+	if duration < 0 {
+		return "", nil, galley.FieldInvalid("duration", "validation_min_greater_equal_than_required", "Must be no less than 0.")
+	}
+	if duration > maxTokenDuration {
+		return "", nil, galley.FieldInvalid("duration", "validation_max_less_equal_than_required", fmt.Sprintf("Must be no greater than %d (seconds).", maxTokenDuration))
 	}
 	rec, err := findByID(ctx, app.db.Reader(), c, id)
 	if err != nil {
@@ -360,7 +382,7 @@ func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string,
 // requireEmail returns a 400 on "email" unless s is a valid address.
 func requireEmail(s string) error {
 	if s == "" {
-		return galley.FieldInvalid("email", "validation_required", "Cannot be blank.")
+		return galley.FieldInvalid("email", "validation_required", "Missing required value.")
 	}
 	if !validEmail(s) {
 		return galley.FieldInvalid("email", "validation_is_email", "Must be a valid email address.")

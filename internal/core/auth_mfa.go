@@ -142,7 +142,8 @@ func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email strin
 // AuthWithOTP redeems an OTP: the code must match and the OTP be younger
 // than the OTP duration; the row is deleted by a conditional write, so at
 // most one redemption succeeds. A record whose OTP went to its own email
-// becomes verified.
+// becomes verified. A missing otpId or password is EInvalid ("Failed to
+// authenticate.") naming them with validation_required.
 func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, code, mfaID string) (string, *galley.Record, error) {
 	c, err := app.authCollectionFor(ctx, a, collection)
 	if err != nil {
@@ -151,10 +152,20 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 	if !c.Auth.OTP.Enabled {
 		return "", nil, galley.Errorf(galley.EForbidden, "The collection is not configured to allow OTP authentication.")
 	}
-	bad := galley.Errorf(galley.EInvalid, "Invalid or expired OTP.")
 	if otpID == "" || code == "" {
-		return "", nil, bad
+		// As PocketBase answers it: the missing keys under data.
+		errs := galley.ValidationErrors{}
+		if otpID == "" {
+			errs.Add("otpId", "validation_required", "Missing required value.")
+		}
+		if code == "" {
+			errs.Add("password", "validation_required", "Missing required value.")
+		}
+		e := errs.Err().(*galley.Error)
+		e.Message = "Failed to authenticate."
+		return "", nil, e
 	}
+	bad := galley.Errorf(galley.EInvalid, "Invalid or expired OTP.")
 	acct := ratelimit.AccountKey(c.ID, "otp:"+otpID)
 	if ok, wait := app.Guards.Login.Attempt(a.IP, acct); !ok {
 		return "", nil, ratelimit.TooMany(wait)

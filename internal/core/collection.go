@@ -181,6 +181,9 @@ func (app *App) applySchema(ctx context.Context, changes []store.CollectionChang
 			return app.checkSchema(final, prefixes)
 		})
 	})
+	if err == nil {
+		app.collectionsChanged(ctx, changes)
+	}
 	return store.MapError(err)
 }
 

@@ -43,9 +43,12 @@ func (app *App) deleteCascade(ctx context.Context, tx *store.Tx, r *galley.Recor
 				}
 				remaining := slices.DeleteFunc(slices.Clone(valuesOf(ref.Data[f.Name])), func(x string) bool { return x == id })
 				if f.Required && len(remaining) == 0 {
+					// PocketBase's message, with the field that holds the
+					// reference (not the referencing record's id: the
+					// caller may not be allowed to see that record).
 					return galley.Errorf(galley.EInvalid,
-						"The record cannot be deleted because record %q of collection %q requires it in relation field %q.",
-						ref.ID(), other.Name, f.Name)
+						"Failed to delete record. Make sure that the record is not part of a required relation reference (the required relation field %q of collection %q points to it).",
+						f.Name, other.Name)
 				}
 				if f.IsMulti() {
 					ref.Data[f.Name] = remaining

@@ -186,7 +186,7 @@ func Where(e Expr, c *galley.Collection, alias string, env *Env) (sql string, ar
 	for _, id := range Identifiers(e) {
 		coll, req := strings.HasPrefix(id.Name, "@collection."), strings.HasPrefix(id.Name, "@request.")
 		if !comp.env.Trusted && (coll || req) {
-			return "", nil, galley.Errorf(galley.EForbidden, "only superusers can filter by @collection and @request fields")
+			return "", nil, galley.Errorf(galley.EForbidden, "Only superusers can filter and sort by @collection.* and @request.* fields.")
 		}
 		if coll {
 			// Each reference counts once, bound to a shared row or not.

@@ -117,7 +117,7 @@ func TestUntrusted(t *testing.T) {
 	env := testEnv(s, authAs("u2"))
 	env.Trusted = false
 	for _, f := range []string{`@request.auth.id != ""`, `@collection.users.id ?= author`, `title = "x" || (@request.body.a = 1)`} {
-		wantErr(t, compileErr(t, env, f), galley.EForbidden, "only superusers")
+		wantErr(t, compileErr(t, env, f), galley.EForbidden, "Only superusers can filter and sort by @collection.* and @request.*")
 	}
 	wantErr(t, compileErr(t, env, `secret = "s1"`), galley.EInvalid, `hidden field "secret"`)
 	wantErr(t, compileErr(t, env, `author.tokenKey = "s1"`), galley.EInvalid, `hidden field "tokenKey"`)

@@ -86,7 +86,7 @@ func (c *compiler) sortTerm(k string) (value, error) {
 		return value{}, invalid("invalid sort key %q", k)
 	}
 	if !c.env.Trusted && (strings.HasPrefix(k, "@collection.") || strings.HasPrefix(k, "@request.")) {
-		return value{}, galley.Errorf(galley.EForbidden, "only superusers can sort by @collection and @request fields")
+		return value{}, galley.Errorf(galley.EForbidden, "Only superusers can filter and sort by @collection.* and @request.* fields.")
 	}
 	v, err := c.operand(&Identifier{Name: k})
 	if err != nil {

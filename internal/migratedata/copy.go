@@ -27,10 +27,12 @@ import (
 const DefaultBatchSize = 1000
 
 // SystemTables are the system tables (not collections) whose rows Copy
-// carries over, in copy order. _migrations is left out (the target applies
-// its own), as are _collections (copied as definitions) and _realtimeEvents
-// (transient cross-node payloads).
-var SystemTables = []string{"_params", "_otps", "_mfas", "_authOrigins"}
+// carries over, in copy order: _appMigrations too, so the application's
+// migrations applied on the source are not applied again on the target.
+// _migrations is left out (the target applies its own), as are
+// _collections (copied as definitions), _realtimeEvents (transient
+// cross-node payloads) and _cronTicks (claims of past cron ticks).
+var SystemTables = []string{"_params", "_otps", "_mfas", "_authOrigins", "_appMigrations"}
 
 // Options configure Copy. The zero value works.
 type Options struct {

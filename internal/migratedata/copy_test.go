@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
@@ -117,6 +118,11 @@ func seed(t *testing.T) *seeded {
 		}
 	}
 	s.rows["_otps"], s.rows["_mfas"], s.rows["_authOrigins"], s.rows["_externalAuths"] = 1, 1, 1, 1
+	// The application's migrations applied on the source stay applied.
+	if err := db.RecordMigration(ctx, "1700000000_created_posts.json", time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)); err != nil {
+		t.Fatal(err)
+	}
+	s.rows["_appMigrations"] = 1
 	_, u1, err := app.AuthWithPassword(ctx, core.Actor{IP: "192.0.2.1"}, "users", "u1@example.com", "password-1", "", "")
 	if err != nil {
 		t.Fatal(err)

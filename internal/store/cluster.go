@@ -389,3 +389,33 @@ func (db *DB) HoldExclusive(ctx context.Context, name string) (release func(), o
 		_ = conn.Close()
 	}, true, nil
 }
+
+// WithLock runs fn while this process holds the session lock called name,
+// waiting for it as long as ctx allows (no statement timeout applies to
+// the wait): no other WithLock of the same name, on any node, runs
+// meanwhile. Unlike Tx.Lock it spans any number of transactions, so fn
+// may call services that open their own. On PostgreSQL the lock is held
+// on a connection taken from the pool for the purpose and discarded after
+// (which releases it, also when fn panics); on SQLite, one node, fn runs
+// at once.
+func (db *DB) WithLock(ctx context.Context, name string, fn func() error) error {
+	s := db.pgState
+	if s == nil {
+		return fn()
+	}
+	conn, err := db.read.Conn(ctx)
+	if err != nil {
+		return MapError(err)
+	}
+	defer func() { // never return a connection holding the lock to the pool
+		_ = conn.Raw(func(any) error { return driver.ErrBadConn })
+		_ = conn.Close()
+	}()
+	if _, err := conn.ExecContext(ctx, `SET statement_timeout = 0`); err != nil {
+		return MapError(err)
+	}
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(hashtext($1))`, s.lockKey("session:"+name)); err != nil {
+		return MapError(err)
+	}
+	return fn()
+}

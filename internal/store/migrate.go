@@ -132,6 +132,15 @@ var systemMigrations = []migration{
 			`CREATE INDEX "idx__realtimeEvents_created" ON "_realtimeEvents" ("created")`,
 		)
 	}},
+	{"0006_cron_ticks_and_app_migrations", func(ctx context.Context, tx *Tx) error {
+		return execAll(ctx, tx,
+			// The last tick of each cron job some node claimed (cron_ticks.go).
+			`CREATE TABLE "_cronTicks" ("id" TEXT PRIMARY KEY NOT NULL, "tick" TEXT NOT NULL)`,
+			// The application's migrations applied (app_migrations.go).
+			// "id" is the migration's name (every system table is keyed by id).
+			`CREATE TABLE "_appMigrations" ("id" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`,
+		)
+	}},
 }
 
 // ExternalAuthsCollection returns the _externalAuths system collection: the
