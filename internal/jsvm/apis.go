@@ -142,10 +142,30 @@ func (r *runtime) appObject(d data, inTx bool) *goja.Object {
 		}
 		return r.collectionValue(c)
 	})
+	importCollections := func(list goja.Value, deleteMissing bool) {
+		if inTx { // the collection services run transactions of their own
+			r.throw(galley.Errorf(galley.EInvalid, "Collections cannot be changed inside a transaction; use $app."))
+		}
+		b, err := r.stringify(rt.ToValue(map[string]any{"collections": list, "deleteMissing": deleteMissing}))
+		if err != nil {
+			r.rethrow(err)
+		}
+		if err := app.ImportCollections(r.ctx(), app.SystemActor(), b); err != nil {
+			r.throw(err)
+		}
+	}
+	set("importCollections", func(call goja.FunctionCall) goja.Value {
+		importCollections(call.Argument(0), call.Argument(1).ToBoolean())
+		return goja.Undefined()
+	})
 	set("save", func(call goja.FunctionCall) goja.Value {
+		if r.isCollection(call.Argument(0)) { // created or changed as an import of one collection
+			importCollections(rt.NewArray(call.Argument(0)), false)
+			return goja.Undefined()
+		}
 		rec := r.recordOf(call.Argument(0))
 		if rec == nil {
-			panic(rt.NewTypeError("save: want a Record"))
+			panic(rt.NewTypeError("save: want a Record or a Collection"))
 		}
 		if err := d.Save(rec); err != nil {
 			r.throw(err)
@@ -153,9 +173,18 @@ func (r *runtime) appObject(d data, inTx bool) *goja.Object {
 		return goja.Undefined()
 	})
 	set("delete", func(call goja.FunctionCall) goja.Value {
+		if r.isCollection(call.Argument(0)) {
+			if inTx {
+				r.throw(galley.Errorf(galley.EInvalid, "Collections cannot be changed inside a transaction; use $app."))
+			}
+			if err := app.DeleteCollection(r.ctx(), app.SystemActor(), collectionName(call.Argument(0))); err != nil {
+				r.throw(err)
+			}
+			return goja.Undefined()
+		}
 		rec := r.recordOf(call.Argument(0))
 		if rec == nil {
-			panic(rt.NewTypeError("delete: want a Record"))
+			panic(rt.NewTypeError("delete: want a Record or a Collection"))
 		}
 		if err := d.Delete(rec); err != nil {
 			r.throw(err)

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/dop251/goja"
+	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
 )
 
@@ -106,7 +107,7 @@ func (r *runtime) event(next func() error, app goja.Value) *goja.Object {
 func (r *runtime) requestEvent(e *core.RecordRequestEvent) goja.Value {
 	o := r.event(e.Next, r.app)
 	_ = o.Set("record", r.recordObject(e.Record))
-	_ = o.Set("collection", r.collectionValue(e.Collection))
+	r.lazyCollection(o, e.Collection)
 	_ = o.Set("auth", r.recordObject(e.Actor.Auth))
 	_ = o.Set("requestInfo", func(goja.FunctionCall) goja.Value { return r.requestInfo(e.Actor) })
 	return o
@@ -119,21 +120,21 @@ func (r *runtime) writeEvent(e *core.RecordWriteEvent) goja.Value {
 	}
 	o := r.event(e.Next, app)
 	_ = o.Set("record", r.recordObject(e.Record))
-	_ = o.Set("collection", r.collectionValue(e.Collection))
+	r.lazyCollection(o, e.Collection)
 	return o
 }
 
 func (r *runtime) successEvent(e *core.RecordSuccessEvent) goja.Value {
 	o := r.event(e.Next, r.app)
 	_ = o.Set("record", r.recordObject(e.Record))
-	_ = o.Set("collection", r.collectionValue(e.Collection))
+	r.lazyCollection(o, e.Collection)
 	return o
 }
 
 func (r *runtime) authEvent(e *core.AuthRequestEvent) goja.Value {
 	o := r.event(e.Next, r.app)
 	_ = o.Set("record", r.recordObject(e.Record))
-	_ = o.Set("collection", r.collectionValue(e.Collection))
+	r.lazyCollection(o, e.Collection)
 	_ = o.Set("token", e.Token)
 	_ = o.Set("authMethod", e.Method)
 	return o
@@ -171,6 +172,19 @@ func (r *runtime) requestInfo(a core.Actor) goja.Value {
 	_ = o.Set("body", r.parseJSON(mustJSON(body)))
 	_ = o.Set("auth", r.recordObject(a.Auth))
 	return o
+}
+
+// lazyCollection defines o.collection, made on first use (most handlers
+// never read it, and making it encodes the whole collection).
+func (r *runtime) lazyCollection(o *goja.Object, c *galley.Collection) {
+	var v goja.Value
+	get := r.rt.ToValue(func(goja.FunctionCall) goja.Value {
+		if v == nil {
+			v = r.collectionValue(c)
+		}
+		return v
+	})
+	_ = o.DefineAccessorProperty("collection", get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }
 
 func stringMap(m map[string]string) map[string]any {

@@ -41,6 +41,33 @@ class InternalServerError extends ApiError {
 	constructor(message, data) { super(500, message || "Something went wrong while processing your request.", data); this.name = "InternalServerError"; }
 }
 Object.assign(globalThis, {ApiError, BadRequestError, UnauthorizedError, ForbiddenError, NotFoundError, TooManyRequestsError, InternalServerError});
+` + collectionPrelude
+
+// collectionPrelude defines PocketBase's Collection and field classes as
+// plain data: a Collection is the collection's JSON form (what
+// $app.save(collection) imports) with helpers on its fields list.
+const collectionPrelude = `
+function Collection(data) {
+	Object.assign(this, {type: "base", fields: [], indexes: []}, data || {});
+	if (!Array.isArray(this.indexes)) this.indexes = [];
+	const fields = Array.isArray(this.fields) ? this.fields : [];
+	const hidden = (name, fn) => Object.defineProperty(fields, name, {value: fn, enumerable: false});
+	hidden("add", (...fs) => { for (const f of fs) {
+		const i = fields.findIndex((x) => (f.id && x.id === f.id) || x.name === f.name);
+		if (i >= 0) fields[i] = f; else fields.push(f);
+	} });
+	hidden("getByName", (n) => fields.find((x) => x.name === n) || null);
+	hidden("getById", (id) => fields.find((x) => x.id === id) || null);
+	hidden("removeByName", (n) => { const i = fields.findIndex((x) => x.name === n); if (i >= 0) fields.splice(i, 1); });
+	hidden("removeById", (id) => { const i = fields.findIndex((x) => x.id === id); if (i >= 0) fields.splice(i, 1); });
+	this.fields = fields;
+}
+globalThis.Collection = Collection;
+for (const [cls, type] of Object.entries({TextField: "text", NumberField: "number", BoolField: "bool", EmailField: "email",
+	URLField: "url", EditorField: "editor", DateField: "date", AutodateField: "autodate", SelectField: "select",
+	FileField: "file", RelationField: "relation", JSONField: "json", GeoPointField: "geoPoint", PasswordField: "password"})) {
+	globalThis[cls] = function (data) { Object.assign(this, {type}, data || {}); };
+}
 `
 
 var preludeProgram = goja.MustCompile("galley:prelude", prelude, false)

@@ -493,3 +493,30 @@ onRecordCreateRequest((e) => { e.record.set("slug", "hooked"); e.next(); }, "pos
 	waitBody("/api/w", 404, "")
 	e.s.Do("POST", "/api/collections/posts/records", "", map[string]any{"title": "y"}).Status(200).Contains(`"slug":""`)
 }
+
+// Collections from hooks: $app.save(new Collection(…)) creates one,
+// findCollectionByNameOrId + save changes it, delete removes it; inside a
+// transaction it is refused.
+func TestCollectionsFromHooks(t *testing.T) {
+	e := setup(t, map[string]string{"c.pb.js": `
+routerAdd("POST", "/api/coll", (e) => {
+	const c = new Collection({name: "notes", listRule: ""});
+	c.fields.add(new TextField({name: "body"}));
+	$app.save(c);
+	const again = $app.findCollectionByNameOrId("notes");
+	again.fields.add(new BoolField({name: "done"}));
+	$app.save(again);
+	let inTx = "";
+	try { $app.runInTransaction((tx) => tx.save(new Collection({name: "nope"}))); } catch (err) { inTx = err.message; }
+	e.json(200, {fields: $app.findCollectionByNameOrId("notes").fields.map((f) => f.name), inTx});
+});
+routerAdd("DELETE", "/api/coll", (e) => {
+	$app.delete($app.findCollectionByNameOrId("notes"));
+	e.noContent(204);
+});
+`}, func(c *jsvm.Config) {})
+	e.s.Do("POST", "/api/coll", "", nil).Status(200).Contains(`"body"`, `"done"`, "inside a transaction")
+	e.s.Do("GET", "/api/collections/notes/records", "", nil).Status(200)
+	e.s.Do("DELETE", "/api/coll", "", nil).Status(204)
+	e.s.Do("GET", "/api/collections/notes/records", "", nil).Status(404)
+}

@@ -333,7 +333,8 @@ func (r *runtime) parseJSON(b []byte) goja.Value {
 	return out
 }
 
-// collectionValue is c's JSON form as a JavaScript object.
+// collectionValue is c's JSON form as a Collection object (see
+// collectionPrelude).
 func (r *runtime) collectionValue(c *galley.Collection) goja.Value {
 	if c == nil {
 		return goja.Null()
@@ -342,5 +343,16 @@ func (r *runtime) collectionValue(c *galley.Collection) goja.Value {
 	if err != nil {
 		r.throw(err)
 	}
-	return r.parseJSON(b)
+	ctor, _ := goja.AssertConstructor(r.rt.Get("Collection"))
+	obj, err := ctor(nil, r.parseJSON(b))
+	if err != nil {
+		r.rethrow(err)
+	}
+	return obj
+}
+
+// isCollection reports whether v is a Collection object.
+func (r *runtime) isCollection(v goja.Value) bool {
+	obj, ok := v.(*goja.Object)
+	return ok && isInstance(r.rt, obj, r.rt.Get("Collection").ToObject(r.rt))
 }
