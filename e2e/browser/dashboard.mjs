@@ -1,6 +1,7 @@
 // Helpers of the dashboard's browser tests (tests/dashboard_*.test.mjs):
 // a superuser of the test's own, headless chromium, axe-core, screenshots
 // at two widths, and a few waits. Controls are found by role and name.
+// DASH_DEBUG=1 prints every 401 the page gets (session handling).
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -54,6 +55,7 @@ export async function newPage(width = 1280) {
   const ctx = await state.browser.newContext({ viewport: { width, height: 800 } });
   const page = await ctx.newPage();
   page.problems = [];
+  if (process.env.DASH_DEBUG) page.on('response', (r) => r.status() === 401 && process.stderr.write(`[401] ${r.request().method()} ${r.url()} ${(r.request().headers().authorization || '').slice(-12)}\n`));
   page.on('pageerror', (e) => page.problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' && /Content Security Policy|Refused to/i.test(m.text())) page.problems.push(`CSP: ${m.text()}`);
@@ -117,7 +119,7 @@ export async function logIn(page, email = state.email) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(state.password);
   await page.getByRole('button', { name: 'Log in' }).click();
-  await page.getByRole('heading', { name: 'Collections', level: 1 }).waitFor();
+  await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
 }
 
 export const main = (page) => page.getByRole('main');

@@ -7,6 +7,7 @@
 // silently overwritten. axe-core on each screen; screenshots at 1280 and
 // 375 px in GALLEY_E2E_SCREENSHOTS (default <tmp>/galley-screens).
 import { test, before, after } from 'node:test';
+import { join } from 'node:path';
 import { assert, URL, uniqueName } from './lib.mjs';
 import { skip, setUp, tearDown, state, newPage, axe, shoot, measureTTI, logIn, saved, main, field, DB, SHOTS } from '../browser/dashboard.mjs';
 
@@ -41,7 +42,7 @@ test('log in, an auth and a base collection with a relation and rules, rule erro
 
     // The session survives a reload; the skip link reaches the main content.
     await page.reload();
-    await page.getByRole('heading', { name: 'Collections', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
     await page.keyboard.press('Tab');
     const skipLink = page.getByRole('link', { name: 'Skip to content' });
     assert.ok(await skipLink.evaluate((el) => el === document.activeElement), 'the skip link is the first stop');
@@ -81,17 +82,20 @@ test('log in, an auth and a base collection with a relation and rules, rule erro
     await main(page).getByLabel('New field type').selectOption('text');
     await main(page).getByRole('button', { name: 'Add field' }).click();
     // the new field comes before created/updated and has the focus
+    const newName = (type) => main(page).getByRole('group', { name: new RegExp(`new field \\(${type}\\)`) }).getByLabel('Name');
+    await page.waitForFunction(() => document.activeElement?.closest('fieldset') && document.activeElement.value === '');
+    assert.ok(await newName('text').evaluate((el) => el === document.activeElement), 'the new field has the focus');
     await page.keyboard.type('title');
     await main(page).getByLabel('New field type').selectOption('relation');
     await main(page).getByRole('button', { name: 'Add field' }).click();
-    await page.keyboard.type('owner');
+    await newName('relation').fill('owner');
     const owner = main(page).getByRole('group', { name: /^Field \d+: owner \(relation\)/ });
     await owner.getByLabel('Related collection').selectOption({ label: `${users} (auth)` });
     await owner.getByLabel('Required').check();
     assert.equal(await main(page).getByRole('group', { name: /^Field \d+:/ }).count(), fieldCount + 2);
     await main(page).getByLabel('New field type').selectOption('number');
     await main(page).getByRole('button', { name: 'Add field' }).click();
-    await page.keyboard.type('views');
+    await newName('number').fill('views');
     await shoot(page, 'fields');
     await axe(page, 'fields');
 

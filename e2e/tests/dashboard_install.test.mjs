@@ -70,7 +70,7 @@ test('install page creates the first superuser and logs in', { skip, timeout: 12
 
     await page.getByLabel('Install token').fill(link[0].split('token=')[1]);
     await page.getByRole('button', { name: 'Create superuser and log in' }).click();
-    await page.getByRole('heading', { name: 'Collections', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
     assert.match(await page.getByRole('navigation', { name: 'Dashboard' }).textContent(), /first@example\.com/);
     assert.deepEqual(page.problems, []);
   } finally {

@@ -5,6 +5,7 @@
 // narrow layout's menu, and log-out. Also: /_/ is served with its CSP and
 // compressed.
 import { test, before, after } from 'node:test';
+import { join } from 'node:path';
 import { assert, URL, uniqueName } from './lib.mjs';
 import { skip, setUp, tearDown, state, newPage, axe, shoot, measureTTI, logIn, saved, main, field, DB, SHOTS } from '../browser/dashboard.mjs';
 
@@ -72,7 +73,7 @@ test('view with preview, export and import, delete, expired session, narrow menu
     await shoot(page, 'import');
     await main(page).getByRole('button', { name: 'Review and import' }).click();
     await page.getByRole('dialog', { name: 'Import collections?' }).getByRole('button', { name: 'Import' }).click();
-    await page.getByRole('heading', { name: 'Collections', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
     const imported = await state.pb.collections.getOne(copyName);
     state.made.push(imported.id);
     assert.equal(imported.viewRule, 'owner = @request.auth.id');
@@ -82,7 +83,7 @@ test('view with preview, export and import, delete, expired session, narrow menu
     await page.getByRole('heading', { name: copyName, level: 1 }).waitFor();
     await main(page).getByRole('button', { name: `Delete collection ${copyName}` }).click();
     await page.getByRole('dialog', { name: `Delete ${copyName}?` }).getByRole('button', { name: 'Delete' }).click();
-    await page.getByRole('heading', { name: 'Collections', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
     await assert.rejects(state.pb.collections.getOne(copyName), (e) => e.status === 404);
 
     // An expired session: what was typed survives a new log-in.
@@ -110,7 +111,7 @@ test('view with preview, export and import, delete, expired session, narrow menu
     const menu = page.getByRole('button', { name: 'Menu' });
     await menu.click();
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Collections', exact: true }).click();
-    await page.getByRole('heading', { name: 'Collections', level: 1 }).waitFor();
+    await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
     await page.setViewportSize({ width: 1280, height: 800 });
 
     // Log out: back to the log-in screen, also after a reload.

@@ -31,7 +31,7 @@ export function stripLocal(draft) {
   return c;
 }
 
-/** useRuleCheck checks text (debounced) and returns {state: idle|checking|ok|error, message}. */
+/** useRuleCheck checks text (debounced) and returns {state: idle|ok|error, message}. */
 export function useRuleCheck(text, collection, kind = 'rule') {
   const [res, setRes] = useState({ state: 'idle', message: '' });
   const seq = useRef(0);
@@ -41,8 +41,8 @@ export function useRuleCheck(text, collection, kind = 'rule') {
       setRes({ state: 'idle', message: '' });
       return;
     }
+    // The last answer stays shown until the next one: no flicker while typing.
     const n = ++seq.current;
-    setRes((r) => ({ ...r, state: 'checking' }));
     const timer = setTimeout(async () => {
       try {
         await pb.send('/api/collections/meta/check-rule', {

@@ -57,13 +57,18 @@ export function candidates(collection, all) {
       }
     }
   }
-  const authFields = new Map([['collectionName', 'auth collection name'], ['collectionId', 'auth collection id']]);
-  for (const c of all) {
-    if (c.type !== 'auth') continue;
-    for (const f of c.fields || []) if (!authFields.has(f.name) && f.name !== 'tokenKey' && f.name !== 'password') authFields.set(f.name, `${f.type} (${c.name})`);
+  // Fields of every auth collection (apps' own first), with where they come from.
+  const authFields = new Map([['id', ['text', ['every auth collection']]], ['collectionName', ['text', ['the auth collection name']]], ['collectionId', ['text', ['the auth collection id']]]]);
+  const auths = all.filter((c) => c.type === 'auth').sort((a, b) => Number(a.name.startsWith('_')) - Number(b.name.startsWith('_')));
+  if (collection?.type === 'auth' && !auths.some((c) => c.id && c.id === collection.id)) auths.unshift(collection);
+  for (const c of auths) {
+    for (const f of c.fields || []) {
+      if (!f.name || f.name === 'tokenKey' || f.name === 'password' || f.name === 'id') continue;
+      if (!authFields.has(f.name)) authFields.set(f.name, [f.type, []]);
+      authFields.get(f.name)[1].push(c.name || 'this collection');
+    }
   }
-  if (collection?.type === 'auth') for (const f of collection.fields || []) if (f.name && !authFields.has(f.name)) authFields.set(f.name, f.type);
-  for (const [n, d] of authFields) add(`@request.auth.${n}`, d);
+  for (const [n, [type, from]] of authFields) add(`@request.auth.${n}`, n === 'id' || n.startsWith('collection') ? from[0] : `${type} (${from.join(', ')})`);
   for (const f of collection?.fields || []) if (f.name) add(`@request.body.${f.name}`, `sent ${f.type}`);
   add('@request.query.', 'a query parameter');
   add('@request.headers.', 'a header (lower case, - as _)');
@@ -101,6 +106,9 @@ export function suggest(text, caret, cands, max = 10) {
     return { start, end, items };
   }
   if (word === '') {
+    // Operators only after an operand and a space: "title |" but not "title|" or '"x"|'.
+    const before = text[start - 1];
+    if (before !== undefined && before !== '(' && !/\s/.test(before)) return { start, end, items: [] };
     let i = start - 1;
     while (i >= 0 && /\s/.test(text[i])) i--;
     const prev = i >= 0 ? text[i] : '';
@@ -120,7 +128,7 @@ export function suggest(text, caret, cands, max = 10) {
     seen.add(insert);
     items.push({ insert, label: insert, detail: dot >= 0 ? '' : detail });
   }
-  items.sort((a, b) => rank(a.insert) - rank(b.insert) || a.insert.localeCompare(b.insert));
+  items.sort((a, b) => rank(a.insert) - rank(b.insert) || idFirst(a.insert) - idFirst(b.insert) || a.insert.localeCompare(b.insert));
   return { start, end, items: items.slice(0, max) };
 }
 
@@ -130,4 +138,9 @@ function rank(p) {
   if (p.startsWith('@request')) return 1;
   if (p.startsWith('@collection')) return 2;
   return 3;
+}
+
+// "id" before the other fields of the same level.
+function idFirst(p) {
+  return p === 'id' || p.endsWith('.id') ? 0 : 1;
 }

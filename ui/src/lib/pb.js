@@ -28,8 +28,11 @@ pb.authStore.onChange(() => {
 // Calls that answer 401 because of credentials, not of a session.
 const AUTH_CALLS = /\/(auth-with-password|auth-with-otp|request-otp|install|auth-methods)(\?|$)/;
 
-pb.afterSend = (response, data) => {
-  if (response.status === 401 && session.get().user && !AUTH_CALLS.test(response.url)) {
+pb.afterSend = (response, data, options) => {
+  // Only a refusal of the token held now ends the session: an answer to a
+  // call sent with an older token (before a new log-in) does not.
+  const sentWith = options?.headers?.Authorization || options?.headers?.authorization || '';
+  if (response.status === 401 && session.get().user && !AUTH_CALLS.test(response.url) && sentWith && sentWith === pb.authStore.token) {
     session.set((s) => ({ ...s, expired: true }));
   }
   return data;
