@@ -183,7 +183,9 @@ async function main() {
     log(`starting galley serve on ${url}`);
     // Every test runs from 127.0.0.1: allow more failed log-ins per IP than the
     // default 10 a minute, so deliberate failures across files never add up to a 429.
-    server = spawn(bin, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, '--login-failures-per-ip', '1000', ...dbArgs], {
+    // e2e/hooks holds the JavaScript hooks of hooks.test.mjs.
+    server = spawn(bin, ['serve', '--http', `127.0.0.1:${port}`, '--dir', dataDir, '--login-failures-per-ip', '1000',
+      '--hooks-dir', join(repoRoot, 'e2e', 'hooks'), ...dbArgs], {
       stdio: ['ignore', fd, fd],
     });
     closeSync(fd);
