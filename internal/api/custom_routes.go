@@ -133,4 +133,3 @@ func (s *Server) AddRoute(method, path string, h func(e *RequestEvent) error, mw
 	s.mux.Handle(pattern, s.handle(handler))
 	return nil
 }
-
