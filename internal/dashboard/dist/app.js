@@ -1,122 +1,122 @@
 /* Galley dashboard. Bundles preact (MIT), htm (Apache-2.0) and pocketbase (MIT). */
-var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|n|o|s|text|space)$/,nt=Array.isArray,st=De.slice,de=Object.assign;function ce(n){n&&n.parentNode&&n.remove()}function Wt(n,e,t){var s,r,o,i={},a=arguments.length;for(o in e)o=="key"?s=e[o]:o=="ref"&&typeof n!="function"?r=e[o]:i[o]=e[o];return a>2&&(i.children=a>3?st.call(arguments,2):t),ve(n,i,s,r,null)}function ve(n,e,t,s,r){var o={type:n,props:e,key:t,ref:s,__k:null,__:null,__b:0,__e:null,__c:null,constructor:_e,__v:r||++Dt,__i:-1,__u:0};return!r&&L.vnode&&L.vnode(o),o}function Fe(n){return n.children}function qe(n,e){this.props=n,this.context=e,this.__g=0}function oe(n,e){if(e==null)return n.__&&oe(n.__,n.__i+1);for(var t;e<n.__k.length;e++)if((t=n.__k[e])&&t.__e)return t.__e;return typeof n.type!="function"||n.props.__P?null:oe(n)}function vs(n){var e,t=n.__v,s=t.__e,r=[],o=[],i=n.__P;i&&((e=de({constructor:_e},t)).__v=t.__v+1,L.vnode&&L.vnode(e),ot(i,e,t,n.__n,i.namespaceURI,32&t.__u?[s]:null,r,s||oe(t),32&t.__u,o),e.__v=t.__v,e.__.__k[e.__i]=e,Vt(r,e,o),t.__=t.__e=null,e.__e!=s&&zt(e))}function zt(n){if((n=n.__)&&n.__c&&!n.props.__P)return n.__e=null,n.__k.some(function(e){return e&&(n.__e=e.__e)}),zt(n)}function Ut(n){(8&n.__g||(n.__g|=8,se.push(n),Ue++))&&Ze==L.debounceRendering||((Ze=L.debounceRendering)||queueMicrotask)(Ht)}function Ht(){try{for(var n,e=1;se.length;)se.length>e&&se.sort(Ft),n=se.shift(),e=se.length,8&n.__g&&vs(n)}finally{(Ue=se.length)&&(Ze||queueMicrotask)(Ht)}}function Bt(n,e,t,s,r,o,i,a,l,m,c){var h,f,d,u,y,v,$=s.__k||De,b=e.length;for(l=_s(t,e,$,l,b),h=0;h<b;h++)(d=t.__k[h])!=null&&(f=~d.__i&&$[d.__i]||Ne,d.__i=h,v=ot(n,d,f,r,o,i,a,l,m,c),u=d.__e,(f.ref!=d.ref||8&f.__u)&&(f.ref&&rt(f.ref,null,d,f),d.ref&&c.push(d.ref,d.__c||u,d)),y=y||u,4&d.__u?(l=Kt(d,l,n,!f.__v),f.__e&&(f.__e=null)):typeof d.type=="function"&&v!==void 0?l=v:u&&(l=u.nextSibling),d.__u&=-21);return t.__e=y,l}function _s(n,e,t,s,r){var o,i,a,l,m,c,h,f,d,u=t.length,y=u,v=0,$=0,b=n.__k=Array(r);for(o=0;o<r;o++)(i=e[o])!=null&&typeof i!="boolean"&&typeof i!="function"?(typeof i!="object"||i.constructor===String?i=b[o]=ve(null,i):nt(i)?i=b[o]=ve(Fe,{children:i}):i.constructor===_e&&i.__b?i=b[o]=ve(i.type,i.props,i.key,i.ref,i.__v):b[o]=i,l=o+v,i.__=n,i.__b=n.__b+1,a=null,~(m=i.__i=ws(i,t,l,y))&&(y--,(a=t[m])&&(a.__u|=2)),a&&a.__v?(i.__u|=16,m==l-1?v--:m==l+1?v++:m!=l&&(m>l?v--:v++,$=1)):(~m||(r>u?v--:r<u&&v++),typeof i.type!="function"&&(i.__u|=4))):b[o]=null;if($){for(c=[],h=[],o=0;o<r;o++)if((i=b[o])&&16&i.__u){for(v=0,f=c.length;v<f;)c[d=v+f>>1]<i.__i?v=d+1:f=d;c[v]=i.__i,h[o]=v+1}for(v=c.length;o--;)h[o]&&(h[o]==v?v--:b[o].__u|=4)}if(y)for(o=0;o<u;o++)!(a=t[o])||2&a.__u||(a.__e==s&&(s=oe(a)),it(a,a));return s}function Kt(n,e,t,s){var r,o,i,a;if(typeof n.type=="function"){if(n.props.__P)return e;if(r=n.__k)for(o=0;o<r.length;o++)r[o]&&(r[o].__=n,e=Kt(r[o],e,t,!1));return e}for(e&&!e.parentNode&&(e=oe(n))&&!e.parentNode&&(e=null),i=n.__e,a=e;a&&a.nodeType==8;)a=a.nextSibling;for(i!=a&&(!s&&t.moveBefore&&i.parentNode?t.moveBefore(i,e):t.insertBefore(i,e||null)),e=i;(e=e&&e.nextSibling)&&e.nodeType==8&&!e.data.startsWith("$s"););return e}function ws(n,e,t,s){var r,o=n.key,i=n.type,a=e[t],l=a&&!(2&a.__u);if(a===null&&o==null||l&&o==a.key&&i==a.type)return t;if(s>(l?1:0)){for(r=t-1;r>=0;r--)if((a=e[r])&&!(2&a.__u)&&o==a.key&&i==a.type)return r;for(r=t+1;r<e.length;r++)if((a=e[r])&&!(2&a.__u)&&o==a.key&&i==a.type)return r}return-1}function Nt(n,e,t){t==null&&(t=""),e[0]=="-"?n.setProperty(e,t):n[e]=t}function Ae(n,e,t,s,r){var o,i;if(e=="style")if(typeof t=="string")n.style.cssText=t;else{if(typeof s=="string"&&(n.style.cssText=s=""),s)for(e in s)t&&e in t||Nt(n.style,e);if(t)for(e in t)s&&t[e]==s[e]||Nt(n.style,e,t[e])}else if(e[0]=="o"&&e[1]=="n")typeof t!="function"&&(t=null),typeof s!="function"&&(s=null),(n.__e||(n.__e={}))[e]=t,t&&s||(i=et[e]||(et[e]=xs(e)),(n.__a||(n.__a={}))[e]=tt,o=e!=(e=e.replace(Mt,"$1")),(e=e.slice(2))[0]<"a"&&(e=e.toLowerCase()),t?n.addEventListener(e,i,o):n.removeEventListener(e,i,o));else{if(r=="http://www.w3.org/2000/svg")e=e.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(e!="width"&&e!="height"&&e!="href"&&e!="list"&&e!="form"&&e!="tabIndex"&&e!="download"&&e!="rowSpan"&&e!="colSpan"&&e!="role"&&e!="popover"&&e in n)try{return void(n[e]=t??"")}catch{}if(typeof t=="function")return;t==null||t===!1&&e[4]!="-"?n.removeAttribute(e):n.setAttribute(e,e=="popover"&&t==1?"":t)}}function xs(n){return function(e){var t=this.__e;if(t){if(t=t[n],e[Le]==null)e[Le]=tt++;else if(e[Le]<this.__a[n])return;return t(L.event?L.event(e):e)}}}function ot(n,e,t,s,r,o,i,a,l,m){var c,h,f,d,u,y,v,$,b,g,_,C,P,A,R,x,q,B,K=e.type;if(e.constructor!==_e)return null;128&t.__u&&(l=32&t.__u,c=t.__c.__z)&&(e.__u|=l,h=o=[],c.nodeType==8?a=je(c,o):o.push(c),a=o[0]||a),(c=L.__b)&&c(e);e:if(typeof K=="function"){f=i.length;try{if($=e.props,b=(c=K.prototype)&&c.render,g=(c=K.contextType)&&s[c.__c],_=c?g?g.props.value:c.__:s,(d=t.__c)?(e.__c=d,2&d.__g&&(d.__g|=1)):(b?e.__c=d=new K($,_):(e.__c=d=new qe($,_),d.constructor=K,d.render=Ss),g&&g.sub(d),d.state||(d.state={}),d.__n=s,d.__g|=8,d.__h=[],d.__k=[]),b&&(d.__s||(d.__s=d.state),K.getDerivedStateFromProps&&(d.__s==d.state&&(d.__s=de({},d.__s)),de(d.__s,K.getDerivedStateFromProps($,d.__s)))),u=d.props,y=d.state,d.__v=e,t.__c){if($!==u&&b&&!K.getDerivedStateFromProps&&d.componentWillReceiveProps&&d.componentWillReceiveProps($,_),e.__v==t.__v&&!(8&d.__g)||!(4&d.__g)&&d.shouldComponentUpdate&&d.shouldComponentUpdate($,d.__s,_)===!1){e.__v!=t.__v&&(d.props=$,d.state=d.__s,d.__g&=-9),e.__e=t.__e,e.__k=t.__k,e.__k.some(function(D){D&&(D.__=e)}),De.push.apply(d.__h,d.__k),d.__k=[],d.__h.length&&i.push(d),a=oe(t);break e}d.componentWillUpdate&&d.componentWillUpdate($,d.__s,_),b&&d.componentDidUpdate&&d.__h.push(function(){d.componentDidUpdate(u,y,v)})}else b&&!K.getDerivedStateFromProps&&d.componentWillMount&&d.componentWillMount(),b&&d.componentDidMount&&d.__h.push(d.componentDidMount);d.context=_,d.props=$,d.__P=n,d.__g&=-5,C=L.__r,P=b?25:0;do d.__g&=-9,C&&C(e),c=d.render(d.props,d.state=d.__s,d.context);while(8&d.__g&&++P<25);b&&(De.push.apply(d.__h,d.__k),d.__k=[]),d.state=d.__s,d.getChildContext&&(s=de({},s,d.getChildContext())),b&&t.__c&&d.getSnapshotBeforeUpdate&&(v=d.getSnapshotBeforeUpdate(u,y)),A=c&&c.type===Fe&&c.key==null?c.props.children:c,$.__P&&(c=a,r=(n=$.__P).namespaceURI,l=o=null,t.props&&t.props.__P!=n&&(t.__k.some(function(D){D&&it(D,D)}),t.__k=null),a=t.__k?oe(t,0):null),a=Bt(n,nt(A)?A:[A],e,t,s,r,o,i,a,l,m),$.__P&&(e.__e=null,a=c),e.__u&=-161,h&&h.some(ce),d.__h.length&&i.push(d),1&d.__g&&(d.__g&=-4)}catch(D){if(i.length=f,e.__v=null,l||o)if(D&&D.then){if(e.__u|=128|l,o){for(~(q=o.indexOf(a||void 0))||(q=o.length);(B=o[q-1])&&B.nodeType==8;)q--;for(;q<o.length;q++)if(B=o[q])if(o[q]=null,R){if(B==x)break}else{if(B.nodeType!=8)break;B.data.startsWith("$s")&&(x=je(R=B))}}if(!R){for(;a&&a.nodeType==8&&a.nextSibling;)a=a.nextSibling;R=a}(c=je(R=e.__c.__z||(e.__c.__z=R)))?(e.__e=R,a=c):e.__e=a,a=a&&a.nextSibling}else o&&o.some(ce);else e.__e=t.__e;e.__k||(e.__k=t.__k||[]),D&&D.then||Jt(e),L.__e(D,e,t)}}else a=e.__e=ks(t.__e,e,t,s,r,o,i,l,m,n);return(c=L.diffed)&&c(e),a}function je(n,e){if(n&&n.nodeType==8&&n.data.startsWith("$s"))for(var t=1;n=n.nextSibling;){if(n.nodeType==8){if(n.data.startsWith("$s"))t++;else if(n.data.startsWith("/$s")&&!--t)return n}e&&e.push(n)}}function Jt(n){n&&(n.__c&&(n.__c.__g|=4),n.__k&&n.__k.some(Jt))}function Vt(n,e,t){for(var s=0;s<t.length;)rt(t[s++],t[s++],t[s++]);L.__c&&L.__c(e,n),n.some(function(r){try{n=r.__h,r.__h=[],n.some(function(o){o.call(r)})}catch(o){L.__e(o,r.__v)}})}function ks(n,e,t,s,r,o,i,a,l,m){var c,h,f,d,u,y,v,$,b=t.props||Ne,g=e.props,_=e.type;if(_=="svg"?r="http://www.w3.org/2000/svg":_=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),o){for(c=0;c<o.length;c++)if((u=o[c])&&(_?u.localName==_:u.nodeType==3)){n=u,o[c]=null;break}}if(!n){if($=m.ownerDocument||document,!_)return $.createTextNode(g);n=$.createElementNS(r,_,g.is?g:m),a&&(L.__m&&L.__m(e,o),a=!1),o=null}if(_){if(m=_=="template"&&n.content||n,o=_=="textarea"&&g.defaultValue!=null?null:o&&st.call(m.childNodes),!a&&o)for(b={},c=0;c<n.attributes.length;c++)b[(u=n.attributes[c]).name]=u.value;for(c in b)u=b[c],c=="dangerouslySetInnerHTML"?f=u:c=="children"||c in g||c=="value"&&"defaultValue"in g||c=="checked"&&"defaultChecked"in g||Ae(n,c,null,u,r);for(c in g)u=g[c],c=="children"?d=u:c=="dangerouslySetInnerHTML"?h=u:c=="value"?y=u:c=="checked"?v=u:a&&typeof u!="function"||b[c]===u||Ae(n,c,u,b[c],r);h?(a||f&&(h.__html==f.__html||h.__html==n.innerHTML)||(n.innerHTML=h.__html),e.__k=[]):(f&&(n.textContent=""),(_=="foreignObject"||r=="http://www.w3.org/1998/Math/MathML"&&$s.test(_))&&(r="http://www.w3.org/1999/xhtml"),Bt(m,nt(d)?d:[d],e,t,s,r,o,i,o?o[0]:t.__k&&oe(t,0),a,l),o&&o.some(ce)),a&&_!="textarea"||(c="value",_=="progress"&&y==null?n.removeAttribute(c):y==null||y===n[c]&&(_!="progress"||y)||Ae(n,c,y,b[c],r),c="checked",v!=null&&v!=n[c]&&Ae(n,c,v,b[c],r))}else b===g||a&&n.data==g||(n.data=g);return n}function rt(n,e,t,s){try{typeof n=="function"?e?e.__x=n(e)||1:s&&(s=s.__c||s.__e)&&(e=s.__x)&&(s.__x=null,typeof e=="function"?e():n(null)):n.current=e}catch(r){L.__e(r,t)}}function it(n,e,t){var s,r,o,i;if(L.unmount&&L.unmount(n),!(s=n.ref)||s.current&&s.current!=n.__e||rt(s,null,e,n),s=n.__c){if(s.componentWillUnmount)try{s.componentWillUnmount()}catch(a){L.__e(a,e)}s.__P=s.__n=null}if(s=n.__k)for(i=0;i<s.length;i++)s[i]&&it(s[i],e,typeof n.type!="function"||t&&!n.props.__P);!t&&(s=n.__c)&&(s=s.__z)&&(r=je(s,o=[]))&&(s==n.__e&&o.some(ce),ce(r),ce(s)),t||ce(n.__e),n.__e=n.__c=n.__=null}function Ss(n,e,t){return this.constructor(n,t)}function Gt(n,e){var t,s,r,o;L.__&&L.__(n,e),e.nodeType==9&&(e=e.documentElement),s=(t=n&&32&n.__u)?null:e.__k,e.__k=ve(Fe,{children:[n]}),r=[],o=[],ot(e,e.__k,s||Ne,Ne,e.namespaceURI,s?null:e.firstChild?st.call(e.childNodes):null,r,s?s.__e:e.firstChild,t,o),Vt(r,e.__k,o),e.__k.props.children=null}L={__e:function(n,e,t,s){for(var r,o,i;e=e.__;)if((r=e.__c)&&!(1&r.__g)){r.__g|=4;try{if((i=(o=r.constructor)&&o.getDerivedStateFromError)&&r.setState(o.getDerivedStateFromError(n)),r.componentDidCatch&&(r.componentDidCatch(n,s||{}),i=1),i&&8&r.__g)return void(r.__g|=2)}catch(a){n=a}}throw Ue=0,n}},Dt=0,bs=function(n){return n!=null&&n.constructor===_e},qe.prototype.setState=function(n,e){var t=this.__s;t&&t!=this.state||(t=this.__s=de({},this.state)),typeof n=="function"&&(n=n(de({},t),this.props)),n&&(de(t,n),this.__v&&(e&&this.__k.push(e),Ut(this)))},qe.prototype.forceUpdate=function(n){this.__v&&(this.__g|=4,n&&this.__h.push(n),Ut(this))},qe.prototype.render=Fe,se=[],Ue=0,Ft=function(n,e){return n.__v.__b-e.__v.__b},Le=Symbol(),Mt=/(PointerCapture)$|Capture$/i,tt=0,et={},ys=0;var fe,U,at,Qt,lt=Object.is,Me=0,rn=[],ct=[],j=L,Yt=j.__b,Xt=j.__r,Zt=j.diffed,en=j.__c,tn=j.unmount,nn=j.__;function We(n,e){j.__h&&j.__h(U,n,Me||e),Me=0;var t=U.__H||(U.__H={__:[],__h:[]});return n>=t.__.length&&t.__.push({}),t.__[n]}function w(n){return Me=1,Cs(ln,n)}function Cs(n,e,t){var s=We(fe++,2);if(s.t=n,!s.__c&&(s.__=[t?t(e):ln(void 0,e),function(o){var i=(s.__N||s.__)[0],a=s.t(i,o);lt(i,a)||(s.__N=[a,s.__[1]],s.__c.setState({}))}],s.__c=U,!U.__f)){U.__f=!0;var r=U.shouldComponentUpdate;U.shouldComponentUpdate=function(o,i,a){var l=this.__H;if(!l)return!0;var m=!1,c=this.props!=o;if(l.__.some(function(f){f.__N&&(m=!0,lt(f.__[0],f.__N[0])||(c=!0))}),r){var h=r.call(this,o,i,a);return m?h||c:h}return!m||c}}return s.__}function O(n,e){var t=We(fe++,3);!j.__s&&an(t.__H,e)&&(t.__P=!0,t.__=n,t.u=e,U.__H.__h.push(t))}function F(n){return Me=5,ge(function(){return{current:n}},[])}function ge(n,e){var t=We(fe++,7);return an(t.__H,e)&&(t.__=n(),t.__H=e),t.__}function J(){var n=We(fe++,11);if(!n.__){for(var e=U.__v;!e.__m&&e.__;)e=e.__;var t=e.__m||(e.__m=[0,0]);n.__="P"+t[0]+"-"+t[1]++}return n.__}function Os(){var n;do{for(;n=ct.shift();)try{we(n)}catch(t){j.__e(t,{__:(n=n.__P)&&n.__v})}for(;n=rn.shift();){var e=n.__H;if(n.__P&&e)try{e.__h.some(we),e.__h.some(dt),e.__h=[]}catch(t){e.__h=[],j.__e(t,n.__v)}}}while(ct.length)}j.__b=function(n){U=null,Yt&&Yt(n)},j.__=function(n,e){n&&e.__k&&e.__k.__m&&(n.__m=e.__k.__m),nn&&nn(n,e)},j.__r=function(n){Xt&&Xt(n),fe=0;var e=(U=n.__c).__H;e&&(at==U?U.__h=[]:(e.__h.some(we),e.__h.some(dt),fe=0),e.__h=[],e.__.some(function(t){t.__N&&(t.__=t.__N),t.u=t.__N=void 0})),at=U},j.diffed=function(n){Zt&&Zt(n);var e=n.__c;e&&e.__H&&(e.__H.__h.length&&on(rn.push(e)),e.__H.__.some(function(t){t.u&&(t.__H=t.u)})),at=U=null},j.__c=function(n,e){e.some(function(t){try{t.__h.some(we),t.__h=t.__h.filter(function(s){return!s.__||dt(s)})}catch(s){t.__h=[function(){throw s}]}}),en&&en(n,e)},j.unmount=function(n){tn&&tn(n);var e,t,s=n.__c;s&&s.__H&&(s.__H.__.some(function(r){try{if(r.__P&&r.__c){if(t===void 0){for(t=n.__;t&&(!t.__c||!t.__c.__P);)t=t.__;t=t&&t.__c}r.__P=t,on(ct.push(r))}else we(r)}catch(o){e=o}}),s.__H=void 0,e&&j.__e(e,s.__v))};var sn=typeof requestAnimationFrame=="function";function Ts(n){var e,t=function(){clearTimeout(s),sn&&cancelAnimationFrame(e),setTimeout(n)},s=setTimeout(t,35);sn&&(e=requestAnimationFrame(t))}function on(n){n!=1&&Qt==j.requestAnimationFrame||((Qt=j.requestAnimationFrame)||Ts)(Os)}function we(n){var e=U,t=n.__c;typeof t=="function"&&(n.__c=void 0,t()),U=e}function dt(n){var e=U;n.__c=n.__(),U=e}function an(n,e){return!n||n.length!=e.length||e.some(function(t,s){return!lt(t,n[s])})}function ln(n,e){return typeof e=="function"?e(n):e}var dn=function(n,e,t,s){var r;e[0]=0;for(var o=1;o<e.length;o++){var i=e[o++],a=e[o]?(e[0]|=i?1:2,t[e[o++]]):e[++o];i===3?s[0]=a:i===4?s[1]=Object.assign(s[1]||{},a):i===5?(s[1]=s[1]||{})[e[++o]]=a:i===6?s[1][e[++o]]+=a+"":i?(r=n.apply(a,dn(n,a,t,["",null])),s.push(r),a[0]?e[0]|=2:(e[o-2]=0,e[o]=r)):s.push(a)}return s},cn=new Map;function un(n){var e=cn.get(this);return e||(e=new Map,cn.set(this,e)),(e=dn(this,e.get(n)||(e.set(n,e=(function(t){for(var s,r,o=1,i="",a="",l=[0],m=function(f){o===1&&(f||(i=i.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?l.push(0,f,i):o===3&&(f||i)?(l.push(3,f,i),o=2):o===2&&i==="..."&&f?l.push(4,f,0):o===2&&i&&!f?l.push(5,0,!0,i):o>=5&&((i||!f&&o===5)&&(l.push(o,0,i,r),o=6),f&&(l.push(o,f,0,r),o=6)),i=""},c=0;c<t.length;c++){c&&(o===1&&m(),m(c));for(var h=0;h<t[c].length;h++)s=t[c][h],o===1?s==="<"?(m(),l=[l],o=3):i+=s:o===4?i==="--"&&s===">"?(o=1,i=""):i=s+i[0]:a?s===a?a="":i+=s:s==='"'||s==="'"?a=s:s===">"?(m(),o=1):o&&(s==="="?(o=5,r=i,i=""):s==="/"&&(o<5||t[c][h+1]===">")?(m(),o===3&&(l=l[0]),o=l,(l=l[0]).push(2,0,o),o=0):s===" "||s==="	"||s===`
-`||s==="\r"?(m(),o=2):i+=s),o===3&&i==="!--"&&(o=4,l=l[0])}return m(),l})(n)),e),arguments,[])).length>1?e:e[0]}var p=un.bind(Wt);function be(n){let e=n,t=new Set;return{get:()=>e,set(s){e=typeof s=="function"?s(e):s;for(let r of[...t])r(e)},subscribe(s){return t.add(s),()=>t.delete(s)}}}function z(n){let[,e]=w(0);return O(()=>n.subscribe(()=>e(t=>t+1)),[n]),n.get()}var W=class n extends Error{constructor(e){super("ClientResponseError"),this.url="",this.status=0,this.response={},this.isAbort=!1,this.originalError=null,Object.setPrototypeOf(this,n.prototype),e!==null&&typeof e=="object"&&(this.originalError=e.originalError,this.url=typeof e.url=="string"?e.url:"",this.status=typeof e.status=="number"?e.status:0,this.isAbort=!!e.isAbort||e.name==="AbortError"||e.message==="Aborted",e.response!==null&&typeof e.response=="object"?this.response=e.response:e.data!==null&&typeof e.data=="object"?this.response=e.data:this.response={}),this.originalError||e instanceof n||(this.originalError=e),this.name="ClientResponseError "+this.status,this.message=this.response?.message,this.message||(this.isAbort?this.message="The request was aborted (most likely autocancelled; you can find more info in https://github.com/pocketbase/js-sdk#auto-cancellation).":this.originalError?.cause?.message?.includes("ECONNREFUSED ::1")?this.message="Failed to connect to the PocketBase server. Try changing the SDK URL from localhost to 127.0.0.1 (https://github.com/pocketbase/js-sdk/issues/21).":this.message="Something went wrong."),this.cause=this.originalError}get data(){return this.response}toJSON(){return{...this}}},ze=/^[\u0009\u0020-\u007e\u0080-\u00ff]+$/;function Rs(n,e){let t={};if(typeof n!="string")return t;let s=Object.assign({},e||{}).decode||Es,r=0;for(;r<n.length;){let o=n.indexOf("=",r);if(o===-1)break;let i=n.indexOf(";",r);if(i===-1)i=n.length;else if(i<o){r=n.lastIndexOf(";",o-1)+1;continue}let a=n.slice(r,o).trim();if(t[a]===void 0){let l=n.slice(o+1,i).trim();l.charCodeAt(0)===34&&(l=l.slice(1,-1));try{t[a]=s(l)}catch{t[a]=l}}r=i+1}return t}function pn(n,e,t){let s=Object.assign({},t||{}),r=s.encode||Is;if(!ze.test(n))throw new TypeError("argument name is invalid");let o=r(e);if(o&&!ze.test(o))throw new TypeError("argument val is invalid");let i=n+"="+o;if(s.maxAge!=null){let a=s.maxAge-0;if(isNaN(a)||!isFinite(a))throw new TypeError("option maxAge is invalid");i+="; Max-Age="+Math.floor(a)}if(s.domain){if(!ze.test(s.domain))throw new TypeError("option domain is invalid");i+="; Domain="+s.domain}if(s.path){if(!ze.test(s.path))throw new TypeError("option path is invalid");i+="; Path="+s.path}if(s.expires){if(!(function(l){return Object.prototype.toString.call(l)==="[object Date]"||l instanceof Date})(s.expires)||isNaN(s.expires.valueOf()))throw new TypeError("option expires is invalid");i+="; Expires="+s.expires.toUTCString()}if(s.httpOnly&&(i+="; HttpOnly"),s.secure&&(i+="; Secure"),s.priority)switch(typeof s.priority=="string"?s.priority.toLowerCase():s.priority){case"low":i+="; Priority=Low";break;case"medium":i+="; Priority=Medium";break;case"high":i+="; Priority=High";break;default:throw new TypeError("option priority is invalid")}if(s.sameSite)switch(typeof s.sameSite=="string"?s.sameSite.toLowerCase():s.sameSite){case!0:i+="; SameSite=Strict";break;case"lax":i+="; SameSite=Lax";break;case"strict":i+="; SameSite=Strict";break;case"none":i+="; SameSite=None";break;default:throw new TypeError("option sameSite is invalid")}return i}function Es(n){return n.indexOf("%")!==-1?decodeURIComponent(n):n}function Is(n){return encodeURIComponent(n)}var Ps=typeof navigator<"u"&&navigator.product==="ReactNative"||typeof global<"u"&&global.HermesInternal,bn;function ye(n){if(n)try{let e=decodeURIComponent(bn(n.split(".")[1]).split("").map((function(t){return"%"+("00"+t.charCodeAt(0).toString(16)).slice(-2)})).join(""));return JSON.parse(e)||{}}catch{}return{}}function yn(n,e=0){let t=ye(n);return!(Object.keys(t).length>0&&(!t.exp||t.exp-e>Date.now()/1e3))}bn=typeof atob!="function"||Ps?n=>{let e=String(n).replace(/=+$/,"");if(e.length%4==1)throw new Error("'atob' failed: The string to be decoded is not correctly encoded.");for(var t,s,r=0,o=0,i="";s=e.charAt(o++);~s&&(t=r%4?64*t+s:s,r++%4)?i+=String.fromCharCode(255&t>>(-2*r&6)):0)s="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(s);return i}:atob;var hn="pb_auth",xe=class{constructor(){this.baseToken="",this.baseModel=null,this._onChangeCallbacks=[]}get token(){return this.baseToken}get record(){return this.baseModel}get model(){return this.baseModel}get isValid(){return!yn(this.token)}get isSuperuser(){let e=ye(this.token);return e.type=="auth"&&(this.record?.collectionName=="_superusers"||!this.record?.collectionName&&e.collectionId=="pbc_3142635823")}get isAdmin(){return console.warn("Please replace pb.authStore.isAdmin with pb.authStore.isSuperuser OR simply check the value of pb.authStore.record?.collectionName"),this.isSuperuser}get isAuthRecord(){return console.warn("Please replace pb.authStore.isAuthRecord with !pb.authStore.isSuperuser OR simply check the value of pb.authStore.record?.collectionName"),ye(this.token).type=="auth"&&!this.isSuperuser}save(e,t){this.baseToken=e||"",this.baseModel=t||null,this.triggerChange()}clear(){this.baseToken="",this.baseModel=null,this.triggerChange()}loadFromCookie(e,t=hn){let s=Rs(e||"")[t]||"",r={};try{r=JSON.parse(s),(typeof r===null||typeof r!="object"||Array.isArray(r))&&(r={})}catch{}this.save(r.token||"",r.record||r.model||null)}exportToCookie(e,t=hn){let s={secure:!0,sameSite:!0,httpOnly:!0,path:"/"},r=ye(this.token);s.expires=r?.exp?new Date(1e3*r.exp):new Date("1970-01-01"),e=Object.assign({},s,e);let o={token:this.token,record:this.record?JSON.parse(JSON.stringify(this.record)):null},i=pn(t,JSON.stringify(o),e),a=typeof Blob<"u"?new Blob([i]).size:i.length;if(o.record&&a>4096){o.record={id:o.record?.id,email:o.record?.email};let l=["collectionId","collectionName","verified"];for(let m in this.record)l.includes(m)&&(o.record[m]=this.record[m]);i=pn(t,JSON.stringify(o),e)}return i}onChange(e,t=!1){return this._onChangeCallbacks.push(e),t&&e(this.token,this.record),()=>{for(let s=this._onChangeCallbacks.length-1;s>=0;s--)if(this._onChangeCallbacks[s]==e)return delete this._onChangeCallbacks[s],void this._onChangeCallbacks.splice(s,1)}}triggerChange(){for(let e of this._onChangeCallbacks)e&&e(this.token,this.record)}},ke=class extends xe{constructor(e="pocketbase_auth"){super(),this.storageFallback={},this.storageKey=e,this._bindStorageEvent()}get token(){return(this._storageGet(this.storageKey)||{}).token||""}get record(){let e=this._storageGet(this.storageKey)||{};return e.record||e.model||null}get model(){return this.record}save(e,t){this._storageSet(this.storageKey,{token:e,record:t}),super.save(e,t)}clear(){this._storageRemove(this.storageKey),super.clear()}_storageGet(e){if(typeof window<"u"&&window?.localStorage){let t=window.localStorage.getItem(e)||"";try{return JSON.parse(t)}catch{return t}}return this.storageFallback[e]}_storageSet(e,t){if(typeof window<"u"&&window?.localStorage){let s=t;typeof t!="string"&&(s=JSON.stringify(t)),window.localStorage.setItem(e,s)}else this.storageFallback[e]=t}_storageRemove(e){typeof window<"u"&&window?.localStorage&&window.localStorage?.removeItem(e),delete this.storageFallback[e]}_bindStorageEvent(){typeof window<"u"&&window?.localStorage&&window.addEventListener&&window.addEventListener("storage",(e=>{if(e.key!=this.storageKey)return;let t=this._storageGet(this.storageKey)||{};super.save(t.token||"",t.record||t.model||null)}))}},V=class{constructor(e){this.client=e}},pt=class extends V{async getAll(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/settings",e)}async update(e,t){return t=Object.assign({method:"PATCH",body:e},t),this.client.send("/api/settings",t)}async testS3(e="storage",t){return t=Object.assign({method:"POST",body:{filesystem:e}},t),this.client.send("/api/settings/test/s3",t).then((()=>!0))}async testEmail(e,t,s,r){return r=Object.assign({method:"POST",body:{email:t,template:s,collection:e}},r),this.client.send("/api/settings/test/email",r).then((()=>!0))}async generateAppleClientSecret(e,t,s,r,o,i){return i=Object.assign({method:"POST",body:{clientId:e,teamId:t,keyId:s,privateKey:r,duration:o}},i),this.client.send("/api/settings/apple/generate-client-secret",i)}},As=["requestKey","$cancelKey","$autoCancel","fetch","headers","body","query","params","cache","credentials","headers","integrity","keepalive","method","mode","redirect","referrer","referrerPolicy","signal","window"];function St(n){if(n){n.query=n.query||{};for(let e in n)As.includes(e)||(n.query[e]=n[e],delete n[e])}}function Ct(n){let e=[];for(let t in n){let s=encodeURIComponent(t),r=Array.isArray(n[t])?n[t]:[n[t]];for(let o of r)o=Ls(o),o!==null&&e.push(s+"="+o)}return e.join("&")}function Ls(n){return n==null?null:n instanceof Date?encodeURIComponent(n.toISOString().replace("T"," ")):encodeURIComponent(typeof n=="object"?JSON.stringify(n):n)}var He=class extends V{constructor(){super(...arguments),this.clientId="",this.eventSource=null,this.subscriptions={},this.lastSentSubscriptions=[],this.maxConnectTimeout=15e3,this.reconnectAttempts=0,this.maxReconnectAttempts=1/0,this.predefinedReconnectIntervals=[200,300,500,1e3,1200,1500,2e3],this.pendingConnects=[],this.pendingSubmits=[],this.isProcessingPendingSubmits=!1}get isConnected(){return!!this.eventSource&&!!this.clientId&&!this.pendingConnects.length}async subscribe(e,t,s){if(!e)throw new Error("topic must be set.");let r=e;if(s){St(s=Object.assign({},s));let i="options="+encodeURIComponent(JSON.stringify({query:s.query,headers:s.headers}));r+=(r.includes("?")?"&":"?")+i}let o=function(i){let a=i,l;try{l=JSON.parse(a?.data)}catch{}t(l||{})};return this.subscriptions[r]||(this.subscriptions[r]=[]),this.subscriptions[r].push(o),this.isConnected?this.subscriptions[r].length===1?await this.submitSubscriptions():this.eventSource?.addEventListener(r,o):await this.connect(),async()=>this.unsubscribeByTopicAndListener(e,o)}async unsubscribe(e){if(e){let t=this.getSubscriptionsByTopic(e);for(let s in t)if(this.hasSubscriptionListeners(s)){for(let r of this.subscriptions[s])this.eventSource?.removeEventListener(s,r);delete this.subscriptions[s]}}else this.subscriptions={};await this.submitSubscriptions()}async unsubscribeByPrefix(e){let t=!1;for(let s in this.subscriptions)if((s+"?").startsWith(e)){t=!0;for(let r of this.subscriptions[s])this.eventSource?.removeEventListener(s,r);delete this.subscriptions[s]}t&&await this.submitSubscriptions()}async unsubscribeByTopicAndListener(e,t){let s=this.getSubscriptionsByTopic(e);for(let r in s){if(!Array.isArray(this.subscriptions[r])||!this.subscriptions[r].length)continue;let o=!1;for(let i=this.subscriptions[r].length-1;i>=0;i--)this.subscriptions[r][i]===t&&(o=!0,delete this.subscriptions[r][i],this.subscriptions[r].splice(i,1),this.eventSource?.removeEventListener(r,t));o&&(this.subscriptions[r].length||delete this.subscriptions[r])}await this.submitSubscriptions()}hasSubscriptionListeners(e){if(this.subscriptions=this.subscriptions||{},e)return!!this.subscriptions[e]?.length;for(let t in this.subscriptions)if(this.subscriptions[t]?.length)return!0;return!1}async submitSubscriptions(){return new Promise(((e,t)=>{this.pendingSubmits.push({resolve:e,reject:t}),this.pendingSubmits.length==1&&queueMicrotask((()=>this.finalizePendingSubscriptions()))}))}async finalizePendingSubscriptions(){if(this.isProcessingPendingSubmits||!this.pendingSubmits.length)return;let e=this.pendingSubmits.slice();this.pendingSubmits=[],this.isProcessingPendingSubmits=!0;try{await this.sendSubscriptions();for(let t of e)t.resolve()}catch(t){for(let s of e)t?s.reject(t):s.resolve()}finally{this.isProcessingPendingSubmits=!1,this.pendingSubmits.length>0&&await this.finalizePendingSubscriptions()}}getSubscriptionsCancelKey(){return"realtime_"+this.clientId}getSubscriptionsByTopic(e){let t={};e=e.includes("?")?e:e+"?";for(let s in this.subscriptions)(s+"?").startsWith(e)&&(t[s]=this.subscriptions[s]);return t}getNonEmptySubscriptionKeys(){let e=[];for(let t in this.subscriptions)this.subscriptions[t].length&&e.push(t);return e}hasUnsentSubscriptions(){let e=this.getNonEmptySubscriptionKeys();if(e.length!=this.lastSentSubscriptions.length)return!0;for(let t of e)if(!this.lastSentSubscriptions.includes(t))return!0;return!1}async sendSubscriptions(){if(this.clientId){if(!this.hasSubscriptionListeners())return this.disconnect();if(this.hasUnsentSubscriptions())return this.addAllSubscriptionListeners(),this.lastSentSubscriptions=this.getNonEmptySubscriptionKeys(),this.client.send("/api/realtime",{method:"POST",body:{clientId:this.clientId,subscriptions:this.lastSentSubscriptions},requestKey:this.getSubscriptionsCancelKey()}).catch((e=>{if(!e?.isAbort)throw e}))}}addAllSubscriptionListeners(){if(this.eventSource){this.removeAllSubscriptionListeners();for(let e in this.subscriptions)for(let t of this.subscriptions[e])this.eventSource.addEventListener(e,t)}}removeAllSubscriptionListeners(){if(this.eventSource)for(let e in this.subscriptions)for(let t of this.subscriptions[e])this.eventSource.removeEventListener(e,t)}async connect(){if(!(this.reconnectAttempts>0))return new Promise(((e,t)=>{this.pendingConnects.push({resolve:e,reject:t}),this.pendingConnects.length==1&&queueMicrotask((()=>this.initConnect()))}))}initConnect(){this.disconnect(!0),clearTimeout(this.connectTimeoutId),this.connectTimeoutId=setTimeout((()=>{this.connectErrorHandler(new Error("EventSource connect took too long."))}),this.maxConnectTimeout),this.eventSource=new EventSource(this.client.buildURL("/api/realtime")),this.eventSource.onerror=e=>{this.connectErrorHandler(new Error("Failed to establish realtime connection."))},this.eventSource.addEventListener("PB_CONNECT",(e=>{let t=e;this.clientId=t?.lastEventId,this.lastSentSubscriptions=[],this.submitSubscriptions().then((async()=>{let s=3;for(;this.hasUnsentSubscriptions()&&s>0;)s--,await this.submitSubscriptions();for(let o of this.pendingConnects)o.resolve();this.pendingConnects=[],this.reconnectAttempts=0,clearTimeout(this.reconnectTimeoutId),clearTimeout(this.connectTimeoutId);let r=this.getSubscriptionsByTopic("PB_CONNECT");for(let o in r)for(let i of r[o])i(e);this.hasUnsentSubscriptions()&&await this.submitSubscriptions()})).catch((s=>{this.clientId="",this.lastSentSubscriptions=[],this.connectErrorHandler(s)}))}))}connectErrorHandler(e){if(clearTimeout(this.connectTimeoutId),clearTimeout(this.reconnectTimeoutId),!this.clientId&&!this.reconnectAttempts||this.reconnectAttempts>this.maxReconnectAttempts){for(let s of this.pendingConnects)s.reject(new W(e));return this.pendingConnects=[],void this.disconnect()}this.disconnect(!0);let t=this.predefinedReconnectIntervals[this.reconnectAttempts]||this.predefinedReconnectIntervals[this.predefinedReconnectIntervals.length-1];this.reconnectAttempts++,this.reconnectTimeoutId=setTimeout((()=>{this.initConnect()}),t)}disconnect(e=!1){if(this.clientId&&this.onDisconnect&&this.onDisconnect(Object.keys(this.subscriptions)),clearTimeout(this.connectTimeoutId),clearTimeout(this.reconnectTimeoutId),this.removeAllSubscriptionListeners(),this.client.cancelRequest(this.getSubscriptionsCancelKey()),this.eventSource?.close(),this.eventSource=null,this.clientId="",this.lastSentSubscriptions=[],!e){this.reconnectAttempts=0;for(let t of this.pendingConnects)t.resolve();this.pendingConnects=[]}}},Be=class extends V{decode(e){return e}async getFullList(e,t){if(typeof e=="number")return this._getFullList(e,t);let s=1e3;return(t=Object.assign({},e,t)).batch&&(s=t.batch,delete t.batch),this._getFullList(s,t)}async getList(e=1,t=30,s){return(s=Object.assign({method:"GET"},s)).query=Object.assign({page:e,perPage:t},s.query),this.client.send(this.baseCrudPath,s).then((r=>(r.items=r.items?.map((o=>this.decode(o)))||[],r)))}async getFirstListItem(e,t){return(t=Object.assign({requestKey:"one_by_filter_"+this.baseCrudPath+"_"+e},t)).query=Object.assign({filter:e,skipTotal:1},t.query),this.getList(1,1,t).then((s=>{if(!s?.items?.length)throw new W({status:404,response:{code:404,message:"The requested resource wasn't found.",data:{}}});return s.items[0]}))}async getOne(e,t){if(!e)throw new W({url:this.client.buildURL(this.baseCrudPath+"/"),status:404,response:{code:404,message:"Missing required record id.",data:{}}});return t=Object.assign({method:"GET"},t),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e),t).then((s=>this.decode(s)))}async create(e,t){return t=Object.assign({method:"POST",body:e},t),this.client.send(this.baseCrudPath,t).then((s=>this.decode(s)))}async update(e,t,s){return s=Object.assign({method:"PATCH",body:t},s),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e),s).then((r=>this.decode(r)))}async delete(e,t){return t=Object.assign({method:"DELETE"},t),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e),t).then((()=>!0))}_getFullList(e=1e3,t){(t=t||{}).query=Object.assign({skipTotal:1},t.query);let s=[],r=async o=>this.getList(o,e||1e3,t).then((i=>{let a=i.items;return s=s.concat(a),a.length==i.perPage?r(o+1):s}));return r(1)}};function re(n,e,t,s){let r=s!==void 0;return r||t!==void 0?r?(console.warn(n),e.body=Object.assign({},e.body,t),e.query=Object.assign({},e.query,s),e):Object.assign(e,t):e}function ut(n){n._resetAutoRefresh?.()}var ht=class extends Be{constructor(e,t){super(e),this.collectionIdOrName=t}get baseCrudPath(){return this.baseCollectionPath+"/records"}get baseCollectionPath(){return"/api/collections/"+encodeURIComponent(this.collectionIdOrName)}get isSuperusers(){return this.collectionIdOrName=="_superusers"||this.collectionIdOrName=="_pbc_2773867675"}async subscribe(e,t,s){if(!e)throw new Error("Missing topic.");if(!t)throw new Error("Missing subscription callback.");return this.client.realtime.subscribe(this.collectionIdOrName+"/"+e,t,s)}async unsubscribe(e){return e?this.client.realtime.unsubscribe(this.collectionIdOrName+"/"+e):this.client.realtime.unsubscribeByPrefix(this.collectionIdOrName)}async getFullList(e,t){if(typeof e=="number")return super.getFullList(e,t);let s=Object.assign({},e,t);return super.getFullList(s)}async getList(e=1,t=30,s){return super.getList(e,t,s)}async getFirstListItem(e,t){return super.getFirstListItem(e,t)}async getOne(e,t){return super.getOne(e,t)}async create(e,t){return super.create(e,t)}async update(e,t,s){return super.update(e,t,s).then((r=>{if(this.client.authStore.record?.id===r?.id&&(this.client.authStore.record?.collectionId===this.collectionIdOrName||this.client.authStore.record?.collectionName===this.collectionIdOrName)){let o=Object.assign({},this.client.authStore.record.expand),i=Object.assign({},this.client.authStore.record,r);o&&(i.expand=Object.assign(o,r.expand)),this.client.authStore.save(this.client.authStore.token,i)}return r}))}async delete(e,t){return super.delete(e,t).then((s=>(!s||this.client.authStore.record?.id!==e||this.client.authStore.record?.collectionId!==this.collectionIdOrName&&this.client.authStore.record?.collectionName!==this.collectionIdOrName||this.client.authStore.clear(),s)))}authResponse(e){let t=this.decode(e?.record||{});return this.client.authStore.save(e?.token,t),Object.assign({},e,{token:e?.token||"",record:t})}async listAuthMethods(e){return e=Object.assign({method:"GET",fields:"mfa,otp,password,oauth2"},e),this.client.send(this.baseCollectionPath+"/auth-methods",e)}async authWithPassword(e,t,s){let r;s=Object.assign({method:"POST",body:{identity:e,password:t}},s),this.isSuperusers&&(r=s.autoRefreshThreshold,delete s.autoRefreshThreshold,s.autoRefresh||ut(this.client));let o=await this.client.send(this.baseCollectionPath+"/auth-with-password",s);return o=this.authResponse(o),r&&this.isSuperusers&&(function(a,l,m,c){ut(a);let h=a.beforeSend,f=a.authStore.record,d=a.authStore.onChange(((u,y)=>{(!u||y?.id!=f?.id||(y?.collectionId||f?.collectionId)&&y?.collectionId!=f?.collectionId)&&ut(a)}));a._resetAutoRefresh=function(){d(),a.beforeSend=h,delete a._resetAutoRefresh},a.beforeSend=async(u,y)=>{let v=a.authStore.token;if(y.query?.autoRefresh)return h?h(u,y):{url:u,sendOptions:y};let $=a.authStore.isValid;if($&&yn(a.authStore.token,l))try{await m()}catch{$=!1}$||await c();let b=y.headers||{};for(let g in b)if(g.toLowerCase()=="authorization"&&v==b[g]&&a.authStore.token){b[g]=a.authStore.token;break}return y.headers=b,h?h(u,y):{url:u,sendOptions:y}}})(this.client,r,(()=>this.authRefresh({autoRefresh:!0})),(()=>this.authWithPassword(e,t,Object.assign({autoRefresh:!0},s)))),o}async authWithOAuth2Code(e,t,s,r,o,i,a){let l={method:"POST",body:{provider:e,code:t,codeVerifier:s,redirectURL:r,createData:o}};return l=re("This form of authWithOAuth2Code(provider, code, codeVerifier, redirectURL, createData?, body?, query?) is deprecated. Consider replacing it with authWithOAuth2Code(provider, code, codeVerifier, redirectURL, createData?, options?).",l,i,a),this.client.send(this.baseCollectionPath+"/auth-with-oauth2",l).then((m=>this.authResponse(m)))}authWithOAuth2(...e){if(e.length>1||typeof e?.[0]=="string")return console.warn("PocketBase: This form of authWithOAuth2() is deprecated and may get removed in the future. Please replace with authWithOAuth2Code() OR use the authWithOAuth2() realtime form as shown in https://pocketbase.io/docs/authentication/#oauth2-integration."),this.authWithOAuth2Code(e?.[0]||"",e?.[1]||"",e?.[2]||"",e?.[3]||"",e?.[4]||{},e?.[5]||{},e?.[6]||{});let t=e?.[0]||{},s=null;t.urlCallback||(s=mn(void 0));let r=new He(this.client);function o(){s?.close(),r.unsubscribe()}let i={},a=t.requestKey;return a&&(i.requestKey=a),this.listAuthMethods(i).then((l=>{let m=l.oauth2.providers.find((h=>h.name===t.provider));if(!m)throw new W(new Error(`Missing or invalid provider "${t.provider}".`));let c=this.client.buildURL("/api/oauth2-redirect");return new Promise((async(h,f)=>{let d=a?this.client.cancelControllers?.[a]:void 0;d&&(d.signal.onabort=()=>{o(),f(new W({isAbort:!0,message:"manually cancelled"}))}),r.onDisconnect=u=>{u.length&&f&&(o(),f(new W(new Error("realtime connection interrupted"))))};try{await r.subscribe("@oauth2",(async $=>{let b=r.clientId;try{if(!$.state||b!==$.state)throw new Error("State parameters don't match.");if($.error||!$.code)throw new Error("OAuth2 redirect error or missing code: "+$.error);let g=Object.assign({},t);delete g.provider,delete g.scopes,delete g.createData,delete g.urlCallback,d?.signal?.onabort&&(d.signal.onabort=null);let _=await this.authWithOAuth2Code(m.name,$.code,m.codeVerifier,c,t.createData,g);h(_)}catch(g){f(new W(g))}o()}));let u={state:r.clientId};t.scopes?.length&&(u.scope=t.scopes.join(" "));let y=this._replaceQueryParams(m.authURL+c,u);await(t.urlCallback||function($){s?s.location.href=$:s=mn($)})(y)}catch(u){d?.signal?.onabort&&(d.signal.onabort=null),o(),f(new W(u))}}))})).catch((l=>{throw o(),l}))}async authRefresh(e,t){let s={method:"POST"};return s=re("This form of authRefresh(body?, query?) is deprecated. Consider replacing it with authRefresh(options?).",s,e,t),this.client.send(this.baseCollectionPath+"/auth-refresh",s).then((r=>this.authResponse(r)))}async requestPasswordReset(e,t,s){let r={method:"POST",body:{email:e}};return r=re("This form of requestPasswordReset(email, body?, query?) is deprecated. Consider replacing it with requestPasswordReset(email, options?).",r,t,s),this.client.send(this.baseCollectionPath+"/request-password-reset",r).then((()=>!0))}async confirmPasswordReset(e,t,s,r,o){let i={method:"POST",body:{token:e,password:t,passwordConfirm:s}};return i=re("This form of confirmPasswordReset(token, password, passwordConfirm, body?, query?) is deprecated. Consider replacing it with confirmPasswordReset(token, password, passwordConfirm, options?).",i,r,o),this.client.send(this.baseCollectionPath+"/confirm-password-reset",i).then((()=>!0))}async requestVerification(e,t,s){let r={method:"POST",body:{email:e}};return r=re("This form of requestVerification(email, body?, query?) is deprecated. Consider replacing it with requestVerification(email, options?).",r,t,s),this.client.send(this.baseCollectionPath+"/request-verification",r).then((()=>!0))}async confirmVerification(e,t,s){let r={method:"POST",body:{token:e}};return r=re("This form of confirmVerification(token, body?, query?) is deprecated. Consider replacing it with confirmVerification(token, options?).",r,t,s),this.client.send(this.baseCollectionPath+"/confirm-verification",r).then((()=>{let o=ye(e),i=this.client.authStore.record;return i&&!i.verified&&i.id===o.id&&i.collectionId===o.collectionId&&(i.verified=!0,this.client.authStore.save(this.client.authStore.token,i)),!0}))}async requestEmailChange(e,t,s){let r={method:"POST",body:{newEmail:e}};return r=re("This form of requestEmailChange(newEmail, body?, query?) is deprecated. Consider replacing it with requestEmailChange(newEmail, options?).",r,t,s),this.client.send(this.baseCollectionPath+"/request-email-change",r).then((()=>!0))}async confirmEmailChange(e,t,s,r){let o={method:"POST",body:{token:e,password:t}};return o=re("This form of confirmEmailChange(token, password, body?, query?) is deprecated. Consider replacing it with confirmEmailChange(token, password, options?).",o,s,r),this.client.send(this.baseCollectionPath+"/confirm-email-change",o).then((()=>{let i=ye(e),a=this.client.authStore.record;return a&&a.id===i.id&&a.collectionId===i.collectionId&&this.client.authStore.clear(),!0}))}async listExternalAuths(e,t){return this.client.collection("_externalAuths").getFullList(Object.assign({},t,{filter:this.client.filter("recordRef = {:id}",{id:e})}))}async unlinkExternalAuth(e,t,s){let r=await this.client.collection("_externalAuths").getFirstListItem(this.client.filter("recordRef = {:recordId} && provider = {:provider}",{recordId:e,provider:t}));return this.client.collection("_externalAuths").delete(r.id,s).then((()=>!0))}async requestOTP(e,t){return t=Object.assign({method:"POST",body:{email:e}},t),this.client.send(this.baseCollectionPath+"/request-otp",t)}async authWithOTP(e,t,s){return s=Object.assign({method:"POST",body:{otpId:e,password:t}},s),this.client.send(this.baseCollectionPath+"/auth-with-otp",s).then((r=>this.authResponse(r)))}async impersonate(e,t,s){(s=Object.assign({method:"POST",body:{duration:t}},s)).headers=s.headers||{},s.headers.Authorization||(s.headers.Authorization=this.client.authStore.token);let r=new Se(this.client.baseURL,new xe,this.client.lang),o=await r.send(this.baseCollectionPath+"/impersonate/"+encodeURIComponent(e),s);return r.authStore.save(o?.token,this.decode(o?.record||{})),r}_replaceQueryParams(e,t={}){let s=e,r="";e.indexOf("?")>=0&&(s=e.substring(0,e.indexOf("?")),r=e.substring(e.indexOf("?")+1));let o={},i=r.split("&");for(let a of i){if(a=="")continue;let l=a.split("=");o[decodeURIComponent(l[0].replace(/\+/g," "))]=decodeURIComponent((l[1]||"").replace(/\+/g," "))}for(let a in t)t.hasOwnProperty(a)&&(t[a]==null?delete o[a]:o[a]=t[a]);r="";for(let a in o)o.hasOwnProperty(a)&&(r!=""&&(r+="&"),r+=encodeURIComponent(a.replace(/%20/g,"+"))+"="+encodeURIComponent(o[a].replace(/%20/g,"+")));return r!=""?s+"?"+r:s}};function mn(n){if(typeof window>"u"||!window?.open)throw new W(new Error("Not in a browser context - please pass a custom urlCallback function."));let e=1024,t=768,s=window.innerWidth,r=window.innerHeight;e=e>s?s:e,t=t>r?r:t;let o=s/2-e/2,i=r/2-t/2;return window.open(n,"popup_window","width="+e+",height="+t+",top="+i+",left="+o+",resizable,menubar=no")}var mt=class extends Be{get baseCrudPath(){return"/api/collections"}async import(e,t=!1,s){return s=Object.assign({method:"PUT",body:{collections:e,deleteMissing:t}},s),this.client.send(this.baseCrudPath+"/import",s).then((()=>!0))}async truncate(e,t){return t=Object.assign({method:"DELETE"},t),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e)+"/truncate",t).then((()=>!0))}async getScaffolds(e){return e=Object.assign({method:"GET"},e),this.client.send(this.baseCrudPath+"/meta/scaffolds",e)}async getAllOAuth2Providers(e){return e=Object.assign({method:"GET"},e),this.client.send(this.baseCrudPath+"/meta/oauth2-providers",e)}async dryRunViewQuery(e,t){return t=Object.assign({method:"POST",body:{query:e}},t),this.client.send(this.baseCrudPath+"/meta/dry-run-view",t)}},ft=class extends V{async getList(e=1,t=30,s){return(s=Object.assign({method:"GET"},s)).query=Object.assign({page:e,perPage:t},s.query),this.client.send("/api/logs",s)}async getOne(e,t){if(!e)throw new W({url:this.client.buildURL("/api/logs/"),status:404,response:{code:404,message:"Missing required log id.",data:{}}});return t=Object.assign({method:"GET"},t),this.client.send("/api/logs/"+encodeURIComponent(e),t)}async getStats(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/logs/stats",e)}async truncate(e){return e=Object.assign({method:"DELETE"},e),this.client.send("/api/logs",e).then((()=>!0))}},gt=class extends V{async check(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/health",e)}},bt=class extends V{getUrl(e,t,s={}){return console.warn("Please replace pb.files.getUrl() with pb.files.getURL()"),this.getURL(e,t,s)}getURL(e,t,s={}){if(!t||!e?.id||!e?.collectionId&&!e?.collectionName)return"";let r=[];r.push("api"),r.push("files"),r.push(encodeURIComponent(e.collectionId||e.collectionName)),r.push(encodeURIComponent(e.id)),r.push(encodeURIComponent(t));let o=this.client.buildURL(r.join("/"));s.download===!1&&delete s.download;let i=Ct(s);return i&&(o+=(o.includes("?")?"&":"?")+i),o}async getToken(e){return e=Object.assign({method:"POST"},e),this.client.send("/api/files/token",e).then((t=>t?.token||""))}},yt=class extends V{async getFullList(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/backups",e)}async create(e,t){return t=Object.assign({method:"POST",body:{name:e}},t),this.client.send("/api/backups",t).then((()=>!0))}async upload(e,t){return t=Object.assign({method:"POST",body:e},t),this.client.send("/api/backups/upload",t).then((()=>!0))}async delete(e,t){return t=Object.assign({method:"DELETE"},t),this.client.send(`/api/backups/${encodeURIComponent(e)}`,t).then((()=>!0))}async restore(e,t){return t=Object.assign({method:"POST"},t),this.client.send(`/api/backups/${encodeURIComponent(e)}/restore`,t).then((()=>!0))}getDownloadUrl(e,t){return console.warn("Please replace pb.backups.getDownloadUrl() with pb.backups.getDownloadURL()"),this.getDownloadURL(e,t)}getDownloadURL(e,t){return this.client.buildURL(`/api/backups/${encodeURIComponent(t)}?token=${encodeURIComponent(e)}`)}},$t=class extends V{async getFullList(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/crons",e)}async run(e,t){return t=Object.assign({method:"POST"},t),this.client.send(`/api/crons/${encodeURIComponent(e)}`,t).then((()=>!0))}},vt=class extends V{async run(e,t){return t=Object.assign({method:"POST",body:{query:e}},t),this.client.send("/api/sql",t)}};function _t(n){return typeof Blob<"u"&&n instanceof Blob||typeof File<"u"&&n instanceof File||n!==null&&typeof n=="object"&&n.uri&&(typeof navigator<"u"&&navigator.product==="ReactNative"||typeof global<"u"&&global.HermesInternal)}function wt(n){return n&&(n.constructor?.name==="FormData"||typeof FormData<"u"&&n instanceof FormData)}function fn(n){for(let e in n){let t=Array.isArray(n[e])?n[e]:[n[e]];for(let s of t)if(_t(s))return!0}return!1}var qs=/^[\-\.\d]+$/;function gn(n){if(typeof n!="string")return n;if(n=="true")return!0;if(n=="false")return!1;if((n[0]==="-"||n[0]>="0"&&n[0]<="9")&&qs.test(n)){let e=+n;if(""+e===n)return e}return n}var xt=class extends V{constructor(){super(...arguments),this.requests=[],this.subs={}}collection(e){return this.subs[e]||(this.subs[e]=new kt(this.requests,e)),this.subs[e]}async send(e){let t=new FormData,s=[];for(let r=0;r<this.requests.length;r++){let o=this.requests[r];if(s.push({method:o.method,url:o.url,headers:o.headers,body:o.json}),o.files)for(let i in o.files){let a=o.files[i]||[];for(let l of a)t.append("requests."+r+"."+i,l)}}return t.append("@jsonPayload",JSON.stringify({requests:s})),e=Object.assign({method:"POST",body:t},e),this.client.send("/api/batch",e)}},kt=class{constructor(e,t){this.requests=[],this.requests=e,this.collectionIdOrName=t}upsert(e,t){t=Object.assign({body:e||{}},t);let s={method:"PUT",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records"};this.prepareRequest(s,t),this.requests.push(s)}create(e,t){t=Object.assign({body:e||{}},t);let s={method:"POST",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records"};this.prepareRequest(s,t),this.requests.push(s)}update(e,t,s){s=Object.assign({body:t||{}},s);let r={method:"PATCH",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records/"+encodeURIComponent(e)};this.prepareRequest(r,s),this.requests.push(r)}delete(e,t){t=Object.assign({},t);let s={method:"DELETE",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records/"+encodeURIComponent(e)};this.prepareRequest(s,t),this.requests.push(s)}prepareRequest(e,t){if(St(t),e.headers=t.headers,e.json={},e.files={},t.query!==void 0){let r=Ct(t.query);r&&(e.url+=(e.url.includes("?")?"&":"?")+r)}let s=t.body;wt(s)&&(s=(function(o){let i={};return o.forEach(((a,l)=>{if(l==="@jsonPayload"&&typeof a=="string")try{let m=JSON.parse(a);Object.assign(i,m)}catch(m){console.warn("@jsonPayload error:",m)}else i[l]!==void 0?(Array.isArray(i[l])||(i[l]=[i[l]]),i[l].push(gn(a))):i[l]=gn(a)})),i})(s));for(let r in s){let o=s[r];if(_t(o))e.files[r]=e.files[r]||[],e.files[r].push(o);else if(Array.isArray(o)){let i=[],a=[];for(let l of o)_t(l)?i.push(l):a.push(l);if(i.length>0&&i.length==o.length){e.files[r]=e.files[r]||[];for(let l of i)e.files[r].push(l)}else if(e.json[r]=a,i.length>0){let l=r;r.startsWith("+")||r.endsWith("+")||(l+="+"),e.files[l]=e.files[l]||[];for(let m of i)e.files[l].push(m)}}else e.json[r]=o}}};RegExp.escape||(RegExp.escape=function(n){return n.replace(/[/\-\\^$*+?.()|[\]{}]/g,"\\$&")});var Se=class{get baseUrl(){return this.baseURL}set baseUrl(e){this.baseURL=e}constructor(e="/",t,s="en-US"){this.cancelControllers={},this.recordServices={},this.enableAutoCancellation=!0,this.baseURL=e,this.lang=s,t?this.authStore=t:typeof window<"u"&&window.Deno?this.authStore=new xe:this.authStore=new ke,this.collections=new mt(this),this.files=new bt(this),this.logs=new ft(this),this.settings=new pt(this),this.realtime=new He(this),this.health=new gt(this),this.backups=new yt(this),this.crons=new $t(this),this.sql=new vt(this)}get admins(){return this.collection("_superusers")}createBatch(){return new xt(this)}collection(e){return this.recordServices[e]||(this.recordServices[e]=new ht(this,e)),this.recordServices[e]}autoCancellation(e){return this.enableAutoCancellation=!!e,this}cancelRequest(e){return this.cancelControllers[e]&&(this.cancelControllers[e].abort(),delete this.cancelControllers[e]),this}cancelAllRequests(){for(let e in this.cancelControllers)this.cancelControllers[e].abort();return this.cancelControllers={},this}filter(e,t){if(!t)return e;let s={};for(let o in t)s["{:"+o+"}"]=t[o];let r=Object.keys(s).map((o=>RegExp.escape(o))).join("|");return r?e.replace(new RegExp(r,"g"),(o=>(function(a){switch(typeof a){case"boolean":case"number":return""+a;case"string":return JSON.stringify(a);default:if(a==null)return"null";if(a instanceof Date)return JSON.stringify(a.toISOString().replace("T"," "));let l=JSON.stringify(a);return l.startsWith("[")||l.startsWith("{")?JSON.stringify(l):l}})(s[o]))):e}getFileUrl(e,t,s={}){return console.warn("Please replace pb.getFileUrl() with pb.files.getURL()"),this.files.getURL(e,t,s)}buildUrl(e){return console.warn("Please replace pb.buildUrl() with pb.buildURL()"),this.buildURL(e)}buildURL(e){let t=this.baseURL;return typeof window>"u"||!window.location||t.startsWith("https://")||t.startsWith("http://")||(t=window.location.origin?.endsWith("/")?window.location.origin.substring(0,window.location.origin.length-1):window.location.origin||"",this.baseURL.startsWith("/")||(t+=window.location.pathname||"/",t+=t.endsWith("/")?"":"/"),t+=this.baseURL),e&&(t+=t.endsWith("/")?"":"/",t+=e.startsWith("/")?e.substring(1):e),t}async send(e,t){t=this.initSendOptions(e,t);let s=this.buildURL(e);if(this.beforeSend){let r=Object.assign({},await this.beforeSend(s,t));r.url!==void 0||r.options!==void 0?(s=r.url||s,t=r.options||t):Object.keys(r).length&&(t=r,console?.warn&&console.warn("Deprecated format of beforeSend return: please use `return { url, options }`, instead of `return options`."))}if(t.query!==void 0){let r=Ct(t.query);r&&(s+=(s.includes("?")?"&":"?")+r),delete t.query}return this.getHeader(t.headers,"Content-Type")=="application/json"&&t.body&&typeof t.body!="string"&&(t.body=JSON.stringify(t.body)),(t.fetch||fetch)(s,t).then((async r=>{let o={};try{o=await r.json()}catch(i){if(t.signal?.aborted||i?.name=="AbortError"||i?.message=="Aborted")throw i}if(this.afterSend&&(o=await this.afterSend(r,o,t)),r.status>=400)throw new W({url:r.url,status:r.status,data:o});return o})).catch((r=>{throw new W(r)}))}initSendOptions(e,t){if((t=Object.assign({method:"GET"},t)).body=(function(r){if(typeof FormData>"u"||r===void 0||typeof r!="object"||r===null||wt(r)||!fn(r))return r;let o=new FormData;for(let i in r){let a=r[i];if(a!==void 0)if(typeof a!="object"||fn({data:a})){let l=Array.isArray(a)?a:[a];for(let m of l)o.append(i,m)}else{let l={};l[i]=a,o.append("@jsonPayload",JSON.stringify(l))}}return o})(t.body),St(t),t.query=Object.assign({},t.params,t.query),t.requestKey===void 0&&(t.$autoCancel===!1||t.query.$autoCancel===!1?t.requestKey=null:(t.$cancelKey||t.query.$cancelKey)&&(t.requestKey=t.$cancelKey||t.query.$cancelKey)),delete t.$autoCancel,delete t.query.$autoCancel,delete t.$cancelKey,delete t.query.$cancelKey,this.getHeader(t.headers,"Content-Type")!==null||wt(t.body)||(t.headers=Object.assign({},t.headers,{"Content-Type":"application/json"})),this.getHeader(t.headers,"Accept-Language")===null&&(t.headers=Object.assign({},t.headers,{"Accept-Language":this.lang})),this.authStore.token&&this.getHeader(t.headers,"Authorization")===null&&(t.headers=Object.assign({},t.headers,{Authorization:this.authStore.token})),this.enableAutoCancellation&&t.requestKey!==null){let s=t.requestKey||(t.method||"GET")+e;delete t.requestKey,this.cancelRequest(s);let r=new AbortController;this.cancelControllers[s]=r,t.signal=r.signal}return t}getHeader(e,t){e=e||{},t=t.toLowerCase();for(let s in e)if(s.toLowerCase()==t)return e[s];return null}};var T=new Se(location.origin,new ke("galley_dashboard_auth"));T.autoCancellation(!1);var ie=be({user:$n(),expired:!1});function $n(){return T.authStore.isValid&&T.authStore.isSuperuser?T.authStore.record:null}T.authStore.onChange(()=>{let n=$n();ie.set(e=>({user:n||(e.expired?e.user:null),expired:n?!1:e.expired}))});var js=/\/(auth-with-password|auth-with-otp|request-otp|install|auth-methods)(\?|$)/;T.afterSend=(n,e,t)=>{let s=t?.headers?.Authorization||t?.headers?.authorization||"";return n.status===401&&ie.get().user&&!js.test(n.url)&&s&&s===T.authStore.token&&ie.set(r=>({...r,expired:!0})),e};function $e(){T.authStore.clear(),ie.set({user:null,expired:!1})}async function vn(){if(T.authStore.token){if(!T.authStore.isValid||!T.authStore.isSuperuser){$e();return}try{await T.collection("_superusers").authRefresh()}catch(n){(n.status===401||n.status===403||n.status===404)&&$e()}}}var Ot=[],Tt=[];function X(n,e,t={}){Ot.push({pattern:n,parts:kn(n),component:e,priority:t.priority??0,...t}),Ot.sort((s,r)=>r.priority-s.priority)}function wn(n){Tt.push(n),Tt.sort((e,t)=>(e.order??100)-(t.order??100))}function xn(){return Tt}function kn(n){return n.split("/").filter(Boolean)}function _n(n){let e=(n||"").replace(/^#/,"")||"/",[t,s=""]=e.split("?");return{path:t||"/",query:Object.fromEntries(new URLSearchParams(s))}}function Sn(n){let e=kn(n);for(let t of Ot){if(t.parts.length!==e.length)continue;let s={},r=!0;for(let o=0;o<e.length&&r;o++){let i=t.parts[o];i.startsWith(":")?s[i.slice(1)]=decodeURIComponent(e[o]):r=i===e[o]}if(r)return{route:t,params:s}}return null}function G(n,{replace:e=!1}={}){e?(history.replaceState(null,"",n),window.dispatchEvent(new HashChangeEvent("hashchange"))):location.hash=n.replace(/^#/,"")}function Cn(){let[n,e]=w(()=>_n(location.hash));return O(()=>{let t=()=>e(_n(location.hash));return window.addEventListener("hashchange",t),()=>window.removeEventListener("hashchange",t)},[]),n}function M(n){if(!n)return{message:"",fields:{},status:0};let e=n.response||{},t={};On(e.data||n.data?.data||{},"",t);let s=e.message||n.message||String(n);return(n.status===0||n.isAbort)&&(s="Galley could not be reached. Is the server running?"),{message:s,fields:t,status:n.status??0}}function On(n,e,t){if(!(!n||typeof n!="object")){if(typeof n.message=="string"&&typeof n.code=="string"){t[e]=n.message;return}for(let[s,r]of Object.entries(n))On(r,e?`${e}.${s}`:s,t)}}function Tn(n,e){let t={},s=e+".";for(let[r,o]of Object.entries(n||{}))r.startsWith(s)&&(t[r.slice(s.length)]=o);return t}function Ke(n,e){let t=0;for(let s of Object.keys(n||{}))e.some(r=>s===r||s.startsWith(r+"."))&&t++;return t}function Ce(n,e,t){return[e&&`${n}-hint`,t&&`${n}-err`].filter(Boolean).join(" ")||void 0}function Oe({id:n,hint:e,error:t}){return p`
-    ${e&&p`<p class="hint" id=${`${n}-hint`}>${e}</p>`}
-    ${t&&p`<p class="field-error" id=${`${n}-err`} role="alert">${t}</p>`}
-  `}function E({label:n,value:e,onInput:t,error:s,hint:r,rows:o,class:i,inputRef:a,mono:l,...m}){let c=J(),h={id:c,value:e??"",onInput:f=>t?.(f.currentTarget.value),"aria-invalid":s?"true":void 0,"aria-describedby":Ce(c,r,s),class:l?"mono":void 0,ref:a,...m};return p`
-    <div class=${`field ${i||""}`}>
-      <label for=${c}>${n}</label>
-      ${o?p`<textarea rows=${o} spellcheck=${!1} ...${h}></textarea>`:p`<input type="text" ...${h} />`}
-      <${Oe} id=${c} hint=${r} error=${s} />
+var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|n|o|s|text|space)$/,$t=Array.isArray,yt=et.slice,Se=Object.assign;function ke(s){s&&s.parentNode&&s.remove()}function rs(s,e,t){var n,r,o,a={},i=arguments.length;for(o in e)o=="key"?n=e[o]:o=="ref"&&typeof s!="function"?r=e[o]:a[o]=e[o];return i>2&&(a.children=i>3?yt.call(arguments,2):t),qe(s,a,n,r,null)}function qe(s,e,t,n,r){var o={type:s,props:e,key:t,ref:n,__k:null,__:null,__b:0,__e:null,__c:null,constructor:je,__v:r||++ss,__i:-1,__u:0};return!r&&z.vnode&&z.vnode(o),o}function tt(s){return s.children}function Qe(s,e){this.props=s,this.context=e,this.__g=0}function ve(s,e){if(e==null)return s.__&&ve(s.__,s.__i+1);for(var t;e<s.__k.length;e++)if((t=s.__k[e])&&t.__e)return t.__e;return typeof s.type!="function"||s.props.__P?null:ve(s)}function jn(s){var e,t=s.__v,n=t.__e,r=[],o=[],a=s.__P;a&&((e=Se({constructor:je},t)).__v=t.__v+1,z.vnode&&z.vnode(e),vt(a,e,t,s.__n,a.namespaceURI,32&t.__u?[n]:null,r,n||ve(t),32&t.__u,o),e.__v=t.__v,e.__.__k[e.__i]=e,us(r,e,o),t.__=t.__e=null,e.__e!=n&&is(e))}function is(s){if((s=s.__)&&s.__c&&!s.props.__P)return s.__e=null,s.__k.some(function(e){return e&&(s.__e=e.__e)}),is(s)}function es(s){(8&s.__g||(s.__g|=8,ye.push(s),Xe++))&&ft==z.debounceRendering||((ft=z.debounceRendering)||queueMicrotask)(as)}function as(){try{for(var s,e=1;ye.length;)ye.length>e&&ye.sort(ns),s=ye.shift(),e=ye.length,8&s.__g&&jn(s)}finally{(Xe=ye.length)&&(ft||queueMicrotask)(as)}}function ls(s,e,t,n,r,o,a,i,l,m,d){var h,b,u,p,g,w,$=n.__k||et,f=e.length;for(l=Nn(t,e,$,l,f),h=0;h<f;h++)(u=t.__k[h])!=null&&(b=~u.__i&&$[u.__i]||Ze,u.__i=h,w=vt(s,u,b,r,o,a,i,l,m,d),p=u.__e,(b.ref!=u.ref||8&b.__u)&&(b.ref&&wt(b.ref,null,u,b),u.ref&&d.push(u.ref,u.__c||p,u)),g=g||p,4&u.__u?(l=cs(u,l,s,!b.__v),b.__e&&(b.__e=null)):typeof u.type=="function"&&w!==void 0?l=w:p&&(l=p.nextSibling),u.__u&=-21);return t.__e=g,l}function Nn(s,e,t,n,r){var o,a,i,l,m,d,h,b,u,p=t.length,g=p,w=0,$=0,f=s.__k=Array(r);for(o=0;o<r;o++)(a=e[o])!=null&&typeof a!="boolean"&&typeof a!="function"?(typeof a!="object"||a.constructor===String?a=f[o]=qe(null,a):$t(a)?a=f[o]=qe(tt,{children:a}):a.constructor===je&&a.__b?a=f[o]=qe(a.type,a.props,a.key,a.ref,a.__v):f[o]=a,l=o+w,a.__=s,a.__b=s.__b+1,i=null,~(m=a.__i=Un(a,t,l,g))&&(g--,(i=t[m])&&(i.__u|=2)),i&&i.__v?(a.__u|=16,m==l-1?w--:m==l+1?w++:m!=l&&(m>l?w--:w++,$=1)):(~m||(r>p?w--:r<p&&w++),typeof a.type!="function"&&(a.__u|=4))):f[o]=null;if($){for(d=[],h=[],o=0;o<r;o++)if((a=f[o])&&16&a.__u){for(w=0,b=d.length;w<b;)d[u=w+b>>1]<a.__i?w=u+1:b=u;d[w]=a.__i,h[o]=w+1}for(w=d.length;o--;)h[o]&&(h[o]==w?w--:f[o].__u|=4)}if(g)for(o=0;o<p;o++)!(i=t[o])||2&i.__u||(i.__e==n&&(n=ve(i)),_t(i,i));return n}function cs(s,e,t,n){var r,o,a,i;if(typeof s.type=="function"){if(s.props.__P)return e;if(r=s.__k)for(o=0;o<r.length;o++)r[o]&&(r[o].__=s,e=cs(r[o],e,t,!1));return e}for(e&&!e.parentNode&&(e=ve(s))&&!e.parentNode&&(e=null),a=s.__e,i=e;i&&i.nodeType==8;)i=i.nextSibling;for(a!=i&&(!n&&t.moveBefore&&a.parentNode?t.moveBefore(a,e):t.insertBefore(a,e||null)),e=a;(e=e&&e.nextSibling)&&e.nodeType==8&&!e.data.startsWith("$s"););return e}function Un(s,e,t,n){var r,o=s.key,a=s.type,i=e[t],l=i&&!(2&i.__u);if(i===null&&o==null||l&&o==i.key&&a==i.type)return t;if(n>(l?1:0)){for(r=t-1;r>=0;r--)if((i=e[r])&&!(2&i.__u)&&o==i.key&&a==i.type)return r;for(r=t+1;r<e.length;r++)if((i=e[r])&&!(2&i.__u)&&o==i.key&&a==i.type)return r}return-1}function ts(s,e,t){t==null&&(t=""),e[0]=="-"?s.setProperty(e,t):s[e]=t}function Ve(s,e,t,n,r){var o,a;if(e=="style")if(typeof t=="string")s.style.cssText=t;else{if(typeof n=="string"&&(s.style.cssText=n=""),n)for(e in n)t&&e in t||ts(s.style,e);if(t)for(e in t)n&&t[e]==n[e]||ts(s.style,e,t[e])}else if(e[0]=="o"&&e[1]=="n")typeof t!="function"&&(t=null),typeof n!="function"&&(n=null),(s.__e||(s.__e={}))[e]=t,t&&n||(a=gt[e]||(gt[e]=Fn(e)),(s.__a||(s.__a={}))[e]=bt,o=e!=(e=e.replace(os,"$1")),(e=e.slice(2))[0]<"a"&&(e=e.toLowerCase()),t?s.addEventListener(e,a,o):s.removeEventListener(e,a,o));else{if(r=="http://www.w3.org/2000/svg")e=e.replace(/xlink(H|:h)/,"h").replace(/sName$/,"s");else if(e!="width"&&e!="height"&&e!="href"&&e!="list"&&e!="form"&&e!="tabIndex"&&e!="download"&&e!="rowSpan"&&e!="colSpan"&&e!="role"&&e!="popover"&&e in s)try{return void(s[e]=t??"")}catch{}if(typeof t=="function")return;t==null||t===!1&&e[4]!="-"?s.removeAttribute(e):s.setAttribute(e,e=="popover"&&t==1?"":t)}}function Fn(s){return function(e){var t=this.__e;if(t){if(t=t[s],e[Ge]==null)e[Ge]=bt++;else if(e[Ge]<this.__a[s])return;return t(z.event?z.event(e):e)}}}function vt(s,e,t,n,r,o,a,i,l,m){var d,h,b,u,p,g,w,$,f,y,_,x,A,q,E,C,N,X,K=e.type;if(e.constructor!==je)return null;128&t.__u&&(l=32&t.__u,d=t.__c.__z)&&(e.__u|=l,h=o=[],d.nodeType==8?i=Ye(d,o):o.push(d),i=o[0]||i),(d=z.__b)&&d(e);e:if(typeof K=="function"){b=a.length;try{if($=e.props,f=(d=K.prototype)&&d.render,y=(d=K.contextType)&&n[d.__c],_=d?y?y.props.value:d.__:n,(u=t.__c)?(e.__c=u,2&u.__g&&(u.__g|=1)):(f?e.__c=u=new K($,_):(e.__c=u=new Qe($,_),u.constructor=K,u.render=Mn),y&&y.sub(u),u.state||(u.state={}),u.__n=n,u.__g|=8,u.__h=[],u.__k=[]),f&&(u.__s||(u.__s=u.state),K.getDerivedStateFromProps&&(u.__s==u.state&&(u.__s=Se({},u.__s)),Se(u.__s,K.getDerivedStateFromProps($,u.__s)))),p=u.props,g=u.state,u.__v=e,t.__c){if($!==p&&f&&!K.getDerivedStateFromProps&&u.componentWillReceiveProps&&u.componentWillReceiveProps($,_),e.__v==t.__v&&!(8&u.__g)||!(4&u.__g)&&u.shouldComponentUpdate&&u.shouldComponentUpdate($,u.__s,_)===!1){e.__v!=t.__v&&(u.props=$,u.state=u.__s,u.__g&=-9),e.__e=t.__e,e.__k=t.__k,e.__k.some(function(B){B&&(B.__=e)}),et.push.apply(u.__h,u.__k),u.__k=[],u.__h.length&&a.push(u),i=ve(t);break e}u.componentWillUpdate&&u.componentWillUpdate($,u.__s,_),f&&u.componentDidUpdate&&u.__h.push(function(){u.componentDidUpdate(p,g,w)})}else f&&!K.getDerivedStateFromProps&&u.componentWillMount&&u.componentWillMount(),f&&u.componentDidMount&&u.__h.push(u.componentDidMount);u.context=_,u.props=$,u.__P=s,u.__g&=-5,x=z.__r,A=f?25:0;do u.__g&=-9,x&&x(e),d=u.render(u.props,u.state=u.__s,u.context);while(8&u.__g&&++A<25);f&&(et.push.apply(u.__h,u.__k),u.__k=[]),u.state=u.__s,u.getChildContext&&(n=Se({},n,u.getChildContext())),f&&t.__c&&u.getSnapshotBeforeUpdate&&(w=u.getSnapshotBeforeUpdate(p,g)),q=d&&d.type===tt&&d.key==null?d.props.children:d,$.__P&&(d=i,r=(s=$.__P).namespaceURI,l=o=null,t.props&&t.props.__P!=s&&(t.__k.some(function(B){B&&_t(B,B)}),t.__k=null),i=t.__k?ve(t,0):null),i=ls(s,$t(q)?q:[q],e,t,n,r,o,a,i,l,m),$.__P&&(e.__e=null,i=d),e.__u&=-161,h&&h.some(ke),u.__h.length&&a.push(u),1&u.__g&&(u.__g&=-4)}catch(B){if(a.length=b,e.__v=null,l||o)if(B&&B.then){if(e.__u|=128|l,o){for(~(N=o.indexOf(i||void 0))||(N=o.length);(X=o[N-1])&&X.nodeType==8;)N--;for(;N<o.length;N++)if(X=o[N])if(o[N]=null,E){if(X==C)break}else{if(X.nodeType!=8)break;X.data.startsWith("$s")&&(C=Ye(E=X))}}if(!E){for(;i&&i.nodeType==8&&i.nextSibling;)i=i.nextSibling;E=i}(d=Ye(E=e.__c.__z||(e.__c.__z=E)))?(e.__e=E,i=d):e.__e=i,i=i&&i.nextSibling}else o&&o.some(ke);else e.__e=t.__e;e.__k||(e.__k=t.__k||[]),B&&B.then||ds(e),z.__e(B,e,t)}}else i=e.__e=Dn(t.__e,e,t,n,r,o,a,l,m,s);return(d=z.diffed)&&d(e),i}function Ye(s,e){if(s&&s.nodeType==8&&s.data.startsWith("$s"))for(var t=1;s=s.nextSibling;){if(s.nodeType==8){if(s.data.startsWith("$s"))t++;else if(s.data.startsWith("/$s")&&!--t)return s}e&&e.push(s)}}function ds(s){s&&(s.__c&&(s.__c.__g|=4),s.__k&&s.__k.some(ds))}function us(s,e,t){for(var n=0;n<t.length;)wt(t[n++],t[n++],t[n++]);z.__c&&z.__c(e,s),s.some(function(r){try{s=r.__h,r.__h=[],s.some(function(o){o.call(r)})}catch(o){z.__e(o,r.__v)}})}function Dn(s,e,t,n,r,o,a,i,l,m){var d,h,b,u,p,g,w,$,f=t.props||Ze,y=e.props,_=e.type;if(_=="svg"?r="http://www.w3.org/2000/svg":_=="math"?r="http://www.w3.org/1998/Math/MathML":r||(r="http://www.w3.org/1999/xhtml"),o){for(d=0;d<o.length;d++)if((p=o[d])&&(_?p.localName==_:p.nodeType==3)){s=p,o[d]=null;break}}if(!s){if($=m.ownerDocument||document,!_)return $.createTextNode(y);s=$.createElementNS(r,_,y.is?y:m),i&&(z.__m&&z.__m(e,o),i=!1),o=null}if(_){if(m=_=="template"&&s.content||s,o=_=="textarea"&&y.defaultValue!=null?null:o&&yt.call(m.childNodes),!i&&o)for(f={},d=0;d<s.attributes.length;d++)f[(p=s.attributes[d]).name]=p.value;for(d in f)p=f[d],d=="dangerouslySetInnerHTML"?b=p:d=="children"||d in y||d=="value"&&"defaultValue"in y||d=="checked"&&"defaultChecked"in y||Ve(s,d,null,p,r);for(d in y)p=y[d],d=="children"?u=p:d=="dangerouslySetInnerHTML"?h=p:d=="value"?g=p:d=="checked"?w=p:i&&typeof p!="function"||f[d]===p||Ve(s,d,p,f[d],r);h?(i||b&&(h.__html==b.__html||h.__html==s.innerHTML)||(s.innerHTML=h.__html),e.__k=[]):(b&&(s.textContent=""),(_=="foreignObject"||r=="http://www.w3.org/1998/Math/MathML"&&qn.test(_))&&(r="http://www.w3.org/1999/xhtml"),ls(m,$t(u)?u:[u],e,t,n,r,o,a,o?o[0]:t.__k&&ve(t,0),i,l),o&&o.some(ke)),i&&_!="textarea"||(d="value",_=="progress"&&g==null?s.removeAttribute(d):g==null||g===s[d]&&(_!="progress"||g)||Ve(s,d,g,f[d],r),d="checked",w!=null&&w!=s[d]&&Ve(s,d,w,f[d],r))}else f===y||i&&s.data==y||(s.data=y);return s}function wt(s,e,t,n){try{typeof s=="function"?e?e.__x=s(e)||1:n&&(n=n.__c||n.__e)&&(e=n.__x)&&(n.__x=null,typeof e=="function"?e():s(null)):s.current=e}catch(r){z.__e(r,t)}}function _t(s,e,t){var n,r,o,a;if(z.unmount&&z.unmount(s),!(n=s.ref)||n.current&&n.current!=s.__e||wt(n,null,e,s),n=s.__c){if(n.componentWillUnmount)try{n.componentWillUnmount()}catch(i){z.__e(i,e)}n.__P=n.__n=null}if(n=s.__k)for(a=0;a<n.length;a++)n[a]&&_t(n[a],e,typeof s.type!="function"||t&&!s.props.__P);!t&&(n=s.__c)&&(n=n.__z)&&(r=Ye(n,o=[]))&&(n==s.__e&&o.some(ke),ke(r),ke(n)),t||ke(s.__e),s.__e=s.__c=s.__=null}function Mn(s,e,t){return this.constructor(s,t)}function ps(s,e){var t,n,r,o;z.__&&z.__(s,e),e.nodeType==9&&(e=e.documentElement),n=(t=s&&32&s.__u)?null:e.__k,e.__k=qe(tt,{children:[s]}),r=[],o=[],vt(e,e.__k,n||Ze,Ze,e.namespaceURI,n?null:e.firstChild?yt.call(e.childNodes):null,r,n?n.__e:e.firstChild,t,o),us(r,e.__k,o),e.__k.props.children=null}z={__e:function(s,e,t,n){for(var r,o,a;e=e.__;)if((r=e.__c)&&!(1&r.__g)){r.__g|=4;try{if((a=(o=r.constructor)&&o.getDerivedStateFromError)&&r.setState(o.getDerivedStateFromError(s)),r.componentDidCatch&&(r.componentDidCatch(s,n||{}),a=1),a&&8&r.__g)return void(r.__g|=2)}catch(i){s=i}}throw Xe=0,s}},ss=0,Ln=function(s){return s!=null&&s.constructor===je},Qe.prototype.setState=function(s,e){var t=this.__s;t&&t!=this.state||(t=this.__s=Se({},this.state)),typeof s=="function"&&(s=s(Se({},t),this.props)),s&&(Se(t,s),this.__v&&(e&&this.__k.push(e),es(this)))},Qe.prototype.forceUpdate=function(s){this.__v&&(this.__g|=4,s&&this.__h.push(s),es(this))},Qe.prototype.render=tt,ye=[],Xe=0,ns=function(s,e){return s.__v.__b-e.__v.__b},Ge=Symbol(),os=/(PointerCapture)$|Capture$/i,bt=0,gt={},An=0;var Te,Q,xt,ms,kt=Object.is,st=0,_s=[],St=[],G=z,hs=G.__b,fs=G.__r,gs=G.diffed,bs=G.__c,$s=G.unmount,ys=G.__;function nt(s,e){G.__h&&G.__h(Q,s,st||e),st=0;var t=Q.__H||(Q.__H={__:[],__h:[]});return s>=t.__.length&&t.__.push({}),t.__[s]}function v(s){return st=1,Wn(ks,s)}function Wn(s,e,t){var n=nt(Te++,2);if(n.t=s,!n.__c&&(n.__=[t?t(e):ks(void 0,e),function(o){var a=(n.__N||n.__)[0],i=n.t(a,o);kt(a,i)||(n.__N=[i,n.__[1]],n.__c.setState({}))}],n.__c=Q,!Q.__f)){Q.__f=!0;var r=Q.shouldComponentUpdate;Q.shouldComponentUpdate=function(o,a,i){var l=this.__H;if(!l)return!0;var m=!1,d=this.props!=o;if(l.__.some(function(b){b.__N&&(m=!0,kt(b.__[0],b.__N[0])||(d=!0))}),r){var h=r.call(this,o,a,i);return m?h||d:h}return!m||d}}return n.__}function O(s,e){var t=nt(Te++,3);!G.__s&&xs(t.__H,e)&&(t.__P=!0,t.__=s,t.u=e,Q.__H.__h.push(t))}function Y(s){return st=5,Ie(function(){return{current:s}},[])}function Ie(s,e){var t=nt(Te++,7);return xs(t.__H,e)&&(t.__=s(),t.__H=e),t.__}function H(){var s=nt(Te++,11);if(!s.__){for(var e=Q.__v;!e.__m&&e.__;)e=e.__;var t=e.__m||(e.__m=[0,0]);s.__="P"+t[0]+"-"+t[1]++}return s.__}function zn(){var s;do{for(;s=St.shift();)try{Ne(s)}catch(t){G.__e(t,{__:(s=s.__P)&&s.__v})}for(;s=_s.shift();){var e=s.__H;if(s.__P&&e)try{e.__h.some(Ne),e.__h.some(Ct),e.__h=[]}catch(t){e.__h=[],G.__e(t,s.__v)}}}while(St.length)}G.__b=function(s){Q=null,hs&&hs(s)},G.__=function(s,e){s&&e.__k&&e.__k.__m&&(s.__m=e.__k.__m),ys&&ys(s,e)},G.__r=function(s){fs&&fs(s),Te=0;var e=(Q=s.__c).__H;e&&(xt==Q?Q.__h=[]:(e.__h.some(Ne),e.__h.some(Ct),Te=0),e.__h=[],e.__.some(function(t){t.__N&&(t.__=t.__N),t.u=t.__N=void 0})),xt=Q},G.diffed=function(s){gs&&gs(s);var e=s.__c;e&&e.__H&&(e.__H.__h.length&&ws(_s.push(e)),e.__H.__.some(function(t){t.u&&(t.__H=t.u)})),xt=Q=null},G.__c=function(s,e){e.some(function(t){try{t.__h.some(Ne),t.__h=t.__h.filter(function(n){return!n.__||Ct(n)})}catch(n){t.__h=[function(){throw n}]}}),bs&&bs(s,e)},G.unmount=function(s){$s&&$s(s);var e,t,n=s.__c;n&&n.__H&&(n.__H.__.some(function(r){try{if(r.__P&&r.__c){if(t===void 0){for(t=s.__;t&&(!t.__c||!t.__c.__P);)t=t.__;t=t&&t.__c}r.__P=t,ws(St.push(r))}else Ne(r)}catch(o){e=o}}),n.__H=void 0,e&&G.__e(e,n.__v))};var vs=typeof requestAnimationFrame=="function";function Bn(s){var e,t=function(){clearTimeout(n),vs&&cancelAnimationFrame(e),setTimeout(s)},n=setTimeout(t,35);vs&&(e=requestAnimationFrame(t))}function ws(s){s!=1&&ms==G.requestAnimationFrame||((ms=G.requestAnimationFrame)||Bn)(zn)}function Ne(s){var e=Q,t=s.__c;typeof t=="function"&&(s.__c=void 0,t()),Q=e}function Ct(s){var e=Q;s.__c=s.__(),Q=e}function xs(s,e){return!s||s.length!=e.length||e.some(function(t,n){return!kt(t,s[n])})}function ks(s,e){return typeof e=="function"?e(s):e}var Cs=function(s,e,t,n){var r;e[0]=0;for(var o=1;o<e.length;o++){var a=e[o++],i=e[o]?(e[0]|=a?1:2,t[e[o++]]):e[++o];a===3?n[0]=i:a===4?n[1]=Object.assign(n[1]||{},i):a===5?(n[1]=n[1]||{})[e[++o]]=i:a===6?n[1][e[++o]]+=i+"":a?(r=s.apply(i,Cs(s,i,t,["",null])),n.push(r),i[0]?e[0]|=2:(e[o-2]=0,e[o]=r)):n.push(i)}return n},Ss=new Map;function Os(s){var e=Ss.get(this);return e||(e=new Map,Ss.set(this,e)),(e=Cs(this,e.get(s)||(e.set(s,e=(function(t){for(var n,r,o=1,a="",i="",l=[0],m=function(b){o===1&&(b||(a=a.replace(/^\s*\n\s*|\s*\n\s*$/g,"")))?l.push(0,b,a):o===3&&(b||a)?(l.push(3,b,a),o=2):o===2&&a==="..."&&b?l.push(4,b,0):o===2&&a&&!b?l.push(5,0,!0,a):o>=5&&((a||!b&&o===5)&&(l.push(o,0,a,r),o=6),b&&(l.push(o,b,0,r),o=6)),a=""},d=0;d<t.length;d++){d&&(o===1&&m(),m(d));for(var h=0;h<t[d].length;h++)n=t[d][h],o===1?n==="<"?(m(),l=[l],o=3):a+=n:o===4?a==="--"&&n===">"?(o=1,a=""):a=n+a[0]:i?n===i?i="":a+=n:n==='"'||n==="'"?i=n:n===">"?(m(),o=1):o&&(n==="="?(o=5,r=a,a=""):n==="/"&&(o<5||t[d][h+1]===">")?(m(),o===3&&(l=l[0]),o=l,(l=l[0]).push(2,0,o),o=0):n===" "||n==="	"||n===`
+`||n==="\r"?(m(),o=2):a+=n),o===3&&a==="!--"&&(o=4,l=l[0])}return m(),l})(s)),e),arguments,[])).length>1?e:e[0]}var c=Os.bind(rs);function Ee(s){let e=s,t=new Set;return{get:()=>e,set(n){e=typeof n=="function"?n(e):n;for(let r of[...t])r(e)},subscribe(n){return t.add(n),()=>t.delete(n)}}}function J(s){let[,e]=v(0);return O(()=>s.subscribe(()=>e(t=>t+1)),[s]),s.get()}var ae=class s extends Error{constructor(e){super("ClientResponseError"),this.url="",this.status=0,this.response={},this.isAbort=!1,this.originalError=null,Object.setPrototypeOf(this,s.prototype),e!==null&&typeof e=="object"&&(this.originalError=e.originalError,this.url=typeof e.url=="string"?e.url:"",this.status=typeof e.status=="number"?e.status:0,this.isAbort=!!e.isAbort||e.name==="AbortError"||e.message==="Aborted",e.response!==null&&typeof e.response=="object"?this.response=e.response:e.data!==null&&typeof e.data=="object"?this.response=e.data:this.response={}),this.originalError||e instanceof s||(this.originalError=e),this.name="ClientResponseError "+this.status,this.message=this.response?.message,this.message||(this.isAbort?this.message="The request was aborted (most likely autocancelled; you can find more info in https://github.com/pocketbase/js-sdk#auto-cancellation).":this.originalError?.cause?.message?.includes("ECONNREFUSED ::1")?this.message="Failed to connect to the PocketBase server. Try changing the SDK URL from localhost to 127.0.0.1 (https://github.com/pocketbase/js-sdk/issues/21).":this.message="Something went wrong."),this.cause=this.originalError}get data(){return this.response}toJSON(){return{...this}}},ot=/^[\u0009\u0020-\u007e\u0080-\u00ff]+$/;function Hn(s,e){let t={};if(typeof s!="string")return t;let n=Object.assign({},e||{}).decode||Kn,r=0;for(;r<s.length;){let o=s.indexOf("=",r);if(o===-1)break;let a=s.indexOf(";",r);if(a===-1)a=s.length;else if(a<o){r=s.lastIndexOf(";",o-1)+1;continue}let i=s.slice(r,o).trim();if(t[i]===void 0){let l=s.slice(o+1,a).trim();l.charCodeAt(0)===34&&(l=l.slice(1,-1));try{t[i]=n(l)}catch{t[i]=l}}r=a+1}return t}function Rs(s,e,t){let n=Object.assign({},t||{}),r=n.encode||Jn;if(!ot.test(s))throw new TypeError("argument name is invalid");let o=r(e);if(o&&!ot.test(o))throw new TypeError("argument val is invalid");let a=s+"="+o;if(n.maxAge!=null){let i=n.maxAge-0;if(isNaN(i)||!isFinite(i))throw new TypeError("option maxAge is invalid");a+="; Max-Age="+Math.floor(i)}if(n.domain){if(!ot.test(n.domain))throw new TypeError("option domain is invalid");a+="; Domain="+n.domain}if(n.path){if(!ot.test(n.path))throw new TypeError("option path is invalid");a+="; Path="+n.path}if(n.expires){if(!(function(l){return Object.prototype.toString.call(l)==="[object Date]"||l instanceof Date})(n.expires)||isNaN(n.expires.valueOf()))throw new TypeError("option expires is invalid");a+="; Expires="+n.expires.toUTCString()}if(n.httpOnly&&(a+="; HttpOnly"),n.secure&&(a+="; Secure"),n.priority)switch(typeof n.priority=="string"?n.priority.toLowerCase():n.priority){case"low":a+="; Priority=Low";break;case"medium":a+="; Priority=Medium";break;case"high":a+="; Priority=High";break;default:throw new TypeError("option priority is invalid")}if(n.sameSite)switch(typeof n.sameSite=="string"?n.sameSite.toLowerCase():n.sameSite){case!0:a+="; SameSite=Strict";break;case"lax":a+="; SameSite=Lax";break;case"strict":a+="; SameSite=Strict";break;case"none":a+="; SameSite=None";break;default:throw new TypeError("option sameSite is invalid")}return a}function Kn(s){return s.indexOf("%")!==-1?decodeURIComponent(s):s}function Jn(s){return encodeURIComponent(s)}var Vn=typeof navigator<"u"&&navigator.product==="ReactNative"||typeof global<"u"&&global.HermesInternal,Ls;function Pe(s){if(s)try{let e=decodeURIComponent(Ls(s.split(".")[1]).split("").map((function(t){return"%"+("00"+t.charCodeAt(0).toString(16)).slice(-2)})).join(""));return JSON.parse(e)||{}}catch{}return{}}function As(s,e=0){let t=Pe(s);return!(Object.keys(t).length>0&&(!t.exp||t.exp-e>Date.now()/1e3))}Ls=typeof atob!="function"||Vn?s=>{let e=String(s).replace(/=+$/,"");if(e.length%4==1)throw new Error("'atob' failed: The string to be decoded is not correctly encoded.");for(var t,n,r=0,o=0,a="";n=e.charAt(o++);~n&&(t=r%4?64*t+n:n,r++%4)?a+=String.fromCharCode(255&t>>(-2*r&6)):0)n="ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=".indexOf(n);return a}:atob;var Ts="pb_auth",Ue=class{constructor(){this.baseToken="",this.baseModel=null,this._onChangeCallbacks=[]}get token(){return this.baseToken}get record(){return this.baseModel}get model(){return this.baseModel}get isValid(){return!As(this.token)}get isSuperuser(){let e=Pe(this.token);return e.type=="auth"&&(this.record?.collectionName=="_superusers"||!this.record?.collectionName&&e.collectionId=="pbc_3142635823")}get isAdmin(){return console.warn("Please replace pb.authStore.isAdmin with pb.authStore.isSuperuser OR simply check the value of pb.authStore.record?.collectionName"),this.isSuperuser}get isAuthRecord(){return console.warn("Please replace pb.authStore.isAuthRecord with !pb.authStore.isSuperuser OR simply check the value of pb.authStore.record?.collectionName"),Pe(this.token).type=="auth"&&!this.isSuperuser}save(e,t){this.baseToken=e||"",this.baseModel=t||null,this.triggerChange()}clear(){this.baseToken="",this.baseModel=null,this.triggerChange()}loadFromCookie(e,t=Ts){let n=Hn(e||"")[t]||"",r={};try{r=JSON.parse(n),(typeof r===null||typeof r!="object"||Array.isArray(r))&&(r={})}catch{}this.save(r.token||"",r.record||r.model||null)}exportToCookie(e,t=Ts){let n={secure:!0,sameSite:!0,httpOnly:!0,path:"/"},r=Pe(this.token);n.expires=r?.exp?new Date(1e3*r.exp):new Date("1970-01-01"),e=Object.assign({},n,e);let o={token:this.token,record:this.record?JSON.parse(JSON.stringify(this.record)):null},a=Rs(t,JSON.stringify(o),e),i=typeof Blob<"u"?new Blob([a]).size:a.length;if(o.record&&i>4096){o.record={id:o.record?.id,email:o.record?.email};let l=["collectionId","collectionName","verified"];for(let m in this.record)l.includes(m)&&(o.record[m]=this.record[m]);a=Rs(t,JSON.stringify(o),e)}return a}onChange(e,t=!1){return this._onChangeCallbacks.push(e),t&&e(this.token,this.record),()=>{for(let n=this._onChangeCallbacks.length-1;n>=0;n--)if(this._onChangeCallbacks[n]==e)return delete this._onChangeCallbacks[n],void this._onChangeCallbacks.splice(n,1)}}triggerChange(){for(let e of this._onChangeCallbacks)e&&e(this.token,this.record)}},Fe=class extends Ue{constructor(e="pocketbase_auth"){super(),this.storageFallback={},this.storageKey=e,this._bindStorageEvent()}get token(){return(this._storageGet(this.storageKey)||{}).token||""}get record(){let e=this._storageGet(this.storageKey)||{};return e.record||e.model||null}get model(){return this.record}save(e,t){this._storageSet(this.storageKey,{token:e,record:t}),super.save(e,t)}clear(){this._storageRemove(this.storageKey),super.clear()}_storageGet(e){if(typeof window<"u"&&window?.localStorage){let t=window.localStorage.getItem(e)||"";try{return JSON.parse(t)}catch{return t}}return this.storageFallback[e]}_storageSet(e,t){if(typeof window<"u"&&window?.localStorage){let n=t;typeof t!="string"&&(n=JSON.stringify(t)),window.localStorage.setItem(e,n)}else this.storageFallback[e]=t}_storageRemove(e){typeof window<"u"&&window?.localStorage&&window.localStorage?.removeItem(e),delete this.storageFallback[e]}_bindStorageEvent(){typeof window<"u"&&window?.localStorage&&window.addEventListener&&window.addEventListener("storage",(e=>{if(e.key!=this.storageKey)return;let t=this._storageGet(this.storageKey)||{};super.save(t.token||"",t.record||t.model||null)}))}},ce=class{constructor(e){this.client=e}},Rt=class extends ce{async getAll(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/settings",e)}async update(e,t){return t=Object.assign({method:"PATCH",body:e},t),this.client.send("/api/settings",t)}async testS3(e="storage",t){return t=Object.assign({method:"POST",body:{filesystem:e}},t),this.client.send("/api/settings/test/s3",t).then((()=>!0))}async testEmail(e,t,n,r){return r=Object.assign({method:"POST",body:{email:t,template:n,collection:e}},r),this.client.send("/api/settings/test/email",r).then((()=>!0))}async generateAppleClientSecret(e,t,n,r,o,a){return a=Object.assign({method:"POST",body:{clientId:e,teamId:t,keyId:n,privateKey:r,duration:o}},a),this.client.send("/api/settings/apple/generate-client-secret",a)}},Gn=["requestKey","$cancelKey","$autoCancel","fetch","headers","body","query","params","cache","credentials","headers","integrity","keepalive","method","mode","redirect","referrer","referrerPolicy","signal","window"];function Mt(s){if(s){s.query=s.query||{};for(let e in s)Gn.includes(e)||(s.query[e]=s[e],delete s[e])}}function Wt(s){let e=[];for(let t in s){let n=encodeURIComponent(t),r=Array.isArray(s[t])?s[t]:[s[t]];for(let o of r)o=Qn(o),o!==null&&e.push(n+"="+o)}return e.join("&")}function Qn(s){return s==null?null:s instanceof Date?encodeURIComponent(s.toISOString().replace("T"," ")):encodeURIComponent(typeof s=="object"?JSON.stringify(s):s)}var rt=class extends ce{constructor(){super(...arguments),this.clientId="",this.eventSource=null,this.subscriptions={},this.lastSentSubscriptions=[],this.maxConnectTimeout=15e3,this.reconnectAttempts=0,this.maxReconnectAttempts=1/0,this.predefinedReconnectIntervals=[200,300,500,1e3,1200,1500,2e3],this.pendingConnects=[],this.pendingSubmits=[],this.isProcessingPendingSubmits=!1}get isConnected(){return!!this.eventSource&&!!this.clientId&&!this.pendingConnects.length}async subscribe(e,t,n){if(!e)throw new Error("topic must be set.");let r=e;if(n){Mt(n=Object.assign({},n));let a="options="+encodeURIComponent(JSON.stringify({query:n.query,headers:n.headers}));r+=(r.includes("?")?"&":"?")+a}let o=function(a){let i=a,l;try{l=JSON.parse(i?.data)}catch{}t(l||{})};return this.subscriptions[r]||(this.subscriptions[r]=[]),this.subscriptions[r].push(o),this.isConnected?this.subscriptions[r].length===1?await this.submitSubscriptions():this.eventSource?.addEventListener(r,o):await this.connect(),async()=>this.unsubscribeByTopicAndListener(e,o)}async unsubscribe(e){if(e){let t=this.getSubscriptionsByTopic(e);for(let n in t)if(this.hasSubscriptionListeners(n)){for(let r of this.subscriptions[n])this.eventSource?.removeEventListener(n,r);delete this.subscriptions[n]}}else this.subscriptions={};await this.submitSubscriptions()}async unsubscribeByPrefix(e){let t=!1;for(let n in this.subscriptions)if((n+"?").startsWith(e)){t=!0;for(let r of this.subscriptions[n])this.eventSource?.removeEventListener(n,r);delete this.subscriptions[n]}t&&await this.submitSubscriptions()}async unsubscribeByTopicAndListener(e,t){let n=this.getSubscriptionsByTopic(e);for(let r in n){if(!Array.isArray(this.subscriptions[r])||!this.subscriptions[r].length)continue;let o=!1;for(let a=this.subscriptions[r].length-1;a>=0;a--)this.subscriptions[r][a]===t&&(o=!0,delete this.subscriptions[r][a],this.subscriptions[r].splice(a,1),this.eventSource?.removeEventListener(r,t));o&&(this.subscriptions[r].length||delete this.subscriptions[r])}await this.submitSubscriptions()}hasSubscriptionListeners(e){if(this.subscriptions=this.subscriptions||{},e)return!!this.subscriptions[e]?.length;for(let t in this.subscriptions)if(this.subscriptions[t]?.length)return!0;return!1}async submitSubscriptions(){return new Promise(((e,t)=>{this.pendingSubmits.push({resolve:e,reject:t}),this.pendingSubmits.length==1&&queueMicrotask((()=>this.finalizePendingSubscriptions()))}))}async finalizePendingSubscriptions(){if(this.isProcessingPendingSubmits||!this.pendingSubmits.length)return;let e=this.pendingSubmits.slice();this.pendingSubmits=[],this.isProcessingPendingSubmits=!0;try{await this.sendSubscriptions();for(let t of e)t.resolve()}catch(t){for(let n of e)t?n.reject(t):n.resolve()}finally{this.isProcessingPendingSubmits=!1,this.pendingSubmits.length>0&&await this.finalizePendingSubscriptions()}}getSubscriptionsCancelKey(){return"realtime_"+this.clientId}getSubscriptionsByTopic(e){let t={};e=e.includes("?")?e:e+"?";for(let n in this.subscriptions)(n+"?").startsWith(e)&&(t[n]=this.subscriptions[n]);return t}getNonEmptySubscriptionKeys(){let e=[];for(let t in this.subscriptions)this.subscriptions[t].length&&e.push(t);return e}hasUnsentSubscriptions(){let e=this.getNonEmptySubscriptionKeys();if(e.length!=this.lastSentSubscriptions.length)return!0;for(let t of e)if(!this.lastSentSubscriptions.includes(t))return!0;return!1}async sendSubscriptions(){if(this.clientId){if(!this.hasSubscriptionListeners())return this.disconnect();if(this.hasUnsentSubscriptions())return this.addAllSubscriptionListeners(),this.lastSentSubscriptions=this.getNonEmptySubscriptionKeys(),this.client.send("/api/realtime",{method:"POST",body:{clientId:this.clientId,subscriptions:this.lastSentSubscriptions},requestKey:this.getSubscriptionsCancelKey()}).catch((e=>{if(!e?.isAbort)throw e}))}}addAllSubscriptionListeners(){if(this.eventSource){this.removeAllSubscriptionListeners();for(let e in this.subscriptions)for(let t of this.subscriptions[e])this.eventSource.addEventListener(e,t)}}removeAllSubscriptionListeners(){if(this.eventSource)for(let e in this.subscriptions)for(let t of this.subscriptions[e])this.eventSource.removeEventListener(e,t)}async connect(){if(!(this.reconnectAttempts>0))return new Promise(((e,t)=>{this.pendingConnects.push({resolve:e,reject:t}),this.pendingConnects.length==1&&queueMicrotask((()=>this.initConnect()))}))}initConnect(){this.disconnect(!0),clearTimeout(this.connectTimeoutId),this.connectTimeoutId=setTimeout((()=>{this.connectErrorHandler(new Error("EventSource connect took too long."))}),this.maxConnectTimeout),this.eventSource=new EventSource(this.client.buildURL("/api/realtime")),this.eventSource.onerror=e=>{this.connectErrorHandler(new Error("Failed to establish realtime connection."))},this.eventSource.addEventListener("PB_CONNECT",(e=>{let t=e;this.clientId=t?.lastEventId,this.lastSentSubscriptions=[],this.submitSubscriptions().then((async()=>{let n=3;for(;this.hasUnsentSubscriptions()&&n>0;)n--,await this.submitSubscriptions();for(let o of this.pendingConnects)o.resolve();this.pendingConnects=[],this.reconnectAttempts=0,clearTimeout(this.reconnectTimeoutId),clearTimeout(this.connectTimeoutId);let r=this.getSubscriptionsByTopic("PB_CONNECT");for(let o in r)for(let a of r[o])a(e);this.hasUnsentSubscriptions()&&await this.submitSubscriptions()})).catch((n=>{this.clientId="",this.lastSentSubscriptions=[],this.connectErrorHandler(n)}))}))}connectErrorHandler(e){if(clearTimeout(this.connectTimeoutId),clearTimeout(this.reconnectTimeoutId),!this.clientId&&!this.reconnectAttempts||this.reconnectAttempts>this.maxReconnectAttempts){for(let n of this.pendingConnects)n.reject(new ae(e));return this.pendingConnects=[],void this.disconnect()}this.disconnect(!0);let t=this.predefinedReconnectIntervals[this.reconnectAttempts]||this.predefinedReconnectIntervals[this.predefinedReconnectIntervals.length-1];this.reconnectAttempts++,this.reconnectTimeoutId=setTimeout((()=>{this.initConnect()}),t)}disconnect(e=!1){if(this.clientId&&this.onDisconnect&&this.onDisconnect(Object.keys(this.subscriptions)),clearTimeout(this.connectTimeoutId),clearTimeout(this.reconnectTimeoutId),this.removeAllSubscriptionListeners(),this.client.cancelRequest(this.getSubscriptionsCancelKey()),this.eventSource?.close(),this.eventSource=null,this.clientId="",this.lastSentSubscriptions=[],!e){this.reconnectAttempts=0;for(let t of this.pendingConnects)t.resolve();this.pendingConnects=[]}}},it=class extends ce{decode(e){return e}async getFullList(e,t){if(typeof e=="number")return this._getFullList(e,t);let n=1e3;return(t=Object.assign({},e,t)).batch&&(n=t.batch,delete t.batch),this._getFullList(n,t)}async getList(e=1,t=30,n){return(n=Object.assign({method:"GET"},n)).query=Object.assign({page:e,perPage:t},n.query),this.client.send(this.baseCrudPath,n).then((r=>(r.items=r.items?.map((o=>this.decode(o)))||[],r)))}async getFirstListItem(e,t){return(t=Object.assign({requestKey:"one_by_filter_"+this.baseCrudPath+"_"+e},t)).query=Object.assign({filter:e,skipTotal:1},t.query),this.getList(1,1,t).then((n=>{if(!n?.items?.length)throw new ae({status:404,response:{code:404,message:"The requested resource wasn't found.",data:{}}});return n.items[0]}))}async getOne(e,t){if(!e)throw new ae({url:this.client.buildURL(this.baseCrudPath+"/"),status:404,response:{code:404,message:"Missing required record id.",data:{}}});return t=Object.assign({method:"GET"},t),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e),t).then((n=>this.decode(n)))}async create(e,t){return t=Object.assign({method:"POST",body:e},t),this.client.send(this.baseCrudPath,t).then((n=>this.decode(n)))}async update(e,t,n){return n=Object.assign({method:"PATCH",body:t},n),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e),n).then((r=>this.decode(r)))}async delete(e,t){return t=Object.assign({method:"DELETE"},t),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e),t).then((()=>!0))}_getFullList(e=1e3,t){(t=t||{}).query=Object.assign({skipTotal:1},t.query);let n=[],r=async o=>this.getList(o,e||1e3,t).then((a=>{let i=a.items;return n=n.concat(i),i.length==a.perPage?r(o+1):n}));return r(1)}};function we(s,e,t,n){let r=n!==void 0;return r||t!==void 0?r?(console.warn(s),e.body=Object.assign({},e.body,t),e.query=Object.assign({},e.query,n),e):Object.assign(e,t):e}function Ot(s){s._resetAutoRefresh?.()}var Tt=class extends it{constructor(e,t){super(e),this.collectionIdOrName=t}get baseCrudPath(){return this.baseCollectionPath+"/records"}get baseCollectionPath(){return"/api/collections/"+encodeURIComponent(this.collectionIdOrName)}get isSuperusers(){return this.collectionIdOrName=="_superusers"||this.collectionIdOrName=="_pbc_2773867675"}async subscribe(e,t,n){if(!e)throw new Error("Missing topic.");if(!t)throw new Error("Missing subscription callback.");return this.client.realtime.subscribe(this.collectionIdOrName+"/"+e,t,n)}async unsubscribe(e){return e?this.client.realtime.unsubscribe(this.collectionIdOrName+"/"+e):this.client.realtime.unsubscribeByPrefix(this.collectionIdOrName)}async getFullList(e,t){if(typeof e=="number")return super.getFullList(e,t);let n=Object.assign({},e,t);return super.getFullList(n)}async getList(e=1,t=30,n){return super.getList(e,t,n)}async getFirstListItem(e,t){return super.getFirstListItem(e,t)}async getOne(e,t){return super.getOne(e,t)}async create(e,t){return super.create(e,t)}async update(e,t,n){return super.update(e,t,n).then((r=>{if(this.client.authStore.record?.id===r?.id&&(this.client.authStore.record?.collectionId===this.collectionIdOrName||this.client.authStore.record?.collectionName===this.collectionIdOrName)){let o=Object.assign({},this.client.authStore.record.expand),a=Object.assign({},this.client.authStore.record,r);o&&(a.expand=Object.assign(o,r.expand)),this.client.authStore.save(this.client.authStore.token,a)}return r}))}async delete(e,t){return super.delete(e,t).then((n=>(!n||this.client.authStore.record?.id!==e||this.client.authStore.record?.collectionId!==this.collectionIdOrName&&this.client.authStore.record?.collectionName!==this.collectionIdOrName||this.client.authStore.clear(),n)))}authResponse(e){let t=this.decode(e?.record||{});return this.client.authStore.save(e?.token,t),Object.assign({},e,{token:e?.token||"",record:t})}async listAuthMethods(e){return e=Object.assign({method:"GET",fields:"mfa,otp,password,oauth2"},e),this.client.send(this.baseCollectionPath+"/auth-methods",e)}async authWithPassword(e,t,n){let r;n=Object.assign({method:"POST",body:{identity:e,password:t}},n),this.isSuperusers&&(r=n.autoRefreshThreshold,delete n.autoRefreshThreshold,n.autoRefresh||Ot(this.client));let o=await this.client.send(this.baseCollectionPath+"/auth-with-password",n);return o=this.authResponse(o),r&&this.isSuperusers&&(function(i,l,m,d){Ot(i);let h=i.beforeSend,b=i.authStore.record,u=i.authStore.onChange(((p,g)=>{(!p||g?.id!=b?.id||(g?.collectionId||b?.collectionId)&&g?.collectionId!=b?.collectionId)&&Ot(i)}));i._resetAutoRefresh=function(){u(),i.beforeSend=h,delete i._resetAutoRefresh},i.beforeSend=async(p,g)=>{let w=i.authStore.token;if(g.query?.autoRefresh)return h?h(p,g):{url:p,sendOptions:g};let $=i.authStore.isValid;if($&&As(i.authStore.token,l))try{await m()}catch{$=!1}$||await d();let f=g.headers||{};for(let y in f)if(y.toLowerCase()=="authorization"&&w==f[y]&&i.authStore.token){f[y]=i.authStore.token;break}return g.headers=f,h?h(p,g):{url:p,sendOptions:g}}})(this.client,r,(()=>this.authRefresh({autoRefresh:!0})),(()=>this.authWithPassword(e,t,Object.assign({autoRefresh:!0},n)))),o}async authWithOAuth2Code(e,t,n,r,o,a,i){let l={method:"POST",body:{provider:e,code:t,codeVerifier:n,redirectURL:r,createData:o}};return l=we("This form of authWithOAuth2Code(provider, code, codeVerifier, redirectURL, createData?, body?, query?) is deprecated. Consider replacing it with authWithOAuth2Code(provider, code, codeVerifier, redirectURL, createData?, options?).",l,a,i),this.client.send(this.baseCollectionPath+"/auth-with-oauth2",l).then((m=>this.authResponse(m)))}authWithOAuth2(...e){if(e.length>1||typeof e?.[0]=="string")return console.warn("PocketBase: This form of authWithOAuth2() is deprecated and may get removed in the future. Please replace with authWithOAuth2Code() OR use the authWithOAuth2() realtime form as shown in https://pocketbase.io/docs/authentication/#oauth2-integration."),this.authWithOAuth2Code(e?.[0]||"",e?.[1]||"",e?.[2]||"",e?.[3]||"",e?.[4]||{},e?.[5]||{},e?.[6]||{});let t=e?.[0]||{},n=null;t.urlCallback||(n=Is(void 0));let r=new rt(this.client);function o(){n?.close(),r.unsubscribe()}let a={},i=t.requestKey;return i&&(a.requestKey=i),this.listAuthMethods(a).then((l=>{let m=l.oauth2.providers.find((h=>h.name===t.provider));if(!m)throw new ae(new Error(`Missing or invalid provider "${t.provider}".`));let d=this.client.buildURL("/api/oauth2-redirect");return new Promise((async(h,b)=>{let u=i?this.client.cancelControllers?.[i]:void 0;u&&(u.signal.onabort=()=>{o(),b(new ae({isAbort:!0,message:"manually cancelled"}))}),r.onDisconnect=p=>{p.length&&b&&(o(),b(new ae(new Error("realtime connection interrupted"))))};try{await r.subscribe("@oauth2",(async $=>{let f=r.clientId;try{if(!$.state||f!==$.state)throw new Error("State parameters don't match.");if($.error||!$.code)throw new Error("OAuth2 redirect error or missing code: "+$.error);let y=Object.assign({},t);delete y.provider,delete y.scopes,delete y.createData,delete y.urlCallback,u?.signal?.onabort&&(u.signal.onabort=null);let _=await this.authWithOAuth2Code(m.name,$.code,m.codeVerifier,d,t.createData,y);h(_)}catch(y){b(new ae(y))}o()}));let p={state:r.clientId};t.scopes?.length&&(p.scope=t.scopes.join(" "));let g=this._replaceQueryParams(m.authURL+d,p);await(t.urlCallback||function($){n?n.location.href=$:n=Is($)})(g)}catch(p){u?.signal?.onabort&&(u.signal.onabort=null),o(),b(new ae(p))}}))})).catch((l=>{throw o(),l}))}async authRefresh(e,t){let n={method:"POST"};return n=we("This form of authRefresh(body?, query?) is deprecated. Consider replacing it with authRefresh(options?).",n,e,t),this.client.send(this.baseCollectionPath+"/auth-refresh",n).then((r=>this.authResponse(r)))}async requestPasswordReset(e,t,n){let r={method:"POST",body:{email:e}};return r=we("This form of requestPasswordReset(email, body?, query?) is deprecated. Consider replacing it with requestPasswordReset(email, options?).",r,t,n),this.client.send(this.baseCollectionPath+"/request-password-reset",r).then((()=>!0))}async confirmPasswordReset(e,t,n,r,o){let a={method:"POST",body:{token:e,password:t,passwordConfirm:n}};return a=we("This form of confirmPasswordReset(token, password, passwordConfirm, body?, query?) is deprecated. Consider replacing it with confirmPasswordReset(token, password, passwordConfirm, options?).",a,r,o),this.client.send(this.baseCollectionPath+"/confirm-password-reset",a).then((()=>!0))}async requestVerification(e,t,n){let r={method:"POST",body:{email:e}};return r=we("This form of requestVerification(email, body?, query?) is deprecated. Consider replacing it with requestVerification(email, options?).",r,t,n),this.client.send(this.baseCollectionPath+"/request-verification",r).then((()=>!0))}async confirmVerification(e,t,n){let r={method:"POST",body:{token:e}};return r=we("This form of confirmVerification(token, body?, query?) is deprecated. Consider replacing it with confirmVerification(token, options?).",r,t,n),this.client.send(this.baseCollectionPath+"/confirm-verification",r).then((()=>{let o=Pe(e),a=this.client.authStore.record;return a&&!a.verified&&a.id===o.id&&a.collectionId===o.collectionId&&(a.verified=!0,this.client.authStore.save(this.client.authStore.token,a)),!0}))}async requestEmailChange(e,t,n){let r={method:"POST",body:{newEmail:e}};return r=we("This form of requestEmailChange(newEmail, body?, query?) is deprecated. Consider replacing it with requestEmailChange(newEmail, options?).",r,t,n),this.client.send(this.baseCollectionPath+"/request-email-change",r).then((()=>!0))}async confirmEmailChange(e,t,n,r){let o={method:"POST",body:{token:e,password:t}};return o=we("This form of confirmEmailChange(token, password, body?, query?) is deprecated. Consider replacing it with confirmEmailChange(token, password, options?).",o,n,r),this.client.send(this.baseCollectionPath+"/confirm-email-change",o).then((()=>{let a=Pe(e),i=this.client.authStore.record;return i&&i.id===a.id&&i.collectionId===a.collectionId&&this.client.authStore.clear(),!0}))}async listExternalAuths(e,t){return this.client.collection("_externalAuths").getFullList(Object.assign({},t,{filter:this.client.filter("recordRef = {:id}",{id:e})}))}async unlinkExternalAuth(e,t,n){let r=await this.client.collection("_externalAuths").getFirstListItem(this.client.filter("recordRef = {:recordId} && provider = {:provider}",{recordId:e,provider:t}));return this.client.collection("_externalAuths").delete(r.id,n).then((()=>!0))}async requestOTP(e,t){return t=Object.assign({method:"POST",body:{email:e}},t),this.client.send(this.baseCollectionPath+"/request-otp",t)}async authWithOTP(e,t,n){return n=Object.assign({method:"POST",body:{otpId:e,password:t}},n),this.client.send(this.baseCollectionPath+"/auth-with-otp",n).then((r=>this.authResponse(r)))}async impersonate(e,t,n){(n=Object.assign({method:"POST",body:{duration:t}},n)).headers=n.headers||{},n.headers.Authorization||(n.headers.Authorization=this.client.authStore.token);let r=new De(this.client.baseURL,new Ue,this.client.lang),o=await r.send(this.baseCollectionPath+"/impersonate/"+encodeURIComponent(e),n);return r.authStore.save(o?.token,this.decode(o?.record||{})),r}_replaceQueryParams(e,t={}){let n=e,r="";e.indexOf("?")>=0&&(n=e.substring(0,e.indexOf("?")),r=e.substring(e.indexOf("?")+1));let o={},a=r.split("&");for(let i of a){if(i=="")continue;let l=i.split("=");o[decodeURIComponent(l[0].replace(/\+/g," "))]=decodeURIComponent((l[1]||"").replace(/\+/g," "))}for(let i in t)t.hasOwnProperty(i)&&(t[i]==null?delete o[i]:o[i]=t[i]);r="";for(let i in o)o.hasOwnProperty(i)&&(r!=""&&(r+="&"),r+=encodeURIComponent(i.replace(/%20/g,"+"))+"="+encodeURIComponent(o[i].replace(/%20/g,"+")));return r!=""?n+"?"+r:n}};function Is(s){if(typeof window>"u"||!window?.open)throw new ae(new Error("Not in a browser context - please pass a custom urlCallback function."));let e=1024,t=768,n=window.innerWidth,r=window.innerHeight;e=e>n?n:e,t=t>r?r:t;let o=n/2-e/2,a=r/2-t/2;return window.open(s,"popup_window","width="+e+",height="+t+",top="+a+",left="+o+",resizable,menubar=no")}var It=class extends it{get baseCrudPath(){return"/api/collections"}async import(e,t=!1,n){return n=Object.assign({method:"PUT",body:{collections:e,deleteMissing:t}},n),this.client.send(this.baseCrudPath+"/import",n).then((()=>!0))}async truncate(e,t){return t=Object.assign({method:"DELETE"},t),this.client.send(this.baseCrudPath+"/"+encodeURIComponent(e)+"/truncate",t).then((()=>!0))}async getScaffolds(e){return e=Object.assign({method:"GET"},e),this.client.send(this.baseCrudPath+"/meta/scaffolds",e)}async getAllOAuth2Providers(e){return e=Object.assign({method:"GET"},e),this.client.send(this.baseCrudPath+"/meta/oauth2-providers",e)}async dryRunViewQuery(e,t){return t=Object.assign({method:"POST",body:{query:e}},t),this.client.send(this.baseCrudPath+"/meta/dry-run-view",t)}},Et=class extends ce{async getList(e=1,t=30,n){return(n=Object.assign({method:"GET"},n)).query=Object.assign({page:e,perPage:t},n.query),this.client.send("/api/logs",n)}async getOne(e,t){if(!e)throw new ae({url:this.client.buildURL("/api/logs/"),status:404,response:{code:404,message:"Missing required log id.",data:{}}});return t=Object.assign({method:"GET"},t),this.client.send("/api/logs/"+encodeURIComponent(e),t)}async getStats(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/logs/stats",e)}async truncate(e){return e=Object.assign({method:"DELETE"},e),this.client.send("/api/logs",e).then((()=>!0))}},Pt=class extends ce{async check(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/health",e)}},Lt=class extends ce{getUrl(e,t,n={}){return console.warn("Please replace pb.files.getUrl() with pb.files.getURL()"),this.getURL(e,t,n)}getURL(e,t,n={}){if(!t||!e?.id||!e?.collectionId&&!e?.collectionName)return"";let r=[];r.push("api"),r.push("files"),r.push(encodeURIComponent(e.collectionId||e.collectionName)),r.push(encodeURIComponent(e.id)),r.push(encodeURIComponent(t));let o=this.client.buildURL(r.join("/"));n.download===!1&&delete n.download;let a=Wt(n);return a&&(o+=(o.includes("?")?"&":"?")+a),o}async getToken(e){return e=Object.assign({method:"POST"},e),this.client.send("/api/files/token",e).then((t=>t?.token||""))}},At=class extends ce{async getFullList(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/backups",e)}async create(e,t){return t=Object.assign({method:"POST",body:{name:e}},t),this.client.send("/api/backups",t).then((()=>!0))}async upload(e,t){return t=Object.assign({method:"POST",body:e},t),this.client.send("/api/backups/upload",t).then((()=>!0))}async delete(e,t){return t=Object.assign({method:"DELETE"},t),this.client.send(`/api/backups/${encodeURIComponent(e)}`,t).then((()=>!0))}async restore(e,t){return t=Object.assign({method:"POST"},t),this.client.send(`/api/backups/${encodeURIComponent(e)}/restore`,t).then((()=>!0))}getDownloadUrl(e,t){return console.warn("Please replace pb.backups.getDownloadUrl() with pb.backups.getDownloadURL()"),this.getDownloadURL(e,t)}getDownloadURL(e,t){return this.client.buildURL(`/api/backups/${encodeURIComponent(t)}?token=${encodeURIComponent(e)}`)}},qt=class extends ce{async getFullList(e){return e=Object.assign({method:"GET"},e),this.client.send("/api/crons",e)}async run(e,t){return t=Object.assign({method:"POST"},t),this.client.send(`/api/crons/${encodeURIComponent(e)}`,t).then((()=>!0))}},jt=class extends ce{async run(e,t){return t=Object.assign({method:"POST",body:{query:e}},t),this.client.send("/api/sql",t)}};function Nt(s){return typeof Blob<"u"&&s instanceof Blob||typeof File<"u"&&s instanceof File||s!==null&&typeof s=="object"&&s.uri&&(typeof navigator<"u"&&navigator.product==="ReactNative"||typeof global<"u"&&global.HermesInternal)}function Ut(s){return s&&(s.constructor?.name==="FormData"||typeof FormData<"u"&&s instanceof FormData)}function Es(s){for(let e in s){let t=Array.isArray(s[e])?s[e]:[s[e]];for(let n of t)if(Nt(n))return!0}return!1}var Yn=/^[\-\.\d]+$/;function Ps(s){if(typeof s!="string")return s;if(s=="true")return!0;if(s=="false")return!1;if((s[0]==="-"||s[0]>="0"&&s[0]<="9")&&Yn.test(s)){let e=+s;if(""+e===s)return e}return s}var Ft=class extends ce{constructor(){super(...arguments),this.requests=[],this.subs={}}collection(e){return this.subs[e]||(this.subs[e]=new Dt(this.requests,e)),this.subs[e]}async send(e){let t=new FormData,n=[];for(let r=0;r<this.requests.length;r++){let o=this.requests[r];if(n.push({method:o.method,url:o.url,headers:o.headers,body:o.json}),o.files)for(let a in o.files){let i=o.files[a]||[];for(let l of i)t.append("requests."+r+"."+a,l)}}return t.append("@jsonPayload",JSON.stringify({requests:n})),e=Object.assign({method:"POST",body:t},e),this.client.send("/api/batch",e)}},Dt=class{constructor(e,t){this.requests=[],this.requests=e,this.collectionIdOrName=t}upsert(e,t){t=Object.assign({body:e||{}},t);let n={method:"PUT",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records"};this.prepareRequest(n,t),this.requests.push(n)}create(e,t){t=Object.assign({body:e||{}},t);let n={method:"POST",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records"};this.prepareRequest(n,t),this.requests.push(n)}update(e,t,n){n=Object.assign({body:t||{}},n);let r={method:"PATCH",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records/"+encodeURIComponent(e)};this.prepareRequest(r,n),this.requests.push(r)}delete(e,t){t=Object.assign({},t);let n={method:"DELETE",url:"/api/collections/"+encodeURIComponent(this.collectionIdOrName)+"/records/"+encodeURIComponent(e)};this.prepareRequest(n,t),this.requests.push(n)}prepareRequest(e,t){if(Mt(t),e.headers=t.headers,e.json={},e.files={},t.query!==void 0){let r=Wt(t.query);r&&(e.url+=(e.url.includes("?")?"&":"?")+r)}let n=t.body;Ut(n)&&(n=(function(o){let a={};return o.forEach(((i,l)=>{if(l==="@jsonPayload"&&typeof i=="string")try{let m=JSON.parse(i);Object.assign(a,m)}catch(m){console.warn("@jsonPayload error:",m)}else a[l]!==void 0?(Array.isArray(a[l])||(a[l]=[a[l]]),a[l].push(Ps(i))):a[l]=Ps(i)})),a})(n));for(let r in n){let o=n[r];if(Nt(o))e.files[r]=e.files[r]||[],e.files[r].push(o);else if(Array.isArray(o)){let a=[],i=[];for(let l of o)Nt(l)?a.push(l):i.push(l);if(a.length>0&&a.length==o.length){e.files[r]=e.files[r]||[];for(let l of a)e.files[r].push(l)}else if(e.json[r]=i,a.length>0){let l=r;r.startsWith("+")||r.endsWith("+")||(l+="+"),e.files[l]=e.files[l]||[];for(let m of a)e.files[l].push(m)}}else e.json[r]=o}}};RegExp.escape||(RegExp.escape=function(s){return s.replace(/[/\-\\^$*+?.()|[\]{}]/g,"\\$&")});var De=class{get baseUrl(){return this.baseURL}set baseUrl(e){this.baseURL=e}constructor(e="/",t,n="en-US"){this.cancelControllers={},this.recordServices={},this.enableAutoCancellation=!0,this.baseURL=e,this.lang=n,t?this.authStore=t:typeof window<"u"&&window.Deno?this.authStore=new Ue:this.authStore=new Fe,this.collections=new It(this),this.files=new Lt(this),this.logs=new Et(this),this.settings=new Rt(this),this.realtime=new rt(this),this.health=new Pt(this),this.backups=new At(this),this.crons=new qt(this),this.sql=new jt(this)}get admins(){return this.collection("_superusers")}createBatch(){return new Ft(this)}collection(e){return this.recordServices[e]||(this.recordServices[e]=new Tt(this,e)),this.recordServices[e]}autoCancellation(e){return this.enableAutoCancellation=!!e,this}cancelRequest(e){return this.cancelControllers[e]&&(this.cancelControllers[e].abort(),delete this.cancelControllers[e]),this}cancelAllRequests(){for(let e in this.cancelControllers)this.cancelControllers[e].abort();return this.cancelControllers={},this}filter(e,t){if(!t)return e;let n={};for(let o in t)n["{:"+o+"}"]=t[o];let r=Object.keys(n).map((o=>RegExp.escape(o))).join("|");return r?e.replace(new RegExp(r,"g"),(o=>(function(i){switch(typeof i){case"boolean":case"number":return""+i;case"string":return JSON.stringify(i);default:if(i==null)return"null";if(i instanceof Date)return JSON.stringify(i.toISOString().replace("T"," "));let l=JSON.stringify(i);return l.startsWith("[")||l.startsWith("{")?JSON.stringify(l):l}})(n[o]))):e}getFileUrl(e,t,n={}){return console.warn("Please replace pb.getFileUrl() with pb.files.getURL()"),this.files.getURL(e,t,n)}buildUrl(e){return console.warn("Please replace pb.buildUrl() with pb.buildURL()"),this.buildURL(e)}buildURL(e){let t=this.baseURL;return typeof window>"u"||!window.location||t.startsWith("https://")||t.startsWith("http://")||(t=window.location.origin?.endsWith("/")?window.location.origin.substring(0,window.location.origin.length-1):window.location.origin||"",this.baseURL.startsWith("/")||(t+=window.location.pathname||"/",t+=t.endsWith("/")?"":"/"),t+=this.baseURL),e&&(t+=t.endsWith("/")?"":"/",t+=e.startsWith("/")?e.substring(1):e),t}async send(e,t){t=this.initSendOptions(e,t);let n=this.buildURL(e);if(this.beforeSend){let r=Object.assign({},await this.beforeSend(n,t));r.url!==void 0||r.options!==void 0?(n=r.url||n,t=r.options||t):Object.keys(r).length&&(t=r,console?.warn&&console.warn("Deprecated format of beforeSend return: please use `return { url, options }`, instead of `return options`."))}if(t.query!==void 0){let r=Wt(t.query);r&&(n+=(n.includes("?")?"&":"?")+r),delete t.query}return this.getHeader(t.headers,"Content-Type")=="application/json"&&t.body&&typeof t.body!="string"&&(t.body=JSON.stringify(t.body)),(t.fetch||fetch)(n,t).then((async r=>{let o={};try{o=await r.json()}catch(a){if(t.signal?.aborted||a?.name=="AbortError"||a?.message=="Aborted")throw a}if(this.afterSend&&(o=await this.afterSend(r,o,t)),r.status>=400)throw new ae({url:r.url,status:r.status,data:o});return o})).catch((r=>{throw new ae(r)}))}initSendOptions(e,t){if((t=Object.assign({method:"GET"},t)).body=(function(r){if(typeof FormData>"u"||r===void 0||typeof r!="object"||r===null||Ut(r)||!Es(r))return r;let o=new FormData;for(let a in r){let i=r[a];if(i!==void 0)if(typeof i!="object"||Es({data:i})){let l=Array.isArray(i)?i:[i];for(let m of l)o.append(a,m)}else{let l={};l[a]=i,o.append("@jsonPayload",JSON.stringify(l))}}return o})(t.body),Mt(t),t.query=Object.assign({},t.params,t.query),t.requestKey===void 0&&(t.$autoCancel===!1||t.query.$autoCancel===!1?t.requestKey=null:(t.$cancelKey||t.query.$cancelKey)&&(t.requestKey=t.$cancelKey||t.query.$cancelKey)),delete t.$autoCancel,delete t.query.$autoCancel,delete t.$cancelKey,delete t.query.$cancelKey,this.getHeader(t.headers,"Content-Type")!==null||Ut(t.body)||(t.headers=Object.assign({},t.headers,{"Content-Type":"application/json"})),this.getHeader(t.headers,"Accept-Language")===null&&(t.headers=Object.assign({},t.headers,{"Accept-Language":this.lang})),this.authStore.token&&this.getHeader(t.headers,"Authorization")===null&&(t.headers=Object.assign({},t.headers,{Authorization:this.authStore.token})),this.enableAutoCancellation&&t.requestKey!==null){let n=t.requestKey||(t.method||"GET")+e;delete t.requestKey,this.cancelRequest(n);let r=new AbortController;this.cancelControllers[n]=r,t.signal=r.signal}return t}getHeader(e,t){e=e||{},t=t.toLowerCase();for(let n in e)if(n.toLowerCase()==t)return e[n];return null}};var S=new De(location.origin,new Fe("galley_dashboard_auth"));S.autoCancellation(!1);var he=Ee({user:qs(),expired:!1});function qs(){return S.authStore.isValid&&S.authStore.isSuperuser?S.authStore.record:null}S.authStore.onChange(()=>{let s=qs();he.set(e=>({user:s||(e.expired?e.user:null),expired:s?!1:e.expired}))});var Xn=/\/(auth-with-password|auth-with-otp|request-otp|install|auth-methods)(\?|$)/;S.afterSend=(s,e,t)=>{let n=t?.headers?.Authorization||t?.headers?.authorization||"";return s.status===401&&he.get().user&&!Xn.test(s.url)&&n&&n===S.authStore.token&&he.set(r=>({...r,expired:!0})),e};function Le(){S.authStore.clear(),he.set({user:null,expired:!1})}async function js(){if(S.authStore.token){if(!S.authStore.isValid||!S.authStore.isSuperuser){Le();return}try{await S.collection("_superusers").authRefresh()}catch(s){(s.status===401||s.status===403||s.status===404)&&Le()}}}var zt=[],Bt=[];function Z(s,e,t={}){zt.push({pattern:s,parts:Fs(s),component:e,priority:t.priority??0,...t}),zt.sort((n,r)=>r.priority-n.priority)}function Ae(s){Bt.push(s),Bt.sort((e,t)=>(e.order??100)-(t.order??100))}function Us(){return Bt}function Fs(s){return s.split("/").filter(Boolean)}function Ns(s){let e=(s||"").replace(/^#/,"")||"/",[t,n=""]=e.split("?");return{path:t||"/",query:Object.fromEntries(new URLSearchParams(n))}}function Ds(s){let e=Fs(s);for(let t of zt){if(t.parts.length!==e.length)continue;let n={},r=!0;for(let o=0;o<e.length&&r;o++){let a=t.parts[o];a.startsWith(":")?n[a.slice(1)]=decodeURIComponent(e[o]):r=a===e[o]}if(r)return{route:t,params:n}}return null}function de(s,{replace:e=!1}={}){e?(history.replaceState(null,"",s),window.dispatchEvent(new HashChangeEvent("hashchange"))):location.hash=s.replace(/^#/,"")}function Ms(){let[s,e]=v(()=>Ns(location.hash));return O(()=>{let t=()=>e(Ns(location.hash));return window.addEventListener("hashchange",t),()=>window.removeEventListener("hashchange",t)},[]),s}function U(s){if(!s)return{message:"",fields:{},status:0};let e=s.response||{},t={};Ws(e.data||s.data?.data||{},"",t);let n=e.message||s.message||String(s);return(s.status===0||s.isAbort)&&(n="Galley could not be reached. Is the server running?"),{message:n,fields:t,status:s.status??0}}function Ws(s,e,t){if(!(!s||typeof s!="object")){if(typeof s.message=="string"&&typeof s.code=="string"){t[e]=s.message;return}for(let[n,r]of Object.entries(s))Ws(r,e?`${e}.${n}`:n,t)}}function zs(s,e){let t={},n=e+".";for(let[r,o]of Object.entries(s||{}))r.startsWith(n)&&(t[r.slice(n.length)]=o);return t}function at(s,e){let t=0;for(let n of Object.keys(s||{}))e.some(r=>n===r||n.startsWith(r+"."))&&t++;return t}function Me(s,e,t){return[e&&`${s}-hint`,t&&`${s}-err`].filter(Boolean).join(" ")||void 0}function be({id:s,hint:e,error:t}){return c`
+    ${e&&c`<p class="hint" id=${`${s}-hint`}>${e}</p>`}
+    ${t&&c`<p class="field-error" id=${`${s}-err`} role="alert">${t}</p>`}
+  `}function I({label:s,value:e,onInput:t,error:n,hint:r,rows:o,class:a,inputRef:i,mono:l,...m}){let d=H(),h={id:d,value:e??"",onInput:b=>t?.(b.currentTarget.value),"aria-invalid":n?"true":void 0,"aria-describedby":Me(d,r,n),class:l?"mono":void 0,ref:i,...m};return c`
+    <div class=${`field ${a||""}`}>
+      <label for=${d}>${s}</label>
+      ${o?c`<textarea rows=${o} spellcheck=${!1} ...${h}></textarea>`:c`<input type="text" ...${h} />`}
+      <${be} id=${d} hint=${r} error=${n} />
     </div>
-  `}function ae({label:n,value:e,onChange:t,error:s,hint:r,class:o,...i}){let a=J();return p`
+  `}function oe({label:s,value:e,onChange:t,error:n,hint:r,class:o,...a}){let i=H();return c`
     <div class=${`field ${o||""}`}>
-      <label for=${a}>${n}</label>
+      <label for=${i}>${s}</label>
       <input
-        id=${a}
+        id=${i}
         type="number"
         inputmode="decimal"
         value=${e??""}
         onInput=${l=>{let m=l.currentTarget.value;t?.(m===""?null:Number(m))}}
-        aria-invalid=${s?"true":void 0}
-        aria-describedby=${Ce(a,r,s)}
-        ...${i}
+        aria-invalid=${n?"true":void 0}
+        aria-describedby=${Me(i,r,n)}
+        ...${a}
       />
-      <${Oe} id=${a} hint=${r} error=${s} />
+      <${be} id=${i} hint=${r} error=${n} />
     </div>
-  `}function N({label:n,checked:e,onChange:t,hint:s,error:r,class:o,...i}){let a=J();return p`
+  `}function W({label:s,checked:e,onChange:t,hint:n,error:r,class:o,...a}){let i=H();return c`
     <div class=${`check ${o||""}`}>
       <input
-        id=${a}
+        id=${i}
         type="checkbox"
         checked=${!!e}
         onChange=${l=>t?.(l.currentTarget.checked)}
         aria-invalid=${r?"true":void 0}
-        aria-describedby=${Ce(a,s,r)}
-        ...${i}
+        aria-describedby=${Me(i,n,r)}
+        ...${a}
       />
-      <label for=${a}>${n}</label>
-      <${Oe} id=${a} hint=${s} error=${r} />
+      <label for=${i}>${s}</label>
+      <${be} id=${i} hint=${n} error=${r} />
     </div>
-  `}function te({label:n,value:e,onChange:t,options:s,error:r,hint:o,class:i,...a}){let l=J();return p`
-    <div class=${`field ${i||""}`}>
-      <label for=${l}>${n}</label>
+  `}function ee({label:s,value:e,onChange:t,options:n,error:r,hint:o,class:a,...i}){let l=H();return c`
+    <div class=${`field ${a||""}`}>
+      <label for=${l}>${s}</label>
       <select
         id=${l}
         value=${e??""}
         onChange=${m=>t?.(m.currentTarget.value)}
         aria-invalid=${r?"true":void 0}
-        aria-describedby=${Ce(l,o,r)}
-        ...${a}
+        aria-describedby=${Me(l,o,r)}
+        ...${i}
       >
-        ${s.map(m=>{let c=typeof m=="string"?{value:m,label:m}:m;return p`<option value=${c.value} disabled=${c.disabled}>${c.label}</option>`})}
+        ${n.map(m=>{let d=typeof m=="string"?{value:m,label:m}:m;return c`<option value=${d.value} disabled=${d.disabled}>${d.label}</option>`})}
       </select>
-      <${Oe} id=${l} hint=${o} error=${r} />
+      <${be} id=${l} hint=${o} error=${r} />
     </div>
-  `}var Rn=n=>n.split(/[,\n]/).map(e=>e.trim()).filter(Boolean);function En({label:n,value:e,onChange:t,error:s,hint:r,class:o,...i}){let a=J(),l=e||[],[m,c]=w(l.join(", "));return O(()=>{Rn(m).join(`
+  `}var Bs=s=>s.split(/[,\n]/).map(e=>e.trim()).filter(Boolean);function lt({label:s,value:e,onChange:t,error:n,hint:r,class:o,...a}){let i=H(),l=e||[],[m,d]=v(l.join(", "));return O(()=>{Bs(m).join(`
 `)!==l.join(`
-`)&&c(l.join(", "))},[l.join(`
-`)]),p`
+`)&&d(l.join(", "))},[l.join(`
+`)]),c`
     <div class=${`field ${o||""}`}>
-      <label for=${a}>${n}</label>
+      <label for=${i}>${s}</label>
       <input
-        id=${a}
+        id=${i}
         type="text"
         value=${m}
-        onInput=${h=>{c(h.currentTarget.value),t?.(Rn(h.currentTarget.value))}}
-        aria-invalid=${s?"true":void 0}
-        aria-describedby=${Ce(a,r||"Separate values with commas.",s)}
-        ...${i}
+        onInput=${h=>{d(h.currentTarget.value),t?.(Bs(h.currentTarget.value))}}
+        aria-invalid=${n?"true":void 0}
+        aria-describedby=${Me(i,r||"Separate values with commas.",n)}
+        ...${a}
       />
-      <${Oe} id=${a} hint=${r||"Separate values with commas."} error=${s} />
+      <${be} id=${i} hint=${r||"Separate values with commas."} error=${n} />
     </div>
-  `}function ne({message:n}){return n?p`<div class="form-error" role="alert">${n}</div>`:null}function Je(){let n=F(null);return O(()=>n.current?.focus(),[]),n}var Rt=()=>T.collection("_superusers");function In({email:n="",onDone:e,submitLabel:t="Log in"}){let[s,r]=w(n),[o,i]=w(""),[a,l]=w(""),[m,c]=w(null),[h,f]=w(""),[d,u]=w(!1),[y,v]=w({message:"",fields:{}}),$=Je(),b=A=>{let R=M(A);!Object.keys(R.fields).length&&(R.status===400||R.status===401)&&(R.fields=m?{otp:R.message}:{password:R.message},R.message=""),v(R)},g=async A=>{let R=await Rt().requestOTP(s);c({otpId:R.otpId}),f(A||""),l(""),v({message:"",fields:{}})},_=async A=>{A.preventDefault(),u(!0);try{m?await Rt().authWithOTP(m.otpId,a.trim(),h?{mfaId:h}:{}):await Rt().authWithPassword(s,o,h?{mfaId:h}:{}),e?.()}catch(R){let x=R?.response?.mfaId;if(R.status===401&&x)try{m?(c(null),f(x),v({message:"Now enter your password (multi-factor authentication).",fields:{}})):await g(x)}catch(q){b(q)}else b(R)}finally{u(!1)}},C=async()=>{if(!s){v({message:"",fields:{email:"Enter your email first."}});return}u(!0);try{await g(h)}catch(A){b(A)}finally{u(!1)}},P=y.fields;return p`
+  `}function te({message:s}){return s?c`<div class="form-error" role="alert">${s}</div>`:null}function ct(){let s=Y(null);return O(()=>s.current?.focus(),[]),s}var Ht=()=>S.collection("_superusers");function Hs({email:s="",onDone:e,submitLabel:t="Log in"}){let[n,r]=v(s),[o,a]=v(""),[i,l]=v(""),[m,d]=v(null),[h,b]=v(""),[u,p]=v(!1),[g,w]=v({message:"",fields:{}}),$=ct(),f=q=>{let E=U(q);!Object.keys(E.fields).length&&(E.status===400||E.status===401)&&(E.fields=m?{otp:E.message}:{password:E.message},E.message=""),w(E)},y=async q=>{let E=await Ht().requestOTP(n);d({otpId:E.otpId}),b(q||""),l(""),w({message:"",fields:{}})},_=async q=>{q.preventDefault(),p(!0);try{m?await Ht().authWithOTP(m.otpId,i.trim(),h?{mfaId:h}:{}):await Ht().authWithPassword(n,o,h?{mfaId:h}:{}),e?.()}catch(E){let C=E?.response?.mfaId;if(E.status===401&&C)try{m?(d(null),b(C),w({message:"Now enter your password (multi-factor authentication).",fields:{}})):await y(C)}catch(N){f(N)}else f(E)}finally{p(!1)}},x=async()=>{if(!n){w({message:"",fields:{email:"Enter your email first."}});return}p(!0);try{await y(h)}catch(q){f(q)}finally{p(!1)}},A=g.fields;return c`
     <form onSubmit=${_} novalidate>
-      ${m?p`
-            <p>We sent a one-time code to <strong>${s}</strong>.</p>
-            <${E}
+      ${m?c`
+            <p>We sent a one-time code to <strong>${n}</strong>.</p>
+            <${I}
               label="One-time code"
-              value=${a}
+              value=${i}
               onInput=${l}
-              error=${P.otp||P.password}
+              error=${A.otp||A.password}
               autocomplete="one-time-code"
               inputmode="numeric"
               required
               inputRef=${$}
             />
-          `:p`
-            <${E} label="Email" type="email" value=${s} onInput=${r} error=${P.identity||P.email}
-              autocomplete="username" required inputRef=${n?void 0:$} autofocus=${!n} />
-            <${E} label="Password" type="password" value=${o} onInput=${i} error=${P.password}
-              autocomplete="current-password" required inputRef=${n?$:void 0} autofocus=${!!n} />
+          `:c`
+            <${I} label="Email" type="email" value=${n} onInput=${r} error=${A.identity||A.email}
+              autocomplete="username" required inputRef=${s?void 0:$} autofocus=${!s} />
+            <${I} label="Password" type="password" value=${o} onInput=${a} error=${A.password}
+              autocomplete="current-password" required inputRef=${s?$:void 0} autofocus=${!!s} />
           `}
-      <${ne} message=${y.message} />
+      <${te} message=${g.message} />
       <div class="actions">
-        <button class="btn primary" type="submit" disabled=${d}>${d?"Checking…":m?"Verify code":t}</button>
-        ${!m&&!h&&p`<button class="btn link" type="button" onClick=${C} disabled=${d}>Email me a one-time code instead</button>`}
-        ${m&&p`<button class="btn link" type="button" onClick=${()=>g(h).catch(b)} disabled=${d}>Send a new code</button>`}
+        <button class="btn primary" type="submit" disabled=${u}>${u?"Checking…":m?"Verify code":t}</button>
+        ${!m&&!h&&c`<button class="btn link" type="button" onClick=${x} disabled=${u}>Email me a one-time code instead</button>`}
+        ${m&&c`<button class="btn link" type="button" onClick=${()=>y(h).catch(f)} disabled=${u}>Send a new code</button>`}
       </div>
     </form>
-  `}function Ve(){return p`
+  `}function dt(){return c`
     <main class="center" id="main-content" tabindex="-1">
       <div class="card narrow">
         <div class="brand big">Galley</div>
         <h1>Log in</h1>
         <p class="muted">Superusers manage collections, records and settings here.</p>
-        <${In} />
+        <${Hs} />
         <p class="muted small">
           First start? <code>galley serve</code> printed a link to create the first superuser
           (<a href="#/install">enter the install token</a>), or run <code>galley superuser upsert EMAIL PASSWORD</code>.
         </p>
       </div>
     </main>
-  `}function Pn({email:n}){return p`
+  `}function Ks({email:s}){return c`
     <div class="card narrow">
       <p>Your session has ended. Log in again to go on: what you typed is kept.</p>
-      <${In} email=${n} submitLabel="Log in again" />
-      <button class="btn link" type="button" onClick=${$e}>Log out instead</button>
+      <${Hs} email=${s} submitLabel="Log in again" />
+      <button class="btn link" type="button" onClick=${Le}>Log out instead</button>
     </div>
-  `}function An({query:n}){let[e,t]=w(n.token||""),[s,r]=w(""),[o,i]=w(""),[a,l]=w(""),[m,c]=w(!1),[h,f]=w({message:"",fields:{}}),d=Je(),u=async v=>{if(v.preventDefault(),o!==a){f({message:"",fields:{passwordConfirm:"The passwords do not match."}});return}c(!0);try{let $=await T.send("/api/install",{method:"POST",body:{token:e.trim(),email:s,password:o}});$?.token?T.authStore.save($.token,$.record):await T.collection("_superusers").authWithPassword(s,o),G("#/collections",{replace:!0})}catch($){let b=M($);b.status===403&&(b.fields={token:b.message},b.message=""),f(b)}finally{c(!1)}},y=h.fields;return p`
+  `}function Js({query:s}){let[e,t]=v(s.token||""),[n,r]=v(""),[o,a]=v(""),[i,l]=v(""),[m,d]=v(!1),[h,b]=v({message:"",fields:{}}),u=ct(),p=async w=>{if(w.preventDefault(),o!==i){b({message:"",fields:{passwordConfirm:"The passwords do not match."}});return}d(!0);try{let $=await S.send("/api/install",{method:"POST",body:{token:e.trim(),email:n,password:o}});$?.token?S.authStore.save($.token,$.record):await S.collection("_superusers").authWithPassword(n,o),de("#/collections",{replace:!0})}catch($){let f=U($);f.status===403&&(f.fields={token:f.message},f.message=""),b(f)}finally{d(!1)}},g=h.fields;return c`
     <main class="center" id="main-content" tabindex="-1">
       <div class="card narrow">
         <div class="brand big">Galley</div>
@@ -125,16 +125,16 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
           Superusers manage collections, records and settings. The install token is in the link
           <code>galley serve</code> printed; it works once, until the server stops.
         </p>
-        <form onSubmit=${u} novalidate>
-          <${E} label="Install token" value=${e} onInput=${t} error=${y.token} autocomplete="off" required
-            inputRef=${n.token?void 0:d} mono />
-          <${E} label="Email" type="email" value=${s} onInput=${r} error=${y.email} autocomplete="username" required
-            inputRef=${n.token?d:void 0} />
-          <${E} label="Password" type="password" value=${o} onInput=${i} error=${y.password}
+        <form onSubmit=${p} novalidate>
+          <${I} label="Install token" value=${e} onInput=${t} error=${g.token} autocomplete="off" required
+            inputRef=${s.token?void 0:u} mono />
+          <${I} label="Email" type="email" value=${n} onInput=${r} error=${g.email} autocomplete="username" required
+            inputRef=${s.token?u:void 0} />
+          <${I} label="Password" type="password" value=${o} onInput=${a} error=${g.password}
             hint="At least 8 characters." autocomplete="new-password" required />
-          <${E} label="Confirm password" type="password" value=${a} onInput=${l} error=${y.passwordConfirm}
+          <${I} label="Confirm password" type="password" value=${i} onInput=${l} error=${g.passwordConfirm}
             autocomplete="new-password" required />
-          <${ne} message=${h.message} />
+          <${te} message=${h.message} />
           <div class="actions">
             <button class="btn primary" type="submit" disabled=${m}>${m?"Creating…":"Create superuser and log in"}</button>
             <a class="btn link" href="#/login">I already have an account</a>
@@ -142,12 +142,12 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
         </form>
       </div>
     </main>
-  `}var Z=be({items:[],loaded:!1,error:null}),Te=null;function Q(){return Te||(Te=T.collections.getFullList({perPage:500,sort:"name"}).then(n=>Z.set({items:n,loaded:!0,error:null})).catch(n=>Z.set(e=>({...e,error:n}))).finally(()=>{Te=null}),Te)}function H(n){return n.system||n.name.startsWith("_")}var Us=n=>{let e=n.type==="view"?["listRule","viewRule"]:["listRule","viewRule","createRule","updateRule","deleteRule"],t=e.filter(o=>n[o]==="").length,s=e.filter(o=>n[o]===null||n[o]===void 0).length,r=e.length-t-s;return[t&&`${t} public`,r&&`${r} by rule`,s&&`${s} superusers only`].filter(Boolean).join(", ")};function Ln(){let{items:n,loaded:e,error:t}=z(Z);O(()=>{Q()},[]);let s=n.filter(i=>!H(i)),r=n.filter(H),o=i=>p`<tr key=${i.id}>
-    <th scope="row"><a href=${`#/collections/${i.id}/edit`}>${i.name}</a>${H(i)&&p` <span class="badge">system</span>`}</th>
-    <td><span class=${`badge t-${i.type}`}>${i.type}</span></td>
-    <td>${i.type==="view"?"from query":(i.fields||[]).length}</td>
-    <td class="muted">${Us(i)}</td>
-  </tr>`;return p`
+  `}var re=Ee({items:[],loaded:!1,error:null}),We=null;function se(){return We||(We=S.collections.getFullList({perPage:500,sort:"name"}).then(s=>re.set({items:s,loaded:!0,error:null})).catch(s=>re.set(e=>({...e,error:s}))).finally(()=>{We=null}),We)}function le(s){return s.system||s.name.startsWith("_")}var Zn=s=>{let e=s.type==="view"?["listRule","viewRule"]:["listRule","viewRule","createRule","updateRule","deleteRule"],t=e.filter(o=>s[o]==="").length,n=e.filter(o=>s[o]===null||s[o]===void 0).length,r=e.length-t-n;return[t&&`${t} public`,r&&`${r} by rule`,n&&`${n} superusers only`].filter(Boolean).join(", ")};function Vs(){let{items:s,loaded:e,error:t}=J(re);O(()=>{se()},[]);let n=s.filter(a=>!le(a)),r=s.filter(le),o=a=>c`<tr key=${a.id}>
+    <th scope="row"><a href=${`#/collections/${a.id}/edit`}>${a.name}</a>${le(a)&&c` <span class="badge">system</span>`}</th>
+    <td><span class=${`badge t-${a.type}`}>${a.type}</span></td>
+    <td>${a.type==="view"?"from query":(a.fields||[]).length}</td>
+    <td class="muted">${Zn(a)}</td>
+  </tr>`;return c`
     <div class="page">
       <div class="page-head">
         <h1 tabindex="-1">Collections</h1>
@@ -157,8 +157,8 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
           <a class="btn primary" href="#/collections/new">New collection</a>
         </div>
       </div>
-      ${t&&p`<p class="field-error" role="alert">Could not load the collections. <button class="btn link" onClick=${Q}>Retry</button></p>`}
-      ${e&&s.length===0&&p`<div class="empty">
+      ${t&&c`<p class="field-error" role="alert">Could not load the collections. <button class="btn link" onClick=${se}>Retry</button></p>`}
+      ${e&&n.length===0&&c`<div class="empty">
         <h2>No collections yet</h2>
         <p>A collection is a table with an API: records, fields and rules. Start with an auth collection for your users, or a base collection for your data.</p>
         <p>
@@ -166,290 +166,290 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
           <a class="btn" href="#/collections/new?type=base">New base collection</a>
         </p>
       </div>`}
-      ${!e&&!t&&p`<p role="status">Loading…</p>`}
-      ${e&&p`<div class="table-wrap">
+      ${!e&&!t&&c`<p role="status">Loading…</p>`}
+      ${e&&c`<div class="table-wrap">
         <table class="list">
           <caption class="sr-only">All collections</caption>
           <thead><tr><th scope="col">Name</th><th scope="col">Type</th><th scope="col">Fields</th><th scope="col">API access</th></tr></thead>
-          <tbody>${s.map(o)}${r.map(o)}</tbody>
+          <tbody>${n.map(o)}${r.map(o)}</tbody>
         </table>
       </div>`}
     </div>
-  `}var Et="galley.draft.";function qn(n){try{let e=sessionStorage.getItem(Et+n);return e?JSON.parse(e):null}catch{return null}}function jn(n,e){try{sessionStorage.setItem(Et+n,JSON.stringify(e))}catch{}}function ue(n){try{sessionStorage.removeItem(Et+n)}catch{}}function Re({open:n,title:e,onClose:t,children:s,wide:r}){let o=F(null),i=J();return O(()=>{let a=o.current;a&&(n&&!a.open&&a.showModal(),!n&&a.open&&a.close())},[n]),p`
-    <dialog ref=${o} class=${r?"wide":""} aria-labelledby=${i} onCancel=${a=>{a.preventDefault(),t?.()}}>
-      ${n&&p`<h2 id=${i}>${e}</h2>${s}`}
+  `}var Kt="galley.draft.";function Gs(s){try{let e=sessionStorage.getItem(Kt+s);return e?JSON.parse(e):null}catch{return null}}function Qs(s,e){try{sessionStorage.setItem(Kt+s,JSON.stringify(e))}catch{}}function Ce(s){try{sessionStorage.removeItem(Kt+s)}catch{}}function ze({open:s,title:e,onClose:t,children:n,wide:r}){let o=Y(null),a=H();return O(()=>{let i=o.current;i&&(s&&!i.open&&i.showModal(),!s&&i.open&&i.close())},[s]),c`
+    <dialog ref=${o} class=${r?"wide":""} aria-labelledby=${a} onCancel=${i=>{i.preventDefault(),t?.()}}>
+      ${s&&c`<h2 id=${a}>${e}</h2>${n}`}
     </dialog>
-  `}function Ee({open:n,title:e,confirmLabel:t="Confirm",danger:s,onConfirm:r,onCancel:o,busy:i,children:a}){return p`
-    <${Re} open=${n} title=${e} onClose=${o}>
-      <div class="dialog-body">${a}</div>
+  `}function fe({open:s,title:e,confirmLabel:t="Confirm",danger:n,onConfirm:r,onCancel:o,busy:a,children:i}){return c`
+    <${ze} open=${s} title=${e} onClose=${o}>
+      <div class="dialog-body">${i}</div>
       <div class="actions">
         <button type="button" class="btn" onClick=${o} autofocus>Cancel</button>
-        <button type="button" class=${`btn ${s?"danger":"primary"}`} disabled=${i} onClick=${r}>${t}</button>
+        <button type="button" class=${`btn ${n?"danger":"primary"}`} disabled=${a} onClick=${r}>${t}</button>
       </div>
     <//>
-  `}var It=be([]),Ns=1;function pe(n,e="ok"){let t=Ns++;It.set(s=>[...s,{id:t,text:n,kind:e}]),setTimeout(()=>It.set(s=>s.filter(r=>r.id!==t)),e==="error"?8e3:4e3)}function Ge(){let n=z(It);return p`
+  `}var Jt=Ee([]),eo=1;function V(s,e="ok"){let t=eo++;Jt.set(n=>[...n,{id:t,text:s,kind:e}]),setTimeout(()=>Jt.set(n=>n.filter(r=>r.id!==t)),e==="error"?8e3:4e3)}function ut(){let s=J(Jt);return c`
     <div class="toasts" role="status" aria-live="polite">
-      ${n.map(e=>p`<div key=${e.id} class=${`toast ${e.kind}`}>${e.text}</div>`)}
+      ${s.map(e=>c`<div key=${e.id} class=${`toast ${e.kind}`}>${e.text}</div>`)}
     </div>
-  `}var Pt=[["text","Plain text"],["editor","Rich text"],["number","Number"],["bool","Bool"],["email","Email"],["url","URL"],["date","Date and time"],["autodate","Autodate (set on create/update)"],["select","Select (one or more values)"],["file","File"],["relation","Relation (to records of a collection)"],["json","JSON"],["geoPoint","Geo point"],["password","Password"]],Un=Object.fromEntries(Pt),At=[["listRule","List/Search rule","list and search records"],["viewRule","View rule","view a record"],["createRule","Create rule","create records"],["updateRule","Update rule","update records"],["deleteRule","Delete rule","delete records"]],Nn=[["authRule","Auth rule","log in (checked after the credentials)"],["manageRule","Manage rule","change other records' email, password and verified flag"]],Ds=0,Dn=()=>`k${++Ds}`;function he(n){return{...n,fields:(n.fields||[]).map(e=>({...e,_key:e._key||e.id||Dn()}))}}function Fn(n){return{...{name:"",type:n,system:!1,hidden:!1,presentable:!1,required:!1,_key:Dn()},...{text:{min:0,max:0,pattern:"",autogeneratePattern:""},password:{min:8,max:0,pattern:"",cost:0},number:{min:null,max:null,onlyInt:!1},email:{exceptDomains:[],onlyDomains:[]},url:{exceptDomains:[],onlyDomains:[]},editor:{maxSize:0,convertURLs:!1},date:{min:"",max:""},autodate:{onCreate:!0,onUpdate:!1},select:{values:[],maxSelect:1},json:{maxSize:0},relation:{collectionId:"",cascadeDelete:!1,minSelect:0,maxSelect:1},file:{maxSelect:1,maxSize:0,mimeTypes:[],thumbs:[],protected:!1}}[n]||{}}}function Qe(n){let e={};for(let[t,s]of Object.entries(n))t.startsWith("_")||t==="created"||t==="updated"||(e[t]=s);return e.fields=(n.fields||[]).map(t=>{let s={};for(let[r,o]of Object.entries(t))!r.startsWith("_")&&!(r==="id"&&!o)&&(s[r]=o);return s}),e.indexes=n.indexes||[],n.type==="view"&&delete e.indexes,e}function Lt(n,e){if(!n?.id)return[];let t=[];if(n.name!==e.name&&t.push({kind:"rename",text:`The collection “${n.name}” is renamed to “${e.name}”: API URLs, rules and @collection.${n.name} references elsewhere must change.`}),n.type==="view")return n.viewQuery!==e.viewQuery&&t.push({kind:"query",text:"The view query changes: the view’s fields are derived again from it."}),t;let s=new Map(e.fields.filter(o=>o.id).map(o=>[o.id,o]));for(let o of n.fields||[]){let i=s.get(o.id);if(!i){t.push({kind:"delete",text:`The field “${o.name}” (${o.type}) is deleted, with its data in every record.`});continue}if(i.name!==o.name&&t.push({kind:"rename",text:`The field “${o.name}” is renamed to “${i.name}”: clients, rules and filters that use “${o.name}” must change.`}),["select","relation","file"].includes(o.type)&&o.maxSelect>1&&i.maxSelect<=1&&t.push({kind:"delete",text:`The field “${i.name}” goes from several values to one: records that have more keep only one.`}),o.type==="select"){let a=(o.values||[]).filter(l=>!(i.values||[]).includes(l));a.length&&t.push({kind:"delete",text:`The field “${i.name}” no longer allows ${a.map(l=>`“${l}”`).join(", ")}: records that hold them keep values the field no longer accepts.`})}}let r=(n.indexes||[]).filter(o=>!(e.indexes||[]).includes(o));return r.length&&t.push({kind:"index",text:`${r.length} index${r.length>1?"es are":" is"} dropped or changed.`}),t}function Fs({f:n,set:e,err:t,all:s,selfId:r}){let o=(c,h,f)=>p`<${ae} label=${h} value=${n[c]} onChange=${d=>e({[c]:d??0})} error=${t[c]} hint=${f} min="0" />`,i=(c,h)=>p`<${ae} label=${h} value=${n[c]} onChange=${f=>e({[c]:f})} error=${t[c]} hint="Empty: no bound." />`,a=(c,h,f)=>p`<${E} label=${h} value=${n[c]} onInput=${d=>e({[c]:d})} error=${t[c]} hint=${f} mono />`,l=(c,h,f)=>p`<${En} label=${h} value=${n[c]} onChange=${d=>e({[c]:d})} error=${t[c]} hint=${f} />`,m=(c,h,f)=>p`<${N} label=${h} checked=${n[c]} onChange=${d=>e({[c]:d})} error=${t[c]} hint=${f} />`;switch(n.type){case"text":return p`<div class="grid">
+  `}var Vt=[["text","Plain text"],["editor","Rich text"],["number","Number"],["bool","Bool"],["email","Email"],["url","URL"],["date","Date and time"],["autodate","Autodate (set on create/update)"],["select","Select (one or more values)"],["file","File"],["relation","Relation (to records of a collection)"],["json","JSON"],["geoPoint","Geo point"],["password","Password"]],Ys=Object.fromEntries(Vt),Gt=[["listRule","List/Search rule","list and search records"],["viewRule","View rule","view a record"],["createRule","Create rule","create records"],["updateRule","Update rule","update records"],["deleteRule","Delete rule","delete records"]],Xs=[["authRule","Auth rule","log in (checked after the credentials)"],["manageRule","Manage rule","change other records' email, password and verified flag"]],to=0,Zs=()=>`k${++to}`;function Oe(s){return{...s,fields:(s.fields||[]).map(e=>({...e,_key:e._key||e.id||Zs()}))}}function en(s){return{...{name:"",type:s,system:!1,hidden:!1,presentable:!1,required:!1,_key:Zs()},...{text:{min:0,max:0,pattern:"",autogeneratePattern:""},password:{min:8,max:0,pattern:"",cost:0},number:{min:null,max:null,onlyInt:!1},email:{exceptDomains:[],onlyDomains:[]},url:{exceptDomains:[],onlyDomains:[]},editor:{maxSize:0,convertURLs:!1},date:{min:"",max:""},autodate:{onCreate:!0,onUpdate:!1},select:{values:[],maxSelect:1},json:{maxSize:0},relation:{collectionId:"",cascadeDelete:!1,minSelect:0,maxSelect:1},file:{maxSelect:1,maxSize:0,mimeTypes:[],thumbs:[],protected:!1}}[s]||{}}}function pt(s){let e={};for(let[t,n]of Object.entries(s))t.startsWith("_")||t==="created"||t==="updated"||(e[t]=n);return e.fields=(s.fields||[]).map(t=>{let n={};for(let[r,o]of Object.entries(t))!r.startsWith("_")&&!(r==="id"&&!o)&&(n[r]=o);return n}),e.indexes=s.indexes||[],s.type==="view"&&delete e.indexes,e}function Qt(s,e){if(!s?.id)return[];let t=[];if(s.name!==e.name&&t.push({kind:"rename",text:`The collection “${s.name}” is renamed to “${e.name}”: API URLs, rules and @collection.${s.name} references elsewhere must change.`}),s.type==="view")return s.viewQuery!==e.viewQuery&&t.push({kind:"query",text:"The view query changes: the view’s fields are derived again from it."}),t;let n=new Map(e.fields.filter(o=>o.id).map(o=>[o.id,o]));for(let o of s.fields||[]){let a=n.get(o.id);if(!a){t.push({kind:"delete",text:`The field “${o.name}” (${o.type}) is deleted, with its data in every record.`});continue}if(a.name!==o.name&&t.push({kind:"rename",text:`The field “${o.name}” is renamed to “${a.name}”: clients, rules and filters that use “${o.name}” must change.`}),["select","relation","file"].includes(o.type)&&o.maxSelect>1&&a.maxSelect<=1&&t.push({kind:"delete",text:`The field “${a.name}” goes from several values to one: records that have more keep only one.`}),o.type==="select"){let i=(o.values||[]).filter(l=>!(a.values||[]).includes(l));i.length&&t.push({kind:"delete",text:`The field “${a.name}” no longer allows ${i.map(l=>`“${l}”`).join(", ")}: records that hold them keep values the field no longer accepts.`})}}let r=(s.indexes||[]).filter(o=>!(e.indexes||[]).includes(o));return r.length&&t.push({kind:"index",text:`${r.length} index${r.length>1?"es are":" is"} dropped or changed.`}),t}function so({f:s,set:e,err:t,all:n,selfId:r}){let o=(d,h,b)=>c`<${oe} label=${h} value=${s[d]} onChange=${u=>e({[d]:u??0})} error=${t[d]} hint=${b} min="0" />`,a=(d,h)=>c`<${oe} label=${h} value=${s[d]} onChange=${b=>e({[d]:b})} error=${t[d]} hint="Empty: no bound." />`,i=(d,h,b)=>c`<${I} label=${h} value=${s[d]} onInput=${u=>e({[d]:u})} error=${t[d]} hint=${b} mono />`,l=(d,h,b)=>c`<${lt} label=${h} value=${s[d]} onChange=${u=>e({[d]:u})} error=${t[d]} hint=${b} />`,m=(d,h,b)=>c`<${W} label=${h} checked=${s[d]} onChange=${u=>e({[d]:u})} error=${t[d]} hint=${b} />`;switch(s.type){case"text":return c`<div class="grid">
         ${o("min","Min length","0: no minimum.")} ${o("max","Max length","0: the default (5000).")}
-        ${a("pattern","Pattern","A regular expression values must match.")}
-        ${a("autogeneratePattern","Autogenerate pattern","Fills empty values, e.g. [a-z0-9]{8}.")}
-      </div>`;case"password":return p`<div class="grid">
+        ${i("pattern","Pattern","A regular expression values must match.")}
+        ${i("autogeneratePattern","Autogenerate pattern","Fills empty values, e.g. [a-z0-9]{8}.")}
+      </div>`;case"password":return c`<div class="grid">
         ${o("min","Min length")} ${o("max","Max length","0: 71 bytes (bcrypt).")}
-        ${a("pattern","Pattern")} ${o("cost","bcrypt cost","0: the default (10).")}
-      </div>`;case"number":return p`<div class="grid">${i("min","Min")} ${i("max","Max")} ${m("onlyInt","Integers only")}</div>`;case"email":case"url":return p`<div class="grid">
+        ${i("pattern","Pattern")} ${o("cost","bcrypt cost","0: the default (10).")}
+      </div>`;case"number":return c`<div class="grid">${a("min","Min")} ${a("max","Max")} ${m("onlyInt","Integers only")}</div>`;case"email":case"url":return c`<div class="grid">
         ${l("onlyDomains","Only domains","Allow only these domains (comma-separated).")}
         ${l("exceptDomains","Except domains","Refuse these domains (comma-separated).")}
-      </div>`;case"editor":return p`<div class="grid">${o("maxSize","Max size (bytes)","0: the default.")} ${m("convertURLs","Convert URLs to relative")}</div>`;case"date":return p`<div class="grid">
-        ${a("min","Earliest","e.g. 2024-01-01 00:00:00.000Z; empty: none.")} ${a("max","Latest","Empty: none.")}
-      </div>`;case"autodate":return p`<div class="grid">${m("onCreate","Set on create")} ${m("onUpdate","Set on update")}</div>`;case"select":return p`<div class="grid">
+      </div>`;case"editor":return c`<div class="grid">${o("maxSize","Max size (bytes)","0: the default.")} ${m("convertURLs","Convert URLs to relative")}</div>`;case"date":return c`<div class="grid">
+        ${i("min","Earliest","e.g. 2024-01-01 00:00:00.000Z; empty: none.")} ${i("max","Latest","Empty: none.")}
+      </div>`;case"autodate":return c`<div class="grid">${m("onCreate","Set on create")} ${m("onUpdate","Set on update")}</div>`;case"select":return c`<div class="grid">
         ${l("values","Values","The allowed values, comma-separated.")}
         ${o("maxSelect","Max selected","1: one value; more: a list.")}
-      </div>`;case"json":return p`<div class="grid">${o("maxSize","Max size (bytes)","0: 1 MiB.")}</div>`;case"relation":{let c=s;return p`<div class="grid">
-        <${te}
+      </div>`;case"json":return c`<div class="grid">${o("maxSize","Max size (bytes)","0: 1 MiB.")}</div>`;case"relation":{let d=n;return c`<div class="grid">
+        <${ee}
           label="Related collection"
-          value=${n.collectionId}
+          value=${s.collectionId}
           onChange=${h=>e({collectionId:h})}
           error=${t.collectionId}
-          options=${[{value:"",label:"Choose a collection…"},...c.map(h=>({value:h.id,label:`${h.name} (${h.type})`}))]}
+          options=${[{value:"",label:"Choose a collection…"},...d.map(h=>({value:h.id,label:`${h.name} (${h.type})`}))]}
         />
         ${o("minSelect","Min selected")} ${o("maxSelect","Max selected","1: one record; more: a list.")}
         ${m("cascadeDelete","Cascade delete","Deleting the related record deletes this one.")}
-      </div>`}case"file":return p`<div class="grid">
+      </div>`}case"file":return c`<div class="grid">
         ${o("maxSelect","Max files","1: one file; more: a list.")} ${o("maxSize","Max size (bytes)","0: 5 MiB.")}
         ${l("mimeTypes","MIME types","e.g. image/png, image/jpeg; empty: any.")}
         ${l("thumbs","Thumb sizes","e.g. 100x100, 0x300, 200x200t.")}
         ${m("protected","Protected","Files need a file token whose record passes the view rule.")}
-      </div>`;default:return null}}function Ms({f:n,index:e,count:t,set:s,remove:r,move:o,err:i,all:a,selfId:l,isNew:m,focusRef:c}){let[h,f]=w(m),d=J(),u=i,y=Object.keys(u).some($=>$!=="name");O(()=>{y&&f(!0)},[y]);let v=`Field ${e+1}: ${n.name||"new field"} (${n.type})`;return p`
-    <fieldset class=${`field-card ${n.system?"system":""}`}>
-      <legend class="sr-only">${v}</legend>
+      </div>`;default:return null}}function no({f:s,index:e,count:t,set:n,remove:r,move:o,err:a,all:i,selfId:l,isNew:m,focusRef:d}){let[h,b]=v(m),u=H(),p=a,g=Object.keys(p).some($=>$!=="name");O(()=>{g&&b(!0)},[g]);let w=`Field ${e+1}: ${s.name||"new field"} (${s.type})`;return c`
+    <fieldset class=${`field-card ${s.system?"system":""}`}>
+      <legend class="sr-only">${w}</legend>
       <div class="field-row">
-        <span class=${`type-badge t-${n.type}`} title=${Un[n.type]}>${n.type}</span>
-        <${E}
+        <span class=${`type-badge t-${s.type}`} title=${Ys[s.type]}>${s.type}</span>
+        <${I}
           class="grow"
           label="Name"
-          value=${n.name}
-          onInput=${$=>s({name:$})}
-          error=${u.name}
-          disabled=${n.system}
-          inputRef=${c}
+          value=${s.name}
+          onInput=${$=>n({name:$})}
+          error=${p.name}
+          disabled=${s.system}
+          inputRef=${d}
           autocomplete="off"
           spellcheck=${!1}
         />
-        ${n.system&&p`<span class="badge">system</span>`}
+        ${s.system&&c`<span class="badge">system</span>`}
         <div class="row-actions">
-          <${N} label="Required" checked=${n.required} onChange=${$=>s({required:$})} error=${u.required} />
-          <button type="button" class="btn icon" onClick=${()=>o(-1)} disabled=${e===0} aria-label=${`Move ${n.name||"field"} up`} title="Move up">↑</button>
-          <button type="button" class="btn icon" onClick=${()=>o(1)} disabled=${e===t-1} aria-label=${`Move ${n.name||"field"} down`} title="Move down">↓</button>
-          <button type="button" class="btn" aria-expanded=${h?"true":"false"} aria-controls=${d} onClick=${()=>f(!h)}>
-            Options<span class="sr-only"> of ${n.name||"the new field"}</span>
+          <${W} label="Required" checked=${s.required} onChange=${$=>n({required:$})} error=${p.required} />
+          <button type="button" class="btn icon" onClick=${()=>o(-1)} disabled=${e===0} aria-label=${`Move ${s.name||"field"} up`} title="Move up">↑</button>
+          <button type="button" class="btn icon" onClick=${()=>o(1)} disabled=${e===t-1} aria-label=${`Move ${s.name||"field"} down`} title="Move down">↓</button>
+          <button type="button" class="btn" aria-expanded=${h?"true":"false"} aria-controls=${u} onClick=${()=>b(!h)}>
+            Options<span class="sr-only"> of ${s.name||"the new field"}</span>
           </button>
-          ${!n.system&&p`<button type="button" class="btn danger-text" onClick=${r} aria-label=${`Remove field ${n.name||e+1}`}>Remove</button>`}
+          ${!s.system&&c`<button type="button" class="btn danger-text" onClick=${r} aria-label=${`Remove field ${s.name||e+1}`}>Remove</button>`}
         </div>
       </div>
-      <div id=${d} class="field-options" hidden=${!h}>
+      <div id=${u} class="field-options" hidden=${!h}>
         <div class="grid">
-          <${N} label="Hidden" checked=${n.hidden} onChange=${$=>s({hidden:$})} hint="Only superusers see it in API answers." />
-          <${N} label="Presentable" checked=${n.presentable} onChange=${$=>s({presentable:$})} hint="Shown for this record in relation pickers." />
+          <${W} label="Hidden" checked=${s.hidden} onChange=${$=>n({hidden:$})} hint="Only superusers see it in API answers." />
+          <${W} label="Presentable" checked=${s.presentable} onChange=${$=>n({presentable:$})} hint="Shown for this record in relation pickers." />
         </div>
-        <${Fs} f=${n} set=${s} err=${u} all=${a} selfId=${l} />
+        <${so} f=${s} set=${n} err=${p} all=${i} selfId=${l} />
       </div>
     </fieldset>
-  `}function Mn({draft:n,update:e,orig:t,errors:s,all:r}){let[o,i]=w("text"),a=F(null),l=F(null),m=n.fields;O(()=>{a.current&&l.current&&(l.current.focus(),a.current=null)});let c=(b,g)=>e(_=>({..._,fields:_.fields.map((C,P)=>P===b?{...C,...g}:C)})),h=b=>e(g=>({...g,fields:g.fields.filter((_,C)=>C!==b)})),f=(b,g)=>e(_=>{let C=[..._.fields],P=b+g;return P<0||P>=C.length?_:([C[b],C[P]]=[C[P],C[b]],{..._,fields:C})}),d=()=>{let b=Fn(o);a.current=b._key,e(g=>{let _=[...g.fields],C=_.length;for(;C>0&&_[C-1].type==="autodate"&&["created","updated"].includes(_[C-1].name);)C--;return _.splice(C,0,b),{...g,fields:_}})},u=new Set(m.map(b=>b.id).filter(Boolean)),y=(t?.fields||[]).filter(b=>!u.has(b.id)),v=new Set((t?.fields||[]).map(b=>b.id)),$=b=>e(g=>({...g,fields:[...g.fields,{...b,_key:b.id}]}));return p`
+  `}function tn({draft:s,update:e,orig:t,errors:n,all:r}){let[o,a]=v("text"),i=Y(null),l=Y(null),m=s.fields;O(()=>{i.current&&l.current&&(l.current.focus(),i.current=null)});let d=(f,y)=>e(_=>({..._,fields:_.fields.map((x,A)=>A===f?{...x,...y}:x)})),h=f=>e(y=>({...y,fields:y.fields.filter((_,x)=>x!==f)})),b=(f,y)=>e(_=>{let x=[..._.fields],A=f+y;return A<0||A>=x.length?_:([x[f],x[A]]=[x[A],x[f]],{..._,fields:x})}),u=()=>{let f=en(o);i.current=f._key,e(y=>{let _=[...y.fields],x=_.length;for(;x>0&&_[x-1].type==="autodate"&&["created","updated"].includes(_[x-1].name);)x--;return _.splice(x,0,f),{...y,fields:_}})},p=new Set(m.map(f=>f.id).filter(Boolean)),g=(t?.fields||[]).filter(f=>!p.has(f.id)),w=new Set((t?.fields||[]).map(f=>f.id)),$=f=>e(y=>({...y,fields:[...y.fields,{...f,_key:f.id}]}));return c`
     <div class="fields">
-      ${m.map((b,g)=>p`<${Ms}
-          key=${b._key}
-          f=${b}
-          index=${g}
+      ${m.map((f,y)=>c`<${no}
+          key=${f._key}
+          f=${f}
+          index=${y}
           count=${m.length}
-          set=${_=>c(g,_)}
-          remove=${()=>h(g)}
-          move=${_=>f(g,_)}
-          err=${Tn(s,`fields.${g}`)}
+          set=${_=>d(y,_)}
+          remove=${()=>h(y)}
+          move=${_=>b(y,_)}
+          err=${zs(n,`fields.${y}`)}
           all=${r}
-          selfId=${n.id}
-          isNew=${!b.id||t&&!v.has(b.id)}
-          focusRef=${a.current===b._key?l:void 0}
+          selfId=${s.id}
+          isNew=${!f.id||t&&!w.has(f.id)}
+          focusRef=${i.current===f._key?l:void 0}
         />`)}
-      ${y.length>0&&p`<div class="removed" role="region" aria-label="Removed fields">
+      ${g.length>0&&c`<div class="removed" role="region" aria-label="Removed fields">
         <p><strong>Removed, deleted with their data when you save:</strong></p>
         <ul>
-          ${y.map(b=>p`<li key=${b.id}><s>${b.name}</s> (${b.type}) <button type="button" class="btn small" onClick=${()=>$(b)}>Restore ${b.name}</button></li>`)}
+          ${g.map(f=>c`<li key=${f.id}><s>${f.name}</s> (${f.type}) <button type="button" class="btn small" onClick=${()=>$(f)}>Restore ${f.name}</button></li>`)}
         </ul>
       </div>`}
       <div class="add-field">
-        <${te} label="New field type" value=${o} onChange=${i} options=${Pt.map(([b,g])=>({value:b,label:g}))} />
-        <button type="button" class="btn" onClick=${d}>Add field</button>
+        <${ee} label="New field type" value=${o} onChange=${a} options=${Vt.map(([f,y])=>({value:f,label:y}))} />
+        <button type="button" class="btn" onClick=${u}>Add field</button>
       </div>
     </div>
-  `}var Ws=[["=","equal"],["!=","not equal"],[">","greater than"],[">=","greater or equal"],["<","less than"],["<=","less or equal"],["~","contains (like)"],["!~","does not contain"],["?=","any equal"],["?!=","any not equal"],["?~","any contains"],["&&","and"],["||","or"]],zs=[[":isset","the request sent the key"],[":changed","the request changes the field"],[":length","number of items"],[":each","every item matches"],[":lower","lower-cased value"]],Hs=["@now","@second","@minute","@hour","@weekday","@day","@month","@year","@yesterday","@tomorrow","@todayStart","@todayEnd","@monthStart","@monthEnd","@yearStart","@yearEnd"],Wn=/[\w@.:]/,Bs=["id","created","updated"];function zn(n){return(n?.fields||[]).map(e=>e.name).filter(Boolean)}function Kn(n,e){let t=[],s=(a,l)=>t.push([a,l]),r=new Map(e.map(a=>[a.id,a]));for(let a of n?.fields||[])if(a.name&&(s(a.name,a.type),a.type==="relation"&&r.get(a.collectionId)))for(let l of r.get(a.collectionId).fields||[])s(`${a.name}.${l.name}`,`${l.type} of ${r.get(a.collectionId).name}`);if(n?.id)for(let a of e)for(let l of a.fields||[])l.type==="relation"&&l.collectionId===n.id&&s(`${a.name}_via_${l.name}`,`${a.name} records pointing here`);let o=new Map([["id",["text",["every auth collection"]]],["collectionName",["text",["the auth collection name"]]],["collectionId",["text",["the auth collection id"]]]]),i=e.filter(a=>a.type==="auth").sort((a,l)=>Number(a.name.startsWith("_"))-Number(l.name.startsWith("_")));n?.type==="auth"&&!i.some(a=>a.id&&a.id===n.id)&&i.unshift(n);for(let a of i)for(let l of a.fields||[])!l.name||l.name==="tokenKey"||l.name==="password"||l.name==="id"||(o.has(l.name)||o.set(l.name,[l.type,[]]),o.get(l.name)[1].push(a.name||"this collection"));for(let[a,[l,m]]of o)s(`@request.auth.${a}`,a==="id"||a.startsWith("collection")?m[0]:`${l} (${m.join(", ")})`);for(let a of n?.fields||[])a.name&&s(`@request.body.${a.name}`,`sent ${a.type}`);s("@request.query.","a query parameter"),s("@request.headers.","a header (lower case, - as _)"),s("@request.method","GET, POST, PATCH, DELETE"),s("@request.context","default, oauth2, otp, password, realtime, protectedFile");for(let a of e)for(let l of zn(a).length?zn(a):Bs)s(`@collection.${a.name}.${l}`,`${a.name}`);for(let a of Hs)s(a,"date macro");return t}function Ks(n,e){let t=e;for(;t>0&&Wn.test(n[t-1]);)t--;let s=e;for(;s<n.length&&Wn.test(n[s]);)s++;return[t,s]}function Jn(n,e,t,s=10){let[r]=Ks(n,e),o=n.slice(r,e),i=e;if(o.includes(":")){let c=o.slice(0,o.indexOf(":")),h=o.slice(o.indexOf(":")),f=zs.filter(([d])=>d.startsWith(h)&&d!==h).map(([d,u])=>({insert:c+d,label:c+d,detail:u}));return{start:r,end:i,items:f}}if(o===""){let c=n[r-1];if(c!==void 0&&c!=="("&&!/\s/.test(c))return{start:r,end:i,items:[]};let h=r-1;for(;h>=0&&/\s/.test(n[h]);)h--;let f=h>=0?n[h]:"";if(f&&/[\w'")\]]/.test(f))return{start:r,end:i,items:Ws.map(([d,u])=>({insert:d+" ",label:d,detail:u}))}}let a=o.toLowerCase(),l=new Set,m=[];for(let[c,h]of t){if(!c.toLowerCase().startsWith(a)||c===o)continue;let f=c.indexOf(".",o.length),d=f>=0?c.slice(0,f+1):c;d===o||l.has(d)||(l.add(d),m.push({insert:d,label:d,detail:f>=0?"":h}))}return m.sort((c,h)=>Hn(c.insert)-Hn(h.insert)||Bn(c.insert)-Bn(h.insert)||c.insert.localeCompare(h.insert)),{start:r,end:i,items:m.slice(0,s)}}function Hn(n){return n.startsWith("@")?n.startsWith("@request")?1:n.startsWith("@collection")?2:3:0}function Bn(n){return n==="id"||n.endsWith(".id")?0:1}var Vn=!1;function Js(n){let e=Vs(n);return e.name=e.name||"new_collection",e.fields=(e.fields||[]).filter(t=>t.name),e}function Vs(n){let e={...n};return e.fields=(n.fields||[]).map(t=>{let s={};for(let[r,o]of Object.entries(t))r.startsWith("_")||(s[r]=o);return s}),e}function Gs(n,e,t="rule"){let[s,r]=w({state:"idle",message:""}),o=F(0),i=ge(()=>n?JSON.stringify(Js(e)):"",[n,e]);return O(()=>{if(Vn||n==null||n.trim()===""){r({state:"idle",message:""});return}let a=++o.current,l=setTimeout(async()=>{try{await T.send("/api/collections/meta/check-rule",{method:"POST",body:{collection:JSON.parse(i),rule:n,kind:t}}),a===o.current&&r({state:"ok",message:""})}catch(m){if(a!==o.current)return;if(m.status===404){Vn=!0,r({state:"idle",message:""});return}let c=M(m).fields;r(c.rule?{state:"error",message:c.rule}:{state:"idle",message:""})}},300);return()=>clearTimeout(l)},[n,i,t]),s}function Ye({label:n,value:e,onChange:t,collection:s,all:r,error:o,hint:i,lockable:a=!0,kind:l="rule",lockedHint:m}){let c=J(),h=e==null,f=F(h?"":e);h||(f.current=e);let d=Gs(h?null:e,s,l),u=d.state==="error"&&d.message||o||"";return p`
+  `}var oo=[["=","equal"],["!=","not equal"],[">","greater than"],[">=","greater or equal"],["<","less than"],["<=","less or equal"],["~","contains (like)"],["!~","does not contain"],["?=","any equal"],["?!=","any not equal"],["?~","any contains"],["&&","and"],["||","or"]],ro=[[":isset","the request sent the key"],[":changed","the request changes the field"],[":length","number of items"],[":each","every item matches"],[":lower","lower-cased value"]],io=["@now","@second","@minute","@hour","@weekday","@day","@month","@year","@yesterday","@tomorrow","@todayStart","@todayEnd","@monthStart","@monthEnd","@yearStart","@yearEnd"],sn=/[\w@.:]/,ao=["id","created","updated"];function nn(s){return(s?.fields||[]).map(e=>e.name).filter(Boolean)}function an(s,e){let t=[],n=(i,l)=>t.push([i,l]),r=new Map(e.map(i=>[i.id,i]));for(let i of s?.fields||[])if(i.name&&(n(i.name,i.type),i.type==="relation"&&r.get(i.collectionId)))for(let l of r.get(i.collectionId).fields||[])n(`${i.name}.${l.name}`,`${l.type} of ${r.get(i.collectionId).name}`);if(s?.id)for(let i of e)for(let l of i.fields||[])l.type==="relation"&&l.collectionId===s.id&&n(`${i.name}_via_${l.name}`,`${i.name} records pointing here`);let o=new Map([["id",["text",["every auth collection"]]],["collectionName",["text",["the auth collection name"]]],["collectionId",["text",["the auth collection id"]]]]),a=e.filter(i=>i.type==="auth").sort((i,l)=>Number(i.name.startsWith("_"))-Number(l.name.startsWith("_")));s?.type==="auth"&&!a.some(i=>i.id&&i.id===s.id)&&a.unshift(s);for(let i of a)for(let l of i.fields||[])!l.name||l.name==="tokenKey"||l.name==="password"||l.name==="id"||(o.has(l.name)||o.set(l.name,[l.type,[]]),o.get(l.name)[1].push(i.name||"this collection"));for(let[i,[l,m]]of o)n(`@request.auth.${i}`,i==="id"||i.startsWith("collection")?m[0]:`${l} (${m.join(", ")})`);for(let i of s?.fields||[])i.name&&n(`@request.body.${i.name}`,`sent ${i.type}`);n("@request.query.","a query parameter"),n("@request.headers.","a header (lower case, - as _)"),n("@request.method","GET, POST, PATCH, DELETE"),n("@request.context","default, oauth2, otp, password, realtime, protectedFile");for(let i of e)for(let l of nn(i).length?nn(i):ao)n(`@collection.${i.name}.${l}`,`${i.name}`);for(let i of io)n(i,"date macro");return t}function lo(s,e){let t=e;for(;t>0&&sn.test(s[t-1]);)t--;let n=e;for(;n<s.length&&sn.test(s[n]);)n++;return[t,n]}function ln(s,e,t,n=10){let[r]=lo(s,e),o=s.slice(r,e),a=e;if(o.includes(":")){let d=o.slice(0,o.indexOf(":")),h=o.slice(o.indexOf(":")),b=ro.filter(([u])=>u.startsWith(h)&&u!==h).map(([u,p])=>({insert:d+u,label:d+u,detail:p}));return{start:r,end:a,items:b}}if(o===""){let d=s[r-1];if(d!==void 0&&d!=="("&&!/\s/.test(d))return{start:r,end:a,items:[]};let h=r-1;for(;h>=0&&/\s/.test(s[h]);)h--;let b=h>=0?s[h]:"";if(b&&/[\w'")\]]/.test(b))return{start:r,end:a,items:oo.map(([u,p])=>({insert:u+" ",label:u,detail:p}))}}let i=o.toLowerCase(),l=new Set,m=[];for(let[d,h]of t){if(!d.toLowerCase().startsWith(i)||d===o)continue;let b=d.indexOf(".",o.length),u=b>=0?d.slice(0,b+1):d;u===o||l.has(u)||(l.add(u),m.push({insert:u,label:u,detail:b>=0?"":h}))}return m.sort((d,h)=>on(d.insert)-on(h.insert)||rn(d.insert)-rn(h.insert)||d.insert.localeCompare(h.insert)),{start:r,end:a,items:m.slice(0,n)}}function on(s){return s.startsWith("@")?s.startsWith("@request")?1:s.startsWith("@collection")?2:3:0}function rn(s){return s==="id"||s.endsWith(".id")?0:1}var cn=!1;function co(s){let e=uo(s);return e.name=e.name||"new_collection",e.fields=(e.fields||[]).filter(t=>t.name),e}function uo(s){let e={...s};return e.fields=(s.fields||[]).map(t=>{let n={};for(let[r,o]of Object.entries(t))r.startsWith("_")||(n[r]=o);return n}),e}function Be(s,e,t="rule"){let[n,r]=v({state:"idle",message:""}),o=Y(0),a=Ie(()=>s?JSON.stringify(co(e)):"",[s,e]);return O(()=>{if(cn||s==null||s.trim()===""){r({state:"idle",message:""});return}let i=++o.current,l=setTimeout(async()=>{try{await S.send("/api/collections/meta/check-rule",{method:"POST",body:{collection:JSON.parse(a),rule:s,kind:t}}),i===o.current&&r({state:"ok",message:""})}catch(m){if(i!==o.current)return;if(m.status===404){cn=!0,r({state:"idle",message:""});return}let d=U(m).fields;r(d.rule?{state:"error",message:d.rule}:{state:"idle",message:""})}},300);return()=>clearTimeout(l)},[s,a,t]),n}function mt({label:s,value:e,onChange:t,collection:n,all:r,error:o,hint:a,lockable:i=!0,kind:l="rule",lockedHint:m}){let d=H(),h=e==null,b=Y(h?"":e);h||(b.current=e);let u=Be(h?null:e,n,l),p=u.state==="error"&&u.message||o||"";return c`
     <div class="rule">
       <div class="rule-head">
-        <label for=${c} class="rule-label">${n}</label>
-        ${a&&p`<span class="check inline">
+        <label for=${d} class="rule-label">${s}</label>
+        ${i&&c`<span class="check inline">
           <input
             type="checkbox"
-            id=${`${c}-lock`}
+            id=${`${d}-lock`}
             checked=${h}
-            onChange=${y=>t(y.currentTarget.checked?null:f.current)}
+            onChange=${g=>t(g.currentTarget.checked?null:b.current)}
           />
-          <label for=${`${c}-lock`}>Superusers only<span class="sr-only"> (${n})</span></label>
+          <label for=${`${d}-lock`}>Superusers only<span class="sr-only"> (${s})</span></label>
         </span>`}
       </div>
-      ${h?p`<p class="locked-note" id=${`${c}-locked`}>${m||"Locked: only superusers."} <span class="muted">Untick “Superusers only” to write a rule.</span></p>`:p`<${Qs} id=${c} value=${e} onChange=${t} collection=${s} all=${r}
-              invalid=${!!u} describedBy=${[`${c}-hint`,u&&`${c}-err`].filter(Boolean).join(" ")} />`}
-      ${!h&&p`<p class="hint" id=${`${c}-hint`}>${i}${d.state==="ok"?p` <span class="ok-note">Valid rule.</span>`:""}</p>`}
-      <div aria-live="polite">${u&&!h?p`<p class="field-error" id=${`${c}-err`}>${u}</p>`:null}</div>
+      ${h?c`<p class="locked-note" id=${`${d}-locked`}>${m||"Locked: only superusers."} <span class="muted">Untick “Superusers only” to write a rule.</span></p>`:c`<${He} id=${d} value=${e} onChange=${t} collection=${n} all=${r}
+              invalid=${!!p} describedBy=${[`${d}-hint`,p&&`${d}-err`].filter(Boolean).join(" ")} />`}
+      ${!h&&c`<p class="hint" id=${`${d}-hint`}>${a}${u.state==="ok"?c` <span class="ok-note">Valid rule.</span>`:""}</p>`}
+      <div aria-live="polite">${p&&!h?c`<p class="field-error" id=${`${d}-err`}>${p}</p>`:null}</div>
     </div>
-  `}function Qs({id:n,value:e,onChange:t,collection:s,all:r,invalid:o,describedBy:i,placeholder:a,rows:l=2}){let m=F(null),[c,h]=w(null),[f,d]=w(0),u=ge(()=>Kn(s,r||[]),[s,r]),y=`${n}-list`,v=(g,_)=>{let C=Jn(g,_,u);h(C.items.length?C:null),d(0)},$=g=>{let _=m.current,C=e||"",P=C.slice(0,c.start)+g.insert+C.slice(c.end),A=c.start+g.insert.length;t(P),requestAnimationFrame(()=>{_.focus(),_.setSelectionRange(A,A),g.insert.endsWith(".")?v(P,A):h(null)})},b=g=>{if(g.key===" "&&g.ctrlKey){g.preventDefault(),v(e||"",g.currentTarget.selectionStart);return}c&&(g.key==="ArrowDown"?(g.preventDefault(),d(_=>(_+1)%c.items.length)):g.key==="ArrowUp"?(g.preventDefault(),d(_=>(_-1+c.items.length)%c.items.length)):g.key==="Enter"?(g.preventDefault(),$(c.items[f])):g.key==="Escape"?(g.preventDefault(),g.stopPropagation(),h(null)):g.key==="Tab"&&h(null))};return p`
+  `}function He({id:s,value:e,onChange:t,collection:n,all:r,invalid:o,describedBy:a,placeholder:i,rows:l=2}){let m=Y(null),[d,h]=v(null),[b,u]=v(0),p=Ie(()=>an(n,r||[]),[n,r]),g=`${s}-list`,w=(y,_)=>{let x=ln(y,_,p);h(x.items.length?x:null),u(0)},$=y=>{let _=m.current,x=e||"",A=x.slice(0,d.start)+y.insert+x.slice(d.end),q=d.start+y.insert.length;t(A),requestAnimationFrame(()=>{_.focus(),_.setSelectionRange(q,q),y.insert.endsWith(".")?w(A,q):h(null)})},f=y=>{if(y.key===" "&&y.ctrlKey){y.preventDefault(),w(e||"",y.currentTarget.selectionStart);return}d&&(y.key==="ArrowDown"?(y.preventDefault(),u(_=>(_+1)%d.items.length)):y.key==="ArrowUp"?(y.preventDefault(),u(_=>(_-1+d.items.length)%d.items.length)):y.key==="Enter"?(y.preventDefault(),$(d.items[b])):y.key==="Escape"?(y.preventDefault(),y.stopPropagation(),h(null)):y.key==="Tab"&&h(null))};return c`
     <div class="combo">
       <textarea
         ref=${m}
-        id=${n}
+        id=${s}
         class="mono"
         rows=${l}
         spellcheck=${!1}
         autocomplete="off"
-        placeholder=${a??'Empty: everyone. Example: @request.auth.id != ""'}
+        placeholder=${i??'Empty: everyone. Example: @request.auth.id != ""'}
         value=${e||""}
         aria-invalid=${o?"true":void 0}
-        aria-describedby=${i}
+        aria-describedby=${a}
         aria-autocomplete="list"
-        aria-controls=${c?y:void 0}
-        aria-activedescendant=${c?`${y}-${f}`:void 0}
-        onInput=${g=>{t(g.currentTarget.value),v(g.currentTarget.value,g.currentTarget.selectionStart)}}
-        onKeyDown=${b}
+        aria-controls=${d?g:void 0}
+        aria-activedescendant=${d?`${g}-${b}`:void 0}
+        onInput=${y=>{t(y.currentTarget.value),w(y.currentTarget.value,y.currentTarget.selectionStart)}}
+        onKeyDown=${f}
         onBlur=${()=>setTimeout(()=>h(null),150)}
       ></textarea>
-      ${c&&p`<ul class="suggestions" role="listbox" id=${y} aria-label="Suggestions">
-        ${c.items.map((g,_)=>p`<li
-            id=${`${y}-${_}`}
+      ${d&&c`<ul class="suggestions" role="listbox" id=${g} aria-label="Suggestions">
+        ${d.items.map((y,_)=>c`<li
+            id=${`${g}-${_}`}
             role="option"
-            aria-selected=${_===f?"true":"false"}
-            class=${_===f?"active":""}
-            onMouseDown=${C=>{C.preventDefault(),$(g)}}
+            aria-selected=${_===b?"true":"false"}
+            class=${_===b?"active":""}
+            onMouseDown=${x=>{x.preventDefault(),$(y)}}
           >
-            <span class="mono">${g.label}</span>${g.detail&&p`<span class="muted"> ${g.detail}</span>`}
+            <span class="mono">${y.label}</span>${y.detail&&c`<span class="muted"> ${y.detail}</span>`}
           </li>`)}
       </ul>`}
-      <span class="sr-only" aria-live="polite">${c?`${c.items.length} suggestions, use the arrow keys and Enter.`:""}</span>
+      <span class="sr-only" aria-live="polite">${d?`${d.items.length} suggestions, use the arrow keys and Enter.`:""}</span>
     </div>
-  `}function Gn({draft:n,update:e,errors:t,all:s}){let r=n.type==="view",o=r?At.slice(0,2):At,i=(l,m)=>e(c=>({...c,[l]:m})),a=([l,m,c])=>p`<${Ye}
+  `}function dn({draft:s,update:e,errors:t,all:n}){let r=s.type==="view",o=r?Gt.slice(0,2):Gt,a=(l,m)=>e(d=>({...d,[l]:m})),i=([l,m,d])=>c`<${mt}
     key=${l}
     label=${m}
-    value=${n[l]}
-    onChange=${h=>i(l,h)}
-    collection=${n}
-    all=${s}
+    value=${s[l]}
+    onChange=${h=>a(l,h)}
+    collection=${s}
+    all=${n}
     error=${t[l]}
-    hint=${l==="authRule"?"Empty: every record with valid credentials can log in.":`Empty: everyone (guests too) can ${c}. A rule: only requests that match it.`}
-    lockedHint=${l==="manageRule"?"Locked: only superusers manage other records.":`Locked: only superusers can ${c}.`}
-  />`;return p`
+    hint=${l==="authRule"?"Empty: every record with valid credentials can log in.":`Empty: everyone (guests too) can ${d}. A rule: only requests that match it.`}
+    lockedHint=${l==="manageRule"?"Locked: only superusers manage other records.":`Locked: only superusers can ${d}.`}
+  />`;return c`
     <div class="rules">
       <p class="muted">
         A rule is a filter: <code>@request.auth.id != ""</code> lets any logged-in user in, <code>owner = @request.auth.id</code>${" "}only a record's owner.
         Suggestions appear as you type (↑ ↓ to choose, Enter to insert, Ctrl+Space to ask).
         ${r&&" A view is read-only: it has only list and view rules."}
       </p>
-      ${o.map(a)}
-      ${n.type==="auth"&&p`<h2 class="sub">Auth collection rules</h2>${Nn.map(a)}`}
+      ${o.map(i)}
+      ${s.type==="auth"&&c`<h2 class="sub">Auth collection rules</h2>${Xs.map(i)}`}
     </div>
-  `}function Qn({draft:n,update:e,errors:t}){let s=n.indexes||[],r=(a,l)=>e(m=>({...m,indexes:m.indexes.map((c,h)=>h===a?l:c)})),o=a=>e(l=>({...l,indexes:l.indexes.filter((m,c)=>c!==a)})),i=a=>e(l=>{let m=l.name||"collection",c=l.fields.find(f=>!f.system&&f.name)?.name||"field",h=`CREATE ${a?"UNIQUE ":""}INDEX \`idx_${m}_${c}\` ON \`${m}\` (\`${c}\`)`;return{...l,indexes:[...l.indexes||[],h]}});return p`
+  `}function un({draft:s,update:e,errors:t}){let n=s.indexes||[],r=(i,l)=>e(m=>({...m,indexes:m.indexes.map((d,h)=>h===i?l:d)})),o=i=>e(l=>({...l,indexes:l.indexes.filter((m,d)=>d!==i)})),a=i=>e(l=>{let m=l.name||"collection",d=l.fields.find(b=>!b.system&&b.name)?.name||"field",h=`CREATE ${i?"UNIQUE ":""}INDEX \`idx_${m}_${d}\` ON \`${m}\` (\`${d}\`)`;return{...l,indexes:[...l.indexes||[],h]}});return c`
     <div class="indexes">
       <p class="muted">Indexes make filters and sorts on these fields fast; a unique index refuses duplicate values.</p>
-      ${s.length===0&&p`<p>No indexes yet.</p>`}
-      ${s.map((a,l)=>p`<div class="index-row" key=${l}>
-          <${E} class="grow" label=${`Index ${l+1}`} value=${a} onInput=${m=>r(l,m)} error=${t[`indexes.${l}`]} mono rows="2" />
+      ${n.length===0&&c`<p>No indexes yet.</p>`}
+      ${n.map((i,l)=>c`<div class="index-row" key=${l}>
+          <${I} class="grow" label=${`Index ${l+1}`} value=${i} onInput=${m=>r(l,m)} error=${t[`indexes.${l}`]} mono rows="2" />
           <button type="button" class="btn danger-text" onClick=${()=>o(l)} aria-label=${`Remove index ${l+1}`}>Remove</button>
         </div>`)}
-      ${t.indexes&&p`<p class="field-error">${t.indexes}</p>`}
+      ${t.indexes&&c`<p class="field-error">${t.indexes}</p>`}
       <div class="actions">
-        <button type="button" class="btn" onClick=${()=>i(!1)}>Add index</button>
-        <button type="button" class="btn" onClick=${()=>i(!0)}>Add unique index</button>
+        <button type="button" class="btn" onClick=${()=>a(!1)}>Add index</button>
+        <button type="button" class="btn" onClick=${()=>a(!0)}>Add unique index</button>
       </div>
     </div>
-  `}function Yn({draft:n,update:e,errors:t,saved:s}){return p`
+  `}function pn({draft:s,update:e,errors:t,saved:n}){return c`
     <div class="view-query">
-      <${E}
+      <${I}
         label="View query"
         rows="8"
         mono
-        value=${n.viewQuery}
+        value=${s.viewQuery}
         onInput=${r=>e(o=>({...o,viewQuery:r}))}
         error=${t.viewQuery}
         hint="One SELECT over your collections; it needs an id column. Its columns become the view's fields. Saving checks it."
         placeholder="SELECT id, title, created FROM posts WHERE published = true"
       />
-      ${s?.id?p`<${Ys} collection=${s} stale=${s.viewQuery!==n.viewQuery} />`:p`<p class="muted">Save the view to see a preview of its records.</p>`}
+      ${n?.id?c`<${po} collection=${n} stale=${n.viewQuery!==s.viewQuery} />`:c`<p class="muted">Save the view to see a preview of its records.</p>`}
     </div>
-  `}function Ys({collection:n,stale:e}){let[t,s]=w({loading:!0,items:[],total:0,error:""}),r=async()=>{s(i=>({...i,loading:!0}));try{let i=await T.collection(n.id).getList(1,10);s({loading:!1,items:i.items,total:i.totalItems,error:""})}catch(i){s({loading:!1,items:[],total:0,error:M(i).message})}};O(()=>{r()},[n.id,n.updated]);let o=(n.fields||[]).map(i=>i.name).filter(i=>!["collectionId","collectionName"].includes(i)).slice(0,8);return p`
+  `}function po({collection:s,stale:e}){let[t,n]=v({loading:!0,items:[],total:0,error:""}),r=async()=>{n(a=>({...a,loading:!0}));try{let a=await S.collection(s.id).getList(1,10);n({loading:!1,items:a.items,total:a.totalItems,error:""})}catch(a){n({loading:!1,items:[],total:0,error:U(a).message})}};O(()=>{r()},[s.id,s.updated]);let o=(s.fields||[]).map(a=>a.name).filter(a=>!["collectionId","collectionName"].includes(a)).slice(0,8);return c`
     <section class="preview" aria-labelledby="preview-h">
       <div class="section-head">
         <h2 id="preview-h" class="sub">Preview of the saved view</h2>
         <button type="button" class="btn small" onClick=${r}>Refresh preview</button>
       </div>
-      ${e&&p`<p class="warn-note">The query has unsaved changes: save to preview them.</p>`}
-      ${t.loading&&p`<p role="status">Loading…</p>`}
-      ${t.error&&p`<p class="field-error" role="alert">${t.error}</p>`}
-      ${!t.loading&&!t.error&&p`<p class="muted small">${t.total} record${t.total===1?"":"s"}${t.total>10?", the first 10 shown":""}.</p>
+      ${e&&c`<p class="warn-note">The query has unsaved changes: save to preview them.</p>`}
+      ${t.loading&&c`<p role="status">Loading…</p>`}
+      ${t.error&&c`<p class="field-error" role="alert">${t.error}</p>`}
+      ${!t.loading&&!t.error&&c`<p class="muted small">${t.total} record${t.total===1?"":"s"}${t.total>10?", the first 10 shown":""}.</p>
         <div class="table-wrap" tabindex="0" role="region" aria-label="Preview records">
           <table>
-            <thead><tr>${o.map(i=>p`<th scope="col">${i}</th>`)}</tr></thead>
+            <thead><tr>${o.map(a=>c`<th scope="col">${a}</th>`)}</tr></thead>
             <tbody>
-              ${t.items.map(i=>p`<tr>${o.map(a=>p`<td>${Xs(i[a])}</td>`)}</tr>`)}
+              ${t.items.map(a=>c`<tr>${o.map(i=>c`<td>${mo(a[i])}</td>`)}</tr>`)}
             </tbody>
           </table>
         </div>`}
     </section>
-  `}function Xs(n){if(n==null||n==="")return p`<span class="muted">—</span>`;let e=typeof n=="object"?JSON.stringify(n):String(n);return e.length>80?e.slice(0,80)+"…":e}var Zs=[["google","Google"],["github","GitHub"],["gitlab","GitLab"],["microsoft","Microsoft"],["discord","Discord"],["oidc","OpenID Connect"],["oidc2","OpenID Connect (2)"],["oidc3","OpenID Connect (3)"]],eo=[["authToken","Auth token","How long a log-in lasts."],["verificationToken","Verification token","The link in the verification mail."],["passwordResetToken","Password reset token","The link in the reset mail."],["emailChangeToken","Email change token","The link confirming a new address."],["fileToken","File token","Access to protected files."]],Xn=[["verificationTemplate","Verification mail"],["resetPasswordTemplate","Password reset mail"],["confirmEmailChangeTemplate","Email change mail"],["otp.emailTemplate","One-time code mail"],["authAlert.emailTemplate","New device log-in alert"]],Zn=(n,e)=>e.split(".").reduce((t,s)=>t?.[s],n);function es(n,e,t){let[s,...r]=e.split(".");return{...n,[s]:r.length?es(n?.[s]||{},r.join("."),t):t}}function to(){let n="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",e=crypto.getRandomValues(new Uint8Array(50));return Array.from(e,t=>n[t%n.length]).join("")}function me({title:n,children:e}){return p`<section class="opt-section"><h2>${n}</h2>${e}</section>`}function ts({draft:n,update:e,errors:t,all:s}){let r=(u,y)=>e(v=>es(v,u,y)),o=t,i=n.fields.filter(u=>(u.type==="text"||u.type==="email")&&u.name&&u.name!=="id"&&u.name!=="tokenKey"),a=n.passwordAuth?.identityFields||[],l=n.oauth2?.providers||[],[m,c]=w(Xn[0][0]),h=[{value:"",label:"(none)"},...n.fields.filter(u=>u.name&&!u.system).map(u=>({value:u.name,label:u.name}))],f=(u,y)=>r("oauth2.providers",l.map((v,$)=>$===u?{...v,...y}:v)),d=Object.entries(o).find(([u])=>u.startsWith("passwordAuth.identityFields"))?.[1];return p`
+  `}function mo(s){if(s==null||s==="")return c`<span class="muted">—</span>`;let e=typeof s=="object"?JSON.stringify(s):String(s);return e.length>80?e.slice(0,80)+"…":e}var ho=[["google","Google"],["github","GitHub"],["gitlab","GitLab"],["microsoft","Microsoft"],["discord","Discord"],["oidc","OpenID Connect"],["oidc2","OpenID Connect (2)"],["oidc3","OpenID Connect (3)"]],fo=[["authToken","Auth token","How long a log-in lasts."],["verificationToken","Verification token","The link in the verification mail."],["passwordResetToken","Password reset token","The link in the reset mail."],["emailChangeToken","Email change token","The link confirming a new address."],["fileToken","File token","Access to protected files."]],mn=[["verificationTemplate","Verification mail"],["resetPasswordTemplate","Password reset mail"],["confirmEmailChangeTemplate","Email change mail"],["otp.emailTemplate","One-time code mail"],["authAlert.emailTemplate","New device log-in alert"]],hn=(s,e)=>e.split(".").reduce((t,n)=>t?.[n],s);function fn(s,e,t){let[n,...r]=e.split(".");return{...s,[n]:r.length?fn(s?.[n]||{},r.join("."),t):t}}function go(){let s="abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789",e=crypto.getRandomValues(new Uint8Array(50));return Array.from(e,t=>s[t%s.length]).join("")}function Re({title:s,children:e}){return c`<section class="opt-section"><h2>${s}</h2>${e}</section>`}function gn({draft:s,update:e,errors:t,all:n}){let r=(p,g)=>e(w=>fn(w,p,g)),o=t,a=s.fields.filter(p=>(p.type==="text"||p.type==="email")&&p.name&&p.name!=="id"&&p.name!=="tokenKey"),i=s.passwordAuth?.identityFields||[],l=s.oauth2?.providers||[],[m,d]=v(mn[0][0]),h=[{value:"",label:"(none)"},...s.fields.filter(p=>p.name&&!p.system).map(p=>({value:p.name,label:p.name}))],b=(p,g)=>r("oauth2.providers",l.map((w,$)=>$===p?{...w,...g}:w)),u=Object.entries(o).find(([p])=>p.startsWith("passwordAuth.identityFields"))?.[1];return c`
     <div class="auth-options">
-      <${me} title="Password">
-        <${N} label="Log in with a password" checked=${n.passwordAuth?.enabled} onChange=${u=>r("passwordAuth.enabled",u)} error=${o["passwordAuth.enabled"]} />
+      <${Re} title="Password">
+        <${W} label="Log in with a password" checked=${s.passwordAuth?.enabled} onChange=${p=>r("passwordAuth.enabled",p)} error=${o["passwordAuth.enabled"]} />
         <fieldset class="inline-group">
           <legend>Identity fields (what users type as their login)</legend>
-          ${i.map(u=>p`<${N}
-              key=${u.name}
-              label=${u.name}
-              checked=${a.includes(u.name)}
-              onChange=${y=>r("passwordAuth.identityFields",y?[...a,u.name]:a.filter(v=>v!==u.name))}
+          ${a.map(p=>c`<${W}
+              key=${p.name}
+              label=${p.name}
+              checked=${i.includes(p.name)}
+              onChange=${g=>r("passwordAuth.identityFields",g?[...i,p.name]:i.filter(w=>w!==p.name))}
             />`)}
-          ${d&&p`<p class="field-error">${d}</p>`}
+          ${u&&c`<p class="field-error">${u}</p>`}
         </fieldset>
       <//>
-      <${me} title="One-time codes by mail (OTP)">
-        <${N} label="Log in with a one-time code" checked=${n.otp?.enabled} onChange=${u=>r("otp.enabled",u)} />
+      <${Re} title="One-time codes by mail (OTP)">
+        <${W} label="Log in with a one-time code" checked=${s.otp?.enabled} onChange=${p=>r("otp.enabled",p)} />
         <div class="grid">
-          <${ae} label="Code length" value=${n.otp?.length} onChange=${u=>r("otp.length",u??0)} error=${o["otp.length"]} min="4" max="32" />
-          <${ae} label="Code valid for (seconds)" value=${n.otp?.duration} onChange=${u=>r("otp.duration",u??0)} error=${o["otp.duration"]} />
+          <${oe} label="Code length" value=${s.otp?.length} onChange=${p=>r("otp.length",p??0)} error=${o["otp.length"]} min="4" max="32" />
+          <${oe} label="Code valid for (seconds)" value=${s.otp?.duration} onChange=${p=>r("otp.duration",p??0)} error=${o["otp.duration"]} />
         </div>
       <//>
-      <${me} title="Multi-factor authentication (MFA)">
-        <${N} label="Require two different methods" checked=${n.mfa?.enabled} onChange=${u=>r("mfa.enabled",u)}
+      <${Re} title="Multi-factor authentication (MFA)">
+        <${W} label="Require two different methods" checked=${s.mfa?.enabled} onChange=${p=>r("mfa.enabled",p)}
           hint="A log-in then needs two methods (for example the password and a one-time code) within the duration." />
-        <${ae} label="Second method within (seconds)" value=${n.mfa?.duration} onChange=${u=>r("mfa.duration",u??0)} error=${o["mfa.duration"]} />
-        <${Ye} label="MFA rule" value=${n.mfa?.rule??""} onChange=${u=>r("mfa.rule",u??"")} collection=${n} all=${s}
+        <${oe} label="Second method within (seconds)" value=${s.mfa?.duration} onChange=${p=>r("mfa.duration",p??0)} error=${o["mfa.duration"]} />
+        <${mt} label="MFA rule" value=${s.mfa?.rule??""} onChange=${p=>r("mfa.rule",p??"")} collection=${s} all=${n}
           error=${o["mfa.rule"]} lockable=${!1} hint="Empty: MFA for every record. A rule: only for records it matches." />
       <//>
-      <${me} title="OAuth2">
-        <${N} label="Log in with OAuth2 providers" checked=${n.oauth2?.enabled} onChange=${u=>r("oauth2.enabled",u)} />
-        ${l.map((u,y)=>p`<fieldset class="provider" key=${y}>
-            <legend>Provider ${y+1}: ${u.displayName||u.name||"new"}</legend>
+      <${Re} title="OAuth2">
+        <${W} label="Log in with OAuth2 providers" checked=${s.oauth2?.enabled} onChange=${p=>r("oauth2.enabled",p)} />
+        ${l.map((p,g)=>c`<fieldset class="provider" key=${g}>
+            <legend>Provider ${g+1}: ${p.displayName||p.name||"new"}</legend>
             <div class="grid">
-              <${te} label="Provider" value=${u.name} onChange=${v=>f(y,{name:v})} error=${o[`oauth2.providers.${y}.name`]}
-                options=${[{value:"",label:"Choose…"},...Zs.map(([v,$])=>({value:v,label:$}))]} />
-              <${E} label="Display name" value=${u.displayName} onInput=${v=>f(y,{displayName:v})} />
-              <${E} label="Client ID" value=${u.clientId} onInput=${v=>f(y,{clientId:v})} error=${o[`oauth2.providers.${y}.clientId`]} autocomplete="off" />
-              <${E} label="Client secret" type="password" value=${u.clientSecret} onInput=${v=>f(y,{clientSecret:v})}
-                error=${o[`oauth2.providers.${y}.clientSecret`]} autocomplete="new-password" hint="Never shown again; leave empty to keep the saved one." />
-              ${u.name?.startsWith("oidc")&&p`
-                <${E} label="Auth URL" value=${u.authURL} onInput=${v=>f(y,{authURL:v})} error=${o[`oauth2.providers.${y}.authURL`]} />
-                <${E} label="Token URL" value=${u.tokenURL} onInput=${v=>f(y,{tokenURL:v})} error=${o[`oauth2.providers.${y}.tokenURL`]} />
-                <${E} label="User info URL" value=${u.userInfoURL} onInput=${v=>f(y,{userInfoURL:v})} error=${o[`oauth2.providers.${y}.userInfoURL`]} />
+              <${ee} label="Provider" value=${p.name} onChange=${w=>b(g,{name:w})} error=${o[`oauth2.providers.${g}.name`]}
+                options=${[{value:"",label:"Choose…"},...ho.map(([w,$])=>({value:w,label:$}))]} />
+              <${I} label="Display name" value=${p.displayName} onInput=${w=>b(g,{displayName:w})} />
+              <${I} label="Client ID" value=${p.clientId} onInput=${w=>b(g,{clientId:w})} error=${o[`oauth2.providers.${g}.clientId`]} autocomplete="off" />
+              <${I} label="Client secret" type="password" value=${p.clientSecret} onInput=${w=>b(g,{clientSecret:w})}
+                error=${o[`oauth2.providers.${g}.clientSecret`]} autocomplete="new-password" hint="Never shown again; leave empty to keep the saved one." />
+              ${p.name?.startsWith("oidc")&&c`
+                <${I} label="Auth URL" value=${p.authURL} onInput=${w=>b(g,{authURL:w})} error=${o[`oauth2.providers.${g}.authURL`]} />
+                <${I} label="Token URL" value=${p.tokenURL} onInput=${w=>b(g,{tokenURL:w})} error=${o[`oauth2.providers.${g}.tokenURL`]} />
+                <${I} label="User info URL" value=${p.userInfoURL} onInput=${w=>b(g,{userInfoURL:w})} error=${o[`oauth2.providers.${g}.userInfoURL`]} />
               `}
-              <${N} label="PKCE" checked=${u.pkce!==!1} onChange=${v=>f(y,{pkce:v})} />
+              <${W} label="PKCE" checked=${p.pkce!==!1} onChange=${w=>b(g,{pkce:w})} />
             </div>
-            <button type="button" class="btn danger-text" onClick=${()=>r("oauth2.providers",l.filter((v,$)=>$!==y))}>Remove provider ${y+1}</button>
+            <button type="button" class="btn danger-text" onClick=${()=>r("oauth2.providers",l.filter((w,$)=>$!==g))}>Remove provider ${g+1}</button>
           </fieldset>`)}
         <button type="button" class="btn" onClick=${()=>r("oauth2.providers",[...l,{name:"",clientId:"",clientSecret:"",displayName:"",authURL:"",tokenURL:"",userInfoURL:"",pkce:!0,extra:{}}])}>
           Add OAuth2 provider
@@ -457,109 +457,109 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
         <fieldset class="inline-group">
           <legend>Fields filled from the provider's profile</legend>
           <div class="grid">
-            ${["name","username","avatarURL"].map(u=>p`<${te} key=${u} label=${`Provider ${u}`} value=${n.oauth2?.mappedFields?.[u]||""}
-                onChange=${y=>r(`oauth2.mappedFields.${u}`,y)} error=${o[`oauth2.mappedFields.${u}`]} options=${h} />`)}
+            ${["name","username","avatarURL"].map(p=>c`<${ee} key=${p} label=${`Provider ${p}`} value=${s.oauth2?.mappedFields?.[p]||""}
+                onChange=${g=>r(`oauth2.mappedFields.${p}`,g)} error=${o[`oauth2.mappedFields.${p}`]} options=${h} />`)}
           </div>
         </fieldset>
       <//>
-      <${me} title="Token durations">
+      <${Re} title="Token durations">
         <div class="grid">
-          ${eo.map(([u,y,v])=>p`<div key=${u}>
-              <${ae} label=${`${y} (seconds)`} value=${n[u]?.duration} onChange=${$=>r(`${u}.duration`,$??0)} error=${o[`${u}.duration`]} hint=${v} />
-              ${n.id&&p`<${N} label=${`Invalidate all ${y.toLowerCase()}s on save`} checked=${!!n[u]?.secret}
-                onChange=${$=>r(`${u}.secret`,$?to():void 0)} />`}
+          ${fo.map(([p,g,w])=>c`<div key=${p}>
+              <${oe} label=${`${g} (seconds)`} value=${s[p]?.duration} onChange=${$=>r(`${p}.duration`,$??0)} error=${o[`${p}.duration`]} hint=${w} />
+              ${s.id&&c`<${W} label=${`Invalidate all ${g.toLowerCase()}s on save`} checked=${!!s[p]?.secret}
+                onChange=${$=>r(`${p}.secret`,$?go():void 0)} />`}
             </div>`)}
         </div>
       <//>
-      <${me} title="New device alert">
-        <${N} label="Mail users when they log in from a new device" checked=${n.authAlert?.enabled} onChange=${u=>r("authAlert.enabled",u)} />
+      <${Re} title="New device alert">
+        <${W} label="Mail users when they log in from a new device" checked=${s.authAlert?.enabled} onChange=${p=>r("authAlert.enabled",p)} />
       <//>
-      <${me} title="Mail templates">
-        <${te} label="Template" value=${m} onChange=${c} options=${Xn.map(([u,y])=>({value:u,label:y}))} />
-        <${E} label="Subject" value=${Zn(n,`${m}.subject`)} onInput=${u=>r(`${m}.subject`,u)} error=${o[`${m}.subject`]}
+      <${Re} title="Mail templates">
+        <${ee} label="Template" value=${m} onChange=${d} options=${mn.map(([p,g])=>({value:p,label:g}))} />
+        <${I} label="Subject" value=${hn(s,`${m}.subject`)} onInput=${p=>r(`${m}.subject`,p)} error=${o[`${m}.subject`]}
           hint="Empty: Galley's default text." />
-        <${E} label="Body (HTML)" rows="8" mono value=${Zn(n,`${m}.body`)} onInput=${u=>r(`${m}.body`,u)} error=${o[`${m}.body`]}
+        <${I} label="Body (HTML)" rows="8" mono value=${hn(s,`${m}.body`)} onInput=${p=>r(`${m}.body`,p)} error=${o[`${m}.body`]}
           hint="Placeholders: {APP_NAME} {APP_URL} {TOKEN} {OTP} {ACTION_URL} {RECORD:field}. Empty: the default." />
       <//>
     </div>
-  `}var no=[{value:"base",label:"Base: records with fields"},{value:"auth",label:"Auth: users who log in"},{value:"view",label:"View: a read-only SQL query"}],so=["passwordAuth","oauth2","otp","mfa","authToken","passwordResetToken","emailChangeToken","verificationToken","fileToken","authAlert","verificationTemplate","resetPasswordTemplate","confirmEmailChangeTemplate"];function oo(n){let e=[];return n==="view"?e.push({id:"query",label:"Query",keys:["viewQuery"]}):e.push({id:"fields",label:"Fields",keys:["fields"]}),e.push({id:"rules",label:"API rules",keys:["listRule","viewRule","createRule","updateRule","deleteRule","authRule","manageRule"]}),n==="auth"&&e.push({id:"options",label:"Auth options",keys:so}),n!=="view"&&e.push({id:"indexes",label:"Indexes",keys:["indexes"]}),e}var ns=(n,e)=>JSON.stringify(Qe(n))===JSON.stringify(Qe(e)),Xe=null;function ss(){return Xe??(Xe=T.collections.getScaffolds().catch(n=>{throw Xe=null,n})),Xe}function qt({params:n,query:e}){let t=!n.id,s=`collection:${n.id||"new"}`,{items:r}=z(Z),[o,i]=w(null),[a,l]=w(null),[m,c]=w(!1),[h,f]=w(""),[d,u]=w({message:"",fields:{}}),[y,v]=w(null),[$,b]=w(!1),[g,_]=w(null),C=F({});O(()=>{let k=!0;return(async()=>{try{let S;if(t){let Y=await ss(),le=["base","auth","view"].includes(e.type)?e.type:"base";S=he({...structuredClone(Y[le]),name:""}),delete S.id}else S=he(await T.collections.getOne(n.id));if(!k)return;let I=qn(s);i(t?null:S),I&&(t?I.draft:I.baseUpdated===S.updated)&&!ns(I.draft,S)?(l(I.draft),c(!0)):l(S)}catch(S){k&&f(M(S).message)}})(),()=>{k=!1}},[n.id]);let P=a&&(o?!ns(o,a):!0);O(()=>{a&&(P&&(!t||a.name||a.fields.some(k=>!k.system&&k.name))?jn(s,{draft:a,baseUpdated:o?.updated||""}):P||ue(s))},[a]),O(()=>{if(!P)return;let k=S=>{S.preventDefault(),S.returnValue=""};return window.addEventListener("beforeunload",k),()=>window.removeEventListener("beforeunload",k)},[P]);let A=ge(()=>oo(a?.type),[a?.type]),R=A.find(k=>k.id===y)?y:A[0].id,x=d.fields;if(h)return p`<div class="page"><h1 tabindex="-1">Collection</h1><p class="field-error" role="alert">${h}</p><a href="#/collections">Back to the collections</a></div>`;if(!a)return p`<div class="page"><p role="status">Loading…</p></div>`;let q=k=>l(S=>k(S)),B=o&&H(o),K=k=>{let S=M(k);u(S);let I=A.find(Y=>Ke(S.fields,Y.keys)>0);I&&Ke(S.fields,A.find(Y=>Y.id===R).keys)===0&&v(I.id),!(!Object.keys(S.fields).length||S.fields.name||S.fields.type)&&setTimeout(()=>document.querySelector('#main-content [aria-invalid="true"]')?.focus(),50)},D=async()=>{_(null),b(!0);try{let k=Qe(a),S=t?await T.collections.create(k):await T.collections.update(o.id,k);ue(s),u({message:"",fields:{}}),c(!1);let I=he(S);i(I),l(I),Q(),pe(`Saved ${S.name}.`),t&&(ue(`collection:${S.id}`),G(`#/collections/${S.id}/edit`,{replace:!0}))}catch(k){K(k)}finally{b(!1)}},ds=async k=>{if(k?.preventDefault(),!t){try{let I=await T.collections.getOne(o.id);if(I.updated!==o.updated){_({kind:"conflict",now:I});return}}catch(I){K(I);return}let S=Lt(o,a);if(S.length){_({kind:"changes",changes:S});return}}D()},us=()=>{let k=he(g.now);ue(s),i(k),l(k),_(null),u({message:"",fields:{}})},ps=()=>{let k=he(g.now);i(k);let S=Lt(k,a);S.length?_({kind:"changes",changes:S}):D()},hs=async()=>{b(!0);try{await T.collections.delete(o.id),ue(s),_(null),await Q(),pe(`Deleted ${o.name}.`),G("#/collections")}catch(k){_(null),u(M(k))}finally{b(!1)}},jt=()=>{ue(s),c(!1),u({message:"",fields:{}}),o?l(o):G("#/collections")},ms=async k=>{let S=await ss(),I=he(structuredClone(S[k]));delete I.id;let Y=new Set(I.fields.map(ee=>ee.name)),le=k==="view"?[]:a.fields.filter(ee=>!ee.system&&!Y.has(ee.name)),Ie=Object.fromEntries(["listRule","viewRule","createRule","updateRule","deleteRule"].map(ee=>[ee,a[ee]])),Pe=I.fields.findIndex(ee=>ee.type==="autodate");Pe>=0?I.fields.splice(Pe,0,...le):I.fields.push(...le),u({message:"",fields:{}}),l({...I,...Ie,name:a.name,viewQuery:k==="view"?a.viewQuery||"":void 0}),history.replaceState(null,"",`#/collections/new?type=${k}`)},fs=t?"New collection":o.name,gs={fields:Mn,query:Yn,rules:Gn,options:ts,indexes:Qn}[R];return p`
-    <form class="page editor" onSubmit=${ds} novalidate>
+  `}var bo=[{value:"base",label:"Base: records with fields"},{value:"auth",label:"Auth: users who log in"},{value:"view",label:"View: a read-only SQL query"}],$o=["passwordAuth","oauth2","otp","mfa","authToken","passwordResetToken","emailChangeToken","verificationToken","fileToken","authAlert","verificationTemplate","resetPasswordTemplate","confirmEmailChangeTemplate"];function yo(s){let e=[];return s==="view"?e.push({id:"query",label:"Query",keys:["viewQuery"]}):e.push({id:"fields",label:"Fields",keys:["fields"]}),e.push({id:"rules",label:"API rules",keys:["listRule","viewRule","createRule","updateRule","deleteRule","authRule","manageRule"]}),s==="auth"&&e.push({id:"options",label:"Auth options",keys:$o}),s!=="view"&&e.push({id:"indexes",label:"Indexes",keys:["indexes"]}),e}var bn=(s,e)=>JSON.stringify(pt(s))===JSON.stringify(pt(e)),ht=null;function $n(){return ht??(ht=S.collections.getScaffolds().catch(s=>{throw ht=null,s})),ht}function Yt({params:s,query:e}){let t=!s.id,n=`collection:${s.id||"new"}`,{items:r}=J(re),[o,a]=v(null),[i,l]=v(null),[m,d]=v(!1),[h,b]=v(""),[u,p]=v({message:"",fields:{}}),[g,w]=v(null),[$,f]=v(!1),[y,_]=v(null),x=Y({});O(()=>{let T=!0;return(async()=>{try{let P;if(t){let ie=await $n(),k=["base","auth","view"].includes(e.type)?e.type:"base";P=Oe({...structuredClone(ie[k]),name:""}),delete P.id}else P=Oe(await S.collections.getOne(s.id));if(!T)return;let F=Gs(n);a(t?null:P),F&&(t?F.draft:F.baseUpdated===P.updated)&&!bn(F.draft,P)?(l(F.draft),d(!0)):l(P)}catch(P){T&&b(U(P).message)}})(),()=>{T=!1}},[s.id]);let A=i&&(o?!bn(o,i):!0);O(()=>{i&&(A&&(!t||i.name||i.fields.some(T=>!T.system&&T.name))?Qs(n,{draft:i,baseUpdated:o?.updated||""}):A||Ce(n))},[i]),O(()=>{if(!A)return;let T=P=>{P.preventDefault(),P.returnValue=""};return window.addEventListener("beforeunload",T),()=>window.removeEventListener("beforeunload",T)},[A]);let q=Ie(()=>yo(i?.type),[i?.type]),E=q.find(T=>T.id===g)?g:q[0].id,C=u.fields;if(h)return c`<div class="page"><h1 tabindex="-1">Collection</h1><p class="field-error" role="alert">${h}</p><a href="#/collections">Back to the collections</a></div>`;if(!i)return c`<div class="page"><p role="status">Loading…</p></div>`;let N=T=>l(P=>T(P)),X=o&&le(o),K=T=>{let P=U(T);p(P);let F=q.find(ie=>at(P.fields,ie.keys)>0);F&&at(P.fields,q.find(ie=>ie.id===E).keys)===0&&w(F.id),!(!Object.keys(P.fields).length||P.fields.name||P.fields.type)&&setTimeout(()=>document.querySelector('#main-content [aria-invalid="true"]')?.focus(),50)},B=async()=>{_(null),f(!0);try{let T=pt(i),P=t?await S.collections.create(T):await S.collections.update(o.id,T);Ce(n),p({message:"",fields:{}}),d(!1);let F=Oe(P);a(F),l(F),se(),V(`Saved ${P.name}.`),t&&(Ce(`collection:${P.id}`),de(`#/collections/${P.id}/edit`,{replace:!0}))}catch(T){K(T)}finally{f(!1)}},$e=async T=>{if(T?.preventDefault(),!t){try{let F=await S.collections.getOne(o.id);if(F.updated!==o.updated){_({kind:"conflict",now:F});return}}catch(F){K(F);return}let P=Qt(o,i);if(P.length){_({kind:"changes",changes:P});return}}B()},R=()=>{let T=Oe(y.now);Ce(n),a(T),l(T),_(null),p({message:"",fields:{}})},ne=()=>{let T=Oe(y.now);a(T);let P=Qt(T,i);P.length?_({kind:"changes",changes:P}):B()},ue=async()=>{f(!0);try{await S.collections.delete(o.id),Ce(n),_(null),await se(),V(`Deleted ${o.name}.`),de("#/collections")}catch(T){_(null),p(U(T))}finally{f(!1)}},L=()=>{Ce(n),d(!1),p({message:"",fields:{}}),o?l(o):de("#/collections")},j=async T=>{let P=await $n(),F=Oe(structuredClone(P[T]));delete F.id;let ie=new Set(F.fields.map(me=>me.name)),k=T==="view"?[]:i.fields.filter(me=>!me.system&&!ie.has(me.name)),D=Object.fromEntries(["listRule","viewRule","createRule","updateRule","deleteRule"].map(me=>[me,i[me]])),pe=F.fields.findIndex(me=>me.type==="autodate");pe>=0?F.fields.splice(pe,0,...k):F.fields.push(...k),p({message:"",fields:{}}),l({...F,...D,name:i.name,viewQuery:T==="view"?i.viewQuery||"":void 0}),history.replaceState(null,"",`#/collections/new?type=${T}`)},M=t?"New collection":o.name,ge={fields:tn,query:pn,rules:dn,options:gn,indexes:un}[E];return c`
+    <form class="page editor" onSubmit=${$e} novalidate>
       <div class="page-head">
         <div>
           <p class="crumbs"><a href="#/collections">Collections</a> /</p>
-          <h1 tabindex="-1">${fs} ${o&&p`<span class=${`badge t-${o.type}`}>${o.type}</span>`} ${B&&p`<span class="badge">system</span>`}</h1>
+          <h1 tabindex="-1">${M} ${o&&c`<span class=${`badge t-${o.type}`}>${o.type}</span>`} ${X&&c`<span class="badge">system</span>`}</h1>
         </div>
         <div class="actions">
-          ${P&&p`<span class="muted small" role="status">Unsaved changes</span>`}
-          ${(P||t)&&p`<button type="button" class="btn" onClick=${jt}>${t?"Cancel":"Discard changes"}</button>`}
-          <button type="submit" class="btn primary" disabled=${$||!P&&!t}>${$?"Saving…":t?"Create collection":"Save changes"}</button>
+          ${A&&c`<span class="muted small" role="status">Unsaved changes</span>`}
+          ${(A||t)&&c`<button type="button" class="btn" onClick=${L}>${t?"Cancel":"Discard changes"}</button>`}
+          <button type="submit" class="btn primary" disabled=${$||!A&&!t}>${$?"Saving…":t?"Create collection":"Save changes"}</button>
         </div>
       </div>
-      ${m&&p`<p class="warn-note" role="status">Your unsaved changes from before were restored. <button type="button" class="btn link" onClick=${jt}>Discard them</button></p>`}
-      ${B&&p`<p class="muted">A system collection: Galley relies on its name and system fields; its rules and options can be changed.</p>`}
+      ${m&&c`<p class="warn-note" role="status">Your unsaved changes from before were restored. <button type="button" class="btn link" onClick=${L}>Discard them</button></p>`}
+      ${X&&c`<p class="muted">A system collection: Galley relies on its name and system fields; its rules and options can be changed.</p>`}
       <div class="grid top-fields">
-        <${E} label="Collection name" value=${a.name} onInput=${k=>q(S=>({...S,name:k}))} error=${x.name}
-          hint=${t?"Letters, digits and _ ; used in API URLs.":void 0} disabled=${B} autocomplete="off" spellcheck=${!1} />
-        ${t?p`<${te} label="Collection type" value=${a.type} error=${x.type} onChange=${ms} options=${no} />`:null}
+        <${I} label="Collection name" value=${i.name} onInput=${T=>N(P=>({...P,name:T}))} error=${C.name}
+          hint=${t?"Letters, digits and _ ; used in API URLs.":void 0} disabled=${X} autocomplete="off" spellcheck=${!1} />
+        ${t?c`<${ee} label="Collection type" value=${i.type} error=${C.type} onChange=${j} options=${bo} />`:null}
       </div>
-      <${ne} message=${Object.keys(x).length?"Some values need fixing: see the messages below.":d.message} />
+      <${te} message=${Object.keys(C).length?"Some values need fixing: see the messages below.":u.message} />
       <div class="tabs" role="tablist" aria-label="Collection settings">
-        ${A.map(k=>{let S=Ke(x,k.keys);return p`<button
+        ${q.map(T=>{let P=at(C,T.keys);return c`<button
             type="button"
             role="tab"
-            id=${`tab-${k.id}`}
-            ref=${I=>C.current[k.id]=I}
-            aria-selected=${k.id===R?"true":"false"}
-            aria-controls=${`panel-${k.id}`}
-            tabindex=${k.id===R?0:-1}
-            onClick=${()=>v(k.id)}
-            onKeyDown=${I=>{let Y=A.findIndex(Pe=>Pe.id===R),le=I.key==="ArrowRight"?Y+1:I.key==="ArrowLeft"?Y-1:null;if(le===null)return;I.preventDefault();let Ie=A[(le+A.length)%A.length].id;v(Ie),C.current[Ie]?.focus()}}
+            id=${`tab-${T.id}`}
+            ref=${F=>x.current[T.id]=F}
+            aria-selected=${T.id===E?"true":"false"}
+            aria-controls=${`panel-${T.id}`}
+            tabindex=${T.id===E?0:-1}
+            onClick=${()=>w(T.id)}
+            onKeyDown=${F=>{let ie=q.findIndex(pe=>pe.id===E),k=F.key==="ArrowRight"?ie+1:F.key==="ArrowLeft"?ie-1:null;if(k===null)return;F.preventDefault();let D=q[(k+q.length)%q.length].id;w(D),x.current[D]?.focus()}}
           >
-            ${k.label}${S>0&&p` <span class="err-count">${S}<span class="sr-only"> error${S>1?"s":""}</span></span>`}
+            ${T.label}${P>0&&c` <span class="err-count">${P}<span class="sr-only"> error${P>1?"s":""}</span></span>`}
           </button>`})}
       </div>
-      <div role="tabpanel" id=${`panel-${R}`} aria-labelledby=${`tab-${R}`} class="tabpanel">
-        <${gs} draft=${a} update=${q} orig=${o} errors=${x} all=${r} saved=${o} />
+      <div role="tabpanel" id=${`panel-${E}`} aria-labelledby=${`tab-${E}`} class="tabpanel">
+        <${ge} draft=${i} update=${N} orig=${o} errors=${C} all=${r} saved=${o} />
       </div>
-      ${!t&&!B&&p`<section class="danger-zone" aria-labelledby="dz-h">
+      ${!t&&!X&&c`<section class="danger-zone" aria-labelledby="dz-h">
         <h2 id="dz-h">Delete</h2>
         <p>Deleting the collection deletes its table and every record in it.</p>
         <button type="button" class="btn danger" onClick=${()=>_({kind:"delete"})}>Delete collection ${o.name}</button>
       </section>`}
-      <${Ee}
-        open=${g?.kind==="changes"}
+      <${fe}
+        open=${y?.kind==="changes"}
         title="Save these changes?"
         confirmLabel="Save anyway"
         danger
         busy=${$}
-        onConfirm=${D}
+        onConfirm=${B}
         onCancel=${()=>_(null)}
       >
         <p>Saving ${o?.name} will:</p>
-        <ul class="change-list">${(g?.changes||[]).map(k=>p`<li class=${`c-${k.kind}`}>${k.text}</li>`)}</ul>
+        <ul class="change-list">${(y?.changes||[]).map(T=>c`<li class=${`c-${T.kind}`}>${T.text}</li>`)}</ul>
         <p>This cannot be undone.</p>
       <//>
-      <${Re} open=${g?.kind==="conflict"} title="Changed elsewhere" onClose=${()=>_(null)}>
+      <${ze} open=${y?.kind==="conflict"} title="Changed elsewhere" onClose=${()=>_(null)}>
         <p>${o?.name} was changed (in another tab or by another superuser) since you opened it. Saving now would overwrite those changes.</p>
         <div class="actions">
           <button type="button" class="btn" onClick=${()=>_(null)} autofocus>Keep editing</button>
-          <button type="button" class="btn" onClick=${us}>Reload their version (drop my edits)</button>
-          <button type="button" class="btn danger" onClick=${ps} disabled=${$}>Overwrite with my changes</button>
+          <button type="button" class="btn" onClick=${R}>Reload their version (drop my edits)</button>
+          <button type="button" class="btn danger" onClick=${ne} disabled=${$}>Overwrite with my changes</button>
         </div>
       <//>
-      <${Ee}
-        open=${g?.kind==="delete"}
+      <${fe}
+        open=${y?.kind==="delete"}
         title=${`Delete ${o?.name}?`}
         confirmLabel="Delete"
         danger
         busy=${$}
-        onConfirm=${hs}
+        onConfirm=${ue}
         onCancel=${()=>_(null)}
       >
         <p>The collection <strong>${o?.name}</strong> and all its records will be deleted. This cannot be undone.</p>
       <//>
     </form>
-  `}function os(){let[n,e]=w(""),[t,s]=w(""),[r,o]=w(!1);return O(()=>{T.send("/api/collections",{query:{perPage:500}}).then(l=>e(JSON.stringify(l.items.filter(m=>r||!H(m)),null,2))).catch(l=>s(M(l).message))},[r]),p`
+  `}function yn(){let[s,e]=v(""),[t,n]=v(""),[r,o]=v(!1);return O(()=>{S.send("/api/collections",{query:{perPage:500}}).then(l=>e(JSON.stringify(l.items.filter(m=>r||!le(m)),null,2))).catch(l=>n(U(l).message))},[r]),c`
     <div class="page">
       <div class="page-head">
         <div>
@@ -567,17 +567,17 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
           <h1 tabindex="-1">Export collections</h1>
         </div>
         <div class="actions">
-          <button type="button" class="btn" onClick=${async()=>{try{await navigator.clipboard.writeText(n),pe("Copied to the clipboard.")}catch{pe("The browser refused the clipboard: select the text and copy it.","error")}}} disabled=${!n}>Copy</button>
-          <button type="button" class="btn primary" onClick=${()=>{let l=URL.createObjectURL(new Blob([n],{type:"application/json"})),m=document.createElement("a");m.href=l,m.download="galley_collections.json",document.body.append(m),m.click(),m.remove(),setTimeout(()=>URL.revokeObjectURL(l),1e3)}} disabled=${!n}>Download JSON</button>
+          <button type="button" class="btn" onClick=${async()=>{try{await navigator.clipboard.writeText(s),V("Copied to the clipboard.")}catch{V("The browser refused the clipboard: select the text and copy it.","error")}}} disabled=${!s}>Copy</button>
+          <button type="button" class="btn primary" onClick=${()=>{let l=URL.createObjectURL(new Blob([s],{type:"application/json"})),m=document.createElement("a");m.href=l,m.download="galley_collections.json",document.body.append(m),m.click(),m.remove(),setTimeout(()=>URL.revokeObjectURL(l),1e3)}} disabled=${!s}>Download JSON</button>
         </div>
       </div>
       <p class="muted">The definitions of your collections (fields, indexes, rules, options; no records, no secrets). Import them into another Galley or PocketBase.</p>
-      <${N} label="Include system collections" checked=${r} onChange=${o} />
-      <${ne} message=${t} />
-      <${E} label="Collections JSON" rows="20" mono value=${n} readonly />
+      <${W} label="Include system collections" checked=${r} onChange=${o} />
+      <${te} message=${t} />
+      <${I} label="Collections JSON" rows="20" mono value=${s} readonly />
     </div>
-  `}function rs(){let{items:n}=z(Z),[e,t]=w(""),[s,r]=w(!1),[o,i]=w({message:"",fields:{}}),[a,l]=w(""),[m,c]=w(!1),[h,f]=w(!1),d=null,u="";if(e.trim())try{let x=JSON.parse(e);d=Array.isArray(x)?x:Array.isArray(x?.collections)?x.collections:Array.isArray(x?.items)?x.items:null,d||(u="Expected a JSON array of collections.")}catch(x){u=`Not valid JSON: ${x.message}`}let y=new Set((d||[]).map(x=>x?.name)),v=new Set((d||[]).map(x=>x?.id).filter(Boolean)),$=x=>n.some(q=>x.id&&q.id===x.id||q.name===x.name),b=(d||[]).filter(x=>!$(x)),g=(d||[]).filter($),_=s?n.filter(x=>!H(x)&&!y.has(x.name)&&!v.has(x.id)):[],C=async x=>{let q=x.currentTarget.files?.[0];q&&t(await q.text())},P=async()=>{c(!1),f(!0);try{await T.collections.import(d,s),await Q(),pe(`Imported ${d.length} collection${d.length===1?"":"s"}.`),G("#/collections")}catch(x){i(M(x))}finally{f(!1)}},A=x=>{if(x.preventDefault(),l(u),u||!d){!d&&!u&&l("Paste or choose the JSON to import.");return}c(!0)},R=Object.entries(o.fields);return p`
-    <form class="page" onSubmit=${A} novalidate>
+  `}function vn(){let{items:s}=J(re),[e,t]=v(""),[n,r]=v(!1),[o,a]=v({message:"",fields:{}}),[i,l]=v(""),[m,d]=v(!1),[h,b]=v(!1),u=null,p="";if(e.trim())try{let C=JSON.parse(e);u=Array.isArray(C)?C:Array.isArray(C?.collections)?C.collections:Array.isArray(C?.items)?C.items:null,u||(p="Expected a JSON array of collections.")}catch(C){p=`Not valid JSON: ${C.message}`}let g=new Set((u||[]).map(C=>C?.name)),w=new Set((u||[]).map(C=>C?.id).filter(Boolean)),$=C=>s.some(N=>C.id&&N.id===C.id||N.name===C.name),f=(u||[]).filter(C=>!$(C)),y=(u||[]).filter($),_=n?s.filter(C=>!le(C)&&!g.has(C.name)&&!w.has(C.id)):[],x=async C=>{let N=C.currentTarget.files?.[0];N&&t(await N.text())},A=async()=>{d(!1),b(!0);try{await S.collections.import(u,n),await se(),V(`Imported ${u.length} collection${u.length===1?"":"s"}.`),de("#/collections")}catch(C){a(U(C))}finally{b(!1)}},q=C=>{if(C.preventDefault(),l(p),p||!u){!u&&!p&&l("Paste or choose the JSON to import.");return}d(!0)},E=Object.entries(o.fields);return c`
+    <form class="page" onSubmit=${q} novalidate>
       <div class="page-head">
         <div>
           <p class="crumbs"><a href="#/collections">Collections</a> /</p>
@@ -587,39 +587,398 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
       <p class="muted">Paste exported collections (a JSON array), or choose a file. Collections are matched by id, then by name: matches are updated, the others created.</p>
       <div class="field">
         <label for="import-file">JSON file</label>
-        <input id="import-file" type="file" accept="application/json,.json" onChange=${C} />
+        <input id="import-file" type="file" accept="application/json,.json" onChange=${x} />
       </div>
-      <${E} label="Collections JSON" rows="14" mono value=${e} onInput=${x=>{t(x),l("")}} error=${a||o.fields.collections} />
-      <${N} label="Delete collections that are not in the import" checked=${s} onChange=${r}
+      <${I} label="Collections JSON" rows="14" mono value=${e} onInput=${C=>{t(C),l("")}} error=${i||o.fields.collections} />
+      <${W} label="Delete collections that are not in the import" checked=${n} onChange=${r}
         hint="Their records are deleted with them. System collections are never deleted." />
-      ${d&&p`<div class="summary" role="status">
-        <p>${b.length} to create${b.length?": "+b.map(x=>x.name).join(", "):""}.</p>
-        <p>${g.length} to update${g.length?": "+g.map(x=>x.name).join(", "):""}.</p>
-        ${_.length>0&&p`<p class="warn-note">${_.length} to delete with their records: ${_.map(x=>x.name).join(", ")}.</p>`}
+      ${u&&c`<div class="summary" role="status">
+        <p>${f.length} to create${f.length?": "+f.map(C=>C.name).join(", "):""}.</p>
+        <p>${y.length} to update${y.length?": "+y.map(C=>C.name).join(", "):""}.</p>
+        ${_.length>0&&c`<p class="warn-note">${_.length} to delete with their records: ${_.map(C=>C.name).join(", ")}.</p>`}
       </div>`}
-      <${ne} message=${o.message} />
-      ${R.length>0&&p`<ul class="field-error">${R.map(([x,q])=>p`<li><code>${x}</code>: ${q}</li>`)}</ul>`}
+      <${te} message=${o.message} />
+      ${E.length>0&&c`<ul class="field-error">${E.map(([C,N])=>c`<li><code>${C}</code>: ${N}</li>`)}</ul>`}
       <div class="actions">
         <button type="submit" class="btn primary" disabled=${h}>${h?"Importing…":"Review and import"}</button>
       </div>
-      <${Ee} open=${m} title="Import collections?" confirmLabel="Import" danger=${_.length>0} busy=${h} onConfirm=${P} onCancel=${()=>c(!1)}>
-        <p>${b.length} created, ${g.length} updated${_.length?p`, <strong>${_.length} deleted with all their records</strong>`:""}.</p>
-        ${g.length>0&&p`<p>Fields of updated collections that the import does not list are deleted with their data.</p>`}
+      <${fe} open=${m} title="Import collections?" confirmLabel="Import" danger=${_.length>0} busy=${h} onConfirm=${A} onCancel=${()=>d(!1)}>
+        <p>${f.length} created, ${y.length} updated${_.length?c`, <strong>${_.length} deleted with all their records</strong>`:""}.</p>
+        ${y.length>0&&c`<p>Fields of updated collections that the import does not list are deleted with their data.</p>`}
       <//>
     </form>
-  `}function ro({params:n}){return O(()=>G(`#/collections/${encodeURIComponent(n.id)}/edit`,{replace:!0}),[n.id]),p`<p role="status">Opening…</p>`}function is(){X("/collections",Ln,{title:"Collections"}),X("/collections/new",qt,{title:"New collection"}),X("/collections/import",rs,{title:"Import collections"}),X("/collections/export",os,{title:"Export collections"}),X("/collections/:id/edit",qt,{title:"Edit collection"}),X("/collections/:id",ro,{priority:-1}),wn({label:"Collections",href:"#/collections",order:10,match:/^\/collections/})}function as(){X("/login",Ve,{public:!0,title:"Log in"}),X("/install",An,{public:!0,title:"Install"}),is()}var ao=n=>`#/collections/${encodeURIComponent(n.id)}`,lo={base:"B",auth:"A",view:"V"};function ls({c:n,current:e}){let t=ao(n),s=e.startsWith(t.slice(1));return p`
+  `}function vo({params:s}){return O(()=>de(`#/collections/${encodeURIComponent(s.id)}/edit`,{replace:!0}),[s.id]),c`<p role="status">Opening…</p>`}function wn(){Z("/collections",Vs,{title:"Collections"}),Z("/collections/new",Yt,{title:"New collection"}),Z("/collections/import",vn,{title:"Import collections"}),Z("/collections/export",yn,{title:"Export collections"}),Z("/collections/:id/edit",Yt,{title:"Edit collection"}),Z("/collections/:id",vo,{priority:-1}),Ae({label:"Collections",href:"#/collections",order:10,match:/^\/collections/})}function _o(s){return s?String(s).replace(" ","T").slice(0,16):""}function xo(s){return s?`${s.replace("T"," ")}:00.000Z`:""}function ko({field:s,value:e,onChange:t,error:n}){let r=H();return c`<div class="field">
+    <label for=${r}>${s.name} <span class="muted small">(date, UTC)</span></label>
+    <input id=${r} type="datetime-local" value=${_o(e)} onInput=${o=>t(xo(o.currentTarget.value))}
+      aria-invalid=${n?"true":void 0} aria-describedby=${n?`${r}-err`:void 0} />
+    <${be} id=${r} error=${n} />
+  </div>`}function So({field:s,value:e,onChange:t,error:n}){let r=H(),o=(s.maxSelect||1)>1,a=s.values||[];if(o){let i=Array.isArray(e)?e:[];return c`<fieldset class="field choice">
+      <legend>${s.name} <span class="muted small">(choose up to ${s.maxSelect})</span></legend>
+      ${a.map(l=>c`<${W} key=${l} label=${l} checked=${i.includes(l)}
+        onChange=${m=>t(m?[...i,l]:i.filter(d=>d!==l))} />`)}
+      ${n&&c`<p class="field-error" role="alert">${n}</p>`}
+    </fieldset>`}return c`<div class="field">
+    <label for=${r}>${s.name}</label>
+    <select id=${r} value=${e||""} onChange=${i=>t(i.currentTarget.value)}
+      aria-invalid=${n?"true":void 0} aria-describedby=${n?`${r}-err`:void 0}>
+      <option value="">— none —</option>
+      ${a.map(i=>c`<option value=${i}>${i}</option>`)}
+    </select>
+    <${be} id=${r} error=${n} />
+  </div>`}function Co({field:s,value:e,onChange:t,error:n,onValidity:r}){let[o,a]=v(()=>e==null||e===""?"":JSON.stringify(e,null,2)),[i,l]=v("");return c`<${I} label=${`${s.name} (JSON)`} rows=${4} mono value=${o} error=${i||n}
+    hint=${i?"":"Any JSON value: an object, a list, a string in quotes, a number, true, false or null."}
+    onInput=${m=>{if(a(m),m.trim()===""){l(""),r?.(s.name,!0),t(null);return}try{let d=JSON.parse(m);l(""),r?.(s.name,!0),t(d)}catch(d){l(`Not valid JSON: ${d.message}`),r?.(s.name,!1)}}} />`}function Oo({field:s,value:e,onChange:t,error:n,all:r}){let o=H(),a=r.find(f=>f.id===s.collectionId),i=(s.maxSelect||1)>1,l=(Array.isArray(e)?e:e?[e]:[]).filter(Boolean),[m,d]=v(""),[h,b]=v([]),[u,p]=v({}),g=a?.fields?.find(f=>["text","email"].includes(f.type)&&f.name!=="id"&&!f.hidden)?.name,w=f=>g&&f[g]?`${f[g]} (${f.id})`:f.id;O(()=>{if(!a)return;let f=setTimeout(async()=>{let y=["id"];g&&y.push(g);let _=m?y.map(x=>S.filter(`${x} ~ {:q}`,{q:m})).join(" || "):"";try{let x=await S.collection(a.id).getList(1,8,{filter:_,skipTotal:!0});b(x.items),p(A=>({...A,...Object.fromEntries(x.items.map(q=>[q.id,w(q)]))}))}catch{b([])}},200);return()=>clearTimeout(f)},[m,a?.id]);let $=f=>t(i?f:f[f.length-1]||"");return c`<fieldset class="field relation">
+    <legend>${s.name} <span class="muted small">(relation to ${a?.name||"?"}${i?`, up to ${s.maxSelect}`:""})</span></legend>
+    <ul class="chips" aria-label=${`Chosen for ${s.name}`}>
+      ${l.length===0&&c`<li class="muted small">Nothing chosen.</li>`}
+      ${l.map(f=>c`<li key=${f}><span class="mono">${u[f]||f}</span>
+        <button type="button" class="btn small" onClick=${()=>$(l.filter(y=>y!==f))}>Remove<span class="sr-only"> ${u[f]||f} from ${s.name}</span></button></li>`)}
+    </ul>
+    <label for=${o}>Search ${a?.name||"records"}</label>
+    <input id=${o} type="search" value=${m} onInput=${f=>d(f.currentTarget.value)} placeholder=${g?`id or ${g}`:"id"}
+      aria-describedby=${n?`${o}-err`:void 0} aria-invalid=${n?"true":void 0} />
+    <ul class="picks">
+      ${h.filter(f=>!l.includes(f.id)).map(f=>c`<li key=${f.id}>
+        <button type="button" class="btn small link" onClick=${()=>$([...l,f.id])}>Choose ${w(f)}</button></li>`)}
+    </ul>
+    <${be} id=${o} error=${n} />
+  </fieldset>`}var Ro=s=>/\.(png|jpe?g|gif|webp|svg)$/i.test(s);function To({field:s,record:e,files:t,onFiles:n,removed:r,onRemoved:o,error:a}){let i=H(),l=(s.maxSelect||1)>1,m=e?Array.isArray(e[s.name])?e[s.name]:e[s.name]?[e[s.name]]:[]:[];return c`<fieldset class="field files">
+    <legend>${s.name} <span class="muted small">(file${l?`s, up to ${s.maxSelect}`:""})</span></legend>
+    ${m.length>0&&c`<ul class="file-list" aria-label=${`Stored files of ${s.name}`}>
+      ${m.map(d=>{let h=r.includes(d);return c`<li key=${d} class=${h?"gone":""}>
+          ${Ro(d)?c`<img src=${S.files.getURL(e,d,{thumb:"100x100"})} alt=${`Thumbnail of ${d}`} width="50" height="50" />`:c`<span class="file-icon" aria-hidden="true">📄</span>`}
+          <a href=${S.files.getURL(e,d)} target="_blank" rel="noopener" class="mono small">${d}</a>
+          <button type="button" class="btn small" onClick=${()=>o(h?r.filter(b=>b!==d):[...r,d])}>
+            ${h?"Keep":"Remove"}<span class="sr-only"> ${d}</span></button>
+          ${h&&c`<span class="small warn-note">removed on save</span>`}
+        </li>`})}
+    </ul>`}
+    <label for=${i}>${l||!m.length?"Upload":"Replace with"} <span class="sr-only">${s.name}</span></label>
+    <input id=${i} type="file" multiple=${l} accept=${(s.mimeTypes||[]).join(",")||void 0}
+      onChange=${d=>n([...d.currentTarget.files])} aria-invalid=${a?"true":void 0}
+      aria-describedby=${a?`${i}-err`:void 0} />
+    ${t.length>0&&c`<ul class="file-list new" aria-label=${`New files of ${s.name}`}>${t.map(d=>c`<li key=${d.name}>
+      ${d.type.startsWith("image/")&&c`<${Io} file=${d} />`}<span class="mono small">${d.name}</span> <span class="muted small">${Math.ceil(d.size/1024)} KB, uploaded on save</span></li>`)}</ul>`}
+    <${be} id=${i} error=${a} />
+  </fieldset>`}function Io({file:s}){let[e,t]=v("");return O(()=>{let n=URL.createObjectURL(s);return t(n),()=>URL.revokeObjectURL(n)},[s]),e?c`<img src=${e} alt=${`Preview of ${s.name}`} width="50" height="50" />`:null}function _n(s){let{field:e,value:t,onChange:n,error:r}=s,o=e.name;switch(e.type){case"number":return c`<${oe} label=${o} value=${t} onChange=${n} error=${r} step="any" />`;case"bool":return c`<${W} label=${o} checked=${t} onChange=${n} error=${r} />`;case"email":return c`<${I} label=${o} type="email" value=${t} onInput=${n} error=${r} />`;case"url":return c`<${I} label=${o} type="url" value=${t} onInput=${n} error=${r} placeholder="https://" />`;case"editor":return c`<${I} label=${`${o} (HTML)`} rows=${6} value=${t} onInput=${n} error=${r} />`;case"date":return c`<${ko} ...${s} />`;case"select":return c`<${So} ...${s} />`;case"json":case"geoPoint":return c`<${Co} ...${s} />`;case"relation":return c`<${Oo} ...${s} />`;case"file":return c`<${To} ...${s} />`;default:return c`<${I} label=${o} value=${t} onInput=${n} error=${r}
+        rows=${e.max>255||e.type==="text"&&e.max===0,void 0} />`}}var Eo=new Set(["id","password","tokenKey","email","emailVisibility","verified"]),Po=s=>(s.fields||[]).filter(e=>!Eo.has(e.name)&&e.type!=="autodate"&&e.type!=="password");function Lo({title:s,onClose:e,children:t}){let n=Y(null);return O(()=>{n.current?.showModal()},[]),c`<dialog ref=${n} class="side-panel" aria-labelledby="panel-h" onCancel=${r=>{r.preventDefault(),e()}}>
+    <div class="panel-head"><h2 id="panel-h">${s}</h2><button type="button" class="btn small" onClick=${e}>Close</button></div>
+    ${t}
+  </dialog>`}function xn({collection:s,record:e,all:t,onClose:n,onSaved:r}){let o=!e,a=s.type==="auth",i=Po(s),[l,m]=v(()=>{let L={};for(let j of i)L[j.name]=e?e[j.name]:j.type==="bool"?!1:j.type==="relation"||j.type==="file"||j.type==="select"&&j.maxSelect>1?[]:j.type==="number"?null:"";return a&&Object.assign(L,{email:e?.email||"",emailVisibility:!!e?.emailVisibility,verified:!!e?.verified,password:"",passwordConfirm:""}),o&&(L.id=""),L}),[d,h]=v({}),[b,u]=v({}),[p,g]=v({}),[w,$]=v({message:"",fields:{}}),[f,y]=v(!1),[_,x]=v(!1),[A,q]=v(""),[E,C]=v(3600),N=L=>j=>m(M=>({...M,[L]:j})),X=async L=>{if(L.preventDefault(),Object.values(p).some(M=>!M)){$({message:"Fix the JSON fields first.",fields:{}});return}y(!0);let j={...l};!o&&a&&!j.password&&(delete j.password,delete j.passwordConfirm),o&&!j.id&&delete j.id;for(let M of i)if(M.type==="file"){delete j[M.name];let ge=d[M.name]||[];ge.length&&(j[M.name]=(M.maxSelect||1)>1?ge:ge[0]),(b[M.name]||[]).length&&!((M.maxSelect||1)<=1&&ge.length)&&(j[`${M.name}-`]=b[M.name])}try{let M=o?await S.collection(s.id).create(j):await S.collection(s.id).update(e.id,j);V(o?`Record ${M.id} created`:"Saved"),r(M)}catch(M){$(U(M))}finally{y(!1)}},K=async()=>{y(!0);try{await S.collection(s.id).delete(e.id),V(`Record ${e.id} deleted`),r(null)}catch(L){$(U(L)),x(!1)}finally{y(!1)}},B=async()=>{try{await S.collection(s.id).requestPasswordReset(e.email),V(`A password reset mail was sent to ${e.email}`)}catch(L){V(U(L).message,"error")}},$e=async()=>{try{let L=await S.collection(s.id).impersonate(e.id,E||0);q(L.authStore.token)}catch(L){V(U(L).message,"error")}},R=w.fields,ne=new Set([...i.map(L=>L.name),"id","email","emailVisibility","verified","password","passwordConfirm"]),ue=Object.entries(R).filter(([L])=>!ne.has(L.replace(/-$/,"").split(".")[0]));return c`<${Lo} title=${o?`New ${s.name} record`:`Edit ${s.name} record`} onClose=${n}>
+    <form class="panel-body" onSubmit=${X} novalidate>
+      ${o?c`<${I} label="id" value=${l.id} onInput=${N("id")} error=${R.id} hint="Leave empty for a random id." mono />`:c`<p class="muted small">id <span class="mono">${e.id}</span>${e.created?` · created ${e.created}`:""}${e.updated?` · updated ${e.updated}`:""}</p>`}
+      ${a&&c`
+        <${I} label="email" type="email" value=${l.email} onInput=${N("email")} error=${R.email} />
+        <${W} label="Email visible to others (emailVisibility)" checked=${l.emailVisibility} onChange=${N("emailVisibility")} />
+        <${W} label="Verified" checked=${l.verified} onChange=${N("verified")} error=${R.verified} />
+        <${I} label=${o?"password":"New password"} type="password" autocomplete="new-password" value=${l.password} onInput=${N("password")} error=${R.password} hint=${o?"":"Leave empty to keep the password."} />
+        <${I} label="Confirm password" type="password" autocomplete="new-password" value=${l.passwordConfirm} onInput=${N("passwordConfirm")} error=${R.passwordConfirm} />
+      `}
+      ${i.map(L=>c`<${_n} key=${L.name} field=${L} value=${l[L.name]} onChange=${N(L.name)} error=${R[L.name]||R[`${L.name}-`]}
+        all=${t} record=${e} files=${d[L.name]||[]} onFiles=${j=>h(M=>({...M,[L.name]:j}))}
+        removed=${b[L.name]||[]} onRemoved=${j=>u(M=>({...M,[L.name]:j}))}
+        onValidity=${(j,M)=>g(ge=>({...ge,[j]:M}))} />`)}
+      <${te} message=${w.message&&(ue.length?`${w.message} ${ue.map(([L,j])=>`${L}: ${j}`).join("; ")}`:w.message)} />
+      <div class="actions panel-actions">
+        <button type="submit" class="btn primary" disabled=${f}>${o?"Create record":"Save record"}</button>
+        <button type="button" class="btn" onClick=${n}>Cancel</button>
+        ${!o&&c`<button type="button" class="btn danger" onClick=${()=>x(!0)}>Delete record</button>`}
+      </div>
+    </form>
+    ${!o&&a&&c`<section class="panel-body auth-tools" aria-labelledby="auth-tools-h">
+      <h3 id="auth-tools-h">Account</h3>
+      <p><button type="button" class="btn" onClick=${B}>Send password reset mail</button> <span class="muted small">to ${e.email}</span></p>
+      <div class="inline-form">
+        <${oe} label="Token lifetime (seconds, 0 = the collection's default)" value=${E} onChange=${C} min="0" />
+        <button type="button" class="btn" onClick=${$e}>Impersonate</button>
+      </div>
+      ${A&&c`<${I} label="Auth token of this user (not refreshable)" rows=${3} mono readonly value=${A}
+        hint="Send it as the Authorization header to act as this user." />`}
+    </section>`}
+    <${fe} open=${_} title="Delete this record?" confirmLabel="Delete" danger busy=${f} onConfirm=${K} onCancel=${()=>x(!1)}>
+      <p>Record <span class="mono">${e?.id}</span> of ${s.name} is deleted for good.</p>
+    <//>
+  <//>`}var kn=[{value:"list",label:"List/Search (listRule)",key:"listRule"},{value:"view",label:"View (viewRule)",key:"viewRule"},{value:"update",label:"Update (updateRule)",key:"updateRule"},{value:"delete",label:"Delete (deleteRule)",key:"deleteRule"}];function Sn({params:s}){let{items:e,loaded:t}=J(re),n=e.find(R=>R.id===s.id||R.name===s.id),r=e.filter(R=>R.type==="auth"),[o,a]=v("list"),[i,l]=v(""),[m,d]=v(""),[h,b]=v([]),[u,p]=v(null),[g,w]=v(!1),[$,f]=v(""),[y,_]=v(null),[x,A]=v({message:"",fields:{}}),[q,E]=v(!1),C=H(),N=Be(g?null:u,n,"rule");if(O(()=>{se()},[]),O(()=>{if(!n)return;let R=n[kn.find(ne=>ne.value===o).key];w(R==null),p(R??""),_(null)},[n?.id,o]),O(()=>{if(d(""),!i)return b([]);S.collection(i).getList(1,50,{sort:"email"}).then(R=>b(R.items)).catch(()=>b([]))},[i]),!n)return c`<div class="page"><h1 tabindex="-1">Rule tester</h1><p role="status">${t?"There is no such collection.":"Loading…"}</p></div>`;let X=async R=>{R.preventDefault(),E(!0);try{let ne={action:o,rule:g?null:u,authCollection:i,authId:i?m:"",filter:$,perPage:50};_(await S.send(`/api/collections/${encodeURIComponent(n.id)}/rule-test`,{method:"POST",body:ne})),A({message:"",fields:{}})}catch(ne){A(U(ne)),_(null)}finally{E(!1)}},K=N.state==="error"&&N.message||x.fields.rule||"",B=Ke(n).filter(R=>R.name!=="created"&&R.name!=="updated").slice(0,5),$e=i?h.find(R=>R.id===m)?.email||m||"?":"a guest";return c`<div class="page rule-tester">
+    <div class="page-head">
+      <div>
+        <p class="crumbs"><a href="#/collections">Collections</a> / <a href=${`#/collections/${n.id}`}>${n.name}</a></p>
+        <h1 tabindex="-1">Rule tester: ${n.name}</h1>
+      </div>
+    </div>
+    <p class="muted">Try a rule as a given user before saving it: the table shows the records it lets that user reach. Nothing is changed.</p>
+    <form class="card tester-form" onSubmit=${X}>
+      <div class="grid">
+        <${ee} label="Action" value=${o} onChange=${a} options=${kn} error=${x.fields.action} />
+        <${ee} label="Requester's auth collection" value=${i} onChange=${l}
+          options=${[{value:"",label:"Guest (not logged in)"},...r.map(R=>({value:R.id,label:R.name}))]} error=${x.fields.authCollection} />
+        ${i&&c`<${ee} label="Requester" value=${m} onChange=${d} error=${x.fields.authId}
+          options=${[{value:"",label:h.length?"— choose a record —":"No records in this collection"},...h.map(R=>({value:R.id,label:R.email?`${R.email} (${R.id})`:R.id}))]} />`}
+      </div>
+      <${W} label="Superusers only (no rule: nobody else passes)" checked=${g} onChange=${w} />
+      ${!g&&c`<div class="field">
+        <label for=${C}>Rule to try</label>
+        <${He} id=${C} value=${u} onChange=${p} collection=${n} all=${e} invalid=${!!K}
+          describedBy=${`${C}-hint${K?` ${C}-err`:""}`} />
+        <p class="hint" id=${`${C}-hint`}>Prefilled with the saved rule; empty lets everyone through.${N.state==="ok"?c` <span class="ok-note">Valid rule.</span>`:""}</p>
+        <div aria-live="polite">${K&&c`<p class="field-error" id=${`${C}-err`}>${K}</p>`}</div>
+      </div>`}
+      <${I} label="Only among records matching (optional filter)" value=${$} onInput=${f} error=${x.fields.filter} mono />
+      <${te} message=${x.message&&!Object.keys(x.fields).length?x.message:""} />
+      <div class="actions"><button type="submit" class="btn primary" disabled=${q||i&&!m}>Run test</button></div>
+    </form>
+    ${y&&c`<section aria-labelledby="tester-res-h" class="tester-result">
+      <h2 id="tester-res-h">Result</h2>
+      <p role="status">${y.locked?"The rule is locked: only superusers pass, so this requester reaches no record.":`${$e} can ${o} ${y.totalItems} record${y.totalItems===1?"":"s"}${y.items.length<y.totalItems?` (the first ${y.items.length} shown)`:""}.`}</p>
+      ${y.items.length>0&&c`<div class="table-wrap"><table class="list">
+        <caption class="sr-only">Records the rule lets through</caption>
+        <thead><tr>${B.map(R=>c`<th scope="col">${R.name}</th>`)}</tr></thead>
+        <tbody>${y.items.map(R=>c`<tr key=${R.id}>${B.map(ne=>c`<td>${Xt(ne,R[ne.name],R)}</td>`)}</tr>`)}</tbody>
+      </table></div>`}
+    </section>`}
+  </div>`}var Ao=[20,50,100];function Xt(s,e,t){if(e==null||e===""||Array.isArray(e)&&!e.length)return c`<span class="muted">—</span>`;if(s?.type==="bool")return e?"yes":"no";if(s?.type==="file"){let r=Array.isArray(e)?e:[e];return c`<span class="thumbs">${r.slice(0,3).map(o=>/\.(png|jpe?g|gif|webp)$/i.test(o)?c`<img src=${S.files.getURL(t,o,{thumb:"100x100"})} alt=${o} width="28" height="28" />`:c`<span class="mono small">${o}</span>`)}${r.length>3?` +${r.length-3}`:""}</span>`}let n=typeof e=="object"?JSON.stringify(e):String(e);return s?.type==="editor"&&(n=n.replace(/<[^>]*>/g," ")),n.length>60?`${n.slice(0,60)}…`:n}var Ke=s=>(s.fields||[]).filter(e=>e.type!=="password"&&e.name!=="tokenKey"&&!e.hidden||e.name==="id");function qo(s){let e=Ke(s).map(n=>n.name),t=e.filter(n=>n!=="created"&&n!=="updated").slice(0,5);return e.includes("updated")?[...t,"updated"]:t}function jo({params:s,query:e}){let{items:t,loaded:n}=J(re),r=t.find(k=>k.id===s.id||k.name===s.id),[o,a]=v(e.filter||""),[i,l]=v(e.filter||""),[m,d]=v(null),[h,b]=v(1),[u,p]=v(20),[g,w]=v(null),[$,f]=v(""),[y,_]=v(null),[x,A]=v([]),[q,E]=v(null),[C,N]=v(!1),[X,K]=v(!1),[B,$e]=v(0),R=m??(r?.fields?.some(k=>k.name==="created")?"-created":""),ne=Be(o,r,"filter"),ue=H();if(O(()=>{se()},[]),O(()=>{r&&_(JSON.parse(localStorage.getItem(`galley_cols_${r.id}`)||"null")||qo(r))},[r?.id]),O(()=>{if(!r)return;let k=!1;return S.collection(r.id).getList(h,u,{filter:i,sort:R}).then(D=>!k&&(w(D),f(""))).catch(D=>!k&&f(U(D).fields.filter||U(D).message)),()=>{k=!0}},[r?.id,i,R,h,u,B]),!r)return c`<div class="page"><h1 tabindex="-1">Records</h1><p role="status">${n?"There is no such collection.":"Loading…"}</p></div>`;let L=Ke(r).filter(k=>(y||[]).includes(k.name)),j=g?.items||[],M=j.length>0&&j.every(k=>x.includes(k.id)),ge=(k,D)=>{let pe=D?[...y||[],k]:(y||[]).filter(me=>me!==k);_(pe),localStorage.setItem(`galley_cols_${r.id}`,JSON.stringify(pe))},T=k=>{d(R===k?`-${k}`:k),b(1)},P=async()=>{K(!0);let k=0;for(let D of x)await S.collection(r.id).delete(D).catch(()=>k++);K(!1),N(!1),V(k?`${x.length-k} deleted, ${k} could not be deleted`:`${x.length} records deleted`,k?"error":"ok"),A([]),$e(D=>D+1)},F=r.type==="view",ie=ne.state==="error"&&ne.message||o===i&&$||"";return c`<div class="page records">
+    <div class="page-head">
+      <div>
+        <p class="crumbs"><a href="#/collections">Collections</a> / ${r.type} collection</p>
+        <h1 tabindex="-1">${r.name}</h1>
+      </div>
+      <div class="actions">
+        <a class="btn" href=${`#/collections/${r.id}/rule-test`}>Rule tester</a>
+        <a class="btn" href=${`#/collections/${r.id}/edit`}>Edit collection</a>
+        ${!F&&c`<button type="button" class="btn primary" onClick=${()=>E({new:!0})}>New record</button>`}
+      </div>
+    </div>
+    <form class="filter-bar" role="search" onSubmit=${k=>{k.preventDefault(),l(o),b(1)}}>
+      <div class="grow">
+        <label for=${ue}>Filter</label>
+        <${He} id=${ue} value=${o} onChange=${a} collection=${r} all=${t} rows=${1}
+          placeholder='Example: title ~ "hello"' invalid=${!!ie}
+          describedBy=${`${ue}-hint${ie?` ${ue}-err`:""}`} />
+        <p class="hint" id=${`${ue}-hint`}>The filter language of the API: press Enter to apply, Ctrl+Space for suggestions.${ne.state==="ok"?c` <span class="ok-note">Valid filter.</span>`:""}</p>
+        <div aria-live="polite">${ie&&c`<p class="field-error" id=${`${ue}-err`}>${ie}</p>`}</div>
+      </div>
+      <div class="filter-buttons">
+        <button type="submit" class="btn">Apply filter</button>
+        ${i&&c`<button type="button" class="btn" onClick=${()=>{a(""),l(""),b(1)}}>Clear</button>`}
+      </div>
+    </form>
+    <div class="table-tools">
+      <details class="columns">
+        <summary>Columns (${L.length})</summary>
+        <fieldset><legend class="sr-only">Columns shown</legend>
+          ${Ke(r).map(k=>c`<span class="check inline" key=${k.name}>
+            <input type="checkbox" id=${`col-${k.name}`} checked=${(y||[]).includes(k.name)} onChange=${D=>ge(k.name,D.currentTarget.checked)} />
+            <label for=${`col-${k.name}`}>Show ${k.name}</label></span>`)}
+        </fieldset>
+      </details>
+      ${x.length>0&&!F&&c`<button type="button" class="btn danger" onClick=${()=>N(!0)}>Delete selected (${x.length})</button>`}
+      <span class="muted small" role="status">${g?`${g.totalItems} record${g.totalItems===1?"":"s"}${i?" match the filter":""}`:"Loading…"}</span>
+    </div>
+    ${g&&g.totalItems===0&&!i&&c`<div class="empty"><h2>No records yet</h2>
+      <p>${F?"This view shows the rows of its query; there are none now.":c`Records are the rows of ${r.name}. Add the first with “New record”, or through the API: <code>POST /api/collections/${r.name}/records</code>.`}</p></div>`}
+    ${g&&(g.totalItems>0||i)&&c`<div class="table-wrap">
+      <table class="list records-table">
+        <caption class="sr-only">Records of ${r.name}, ${R?`sorted by ${R.replace(/^-/,"")} ${R.startsWith("-")?"descending":"ascending"}`:""}</caption>
+        <thead><tr>
+          ${!F&&c`<th scope="col" class="pick"><input type="checkbox" aria-label="Select all records on this page" checked=${M}
+            onChange=${k=>A(k.currentTarget.checked?[...new Set([...x,...j.map(D=>D.id)])]:x.filter(D=>!j.some(pe=>pe.id===D)))} /></th>`}
+          ${L.map(k=>{let D=R===k.name?"ascending":R===`-${k.name}`?"descending":void 0;return c`<th scope="col" aria-sort=${D}><button type="button" class="sort" onClick=${()=>T(k.name)}>
+              ${k.name}<span aria-hidden="true">${D==="ascending"?" ▲":D==="descending"?" ▼":""}</span><span class="sr-only">, sort</span></button></th>`})}
+          <th scope="col"><span class="sr-only">Actions</span></th>
+        </tr></thead>
+        <tbody>
+          ${j.length===0&&c`<tr><td colspan=${L.length+2} class="muted">No record matches the filter.</td></tr>`}
+          ${j.map(k=>c`<tr key=${k.id}>
+            ${!F&&c`<td class="pick"><input type="checkbox" aria-label=${`Select record ${k.id}`} checked=${x.includes(k.id)}
+              onChange=${D=>A(D.currentTarget.checked?[...x,k.id]:x.filter(pe=>pe!==k.id))} /></td>`}
+            ${L.map(D=>c`<td class=${D.name==="id"?"mono small":""}>${Xt(D,k[D.name],k)}</td>`)}
+            <td><button type="button" class="btn small" onClick=${()=>E({record:k})}>${F?"View":"Edit"}<span class="sr-only"> record ${k.id}</span></button></td>
+          </tr>`)}
+        </tbody>
+      </table>
+    </div>
+    <nav class="pager" aria-label="Pages">
+      <button type="button" class="btn small" disabled=${h<=1} onClick=${()=>b(h-1)}>Previous page</button>
+      <span class="small">Page ${g.page} of ${Math.max(1,g.totalPages)}</span>
+      <button type="button" class="btn small" disabled=${h>=g.totalPages} onClick=${()=>b(h+1)}>Next page</button>
+      <label class="small" for="per-page">Per page</label>
+      <select id="per-page" value=${u} onChange=${k=>{p(Number(k.currentTarget.value)),b(1)}}>
+        ${Ao.map(k=>c`<option value=${k}>${k}</option>`)}
+      </select>
+    </nav>`}
+    ${q&&c`<${xn} key=${q.record?.id||"new"} collection=${r} record=${q.record} all=${t}
+      onClose=${()=>E(null)} onSaved=${()=>{E(null),$e(k=>k+1)}} />`}
+    <${fe} open=${C} title=${`Delete ${x.length} records?`} confirmLabel="Delete them" danger busy=${X}
+      onConfirm=${P} onCancel=${()=>N(!1)}>
+      <p>The ${x.length} selected records of ${r.name} are deleted for good.</p>
+    <//>
+  </div>`}function Cn(){Z("/collections/:id",jo,{title:"Records",priority:1}),Z("/collections/:id/rule-test",Sn,{title:"Rule tester",priority:1})}var Je=800,_e=160,xe=28;function Uo({stats:s}){if(!s.length)return c`<p class="muted">No requests in this period.</p>`;let e=Math.max(...s.map(o=>o.total),1),t=(Je-xe*2)/s.length,r=`Requests over time: ${s.reduce((o,a)=>o+a.total,0)} requests from ${s[0].date} to ${s[s.length-1].date}, at most ${e} in an hour.`;return c`<svg class="chart" viewBox=${`0 0 ${Je} ${_e+24}`} role="img" aria-label=${r}>
+    <line class="gridline" x1=${xe} x2=${Je-xe} y1=${_e} y2=${_e} />
+    <line class="gridline" x1=${xe} x2=${Je-xe} y1=${8} y2=${8} />
+    <text class="axis" x="2" y="14">${e}</text>
+    <text class="axis" x="2" y=${_e}>0</text>
+    ${s.map((o,a)=>{let i=Math.max(1,(_e-8)*o.total/e);return c`<rect class="bar" x=${xe+a*t+1} y=${_e-i} width=${Math.max(1,t-2)} height=${i}><title>${o.date}: ${o.total}</title></rect>`})}
+    <text class="axis" x=${xe} y=${_e+18}>${String(s[0].date).slice(0,16)}</text>
+    <text class="axis" x=${Je-xe} y=${_e+18} text-anchor="end">${String(s[s.length-1].date).slice(0,16)}</text>
+  </svg>`}function Fo({id:s,onClose:e}){let t=Y(null),[n,r]=v(null),[o,a]=v("");O(()=>{t.current?.showModal(),S.logs.getOne(s).then(r).catch(l=>a(U(l).message))},[s]);let i=n?.data||{};return c`<dialog ref=${t} class="side-panel" aria-labelledby="log-h" onCancel=${l=>{l.preventDefault(),e()}}>
+    <div class="panel-head"><h2 id="log-h">Log ${s}</h2><button type="button" class="btn small" onClick=${e}>Close</button></div>
+    <div class="panel-body log-detail">
+      ${o&&c`<p class="field-error" role="alert">${o}</p>`}
+      ${!n&&!o&&c`<p role="status">Loading…</p>`}
+      ${n&&c`<dl>
+        <dt>When</dt><dd>${n.created}</dd>
+        <dt>Level</dt><dd>${n.level}</dd>
+        <dt>Message</dt><dd>${n.message}</dd>
+        ${Object.entries(i).map(([l,m])=>c`<dt>${l}</dt><dd class="mono small">${typeof m=="object"?JSON.stringify(m):String(m)}</dd>`)}
+      </dl>
+      <h3>Raw</h3><pre class="mono small">${JSON.stringify(n,null,2)}</pre>`}
+    </div>
+  </dialog>`}function Do(){let[s,e]=v(""),[t,n]=v(""),[r,o]=v(1),[a,i]=v(null),[l,m]=v(null),[d,h]=v(""),[b,u]=v(null),[p,g]=v(0),w=H();return O(()=>{let $=!1;return Promise.all([S.logs.getList(r,30,{filter:t,sort:"-created"}),S.logs.getStats({filter:t})]).then(([f,y])=>{$||(i(f),m(y),h(""))}).catch(f=>!$&&h(U(f).fields.filter||U(f).message)),()=>{$=!0}},[t,r,p]),c`<div class="page logs">
+    <div class="page-head"><h1 tabindex="-1">Logs</h1>
+      <div class="actions"><button type="button" class="btn" onClick=${()=>g($=>$+1)}>Refresh</button></div></div>
+    <p class="muted">Every API request, newest first. Filter with the filter language over the log's fields, for example <code>data.status >= 400</code>, <code>data.method = "POST"</code> or <code>data.url ~ "/api/collections"</code>.</p>
+    <form class="filter-bar" role="search" onSubmit=${$=>{$.preventDefault(),n(s),o(1)}}>
+      <div class="grow">
+        <label for=${w}>Filter</label>
+        <input id=${w} type="text" class="mono" value=${s} onInput=${$=>e($.currentTarget.value)} placeholder="data.status >= 400"
+          aria-invalid=${d?"true":void 0} aria-describedby=${d?`${w}-err`:void 0} />
+        ${d&&c`<p class="field-error" id=${`${w}-err`} role="alert">${d}</p>`}
+      </div>
+      <div class="filter-buttons"><button type="submit" class="btn">Apply filter</button>
+        ${t&&c`<button type="button" class="btn" onClick=${()=>{e(""),n("")}}>Clear</button>`}</div>
+    </form>
+    ${l&&c`<section aria-labelledby="chart-h"><h2 id="chart-h" class="sub">Requests per hour</h2><${Uo} stats=${l} /></section>`}
+    ${a&&c`<p class="muted small" role="status">${a.totalItems} log${a.totalItems===1?"":"s"}${t?" match the filter":""}</p>
+    <div class="table-wrap"><table class="list">
+      <caption class="sr-only">Request logs, newest first</caption>
+      <thead><tr><th scope="col">When</th><th scope="col">Method</th><th scope="col">URL</th><th scope="col">Status</th><th scope="col">Time</th><th scope="col"><span class="sr-only">Details</span></th></tr></thead>
+      <tbody>
+        ${a.items.length===0&&c`<tr><td colspan="6" class="muted">No logs${t?" match the filter":" yet"}.</td></tr>`}
+        ${a.items.map($=>c`<tr key=${$.id}>
+          <td class="small">${$.created}</td>
+          <td>${$.data?.method||$.level}</td>
+          <td class="mono small">${$.data?.url||$.message}</td>
+          <td class=${`status-${String($.data?.status||"")[0]}`}>${$.data?.status??""}</td>
+          <td class="small">${$.data?.execTime!=null?`${Math.round($.data.execTime*10)/10} ms`:""}</td>
+          <td><button type="button" class="btn small" onClick=${()=>u($.id)}>Details<span class="sr-only"> of ${$.data?.method||""} ${$.data?.url||$.message} at ${$.created}</span></button></td>
+        </tr>`)}
+      </tbody>
+    </table></div>
+    <nav class="pager" aria-label="Pages">
+      <button type="button" class="btn small" disabled=${r<=1} onClick=${()=>o(r-1)}>Previous page</button>
+      <span class="small">Page ${a.page} of ${Math.max(1,a.totalPages)}</span>
+      <button type="button" class="btn small" disabled=${r>=a.totalPages} onClick=${()=>o(r+1)}>Next page</button>
+    </nav>`}
+    ${b&&c`<${Fo} id=${b} onClose=${()=>u(null)} />`}
+  </div>`}function On(){Z("/logs",Do,{title:"Logs"}),Ae({label:"Logs",href:"#/logs",order:20})}var Zt=[["application","Application"],["mail","Mail"],["storage","Storage"],["limits","Limits and proxy"],["superusers","Superusers"]],Wo={application:["meta"],mail:["smtp","meta"],storage:["s3"],limits:["rateLimits","trustedProxy","batch"]};function zo(){let[s,e]=v(null),[t,n]=v("");return O(()=>{S.settings.getAll().then(e).catch(r=>n(U(r).message))},[]),[s,e,t]}function Bo({tab:s,s:e,setS:t}){let[n,r]=v({message:"",fields:{}}),[o,a]=v(!1),i=n.fields,l=(g,w)=>$=>t(f=>({...f,[g]:{...f[g],[w]:$}})),m=async g=>{g.preventDefault(),a(!0);try{let w=Object.fromEntries(Wo[s].map(f=>[f,e[f]])),$=await S.settings.update(w);t($),r({message:"",fields:{}}),V("Settings saved")}catch(w){r(U(w))}finally{a(!1)}},d=(g,w,$,f={})=>c`<${I} label=${$} value=${e[g][w]} onInput=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,h=(g,w,$,f={})=>c`<${oe} label=${$} value=${e[g][w]} onChange=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,b=(g,w,$,f={})=>c`<${W} label=${$} checked=${e[g][w]} onChange=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,u;if(s==="application")u=c`
+      ${d("meta","appName","Application name",{hint:"Shown in mails and page titles."})}
+      ${d("meta","appURL","Application URL",{type:"url",hint:"The public address of the app; links in mails point there."})}
+      ${b("meta","hideControls","Hide collection create and edit controls")}`;else if(s==="mail")u=c`
+      ${d("meta","senderName","Sender name")}
+      ${d("meta","senderAddress","Sender address",{type:"email"})}
+      ${b("smtp","enabled","Send through an SMTP server",{hint:"Otherwise mails go through the local sendmail."})}
+      ${e.smtp.enabled&&c`<div class="grid">
+        ${d("smtp","host","SMTP host")}
+        ${h("smtp","port","SMTP port")}
+        ${d("smtp","username","SMTP username",{autocomplete:"off"})}
+        ${d("smtp","password","SMTP password",{type:"password",autocomplete:"new-password",hint:"Kept when left empty."})}
+        <${ee} label="SMTP auth method" value=${e.smtp.authMethod||"PLAIN"} onChange=${l("smtp","authMethod")} options=${["PLAIN","LOGIN"]} error=${i["smtp.authMethod"]} />
+        ${d("smtp","localName","Local name (HELO)",{hint:"Optional."})}
+      </div>
+      ${b("smtp","tls","Use TLS")}`}`;else if(s==="storage")u=c`
+      ${b("s3","enabled","Store files in S3-compatible storage",{hint:"Otherwise files stay on the local disk beside the data."})}
+      ${e.s3.enabled&&c`<div class="grid">
+        ${d("s3","endpoint","S3 endpoint",{type:"url"})}
+        ${d("s3","bucket","Bucket")}
+        ${d("s3","region","Region")}
+        ${d("s3","accessKey","Access key",{autocomplete:"off"})}
+        ${d("s3","secret","Secret",{type:"password",autocomplete:"new-password",hint:"Kept when left empty."})}
+      </div>
+      ${b("s3","forcePathStyle","Force path-style addressing")}`}`;else if(s==="limits"){let g=e.rateLimits.rules||[],w=($,f)=>y=>l("rateLimits","rules")(g.map((_,x)=>x===$?{..._,[f]:y}:_));u=c`
+      <fieldset><legend>Rate limits</legend>
+        ${b("rateLimits","enabled","Limit requests per client")}
+        <p class="hint">A label is a path prefix ("/api/"), a method and path ("POST /api/batch"), or a collection action ("posts:create", "*:auth").</p>
+        ${g.map(($,f)=>c`<div class="grid rate-rule" key=${f} role="group" aria-label=${`Rate limit ${f+1}`}>
+          <${I} label="Label" value=${$.label} onInput=${w(f,"label")} error=${i[`rateLimits.rules.${f}.label`]} mono />
+          <${ee} label="Audience" value=${$.audience||""} onChange=${w(f,"audience")} options=${[{value:"",label:"everyone"},{value:"@guest",label:"guests"},{value:"@auth",label:"logged in"}]} />
+          <${oe} label="Per seconds" value=${$.duration} onChange=${w(f,"duration")} error=${i[`rateLimits.rules.${f}.duration`]} />
+          <${oe} label="Max requests" value=${$.maxRequests} onChange=${w(f,"maxRequests")} error=${i[`rateLimits.rules.${f}.maxRequests`]} />
+          <div><button type="button" class="btn small" onClick=${()=>l("rateLimits","rules")(g.filter((y,_)=>_!==f))}>Remove rate limit ${f+1}</button></div>
+        </div>`)}
+        <button type="button" class="btn small" onClick=${()=>l("rateLimits","rules")([...g,{label:"",audience:"",duration:10,maxRequests:100}])}>Add rate limit</button>
+      </fieldset>
+      <fieldset><legend>Trusted proxy</legend>
+        <${lt} label="Headers with the client IP" value=${e.trustedProxy.headers} onChange=${l("trustedProxy","headers")} error=${i["trustedProxy.headers"]}
+          hint="For example X-Forwarded-For, X-Real-IP or CF-Connecting-IP; empty trusts none. Separate with commas." />
+        ${b("trustedProxy","useLeftmostIP","Use the leftmost IP of the header (otherwise the rightmost)")}
+      </fieldset>
+      <fieldset><legend>Batch requests</legend>
+        ${b("batch","enabled","Allow POST /api/batch")}
+        <div class="grid">
+          ${h("batch","maxRequests","Max requests per batch")}
+          ${h("batch","timeout","Timeout (seconds)")}
+          ${h("batch","maxBodySize","Max body size (bytes, 0 = default)")}
+        </div>
+      </fieldset>`}let p=n.message&&!Object.keys(i).length;return c`<form onSubmit=${m} novalidate>
+    ${u}
+    <${te} message=${p?n.message:Object.keys(i).length?`${n.message} See the fields marked above.`:""} />
+    <div class="actions"><button type="submit" class="btn primary" disabled=${o}>Save settings</button></div>
+  </form>`}function Ho(){let{items:s}=J(re),{user:e}=J(he),[t,n]=v(e?.email||""),[r,o]=v("verification"),[a,i]=v("_superusers"),[l,m]=v({message:"",fields:{}}),[d,h]=v(!1);return O(()=>{se()},[]),c`<form class="card" onSubmit=${async u=>{u.preventDefault(),h(!0);try{await S.settings.testEmail(a,t,r),m({message:"",fields:{}}),V(`A test mail was sent to ${t}`)}catch(p){m(U(p))}finally{h(!1)}}} aria-labelledby="test-mail-h" novalidate>
+    <h3 id="test-mail-h">Send a test e-mail</h3>
+    <p class="muted small">Uses the saved settings: save first.</p>
+    <div class="grid">
+      <${I} label="Send to" type="email" value=${t} onInput=${n} error=${l.fields.email} />
+      <${ee} label="Template" value=${r} onChange=${o} error=${l.fields.template}
+        options=${[{value:"verification",label:"Verification"},{value:"password-reset",label:"Password reset"},{value:"email-change",label:"Email change"},{value:"otp",label:"One-time password"},{value:"login-alert",label:"Log-in alert"}]} />
+      <${ee} label="Templates of collection" value=${a} onChange=${i} error=${l.fields.collection}
+        options=${s.filter(u=>u.type==="auth").map(u=>u.name)} />
+    </div>
+    <${te} message=${l.message&&!Object.keys(l.fields).length?l.message:""} />
+    <button type="submit" class="btn" disabled=${d}>Send test e-mail</button>
+  </form>`}function Ko(){let[s,e]=v(null);return c`<div class="card"><h3>Test the storage</h3><p class="muted small">Tries the saved S3 settings: save first.</p>
+    <button type="button" class="btn" onClick=${async()=>{e({ok:null,text:"Testing…"});try{await S.settings.testS3("storage"),e({ok:!0,text:"The S3 storage answered: the saved settings work."})}catch(n){let r=U(n);e({ok:!1,text:Object.values(r.fields)[0]||r.message})}}}>Test S3 connection</button>
+    <div aria-live="polite">${s&&c`<p class=${s.ok===!1?"field-error":s.ok?"ok-note":"muted"}>${s.text}</p>`}</div></div>`}function Jo(){let{user:s}=J(he),[e,t]=v(null),[n,r]=v(0),[o,a]=v({email:"",password:"",passwordConfirm:""}),[i,l]=v({message:"",fields:{}}),[m,d]=v(null);O(()=>{S.collection("_superusers").getFullList({sort:"email"}).then(t).catch(p=>l(U(p)))},[n]);let h=async p=>{p.preventDefault();try{await S.collection("_superusers").create(o),V(`Superuser ${o.email} created`),a({email:"",password:"",passwordConfirm:""}),l({message:"",fields:{}}),r(g=>g+1)}catch(g){l(U(g))}},b=async()=>{try{await S.collection("_superusers").delete(m.id),V(`Superuser ${m.email} deleted`)}catch(p){V(U(p).message,"error")}d(null),r(p=>p+1)},u=p=>g=>a(w=>({...w,[p]:g}));return c`
+    ${e&&c`<div class="table-wrap"><table class="list"><caption class="sr-only">Superusers</caption>
+      <thead><tr><th scope="col">Email</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <tbody>${e.map(p=>c`<tr key=${p.id}><td>${p.email}${p.id===s?.id?c` <span class="badge">you</span>`:""}</td><td class="small">${p.created}</td>
+        <td>${p.id!==s?.id&&c`<button type="button" class="btn small danger" onClick=${()=>d(p)}>Delete<span class="sr-only"> ${p.email}</span></button>`}</td></tr>`)}</tbody>
+    </table></div>`}
+    <form class="card" onSubmit=${h} aria-labelledby="new-su-h" novalidate>
+      <h3 id="new-su-h">New superuser</h3>
+      <div class="grid">
+        <${I} label="Email" type="email" value=${o.email} onInput=${u("email")} error=${i.fields.email} autocomplete="off" />
+        <${I} label="Password" type="password" value=${o.password} onInput=${u("password")} error=${i.fields.password} autocomplete="new-password" />
+        <${I} label="Confirm password" type="password" value=${o.passwordConfirm} onInput=${u("passwordConfirm")} error=${i.fields.passwordConfirm} autocomplete="new-password" />
+      </div>
+      <${te} message=${i.message&&!Object.keys(i.fields).length?i.message:""} />
+      <button type="submit" class="btn primary">Create superuser</button>
+    </form>
+    <${fe} open=${!!m} title="Delete this superuser?" confirmLabel="Delete" danger onConfirm=${b} onCancel=${()=>d(null)}>
+      <p>${m?.email} can no longer log in to the dashboard.</p>
+    <//>`}function Rn({params:s}){let e=s.tab||"application",[t,n,r]=zo(),o=(Zt.find(a=>a[0]===e)||Zt[0])[1];return c`<div class="page settings">
+    <div class="page-head"><h1 tabindex="-1">Settings</h1></div>
+    <nav class="settings-tabs" aria-label="Settings sections">
+      ${Zt.map(([a,i])=>c`<a href=${`#/settings/${a}`} aria-current=${a===e?"page":void 0}>${i}</a>`)}
+    </nav>
+    <section class="card" aria-labelledby="settings-h">
+      <h2 id="settings-h">${o}</h2>
+      ${r&&c`<p class="field-error" role="alert">${r}</p>`}
+      ${e==="superusers"?c`<${Jo} />`:t?c`<${Bo} key=${e} tab=${e} s=${t} setS=${n} />`:!r&&c`<p role="status">Loading…</p>`}
+    </section>
+    ${e==="mail"&&c`<${Ho} />`}
+    ${e==="storage"&&c`<${Ko} />`}
+  </div>`}function Tn(){Z("/settings",Rn,{title:"Settings"}),Z("/settings/:tab",Rn,{title:"Settings"}),Ae({label:"Settings",href:"#/settings",order:30,match:/^\/settings/})}function In(){Z("/login",dt,{public:!0,title:"Log in"}),Z("/install",Js,{public:!0,title:"Install"}),wn(),Cn(),On(),Tn()}var Go=s=>`#/collections/${encodeURIComponent(s.id)}`,Qo={base:"B",auth:"A",view:"V"};function En({c:s,current:e}){let t=Go(s),n=e.startsWith(t.slice(1));return c`
     <li>
-      <a href=${t} class=${s?"current":""} aria-current=${s?"page":void 0}>
-        <span class=${`type-mark t-${n.type}`} aria-hidden="true">${lo[n.type]||"?"}</span>
-        <span class="name">${n.name}</span>
-        <span class="sr-only"> (${n.type}${H(n)?", system":""})</span>
+      <a href=${t} class=${n?"current":""} aria-current=${n?"page":void 0}>
+        <span class=${`type-mark t-${s.type}`} aria-hidden="true">${Qo[s.type]||"?"}</span>
+        <span class="name">${s.name}</span>
+        <span class="sr-only"> (${s.type}${le(s)?", system":""})</span>
       </a>
     </li>
-  `}function co({path:n,onNavigate:e}){let{items:t,loaded:s,error:r}=z(Z),{user:o}=z(ie),[i,a]=w(""),l=h=>!i||h.name.toLowerCase().includes(i.toLowerCase()),m=t.filter(h=>!H(h)&&l(h)),c=t.filter(h=>H(h)&&l(h));return p`
+  `}function Yo({path:s,onNavigate:e}){let{items:t,loaded:n,error:r}=J(re),{user:o}=J(he),[a,i]=v(""),l=h=>!a||h.name.toLowerCase().includes(a.toLowerCase()),m=t.filter(h=>!le(h)&&l(h)),d=t.filter(h=>le(h)&&l(h));return c`
     <nav class="sidebar-inner" aria-label="Dashboard" onClick=${h=>h.target.closest("a")&&e()}>
       <a class="brand" href="#/collections">Galley</a>
       <ul class="nav-main">
-        ${xn().map(h=>{let f=n===h.href.slice(1)||h.match&&h.match.test(n);return p`<li><a href=${h.href} class=${f?"current":""} aria-current=${f?"page":void 0}>${h.label}</a></li>`})}
+        ${Us().map(h=>{let b=s===h.href.slice(1)||h.match&&h.match.test(s);return c`<li><a href=${h.href} class=${b?"current":""} aria-current=${b?"page":void 0}>${h.label}</a></li>`})}
       </ul>
       <section class="nav-collections" aria-labelledby="nav-coll-h">
         <div class="nav-head">
@@ -627,41 +986,41 @@ var L,Dt,bs,se,Ze,Ue,Ft,Le,Mt,tt,et,ys,_e=Symbol.for("pv"),Ne={},De=[],$s=/^m(i|
           <a class="btn small" href="#/collections/new">+ New<span class="sr-only"> collection</span></a>
         </div>
         <label class="sr-only" for="nav-filter">Filter collections</label>
-        <input id="nav-filter" type="search" placeholder="Filter collections" value=${i} onInput=${h=>a(h.currentTarget.value)} />
-        ${r&&p`<p class="field-error">Could not load the collections. <button class="btn link" onClick=${Q}>Retry</button></p>`}
-        ${s&&!m.length&&!i&&p`<p class="muted small">No collections yet.</p>`}
-        <ul class="nav-list">${m.map(h=>p`<${ls} key=${h.id} c=${h} current=${n} />`)}</ul>
-        ${c.length>0&&p`<details class="nav-system" open=${!!i}>
-          <summary>System collections (${c.length})</summary>
-          <ul class="nav-list">${c.map(h=>p`<${ls} key=${h.id} c=${h} current=${n} />`)}</ul>
+        <input id="nav-filter" type="search" placeholder="Filter collections" value=${a} onInput=${h=>i(h.currentTarget.value)} />
+        ${r&&c`<p class="field-error">Could not load the collections. <button class="btn link" onClick=${se}>Retry</button></p>`}
+        ${n&&!m.length&&!a&&c`<p class="muted small">No collections yet.</p>`}
+        <ul class="nav-list">${m.map(h=>c`<${En} key=${h.id} c=${h} current=${s} />`)}</ul>
+        ${d.length>0&&c`<details class="nav-system" open=${!!a}>
+          <summary>System collections (${d.length})</summary>
+          <ul class="nav-list">${d.map(h=>c`<${En} key=${h.id} c=${h} current=${s} />`)}</ul>
         </details>`}
       </section>
       <div class="nav-account">
         <span class="small muted" title=${o?.email}>${o?.email}</span>
-        <button class="btn small" type="button" onClick=${$e}>Log out</button>
+        <button class="btn small" type="button" onClick=${Le}>Log out</button>
       </div>
     </nav>
-  `}function uo(n){n.preventDefault(),document.getElementById("main-content")?.focus()}function cs({path:n,children:e}){let[t,s]=w(!1);return O(()=>{Q()},[]),O(()=>s(!1),[n]),O(()=>{if(!t)return;let r=o=>o.key==="Escape"&&s(!1);return window.addEventListener("keydown",r),()=>window.removeEventListener("keydown",r)},[t]),p`
-    <a class="skip-link" href="#main-content" onClick=${uo}>Skip to content</a>
+  `}function Xo(s){s.preventDefault(),document.getElementById("main-content")?.focus()}function Pn({path:s,children:e}){let[t,n]=v(!1);return O(()=>{se()},[]),O(()=>n(!1),[s]),O(()=>{if(!t)return;let r=o=>o.key==="Escape"&&n(!1);return window.addEventListener("keydown",r),()=>window.removeEventListener("keydown",r)},[t]),c`
+    <a class="skip-link" href="#main-content" onClick=${Xo}>Skip to content</a>
     <div class=${`shell ${t?"menu-open":""}`}>
       <header class="topbar">
-        <button class="btn" type="button" aria-expanded=${t?"true":"false"} aria-controls="sidebar" onClick=${()=>s(!t)}>
+        <button class="btn" type="button" aria-expanded=${t?"true":"false"} aria-controls="sidebar" onClick=${()=>n(!t)}>
           ${t?"Close menu":"Menu"}
         </button>
         <a class="brand" href="#/collections">Galley</a>
       </header>
       <div class="sidebar" id="sidebar">
-        <${co} path=${n} onNavigate=${()=>s(!1)} />
+        <${Yo} path=${s} onNavigate=${()=>n(!1)} />
       </div>
-      ${t&&p`<div class="scrim" onClick=${()=>s(!1)}></div>`}
+      ${t&&c`<div class="scrim" onClick=${()=>n(!1)}></div>`}
       <main id="main-content" tabindex="-1" class="main">${e}</main>
     </div>
-  `}as();function po(){return p`<div class="page"><h1 tabindex="-1">Not found</h1><p>There is no such page. <a href="#/collections">Go to the collections</a>.</p></div>`}function ho(){let{user:n,expired:e}=z(ie),t=Cn(),[s,r]=w(!1),o=F(!0);O(()=>{vn().finally(()=>r(!0))},[]);let i=Sn(t.path),a=i?.route.title||(i?"":"Not found");if(O(()=>{document.title=a?`${a} · Galley`:"Galley"},[a]),O(()=>{if(o.current){o.current=!1;return}requestAnimationFrame(()=>document.querySelector("#main-content h1")?.focus())},[t.path]),t.path==="/"||n&&t.path==="/login")return G("#/collections",{replace:!0}),null;if(i?.route.public)return p`<${i.route.component} params=${i.params} query=${t.query} /><${Ge} />`;if(!s)return p`<p class="loading" role="status">Loading…</p>`;if(!n)return p`<${Ve} /><${Ge} />`;let l=i?i.route.component:po;return p`
-    <${cs} path=${t.path}>
-      <${l} key=${t.path} params=${i?.params||{}} query=${t.query} />
+  `}In();function Zo(){return c`<div class="page"><h1 tabindex="-1">Not found</h1><p>There is no such page. <a href="#/collections">Go to the collections</a>.</p></div>`}function er(){let{user:s,expired:e}=J(he),t=Ms(),[n,r]=v(!1),o=Y(!0);O(()=>{js().finally(()=>r(!0))},[]);let a=Ds(t.path),i=a?.route.title||(a?"":"Not found");if(O(()=>{document.title=i?`${i} · Galley`:"Galley"},[i]),O(()=>{if(o.current){o.current=!1;return}requestAnimationFrame(()=>document.querySelector("#main-content h1")?.focus())},[t.path]),t.path==="/"||s&&t.path==="/login")return de("#/collections",{replace:!0}),null;if(a?.route.public)return c`<${a.route.component} params=${a.params} query=${t.query} /><${ut} />`;if(!n)return c`<p class="loading" role="status">Loading…</p>`;if(!s)return c`<${dt} /><${ut} />`;let l=a?a.route.component:Zo;return c`
+    <${Pn} path=${t.path}>
+      <${l} key=${t.path} params=${a?.params||{}} query=${t.query} />
     <//>
-    <${Re} open=${e} title="Log in again">
-      <${Pn} email=${n.email} />
+    <${ze} open=${e} title="Log in again">
+      <${Ks} email=${s.email} />
     <//>
-    <${Ge} />
-  `}Gt(p`<${ho} />`,document.getElementById("app"));
+    <${ut} />
+  `}ps(c`<${er} />`,document.getElementById("app"));

@@ -6,9 +6,15 @@ import { route } from '../lib/router.js';
 import { LoginScreen } from './login.js';
 import { InstallScreen } from './install.js';
 import * as collections from './collections/index.js';
+import * as records from './records/index.js';
+import * as logs from './logs.js';
+import * as settings from './settings.js';
 
 export function registerScreens() {
   route('/login', LoginScreen, { public: true, title: 'Log in' });
   route('/install', InstallScreen, { public: true, title: 'Install' });
   collections.register();
+  records.register();
+  logs.register();
+  settings.register();
 }
