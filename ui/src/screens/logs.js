@@ -16,7 +16,7 @@ const PAD = 28;
 export function Chart({ stats }) {
   if (!stats.length) return html`<p class="muted">No requests in this period.</p>`;
   const max = Math.max(...stats.map((s) => s.total), 1);
-  const bw = (W - PAD * 2) / stats.length;
+  const bw = Math.min((W - PAD * 2) / stats.length, 48);
   const sum = stats.reduce((n, s) => n + s.total, 0);
   const label = `Requests over time: ${sum} requests from ${stats[0].date} to ${stats[stats.length - 1].date}, at most ${max} in an hour.`;
   return html`<svg class="chart" viewBox=${`0 0 ${W} ${H + 24}`} role="img" aria-label=${label}>

@@ -46,7 +46,11 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
   const [confirmDelete, setConfirmDelete] = useState(false);
   const [token, setToken] = useState('');
   const [duration, setDuration] = useState(3600);
-  const set = (k) => (v) => setData((d) => ({ ...d, [k]: v }));
+  const set = (k) => (v) => {
+    setData((d) => ({ ...d, [k]: v }));
+    // The API's error of a field goes once the field is edited.
+    setErrors((x) => (x.fields[k] ? { ...x, fields: { ...x.fields, [k]: undefined } } : x));
+  };
 
   const save = async (e) => {
     e.preventDefault();
@@ -110,7 +114,7 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
   };
   const fe = errors.fields;
   const knownKeys = new Set([...fields.map((f) => f.name), 'id', 'email', 'emailVisibility', 'verified', 'password', 'passwordConfirm']);
-  const other = Object.entries(fe).filter(([k]) => !knownKeys.has(k.replace(/-$/, '').split('.')[0]));
+  const other = Object.entries(fe).filter(([k, v]) => v && !knownKeys.has(k.replace(/-$/, '').split('.')[0]));
   return html`<${Sheet} title=${isNew ? `New ${collection.name} record` : `Edit ${collection.name} record`} onClose=${onClose}>
     <form class="panel-body" onSubmit=${save} novalidate>
       ${isNew
@@ -127,7 +131,7 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
         all=${all} record=${record} files=${files[f.name] || []} onFiles=${(l) => setFiles((x) => ({ ...x, [f.name]: l }))}
         removed=${removed[f.name] || []} onRemoved=${(l) => setRemoved((x) => ({ ...x, [f.name]: l }))}
         onValidity=${(name, ok) => setInvalid((x) => ({ ...x, [name]: ok }))} />`)}
-      <${FormError} message=${errors.message && (other.length ? `${errors.message} ${other.map(([k, v]) => `${k}: ${v}`).join('; ')}` : errors.message)} />
+      <${FormError} message=${errors.message && (other.length ? `${errors.message} ${other.map(([k, v]) => `${k}: ${v}`).join('; ')}` : Object.keys(fe).length ? '' : errors.message)} />
       <div class="actions panel-actions">
         <button type="submit" class="btn primary" disabled=${busy}>${isNew ? 'Create record' : 'Save record'}</button>
         <button type="button" class="btn" onClick=${onClose}>Cancel</button>
