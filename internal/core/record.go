@@ -23,7 +23,7 @@ type RecordQuery struct {
 func (app *App) recordCollection(nameOrID string) (*galley.Collection, error) {
 	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
-		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
+		return nil, galley.Errorf(galley.ENotFound, "The requested resource wasn't found. Missing collection context.")
 	}
 	return c, nil
 }
