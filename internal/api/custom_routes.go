@@ -130,6 +130,6 @@ func (s *Server) AddRoute(method, path string, h func(e *RequestEvent) error, mw
 			err = fmt.Errorf("route %q: %v", pattern, p)
 		}
 	}()
-	s.mux.Handle(pattern, s.handle(handler))
+	s.register(pattern, s.handle(handler))
 	return nil
 }

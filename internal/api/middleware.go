@@ -27,6 +27,7 @@ type statusRecorder struct {
 	http.ResponseWriter
 	status  int
 	written bool
+	bytes   int64 // body bytes written (metrics)
 }
 
 func (w *statusRecorder) WriteHeader(code int) {
@@ -41,7 +42,9 @@ func (w *statusRecorder) Write(b []byte) (int, error) {
 	if !w.written {
 		w.status, w.written = http.StatusOK, true
 	}
-	return w.ResponseWriter.Write(b)
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += int64(n)
+	return n, err
 }
 
 // ReadFrom keeps the underlying writer's ReadFrom reachable, so that a
@@ -50,10 +53,15 @@ func (w *statusRecorder) ReadFrom(src io.Reader) (int64, error) {
 	if !w.written {
 		w.status, w.written = http.StatusOK, true
 	}
+	var n int64
+	var err error
 	if rf, ok := w.ResponseWriter.(io.ReaderFrom); ok {
-		return rf.ReadFrom(src)
+		n, err = rf.ReadFrom(src)
+	} else {
+		n, err = io.Copy(struct{ io.Writer }{w.ResponseWriter}, src)
 	}
-	return io.Copy(struct{ io.Writer }{w.ResponseWriter}, src)
+	w.bytes += n
+	return n, err
 }
 
 // Flush lets streaming handlers (SSE) flush through the recorder.

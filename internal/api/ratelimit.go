@@ -31,6 +31,7 @@ func (s *Server) rateLimit(next http.Handler) http.Handler {
 	rl := &ruleLimiter{lim: ratelimit.New(ruleMaxKeys)}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if wait, limited := rl.check(s, r); limited {
+			s.rulesRefused.Add(1)
 			err := ratelimit.TooMany(wait)
 			w.Header().Set("Retry-After", ratelimit.RetryAfterHeader(err))
 			writeError(w, r, s.log, err)

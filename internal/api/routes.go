@@ -41,7 +41,7 @@ type route struct {
 
 // routeTable lists every route of the API: the inventory that tests walk.
 func (s *Server) routeTable() []route {
-	return []route{
+	return append([]route{
 		// Superuser and auth.
 		{"POST /api/collections/{collection}/auth-with-password", anyone, s.authWithPassword},
 		{"POST /api/collections/{collection}/auth-refresh", authRecord, s.authRefresh},
@@ -109,13 +109,13 @@ func (s *Server) routeTable() []route {
 
 		// Anything else under /api/ is a PocketBase-shaped 404.
 		{"/api/", anyone, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundRoute() }},
-	}
+	}, s.metricsRoutes()...) // GET /metrics, superusers, with --metrics
 }
 
 // routes registers the route table on the mux.
 func (s *Server) routes() {
 	for _, rt := range s.routeTable() {
-		s.mux.Handle(rt.pattern, s.handle(rt.handler))
+		s.register(rt.pattern, s.handle(rt.handler))
 	}
 }
 

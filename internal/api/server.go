@@ -39,6 +39,12 @@ type Config struct {
 	// request line and headers (default DefaultReadHeaderTimeout); used by
 	// Server.HTTPServer.
 	ReadHeaderTimeout time.Duration
+	// Metrics, when set, observes every request (see metrics.go); nil
+	// leaves the metrics layer out of the chain.
+	Metrics Metrics
+	// MetricsRoute serves Metrics at GET /metrics on this server, to
+	// superusers only (--metrics).
+	MetricsRoute bool
 }
 
 // Server serves the Galley HTTP API.
@@ -56,6 +62,10 @@ type Server struct {
 	lastRequest atomic.Int64
 	// rt is the realtime broker (SSE, WebSocket); see realtime.go.
 	rt *realtime.Broker
+	// routeLabels are the metrics' route labels (see metrics.go).
+	routeLabels routeLabels
+	// rulesRefused counts the 429s of the rate-limit rules.
+	rulesRefused atomic.Int64
 }
 
 // RequestLogger receives one entry per finished request. Log must not block:
@@ -110,7 +120,11 @@ func (s *Server) SetInstallToken(token string) { s.installToken.Store(&token) }
 
 // Handler returns the full middleware chain around the routes.
 func (s *Server) Handler() http.Handler {
-	return s.recoverPanics(s.logRequests(s.securityHeaders(s.cors(s.bodyDeadline(s.limitBody(s.authenticate(s.rateLimit(trackRouted(s.mux)))))))))
+	h := s.logRequests(s.securityHeaders(s.cors(s.bodyDeadline(s.limitBody(s.authenticate(s.rateLimit(trackRouted(s.mux))))))))
+	if s.cfg.Metrics != nil {
+		h = s.observe(h)
+	}
+	return s.recoverPanics(h)
 }
 
 // handle adapts a handlerFunc: a returned error is written in the PocketBase shape.

@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -44,6 +45,15 @@ type Sender struct {
 	log      *slog.Logger
 	opts     Options
 	wg       sync.WaitGroup
+	// Outcomes of Send, for metrics (see Counts).
+	sent, failed, logged atomic.Int64
+}
+
+// Counts returns how many mails Send delivered over SMTP, how many it
+// failed to send (any error), and how many it wrote to the log because
+// SMTP is disabled, since the Sender was made.
+func (s *Sender) Counts() (sent, failed, logged int64) {
+	return s.sent.Load(), s.failed.Load(), s.logged.Load()
 }
 
 var _ core.Mailer = (*Sender)(nil)
@@ -78,6 +88,14 @@ func New(settings func(context.Context) (*core.Settings, error), log *slog.Logge
 // the settings cannot be read or the SMTP exchange fails (connection,
 // TLS, authentication, or a refusal by the server).
 func (s *Sender) Send(ctx context.Context, m core.Message) error {
+	err := s.send(ctx, m)
+	if err != nil {
+		s.failed.Add(1)
+	}
+	return err
+}
+
+func (s *Sender) send(ctx context.Context, m core.Message) error {
 	set, err := s.settings(ctx)
 	if err != nil {
 		return &galley.Error{Code: galley.EUnavailable, Message: "Failed to read the mail settings.", Err: err}
@@ -92,11 +110,13 @@ func (s *Sender) Send(ctx context.Context, m core.Message) error {
 	if !set.SMTP.Enabled || strings.TrimSpace(set.SMTP.Host) == "" {
 		s.log.Info("mail not sent: SMTP is disabled; logged instead",
 			"to", strings.Join(m.To, ", "), "subject", m.Subject, "text", m.Text)
+		s.logged.Add(1)
 		return nil
 	}
 	if err := s.deliver(ctx, &set.SMTP, msg); err != nil {
 		return &galley.Error{Code: galley.EUnavailable, Message: "Failed to send the mail.", Err: err}
 	}
+	s.sent.Add(1)
 	return nil
 }
 

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -63,9 +64,13 @@ type LoginGuard struct {
 	MaxKeys    int              // zero: DefaultMaxKeys
 	Now        func() time.Time // nil: time.Now (tests inject a clock)
 
-	once sync.Once
-	lim  *Limiter
+	once    sync.Once
+	lim     *Limiter
+	refused atomic.Int64
 }
+
+// Refused returns how many attempts Attempt has refused (metrics).
+func (g *LoginGuard) Refused() int64 { return g.refused.Load() }
 
 func (g *LoginGuard) init() {
 	g.once.Do(func() {
@@ -82,7 +87,11 @@ func (g *LoginGuard) init() {
 // account skips that limit. account should come from AccountKey.
 func (g *LoginGuard) Attempt(ip, account string) (ok bool, retryAfter time.Duration) {
 	g.init()
-	return allowBoth(g.lim, ipKey(ip), g.PerIP, accountKey(account), g.PerAccount)
+	ok, retryAfter = allowBoth(g.lim, ipKey(ip), g.PerIP, accountKey(account), g.PerAccount)
+	if !ok {
+		g.refused.Add(1)
+	}
+	return ok, retryAfter
 }
 
 // Succeeded takes back the failure Attempt counted for a log-in that turned
@@ -126,9 +135,13 @@ type MailGuard struct {
 	MaxKeys    int              // zero: DefaultMaxKeys
 	Now        func() time.Time // nil: time.Now
 
-	once sync.Once
-	lim  *Limiter
+	once    sync.Once
+	lim     *Limiter
+	refused atomic.Int64
 }
+
+// Refused returns how many requests Allow has refused (metrics).
+func (g *MailGuard) Refused() int64 { return g.refused.Load() }
 
 func (g *MailGuard) init() {
 	g.once.Do(func() {
@@ -144,7 +157,11 @@ func (g *MailGuard) init() {
 // lower-cased; an empty ip or address skips that limit.
 func (g *MailGuard) Allow(ip, address string) (ok bool, retryAfter time.Duration) {
 	g.init()
-	return allowBoth(g.lim, ipKey(ip), g.PerIP, accountKey(address), g.PerAddress)
+	ok, retryAfter = allowBoth(g.lim, ipKey(ip), g.PerIP, accountKey(address), g.PerAddress)
+	if !ok {
+		g.refused.Add(1)
+	}
+	return ok, retryAfter
 }
 
 // allowBoth records a hit on k1 and k2 when both allow it; otherwise it

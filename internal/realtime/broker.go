@@ -130,7 +130,13 @@ type Stats struct {
 
 	checksFailed  atomic.Int64 // SQL checks cut off by CheckTimeout or failed
 	checksSkipped atomic.Int64 // SQL checks not run: the event's budget was spent
+
+	refused atomic.Int64 // connections and requests refused as too many (429)
 }
+
+// Refused returns how many realtime connections (over MaxConnsPerIP) and
+// client requests (over MaxOpsPerSecond) were refused as too many.
+func (s *Stats) Refused() int64 { return s.refused.Load() }
 
 // Counts returns (in-memory checks, SQL checks, dropped clients, queued messages).
 func (s *Stats) Counts() (mem, sql, dropped, delivered int64) {
@@ -251,6 +257,7 @@ func (b *Broker) Connect(ip string, ws bool) (*Client, error) {
 	default:
 	}
 	if b.perIP[ip] >= b.cfg.MaxConnsPerIP {
+		b.stats.refused.Add(1)
 		return nil, galley.Errorf(galley.ERateLimited, "Too many realtime connections from your IP (limit %d).", b.cfg.MaxConnsPerIP)
 	}
 	c := newClient(galley.RandomString(40, clientIDAlphabet), ip, b.cfg.Buffer, ws)
@@ -357,6 +364,7 @@ func (b *Broker) allowOp(c *Client) error {
 // a second (over a 2-second window) is a 429 with Retry-After.
 func (b *Broker) allow(key string) error {
 	if ok, after := b.ops.Allow(key, 2*b.cfg.MaxOpsPerSecond, 2*time.Second); !ok {
+		b.stats.refused.Add(1)
 		e := ratelimit.TooMany(after)
 		e.Message = "Too many realtime requests from this client; slow down."
 		return e

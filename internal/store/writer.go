@@ -39,6 +39,8 @@ type writer struct {
 	schemaGen atomic.Uint64 // bumped by ReloadSchema
 	lanes     []*lane
 	startOnce sync.Once
+	// observe receives each committed group (ObserveCommits); nil: none.
+	observe atomic.Pointer[func(GroupCommit)]
 }
 
 // lane is one writer connection and the state its goroutine owns.
@@ -289,6 +291,7 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 		return
 	}
 	exec := func(q string) error { _, err := l.conn.ExecContext(bg, q); return err }
+	start := db.observing()
 	// A group of one needs no savepoint: its failure is the transaction's.
 	single := len(jobs) == 1
 	if db.IsPostgres() && !single {
@@ -408,7 +411,10 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 	if released == "" {
 		commit = func() error { return db.commit(l) }
 	}
-	if err := commit(); err != nil {
+	commitStart := db.observing()
+	err = commit()
+	db.observeCommit(len(jobs), start, commitStart, err)
+	if err != nil {
 		db.failGroup(l, jobs, ok, err)
 		return
 	}
@@ -446,6 +452,7 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 		}
 		return false
 	}
+	start := db.observing()
 	if exec(db.d.beginSQL()) != nil {
 		return false // the savepoint run deals with the connection
 	}
@@ -464,7 +471,10 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 		ok = append(ok, j)
 		touched = touched || j.tx.touched
 	}
-	if err := db.commit(l); err != nil {
+	commitStart := db.observing()
+	err := db.commit(l)
+	db.observeCommit(len(jobs), start, commitStart, err)
+	if err != nil {
 		db.failGroup(l, jobs, ok, err)
 		return true
 	}
