@@ -81,6 +81,7 @@ test('view with preview, export and import, delete, expired session, narrow menu
     // Delete a collection.
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: new RegExp(`^${copyName}`) }).click();
     await page.getByRole('heading', { name: copyName, level: 1 }).waitFor();
+    await main(page).getByRole('link', { name: 'Edit collection' }).click(); // the sidebar leads to the records
     await main(page).getByRole('button', { name: `Delete collection ${copyName}` }).click();
     await page.getByRole('dialog', { name: `Delete ${copyName}?` }).getByRole('button', { name: 'Delete' }).click();
     await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
@@ -89,8 +90,10 @@ test('view with preview, export and import, delete, expired session, narrow menu
     // An expired session: what was typed survives a new log-in.
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: new RegExp(`^${posts}`) }).click();
     await page.getByRole('heading', { name: posts, level: 1 }).waitFor();
+    await main(page).getByRole('link', { name: 'Edit collection' }).click();
     await main(page).getByRole('tab', { name: 'API rules' }).click();
     await main(page).getByRole('textbox', { name: 'List/Search rule' }).fill('headline != ""');
+    await main(page).getByText('Valid rule.').first().waitFor(); // the check as typed is done before the token dies
     const su = await state.pb.collection('_superusers').getFirstListItem(state.pb.filter('email = {:e}', { e: state.email }));
     state.password = 'Dashboard-pass-2';
     await state.pb.collection('_superusers').update(su.id, { password: state.password, passwordConfirm: state.password }); // old tokens die

@@ -19,6 +19,7 @@ import (
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/filter"
+	"github.com/galleyhq/galley/internal/migrate"
 	"github.com/galleyhq/galley/internal/oauth2"
 	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/realtime"
@@ -40,6 +41,8 @@ type globalOptions struct {
 	dbStatementTimer time.Duration
 	// setups bind a custom binary's hooks and routes in serve.
 	setups []Setup
+	// migrations are a custom binary's Go migrations (nil: none).
+	migrations *migrate.Registry
 }
 
 // storeOptions returns the store options the flags describe, refusing a
@@ -68,7 +71,11 @@ func (g *globalOptions) openStore(ctx context.Context, log *slog.Logger) (*store
 }
 
 func newRootCmd(getenv func(string) string, stdout, stderr io.Writer, setups ...Setup) *cobra.Command {
-	g := &globalOptions{setups: setups}
+	return newRootCmdExt(getenv, stdout, stderr, Extensions{Setups: setups})
+}
+
+func newRootCmdExt(getenv func(string) string, stdout, stderr io.Writer, ext Extensions) *cobra.Command {
+	g := &globalOptions{setups: ext.Setups, migrations: ext.Migrations}
 	root := &cobra.Command{
 		Use:           "galley",
 		Short:         "Galley: a complete backend in one binary (PocketBase-compatible API)",
@@ -84,7 +91,7 @@ func newRootCmd(getenv func(string) string, stdout, stderr io.Writer, setups ...
 	root.PersistentFlags().StringVar(&g.db, "db", "", "PostgreSQL DSN (postgres://user:pass@host:5432/db); empty = embedded SQLite in --dir (env GALLEY_DB)")
 	root.PersistentFlags().IntVar(&g.dbMaxConns, "db-max-conns", store.DefaultMaxConns, "PostgreSQL connections per node, listener excluded (env GALLEY_DB_MAX_CONNS)")
 	root.PersistentFlags().DurationVar(&g.dbStatementTimer, "db-statement-timeout", store.DefaultStatementTimeout, "statement timeout: every statement on PostgreSQL, record reads on SQLite; 0 = none (env GALLEY_DB_STATEMENT_TIMEOUT)")
-	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout), newMigrateDataCmd(g, getenv, stdout, stderr))
+	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout), newMigrateDataCmd(g, getenv, stdout, stderr), newMigrateCmd(g, stdout, stderr))
 	return root
 }
 
@@ -199,6 +206,8 @@ type serveOptions struct {
 	uploadMinRate int64
 	// thumbMaxPixels bounds the images thumbnails are made of.
 	thumbMaxPixels int64
+	// migrations locate the migration files; automigrate writes them.
+	migrations migrationOptions
 	// hooks: the JavaScript hooks (hooks.go).
 	hooks hooksOptions
 }
@@ -236,6 +245,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.Int64Var(&o.thumbMaxPixels, "thumb-max-pixels", files.DefaultMaxPixels, "largest image (width × height) a thumbnail is made of; larger images are served as they are (env GALLEY_THUMB_MAX_PIXELS)")
 	o.hooks.addFlags(f)
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
+	o.migrations.addFlags(f, true)
 	return cmd
 }
 
@@ -310,6 +320,16 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 			return err
 		}
 	}
+	if err := startMigrations(ctx, g, &o.migrations, app, db, log); err != nil {
+		return err
+	}
+	// Cron jobs: every node runs the scheduler and claims each tick in the
+	// database, so a tick runs on one node. Stopped (its runs waited for)
+	// before the database closes.
+	if err := app.Cron().Start(ctx); err != nil {
+		return err
+	}
+	defer app.Cron().Stop()
 	stopHooks, err := startHooks(g, &o.hooks, app, srv, log)
 	if err != nil {
 		return err

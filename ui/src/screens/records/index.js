@@ -188,6 +188,7 @@ function RecordsScreen({ params, query }) {
 }
 
 export function register() {
-  route('/collections/:id', RecordsScreen, { title: 'Records', priority: 1 });
-  route('/collections/:id/rule-test', RuleTester, { title: 'Rule tester', priority: 1 });
+  // Below the literal paths (/collections/new, import, export), above the editor's placeholder (-1).
+  route('/collections/:id', RecordsScreen, { title: 'Records', priority: -0.5 });
+  route('/collections/:id/rule-test', RuleTester, { title: 'Rule tester' });
 }

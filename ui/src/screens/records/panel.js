@@ -30,6 +30,7 @@ function Sheet({ title, onClose, children }) {
 export function RecordPanel({ collection, record, all, onClose, onSaved }) {
   const isNew = !record;
   const auth = collection.type === 'auth';
+  const readOnly = collection.type === 'view'; // a view's rows come from its query
   const fields = editableFields(collection);
   const [data, setData] = useState(() => {
     const d = {};
@@ -115,8 +116,9 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
   const fe = errors.fields;
   const knownKeys = new Set([...fields.map((f) => f.name), 'id', 'email', 'emailVisibility', 'verified', 'password', 'passwordConfirm']);
   const other = Object.entries(fe).filter(([k, v]) => v && !knownKeys.has(k.replace(/-$/, '').split('.')[0]));
-  return html`<${Sheet} title=${isNew ? `New ${collection.name} record` : `Edit ${collection.name} record`} onClose=${onClose}>
+  return html`<${Sheet} title=${isNew ? `New ${collection.name} record` : `${readOnly ? 'View' : 'Edit'} ${collection.name} record`} onClose=${onClose}>
     <form class="panel-body" onSubmit=${save} novalidate>
+      <fieldset class="plain" disabled=${readOnly}><legend class="sr-only">Fields</legend>
       ${isNew
         ? html`<${TextField} label="id" value=${data.id} onInput=${set('id')} error=${fe.id} hint="Leave empty for a random id." mono />`
         : html`<p class="muted small">id <span class="mono">${record.id}</span>${record.created ? ` · created ${record.created}` : ''}${record.updated ? ` · updated ${record.updated}` : ''}</p>`}
@@ -131,11 +133,13 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
         all=${all} record=${record} files=${files[f.name] || []} onFiles=${(l) => setFiles((x) => ({ ...x, [f.name]: l }))}
         removed=${removed[f.name] || []} onRemoved=${(l) => setRemoved((x) => ({ ...x, [f.name]: l }))}
         onValidity=${(name, ok) => setInvalid((x) => ({ ...x, [name]: ok }))} />`)}
+      </fieldset>
       <${FormError} message=${errors.message && (other.length ? `${errors.message} ${other.map(([k, v]) => `${k}: ${v}`).join('; ')}` : Object.keys(fe).length ? '' : errors.message)} />
       <div class="actions panel-actions">
-        <button type="submit" class="btn primary" disabled=${busy}>${isNew ? 'Create record' : 'Save record'}</button>
-        <button type="button" class="btn" onClick=${onClose}>Cancel</button>
-        ${!isNew && html`<button type="button" class="btn danger" onClick=${() => setConfirmDelete(true)}>Delete record</button>`}
+        ${readOnly && html`<p class="muted small">A view collection is read-only: its rows come from its query.</p>`}
+        ${!readOnly && html`<button type="submit" class="btn primary" disabled=${busy}>${isNew ? 'Create record' : 'Save record'}</button>`}
+        <button type="button" class="btn" onClick=${onClose}>${readOnly ? 'Close' : 'Cancel'}</button>
+        ${!isNew && !readOnly && html`<button type="button" class="btn danger" onClick=${() => setConfirmDelete(true)}>Delete record</button>`}
       </div>
     </form>
     ${!isNew && auth && html`<section class="panel-body auth-tools" aria-labelledby="auth-tools-h">
