@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
-	"net"
 	"net/http"
 	"os"
 	"runtime/debug"
@@ -206,6 +205,8 @@ type serveOptions struct {
 	uploadMinRate int64
 	// thumbMaxPixels bounds the images thumbnails are made of.
 	thumbMaxPixels int64
+	// net: metrics and HTTPS (listen.go).
+	net netOptions
 	// migrations locate the migration files; automigrate writes them.
 	migrations migrationOptions
 	// hooks: the JavaScript hooks (hooks.go).
@@ -244,6 +245,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.Int64Var(&o.uploadMinRate, "upload-min-rate", api.DefaultUploadMinRate, "bytes per second an upload must keep up: a body that may carry files gets --body-read-timeout plus its size at this rate; 0 = no extension (env GALLEY_UPLOAD_MIN_RATE)")
 	f.Int64Var(&o.thumbMaxPixels, "thumb-max-pixels", files.DefaultMaxPixels, "largest image (width × height) a thumbnail is made of; larger images are served as they are (env GALLEY_THUMB_MAX_PIXELS)")
 	o.hooks.addFlags(f)
+	o.net.addFlags(f)
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	o.migrations.addFlags(f, true)
 	return cmd
@@ -313,6 +315,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	}
 	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: buildinfo.Get().Version, UploadMinRate: uploadRate,
 		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
+		Metrics: o.net.apiMetrics(), MetricsRoute: o.net.metrics,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
 			MaxSQLChecks: o.realtimeMaxSQLChecks, CheckBudget: o.realtimeCheckBudget}})
 	for _, setup := range g.setups {
@@ -340,13 +343,15 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		return err
 	}
 	defer stopOps()
-
-	ln, err := net.Listen("tcp", o.http)
-	if err != nil {
-		return fmt.Errorf("listen on %s: %w", o.http, err)
+	if err := o.net.observe(srv, app, db); err != nil {
+		return err
 	}
-	hs := srv.HTTPServer(o.http)
-	hs.RegisterOnShutdown(srv.CloseRealtime)
+
+	ls, err := listen(o, g.dir, srv, log) // --http, --https, --metrics-addr (listen.go)
+	if err != nil {
+		return err
+	}
+	defer ls.close()
 	if has, err := app.HasSuperusers(ctx); err != nil {
 		return err
 	} else if !has {
@@ -358,17 +363,17 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		}
 		fmt.Fprintf(stdout, "No superuser exists yet. Create the first one with either:\n"+
 			"  galley superuser upsert EMAIL PASSWORD %s\n"+
-			"  curl -X POST http://%s/api/install -H 'Content-Type: application/json' -d '{\"token\":\"%s\",\"email\":\"EMAIL\",\"password\":\"PASSWORD\"}'\n"+
-			"  or the dashboard: http://%s/_/#/install?token=%s\n"+
-			"(the token works once, on this node, until this process stops)\n", where, ln.Addr(), token, ln.Addr(), token)
+			"  curl -X POST %s/api/install -H 'Content-Type: application/json' -d '{\"token\":\"%s\",\"email\":\"EMAIL\",\"password\":\"PASSWORD\"}'\n"+
+			"  or the dashboard: %s/_/#/install?token=%s\n"+
+			"(the token works once, on this node, until this process stops)\n", where, ls.apiURL(), token, ls.apiURL(), token)
 	}
-	fmt.Fprintf(stdout, "Dashboard: http://%s/_/\n", ln.Addr())
-	log.Info("serving", "addr", "http://"+ln.Addr().String(), "dir", g.dir, "database", db.DialectName(), "version", buildinfo.Get().Version)
+	fmt.Fprintf(stdout, "Dashboard: %s/_/\n", ls.apiURL())
+	log.Info("serving", "addr", ls.apiURL(), "dir", g.dir, "database", db.DialectName(), "version", buildinfo.Get().Version)
 	// Leader-only background work: on PostgreSQL one node at a time runs
 	// it; another takes over within seconds when that node dies.
 	safego.Go(log, "leader maintenance", func() { db.RunAsLeader(ctx, core.LeaderMaintenance, app.Maintain) })
-	errc := make(chan error, 1)
-	safego.Go(log, "http server", func() { errc <- hs.Serve(ln) })
+	errc := make(chan error, 3)
+	ls.serve(errc)
 	select {
 	case err := <-errc:
 		if !errors.Is(err, http.ErrServerClosed) {
@@ -378,7 +383,7 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		log.Info("shutting down: waiting for in-flight requests")
 		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), o.shutdownTTL)
 		defer cancel()
-		if err := hs.Shutdown(sctx); err != nil {
+		if err := ls.shutdown(sctx); err != nil {
 			log.Warn("shutdown", "err", err)
 		}
 	}
