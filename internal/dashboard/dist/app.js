@@ -814,7 +814,7 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
       onConfirm=${L} onCancel=${()=>D(!1)}>
       <p>The ${x.length} selected records of ${r.name} are deleted for good.</p>
     <//>
-  </div>`}function Cn(){ee("/collections/:id",jo,{title:"Records",priority:-.5}),ee("/collections/:id/rule-test",Sn,{title:"Rule tester"})}var Je=800,_e=160,xe=28;function Uo({stats:s}){if(!s.length)return c`<p class="muted">No requests in this period.</p>`;let e=Math.max(...s.map(o=>o.total),1),t=Math.min((Je-xe*2)/s.length,48),r=`Requests over time: ${s.reduce((o,a)=>o+a.total,0)} requests from ${s[0].date} to ${s[s.length-1].date}, at most ${e} in an hour.`;return c`<svg class="chart" viewBox=${`0 0 ${Je} ${_e+24}`} role="img" aria-label=${r}>
+  </div>`}function Cn(){ee("/collections/:id",jo,{title:"Records",priority:-.5}),ee("/collections/:id/rule-test",Sn,{title:"Rule tester"})}var Uo={"-4":"debug",0:"info",4:"warning",8:"error"},Fo=s=>`${Uo[s]||"level"} (${s})`,Je=800,_e=160,xe=28;function Do({stats:s}){if(!s.length)return c`<p class="muted">No requests in this period.</p>`;let e=Math.max(...s.map(o=>o.total),1),t=Math.min((Je-xe*2)/s.length,48),r=`Requests over time: ${s.reduce((o,a)=>o+a.total,0)} requests from ${s[0].date} to ${s[s.length-1].date}, at most ${e} in an hour.`;return c`<svg class="chart" viewBox=${`0 0 ${Je} ${_e+24}`} role="img" aria-label=${r}>
     <line class="gridline" x1=${xe} x2=${Je-xe} y1=${_e} y2=${_e} />
     <line class="gridline" x1=${xe} x2=${Je-xe} y1=${8} y2=${8} />
     <text class="axis" x="2" y="14">${e}</text>
@@ -822,20 +822,20 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
     ${s.map((o,a)=>{let i=Math.max(1,(_e-8)*o.total/e);return c`<rect class="bar" x=${xe+a*t+1} y=${_e-i} width=${Math.max(1,t-2)} height=${i}><title>${o.date}: ${o.total}</title></rect>`})}
     <text class="axis" x=${xe} y=${_e+18}>${String(s[0].date).slice(0,16)}</text>
     <text class="axis" x=${Je-xe} y=${_e+18} text-anchor="end">${String(s[s.length-1].date).slice(0,16)}</text>
-  </svg>`}function Fo({id:s,onClose:e}){let t=Z(null),[n,r]=v(null),[o,a]=v("");R(()=>{t.current?.showModal(),S.logs.getOne(s).then(r).catch(l=>a(j(l).message))},[s]);let i=n?.data||{};return c`<dialog ref=${t} class="side-panel" aria-labelledby="log-h" onCancel=${l=>{l.preventDefault(),e()}}>
+  </svg>`}function Mo({id:s,onClose:e}){let t=Z(null),[n,r]=v(null),[o,a]=v("");R(()=>{t.current?.showModal(),S.logs.getOne(s).then(r).catch(l=>a(j(l).message))},[s]);let i=n?.data||{};return c`<dialog ref=${t} class="side-panel" aria-labelledby="log-h" onCancel=${l=>{l.preventDefault(),e()}}>
     <div class="panel-head"><h2 id="log-h">Log ${s}</h2><button type="button" class="btn small" onClick=${e}>Close</button></div>
     <div class="panel-body log-detail">
       ${o&&c`<p class="field-error" role="alert">${o}</p>`}
       ${!n&&!o&&c`<p role="status">Loading…</p>`}
       ${n&&c`<dl>
         <dt>When</dt><dd>${n.created}</dd>
-        <dt>Level</dt><dd>${n.level}</dd>
+        <dt>Level</dt><dd>${Fo(n.level)}</dd>
         <dt>Message</dt><dd>${n.message}</dd>
         ${Object.entries(i).map(([l,p])=>c`<dt>${l}</dt><dd class="mono small">${typeof p=="object"?JSON.stringify(p):String(p)}</dd>`)}
       </dl>
       <h3>Raw</h3><pre class="mono small">${JSON.stringify(n,null,2)}</pre>`}
     </div>
-  </dialog>`}function Do(){let[s,e]=v(""),[t,n]=v(""),[r,o]=v(1),[a,i]=v(null),[l,p]=v(null),[d,h]=v(""),[b,u]=v(null),[m,g]=v(0),w=J();return R(()=>{let $=!1;return Promise.all([S.logs.getList(r,30,{filter:t,sort:"-created"}),S.logs.getStats({filter:t})]).then(([f,y])=>{$||(i(f),p(y),h(""))}).catch(f=>!$&&h(j(f).fields.filter||j(f).message)),()=>{$=!0}},[t,r,m]),c`<div class="page logs">
+  </dialog>`}function Wo(){let[s,e]=v(""),[t,n]=v(""),[r,o]=v(1),[a,i]=v(null),[l,p]=v(null),[d,h]=v(""),[b,u]=v(null),[m,g]=v(0),w=J();return R(()=>{let $=!1;return Promise.all([S.logs.getList(r,30,{filter:t,sort:"-created"}),S.logs.getStats({filter:t})]).then(([f,y])=>{$||(i(f),p(y),h(""))}).catch(f=>!$&&h(j(f).fields.filter||j(f).message)),()=>{$=!0}},[t,r,m]),c`<div class="page logs">
     <div class="page-head"><h1 tabindex="-1">Logs</h1>
       <div class="actions"><button type="button" class="btn" onClick=${()=>g($=>$+1)}>Refresh</button></div></div>
     <p class="muted">Every API request, newest first. Filter with the filter language over the log's fields, for example <code>data.status >= 400</code>, <code>data.method = "POST"</code> or <code>data.url ~ "/api/collections"</code>.</p>
@@ -849,7 +849,7 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
       <div class="filter-buttons"><button type="submit" class="btn">Apply filter</button>
         ${t&&c`<button type="button" class="btn" onClick=${()=>{e(""),n("")}}>Clear</button>`}</div>
     </form>
-    ${l&&c`<section aria-labelledby="chart-h"><h2 id="chart-h" class="sub">Requests per hour</h2><${Uo} stats=${l} /></section>`}
+    ${l&&c`<section aria-labelledby="chart-h"><h2 id="chart-h" class="sub">Requests per hour</h2><${Do} stats=${l} /></section>`}
     ${a&&c`<p class="muted small" role="status">${a.totalItems} log${a.totalItems===1?"":"s"}${t?" match the filter":""}</p>
     <div class="table-wrap"><table class="list">
       <caption class="sr-only">Request logs, newest first</caption>
@@ -871,14 +871,14 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
       <span class="small">Page ${a.page} of ${Math.max(1,a.totalPages)}</span>
       <button type="button" class="btn small" disabled=${r>=a.totalPages} onClick=${()=>o(r+1)}>Next page</button>
     </nav>`}
-    ${b&&c`<${Fo} id=${b} onClose=${()=>u(null)} />`}
-  </div>`}function On(){ee("/logs",Do,{title:"Logs"}),Ae({label:"Logs",href:"#/logs",order:20})}var Zt=[["application","Application"],["mail","Mail"],["storage","Storage"],["limits","Limits and proxy"],["superusers","Superusers"]],Wo={application:["meta"],mail:["smtp","meta"],storage:["s3"],limits:["rateLimits","trustedProxy","batch"]};function zo(){let[s,e]=v(null),[t,n]=v("");return R(()=>{S.settings.getAll().then(e).catch(r=>n(j(r).message))},[]),[s,e,t]}function Bo({tab:s,s:e,setS:t}){let[n,r]=v({message:"",fields:{}}),[o,a]=v(!1),i=n.fields,l=(g,w)=>$=>t(f=>({...f,[g]:{...f[g],[w]:$}})),p=async g=>{g.preventDefault(),a(!0);try{let w=Object.fromEntries(Wo[s].map(f=>[f,e[f]])),$=await S.settings.update(w);t($),r({message:"",fields:{}}),Q("Settings saved")}catch(w){r(j(w))}finally{a(!1)}},d=(g,w,$,f={})=>c`<${T} label=${$} value=${e[g][w]} onInput=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,h=(g,w,$,f={})=>c`<${oe} label=${$} value=${e[g][w]} onChange=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,b=(g,w,$,f={})=>c`<${W} label=${$} checked=${e[g][w]} onChange=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,u;if(s==="application")u=c`
+    ${b&&c`<${Mo} id=${b} onClose=${()=>u(null)} />`}
+  </div>`}function On(){ee("/logs",Wo,{title:"Logs"}),Ae({label:"Logs",href:"#/logs",order:20})}var Zt=[["application","Application"],["mail","Mail"],["storage","Storage"],["limits","Limits and proxy"],["superusers","Superusers"]],Bo={application:["meta"],mail:["smtp","meta"],storage:["s3"],limits:["rateLimits","trustedProxy","batch"]};function Ho(){let[s,e]=v(null),[t,n]=v("");return R(()=>{S.settings.getAll().then(e).catch(r=>n(j(r).message))},[]),[s,e,t]}function Ko({tab:s,s:e,setS:t}){let[n,r]=v({message:"",fields:{}}),[o,a]=v(!1),i=n.fields,l=(g,w)=>$=>t(f=>({...f,[g]:{...f[g],[w]:$}})),p=async g=>{g.preventDefault(),a(!0);try{let w=Object.fromEntries(Bo[s].map(f=>[f,e[f]])),$=await S.settings.update(w);t($),r({message:"",fields:{}}),Q("Settings saved")}catch(w){r(j(w))}finally{a(!1)}},d=(g,w,$,f={})=>c`<${T} label=${$} value=${e[g][w]} onInput=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,h=(g,w,$,f={})=>c`<${oe} label=${$} value=${e[g][w]} onChange=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,b=(g,w,$,f={})=>c`<${W} label=${$} checked=${e[g][w]} onChange=${l(g,w)} error=${i[`${g}.${w}`]} ...${f} />`,u;if(s==="application")u=c`
       ${d("meta","appName","Application name",{hint:"Shown in mails and page titles."})}
       ${d("meta","appURL","Application URL",{type:"url",hint:"The public address of the app; links in mails point there."})}
       ${b("meta","hideControls","Hide collection create and edit controls")}`;else if(s==="mail")u=c`
       ${d("meta","senderName","Sender name")}
       ${d("meta","senderAddress","Sender address",{type:"email"})}
-      ${b("smtp","enabled","Send through an SMTP server",{hint:"Otherwise mails go through the local sendmail."})}
+      ${b("smtp","enabled","Send through an SMTP server",{hint:"Otherwise mails are not sent: the server logs them instead."})}
       ${e.smtp.enabled&&c`<div class="grid">
         ${d("smtp","host","SMTP host")}
         ${h("smtp","port","SMTP port")}
@@ -925,7 +925,7 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
     ${u}
     <${se} message=${m?n.message:Object.keys(i).length?`${n.message} See the fields marked above.`:""} />
     <div class="actions"><button type="submit" class="btn primary" disabled=${o}>Save settings</button></div>
-  </form>`}function Ho(){let{items:s}=G(re),{user:e}=G(me),[t,n]=v(e?.email||""),[r,o]=v("verification"),[a,i]=v("_superusers"),[l,p]=v({message:"",fields:{}}),[d,h]=v(!1);return R(()=>{ne()},[]),c`<form class="card" onSubmit=${async u=>{u.preventDefault(),h(!0);try{await S.settings.testEmail(a,t,r),p({message:"",fields:{}}),Q(`A test mail was sent to ${t}`)}catch(m){p(j(m))}finally{h(!1)}}} aria-labelledby="test-mail-h" novalidate>
+  </form>`}function Jo(){let{items:s}=G(re),{user:e}=G(me),[t,n]=v(e?.email||""),[r,o]=v("verification"),[a,i]=v("_superusers"),[l,p]=v({message:"",fields:{}}),[d,h]=v(!1);return R(()=>{ne()},[]),c`<form class="card" onSubmit=${async u=>{u.preventDefault(),h(!0);try{await S.settings.testEmail(a,t,r),p({message:"",fields:{}}),Q(`A test mail was sent to ${t}`)}catch(m){p(j(m))}finally{h(!1)}}} aria-labelledby="test-mail-h" novalidate>
     <h3 id="test-mail-h">Send a test e-mail</h3>
     <p class="muted small">Uses the saved settings: save first.</p>
     <div class="grid">
@@ -937,9 +937,9 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
     </div>
     <${se} message=${l.message&&!Object.keys(l.fields).length?l.message:""} />
     <button type="submit" class="btn" disabled=${d}>Send test e-mail</button>
-  </form>`}function Ko(){let[s,e]=v(null);return c`<div class="card"><h3>Test the storage</h3><p class="muted small">Tries the saved S3 settings: save first.</p>
+  </form>`}function Vo(){let[s,e]=v(null);return c`<div class="card"><h3>Test the storage</h3><p class="muted small">Tries the saved S3 settings: save first.</p>
     <button type="button" class="btn" onClick=${async()=>{e({ok:null,text:"Testing…"});try{await S.settings.testS3("storage"),e({ok:!0,text:"The S3 storage answered: the saved settings work."})}catch(n){let r=j(n);e({ok:!1,text:Object.values(r.fields)[0]||r.message})}}}>Test S3 connection</button>
-    <div aria-live="polite">${s&&c`<p class=${s.ok===!1?"field-error":s.ok?"ok-note":"muted"}>${s.text}</p>`}</div></div>`}function Jo(){let{user:s}=G(me),[e,t]=v(null),[n,r]=v(0),[o,a]=v({email:"",password:"",passwordConfirm:""}),[i,l]=v({message:"",fields:{}}),[p,d]=v(null);R(()=>{S.collection("_superusers").getFullList({sort:"email"}).then(t).catch(m=>l(j(m)))},[n]);let h=async m=>{m.preventDefault();try{await S.collection("_superusers").create(o),Q(`Superuser ${o.email} created`),a({email:"",password:"",passwordConfirm:""}),l({message:"",fields:{}}),r(g=>g+1)}catch(g){l(j(g))}},b=async()=>{try{await S.collection("_superusers").delete(p.id),Q(`Superuser ${p.email} deleted`)}catch(m){Q(j(m).message,"error")}d(null),r(m=>m+1)},u=m=>g=>a(w=>({...w,[m]:g}));return c`
+    <div aria-live="polite">${s&&c`<p class=${s.ok===!1?"field-error":s.ok?"ok-note":"muted"}>${s.text}</p>`}</div></div>`}function Go(){let{user:s}=G(me),[e,t]=v(null),[n,r]=v(0),[o,a]=v({email:"",password:"",passwordConfirm:""}),[i,l]=v({message:"",fields:{}}),[p,d]=v(null);R(()=>{S.collection("_superusers").getFullList({sort:"email"}).then(t).catch(m=>l(j(m)))},[n]);let h=async m=>{m.preventDefault();try{await S.collection("_superusers").create(o),Q(`Superuser ${o.email} created`),a({email:"",password:"",passwordConfirm:""}),l({message:"",fields:{}}),r(g=>g+1)}catch(g){l(j(g))}},b=async()=>{try{await S.collection("_superusers").delete(p.id),Q(`Superuser ${p.email} deleted`)}catch(m){Q(j(m).message,"error")}d(null),r(m=>m+1)},u=m=>g=>a(w=>({...w,[m]:g}));return c`
     ${e&&c`<div class="table-wrap"><table class="list"><caption class="sr-only">Superusers</caption>
       <thead><tr><th scope="col">Email</th><th scope="col">Created</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
       <tbody>${e.map(m=>c`<tr key=${m.id}><td>${m.email}${m.id===s?.id?c` <span class="badge">you</span>`:""}</td><td class="small">${m.created}</td>
@@ -957,7 +957,7 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
     </form>
     <${he} open=${!!p} title="Delete this superuser?" confirmLabel="Delete" danger onConfirm=${b} onCancel=${()=>d(null)}>
       <p>${p?.email} can no longer log in to the dashboard.</p>
-    <//>`}function Rn({params:s}){let e=s.tab||"application",[t,n,r]=zo(),o=(Zt.find(a=>a[0]===e)||Zt[0])[1];return c`<div class="page settings">
+    <//>`}function Rn({params:s}){let e=s.tab||"application",[t,n,r]=Ho(),o=(Zt.find(a=>a[0]===e)||Zt[0])[1];return c`<div class="page settings">
     <div class="page-head"><h1 tabindex="-1">Settings</h1></div>
     <nav class="settings-tabs" aria-label="Settings sections">
       ${Zt.map(([a,i])=>c`<a href=${`#/settings/${a}`} aria-current=${a===e?"page":void 0}>${i}</a>`)}
@@ -965,19 +965,19 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
     <section class="card" aria-labelledby="settings-h">
       <h2 id="settings-h">${o}</h2>
       ${r&&c`<p class="field-error" role="alert">${r}</p>`}
-      ${e==="superusers"?c`<${Jo} />`:t?c`<${Bo} key=${e} tab=${e} s=${t} setS=${n} />`:!r&&c`<p role="status">Loading…</p>`}
+      ${e==="superusers"?c`<${Go} />`:t?c`<${Ko} key=${e} tab=${e} s=${t} setS=${n} />`:!r&&c`<p role="status">Loading…</p>`}
     </section>
-    ${e==="mail"&&c`<${Ho} />`}
-    ${e==="storage"&&c`<${Ko} />`}
-  </div>`}function Tn(){ee("/settings",Rn,{title:"Settings"}),ee("/settings/:tab",Rn,{title:"Settings"}),Ae({label:"Settings",href:"#/settings",order:30,match:/^\/settings/})}function In(){ee("/login",dt,{public:!0,title:"Log in"}),ee("/install",Js,{public:!0,title:"Install"}),wn(),Cn(),On(),Tn()}var Go=s=>`#/collections/${encodeURIComponent(s.id)}`,Qo={base:"B",auth:"A",view:"V"};function En({c:s,current:e}){let t=Go(s),n=e.startsWith(t.slice(1));return c`
+    ${e==="mail"&&c`<${Jo} />`}
+    ${e==="storage"&&c`<${Vo} />`}
+  </div>`}function Tn(){ee("/settings",Rn,{title:"Settings"}),ee("/settings/:tab",Rn,{title:"Settings"}),Ae({label:"Settings",href:"#/settings",order:30,match:/^\/settings/})}function In(){ee("/login",dt,{public:!0,title:"Log in"}),ee("/install",Js,{public:!0,title:"Install"}),wn(),Cn(),On(),Tn()}var Yo=s=>`#/collections/${encodeURIComponent(s.id)}`,Xo={base:"B",auth:"A",view:"V"};function En({c:s,current:e}){let t=Yo(s),n=e.startsWith(t.slice(1));return c`
     <li>
       <a href=${t} class=${n?"current":""} aria-current=${n?"page":void 0}>
-        <span class=${`type-mark t-${s.type}`} aria-hidden="true">${Qo[s.type]||"?"}</span>
+        <span class=${`type-mark t-${s.type}`} aria-hidden="true">${Xo[s.type]||"?"}</span>
         <span class="name">${s.name}</span>
         <span class="sr-only"> (${s.type}${le(s)?", system":""})</span>
       </a>
     </li>
-  `}function Yo({path:s,onNavigate:e}){let{items:t,loaded:n,error:r}=G(re),{user:o}=G(me),[a,i]=v(""),l=h=>!a||h.name.toLowerCase().includes(a.toLowerCase()),p=t.filter(h=>!le(h)&&l(h)),d=t.filter(h=>le(h)&&l(h));return c`
+  `}function Zo({path:s,onNavigate:e}){let{items:t,loaded:n,error:r}=G(re),{user:o}=G(me),[a,i]=v(""),l=h=>!a||h.name.toLowerCase().includes(a.toLowerCase()),p=t.filter(h=>!le(h)&&l(h)),d=t.filter(h=>le(h)&&l(h));return c`
     <nav class="sidebar-inner" aria-label="Dashboard" onClick=${h=>h.target.closest("a")&&e()}>
       <a class="brand" href="#/collections">Galley</a>
       <ul class="nav-main">
@@ -1003,8 +1003,8 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
         <button class="btn small" type="button" onClick=${Le}>Log out</button>
       </div>
     </nav>
-  `}function Xo(s){s.preventDefault(),document.getElementById("main-content")?.focus()}function Pn({path:s,children:e}){let[t,n]=v(!1);return R(()=>{ne()},[]),R(()=>n(!1),[s]),R(()=>{if(!t)return;let r=o=>o.key==="Escape"&&n(!1);return window.addEventListener("keydown",r),()=>window.removeEventListener("keydown",r)},[t]),c`
-    <a class="skip-link" href="#main-content" onClick=${Xo}>Skip to content</a>
+  `}function er(s){s.preventDefault(),document.getElementById("main-content")?.focus()}function Pn({path:s,children:e}){let[t,n]=v(!1);return R(()=>{ne()},[]),R(()=>n(!1),[s]),R(()=>{if(!t)return;let r=o=>o.key==="Escape"&&n(!1);return window.addEventListener("keydown",r),()=>window.removeEventListener("keydown",r)},[t]),c`
+    <a class="skip-link" href="#main-content" onClick=${er}>Skip to content</a>
     <div class=${`shell ${t?"menu-open":""}`}>
       <header class="topbar">
         <button class="btn" type="button" aria-expanded=${t?"true":"false"} aria-controls="sidebar" onClick=${()=>n(!t)}>
@@ -1013,12 +1013,12 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
         <a class="brand" href="#/collections">Galley</a>
       </header>
       <div class="sidebar" id="sidebar">
-        <${Yo} path=${s} onNavigate=${()=>n(!1)} />
+        <${Zo} path=${s} onNavigate=${()=>n(!1)} />
       </div>
       ${t&&c`<div class="scrim" onClick=${()=>n(!1)}></div>`}
       <main id="main-content" tabindex="-1" class="main">${e}</main>
     </div>
-  `}In();function Zo(){return c`<div class="page"><h1 tabindex="-1">Not found</h1><p>There is no such page. <a href="#/collections">Go to the collections</a>.</p></div>`}function er(){let{user:s,expired:e}=G(me),t=Ms(),[n,r]=v(!1),o=Z(!0);R(()=>{js().finally(()=>r(!0))},[]);let a=Ds(t.path),i=a?.route.title||(a?"":"Not found");if(R(()=>{document.title=i?`${i} · Galley`:"Galley"},[i]),R(()=>{if(o.current){o.current=!1;return}requestAnimationFrame(()=>document.querySelector("#main-content h1")?.focus())},[t.path]),t.path==="/"||s&&t.path==="/login")return de("#/collections",{replace:!0}),null;if(a?.route.public)return c`<${a.route.component} params=${a.params} query=${t.query} /><${ut} />`;if(!n)return c`<p class="loading" role="status">Loading…</p>`;if(!s)return c`<${dt} /><${ut} />`;let l=a?a.route.component:Zo;return c`
+  `}In();function tr(){return c`<div class="page"><h1 tabindex="-1">Not found</h1><p>There is no such page. <a href="#/collections">Go to the collections</a>.</p></div>`}function sr(){let{user:s,expired:e}=G(me),t=Ms(),[n,r]=v(!1),o=Z(!0);R(()=>{js().finally(()=>r(!0))},[]);let a=Ds(t.path),i=a?.route.title||(a?"":"Not found");if(R(()=>{document.title=i?`${i} · Galley`:"Galley"},[i]),R(()=>{if(o.current){o.current=!1;return}requestAnimationFrame(()=>document.querySelector("#main-content h1")?.focus())},[t.path]),t.path==="/"||s&&t.path==="/login")return de("#/collections",{replace:!0}),null;if(a?.route.public)return c`<${a.route.component} params=${a.params} query=${t.query} /><${ut} />`;if(!n)return c`<p class="loading" role="status">Loading…</p>`;if(!s)return c`<${dt} /><${ut} />`;let l=a?a.route.component:tr;return c`
     <${Pn} path=${t.path}>
       <${l} key=${t.path} params=${a?.params||{}} query=${t.query} />
     <//>
@@ -1026,4 +1026,4 @@ var z,ss,Ln,ye,ft,Xe,ns,Ge,os,bt,gt,An,je=Symbol.for("pv"),Ze={},et=[],qn=/^m(i|
       <${Ks} email=${s.email} />
     <//>
     <${ut} />
-  `}ps(c`<${er} />`,document.getElementById("app"));
+  `}ps(c`<${sr} />`,document.getElementById("app"));

@@ -8,6 +8,8 @@ import { route, navItem } from '../lib/router.js';
 import { errorsOf } from '../lib/errors.js';
 import './records/records.css';
 
+const LEVELS = { '-4': 'debug', 0: 'info', 4: 'warning', 8: 'error' };
+const levelName = (n) => `${LEVELS[n] || 'level'} (${n})`;
 const W = 800;
 const H = 160;
 const PAD = 28;
@@ -49,7 +51,7 @@ function Detail({ id, onClose }) {
       ${!log && !err && html`<p role="status">Loading…</p>`}
       ${log && html`<dl>
         <dt>When</dt><dd>${log.created}</dd>
-        <dt>Level</dt><dd>${log.level}</dd>
+        <dt>Level</dt><dd>${levelName(log.level)}</dd>
         <dt>Message</dt><dd>${log.message}</dd>
         ${Object.entries(data).map(([k, v]) => html`<dt>${k}</dt><dd class="mono small">${typeof v === 'object' ? JSON.stringify(v) : String(v)}</dd>`)}
       </dl>

@@ -65,7 +65,7 @@ function SettingsForm({ tab, s, setS }) {
     body = html`
       ${f('meta', 'senderName', 'Sender name')}
       ${f('meta', 'senderAddress', 'Sender address', { type: 'email' })}
-      ${c('smtp', 'enabled', 'Send through an SMTP server', { hint: 'Otherwise mails go through the local sendmail.' })}
+      ${c('smtp', 'enabled', 'Send through an SMTP server', { hint: 'Otherwise mails are not sent: the server logs them instead.' })}
       ${s.smtp.enabled && html`<div class="grid">
         ${f('smtp', 'host', 'SMTP host')}
         ${n('smtp', 'port', 'SMTP port')}
