@@ -162,6 +162,20 @@ test('records through the panel, filter, bulk delete, settings, logs, rule teste
       await axe(page, `settings ${tab}`);
       await shoot(page, `settings-${tab.toLowerCase().replace(/\W+/g, '-')}`);
     }
+    // Superusers: one created, listed, then deleted.
+    const suEmail = `dash_su_${Date.now().toString(36)}@example.com`;
+    await main(page).getByLabel('Email').fill(suEmail);
+    await main(page).getByLabel('Password', { exact: true }).fill('Another-pass-1');
+    await main(page).getByLabel('Confirm password').fill('Another-pass-2');
+    await main(page).getByRole('button', { name: 'Create superuser' }).click();
+    await main(page).getByLabel('Confirm password').and(page.locator('[aria-invalid="true"]')).waitFor();
+    await main(page).getByLabel('Confirm password').fill('Another-pass-1');
+    await main(page).getByRole('button', { name: 'Create superuser' }).click();
+    await main(page).getByRole('cell', { name: suEmail, exact: true }).waitFor();
+    await main(page).getByRole('button', { name: `Delete ${suEmail}` }).click();
+    await page.getByRole('dialog', { name: 'Delete this superuser?' }).getByRole('button', { name: 'Delete' }).click();
+    await main(page).getByRole('cell', { name: suEmail, exact: true }).waitFor({ state: 'detached' });
+    assert.equal((await pb.collection('_superusers').getList(1, 1, { filter: pb.filter('email = {:e}', { e: suEmail }) })).totalItems, 0);
 
     // Logs: the list, the chart, a detail.
     await page.getByRole('navigation', { name: 'Dashboard' }).getByRole('link', { name: 'Logs' }).click();
