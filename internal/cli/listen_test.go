@@ -199,6 +199,31 @@ func TestServeHTTPS(t *testing.T) {
 	if res.Proto != "HTTP/2.0" || res.TLS.NegotiatedProtocol != "h2" {
 		t.Fatalf("protocol %s (ALPN %q), want HTTP/2.0 over h2", res.Proto, res.TLS.NegotiatedProtocol)
 	}
+	// A request body (read under the body deadline) and a realtime stream
+	// (flushed event by event) over HTTP/2.
+	res, err = tc.Post("https://"+httpsAddr+"/api/collections/_superusers/auth-with-password", "application/json",
+		strings.NewReader(`{"identity":"nobody@example.com","password":"wrong-password"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 400 || res.Proto != "HTTP/2.0" {
+		t.Fatalf("log-in over HTTP/2: %d %s, want 400", res.StatusCode, res.Proto)
+	}
+	sctx, scancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer scancel()
+	sreq, _ := http.NewRequestWithContext(sctx, "GET", "https://"+httpsAddr+"/api/realtime", nil)
+	stream, err := tc.Do(sreq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	first := make([]byte, 256)
+	n, _ := io.ReadAtLeast(stream.Body, first, len("event:PB_CONNECT"))
+	stream.Body.Close()
+	if stream.Proto != "HTTP/2.0" || !strings.Contains(string(first[:n]), "PB_CONNECT") {
+		t.Fatalf("realtime over HTTP/2: %s %q", stream.Proto, first[:n])
+	}
+	scancel()
 
 	noFollow := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
 	req, _ := http.NewRequest("POST", "http://"+httpAddr+"/api/collections/posts/records?x=1", strings.NewReader("{}"))
