@@ -2,7 +2,7 @@
 # The project's test command: bash scripts/test.sh
 #
 #   1. gofmt -l (fails when any file needs formatting)
-#   2. go vet ./...
+#   2. go vet ./..., and THIRD_PARTY_NOTICES regenerated (go run ./tools/notices) and compared
 #   3. go test ./...                      (SQLite)
 #   4. go test ./... again on PostgreSQL (each test in its own schema) when GALLEY_TEST_POSTGRES is
 #      set, or when pg_isready -h 127.0.0.1 succeeds (DSN postgres://postgres@127.0.0.1:5432/test)
@@ -49,6 +49,27 @@ echo "ok"
 
 section "go vet ./..."
 go vet ./...
+
+section "third-party notices (THIRD_PARTY_NOTICES)"
+# Regenerated from the module cache (and ui/node_modules when the dashboard's npm project
+# exists) and compared with the committed file: a dependency change must come with it.
+if [ -f ui/package.json ] && { [ ! -f ui/node_modules/.package-lock.json ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; }; then
+  if ! command -v npm >/dev/null 2>&1; then
+    echo "npm is required to read the licenses of the dashboard's packages (ui/node_modules)" >&2
+    exit 1
+  fi
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
+fi
+notices=$(mktemp)
+go run ./tools/notices -o "$notices"
+if ! cmp -s "$notices" THIRD_PARTY_NOTICES; then
+  diff -u THIRD_PARTY_NOTICES "$notices" | head -40 || true
+  rm -f "$notices"
+  echo "THIRD_PARTY_NOTICES is out of date: run go run ./tools/notices and commit it"
+  exit 1
+fi
+rm -f "$notices"
+echo "ok"
 
 section "go test ./... (SQLite)"
 go test -timeout 30m "${GO_TEST_FLAGS[@]}" ./...
