@@ -36,6 +36,7 @@ import (
 	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/cli"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/migrate"
 )
 
 // The types hook handlers and routes see.
@@ -97,13 +98,27 @@ func Unauthorized(msg string) error { return galley.Errorf(galley.EUnauthenticat
 // NotFound is a 404 with msg.
 func NotFound(msg string) error { return galley.Errorf(galley.ENotFound, "%s", msg) }
 
-// App is a custom Galley: register hooks and routes, then Start.
+// App is a custom Galley: register hooks, routes and migrations, then
+// Start.
 type App struct {
-	setups []cli.Setup
+	setups     []cli.Setup
+	migrations migrate.Registry
 }
 
 // New returns an App with no hooks.
 func New() *App { return &App{} }
+
+// MigrationFunc is one direction of a Go migration.
+type MigrationFunc = migrate.Func
+
+// Migration registers a Go migration: applied once, in name order together
+// with the migration files, when serve starts or by `galley migrate up`;
+// down undoes it (`galley migrate down`; nil: not reversible). Names are
+// file-like ("1700000000_add_posts"). A bad name or a duplicate is an
+// error.
+func (a *App) Migration(name string, up, down MigrationFunc) error {
+	return a.migrations.Register(name, up, down)
+}
 
 // ServeEvent is the start of `serve`: Core is the running application,
 // Router adds routes.
@@ -205,11 +220,13 @@ func (a *App) OnMailerSend(fn func(e *MailEvent) error) {
 
 // Start runs Galley's command line with the process's arguments (the same
 // commands and flags as the galley binary) and exits non-zero on failure.
-func (a *App) Start() { cli.Main(a.setups...) }
+func (a *App) Start() {
+	cli.MainWith(cli.Extensions{Setups: a.setups, Migrations: &a.migrations})
+}
 
 // Run is Start with explicit arguments (no program name) and output,
 // returning instead of exiting; serve stops when ctx ends. For tests and
 // for embedding Galley in a larger program.
 func (a *App) Run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
-	return cli.Run(ctx, args, func(string) string { return "" }, stdout, stderr, a.setups...)
+	return cli.RunWith(ctx, args, func(string) string { return "" }, stdout, stderr, cli.Extensions{Setups: a.setups, Migrations: &a.migrations})
 }

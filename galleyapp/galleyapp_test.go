@@ -47,6 +47,15 @@ func TestCustomApp(t *testing.T) {
 		db = append(db, "--db", opts.DSN)
 	}
 	app := galleyapp.New()
+	if err := app.Migration("1700000000_posts", func(ctx context.Context, c *galleyapp.Core) error {
+		_, err := c.CreateCollection(ctx, c.SystemActor(), []byte(`{"name":"posts","createRule":"","fields":[{"name":"title","type":"text"}]}`))
+		return err
+	}, nil); err != nil {
+		t.Fatal(err)
+	}
+	if err := app.Migration("bad name!", nil, nil); err == nil {
+		t.Fatal("a bad migration was registered")
+	}
 	var created atomic.Int32
 	app.OnRecordCreateRequest(func(e *galleyapp.RecordRequestEvent) error {
 		if strings.Contains(e.Record.GetString("title"), "spam") {
@@ -86,8 +95,8 @@ func TestCustomApp(t *testing.T) {
 	}
 	_, auth := call(t, "POST", base+"/api/collections/_superusers/auth-with-password", "", map[string]any{"identity": "root@example.com", "password": "Root-secret-1"})
 	tok, _ := auth["token"].(string)
-	if code, body := call(t, "POST", base+"/api/collections", tok, map[string]any{"name": "posts", "createRule": "", "fields": []map[string]any{{"name": "title", "type": "text"}}}); code != 200 {
-		t.Fatalf("create collection: %d %v", code, body)
+	if code, body := call(t, "GET", base+"/api/collections/posts", tok, nil); code != 200 {
+		t.Fatalf("the Go migration's collection: %d %v", code, body)
 	}
 	if code, body := call(t, "POST", base+"/api/collections/posts/records", "", map[string]any{"title": "buy spam"}); code != 400 || body["message"] != "No spam, please." {
 		t.Fatalf("hooked create: %d %v", code, body)
