@@ -96,7 +96,7 @@ func (r *runtime) event(next func() error, app goja.Value) *goja.Object {
 	o := r.rt.NewObject()
 	_ = o.Set("next", func(goja.FunctionCall) goja.Value {
 		if err := next(); err != nil {
-			r.throw(err)
+			r.rethrow(err)
 		}
 		return goja.Undefined()
 	})
@@ -104,12 +104,73 @@ func (r *runtime) event(next func() error, app goja.Value) *goja.Object {
 	return o
 }
 
+// Hook events are objects of one prototype per runtime (installEvents)
+// whose methods read the Go event under evSym: no closures per event.
+
+// hookEvent starts a hook event object for ev (whose Next continues the
+// chain) with app and, when rec is set, record.
+func (r *runtime) hookEvent(ev nexter, app goja.Value, rec *galley.Record) *goja.Object {
+	o := r.rt.NewObject()
+	_ = o.SetPrototype(r.evProto)
+	_ = o.SetSymbol(r.evSym, ev)
+	_ = o.Set("app", app)
+	if rec != nil {
+		_ = o.Set("record", r.recordObject(rec))
+	}
+	return o
+}
+
+type nexter interface{ Next() error }
+
+// installEvents defines the hook events' prototype: next(), requestInfo()
+// (record request events) and collection (made on first use: most
+// handlers never read it, and making it encodes the whole collection).
+func (r *runtime) installEvents() error {
+	rt := r.rt
+	r.evSym = goja.NewSymbol("galley.event")
+	p := rt.NewObject()
+	r.evProto = p
+	evOf := func(this goja.Value) any {
+		if obj, ok := this.(*goja.Object); ok {
+			if v := obj.GetSymbol(r.evSym); v != nil {
+				return v.Export()
+			}
+		}
+		panic(rt.NewTypeError("not a hook event"))
+	}
+	_ = p.Set("next", func(call goja.FunctionCall) goja.Value {
+		if err := evOf(call.This).(nexter).Next(); err != nil {
+			r.rethrow(err)
+		}
+		return goja.Undefined()
+	})
+	_ = p.Set("requestInfo", func(call goja.FunctionCall) goja.Value {
+		e, ok := evOf(call.This).(*core.RecordRequestEvent)
+		if !ok {
+			panic(rt.NewTypeError("requestInfo() is for record request events"))
+		}
+		return r.requestInfo(e.Actor)
+	})
+	get := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		var c *galley.Collection
+		switch e := evOf(call.This).(type) {
+		case *core.RecordRequestEvent:
+			c = e.Collection
+		case *core.RecordWriteEvent:
+			c = e.Collection
+		case *core.RecordSuccessEvent:
+			c = e.Collection
+		case *core.AuthRequestEvent:
+			c = e.Collection
+		}
+		return r.collectionValue(c)
+	})
+	return p.DefineAccessorProperty("collection", get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
+}
+
 func (r *runtime) requestEvent(e *core.RecordRequestEvent) goja.Value {
-	o := r.event(e.Next, r.app)
-	_ = o.Set("record", r.recordObject(e.Record))
-	r.lazyCollection(o, e.Collection)
+	o := r.hookEvent(e, r.app, e.Record)
 	_ = o.Set("auth", r.recordObject(e.Actor.Auth))
-	_ = o.Set("requestInfo", func(goja.FunctionCall) goja.Value { return r.requestInfo(e.Actor) })
 	return o
 }
 
@@ -118,23 +179,15 @@ func (r *runtime) writeEvent(e *core.RecordWriteEvent) goja.Value {
 	if e.Tx != nil {
 		app = r.appObject(txData{e.Tx}, true)
 	}
-	o := r.event(e.Next, app)
-	_ = o.Set("record", r.recordObject(e.Record))
-	r.lazyCollection(o, e.Collection)
-	return o
+	return r.hookEvent(e, app, e.Record)
 }
 
 func (r *runtime) successEvent(e *core.RecordSuccessEvent) goja.Value {
-	o := r.event(e.Next, r.app)
-	_ = o.Set("record", r.recordObject(e.Record))
-	r.lazyCollection(o, e.Collection)
-	return o
+	return r.hookEvent(e, r.app, e.Record)
 }
 
 func (r *runtime) authEvent(e *core.AuthRequestEvent) goja.Value {
-	o := r.event(e.Next, r.app)
-	_ = o.Set("record", r.recordObject(e.Record))
-	r.lazyCollection(o, e.Collection)
+	o := r.hookEvent(e, r.app, e.Record)
 	_ = o.Set("token", e.Token)
 	_ = o.Set("authMethod", e.Method)
 	return o
@@ -144,16 +197,24 @@ func (r *runtime) authEvent(e *core.AuthRequestEvent) goja.Value {
 // text}; changes a handler makes are copied back before e.next() sends it.
 func (r *runtime) mailEvent(e *core.MailEvent) goja.Value {
 	msg := r.messageValue(*e.Message)
-	o := r.event(func() error {
-		m, err := r.messageOf(msg)
-		if err != nil {
-			return err
-		}
-		*e.Message = m
-		return e.Next()
-	}, r.app)
+	o := r.hookEvent(&mailNext{r: r, e: e, msg: msg}, r.app, nil)
 	_ = o.Set("message", msg)
 	return o
+}
+
+type mailNext struct {
+	r   *runtime
+	e   *core.MailEvent
+	msg *goja.Object
+}
+
+func (m *mailNext) Next() error {
+	msg, err := m.r.messageOf(m.msg)
+	if err != nil {
+		return err
+	}
+	*m.e.Message = msg
+	return m.e.Next()
 }
 
 // requestInfo is PocketBase's e.requestInfo() of a record request:
@@ -172,19 +233,6 @@ func (r *runtime) requestInfo(a core.Actor) goja.Value {
 	_ = o.Set("body", r.parseJSON(mustJSON(body)))
 	_ = o.Set("auth", r.recordObject(a.Auth))
 	return o
-}
-
-// lazyCollection defines o.collection, made on first use (most handlers
-// never read it, and making it encodes the whole collection).
-func (r *runtime) lazyCollection(o *goja.Object, c *galley.Collection) {
-	var v goja.Value
-	get := r.rt.ToValue(func(goja.FunctionCall) goja.Value {
-		if v == nil {
-			v = r.collectionValue(c)
-		}
-		return v
-	})
-	_ = o.DefineAccessorProperty("collection", get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
 }
 
 func stringMap(m map[string]string) map[string]any {

@@ -520,3 +520,31 @@ routerAdd("DELETE", "/api/coll", (e) => {
 	e.s.Do("DELETE", "/api/coll", "", nil).Status(204)
 	e.s.Do("GET", "/api/collections/notes/records", "", nil).Status(404)
 }
+
+// With one runtime in the pool, a route whose $app.save fires JavaScript
+// write and after-commit hooks (each needing a runtime while the route
+// holds the only one) does not wait forever: the nested calls get extra
+// runtimes.
+func TestNestedCallsDoNotDeadlock(t *testing.T) {
+	e := setup(t, map[string]string{"n.pb.js": `
+onRecordCreate((e) => { e.record.set("slug", "from-write-hook"); e.next(); }, "posts");
+onRecordAfterCreateSuccess((e) => { $app.save(new Record("logs", {msg: "after " + e.record.get("slug")})); e.next(); }, "posts");
+routerAdd("POST", "/api/nested", (e) => {
+	const r = new Record("posts", {title: "nested"});
+	$app.save(r);
+	e.json(200, {slug: $app.findRecordById("posts", r.id).get("slug")});
+});
+`}, func(c *jsvm.Config) { c.PoolSize = 1 })
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			e.s.Do("POST", "/api/nested", "", nil).Status(200).Contains(`"slug":"from-write-hook"`)
+		}()
+	}
+	wg.Wait()
+	if n := len(e.s.Do("GET", "/api/collections/logs/records", "", nil).Status(200).JSON()["items"].([]any)); n != 4 {
+		t.Fatalf("after-commit hooks ran %d times, want 4", n)
+	}
+}

@@ -7,9 +7,10 @@
 // a hook, route or job runs in whichever runtime is free, so handlers run
 // in parallel up to the pool's size. A goja runtime is single-threaded:
 // state a file keeps in a top-level variable is per runtime, not shared
-// (keep shared state in the database). A call that re-enters JavaScript
-// on the same goroutine (a hook's $app.save firing another hook) runs in
-// the runtime it is already in, so nesting never waits for the pool.
+// (keep shared state in the database). A call that finds every runtime
+// busy waits briefly, then runs in an extra runtime made for it: nested
+// calls (a hook's $app.save firing another hook while its own runtime is
+// held) never wait on each other.
 //
 // Registration happens once, from the first runtime: hooks are bound to
 // the App's hook points, routes added to the API server, jobs to the cron
@@ -27,8 +28,6 @@ import (
 	"os"
 	"path/filepath"
 	goruntime "runtime"
-	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -86,7 +85,9 @@ type Config struct {
 	// Dev reloads the files when they change (polling every PollInterval).
 	Dev          bool
 	PollInterval time.Duration // default 500ms
-	// PoolSize is the number of runtimes (default GOMAXPROCS, at least 2).
+	// PoolSize is the number of runtimes kept (default 2×GOMAXPROCS, at
+	// least 8: a call often holds more than one, e.g. a route and the write
+	// hooks its $app.save fires). More are made while every one is busy.
 	PoolSize int
 	// Timeout bounds one call into JavaScript: a hook, route or job still
 	// running then is interrupted (its request gets a 500, the cause is
@@ -116,8 +117,6 @@ type VM struct {
 	routes map[string]*routeSlot // "METHOD path" → its slot, added to the Router once
 	stamp  string                // the files' names, sizes and mtimes at the last load
 
-	active sync.Map // goroutine id → *runtime in use by it (re-entrant calls)
-
 	stop chan struct{}
 	done chan struct{}
 }
@@ -130,7 +129,7 @@ func Start(cfg Config) (*VM, error) {
 		return nil, errors.New("jsvm: no App")
 	}
 	if cfg.PoolSize <= 0 {
-		cfg.PoolSize = max(goruntime.GOMAXPROCS(0), 2)
+		cfg.PoolSize = max(2*goruntime.GOMAXPROCS(0), 8)
 	}
 	if cfg.Timeout == 0 {
 		cfg.Timeout = DefaultTimeout
@@ -310,6 +309,10 @@ type generation struct {
 	regs    []registration
 	pool    chan *runtime
 	retired atomic.Bool
+	// extra counts the runtimes beyond the pool's size (made by acquire
+	// when every runtime was busy), less the ones a broken runtime left
+	// free: the runtimes alive are cap(pool) + extra.
+	extra atomic.Int64
 
 	unbinds []func()
 }
@@ -359,6 +362,8 @@ type runtime struct {
 	recSym   *goja.Symbol
 	mwSym    *goja.Symbol
 	app      *goja.Object // $app
+	evSym    *goja.Symbol
+	evProto  *goja.Object // hook events' prototype
 	recProto *goja.Object
 
 	// During a call: its contexts (innermost last), where it was entered,
@@ -380,27 +385,15 @@ func (r *runtime) ctx() context.Context {
 	return context.Background()
 }
 
-// call runs fn in a runtime of g: the one this goroutine is already in,
-// or a free one from the pool (waiting for ctx). site names the handler's
-// file:line for errors. fn's error goes through goError; a panic, a
-// timeout or a stack overflow is EInternal and the runtime is replaced.
+// call runs fn in a free runtime of g (see acquire). site names the
+// handler's file:line for errors. fn's error goes through goError; a
+// panic, a timeout or a stack overflow is EInternal and the runtime is
+// replaced.
 func (g *generation) call(ctx context.Context, site string, fn func(r *runtime) (goja.Value, error)) error {
-	gid := goid()
-	if v, ok := g.vm.active.Load(gid); ok {
-		for _, r := range *v.(*[]*runtime) {
-			if r.gen == g {
-				return r.run(ctx, site, fn)
-			}
-		}
+	r, err := g.acquire(ctx)
+	if err != nil {
+		return err
 	}
-	var r *runtime
-	select {
-	case r = <-g.pool:
-	case <-ctx.Done():
-		return galley.Errorf(galley.EUnavailable, "The request was cancelled while waiting for a JavaScript runtime.")
-	}
-	g.vm.enter(gid, r)
-	defer g.vm.leave(gid, r)
 	r.imu.Lock()
 	r.calls++
 	id := r.calls
@@ -416,7 +409,7 @@ func (g *generation) call(ctx context.Context, site string, fn func(r *runtime) 
 			}
 		})
 	}
-	err := r.run(ctx, site, fn)
+	err = r.run(ctx, site, fn)
 	if timer != nil {
 		timer.Stop()
 	}
@@ -426,11 +419,74 @@ func (g *generation) call(ctx context.Context, site string, fn func(r *runtime) 
 	r.imu.Unlock()
 	if r.broken {
 		g.vm.log.Error("hooks: replacing a JavaScript runtime", "at", site, "err", err)
-		safego.Go(g.vm.log, "hooks runtime replacement", func() { g.replace() })
+		g.extra.Add(-1)
 	} else {
-		g.pool <- r
+		g.release(r)
 	}
 	return err
+}
+
+// maxExtra bounds the extra runtimes (at least; 16× the pool when that is
+// more).
+const maxExtra = 256
+
+// overflowWait is how long a call waits for a busy pool before it makes an
+// extra runtime.
+const overflowWait = 10 * time.Millisecond
+
+// acquire takes a free runtime; when none is free within overflowWait it
+// makes one more (up to maxExtra beyond the pool's size; then it waits for
+// ctx). An extra runtime goes back to the pool when there is room, else it
+// is dropped: the pool returns to its size, and a broken runtime is
+// replaced the same way. Waiting without limit would deadlock: a call
+// holds its runtime while Go code it called waits for another (a route's
+// $app.save runs the write hooks on the database's writer goroutine, and
+// the after-commit hooks before it returns), and that writer serves every
+// request.
+func (g *generation) acquire(ctx context.Context) (*runtime, error) {
+	select {
+	case r := <-g.pool:
+		return r, nil
+	default:
+	}
+	t := time.NewTimer(overflowWait)
+	defer t.Stop()
+	select {
+	case r := <-g.pool:
+		return r, nil
+	case <-ctx.Done():
+		return nil, galley.Errorf(galley.EUnavailable, "The request was cancelled while waiting for a JavaScript runtime.")
+	case <-t.C:
+	}
+	if n := g.extra.Add(1); n <= int64(max(maxExtra, 16*cap(g.pool))) {
+		r, err := g.newRuntime()
+		if err == nil {
+			return r, nil
+		}
+		g.extra.Add(-1)
+		g.vm.log.Error("hooks: an extra runtime failed to load", "err", err)
+	} else {
+		g.extra.Add(-1)
+	}
+	select {
+	case r := <-g.pool:
+		return r, nil
+	case <-ctx.Done():
+		return nil, galley.Errorf(galley.EUnavailable, "The request was cancelled while waiting for a JavaScript runtime.")
+	}
+}
+
+// release puts r back in the pool, or drops it when the pool is full (an
+// extra runtime) or the generation was replaced.
+func (g *generation) release(r *runtime) {
+	if g.retired.Load() {
+		return
+	}
+	select {
+	case g.pool <- r:
+	default:
+		g.extra.Add(-1)
+	}
 }
 
 // run calls fn in r with ctx as the current context.
@@ -448,55 +504,4 @@ func (r *runtime) run(ctx context.Context, site string, fn func(r *runtime) (goj
 	}()
 	_, err = fn(r)
 	return r.goError(err)
-}
-
-// replace adds a fresh runtime to the pool in place of a broken one.
-func (g *generation) replace() {
-	for attempt := 0; ; attempt++ {
-		if g.retired.Load() {
-			return
-		}
-		r, err := g.newRuntime()
-		if err == nil {
-			g.pool <- r
-			return
-		}
-		g.vm.log.Error("hooks: a replacement runtime failed to load", "err", err)
-		select {
-		case <-g.vm.stop:
-			return
-		case <-time.After(time.Duration(min(attempt+1, 30)) * time.Second):
-		}
-	}
-}
-
-func (vm *VM) enter(gid int64, r *runtime) {
-	v, _ := vm.active.LoadOrStore(gid, new([]*runtime))
-	p := v.(*[]*runtime)
-	*p = append(*p, r)
-}
-
-func (vm *VM) leave(gid int64, r *runtime) {
-	v, ok := vm.active.Load(gid)
-	if !ok {
-		return
-	}
-	p := v.(*[]*runtime)
-	*p = slices.DeleteFunc(*p, func(x *runtime) bool { return x == r })
-	if len(*p) == 0 {
-		vm.active.Delete(gid)
-	}
-}
-
-// goid returns the current goroutine's id (from its stack header
-// "goroutine N [...").
-func goid() int64 {
-	var buf [64]byte
-	b := buf[:goruntime.Stack(buf[:], false)]
-	b = b[len("goroutine "):]
-	if i := slices.Index(b, ' '); i > 0 {
-		b = b[:i]
-	}
-	n, _ := strconv.ParseInt(string(b), 10, 64)
-	return n
 }

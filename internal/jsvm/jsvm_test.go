@@ -65,7 +65,7 @@ type env struct {
 
 // setup starts a test server with collections users (auth), posts and
 // logs, writes files into a hooks directory and starts the VM on them.
-func setup(t *testing.T, files map[string]string, tweak ...func(*jsvm.Config)) *env {
+func setup(t testing.TB, files map[string]string, tweak ...func(*jsvm.Config)) *env {
 	t.Helper()
 	s := testserver.New(t)
 	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth",
@@ -106,7 +106,7 @@ func setup(t *testing.T, files map[string]string, tweak ...func(*jsvm.Config)) *
 	return e
 }
 
-func (e *env) write(t *testing.T, name, src string) {
+func (e *env) write(t testing.TB, name, src string) {
 	t.Helper()
 	if err := os.WriteFile(filepath.Join(e.dir, name), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
