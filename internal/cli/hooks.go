@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -22,9 +23,6 @@ type hooksOptions struct {
 	dev     bool
 	pool    int
 	timeout time.Duration
-	// cron, when set, receives cronAdd's jobs (nil: a file using cronAdd
-	// refuses to start).
-	cron jsvm.Scheduler
 }
 
 // addFlags adds --hooks-dir (and PocketBase's --hooksDir), --dev,
@@ -34,7 +32,7 @@ func (ho *hooksOptions) addFlags(f *pflag.FlagSet) {
 	f.StringVar(&ho.dir, "hooksDir", "", "PocketBase's name of --hooks-dir")
 	_ = f.MarkHidden("hooksDir")
 	f.BoolVar(&ho.dev, "dev", false, "development mode: reload the hooks when their files change (env GALLEY_DEV)")
-	f.IntVar(&ho.pool, "hooks-pool", 0, "JavaScript runtimes that run hooks in parallel (default: GOMAXPROCS, at least 2) (env GALLEY_HOOKS_POOL)")
+	f.IntVar(&ho.pool, "hooks-pool", 0, "JavaScript runtimes kept to run hooks in parallel; more are made while all are busy (default: 2×GOMAXPROCS, at least 8) (env GALLEY_HOOKS_POOL)")
 	f.DurationVar(&ho.timeout, "hooks-timeout", jsvm.DefaultTimeout, "time one hook, route or cron job in JavaScript may run before it is interrupted (500) and its runtime replaced; 0 = none (env GALLEY_HOOKS_TIMEOUT)")
 }
 
@@ -67,9 +65,16 @@ func startHooks(g *globalOptions, ho *hooksOptions, app *core.App, srv *api.Serv
 		timeout = -1 // none (jsvm reads 0 as the default)
 	}
 	vm, err := jsvm.Start(jsvm.Config{Dir: ho.path(g), Dev: ho.dev, PoolSize: ho.pool, Timeout: timeout,
-		App: app, Router: srv, Cron: ho.cron, Log: log})
+		App: app, Router: srv, Cron: cronOf(app), Log: log})
 	if err != nil {
 		return nil, err
 	}
 	return vm.Close, nil
+}
+
+// cronOf is the App's scheduler as the JavaScript engine takes it:
+// cronAdd's jobs run like Go jobs, claimed per tick across nodes.
+func cronOf(app *core.App) jsvm.Scheduler {
+	s := app.Cron()
+	return jsvm.CronFuncs{AddFunc: func(id, expr string, fn func(context.Context) error) error { return s.Add(id, expr, fn) }, RemoveFunc: s.Remove}
 }

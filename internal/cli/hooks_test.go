@@ -66,3 +66,68 @@ func TestServeHooks(t *testing.T) {
 		t.Fatalf("no load log:\n%s", out.String())
 	}
 }
+
+// TestJSMigrationsAndCronFromCLI: a pb_migrations/ .js file is applied by
+// `galley migrate up`, and a cronAdd job of pb_hooks/ is registered with
+// the server's scheduler (GET /api/crons).
+func TestJSMigrationsAndCronFromCLI(t *testing.T) {
+	root := t.TempDir()
+	data := filepath.Join(root, "pb_data")
+	writeFile(t, filepath.Join(root, "pb_migrations", "1_things.js"), `migrate((app) => {
+	const c = new Collection({name: "things"});
+	c.fields.add(new TextField({name: "label"}));
+	app.save(c);
+}, (app) => app.delete(app.findCollectionByNameOrId("things")));`)
+	writeFile(t, filepath.Join(root, "pb_hooks", "jobs.pb.js"), `cronAdd("tidy", "@daily", () => {});`)
+	if out, err := runCLI(t, nil, "migrate", "up", "--dir", data); err != nil || out != "applied 1_things.js\n" {
+		t.Fatalf("migrate up: %q %v", out, err)
+	}
+	if _, err := runCLI(t, nil, "superuser", "upsert", "root@example.com", "long-enough-1", "--dir", data); err != nil {
+		t.Fatal(err)
+	}
+	addr := freeAddr(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- run(ctx, []string{"serve", "--http", addr, "--dir", data}, testEnv(t, nil), &out, &out) }()
+	call := func(method, path, token, body string) (int, string) {
+		t.Helper()
+		req, _ := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+		req.Header.Set("Authorization", token)
+		res, err := http.DefaultClient.Do(req)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer res.Body.Close()
+		b, _ := io.ReadAll(res.Body)
+		return res.StatusCode, string(b)
+	}
+	var code int
+	var body string
+	for range 200 {
+		if code, body = call("POST", "/api/collections/_superusers/auth-with-password", "", `{"identity":"root@example.com","password":"long-enough-1"}`); code != 0 {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	tok := ""
+	if i := strings.Index(body, `"token":"`); code == 200 && i >= 0 {
+		tok = body[i+9:]
+		tok = tok[:strings.IndexByte(tok, '"')]
+	}
+	if tok == "" {
+		t.Fatalf("log-in: %d %s\n%s", code, body, out.String())
+	}
+	if code, body := call("GET", "/api/crons", tok, ""); code != 200 || !strings.Contains(body, `"id":"tidy"`) {
+		t.Fatalf("GET /api/crons: %d %s", code, body)
+	}
+	if code, body := call("GET", "/api/collections/things", tok, ""); code != 200 {
+		t.Fatalf("the JS migration's collection: %d %s", code, body)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatalf("serve: %v\n%s", err, out.String())
+	}
+}

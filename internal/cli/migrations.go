@@ -16,6 +16,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/jsvm"
 	"github.com/galleyhq/galley/internal/migrate"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/spf13/cobra"
@@ -64,6 +65,7 @@ func (mo *migrationOptions) path(g *globalOptions) string {
 // and the files of the migrations directory.
 func (mo *migrationOptions) runner(g *globalOptions, app *core.App, db *store.DB, log *slog.Logger) (*migrate.Runner, *migrate.Files) {
 	files := migrate.NewFiles(mo.path(g))
+	files.Register(jsvm.MigrationFormat{Log: log}, false) // PocketBase's migrate(up, down) .js files
 	sources := []migrate.Source{files}
 	if g.migrations != nil {
 		sources = append(sources, g.migrations)
@@ -92,8 +94,8 @@ func newMigrateCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "migrate up|down [n]|create NAME|collections|status",
 		Short: "Apply, revert, create and list the application's migrations",
-		Long: "Migrations are the files of --migrations-dir (JSON snapshot files; JavaScript\n" +
-			"migrate(up, down) files need the JavaScript engine) and the Go migrations of a custom\n" +
+		Long: "Migrations are the files of --migrations-dir (JSON snapshot files, and PocketBase's\n" +
+			"JavaScript migrate(up, down) files) and the Go migrations of a custom\n" +
 			"binary, applied once each in name order and recorded in the database; with several\n" +
 			"nodes on PostgreSQL a lock makes each apply once. serve applies pending ones when it\n" +
 			"starts. On SQLite, stop the server before changing collections with this command.\n\n" +
