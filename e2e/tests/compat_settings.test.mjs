@@ -104,3 +104,34 @@ test('superuserIPs: superusers from other IPs are refused with 403', async () =>
   await pb.settings.update({ superuserIPs: [] });
   assert.equal((await pb.settings.getAll(from('203.0.113.9'))).superuserIPs.length, 0, 'cleared: allowed again');
 });
+
+test('collections: only the fields sent, indexes [] and in PocketBase\'s form, name errors', async () => {
+  const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+  const name = `compat_${stamp}`;
+  const auth = `compat_auth_${stamp}`;
+  try {
+    const c = await pb.collections.create({ name, fields: [{ name: 'title', type: 'text' }, { name: 'slug', type: 'text' }] });
+    assert.deepEqual(c.fields.map((f) => f.name), ['id', 'title', 'slug'], 'no created/updated added');
+    assert.deepEqual(c.indexes, []);
+    const up = await pb.collections.update(c.id, { indexes: [`create unique index idx_${stamp} on ${name} (slug) where slug != ''`] });
+    assert.deepEqual(up.indexes, [`CREATE UNIQUE INDEX \`idx_${stamp}\` ON \`${name}\` (\`slug\`) WHERE \`slug\` != ''`]);
+    await pb.collection(name).create({ title: 'a', slug: 's' });
+    const dup = await expectStatus(pb.collection(name).create({ title: 'b', slug: 's' }), 400, 'duplicate slug');
+    assert.equal(dup.response.data.slug?.code, 'validation_not_unique', JSON.stringify(dup.response));
+    await pb.collection(name).create({ title: 'c' });
+    await pb.collection(name).create({ title: 'd' }); // empty slugs are outside the partial index
+
+    const a = await pb.collections.create({ name: auth, type: 'auth' });
+    assert.deepEqual(a.indexes, [
+      `CREATE UNIQUE INDEX \`idx_email_${a.id}\` ON \`${auth}\` (\`email\` COLLATE NOCASE) WHERE \`email\` != ''`,
+      `CREATE UNIQUE INDEX \`idx_tokenKey_${a.id}\` ON \`${auth}\` (\`tokenKey\`)`,
+    ]);
+    const e = await expectStatus(pb.collections.create({ name: 'bad name' }), 400, 'bad name');
+    assert.equal(e.response.data.name?.code, 'validation_match_invalid', JSON.stringify(e.response));
+
+    const sc = await pb.collections.getScaffolds();
+    assert.deepEqual(sc.base.fields.map((f) => f.name), ['id', 'created', 'updated'], 'the base scaffold keeps created/updated');
+  } finally {
+    for (const n of [name, auth]) await pb.collections.delete(n).catch(() => {});
+  }
+});

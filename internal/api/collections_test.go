@@ -22,7 +22,8 @@ func TestCollectionsAPI(t *testing.T) {
 	for _, f := range fields {
 		names = append(names, f.(map[string]any)["name"].(string))
 	}
-	if strings.Join(names, ",") != "id,title,done,created,updated" {
+	// Only id and the fields sent (PocketBase adds no created/updated either).
+	if strings.Join(names, ",") != "id,title,done" {
 		t.Fatalf("fields: %v", names)
 	}
 	s.Super("GET", "/api/collections/"+id, nil).Status(200).Contains(`"name":"tasks"`)

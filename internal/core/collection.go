@@ -34,11 +34,12 @@ func (app *App) collectionCopy(nameOrID string) (*galley.Collection, error) {
 // collection: its table (or SQL view) and indexes, in one transaction.
 // Validation problems are EInvalid with per-field errors keyed like
 // "name", "fields.2.maxSelect", "indexes.0", "listRule" (flat dotted keys,
-// not PocketBase's nested objects). The `id` field is added when absent; a
-// new base or auth collection also gets `created` and `updated` autodate
-// fields when its definition does not name them; type defaults to "base".
-// An auth collection gets the auth system fields, unique email/tokenKey
-// indexes and fresh auth options. Superusers only (see requireSuperuser).
+// not PocketBase's nested objects). The `id` field is added when absent;
+// type defaults to "base". A base collection holds only `id` and the
+// fields sent. An auth collection gets the auth system fields, `created`
+// and `updated` autodate fields when its definition does not name them,
+// unique email/tokenKey indexes (authIndex) and fresh auth options.
+// Superusers only (see requireSuperuser).
 func (app *App) CreateCollection(ctx context.Context, a Actor, body []byte) (*galley.Collection, error) {
 	if err := requireSuperuser(a); err != nil {
 		return nil, err

@@ -138,13 +138,21 @@ func TestCreateCollectionDefaults(t *testing.T) {
 			t.Errorf("field %s has no id", f.Name)
 		}
 	}
-	if got := strings.Join(names, ","); got != "id,title,created,updated" {
+	// Only id and the fields sent, as in PocketBase: no created/updated.
+	if got := strings.Join(names, ","); got != "id,title" {
 		t.Fatalf("fields %s", got)
+	}
+	if out, _ := json.Marshal(c); !strings.Contains(string(out), `"indexes":[]`) {
+		t.Fatalf("indexes not [] in %s", out)
+	}
+	v := mustCreate(t, app, `{"name":"v","type":"view","viewQuery":"SELECT id, title FROM posts"}`)
+	if out, _ := json.Marshal(v); !strings.Contains(string(out), `"indexes":[]`) {
+		t.Fatalf("view indexes not [] in %s", out)
 	}
 	if c.Field("id").PrimaryKey != true || !c.Field("id").System {
 		t.Fatal("id not a system primary key")
 	}
-	if got := columnNames(t, app, "posts"); len(got) != 4 || got[3] != "updated" {
+	if got := columnNames(t, app, "posts"); len(got) != 2 || got[1] != "title" {
 		t.Fatalf("table: %v", got)
 	}
 	if _, err := app.ViewCollection(context.Background(), app.SystemActor(), "POSTS"); err != nil {
@@ -160,8 +168,9 @@ func TestCreateCollectionValidation(t *testing.T) {
 	mustCreate(t, app, `{"name":"users_x","fields":[{"name":"title","type":"text"}]}`)
 	cases := []struct{ body, key, code string }{
 		{`{"name":""}`, "name", "validation_required"},
-		{`{"name":"bad name"}`, "name", "validation_invalid_name"},
-		{`{"name":"` + strings.Repeat("a", 56) + `"}`, "name", "validation_invalid_name"},
+		{`{"name":"bad name"}`, "name", "validation_match_invalid"},
+		{`{"name":"bad-name"}`, "name", "validation_match_invalid"},
+		{`{"name":"` + strings.Repeat("a", 56) + `"}`, "name", "validation_length_too_long"},
 		{`{"name":"_hidden"}`, "name", "validation_invalid_name"},
 		{`{"name":"USERS_X"}`, "name", "validation_collection_name_exists"},
 		{`{"name":"_superusers"}`, "name", "validation_invalid_name"},
@@ -224,7 +233,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 
 func TestCreateAuthCollection(t *testing.T) {
 	app := collApp(t)
-	c := mustCreate(t, app, `{"name":"users","type":"auth","authRule":"verified = true","fields":[{"name":"nick","type":"text"}]}`)
+	c := mustCreate(t, app, `{"name":"members","type":"auth","authRule":"verified = true","fields":[{"name":"nick","type":"text"}]}`)
 	for _, n := range []string{"id", "password", "tokenKey", "email", "emailVisibility", "verified", "nick", "created", "updated"} {
 		if c.Field(n) == nil {
 			t.Errorf("missing %s", n)
@@ -233,22 +242,25 @@ func TestCreateAuthCollection(t *testing.T) {
 	if c.Auth == nil || len(c.Auth.AuthToken.Secret) != 50 || c.Auth.AuthRule == nil || *c.Auth.AuthRule != "verified = true" {
 		t.Fatalf("auth options %+v", c.Auth)
 	}
-	if len(c.Indexes) != 2 {
-		t.Fatalf("auth indexes %v", c.Indexes)
+	// PocketBase's form; the email index ignores case (log-in does too).
+	want := []string{"CREATE UNIQUE INDEX `idx_email_" + c.ID + "` ON `members` (`email` COLLATE NOCASE) WHERE `email` != ''",
+		"CREATE UNIQUE INDEX `idx_tokenKey_" + c.ID + "` ON `members` (`tokenKey`)"}
+	if !slices.Equal(c.Indexes, want) {
+		t.Fatalf("auth indexes %q, want %q", c.Indexes, want)
 	}
 	out, _ := json.Marshal(c)
 	if strings.Contains(string(out), c.Auth.AuthToken.Secret) {
 		t.Fatal("token secret in JSON output")
 	}
-	mustExec(t, app, `INSERT INTO users (id, email, "tokenKey") VALUES ('a', 'x@y.z', 'k1')`)
+	mustExec(t, app, `INSERT INTO members (id, email, "tokenKey") VALUES ('a', 'x@y.z', 'k1')`)
 	err := app.db.WithTx(context.Background(), func(tx *store.Tx) error {
-		_, err := tx.ExecContext(context.Background(), `INSERT INTO users (id, email, "tokenKey") VALUES ('b', 'x@y.z', 'k2')`)
+		_, err := tx.ExecContext(context.Background(), `INSERT INTO members (id, email, "tokenKey") VALUES ('b', 'X@Y.z', 'k2')`)
 		return err
 	})
 	if err == nil {
-		t.Fatal("duplicate email accepted")
+		t.Fatal("duplicate email (another case) accepted")
 	}
-	if _, err := app.UpdateCollection(context.Background(), app.SystemActor(), "users", []byte(`{"fields":[{"name":"nick","type":"text"}]}`)); errFields(t, err)["fields"].Code != "validation_system_field" {
+	if _, err := app.UpdateCollection(context.Background(), app.SystemActor(), "members", []byte(`{"fields":[{"name":"nick","type":"text"}]}`)); errFields(t, err)["fields"].Code != "validation_system_field" {
 		t.Fatalf("removing auth system fields: %v", err)
 	}
 }

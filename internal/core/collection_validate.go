@@ -19,9 +19,9 @@ var (
 var reservedFieldNames = []string{"expand", "collectionid", "collectionname"}
 
 // buildCollection applies input in to old (nil for a new collection) and
-// returns the normalized definition: ids generated, the id field (and for new
-// base/auth collections the created/updated autodate fields, for auth the
-// auth system fields) added when missing, indexes canonicalised. ws is the
+// returns the normalized definition: ids generated, the id field (and for
+// new auth collections the auth system fields and the created/updated
+// autodate fields) added when missing, indexes canonicalised. ws is the
 // schema the collection will live in (for name uniqueness and relation
 // targets). prefix prefixes error keys (import: "collections.3."). Rules and
 // view fields are checked later, against the final schema.
@@ -120,8 +120,10 @@ func validateCollectionName(c *galley.Collection, ws *workingSchema, add addFunc
 	switch {
 	case c.Name == "":
 		add("name", "validation_required", "Cannot be blank.")
-	case len(c.Name) > 55 || !collectionNameRe.MatchString(c.Name):
-		add("name", "validation_invalid_name", "Use 1-55 letters, digits and underscores.")
+	case !collectionNameRe.MatchString(c.Name):
+		add("name", "validation_match_invalid", "Use only letters, digits and underscores.")
+	case len(c.Name) > 55:
+		add("name", "validation_length_too_long", "Must be no more than 55 characters.")
 	case galley.IsSystemName(c.Name) && !c.System:
 		add("name", "validation_invalid_name", "Names starting with _ are reserved for system collections.")
 	case strings.HasPrefix(strings.ToLower(c.Name), "sqlite_"):
@@ -212,7 +214,9 @@ func mergeFields(in []*galley.Field, old *galley.Collection, add addFunc) []*gal
 
 // addSystemFields adds the id field when missing (and makes an explicit one
 // the text primary key), the auth system fields of auth collections, and for
-// new base/auth collections the created/updated autodate fields.
+// new auth collections the created/updated autodate fields. A new base
+// collection gets only id and the fields it names, as in PocketBase (the
+// dashboard and the scaffolds add created/updated themselves).
 func addSystemFields(c *galley.Collection, isNew bool, fieldKey func(*galley.Field, string) string, add addFunc) {
 	byName := func(name string) *galley.Field {
 		for _, f := range c.Fields {
@@ -240,7 +244,7 @@ func addSystemFields(c *galley.Collection, isNew bool, fieldKey func(*galley.Fie
 			}
 		}
 	}
-	if isNew {
+	if isNew && c.IsAuth() {
 		for _, af := range store.AutodateFields() {
 			if f := byName(af.Name); f == nil {
 				c.Fields = append(c.Fields, af)
@@ -261,15 +265,22 @@ func authIndexes(c *galley.Collection, given []string) []string {
 			}
 		}
 		if !covered {
-			where, collate := "", ""
-			if col == "email" {
-				// Emails are unique case-insensitively, as log-in matches them.
-				where, collate = ` WHERE "email" != ''`, " COLLATE NOCASE"
-			}
-			out = append(out, fmt.Sprintf(`CREATE UNIQUE INDEX "idx_%s_%s" ON %s (%s%s)%s`, col, c.ID, store.Quote(c.Name), store.Quote(col), collate, where))
+			out = append(out, authIndex(c, col))
 		}
 	}
 	return out
+}
+
+// authIndex returns the unique index of column col ("email" or "tokenKey")
+// of auth collection c, written as PocketBase writes it. The email index
+// has COLLATE NOCASE (PocketBase's has not): emails are unique ignoring
+// case, as log-in matches them.
+func authIndex(c *galley.Collection, col string) string {
+	q := store.QuoteBacktick
+	if col == "email" {
+		return fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s COLLATE NOCASE) WHERE %s != ''", q("idx_email_"+c.ID), q(c.Name), q("email"), q("email"))
+	}
+	return fmt.Sprintf("CREATE UNIQUE INDEX %s ON %s (%s)", q("idx_"+col+"_"+c.ID), q(c.Name), q(col))
 }
 
 // canonicalIndexes parses every index against c and returns the canonical

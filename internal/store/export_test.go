@@ -35,3 +35,18 @@ func (t *TestLane) Careful() int { return t.l.careful }
 
 // Close closes the lane's connection.
 func (t *TestLane) Close() { _ = t.l.conn.Close() }
+
+// WithMigrationsUpTo runs fn while only the system migrations up to and
+// including version are known, so a test can make a database as an older
+// Galley left it. Not safe for parallel tests.
+func WithMigrationsUpTo(version string, fn func()) {
+	all := systemMigrations
+	defer func() { systemMigrations = all }()
+	for i, m := range all {
+		if m.version == version {
+			systemMigrations = all[:i+1]
+			break
+		}
+	}
+	fn()
+}

@@ -184,10 +184,25 @@ func indexWhere(toks []sqlTok, c *galley.Collection) ([]sqlTok, error) {
 	return out, nil
 }
 
-// SQL returns the canonical CREATE INDEX statement (no IF NOT EXISTS), in
-// SQLite's (and PocketBase's) syntax: the form stored in collections.
+// SQL returns the canonical CREATE INDEX statement (no IF NOT EXISTS) as
+// PocketBase writes it: SQLite syntax with backtick-quoted identifiers
+// (CREATE UNIQUE INDEX `idx_email_x` ON `users` (`email`) WHERE `email` != ”).
+// It is the form stored in collections and answered by the API; the
+// databases run the dialect's indexSQL.
 func (ix *Index) SQL() string {
-	return ix.render(func(col IndexColumn) string {
+	return ix.render(QuoteBacktick, func(col IndexColumn) string {
+		if col.Collate != "" {
+			return QuoteBacktick(col.Name) + " COLLATE " + col.Collate
+		}
+		return QuoteBacktick(col.Name)
+	}, func(op string) string { return op })
+}
+
+// sqliteSQL returns the statement SQLite runs: SQL with double-quoted
+// identifiers (the form indexes have always been created with, so existing
+// indexes compare equal and are not rebuilt).
+func (ix *Index) sqliteSQL() string {
+	return ix.render(Quote, func(col IndexColumn) string {
 		if col.Collate != "" {
 			return Quote(col.Name) + " COLLATE " + col.Collate
 		}
@@ -195,15 +210,19 @@ func (ix *Index) SQL() string {
 	}, func(op string) string { return op })
 }
 
-// render writes the statement with column and operator renderings of the
-// dialect at hand.
-func (ix *Index) render(column func(IndexColumn) string, op func(string) string) string {
+// QuoteBacktick quotes an identifier with backticks, as PocketBase writes
+// identifiers in index definitions.
+func QuoteBacktick(ident string) string { return "`" + strings.ReplaceAll(ident, "`", "``") + "`" }
+
+// render writes the statement with the identifier quoting, column and
+// operator renderings of the dialect at hand.
+func (ix *Index) render(quote func(string) string, column func(IndexColumn) string, op func(string) string) string {
 	var b strings.Builder
 	b.WriteString("CREATE ")
 	if ix.Unique {
 		b.WriteString("UNIQUE ")
 	}
-	b.WriteString("INDEX " + Quote(ix.Name) + " ON " + Quote(ix.Table) + " (")
+	b.WriteString("INDEX " + quote(ix.Name) + " ON " + quote(ix.Table) + " (")
 	for i, col := range ix.Columns {
 		if i > 0 {
 			b.WriteString(", ")
@@ -219,7 +238,7 @@ func (ix *Index) render(column func(IndexColumn) string, op func(string) string)
 		for _, t := range ix.Where {
 			switch t.Kind {
 			case tokQIdent:
-				b.WriteString(" " + Quote(t.Val))
+				b.WriteString(" " + quote(t.Val))
 			case tokString:
 				b.WriteString(" " + quoteString(t.Val))
 			case tokOp:

@@ -16,10 +16,11 @@ func indexTestCollection() *galley.Collection {
 func TestParseIndex(t *testing.T) {
 	c := indexTestCollection()
 	valid := map[string]string{
-		`CREATE INDEX idx_a ON posts (title)`:                                                            `CREATE INDEX "idx_a" ON "posts" ("title")`,
-		`create unique index if not exists "idx_b" on "POSTS" (Title COLLATE nocase ASC, n DESC);`:       `CREATE UNIQUE INDEX "idx_b" ON "posts" ("title" COLLATE NOCASE ASC, "n" DESC)`,
-		"CREATE INDEX `idx_c` ON [posts] (`n`) WHERE n > 1.5 AND (title = 'it''s' OR title IS NOT NULL)": `CREATE INDEX "idx_c" ON "posts" ("n") WHERE "n" > 1.5 AND ( "title" = 'it''s' OR "title" IS NOT NULL )`,
-		`CREATE INDEX idx_d ON posts (title) -- comment`:                                                 `CREATE INDEX "idx_d" ON "posts" ("title")`,
+		`CREATE INDEX idx_a ON posts (title)`:                                                            "CREATE INDEX `idx_a` ON `posts` (`title`)",
+		`create unique index if not exists "idx_b" on "POSTS" (Title COLLATE nocase ASC, n DESC);`:       "CREATE UNIQUE INDEX `idx_b` ON `posts` (`title` COLLATE NOCASE ASC, `n` DESC)",
+		"CREATE INDEX `idx_c` ON [posts] (`n`) WHERE n > 1.5 AND (title = 'it''s' OR title IS NOT NULL)": "CREATE INDEX `idx_c` ON `posts` (`n`) WHERE `n` > 1.5 AND ( `title` = 'it''s' OR `title` IS NOT NULL )",
+		`CREATE INDEX idx_d ON posts (title) -- comment`:                                                 "CREATE INDEX `idx_d` ON `posts` (`title`)",
+		"CREATE UNIQUE INDEX `idx_e` ON `posts` (`title`) WHERE `title` != ''":                           "CREATE UNIQUE INDEX `idx_e` ON `posts` (`title`) WHERE `title` != ''",
 	}
 	for src, want := range valid {
 		ix, err := ParseIndex(src, c)
@@ -29,6 +30,14 @@ func TestParseIndex(t *testing.T) {
 		}
 		if got := ix.SQL(); got != want {
 			t.Errorf("%s:\n got %s\nwant %s", src, got, want)
+		}
+		// The canonical form parses back to itself.
+		if again, err := ParseIndex(want, c); err != nil || again.SQL() != want {
+			t.Errorf("%s does not round-trip: %v", want, err)
+		}
+		// SQLite runs the same statement with double-quoted identifiers.
+		if got, want := ix.sqliteSQL(), strings.ReplaceAll(want, "`", `"`); got != want {
+			t.Errorf("%s: sqliteSQL\n got %s\nwant %s", src, got, want)
 		}
 	}
 	invalid := map[string]string{
@@ -66,7 +75,7 @@ func TestIndexRename(t *testing.T) {
 		t.Fatal(err)
 	}
 	ix.RenameColumn("title", "heading")
-	if got := ix.SQL(); got != `CREATE INDEX "i" ON "posts" ("heading", "n") WHERE "heading" != ''` {
+	if got := ix.SQL(); got != "CREATE INDEX `i` ON `posts` (`heading`, `n`) WHERE `heading` != ''" {
 		t.Fatal(got)
 	}
 }

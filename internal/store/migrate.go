@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"time"
@@ -141,6 +142,41 @@ var systemMigrations = []migration{
 			`CREATE TABLE "_appMigrations" ("id" TEXT PRIMARY KEY NOT NULL, "applied" TEXT NOT NULL)`,
 		)
 	}},
+	{"0007_index_backticks", func(ctx context.Context, tx *Tx) error {
+		// Stored index definitions take PocketBase's form (backtick-quoted
+		// identifiers). Only the text in _collections changes: the indexes
+		// themselves are created from the parsed definition and stay.
+		return recanonicalizeIndexes(ctx, tx)
+	}},
+}
+
+// recanonicalizeIndexes rewrites the stored index definitions of every
+// collection in their canonical form (Index.SQL). A definition that does
+// not parse is left as it is.
+func recanonicalizeIndexes(ctx context.Context, tx *Tx) error {
+	cols, err := loadCollections(ctx, tx)
+	if err != nil {
+		return err
+	}
+	for _, c := range cols {
+		changed := false
+		for i, s := range c.Indexes {
+			if ix, err := ParseIndex(s, c); err == nil && ix.SQL() != s {
+				c.Indexes[i], changed = ix.SQL(), true
+			}
+		}
+		if !changed {
+			continue
+		}
+		idx, err := json.Marshal(c.Indexes)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, `UPDATE "_collections" SET "indexes" = ? WHERE "id" = ?`, string(idx), c.ID); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // ExternalAuthsCollection returns the _externalAuths system collection: the

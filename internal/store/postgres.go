@@ -244,7 +244,7 @@ func (postgresDialect) convertExpr(col string, from, to storageKind) string {
 // indexSQL renders ix for PostgreSQL: NOCASE becomes an index on lower(col)
 // (what EqualFold queries use), BINARY the "C" collation, RTRIM rtrim(col).
 func (postgresDialect) indexSQL(ix *Index) string {
-	return ix.render(func(col IndexColumn) string {
+	return ix.render(Quote, func(col IndexColumn) string {
 		switch col.Collate {
 		case "NOCASE":
 			return "lower(" + Quote(col.Name) + ")"

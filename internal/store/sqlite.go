@@ -27,7 +27,7 @@ func (sqliteDialect) convertExpr(col string, from, to storageKind) string {
 	return sqliteConvertExpr(col, from, to)
 }
 
-func (sqliteDialect) indexSQL(ix *Index) string { return ix.SQL() }
+func (sqliteDialect) indexSQL(ix *Index) string { return ix.sqliteSQL() }
 
 func (sqliteDialect) existingIndexes(ctx context.Context, q Querier, table string) (map[string]string, error) {
 	return sqliteIndexes(ctx, q, table)
