@@ -382,6 +382,9 @@ func (r *runtime) installMisc() error {
 	if err := rt.Set("$mails", mails); err != nil {
 		return err
 	}
+	if err := r.installRequire(); err != nil {
+		return err
+	}
 	// new MailerMessage({to, subject, html, text}) is the object itself.
 	if _, err := rt.RunString(`globalThis.MailerMessage = function MailerMessage(m) { Object.assign(this, m || {}); };`); err != nil {
 		return err

@@ -548,3 +548,39 @@ routerAdd("POST", "/api/nested", (e) => {
 		t.Fatalf("after-commit hooks ran %d times, want 4", n)
 	}
 }
+
+// require loads modules relative to the hooks directory (__hooks), once
+// per runtime; a change of a required module reloads in --dev.
+func TestRequire(t *testing.T) {
+	e := setup(t, map[string]string{"main.pb.js": `
+const utils = require(` + "`${__hooks}/lib/utils.js`" + `);
+const cfg = require("lib/config.json");
+routerAdd("GET", "/api/req", (e) => e.json(200, {slug: utils.slugify("Hello World"), same: require("lib/utils") === utils, name: cfg.name, v: utils.version}));
+`,
+		"lib/config.json": `{"name": "galley"}`,
+		"lib/utils.js":    `module.exports = {slugify: (s) => s.toLowerCase().replaceAll(" ", "-"), version: 1};`,
+	}, func(c *jsvm.Config) { c.Dev = true; c.PollInterval = 20 * time.Millisecond })
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		res := e.s.Do("GET", "/api/req", "", nil)
+		if res.Code == 200 && strings.Contains(string(res.Body), `"v":1`) {
+			res.Contains(`"slug":"hello-world"`, `"same":true`, `"name":"galley"`)
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("require: %d %s", res.Code, res.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	e.write(t, "lib/utils.js", `module.exports = {slugify: (s) => s, version: 2};`)
+	for {
+		res := e.s.Do("GET", "/api/req", "", nil)
+		if strings.Contains(string(res.Body), `"v":2`) {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("a changed module did not reload: %s", res.Body)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}

@@ -203,8 +203,8 @@ func readFiles(dir string) ([]source, string, error) {
 	if err != nil {
 		return nil, "", fmt.Errorf("hooks dir: %w", err)
 	}
+	stamp := stampOf(dir)
 	var out []source
-	var stamp strings.Builder
 	for _, e := range entries {
 		if e.IsDir() || !strings.HasSuffix(e.Name(), ".pb.js") {
 			continue
@@ -214,16 +214,13 @@ func readFiles(dir string) ([]source, string, error) {
 		if err != nil {
 			return nil, "", fmt.Errorf("hooks: %w", err)
 		}
-		if info, err := e.Info(); err == nil {
-			fmt.Fprintf(&stamp, "%s %d %d\n", e.Name(), info.Size(), info.ModTime().UnixNano())
-		}
 		prg, err := compile(e.Name(), string(b))
 		if err != nil {
 			return nil, "", err
 		}
 		out = append(out, source{name: e.Name(), prg: prg})
 	}
-	return out, stamp.String(), nil
+	return out, stamp, nil
 }
 
 // compile parses and compiles one file; a syntax error is

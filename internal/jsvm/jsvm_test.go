@@ -108,6 +108,9 @@ func setup(t testing.TB, files map[string]string, tweak ...func(*jsvm.Config)) *
 
 func (e *env) write(t testing.TB, name, src string) {
 	t.Helper()
+	if err := os.MkdirAll(filepath.Dir(filepath.Join(e.dir, name)), 0o755); err != nil {
+		t.Fatal(err)
+	}
 	if err := os.WriteFile(filepath.Join(e.dir, name), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}

@@ -2,27 +2,41 @@ package jsvm
 
 import (
 	"fmt"
-	"os"
+	"io/fs"
+	"path/filepath"
 	"strings"
 	"time"
 )
 
-// stampOf describes the *.pb.js files of dir (names, sizes, modification
-// times): a change of it means a change of the files.
+// stampOf describes the .js and .json files under dir (the hooks and the
+// modules they require: paths, sizes, modification times; hidden entries
+// and node_modules skipped, at most 10000 files): a change of it means a
+// change of the files.
 func stampOf(dir string) string {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return ""
-	}
 	var b strings.Builder
-	for _, e := range entries {
-		if e.IsDir() || !strings.HasSuffix(e.Name(), ".pb.js") {
-			continue
+	n := 0
+	_ = filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return nil
 		}
-		if info, err := e.Info(); err == nil {
-			fmt.Fprintf(&b, "%s %d %d\n", e.Name(), info.Size(), info.ModTime().UnixNano())
+		name := d.Name()
+		if path != dir && (strings.HasPrefix(name, ".") || name == "node_modules") {
+			if d.IsDir() {
+				return filepath.SkipDir
+			}
+			return nil
 		}
-	}
+		if d.IsDir() || !(strings.HasSuffix(name, ".js") || strings.HasSuffix(name, ".json")) {
+			return nil
+		}
+		if n++; n > 10000 {
+			return filepath.SkipAll
+		}
+		if info, err := d.Info(); err == nil {
+			fmt.Fprintf(&b, "%s %d %d\n", path, info.Size(), info.ModTime().UnixNano())
+		}
+		return nil
+	})
 	return b.String()
 }
 
