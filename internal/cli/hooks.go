@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/galleyhq/galley/internal/api"
@@ -23,17 +24,48 @@ type hooksOptions struct {
 	dev     bool
 	pool    int
 	timeout time.Duration
+	// flags is serve's flag set: --dev turns --automigrate on unless it
+	// was given.
+	flags *pflag.FlagSet
 }
 
 // addFlags adds --hooks-dir (and PocketBase's --hooksDir), --dev,
 // --hooks-pool and --hooks-timeout.
 func (ho *hooksOptions) addFlags(f *pflag.FlagSet) {
+	ho.flags = f
 	f.StringVar(&ho.dir, "hooks-dir", "", "directory of JavaScript hooks (*.pb.js) (default: galley_hooks beside --dir, or pb_hooks there when only it exists) (env GALLEY_HOOKS_DIR)")
 	f.StringVar(&ho.dir, "hooksDir", "", "PocketBase's name of --hooks-dir")
 	_ = f.MarkHidden("hooksDir")
-	f.BoolVar(&ho.dev, "dev", false, "development mode: reload the hooks when their files change (env GALLEY_DEV)")
+	f.VarPF(devFlag{ho}, "dev", "", "development mode: reload the hooks when their files change, and --automigrate unless it is given (env GALLEY_DEV)").NoOptDefVal = "true"
 	f.IntVar(&ho.pool, "hooks-pool", 0, "JavaScript runtimes kept to run hooks in parallel; more are made while all are busy (default: 2×GOMAXPROCS, at least 8) (env GALLEY_HOOKS_POOL)")
 	f.DurationVar(&ho.timeout, "hooks-timeout", jsvm.DefaultTimeout, "time one hook, route or cron job in JavaScript may run before it is interrupted (500) and its runtime replaced; 0 = none (env GALLEY_HOOKS_TIMEOUT)")
+}
+
+// devFlag is --dev: setting it true also sets --automigrate (when the
+// command has it) unless --automigrate was given on the command line.
+type devFlag struct{ ho *hooksOptions }
+
+func (d devFlag) String() string {
+	if d.ho == nil {
+		return "false"
+	}
+	return strconv.FormatBool(d.ho.dev)
+}
+
+func (d devFlag) Type() string { return "bool" }
+
+func (d devFlag) Set(s string) error {
+	v, err := strconv.ParseBool(s)
+	if err != nil {
+		return err
+	}
+	d.ho.dev = v
+	if v && d.ho.flags != nil {
+		if f := d.ho.flags.Lookup("automigrate"); f != nil && !f.Changed {
+			return f.Value.Set("true")
+		}
+	}
+	return nil
 }
 
 // path returns the hooks directory: --hooks-dir, else galley_hooks beside

@@ -90,7 +90,9 @@ func TestJSMigrationsAndCronFromCLI(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	done := make(chan error, 1)
-	go func() { done <- run(ctx, []string{"serve", "--http", addr, "--dir", data}, testEnv(t, nil), &out, &out) }()
+	go func() {
+		done <- run(ctx, []string{"serve", "--http", addr, "--dir", data, "--dev"}, testEnv(t, nil), &out, &out)
+	}()
 	call := func(method, path, token, body string) (int, string) {
 		t.Helper()
 		req, _ := http.NewRequest(method, "http://"+addr+path, strings.NewReader(body))
@@ -126,8 +128,15 @@ func TestJSMigrationsAndCronFromCLI(t *testing.T) {
 	if code, body := call("GET", "/api/collections/things", tok, ""); code != 200 {
 		t.Fatalf("the JS migration's collection: %d %s", code, body)
 	}
+	// --dev turns --automigrate on
+	if code, body := call("POST", "/api/collections", tok, `{"name": "posts"}`); code != 200 {
+		t.Fatalf("create posts: %d %s", code, body)
+	}
 	cancel()
 	if err := <-done; err != nil {
 		t.Fatalf("serve: %v\n%s", err, out.String())
+	}
+	if written, _ := filepath.Glob(filepath.Join(root, "pb_migrations", "*_created_posts.*")); len(written) != 1 {
+		t.Fatalf("--dev did not automigrate: %v\n%s", written, out.String())
 	}
 }
