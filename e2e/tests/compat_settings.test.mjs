@@ -105,6 +105,65 @@ test('superuserIPs: superusers from other IPs are refused with 403', async () =>
   assert.equal((await pb.settings.getAll(from('203.0.113.9'))).superuserIPs.length, 0, 'cleared: allowed again');
 });
 
+test('a fresh data directory has PocketBase\'s system collections and users collection', async () => {
+  const all = await pb.collections.getFullList();
+  const byName = Object.fromEntries(all.map((c) => [c.name, c]));
+  const own = "@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId";
+  for (const name of ['_mfas', '_otps', '_externalAuths', '_authOrigins', '_superusers']) {
+    assert.equal(byName[name]?.system, true, `${name} is a system collection`);
+  }
+  for (const name of ['_mfas', '_otps', '_authOrigins']) {
+    const c = byName[name];
+    assert.equal(c.type, 'base');
+    assert.equal(c.listRule, own, `${name}.listRule`);
+    assert.equal(c.viewRule, own, `${name}.viewRule`);
+    assert.equal(c.createRule, null);
+    assert.equal(c.updateRule, null);
+  }
+  assert.equal(byName._authOrigins.deleteRule, own);
+  assert.equal(byName._mfas.deleteRule, null);
+  const u = byName.users;
+  assert.equal(u.id, '_pb_users_auth_');
+  assert.equal(u.type, 'auth');
+  assert.equal(u.system, false);
+  assert.deepEqual(u.fields.map((f) => f.name),
+    ['id', 'password', 'tokenKey', 'email', 'emailVisibility', 'verified', 'name', 'avatar', 'created', 'updated']);
+  const avatar = u.fields.find((f) => f.name === 'avatar');
+  assert.equal(avatar.type, 'file');
+  assert.equal(avatar.maxSelect, 1);
+  assert.deepEqual(avatar.mimeTypes, ['image/jpeg', 'image/png', 'image/svg+xml', 'image/gif', 'image/webp']);
+  assert.equal(u.fields.find((f) => f.name === 'name').type, 'text');
+  for (const r of ['listRule', 'viewRule', 'updateRule', 'deleteRule']) assert.equal(u[r], 'id = @request.auth.id', r);
+  assert.equal(u.createRule, '');
+  assert.deepEqual(u.indexes, [
+    'CREATE UNIQUE INDEX `idx_tokenKey__pb_users_auth_` ON `users` (`tokenKey`)',
+    "CREATE UNIQUE INDEX `idx_email__pb_users_auth_` ON `users` (`email` COLLATE NOCASE) WHERE `email` != ''",
+  ]);
+});
+
+test('the default users collection: sign-up, each user sees only itself and its own auth rows', async () => {
+  const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
+  const emails = [`a_${stamp}@example.com`, `b_${stamp}@example.com`];
+  const ids = [];
+  try {
+    for (const email of emails) {
+      ids.push((await guest().collection('users').create({ email, password: 'password-123', passwordConfirm: 'password-123', name: 'N' })).id);
+    }
+    const a = guest();
+    await a.collection('users').authWithPassword(emails[0], 'password-123');
+    assert.deepEqual((await a.collection('users').getFullList()).map((r) => r.id), [ids[0]]);
+    await expectStatus(a.collection('users').getOne(ids[1]), 404, 'another user');
+    assert.equal((await guest().collection('users').getList(1, 10)).totalItems, 0);
+    for (const c of ['_mfas', '_otps', '_authOrigins', '_externalAuths']) {
+      const list = await a.collection(c).getFullList();
+      assert.ok(list.every((r) => r.recordRef === ids[0]), `${c}: only a's rows`);
+      await expectStatus(a.collection(c).create({ collectionRef: 'x', recordRef: ids[0] }), 403, `${c} create`);
+    }
+  } finally {
+    for (const id of ids) await pb.collection('users').delete(id).catch(() => {});
+  }
+});
+
 test('collections: only the fields sent, indexes [] and in PocketBase\'s form, name errors', async () => {
   const stamp = Date.now().toString(36) + Math.random().toString(36).slice(2, 6);
   const name = `compat_${stamp}`;

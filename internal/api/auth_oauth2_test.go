@@ -36,7 +36,7 @@ func newOAuth2Stack(t *testing.T, user oidctest.User, collection map[string]any)
 	for k, v := range collection {
 		body[k] = v
 	}
-	s.Super("POST", "/api/collections", body).Status(200)
+	s.Users(body).Status(200)
 	return &oauth2Stack{Server: s, op: op, t: t}
 }
 

@@ -18,7 +18,7 @@ func usersCollection(t *testing.T, s *testserver.Server, extra map[string]any) {
 	for k, v := range extra {
 		body[k] = v
 	}
-	s.Super("POST", "/api/collections", body).Status(200)
+	s.Users(body).Status(200)
 }
 
 func signUp(t *testing.T, s *testserver.Server, email, password string) (id, token string) {
@@ -150,7 +150,7 @@ func TestRulesKnowTheUserThroughRelations(t *testing.T) {
 	s := testserver.New(t)
 	teams := s.Super("POST", "/api/collections", map[string]any{"name": "teams", "listRule": "", "viewRule": "",
 		"fields": []map[string]any{{"name": "name", "type": "text"}, {"name": "secret", "type": "text", "hidden": true}}}).Status(200).JSON()
-	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth", "createRule": "",
+	s.Users(map[string]any{"name": "users", "type": "auth", "createRule": "",
 		"listRule": "", "viewRule": "",
 		"fields": []map[string]any{{"name": "team", "type": "relation", "collectionId": teams["id"], "maxSelect": 1}}}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{"name": "docs",

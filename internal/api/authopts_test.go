@@ -9,7 +9,7 @@ import (
 
 func TestAuthCollectionOptions(t *testing.T) {
 	s := testserver.New(t)
-	res := s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth",
+	res := s.Users(map[string]any{"name": "users", "type": "auth",
 		"fields": []map[string]any{{"name": "name", "type": "text"}},
 		"otp":    map[string]any{"enabled": true, "length": 6}}).Status(200)
 	res.Contains(`"passwordAuth":{"enabled":true,"identityFields":["email"]}`, `"otp":{"enabled":true,"duration":180,"length":6`, `"authToken":{"duration":604800}`)

@@ -94,7 +94,7 @@ func TestMultipartLeavesNoTempFiles(t *testing.T) {
 		status int
 	}{
 		{"/api/realtime", 400},
-		{"/api/collections/users/records", 403}, // read (the unknown file part skipped), then refused by the createRule
+		{"/api/collections/users/records", 400}, // read (the unknown file part skipped), then refused: no email, no password
 		{"/api/collections/users/auth-with-password", 400},
 		{"/test/multipart", 200},
 		{"/test/multipart-panic", 500},

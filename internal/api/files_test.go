@@ -32,7 +32,7 @@ type P = testserver.Part
 // not "hidden"; create is open; update and delete need the owner.
 func fileCollection(t *testing.T, s *testserver.Server) {
 	t.Helper()
-	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth",
+	s.Users(map[string]any{"name": "users", "type": "auth",
 		"listRule": "", "viewRule": "", "createRule": "", "fields": []map[string]any{}}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{
 		"name": "docs", "type": "base",

@@ -103,18 +103,11 @@ func newOpsEnv(t *testing.T, o envOpts) *opsEnv {
 	return e
 }
 
-// userToken creates a "users" auth collection with one record and returns a
-// token of that record.
+// userToken adds a record to the default "users" auth collection and
+// returns a token of that record.
 func (e *opsEnv) userToken(su *galley.Record) string {
 	e.t.Helper()
 	ctx := context.Background()
-	c := &galley.Collection{ID: "pbc_users", Name: "users", Type: galley.CollectionAuth,
-		Fields: append(store.AuthSystemFields(), store.AutodateFields()...),
-		Auth:   galley.DefaultAuthOptions()}
-	err := e.db.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, c) })
-	if err != nil {
-		e.t.Fatal(err)
-	}
 	body := core.Body{"email": []byte(`"user@example.com"`), "password": []byte(`"us3r-secret!"`), "passwordConfirm": []byte(`"us3r-secret!"`)}
 	rec, err := e.app.CreateRecord(ctx, core.Actor{Auth: su}, "users", core.RecordInput{Body: body}, "")
 	if err != nil {

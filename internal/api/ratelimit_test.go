@@ -111,7 +111,7 @@ func TestRateLimitMostSpecificOnStack(t *testing.T) {
 	for i := range 3 { // by name and by id: one collection
 		p := "/api/collections/users/records"
 		if i == 1 {
-			p = "/api/collections/pbc_users/records"
+			p = "/api/collections/_pb_users_auth_/records"
 		}
 		expectNot429(t, "users list "+strconv.Itoa(i), e.do("GET", p, "", nil))
 	}
@@ -182,8 +182,8 @@ func TestRuleSelection(t *testing.T) {
 	}{
 		{"GET", "/api/collections/users/records", false, "GET /api/collections/users/records"},
 		{"GET", "/api/collections/USERS/records", true, "users:list"}, // paths are case-sensitive, names not
-		{"GET", "/api/collections/pbc_users/records", true, "users:list"},
-		{"GET", "/api/collections/pbc_users/records", false, "users:list@guest"},
+		{"GET", "/api/collections/_pb_users_auth_/records", true, "users:list"},
+		{"GET", "/api/collections/_pb_users_auth_/records", false, "users:list@guest"},
 		{"GET", "/api/collections/posts/records", true, "*:list"},
 		{"POST", "/api/collections/posts/records", false, "*:create"},
 		{"POST", "/api/collections/users/records", false, "/api/collections/users/records"},

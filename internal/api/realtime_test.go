@@ -42,9 +42,17 @@ func TestRealtimeEventsMatchREST(t *testing.T) {
 	usersCollection(t, s, map[string]any{"listRule": "", "viewRule": ""})
 	postsCollection(t, s, "", "")
 	aID, aTok := signUp(t, s, "a@example.com", "password-1")
+	// Events are dispatched asynchronously: a witness subscribed before the
+	// create sees it go by, so the clients below subscribe only after its
+	// dispatch and cannot be handed it.
+	witness := openSSE(t, s.URL)
+	witness.subscribe(s, "", 204, "posts/*")
 	// Hidden fields are set by superusers only.
 	rec := s.Super("POST", "/api/collections/posts/records", map[string]any{"title": "first", "secret": "s", "owner": aID}).Status(200).JSON()
 	id := rec["id"].(string)
+	if m := witness.Next().JSON(t); m["action"] != "create" {
+		t.Fatalf("witness event %v", m)
+	}
 
 	guest := openSSE(t, s.URL)
 	guest.subscribe(s, "", 204, "posts/*", "posts/"+id)

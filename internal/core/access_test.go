@@ -37,7 +37,7 @@ func TestSuperuserServicesDecideAccess(t *testing.T) {
 	app := collApp(t)
 	mailer := &countingMailer{}
 	app.Mailer = mailer
-	users := mustCreate(t, app, `{"name":"users","type":"auth"}`)
+	users := app.db.Schema.Collection("users") // the default users collection
 	mustCreate(t, app, `{"name":"posts","fields":[{"name":"title","type":"text"}]}`)
 	// The transport authenticates; the services decide on the actor they are
 	// given, so a stand-in record of a non-superuser auth collection is the
@@ -144,7 +144,7 @@ func refused(err error) bool {
 func TestRefreshAuthDecidesAccess(t *testing.T) {
 	ctx := context.Background()
 	app := collApp(t)
-	users := mustCreate(t, app, `{"name":"users","type":"auth"}`)
+	users := app.db.Schema.Collection("users") // the default users collection
 	user := Actor{Auth: &galley.Record{Collection: users, Data: map[string]any{"id": "u1", "tokenKey": "k"}}, Refreshable: true}
 	if _, _, err := app.RefreshAuth(ctx, Actor{}, "users"); galley.ErrorCodeOf(err) != galley.EUnauthenticated {
 		t.Errorf("guest: %v", err)

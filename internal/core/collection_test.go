@@ -171,6 +171,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 		{`{"name":"bad name"}`, "name", "validation_match_invalid"},
 		{`{"name":"bad-name"}`, "name", "validation_match_invalid"},
 		{`{"name":"` + strings.Repeat("a", 56) + `"}`, "name", "validation_length_too_long"},
+		{`{"name":"users"}`, "name", "validation_collection_name_exists"},
 		{`{"name":"_hidden"}`, "name", "validation_invalid_name"},
 		{`{"name":"USERS_X"}`, "name", "validation_collection_name_exists"},
 		{`{"name":"_superusers"}`, "name", "validation_invalid_name"},
@@ -282,7 +283,8 @@ func TestListCollections(t *testing.T) {
 	mustCreate(t, app, `{"name":"a_posts"}`)
 	ctx := context.Background()
 	l, err := app.ListCollections(ctx, app.SystemActor(), ListQuery{})
-	if err != nil || l.TotalItems != 4 || len(l.Items) != 4 || l.Items[0].Name != "_superusers" || l.Items[1].Name != "_externalAuths" {
+	// _superusers, _externalAuths, _mfas, _otps, _authOrigins, users, then ours.
+	if err != nil || l.TotalItems != 8 || len(l.Items) != 8 || l.Items[0].Name != "_superusers" || l.Items[1].Name != "_externalAuths" || l.Items[5].Name != "users" {
 		t.Fatalf("list: %+v %v", l, err)
 	}
 	l, err = app.ListCollections(ctx, app.SystemActor(), ListQuery{Filter: `system = false && name ~ "posts"`, Sort: "-name", PerPage: 1, Page: 2})

@@ -14,7 +14,7 @@ import (
 // kept.
 func TestDeleteExpired(t *testing.T) {
 	app := collApp(t)
-	users := mustCreate(t, app, `{"name":"users","type":"auth","otp":{"enabled":true,"duration":60},"mfa":{"duration":600}}`)
+	users := mustCreate(t, app, `{"name":"members","type":"auth","otp":{"enabled":true,"duration":60},"mfa":{"duration":600}}`)
 	if users.Auth.OTP.Duration != 60 || users.Auth.MFA.Duration != 600 {
 		t.Fatalf("durations %d %d", users.Auth.OTP.Duration, users.Auth.MFA.Duration)
 	}

@@ -68,7 +68,7 @@ type env struct {
 func setup(t testing.TB, files map[string]string, tweak ...func(*jsvm.Config)) *env {
 	t.Helper()
 	s := testserver.New(t)
-	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth",
+	s.Users(map[string]any{"name": "users", "type": "auth", // the default users collection, made into this one
 		"listRule": "", "viewRule": "", "createRule": "", "updateRule": "id = @request.auth.id", "fields": []map[string]any{}}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{"name": "posts", "type": "base",
 		"listRule": "", "viewRule": "", "createRule": "", "updateRule": "", "deleteRule": "",

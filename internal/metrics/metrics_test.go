@@ -400,7 +400,6 @@ func TestLoginRefusals(t *testing.T) {
 // plain 404 when the route is off, even for superusers.
 func TestMetricsRouteAccess(t *testing.T) {
 	s, _ := newServer(t, true)
-	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth"}).Status(200)
 	s.Super("POST", "/api/collections/users/records", map[string]any{"email": "u@example.com", "password": "long-enough-1", "passwordConfirm": "long-enough-1"}).Status(200)
 	user := s.Do("POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "u@example.com", "password": "long-enough-1"}).Status(200).JSON()["token"].(string)
 	if code, _, _ := get(t, s.URL+"/metrics", ""); code != 401 {

@@ -271,8 +271,8 @@ func TestSnapshot(t *testing.T) {
 	ctx := context.Background()
 	su := src.app.SystemActor()
 	for _, body := range []string{
-		`{"name": "users", "type": "auth", "listRule": "id = @request.auth.id", "fields": [{"name": "nick", "type": "text", "max": 20}]}`,
-		`{"name": "posts", "listRule": "", "indexes": ["CREATE INDEX idx_posts_title ON posts (title)"], "fields": [{"name": "title", "type": "text", "required": true}, {"name": "author", "type": "relation", "collectionId": "users", "maxSelect": 1}]}`,
+		`{"name": "members", "type": "auth", "listRule": "id = @request.auth.id", "fields": [{"name": "nick", "type": "text", "max": 20}]}`,
+		`{"name": "posts", "listRule": "", "indexes": ["CREATE INDEX idx_posts_title ON posts (title)"], "fields": [{"name": "title", "type": "text", "required": true}, {"name": "author", "type": "relation", "collectionId": "members", "maxSelect": 1}]}`,
 		`{"name": "titles", "type": "view", "viewQuery": "SELECT id, title FROM posts"}`,
 	} {
 		if _, err := src.app.CreateCollection(ctx, su, []byte(body)); err != nil {
@@ -287,7 +287,7 @@ func TestSnapshot(t *testing.T) {
 		t.Fatalf("path %s", path)
 	}
 	raw, _ := os.ReadFile(path)
-	secret := src.db.Schema.Collection("users").Auth.AuthToken.Secret
+	secret := src.db.Schema.Collection("members").Auth.AuthToken.Secret
 	if strings.Contains(string(raw), secret) || strings.Contains(string(raw), `"secret"`) {
 		t.Fatal("the snapshot holds a token secret")
 	}
@@ -310,7 +310,7 @@ func TestSnapshot(t *testing.T) {
 			t.Errorf("%s differs:\n got %s\nwant %s", c.Name, got, want)
 		}
 	}
-	if u := dst.db.Schema.Collection("users"); u.Auth.AuthToken.Secret == "" || u.Auth.AuthToken.Secret == secret {
+	if u := dst.db.Schema.Collection("members"); u.Auth.AuthToken.Secret == "" || u.Auth.AuthToken.Secret == secret {
 		t.Fatal("the imported auth collection has no fresh token secret")
 	}
 	if _, err := migrate.Snapshot(src.files, nil, time.Now()); err == nil {

@@ -2,10 +2,10 @@
 // practice an embedded SQLite database into a fresh PostgreSQL schema, the
 // graduation path of `galley migrate-data`. It copies the collection
 // definitions (the system collections' too, so token secrets keep working),
-// the system tables that hold state (settings, OTPs, MFA sessions, known
-// devices), and every record of every base and auth collection as stored
-// (password hashes included), in batches; then it verifies each collection
-// and system table by row count and checksum on both sides.
+// the settings, and every record of every base and auth collection as
+// stored (password hashes, OTPs, MFA sessions, known devices and OAuth2
+// links included), in batches; then it verifies each collection and the
+// settings table by row count and checksum on both sides.
 //
 // Everything goes through the store's own read and write paths, so values
 // are converted between the dialects exactly as the server converts them.
@@ -31,8 +31,10 @@ const DefaultBatchSize = 1000
 // migrations applied on the source are not applied again on the target.
 // _migrations is left out (the target applies its own), as are
 // _collections (copied as definitions), _realtimeEvents (transient
-// cross-node payloads) and _cronTicks (claims of past cron ticks).
-var SystemTables = []string{"_params", "_otps", "_mfas", "_authOrigins", "_appMigrations"}
+// cross-node payloads) and _cronTicks (claims of past cron ticks). OTPs,
+// MFA sessions, known devices and OAuth2 links are system collections,
+// copied as collections.
+var SystemTables = []string{"_params", "_appMigrations"}
 
 // Options configure Copy. The zero value works.
 type Options struct {
@@ -113,10 +115,11 @@ func Copy(ctx context.Context, src, dst *store.DB, opts Options) (Report, error)
 }
 
 // checkTargetEmpty refuses a target that already holds user collections or
-// records: Copy never merges.
+// records: Copy never merges. The default users collection a new database
+// starts with (empty) does not count: copyCollections replaces it.
 func checkTargetEmpty(ctx context.Context, dst *store.DB) error {
 	for _, c := range dst.Schema.Collections() {
-		if !c.System {
+		if !c.System && c.ID != store.UsersID {
 			return galley.Errorf(galley.EConflict, "The target already has the collection %q: copy into an empty database.", c.Name)
 		}
 		if c.IsView() {
@@ -137,13 +140,24 @@ func checkTargetEmpty(ctx context.Context, dst *store.DB) error {
 // batch: system collections are updated in place to the source's
 // definitions (their options hold the token secrets), user collections are
 // created, so relations and views resolve against the final schema. The
-// definitions keep the source's created/updated stamps.
+// definitions keep the source's created/updated stamps. The target's
+// default users collection becomes the source's collection of the same id,
+// or is deleted first when the source has none (it may have its own
+// "users").
 func copyCollections(ctx context.Context, src, dst *store.DB) error {
+	if du := dst.Schema.Collection(store.UsersID); du != nil && src.Schema.Collection(store.UsersID) == nil {
+		err := dst.WithTx(ctx, func(tx *store.Tx) error {
+			return tx.ApplyCollections(ctx, []store.CollectionChange{{Old: du}}, nil)
+		})
+		if err != nil {
+			return fmt.Errorf("drop the target's default users collection: %s", store.PGMessage(err))
+		}
+	}
 	var changes []store.CollectionChange
 	cols := src.Schema.Collections()
 	for _, c := range cols {
 		var old *galley.Collection
-		if c.System {
+		if c.System || c.ID == store.UsersID {
 			old = dst.Schema.Collection(c.ID)
 			if old == nil {
 				old = dst.Schema.Collection(c.Name)

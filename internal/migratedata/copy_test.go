@@ -26,7 +26,12 @@ type seeded struct {
 	rows      map[string]int64
 }
 
-func seed(t *testing.T) *seeded {
+// seed makes the source with its default users collection (opened to
+// everyone's listing); seedWith(t, true) replaces that with a users
+// collection of its own (another id).
+func seed(t *testing.T) *seeded { return seedWith(t, false) }
+
+func seedWith(t *testing.T, ownUsers bool) *seeded {
 	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, store.Options{Dir: t.TempDir()})
@@ -56,7 +61,18 @@ func seed(t *testing.T) *seeded {
 		}
 		return r
 	}
-	users := create(`{"name":"users","type":"auth","createRule":"","listRule":"","fields":[{"name":"name","type":"text"}]}`)
+	var users *galley.Collection
+	if ownUsers {
+		if err := app.DeleteCollection(ctx, app.SystemActor(), "users"); err != nil {
+			t.Fatal(err)
+		}
+		users = create(`{"name":"users","type":"auth","createRule":"","listRule":"","fields":[{"name":"name","type":"text"}]}`)
+	} else {
+		users, err = app.UpdateCollection(ctx, app.SystemActor(), "users", []byte(`{"listRule":""}`))
+		if err != nil || users.ID != store.UsersID {
+			t.Fatalf("default users collection: %v %v", users, err)
+		}
+	}
 	create(`{"name":"posts","createRule":"","listRule":"","fields":[
 		{"name":"title","type":"text","required":true},
 		{"name":"views","type":"number"},
@@ -162,43 +178,56 @@ func openStore(t *testing.T, opts store.Options) *store.DB {
 
 func TestCopy(t *testing.T) {
 	for name, open := range targets(t) {
-		t.Run(name, func(t *testing.T) {
-			ctx := context.Background()
-			src := seed(t)
-			dst, _ := open(t)
-			var calls []string
-			rep, err := Copy(ctx, src.db, dst, Options{BatchSize: testBatch, Progress: func(table string, done, total int64) {
-				calls = append(calls, fmt.Sprintf("%s %d/%d", table, done, total))
-			}})
-			if err != nil {
-				t.Fatal(err)
-			}
-			// Batch boundaries: 2.5 batches, exactly 2 batches, none.
-			for _, want := range []string{"posts 0/10", "posts 4/10", "posts 8/10", "posts 10/10", "notes 4/8", "notes 8/8", "empty 0/0", "_params 0/1", "_params 1/1"} {
-				if !slices.Contains(calls, want) {
-					t.Errorf("no progress call %q in %v", want, calls)
-				}
-			}
-			got := map[string]TableReport{}
-			for _, r := range rep.Tables {
-				got[r.Name] = r
-				if r.Kind != galley.CollectionView && (!r.Verified || len(r.Checksum) != 64) {
-					t.Errorf("%s not verified: %+v", r.Name, r)
-				}
-			}
-			for table, n := range src.rows {
-				if got[table].Rows != n {
-					t.Errorf("%s: %d rows, want %d", table, got[table].Rows, n)
-				}
-			}
-			if v := got["post_titles"]; v.Kind != "view" || v.Rows != -1 {
-				t.Errorf("view reported as %+v", v)
-			}
-			if got["_params"].Rows < 1 {
-				t.Errorf("settings not copied: %+v", got["_params"])
-			}
-			checkTarget(t, src, dst)
-		})
+		for _, own := range []bool{false, true} {
+			t.Run(fmt.Sprintf("%s/ownUsers=%t", name, own), func(t *testing.T) { testCopy(t, open, own) })
+		}
+	}
+}
+
+// testCopy copies a seeded source into a fresh target: with the source's
+// default users collection (the target's becomes it) or one of its own
+// (the target's default is dropped first).
+func testCopy(t *testing.T, open func(t *testing.T) (*store.DB, string), ownUsers bool) {
+	ctx := context.Background()
+	src := seedWith(t, ownUsers)
+	dst, _ := open(t)
+	var calls []string
+	rep, err := Copy(ctx, src.db, dst, Options{BatchSize: testBatch, Progress: func(table string, done, total int64) {
+		calls = append(calls, fmt.Sprintf("%s %d/%d", table, done, total))
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Batch boundaries: 2.5 batches, exactly 2 batches, none.
+	for _, want := range []string{"posts 0/10", "posts 4/10", "posts 8/10", "posts 10/10", "notes 4/8", "notes 8/8", "empty 0/0", "_params 0/1", "_params 1/1"} {
+		if !slices.Contains(calls, want) {
+			t.Errorf("no progress call %q in %v", want, calls)
+		}
+	}
+	got := map[string]TableReport{}
+	for _, r := range rep.Tables {
+		got[r.Name] = r
+		if r.Kind != galley.CollectionView && (!r.Verified || len(r.Checksum) != 64) {
+			t.Errorf("%s not verified: %+v", r.Name, r)
+		}
+	}
+	for table, n := range src.rows {
+		if got[table].Rows != n {
+			t.Errorf("%s: %d rows, want %d", table, got[table].Rows, n)
+		}
+	}
+	if v := got["post_titles"]; v.Kind != "view" || v.Rows != -1 {
+		t.Errorf("view reported as %+v", v)
+	}
+	if got["_params"].Rows < 1 {
+		t.Errorf("settings not copied: %+v", got["_params"])
+	}
+	if r := got["_otps"]; r.Kind != galley.CollectionBase || !r.Verified {
+		t.Errorf("_otps is copied as a collection: %+v", r)
+	}
+	checkTarget(t, src, dst)
+	if n := len(dst.Schema.Collections()); n != len(src.db.Schema.Collections()) {
+		t.Errorf("target has %d collections, source %d", n, len(src.db.Schema.Collections()))
 	}
 }
 

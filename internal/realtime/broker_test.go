@@ -177,7 +177,7 @@ func TestDispatcherSurvivesPanics(t *testing.T) {
 // cost none. Deletes are checked inside the deleting transaction.
 func TestAuthorisationCost(t *testing.T) {
 	s := testserver.New(t)
-	s.Super("POST", "/api/collections", map[string]any{"name": "users", "type": "auth", "listRule": "", "viewRule": "",
+	s.Users(map[string]any{"name": "users", "type": "auth", "listRule": "", "viewRule": "",
 		"createRule": "", "fields": []map[string]any{{"name": "name", "type": "text"}}}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{"name": "posts", "createRule": "", "deleteRule": "",
 		"listRule": `owner.name = @request.auth.name`, "viewRule": `owner = @request.auth.id`,

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -148,6 +149,67 @@ var systemMigrations = []migration{
 		// themselves are created from the parsed definition and stay.
 		return recanonicalizeIndexes(ctx, tx)
 	}},
+	{"0008_auth_system_collections", func(ctx context.Context, tx *Tx) error {
+		// _mfas, _otps and _authOrigins become system collections, as in
+		// PocketBase: superusers list them, each auth record lists (and for
+		// _authOrigins deletes) its own rows through the records API.
+		for _, c := range []*galley.Collection{MFAsCollection(), OTPsCollection(), AuthOriginsCollection()} {
+			if err := tableToCollection(ctx, tx, c, oldAuthTableIndexes[c.Name]); err != nil {
+				return fmt.Errorf("%s: %w", c.Name, err)
+			}
+		}
+		return nil
+	}},
+	{"0009_users_collection", func(ctx context.Context, tx *Tx) error {
+		// PocketBase starts with a "users" auth collection; so does Galley,
+		// unless the database already has a collection of that name (or id).
+		cols, err := loadCollections(ctx, tx)
+		if err != nil {
+			return err
+		}
+		users := UsersCollection()
+		for _, c := range cols {
+			if strings.EqualFold(c.Name, users.Name) || strings.EqualFold(c.ID, users.Name) || c.ID == users.ID {
+				return nil
+			}
+		}
+		return tx.CreateCollection(ctx, users)
+	}},
+}
+
+// oldAuthTableIndexes are the indexes migration 0003 gave the auth tables
+// that 0008 turns into collections.
+var oldAuthTableIndexes = map[string][]string{
+	"_mfas":        {"idx__mfas_record"},
+	"_otps":        {"idx__otps_record"},
+	"_authOrigins": {"idx__authOrigins_fp"},
+}
+
+// tableToCollection replaces the plain table c.Name by the collection c,
+// keeping its rows: the table is renamed aside (its indexes dropped), the
+// collection created, the rows copied by column name, the old table
+// dropped. Every column of the old table must be a field of c.
+func tableToCollection(ctx context.Context, tx *Tx, c *galley.Collection, oldIndexes []string) error {
+	old := c.Name + "_old"
+	stmts := []string{`ALTER TABLE ` + Quote(c.Name) + ` RENAME TO ` + Quote(old)}
+	for _, ix := range oldIndexes {
+		stmts = append(stmts, `DROP INDEX IF EXISTS `+Quote(ix))
+	}
+	if err := execAll(ctx, tx, stmts...); err != nil {
+		return err
+	}
+	if err := tx.CreateCollection(ctx, c); err != nil {
+		return err
+	}
+	cols := make([]string, 0, len(c.Fields))
+	for _, f := range c.Fields {
+		cols = append(cols, Quote(f.Name))
+	}
+	list := strings.Join(cols, ", ")
+	return execAll(ctx, tx,
+		`INSERT INTO `+Quote(c.Name)+` (`+list+`) SELECT `+list+` FROM `+Quote(old)+` ORDER BY "created", "id"`,
+		`DROP TABLE `+Quote(old),
+	)
 }
 
 // recanonicalizeIndexes rewrites the stored index definitions of every
@@ -177,6 +239,91 @@ func recanonicalizeIndexes(ctx context.Context, tx *Tx) error {
 		}
 	}
 	return nil
+}
+
+// ownRows is the rule of the auth system collections: an auth record sees
+// only the rows that belong to it.
+const ownRows = `@request.auth.id != '' && recordRef = @request.auth.id && collectionRef = @request.auth.collectionId`
+
+// refFields returns the collectionRef and recordRef fields of the auth
+// system collections (prefix makes their ids unique per collection).
+func refFields(prefix string) []*galley.Field {
+	return []*galley.Field{
+		{ID: "text" + prefix + "1", Name: "collectionRef", Type: galley.FieldText, System: true, Required: true},
+		{ID: "text" + prefix + "2", Name: "recordRef", Type: galley.FieldText, System: true, Required: true},
+	}
+}
+
+// systemCollection assembles an auth system collection: id, the ref fields,
+// extra, created and updated.
+func systemCollection(id, name, prefix string, extra ...*galley.Field) *galley.Collection {
+	c := &galley.Collection{ID: id, Name: name, Type: galley.CollectionBase, System: true}
+	c.Fields = append(append([]*galley.Field{IDField()}, refFields(prefix)...), extra...)
+	c.Fields = append(c.Fields, AutodateFields()...)
+	return c
+}
+
+// MFAsCollection returns the _mfas system collection: an auth record passed
+// a first factor (method) and may finish with a second, different one.
+// Each record lists and views its own; superusers all.
+func MFAsCollection() *galley.Collection {
+	c := systemCollection("pbc_2279338944", "_mfas", "3260",
+		&galley.Field{ID: "text3260000003", Name: "method", Type: galley.FieldText, System: true, Required: true})
+	rule := ownRows
+	c.ListRule, c.ViewRule = &rule, &rule
+	c.Indexes = []string{"CREATE INDEX `idx_mfas_collectionRef_recordRef` ON `_mfas` (`collectionRef`, `recordRef`)"}
+	return c
+}
+
+// OTPsCollection returns the _otps system collection: one-time passwords
+// (password holds a hash of the code, sentTo the address it went to; both
+// hidden). Each record lists and views its own; superusers all.
+func OTPsCollection() *galley.Collection {
+	c := systemCollection("pbc_1638494021", "_otps", "1638",
+		&galley.Field{ID: "password1638000003", Name: "password", Type: galley.FieldPassword, System: true, Hidden: true, Required: true},
+		&galley.Field{ID: "text1638000004", Name: "sentTo", Type: galley.FieldText, System: true, Hidden: true})
+	rule := ownRows
+	c.ListRule, c.ViewRule = &rule, &rule
+	c.Indexes = []string{"CREATE INDEX `idx_otps_collectionRef_recordRef` ON `_otps` (`collectionRef`, `recordRef`)"}
+	return c
+}
+
+// AuthOriginsCollection returns the _authOrigins system collection: the
+// devices (fingerprint: a hash of client IP and user agent) each auth
+// record logged in from, for new-device alerts. Each record lists, views
+// and deletes (forgets) its own; superusers all.
+func AuthOriginsCollection() *galley.Collection {
+	c := systemCollection("pbc_4275539003", "_authOrigins", "4275",
+		&galley.Field{ID: "text4275000003", Name: "fingerprint", Type: galley.FieldText, System: true, Required: true})
+	rule := ownRows
+	c.ListRule, c.ViewRule, c.DeleteRule = &rule, &rule, &rule
+	c.Indexes = []string{"CREATE UNIQUE INDEX `idx_authOrigins_unique_pairs` ON `_authOrigins` (`collectionRef`, `recordRef`, `fingerprint`)"}
+	return c
+}
+
+// UsersID is the id of the default users collection, PocketBase's.
+const UsersID = "_pb_users_auth_"
+
+// UsersCollection returns the default "users" auth collection of a new
+// database, as PocketBase's: name (text) and avatar (file) fields, each
+// user sees, updates and deletes only itself, anyone may sign up. It is
+// not a system collection: it may be changed or deleted.
+func UsersCollection() *galley.Collection {
+	own, anyone := "id = @request.auth.id", ""
+	c := &galley.Collection{ID: UsersID, Name: "users", Type: galley.CollectionAuth,
+		ListRule: &own, ViewRule: &own, CreateRule: &anyone, UpdateRule: &own, DeleteRule: &own,
+		Auth: galley.DefaultAuthOptions()}
+	c.Auth.OAuth2.MappedFields = map[string]string{"name": "name"}
+	c.Fields = append(AuthSystemFields(),
+		&galley.Field{ID: "text1579384326", Name: "name", Type: galley.FieldText, Max: 255},
+		&galley.Field{ID: "file376926767", Name: "avatar", Type: galley.FieldFile, MaxSelect: 1, Thumbs: []string{},
+			MimeTypes: []string{"image/jpeg", "image/png", "image/svg+xml", "image/gif", "image/webp"}})
+	c.Fields = append(c.Fields, AutodateFields()...)
+	c.Indexes = []string{
+		"CREATE UNIQUE INDEX `idx_tokenKey_" + UsersID + "` ON `users` (`tokenKey`)",
+		"CREATE UNIQUE INDEX `idx_email_" + UsersID + "` ON `users` (`email` COLLATE NOCASE) WHERE `email` != ''",
+	}
+	return c
 }
 
 // ExternalAuthsCollection returns the _externalAuths system collection: the

@@ -35,7 +35,7 @@ func TestOpenMigratesOnceAndReopens(t *testing.T) {
 		t.Fatal("reopen re-ran migrations or lost the schema (lookup is case-insensitive)")
 	}
 	var n int
-	if err := db2.Reader().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM "_migrations"`).Scan(&n); err != nil || n != 7 {
+	if err := db2.Reader().QueryRowContext(context.Background(), `SELECT COUNT(*) FROM "_migrations"`).Scan(&n); err != nil || n != 9 {
 		t.Fatalf("migrations recorded: %d %v", n, err)
 	}
 }

@@ -261,3 +261,47 @@ func (s *Server) Multipart(method, url, token string, parts ...Part) *Response {
 	}
 	return s.DoWith(method, url, token, buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()})
 }
+
+// Users makes the default "users" auth collection every new database has
+// into the one body describes — a POST /api/collections body (its name and
+// type are ignored) — and returns the PATCH's response (check its Status).
+// Rules the body leaves out become null, as they would on a new
+// collection; body fields replace the default fields of the same name
+// (matched by name, so they keep their ids) and the other default fields
+// (name, avatar...) stay. Tests that need an
+// auth collection called "users" reuse the default this way instead of
+// creating one.
+func (s *Server) Users(body map[string]any) *Response {
+	s.t.Helper()
+	cur := s.Super("GET", "/api/collections/users", nil).Status(200).JSON()
+	patch := map[string]any{}
+	for _, k := range []string{"listRule", "viewRule", "createRule", "updateRule", "deleteRule"} {
+		patch[k] = nil
+	}
+	for k, v := range body {
+		if k != "name" && k != "type" && k != "fields" {
+			patch[k] = v
+		}
+	}
+	var given []map[string]any
+	if b, err := json.Marshal(body["fields"]); err == nil {
+		_ = json.Unmarshal(b, &given)
+	}
+	redefined := map[string]bool{}
+	for _, f := range given {
+		if n, _ := f["name"].(string); n != "" {
+			redefined[n] = true
+		}
+	}
+	var fields []any
+	for _, f := range cur["fields"].([]any) {
+		if m := f.(map[string]any); !redefined[m["name"].(string)] {
+			fields = append(fields, m)
+		}
+	}
+	for _, f := range given {
+		fields = append(fields, f)
+	}
+	patch["fields"] = fields
+	return s.Super("PATCH", "/api/collections/users", patch)
+}
