@@ -71,8 +71,10 @@ func TestCancelledReadFreesConnection(t *testing.T) {
 	c, slow := slowSchema(t, db, 400)
 	// A marker of this run's own, so that slow queries of tests running
 	// in parallel on the same server are not mistaken for this one.
+	// It comes first: pg_stat_activity keeps only the statement's first
+	// track_activity_query_size bytes (1 kB by default).
 	marker := fmt.Sprintf("cancel-%d", time.Now().UnixNano())
-	slow = "(" + slow + ") AND '" + marker + "' <> ''"
+	slow = "'" + marker + "' <> '' AND (" + slow + ")"
 	base := db.ReadConnsInUse()
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
@@ -91,7 +93,10 @@ func TestCancelledReadFreesConnection(t *testing.T) {
 		return n > 0
 	}
 	// Wait for the statement to run (connected is not enough).
-	for db.ReadConnsInUse() == base || (db.IsPostgres() && !slowRunning()) {
+	for start := time.Now(); db.ReadConnsInUse() == base || (db.IsPostgres() && !slowRunning()); {
+		if time.Since(start) > time.Minute {
+			t.Fatal("the slow read is not seen running on the server after a minute")
+		}
 		select {
 		case err := <-done:
 			t.Fatalf("the slow read finished before it was cancelled: %v", err)
