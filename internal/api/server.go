@@ -45,6 +45,8 @@ type Config struct {
 	// MetricsRoute serves Metrics at GET /metrics on this server, to
 	// superusers only (--metrics).
 	MetricsRoute bool
+	// Public serves static files at / (--public-dir); zero: none.
+	Public PublicDir
 }
 
 // Server serves the Galley HTTP API.
@@ -53,6 +55,7 @@ type Server struct {
 	log     *slog.Logger
 	cfg     Config
 	mux     *http.ServeMux
+	public  http.Handler // static files at / (nil: none)
 	started time.Time
 	// Logs receives request log entries; nil disables request logging.
 	Logs RequestLogger
@@ -93,6 +96,11 @@ func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now()}
+	if h, err := publicHandler(cfg.Public); err != nil {
+		log.Error("public directory not served", "dir", cfg.Public.Dir, "err", err)
+	} else {
+		s.public = h
+	}
 	s.rt = realtime.New(app, db, log, cfg.Realtime)
 	s.routes()
 	return s
@@ -120,7 +128,7 @@ func (s *Server) SetInstallToken(token string) { s.installToken.Store(&token) }
 
 // Handler returns the full middleware chain around the routes.
 func (s *Server) Handler() http.Handler {
-	h := s.logRequests(s.securityHeaders(s.cors(s.bodyDeadline(s.limitBody(s.authenticate(s.rateLimit(trackRouted(s.mux))))))))
+	h := s.logRequests(s.securityHeaders(s.cors(s.bodyDeadline(s.limitBody(s.authenticate(s.rateLimit(trackRouted(s.withPublic(s.mux)))))))))
 	if s.cfg.Metrics != nil {
 		h = s.observe(h)
 	}

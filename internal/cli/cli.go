@@ -205,12 +205,14 @@ type serveOptions struct {
 	uploadMinRate int64
 	// thumbMaxPixels bounds the images thumbnails are made of.
 	thumbMaxPixels int64
+	// hooks: the JavaScript hooks (hooks.go).
+	hooks hooksOptions
+	// public: the app's static files (public.go).
+	public publicOptions
 	// net: metrics and HTTPS (listen.go).
 	net netOptions
 	// migrations locate the migration files; automigrate writes them.
 	migrations migrationOptions
-	// hooks: the JavaScript hooks (hooks.go).
-	hooks hooksOptions
 }
 
 func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
@@ -244,8 +246,9 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.BoolVar(&o.storageShared, "storage-shared", false, "with PostgreSQL: --dir is a file system all nodes share, so several nodes may keep files in <dir>/storage (otherwise a second node refuses to start while S3 is off) (env GALLEY_STORAGE_SHARED)")
 	f.Int64Var(&o.uploadMinRate, "upload-min-rate", api.DefaultUploadMinRate, "bytes per second an upload must keep up: a body that may carry files gets --body-read-timeout plus its size at this rate; 0 = no extension (env GALLEY_UPLOAD_MIN_RATE)")
 	f.Int64Var(&o.thumbMaxPixels, "thumb-max-pixels", files.DefaultMaxPixels, "largest image (width × height) a thumbnail is made of; larger images are served as they are (env GALLEY_THUMB_MAX_PIXELS)")
-	o.hooks.addFlags(f)
 	o.net.addFlags(f)
+	o.hooks.addFlags(f)
+	o.public.addFlags(f)
 	f.BoolVar(&o.oauth2Private, "oauth2-allow-private-networks", false, "let OAuth2 requests reach loopback/private addresses: for a local test identity provider only, never in production (env GALLEY_OAUTH2_ALLOW_PRIVATE_NETWORKS)")
 	o.migrations.addFlags(f, true)
 	return cmd
@@ -313,7 +316,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	if uploadRate == 0 {
 		uploadRate = -1 // no extension (api.Config reads 0 as the default)
 	}
-	srv := api.New(app, db, log, api.Config{AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: buildinfo.Get().Version, UploadMinRate: uploadRate,
+	public, err := o.public.public(g)
+	if err != nil {
+		return err
+	}
+	srv := api.New(app, db, log, api.Config{Public: public, AllowedOrigins: o.origins, MaxBodyBytes: o.maxBody, Version: buildinfo.Get().Version, UploadMinRate: uploadRate,
 		BodyReadTimeout: bodyTimeout, ReadHeaderTimeout: o.headerReadTimeout,
 		Metrics: o.net.apiMetrics(), MetricsRoute: o.net.metrics,
 		Realtime: realtime.Config{MaxConnsPerIP: o.realtimeMaxConnsPerIP, CheckTimeout: o.realtimeCheckTimeout,
@@ -323,6 +330,11 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 			return err
 		}
 	}
+	stopHooks, err := startHooks(g, &o.hooks, app, srv, log)
+	if err != nil {
+		return err
+	}
+	defer stopHooks()
 	if err := startMigrations(ctx, g, &o.migrations, app, db, log); err != nil {
 		return err
 	}
@@ -333,11 +345,6 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 		return err
 	}
 	defer app.Cron().Stop()
-	stopHooks, err := startHooks(g, &o.hooks, app, srv, log)
-	if err != nil {
-		return err
-	}
-	defer stopHooks()
 	stopOps, err := startOps(ctx, srv, app, db, g.dir, log)
 	if err != nil {
 		return err

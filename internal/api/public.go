@@ -1,0 +1,104 @@
+package api
+
+import (
+	"errors"
+	"io/fs"
+	"net/http"
+	"os"
+	"path"
+	"strings"
+)
+
+// PublicDir serves an app's static files (PocketBase's pb_public) from a
+// directory, for GET and HEAD requests that no route matches: /api/ and /_/
+// stay Galley's, and a custom route wins over a file of the same path.
+type PublicDir struct {
+	// Dir is the directory served at /. Names are resolved inside it only
+	// (os.Root): "..", absolute paths and symbolic links that leave it are
+	// not followed.
+	Dir string
+	// IndexFallback serves Dir/index.html for a path with no file, so a
+	// single-page app's own routes load it (PocketBase's --indexFallback).
+	IndexFallback bool
+}
+
+// publicHandler serves p, or nil when p.Dir is empty. Directories are never
+// listed: a directory is its index.html or a 404. Hidden names (a segment
+// starting with ".") are 404, so a .git or .env left in the directory is not
+// published.
+func publicHandler(p PublicDir) (http.Handler, error) {
+	if p.Dir == "" {
+		return nil, nil
+	}
+	root, err := os.OpenRoot(p.Dir)
+	if err != nil {
+		return nil, err
+	}
+	fsys := root.FS()
+	files := http.FileServerFS(fsys)
+	serve := func(w http.ResponseWriter, r *http.Request, name string) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/" + name
+		if name == "." {
+			r2.URL.Path = "/"
+		} else if st, err := fs.Stat(fsys, name); err == nil && st.IsDir() {
+			r2.URL.Path += "/"
+		}
+		r2.URL.RawPath = ""
+		files.ServeHTTP(w, r2)
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
+		for _, seg := range strings.Split(name, "/") {
+			if strings.HasPrefix(seg, ".") {
+				writeError(w, r, nil, errNotFoundRoute())
+				return
+			}
+		}
+		if name == "" {
+			name = "."
+		}
+		st, err := fs.Stat(fsys, name)
+		if err == nil && st.IsDir() {
+			idx := path.Join(name, "index.html")
+			if ist, err := fs.Stat(fsys, idx); err == nil && !ist.IsDir() {
+				if name != "." && !strings.HasSuffix(r.URL.Path, "/") {
+					// Relative links in the index resolve against the directory.
+					http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+					return
+				}
+				// http.FileServer serves a directory's index.html itself.
+				serve(w, r, name)
+				return
+			}
+			err = fs.ErrNotExist
+		}
+		if err == nil {
+			serve(w, r, name)
+			return
+		}
+		if errors.Is(err, fs.ErrNotExist) && p.IndexFallback && path.Ext(name) == "" {
+			if ist, err := fs.Stat(fsys, "index.html"); err == nil && !ist.IsDir() {
+				serve(w, r, ".")
+				return
+			}
+		}
+		writeError(w, r, nil, errNotFoundRoute())
+	}), nil
+}
+
+// withPublic sends GET and HEAD requests that match no route to public.
+func (s *Server) withPublic(next http.Handler) http.Handler {
+	if s.public == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			if _, pattern := s.mux.Handler(r); pattern == "" {
+				s.public.ServeHTTP(w, r)
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
+}
