@@ -9,6 +9,7 @@ import * as collections from './collections/index.js';
 import * as records from './records/index.js';
 import * as logs from './logs.js';
 import * as settings from './settings.js';
+import * as backups from './backups.js';
 
 export function registerScreens() {
   route('/login', LoginScreen, { public: true, title: 'Log in' });
@@ -17,4 +18,5 @@ export function registerScreens() {
   records.register();
   logs.register();
   settings.register();
+  backups.register();
 }
