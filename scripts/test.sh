@@ -10,10 +10,13 @@
 #      internal/dashboard/dist (GALLEY_SKIP_UI=1 skips it)
 #   6. go build ./cmd/galley + the e2e suite with the real pocketbase SDK (e2e/), against a
 #      SQLite-backed binary, then (when PostgreSQL is there) a PostgreSQL-backed one
+#   7. the example apps' browser tests (examples/<app>/tests, run by examples/run.mjs), on
+#      SQLite and then on PostgreSQL when it is there
 #
 # Environment:
 #   GALLEY_TEST_POSTGRES=<dsn>   PostgreSQL DSN for step 4 ("off" skips it)
-#   GALLEY_SKIP_E2E=1            skip step 5
+#   GALLEY_SKIP_E2E=1            skip step 6
+#   GALLEY_SKIP_EXAMPLES=1       skip step 7
 #   GO_TEST_FLAGS="-race ..."    extra flags for go test (the SQLite pass, and the store package
 #                                on PostgreSQL; the rest of the PostgreSQL pass runs without them,
 #                                as the race detector makes its database-bound tests several times
@@ -122,31 +125,67 @@ else
 fi
 
 section "e2e (pocketbase SDK against the galley binary)"
-if [ -n "${GALLEY_SKIP_E2E:-}" ]; then
+if [ -n "${GALLEY_SKIP_E2E:-}" ] && [ -n "${GALLEY_SKIP_EXAMPLES:-}" ]; then
   echo "skipped: GALLEY_SKIP_E2E is set"
+  section "examples (browser tests)"
+  echo "skipped: GALLEY_SKIP_EXAMPLES is set"
   exit 0
 fi
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-  echo "node and npm are required for the e2e suite (Node 20+)" >&2
+  echo "node and npm are required for the e2e suite and the examples' tests (Node 20+)" >&2
   exit 1
 fi
 tmpbin=$(mktemp -d)
-trap 'rm -rf "$tmpbin"' EXIT
+cleanup_dbs=()
+cleanup() {
+  rm -rf "$tmpbin"
+  for db in "${cleanup_dbs[@]}"; do
+    psql "$ADMIN_DSN" -qc "DROP DATABASE IF EXISTS $db" >/dev/null 2>&1 || true
+  done
+}
+trap cleanup EXIT
 go build -o "$tmpbin/galley" ./cmd/galley
 echo "built $tmpbin/galley"
-cd "$ROOT/e2e"
-npm ci --no-audit --no-fund --loglevel=error
-echo "-- on SQLite"
-GALLEY_BIN="$tmpbin/galley" node run.mjs
 if [ -n "$PG_DSN" ]; then
-  # a fresh database for the PostgreSQL-backed binary, in the test DSN's server
-  E2E_DB="galley_e2e_$$"
-  E2E_DSN=$(printf '%s' "$PG_DSN" | sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$E2E_DB#")
   ADMIN_DSN=$(printf '%s' "$PG_DSN" | sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/postgres#")
-  psql "$ADMIN_DSN" -qc "DROP DATABASE IF EXISTS $E2E_DB" -c "CREATE DATABASE $E2E_DB" >/dev/null
-  trap 'rm -rf "$tmpbin"; psql "$ADMIN_DSN" -qc "DROP DATABASE IF EXISTS $E2E_DB" >/dev/null 2>&1 || true' EXIT
-  echo "-- on PostgreSQL (database $E2E_DB)"
-  GALLEY_BIN="$tmpbin/galley" GALLEY_E2E_DB="$E2E_DSN" node run.mjs
+fi
+if [ -n "${GALLEY_SKIP_E2E:-}" ]; then
+  echo "skipped: GALLEY_SKIP_E2E is set"
+else
+  cd "$ROOT/e2e"
+  npm ci --no-audit --no-fund --loglevel=error
+  echo "-- on SQLite"
+  GALLEY_BIN="$tmpbin/galley" node run.mjs
+  if [ -n "$PG_DSN" ]; then
+    # a fresh database for the PostgreSQL-backed binary, in the test DSN's server
+    E2E_DB="galley_e2e_$$"
+    E2E_DSN=$(printf '%s' "$PG_DSN" | sed -E "s#^(postgres(ql)?://[^/]*)/[^?]*#\1/$E2E_DB#")
+    psql "$ADMIN_DSN" -qc "DROP DATABASE IF EXISTS $E2E_DB" -c "CREATE DATABASE $E2E_DB" >/dev/null
+    cleanup_dbs+=("$E2E_DB")
+    echo "-- on PostgreSQL (database $E2E_DB)"
+    GALLEY_BIN="$tmpbin/galley" GALLEY_E2E_DB="$E2E_DSN" node run.mjs
+  fi
+fi
+
+section "examples (browser tests)"
+# Every examples/<app>/ with a tests/ folder: its schema, hooks and static frontend on a
+# fresh galley (examples/run.mjs), driven by headless chromium; on SQLite, then on a fresh
+# PostgreSQL database (run.mjs creates and drops it) when PostgreSQL is there.
+if [ -n "${GALLEY_SKIP_EXAMPLES:-}" ]; then
+  echo "skipped: GALLEY_SKIP_EXAMPLES is set"
+else
+  cd "$ROOT/examples"
+  npm ci --no-audit --no-fund --loglevel=error
+  for dir in */; do
+    app=${dir%/}
+    [ -d "$app/tests" ] || continue
+    echo "-- $app on SQLite"
+    GALLEY_BIN="$tmpbin/galley" node run.mjs "$app"
+    if [ -n "$PG_DSN" ]; then
+      echo "-- $app on PostgreSQL"
+      GALLEY_BIN="$tmpbin/galley" node run.mjs "$app" --db "$PG_DSN"
+    fi
+  done
 fi
 
 section "all tests passed"
