@@ -12,6 +12,7 @@ import (
 	"github.com/dop251/goja"
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
+	jsonv2 "github.com/go-json-experiment/json"
 )
 
 // install defines every global of a runtime.
@@ -21,6 +22,7 @@ func (r *runtime) install() error {
 	r.goErrSym = goja.NewSymbol("galley.goError")
 	r.recSym = goja.NewSymbol("galley.record")
 	r.mwSym = goja.NewSymbol("galley.middleware")
+	r.settingsSym = goja.NewSymbol("galley.settings")
 	if _, err := rt.RunProgram(preludeProgram); err != nil {
 		return fmt.Errorf("hooks prelude: %w", err)
 	}
@@ -158,9 +160,42 @@ func (r *runtime) appObject(d data, inTx bool) *goja.Object {
 		importCollections(call.Argument(0), call.Argument(1).ToBoolean())
 		return goja.Undefined()
 	})
+	// settings(): the current settings as a plain object (secrets left
+	// empty: saving keeps the stored ones), which save(settings) stores as
+	// PATCH /api/settings would — e.g. the realtime channels of an app.
+	set("settings", func(goja.FunctionCall) goja.Value {
+		cur, err := app.Settings(r.ctx())
+		if err != nil {
+			r.throw(err)
+		}
+		b, err := jsonv2.Marshal(cur.Redacted())
+		if err != nil {
+			r.throw(galley.Internal(err))
+		}
+		v := r.parseJSON(b)
+		obj, ok := v.(*goja.Object)
+		if !ok {
+			r.throw(galley.Errorf(galley.EInternal, "settings: not an object"))
+		}
+		_ = obj.DefineDataPropertySymbol(r.settingsSym, rt.ToValue(true), goja.FLAG_FALSE, goja.FLAG_FALSE, goja.FLAG_FALSE)
+		return obj
+	})
 	set("save", func(call goja.FunctionCall) goja.Value {
 		if r.isCollection(call.Argument(0)) { // created or changed as an import of one collection
 			importCollections(rt.NewArray(call.Argument(0)), false)
+			return goja.Undefined()
+		}
+		if obj, ok := call.Argument(0).(*goja.Object); ok && obj.GetSymbol(r.settingsSym) != nil {
+			if inTx { // UpdateSettings runs a transaction of its own
+				r.throw(galley.Errorf(galley.EInvalid, "Settings cannot be changed inside a transaction; use $app."))
+			}
+			b, err := r.stringify(obj)
+			if err != nil {
+				r.rethrow(err)
+			}
+			if _, err := app.UpdateSettings(r.ctx(), app.SystemActor(), b); err != nil {
+				r.throw(err)
+			}
 			return goja.Undefined()
 		}
 		rec := r.recordOf(call.Argument(0))

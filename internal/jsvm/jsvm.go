@@ -350,18 +350,19 @@ func loadError(name string, err error) error {
 
 // runtime is one goja runtime of a generation's pool.
 type runtime struct {
-	gen      *generation
-	rt       *goja.Runtime
-	loading  bool
-	regs     []registration // what the files registered, in order
-	fns      []goja.Callable
-	goErrSym *goja.Symbol
-	recSym   *goja.Symbol
-	mwSym    *goja.Symbol
-	app      *goja.Object // $app
-	evSym    *goja.Symbol
-	evProto  *goja.Object // hook events' prototype
-	recProto *goja.Object
+	gen         *generation
+	rt          *goja.Runtime
+	loading     bool
+	regs        []registration // what the files registered, in order
+	fns         []goja.Callable
+	goErrSym    *goja.Symbol
+	recSym      *goja.Symbol
+	mwSym       *goja.Symbol
+	settingsSym *goja.Symbol // marks the object $app.settings() returns
+	app         *goja.Object // $app
+	evSym       *goja.Symbol
+	evProto     *goja.Object // hook events' prototype
+	recProto    *goja.Object
 
 	// During a call: its contexts (innermost last), where it was entered,
 	// and whether the runtime must be replaced after it.

@@ -125,3 +125,80 @@ func TestJSMigrationEncode(t *testing.T) {
 	}
 	s.Super("GET", "/api/collections/notes", nil).Status(404)
 }
+
+// $app.settings() and $app.save(settings) in a migration: the realtime
+// channels and the app name are stored as PATCH /api/settings stores them,
+// the secrets (never shown to JavaScript) are kept, an invalid value stops
+// the migration, and inside a transaction the save is refused.
+func TestJSMigrationSettings(t *testing.T) {
+	s := testserver.New(t)
+	ctx := context.Background()
+	if _, err := s.App.UpdateSettings(ctx, s.App.SystemActor(), []byte(`{"smtp":{"password":"hunter2"}}`)); err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	write := func(name, src string) {
+		t.Helper()
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	write("1_channels.js", `
+migrate((app) => {
+	const settings = app.settings();
+	if (settings.smtp.password) throw new Error("a secret reached JavaScript");
+	settings.meta.appName = "Chat";
+	settings.realtime.channels = [{pattern: "room:*", joinRule: "@request.auth.id != ''", sendRule: null}];
+	app.save(settings);
+}, (app) => {
+	const settings = app.settings();
+	settings.realtime.channels = [];
+	app.save(settings);
+});`)
+	files := migrate.NewFiles(dir)
+	files.Register(jsvm.MigrationFormat{}, true)
+	runner := &migrate.Runner{DB: s.DB, App: s.App, Sources: []migrate.Source{files}}
+	if _, err := runner.Up(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.App.Settings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ch := got.Realtime.Channels
+	if got.Meta.AppName != "Chat" || len(ch) != 1 || ch[0].Pattern != "room:*" || ch[0].JoinRule == nil || *ch[0].JoinRule != "@request.auth.id != ''" || ch[0].SendRule != nil {
+		t.Fatalf("settings after up: %q %+v", got.Meta.AppName, ch)
+	}
+	if got.SMTP.Password != "hunter2" {
+		t.Fatalf("the SMTP password was not kept: %q", got.SMTP.Password)
+	}
+
+	write("2_bad.js", `
+migrate((app) => {
+	const settings = app.settings();
+	settings.realtime.channels = [{pattern: "", joinRule: "", sendRule: ""}];
+	app.save(settings);
+});`)
+	if _, err := runner.Up(ctx); err == nil || !strings.Contains(err.Error(), "2_bad.js") {
+		t.Fatalf("an invalid channel: %v", err)
+	}
+	write("2_bad.js", `
+migrate((app) => {
+	app.runInTransaction((tx) => {
+		const settings = tx.settings();
+		tx.save(settings);
+	});
+});`)
+	if _, err := runner.Up(ctx); err == nil || !strings.Contains(err.Error(), "inside a transaction") {
+		t.Fatalf("settings saved in a transaction: %v", err)
+	}
+	if err := os.Remove(filepath.Join(dir, "2_bad.js")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runner.Down(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := s.App.Settings(ctx); len(got.Realtime.Channels) != 0 || got.Meta.AppName != "Chat" {
+		t.Fatalf("settings after down: %q %+v", got.Meta.AppName, got.Realtime.Channels)
+	}
+}
