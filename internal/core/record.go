@@ -30,7 +30,7 @@ func (app *App) recordCollection(nameOrID string) (*galley.Collection, error) {
 
 // ListRecords returns a page of c's records visible to a: the listRule
 // filters silently; a null listRule is EForbidden for non-superusers. Totals
-// come from a per-filter cache invalidated by writes.
+// are kept by the store through writes (see store.CountRecords).
 func (app *App) ListRecords(ctx context.Context, a Actor, collection string, q RecordQuery) (*List[*galley.Record], error) {
 	c, err := app.recordCollection(collection)
 	if err != nil {
@@ -66,7 +66,7 @@ func (app *App) ListRecords(ctx context.Context, a Actor, collection string, q R
 		out.Items = []*galley.Record{}
 	}
 	if !q.SkipTotal {
-		n, err := app.db.CountRecords(ctx, c, where, args)
+		n, err := app.db.CountRecords(ctx, c, where, args, app.totalMatcher(a, c, q.Filter))
 		if err != nil {
 			return nil, err
 		}

@@ -104,7 +104,7 @@ func (app *App) TestRule(ctx context.Context, a Actor, collection string, t Rule
 	if err != nil {
 		return nil, err
 	}
-	n, err := app.db.CountRecords(ctx, c, where, args)
+	n, err := app.db.CountRecords(ctx, c, where, args, nil) // a rule under test: counted as it stands
 	if err != nil {
 		return nil, err
 	}

@@ -88,6 +88,9 @@ func (tx *Tx) ApplyCollections(ctx context.Context, changes []CollectionChange, 
 			if _, err := tx.ExecContext(ctx, `DELETE FROM "_collections" WHERE "id" = ?`, ch.Old.ID); err != nil {
 				return err
 			}
+			if _, err := tx.ExecContext(ctx, `DELETE FROM "_totals" WHERE "collection" = ?`, ch.Old.ID); err != nil {
+				return err
+			}
 		}
 	}
 	if err := tx.applyTables(ctx, changes); err != nil {

@@ -61,6 +61,10 @@ type dialect interface {
 	// jsonArrayHas is a condition that the JSON array column col contains
 	// any of n ? placeholders (text values).
 	jsonArrayHas(col string, n int) string
+	// lockWritesSQL keeps other transactions from writing table until the
+	// current one ends ("" when the writer transaction already excludes
+	// them, as SQLite's does).
+	lockWritesSQL(table string) string
 }
 
 // EqualFold returns a condition comparing column expression col with one ?

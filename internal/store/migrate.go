@@ -175,6 +175,19 @@ var systemMigrations = []migration{
 		}
 		return tx.CreateCollection(ctx, users)
 	}},
+	{"0010_totals", func(ctx context.Context, tx *Tx) error {
+		// Row counts of counted collections, one row per writer lane
+		// ("shard") plus the base (shard -1); see totals.go.
+		return execAll(ctx, tx,
+			`CREATE TABLE "_totals" (
+				"collection" TEXT NOT NULL,
+				"shard" INTEGER NOT NULL,
+				"n" BIGINT NOT NULL,
+				"v" BIGINT NOT NULL,
+				PRIMARY KEY ("collection", "shard")
+			)`,
+		)
+	}},
 }
 
 // oldAuthTableIndexes are the indexes migration 0003 gave the auth tables

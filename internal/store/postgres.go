@@ -354,6 +354,10 @@ func (postgresDialect) mapError(err error) *galley.Error {
 	return nil
 }
 
+func (postgresDialect) lockWritesSQL(table string) string {
+	return "LOCK TABLE " + Quote(table) + " IN SHARE MODE"
+}
+
 func (postgresDialect) retryable(err error) bool {
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) {

@@ -133,9 +133,19 @@ func (db *DB) FindRecordsIn(ctx context.Context, q Querier, c *galley.Collection
 	return FindRecords(ctx, q, c, sel)
 }
 
-// CountRecords returns the number of rows of c matching where. Counts are
-// cached until the next committed write (see totalsCache).
-func (db *DB) CountRecords(ctx context.Context, c *galley.Collection, where string, args []any) (int64, error) {
+// CountRecords returns the number of rows of c matching where (compiled
+// on Alias; "" for all rows), exact as of a moment after the call began.
+// match, when not nil, must answer in memory whether a record (as the
+// store holds it) matches where, returning an error (any) when it cannot
+// for that record: then a cached total of a base or auth collection is
+// kept up to date through writes by evaluating match on the rows they
+// changed rather than counted again (see totals.go). Pass nil when where
+// reads other rows (relations, back-relations, @collection). A count
+// stopped by the statement timeout is EInvalid.
+func (db *DB) CountRecords(ctx context.Context, c *galley.Collection, where string, args []any, match func(*galley.Record) (bool, error)) (int64, error) {
+	if counted(c) && (where == "" || match != nil) {
+		return db.countedTotal(ctx, c, where, args, match)
+	}
 	q := "SELECT COUNT(*) FROM " + Quote(c.Name) + " AS " + Quote(Alias)
 	if where != "" {
 		q += " WHERE " + where
@@ -168,9 +178,12 @@ func cacheKey(q string, args []any) string {
 // InsertRecord inserts r (all fields of its collection).
 func (tx *Tx) InsertRecord(ctx context.Context, r *galley.Record) error {
 	query, args := insertSQL(r)
-	_, err := tx.ExecContext(ctx, query, args...)
+	_, err := tx.exec(ctx, query, args...)
 	if err == nil {
 		tx.remember(r.Collection, r.ID())
+		if counted(r.Collection) {
+			tx.noteChange(r.Collection, nil, r)
+		}
 	}
 	return MapError(err)
 }
@@ -213,7 +226,14 @@ func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) 
 	if r.ID() != oldID {
 		tx.forget()
 	}
-	_, err := tx.ExecContext(ctx, "UPDATE "+Quote(c.Name)+" SET "+strings.Join(sets, ",")+" WHERE \"id\"=?", args...)
+	old, err := tx.countedRow(ctx, c, oldID)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, "UPDATE "+Quote(c.Name)+" SET "+strings.Join(sets, ",")+" WHERE \"id\"=?", args...)
+	if err == nil && old != nil {
+		tx.noteChange(c, old, r)
+	}
 	return MapError(err)
 }
 
@@ -221,15 +241,36 @@ func (tx *Tx) UpdateRecord(ctx context.Context, oldID string, r *galley.Record) 
 // the caller handles references).
 func (tx *Tx) DeleteAllRecords(ctx context.Context, c *galley.Collection) error {
 	tx.forget()
-	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name))
+	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name)) // counted again (noteRaw)
 	return MapError(err)
 }
 
 // DeleteRecord deletes the row of c with id.
 func (tx *Tx) DeleteRecord(ctx context.Context, c *galley.Collection, id string) error {
 	tx.forget()
-	_, err := tx.ExecContext(ctx, "DELETE FROM "+Quote(c.Name)+" WHERE \"id\"=?", id)
+	old, err := tx.countedRow(ctx, c, id)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(ctx, "DELETE FROM "+Quote(c.Name)+" WHERE \"id\"=?", id)
+	if err == nil && old != nil {
+		tx.noteChange(c, old, nil)
+	}
 	return MapError(err)
+}
+
+// countedRow returns the stored row id of c when c is counted (its
+// totals follow the row's change; see totals.go), nil when c is not
+// counted or has no such row.
+func (tx *Tx) countedRow(ctx context.Context, c *galley.Collection, id string) (*galley.Record, error) {
+	if !counted(c) {
+		return nil, nil
+	}
+	recs, err := FindRecords(ctx, tx, c, Select{ID: id, Limit: 1})
+	if err != nil || len(recs) == 0 {
+		return nil, err
+	}
+	return recs[0], nil
 }
 
 // touch invalidates cached totals now and again after commit, so no count

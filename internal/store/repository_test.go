@@ -91,7 +91,7 @@ func TestDeleteAllRecords(t *testing.T) {
 	if err := db.WithTx(ctx, func(tx *store.Tx) error { return tx.DeleteAllRecords(ctx, c) }); err != nil {
 		t.Fatal(err)
 	}
-	if n, err := db.CountRecords(ctx, c, "", nil); err != nil || n != 0 {
+	if n, err := db.CountRecords(ctx, c, "", nil, nil); err != nil || n != 0 {
 		t.Fatalf("rows left: %d %v", n, err)
 	}
 	if n, err := store.CountCollections(ctx, db.Reader(), store.Select{ID: c.ID}); err != nil || n != 1 {

@@ -86,6 +86,8 @@ func (sqliteDialect) mapError(err error) *galley.Error {
 
 func (sqliteDialect) retryable(error) bool { return false }
 
+func (sqliteDialect) lockWritesSQL(string) string { return "" }
+
 func (sqliteDialect) equalFold(col string) string { return col + " = ? COLLATE NOCASE" }
 
 func (sqliteDialect) rowOrder(_ *galley.Collection, alias string) string {

@@ -54,7 +54,7 @@ func TestStatementTimeoutStopsReads(t *testing.T) {
 	}
 	_, err := store.FindRecords(ctx, db.Reader(), c, store.Select{Where: slow, Limit: 10})
 	check("list", err)
-	_, err = db.CountRecords(ctx, c, slow, nil)
+	_, err = db.CountRecords(ctx, c, slow, nil, nil)
 	check("count", err)
 	got, err := store.FindRecords(ctx, db.Reader(), c, store.Select{Where: `"_r"."id" = ?`, Args: []any{"r7"}})
 	if err != nil || len(got) != 1 {

@@ -1,20 +1,49 @@
 package store
 
 import (
+	"strings"
 	"sync"
+
+	galley "github.com/galleyhq/galley"
 )
 
-// totalsCache keeps exact list totals per (collection, compiled WHERE, args)
-// so a list with totals does not scan the table on every request. Every
-// committed write bumps one global generation, which invalidates all entries
-// (a filter on one collection may join others, so per-collection invalidation
-// would be wrong); a count computed while a write was in flight is only stored
-// if the generation did not move meanwhile. Read-heavy workloads hit the
-// cache; write-heavy ones pay one COUNT per generation.
+// List totals.
+//
+// Counted collections (base and auth collections whose name does not start
+// with "_") keep their row count in the "_totals" table, updated in the
+// same transaction as the write: each writer lane adds its group's delta to
+// its own row ("shard": the lane's number, so PostgreSQL's concurrent lanes
+// do not queue on one hot row) and bumps that row's version "v"; the row of
+// shard -1 holds the base, the count when the collection was first counted.
+// The unfiltered total is the sum of a collection's rows: exact on every
+// node, one indexed read.
+//
+// A filtered total of a counted collection whose filter reads only the
+// record's own fields (the caller passes a matcher, see CountRecords) is
+// cached with the shard versions it was counted at. Each committed group
+// leaves its record changes (old and new rows) in a log per collection and
+// shard; a later reader that sees newer versions brings the cached count
+// up to them by evaluating the matcher on the logged changes (±1 each), in
+// memory. Versions the log does not hold (written by another node, or
+// dropped from the bounded log), a change the matcher cannot evaluate, or a
+// write the store could not attribute (raw SQL on the collection's table)
+// make the reader count again, in one statement that also reads the
+// versions, so the count and the versions come from one snapshot.
+//
+// Everything else (views, system collections, filters that join other
+// collections) keeps the older scheme: cached until any committed write
+// (one global generation), counted again after.
+
+// totalsCache keeps the cached totals of one DB.
 type totalsCache struct {
-	mu      sync.Mutex
-	gen     uint64
+	mu  sync.Mutex
+	gen uint64
+	// entries: totals cached until the next write (generation scheme).
 	entries map[string]totalsEntry
+	// counted: filtered totals of counted collections, by count query key.
+	counted map[string]*countedEntry
+	// logs: recent committed changes per collection id.
+	logs map[string]*changeLog
 }
 
 type totalsEntry struct {
@@ -22,10 +51,53 @@ type totalsEntry struct {
 	count int64
 }
 
-const maxTotalsEntries = 10000
+// countedEntry is a filtered total at the shard versions vs.
+type countedEntry struct {
+	collection string
+	vs         map[int]int64
+	n          int64
+}
+
+// changeLog holds the committed groups of one collection, per shard, in
+// version order.
+type changeLog struct {
+	shards  map[int][]loggedGroup
+	changes int // total changes held
+}
+
+// loggedGroup is one committed group's changes to one collection.
+type loggedGroup struct {
+	v       int64
+	changes []recordChange
+	unknown bool // a write the store could not attribute: recount
+}
+
+// recordChange is one row's change: Old nil for an insert, New nil for a
+// delete.
+type recordChange struct {
+	Old, New *galley.Record
+}
+
+// shardState is one "_totals" row as read.
+type shardState struct {
+	shard int
+	n, v  int64
+}
+
+const (
+	maxTotalsEntries = 10000
+	// maxLoggedChanges bounds the changes kept per collection; readers
+	// further behind count again.
+	maxLoggedChanges = 8192
+)
 
 func newTotalsCache() *totalsCache {
-	return &totalsCache{entries: map[string]totalsEntry{}}
+	return &totalsCache{entries: map[string]totalsEntry{}, counted: map[string]*countedEntry{}, logs: map[string]*changeLog{}}
+}
+
+// counted reports whether c's count is kept in "_totals".
+func counted(c *galley.Collection) bool {
+	return c != nil && (c.Type == galley.CollectionBase || c.Type == galley.CollectionAuth) && !strings.HasPrefix(c.Name, "_")
 }
 
 // generation returns the current generation.
@@ -71,5 +143,157 @@ func (c *totalsCache) reset() {
 	c.mu.Lock()
 	c.gen++
 	clear(c.entries)
+	clear(c.counted)
+	clear(c.logs)
 	c.mu.Unlock()
+}
+
+// publish adds a committed group's changes (shard, version v) to the log
+// of each collection.
+func (c *totalsCache) publish(shard int, flushed []flushedCount) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for _, f := range flushed {
+		l := c.logs[f.collection]
+		if l == nil {
+			l = &changeLog{shards: map[int][]loggedGroup{}}
+			c.logs[f.collection] = l
+		}
+		l.shards[shard] = append(l.shards[shard], loggedGroup{v: f.v, changes: f.changes, unknown: f.unknown})
+		l.changes += len(f.changes) + 1
+		for l.changes > maxLoggedChanges {
+			l.dropOldest()
+		}
+	}
+}
+
+// dropOldest drops the oldest group of the shard holding the most changes.
+func (l *changeLog) dropOldest() {
+	big, most := 0, -1
+	for s, gs := range l.shards {
+		if len(gs) > 0 && len(gs) > most {
+			big, most = s, len(gs)
+		}
+	}
+	if most <= 0 {
+		l.changes = 0
+		return
+	}
+	g := l.shards[big][0]
+	l.shards[big] = l.shards[big][1:]
+	l.changes -= len(g.changes) + 1
+}
+
+// catchUp returns the cached total of key brought up to the versions of
+// state (or beyond, if another reader already went further), or false when
+// it has to be counted again.
+func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	e := c.counted[key]
+	if e == nil {
+		return 0, false
+	}
+	l := c.logs[e.collection]
+	n := e.n
+	vs := make(map[int]int64, len(state))
+	for _, st := range state {
+		if st.shard < 0 {
+			continue
+		}
+		have := e.vs[st.shard]
+		if have >= st.v {
+			vs[st.shard] = have
+			continue
+		}
+		if l == nil {
+			return 0, false
+		}
+		d, ok := l.delta(st.shard, have, st.v, match)
+		if !ok {
+			delete(c.counted, key)
+			return 0, false
+		}
+		n += d
+		vs[st.shard] = st.v
+	}
+	for s, v := range e.vs { // shards the state did not list (none expected)
+		if _, ok := vs[s]; !ok {
+			vs[s] = v
+		}
+	}
+	e.n, e.vs = n, vs
+	return n, true
+}
+
+// delta sums the matcher's ±1 over the changes of shard after version from
+// up to version to, or reports false when the log does not hold all of
+// them or one cannot be evaluated.
+func (l *changeLog) delta(shard int, from, to int64, match func(*galley.Record) (bool, error)) (int64, bool) {
+	gs := l.shards[shard]
+	// Groups are in version order; find from+1.
+	i := 0
+	for i < len(gs) && gs[i].v <= from {
+		i++
+	}
+	var d int64
+	want := from + 1
+	for ; want <= to; want++ {
+		if i >= len(gs) || gs[i].v != want || gs[i].unknown {
+			return 0, false
+		}
+		for _, ch := range gs[i].changes {
+			was, err := matches(match, ch.Old)
+			if err != nil {
+				return 0, false
+			}
+			is, err := matches(match, ch.New)
+			if err != nil {
+				return 0, false
+			}
+			d += is - was
+		}
+		i++
+	}
+	return d, true
+}
+
+// putCounted caches a filtered total counted at the versions of state,
+// unless a cached entry is already at or beyond them.
+func (c *totalsCache) putCounted(key, collection string, state []shardState, n int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	vs := make(map[int]int64, len(state))
+	for _, st := range state {
+		if st.shard >= 0 {
+			vs[st.shard] = st.v
+		}
+	}
+	if e := c.counted[key]; e != nil {
+		newer := false
+		for s, v := range vs {
+			if v > e.vs[s] {
+				newer = true
+			}
+		}
+		if !newer {
+			return
+		}
+	}
+	if len(c.counted) >= maxTotalsEntries {
+		clear(c.counted)
+	}
+	c.counted[key] = &countedEntry{collection: collection, vs: vs, n: n}
+}
+
+// matches is 1 when r is there and matches, else 0.
+func matches(match func(*galley.Record) (bool, error), r *galley.Record) (int64, error) {
+	if r == nil {
+		return 0, nil
+	}
+	ok, err := match(r)
+	if err != nil || !ok {
+		return 0, err
+	}
+	return 1, nil
 }

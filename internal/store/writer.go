@@ -49,6 +49,8 @@ type lane struct {
 	stmts   *stmtCache // SQLite only
 	seenGen uint64
 	broken  bool // PostgreSQL: the connection failed; replace it
+	// shard is the lane's row in "_totals" (see totals.go).
+	shard int
 	// careful counts the groups still to run with savepoints after an
 	// optimistic group failed (PostgreSQL), so a run of failing jobs does
 	// not pay for every group twice.
@@ -79,6 +81,9 @@ type Tx struct {
 	// batch relating many records to one checks it once; any delete (or
 	// id change) in the transaction forgets them all.
 	known map[string]bool
+	// counts holds the transaction's changes to counted collections, by
+	// collection id (see totals_write.go).
+	counts map[string]*txCount
 }
 
 // AfterCommit registers fn to run once the transaction has committed.
@@ -91,7 +96,18 @@ func (tx *Tx) DB() *DB { return tx.db }
 // list totals. Statements are not
 // interrupted by ctx cancellation once started: interrupting SQLite would
 // roll back the whole group.
+//
+// A statement that writes the table of a counted collection (see
+// totals.go) makes its total unknown until counted again: write records
+// with InsertRecord, UpdateRecord and DeleteRecord, which keep it.
 func (tx *Tx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	tx.noteRaw(query)
+	return tx.exec(ctx, query, args...)
+}
+
+// exec is ExecContext for statements whose effect on counted collections
+// the store accounts for itself.
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
 	tx.touch() // any write may change list totals
 	ctx = context.WithoutCancel(ctx)
 	query = tx.db.d.rebind(query)
@@ -129,8 +145,8 @@ func (db *DB) startWriter(extra int) {
 		db.writer.jobs = make(chan *job, maxGroup)
 		db.writer.stop = make(chan struct{})
 		db.writer.lanes = []*lane{db.lane0()}
-		for range extra {
-			db.writer.lanes = append(db.writer.lanes, &lane{broken: true})
+		for i := range extra {
+			db.writer.lanes = append(db.writer.lanes, &lane{broken: true, shard: i + 1})
 		}
 		for _, l := range db.writer.lanes {
 			db.writer.done.Add(1)
@@ -405,6 +421,20 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 			touched = touched || j.tx.touched
 		}
 	}
+	var flushed []flushedCount
+	if hasCounts(ok) {
+		if released != "" {
+			if err := exec(released); err != nil {
+				db.failGroup(l, jobs, ok, err)
+				return
+			}
+			released = ""
+		}
+		if flushed, err = db.flushCounts(l, ok); err != nil {
+			db.failGroup(l, jobs, ok, err)
+			return
+		}
+	}
 	// A pending RELEASE fails by itself if a statement failed; without one
 	// (a group of one) the COMMIT's own answer says whether it committed.
 	commit := func() error { _, err := sendReleased("COMMIT"); return err }
@@ -417,6 +447,9 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 	if err != nil {
 		db.failGroup(l, jobs, ok, err)
 		return
+	}
+	if flushed != nil {
+		db.totals.publish(l.shard, flushed)
 	}
 	if touched && db.pgState != nil {
 		// Other nodes drop their cached list totals. Not a NOTIFY inside
@@ -471,12 +504,20 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 		ok = append(ok, j)
 		touched = touched || j.tx.touched
 	}
+	flushed, err := db.flushCounts(l, ok)
+	if err != nil {
+		db.failGroup(l, jobs, ok, err)
+		return true
+	}
 	commitStart := db.observing()
-	err := db.commit(l)
+	err = db.commit(l)
 	db.observeCommit(len(jobs), start, commitStart, err)
 	if err != nil {
 		db.failGroup(l, jobs, ok, err)
 		return true
+	}
+	if flushed != nil {
+		db.totals.publish(l.shard, flushed)
 	}
 	if touched && db.pgState != nil {
 		db.pgState.dataChanged()
@@ -594,4 +635,14 @@ func (db *DB) reconnectLane(l *lane) {
 		db.log.Info("writer reconnected")
 	}
 	l.conn, l.broken = c, false
+}
+
+// hasCounts reports whether a job in jobs changed a counted collection.
+func hasCounts(jobs []*job) bool {
+	for _, j := range jobs {
+		if j.tx != nil && len(j.tx.counts) > 0 {
+			return true
+		}
+	}
+	return false
 }

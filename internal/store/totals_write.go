@@ -1,0 +1,242 @@
+package store
+
+import (
+	"context"
+	"maps"
+	"slices"
+	"strings"
+
+	galley "github.com/galleyhq/galley"
+)
+
+// txCount is one transaction's changes to one counted collection.
+type txCount struct {
+	delta   int64
+	changes []recordChange
+	unknown bool // raw SQL wrote the table: the base is counted again
+}
+
+// flushedCount is what a committed group did to one collection: the new
+// version of the lane's shard row and the changes it covers.
+type flushedCount struct {
+	collection string
+	v          int64
+	changes    []recordChange
+	unknown    bool
+}
+
+// countFor returns tx's changes to c (created on first use).
+func (tx *Tx) countFor(c *galley.Collection) *txCount {
+	if tx.counts == nil {
+		tx.counts = map[string]*txCount{}
+	}
+	tc := tx.counts[c.ID]
+	if tc == nil {
+		tc = &txCount{}
+		tx.counts[c.ID] = tc
+	}
+	return tc
+}
+
+// noteChange records that a row of counted collection c changed from old
+// to new (either nil: insert, delete). The records are copied: callers
+// may keep changing theirs.
+func (tx *Tx) noteChange(c *galley.Collection, old, new *galley.Record) {
+	tc := tx.countFor(c)
+	if old == nil {
+		tc.delta++
+	}
+	if new == nil {
+		tc.delta--
+	}
+	tc.changes = append(tc.changes, recordChange{Old: snapshot(old), New: snapshot(new)})
+}
+
+// snapshot copies r's data map (values are not changed in place).
+func snapshot(r *galley.Record) *galley.Record {
+	if r == nil {
+		return nil
+	}
+	cp := *r
+	cp.Data = maps.Clone(r.Data)
+	cp.Expand = nil
+	return &cp
+}
+
+// noteRaw notes a statement run through ExecContext: one that writes the
+// table of a counted collection (INSERT INTO, UPDATE, DELETE FROM, REPLACE
+// INTO, with the quoted table name) makes its count unknown.
+func (tx *Tx) noteRaw(query string) {
+	q := strings.TrimLeft(query, " \t\r\n")
+	var rest string
+	for _, p := range []string{"INSERT INTO ", "DELETE FROM ", "UPDATE ", "REPLACE INTO ", "INSERT OR REPLACE INTO ", "INSERT OR IGNORE INTO "} {
+		if len(q) >= len(p) && strings.EqualFold(q[:len(p)], p) {
+			rest = strings.TrimLeft(q[len(p):], " ")
+			break
+		}
+	}
+	if len(rest) < 2 || rest[0] != '"' {
+		return
+	}
+	end := strings.IndexByte(rest[1:], '"')
+	if end < 0 {
+		return
+	}
+	if c := tx.db.Schema.Collection(rest[1 : end+1]); counted(c) {
+		tx.countFor(c).unknown = true
+	}
+}
+
+// upsertTotalSQL adds a group's delta to a lane's shard row and bumps its
+// version.
+const upsertTotalSQL = `INSERT INTO "_totals" ("collection", "shard", "n", "v") VALUES (?, ?, ?, 1)
+ON CONFLICT ("collection", "shard") DO UPDATE SET "n" = "_totals"."n" + excluded."n", "v" = "_totals"."v" + 1
+RETURNING "v"`
+
+// flushCounts writes what the jobs that succeeded did to counted
+// collections to lane l's shard rows, inside the group's transaction
+// (before COMMIT), in collection id order (two nodes' lanes of the same
+// number share rows: one order, no deadlock).
+func (db *DB) flushCounts(l *lane, jobs []*job) ([]flushedCount, error) {
+	var merged map[string]*txCount
+	for _, j := range jobs {
+		if j.tx == nil || j.err != nil || j.panic != nil {
+			continue
+		}
+		for id, tc := range j.tx.counts {
+			if merged == nil {
+				merged = map[string]*txCount{}
+			}
+			m := merged[id]
+			if m == nil {
+				m = &txCount{}
+				merged[id] = m
+			}
+			m.delta += tc.delta
+			m.changes = append(m.changes, tc.changes...)
+			m.unknown = m.unknown || tc.unknown
+		}
+	}
+	if merged == nil {
+		return nil, nil
+	}
+	ctx := context.Background()
+	tx := &Tx{db: db, lane: l}
+	out := make([]flushedCount, 0, len(merged))
+	for _, id := range slices.Sorted(maps.Keys(merged)) {
+		m := merged[id]
+		f := flushedCount{collection: id, changes: m.changes, unknown: m.unknown}
+		if err := tx.QueryRowContext(ctx, upsertTotalSQL, id, l.shard, m.delta).Scan(&f.v); err != nil {
+			return nil, err
+		}
+		if m.unknown {
+			// The next reader counts the table again (initCount).
+			if _, err := tx.exec(ctx, `DELETE FROM "_totals" WHERE "collection" = ? AND "shard" = -1`, id); err != nil {
+				return nil, err
+			}
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// readCounts returns the "_totals" rows of collection id.
+func (db *DB) readCounts(ctx context.Context, id string) ([]shardState, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT "shard", "n", "v" FROM "_totals" WHERE "collection" = ?`, id)
+	if err != nil {
+		return nil, MapError(err)
+	}
+	defer rows.Close()
+	var out []shardState
+	for rows.Next() {
+		var s shardState
+		if err := rows.Scan(&s.shard, &s.n, &s.v); err != nil {
+			return nil, MapError(err)
+		}
+		out = append(out, s)
+	}
+	return out, MapError(rows.Err())
+}
+
+// hasBase reports whether state holds the base row.
+func hasBase(state []shardState) bool {
+	for _, s := range state {
+		if s.shard < 0 {
+			return true
+		}
+	}
+	return false
+}
+
+// initCount counts c's table once and stores the base row: the count less
+// what the shard rows already hold, with writers to the table kept out
+// meanwhile (SQLite's writer is exclusive; PostgreSQL takes a SHARE lock),
+// so the count and the shard rows agree.
+func (db *DB) initCount(ctx context.Context, c *galley.Collection) error {
+	return db.WithTx(ctx, func(tx *Tx) error {
+		if lock := db.d.lockWritesSQL(c.Name); lock != "" {
+			if _, err := tx.exec(ctx, lock); err != nil {
+				return err
+			}
+		}
+		_, err := tx.exec(ctx, `INSERT INTO "_totals" ("collection", "shard", "n", "v")
+SELECT ?, -1, (SELECT COUNT(*) FROM `+Quote(c.Name)+`) - COALESCE((SELECT SUM("n") FROM "_totals" WHERE "collection" = ? AND "shard" >= 0), 0), 0
+ON CONFLICT ("collection", "shard") DO NOTHING`, c.ID, c.ID)
+		return err
+	})
+}
+
+// countedTotal returns the number of rows of counted collection c matching
+// where (see CountRecords).
+func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where string, args []any, match func(*galley.Record) (bool, error)) (int64, error) {
+	state, err := db.readCounts(ctx, c.ID)
+	if err != nil {
+		return 0, err
+	}
+	if !hasBase(state) {
+		if err := db.initCount(ctx, c); err != nil {
+			return 0, err
+		}
+		if state, err = db.readCounts(ctx, c.ID); err != nil {
+			return 0, err
+		}
+	}
+	if where == "" {
+		var n int64
+		for _, s := range state {
+			n += s.n
+		}
+		return n, nil
+	}
+	q := "SELECT COUNT(*) FROM " + Quote(c.Name) + " AS " + Quote(Alias) + " WHERE " + where
+	key := cacheKey(q, args)
+	if n, ok := db.totals.catchUp(key, state, match); ok {
+		return n, nil
+	}
+	// Count again, with the versions read in the same statement (one
+	// snapshot on both databases).
+	rctx, cancel := readContext(ctx, db.reader)
+	defer cancel()
+	rows, err := db.reader.QueryContext(rctx, `SELECT (`+q+`), "shard", "v" FROM "_totals" WHERE "collection" = ?`, append(slices.Clip(args), c.ID)...)
+	if err != nil {
+		return 0, readError(rctx, db.reader, err)
+	}
+	defer rows.Close()
+	var n int64
+	state = state[:0]
+	for rows.Next() {
+		var s shardState
+		if err := rows.Scan(&n, &s.shard, &s.v); err != nil {
+			return 0, readError(rctx, db.reader, err)
+		}
+		state = append(state, s)
+	}
+	if err := rows.Err(); err != nil {
+		return 0, readError(rctx, db.reader, err)
+	}
+	if len(state) == 0 { // the rows went away (collection dropped meanwhile)
+		return 0, galley.Errorf(galley.EUnavailable, "The collection changed meanwhile, please retry.")
+	}
+	db.totals.putCounted(key, c.ID, state, n)
+	return n, nil
+}
