@@ -281,6 +281,8 @@ func (s *Server) limitBody(next http.Handler) http.Handler {
 		limit := s.cfg.MaxBodyBytes
 		if coll, ok := uploadCollection(r); ok {
 			limit, _ = s.app.UploadLimit(coll, limit)
+		} else if r.URL.Path == "/api/backups/upload" {
+			limit = max(limit, s.app.BackupUploadLimit())
 		} else if r.URL.Path == "/api/batch" {
 			if _, _, _, max, err := s.app.BatchLimits(r.Context()); err == nil {
 				limit = max

@@ -72,6 +72,14 @@ func (s *Server) routeTable() []route {
 		{"DELETE /api/collections/{collection}", superusers, s.deleteCollection},
 		{"DELETE /api/collections/{collection}/truncate", superusers, s.truncateCollection},
 
+		// Backups.
+		{"GET /api/backups", superusers, s.listBackups},
+		{"POST /api/backups", superusers, s.createBackup},
+		{"POST /api/backups/upload", superusers, s.uploadBackup},
+		{"GET /api/backups/{key}", anyone, s.downloadBackup},
+		{"DELETE /api/backups/{key}", superusers, s.deleteBackup},
+		{"POST /api/backups/{key}/restore", superusers, s.restoreBackup},
+
 		// Records: the collection's API rules decide.
 		{"GET /api/collections/{collection}/records", anyone, s.listRecords},
 		{"POST /api/collections/{collection}/records", anyone, s.createRecord},

@@ -90,7 +90,7 @@ func newRootCmdExt(getenv func(string) string, stdout, stderr io.Writer, ext Ext
 	root.PersistentFlags().StringVar(&g.db, "db", "", "PostgreSQL DSN (postgres://user:pass@host:5432/db); empty = embedded SQLite in --dir (env GALLEY_DB)")
 	root.PersistentFlags().IntVar(&g.dbMaxConns, "db-max-conns", store.DefaultMaxConns, "PostgreSQL connections per node, listener excluded (env GALLEY_DB_MAX_CONNS)")
 	root.PersistentFlags().DurationVar(&g.dbStatementTimer, "db-statement-timeout", store.DefaultStatementTimeout, "statement timeout: every statement on PostgreSQL, record reads on SQLite; 0 = none (env GALLEY_DB_STATEMENT_TIMEOUT)")
-	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout), newMigrateDataCmd(g, getenv, stdout, stderr), newMigrateCmd(g, stdout, stderr))
+	root.AddCommand(newServeCmd(g, stdout, stderr), newSuperuserCmd(g, stdout, stderr), newVersionCmd(stdout), newMigrateDataCmd(g, getenv, stdout, stderr), newMigrateCmd(g, stdout, stderr), newBackupCmd(g, stdout, stderr))
 	return root
 }
 

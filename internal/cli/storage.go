@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/galleyhq/galley/internal/backup"
+	"github.com/galleyhq/galley/internal/buildinfo"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/files"
 	"github.com/galleyhq/galley/internal/store"
@@ -67,6 +69,10 @@ func setupStorage(ctx context.Context, app *core.App, db *store.DB, g *globalOpt
 		log.Info("upload spool: removed stale temporary files", "files", n)
 	}
 	app.SetLocalStorage(st, uploads, o.thumbMaxPixels)
+	if err := app.SetBackupStorage(core.BackupDir(g.dir), buildinfo.Get().Version, backup.Limits{}, 0); err != nil {
+		return nil, err
+	}
+	app.SyncBackupCron(ctx)
 	release := func() { app.CloseStorage() }
 	if !db.IsPostgres() || o.storageShared {
 		return release, nil

@@ -69,6 +69,7 @@ type App struct {
 	rules    ruleCache
 	settings settingsCache
 	events   events
+	backups  backupState
 }
 
 // New returns an App over db.
@@ -82,6 +83,7 @@ func New(db *store.DB, log *slog.Logger) *App {
 	db.OnNotify(func(topic string) {
 		if topic == store.TopicSettings || topic == store.TopicAll {
 			app.ReloadSettings()
+			app.SyncBackupCron(context.Background())
 		}
 	})
 	return app

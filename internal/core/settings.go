@@ -340,6 +340,7 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 	if err != nil {
 		return nil, err
 	}
+	app.SyncBackupCron(ctx)
 	return out, nil
 }
 

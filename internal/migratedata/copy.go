@@ -224,7 +224,7 @@ func copyRecords(ctx context.Context, src, dst *store.DB, c *galley.Collection, 
 		if len(recs) == 0 {
 			return done, nil
 		}
-		err = dst.WithTx(ctx, func(tx *store.Tx) error { return insertRecords(ctx, tx, dc, recs) })
+		err = dst.WithTx(ctx, func(tx *store.Tx) error { return InsertRecords(ctx, tx, dc, recs) })
 		if err != nil {
 			return done, err
 		}
@@ -241,10 +241,11 @@ func copyRecords(ctx context.Context, src, dst *store.DB, c *galley.Collection, 
 // 65535, SQLite 32766).
 const maxParams = 30000
 
-// insertRecords inserts recs into c with multi-row INSERTs, as many rows per
+// InsertRecords inserts recs into c with multi-row INSERTs, as many rows per
 // statement as maxParams allows: one round trip per statement instead of
-// one per row is most of the copy's speed on PostgreSQL.
-func insertRecords(ctx context.Context, tx *store.Tx, c *galley.Collection, recs []*galley.Record) error {
+// one per row is most of the copy's speed on PostgreSQL. A failure names
+// the record (or the range of records) and leaves tx to be rolled back.
+func InsertRecords(ctx context.Context, tx *store.Tx, c *galley.Collection, recs []*galley.Record) error {
 	cols := make([]string, len(c.Fields))
 	for i, f := range c.Fields {
 		cols[i] = store.Quote(f.Name)
@@ -307,7 +308,7 @@ func copyTable(ctx context.Context, src, dst *store.DB, name string, opts Option
 	var done int64
 	last := ""
 	for {
-		rows, err := readRows(ctx, src, name, cols, last, opts.BatchSize)
+		rows, err := ReadRows(ctx, src.Reader(), src.DialectName(), name, cols, last, opts.BatchSize)
 		if err != nil {
 			return done, err
 		}
@@ -318,7 +319,7 @@ func copyTable(ctx context.Context, src, dst *store.DB, name string, opts Option
 			for _, r := range rows {
 				args := make([]any, len(r))
 				for i, v := range r {
-					args[i] = columnArg(cols[i], v)
+					args[i] = ColumnArg(cols[i], v)
 				}
 				if _, err := tx.ExecContext(ctx, insert, args...); err != nil {
 					return fmt.Errorf("row %v: %w", r[0], err)
@@ -366,16 +367,18 @@ func commonColumns(ctx context.Context, src, dst *store.DB, table string) ([]sto
 	return out, nil
 }
 
-// readRows returns up to limit rows of table (cols, id first) with id after
-// last, in id order compared bytewise on both dialects.
-func readRows(ctx context.Context, db *store.DB, table string, cols []store.Column, last string, limit int) ([][]any, error) {
+// ReadRows returns up to limit rows of table (cols, id first) with id after
+// last, read through q (of the dialect named dialect: "sqlite" or
+// "postgres"), in id order compared bytewise on both dialects. Text and
+// blob values are returned as strings.
+func ReadRows(ctx context.Context, q store.Querier, dialect, table string, cols []store.Column, last string, limit int) ([][]any, error) {
 	quoted := make([]string, len(cols))
 	for i, c := range cols {
 		quoted[i] = store.Quote(c.Name)
 	}
-	id := idKey(db, `"id"`)
-	q := "SELECT " + strings.Join(quoted, ", ") + " FROM " + store.Quote(table) + " WHERE " + id + " > ? ORDER BY " + id + " LIMIT ?"
-	rows, err := db.Reader().QueryContext(ctx, q, last, limit)
+	id := idKey(dialect, `"id"`)
+	query := "SELECT " + strings.Join(quoted, ", ") + " FROM " + store.Quote(table) + " WHERE " + id + " > ? ORDER BY " + id + " LIMIT ?"
+	rows, err := q.QueryContext(ctx, query, last, limit)
 	if err != nil {
 		return nil, err
 	}
@@ -402,8 +405,8 @@ func readRows(ctx context.Context, db *store.DB, table string, cols []store.Colu
 
 // idKey is the id column expression col ordered bytewise: SQLite compares
 // TEXT with BINARY already; PostgreSQL's default collation may not.
-func idKey(db *store.DB, col string) string {
-	if db.DialectName() == "postgres" {
+func idKey(dialect, col string) string {
+	if dialect == "postgres" {
 		return col + ` COLLATE "C"`
 	}
 	return col

@@ -33,11 +33,11 @@ func Verify(ctx context.Context, src, dst *store.DB, opts Options) ([]TableRepor
 		if err != nil {
 			return out, fmt.Errorf("verify system table %s: %w", t, err)
 		}
-		sn, ss, err := tableChecksum(ctx, src, t, cols, opts.BatchSize)
+		sn, ss, err := TableChecksum(ctx, src.Reader(), src.DialectName(), t, cols, opts.BatchSize)
 		if err != nil {
 			return out, fmt.Errorf("verify system table %s (source): %w", t, err)
 		}
-		dn, ds, err := tableChecksum(ctx, dst, t, cols, opts.BatchSize)
+		dn, ds, err := TableChecksum(ctx, dst.Reader(), dst.DialectName(), t, cols, opts.BatchSize)
 		if err != nil {
 			return out, fmt.Errorf("verify system table %s (target): %w", t, err)
 		}
@@ -111,12 +111,21 @@ func mismatch(name string, src, dst int64) string {
 // matter) in bytewise id order. Equal data gives equal checksums on SQLite
 // and PostgreSQL. c must not be a view.
 func Checksum(ctx context.Context, db *store.DB, c *galley.Collection, batch int) (int64, string, error) {
+	return ChecksumOf(ctx, db.Reader(), db.DialectName(), c, batch)
+}
+
+// ChecksumOf is Checksum read through q (a snapshot or a transaction) of
+// the dialect named dialect ("sqlite" or "postgres").
+func ChecksumOf(ctx context.Context, q store.Querier, dialect string, c *galley.Collection, batch int) (int64, string, error) {
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
 	h := sha256.New()
-	id := idKey(db, store.Quote(store.Alias)+`."id"`)
+	id := idKey(dialect, store.Quote(store.Alias)+`."id"`)
 	var n int64
 	last := ""
 	for {
-		recs, err := store.FindRecords(ctx, db.Reader(), c, store.Select{Where: id + " > ?", Args: []any{last}, Order: id, Limit: batch})
+		recs, err := store.FindRecords(ctx, q, c, store.Select{Where: id + " > ?", Args: []any{last}, Order: id, Limit: batch})
 		if err != nil {
 			return n, "", err
 		}
@@ -137,21 +146,25 @@ func Checksum(ctx context.Context, db *store.DB, c *galley.Collection, batch int
 	}
 }
 
-// tableChecksum is Checksum for a system table's columns cols (id first).
-func tableChecksum(ctx context.Context, db *store.DB, table string, cols []store.Column, batch int) (int64, string, error) {
+// TableChecksum is ChecksumOf for the columns cols (id first) of the system
+// table table.
+func TableChecksum(ctx context.Context, q store.Querier, dialect, table string, cols []store.Column, batch int) (int64, string, error) {
+	if batch <= 0 {
+		batch = DefaultBatchSize
+	}
 	h := sha256.New()
 	var n int64
 	last := ""
 	for {
-		rows, err := readRows(ctx, db, table, cols, last, batch)
+		rows, err := ReadRows(ctx, q, dialect, table, cols, last, batch)
 		if err != nil {
 			return n, "", err
 		}
 		for _, r := range rows {
 			m := make(map[string]any, len(cols))
 			for i, c := range cols {
-				v := columnArg(c, r[i])
-				if s, ok := v.(string); ok && isJSONColumn(c) {
+				v := ColumnArg(c, r[i])
+				if s, ok := v.(string); ok && IsJSONColumn(c) {
 					v = canonical(json.RawMessage(s))
 				}
 				m[c.Name] = v
@@ -193,18 +206,18 @@ func canonical(v any) any {
 	return x
 }
 
-// isJSONColumn reports whether a system table column holds JSON (declared
+// IsJSONColumn reports whether a system table column holds JSON (declared
 // JSON on SQLite, jsonb on PostgreSQL).
-func isJSONColumn(c store.Column) bool {
+func IsJSONColumn(c store.Column) bool {
 	return strings.Contains(strings.ToLower(c.Type), "json")
 }
 
-// columnArg converts a value scanned from a system table column for writing
+// ColumnArg converts a value scanned from a system table column for writing
 // to the other database: a JSON column's value becomes JSON text (SQLite's
 // JSON affinity may hand back a bare number); NULL and anything else pass
 // through.
-func columnArg(c store.Column, v any) any {
-	if !isJSONColumn(c) || v == nil {
+func ColumnArg(c store.Column, v any) any {
+	if !IsJSONColumn(c) || v == nil {
 		return v
 	}
 	if s, ok := v.(string); ok {

@@ -1,0 +1,5 @@
+package backup_test
+
+import "runtime"
+
+func runtimeGosched() { runtime.Gosched() }
