@@ -245,6 +245,23 @@ routerAdd("POST", "/api/webhook", (e) => {
 	e.s.Do("GET", "/api/collections/logs/records", "", nil).Status(200).Contains("paid A1")
 }
 
+// e.blob answers a body with the content type the route names (an RSS feed).
+func TestRouteBlob(t *testing.T) {
+	e := setup(t, map[string]string{"feed.pb.js": `
+routerAdd("GET", "/feed.xml", (e) => e.blob(200, "application/rss+xml; charset=utf-8", "<rss>&amp;</rss>"));
+routerAdd("GET", "/bytes", (e) => e.blob(201, "application/octet-stream", [104, 105]));
+routerAdd("GET", "/bad", (e) => e.blob(200, "", "x"));
+`})
+	res := e.s.Do("GET", "/feed.xml", "", nil).Status(200).Contains("<rss>&amp;</rss>")
+	if ct := res.Header.Get("Content-Type"); ct != "application/rss+xml; charset=utf-8" {
+		t.Fatalf("content type %q", ct)
+	}
+	if res := e.s.Do("GET", "/bytes", "", nil).Status(201); string(res.Body) != "hi" || res.Header.Get("Content-Type") != "application/octet-stream" {
+		t.Fatalf("bytes: %q %q", res.Body, res.Header.Get("Content-Type"))
+	}
+	e.s.Do("GET", "/bad", "", nil).Status(400).Contains("content type")
+}
+
 // $security: random strings, hashes, HMAC, constant-time compare, JWTs.
 func TestSecurity(t *testing.T) {
 	e := setup(t, map[string]string{"sec.pb.js": `

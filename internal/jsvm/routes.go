@@ -161,6 +161,33 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 		write(status(call.Argument(0)), "text/html; charset=utf-8", []byte(call.Argument(1).String()))
 		return goja.Undefined()
 	})
+	// blob(status, contentType, body): body with any content type (an RSS
+	// feed, a CSV export); body is a string or an array of bytes.
+	_ = o.Set("blob", func(call goja.FunctionCall) goja.Value {
+		code := status(call.Argument(0))
+		ct := call.Argument(1).String()
+		if ct == "" || goja.IsUndefined(call.Argument(1)) {
+			panic(rt.NewTypeError("blob: want a content type"))
+		}
+		var body []byte
+		switch v := call.Argument(2).Export().(type) {
+		case []byte:
+			body = v
+		case []any:
+			body = make([]byte, len(v))
+			for i, x := range v {
+				n, ok := x.(int64)
+				if !ok || n < 0 || n > 255 {
+					panic(rt.NewTypeError("blob: body must be a string or an array of bytes"))
+				}
+				body[i] = byte(n)
+			}
+		default:
+			body = []byte(call.Argument(2).String())
+		}
+		write(code, ct, body)
+		return goja.Undefined()
+	})
 	_ = o.Set("noContent", func(call goja.FunctionCall) goja.Value {
 		e.W.WriteHeader(status(call.Argument(0)))
 		return goja.Undefined()
