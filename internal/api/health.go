@@ -22,7 +22,10 @@ var proxyHeaders = []string{"X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", 
 // (a proxy header present in the request while no trusted proxy header is
 // configured, else "": the hint that trustedProxy should be set) and
 // Galley's leader (whether this node runs the leader-only background work:
-// always true on SQLite, exactly one node of a PostgreSQL cluster). For
+// always true on SQLite, exactly one node of a PostgreSQL cluster) and
+// nodes: the live nodes of the cluster (this one first, "self": true; id,
+// address when known, version, started, lastSeen, leader; see
+// store.DB.Nodes); on SQLite only this one. For
 // guests it touches no database, so load balancers can poll it cheaply.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "no-store")
@@ -45,6 +48,13 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 		data["realIP"] = userIP(r, set.TrustedProxy)
 		data["possibleProxyHeader"] = possible
 		data["leader"] = s.app.IsLeader()
+		if s.db != nil {
+			nodes, err := s.db.Nodes(r.Context(), s.NodeInfo(), s.started)
+			if err != nil {
+				return err
+			}
+			data["nodes"] = nodes
+		}
 	}
 	writeJSON(w, http.StatusOK, healthBody{Code: http.StatusOK, Message: "API is healthy.", Data: data})
 	return nil

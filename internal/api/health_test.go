@@ -33,8 +33,12 @@ func TestHealth(t *testing.T) {
 			t.Fatalf("superuser health: %s", r.body)
 		}
 		data := m["data"].(map[string]any)
-		if len(data) != 4 {
-			t.Errorf("data = %v, want canBackup, realIP, possibleProxyHeader, leader", data)
+		if len(data) != 5 {
+			t.Errorf("data = %v, want canBackup, realIP, possibleProxyHeader, leader, nodes", data)
+		}
+		// One node, this one.
+		if nodes, _ := data["nodes"].([]any); len(nodes) != 1 || nodes[0].(map[string]any)["self"] != true {
+			t.Errorf("nodes = %v, want this node alone", data["nodes"])
 		}
 		return data
 	}

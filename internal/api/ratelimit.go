@@ -15,7 +15,9 @@ import (
 const ruleMaxKeys = 200_000
 
 // rateLimit enforces the settings' rate-limit rules (rateLimits.enabled and
-// rateLimits.rules) per node. For each request the single most specific
+// rateLimits.rules). Counters are per node; on a cluster each node admits
+// its share of every limit (maxRequests / live nodes, at least 1; see
+// ratelimit.WithNodes), so the cluster as a whole admits about the limit. For each request the single most specific
 // matching rule applies (see ruleScore), counted per rule label and audience
 // and per client: the record id for auth records, the client IP (IPv6 by
 // /64, after trusted-proxy resolution) for guests. Over the limit the answer
@@ -28,7 +30,7 @@ const ruleMaxKeys = 200_000
 // The limiter state lives in the returned handler: each call of Handler
 // starts with fresh counters.
 func (s *Server) rateLimit(next http.Handler) http.Handler {
-	rl := &ruleLimiter{lim: ratelimit.New(ruleMaxKeys)}
+	rl := &ruleLimiter{lim: ratelimit.New(ruleMaxKeys, ratelimit.WithNodes(s.liveNodes))}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if wait, limited := rl.check(s, r); limited {
 			s.rulesRefused.Add(1)

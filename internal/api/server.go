@@ -69,6 +69,11 @@ type Server struct {
 	routeLabels routeLabels
 	// rulesRefused counts the 429s of the rate-limit rules.
 	rulesRefused atomic.Int64
+	// db is app's database: the node registry (health) and the live node
+	// count the rate limits divide by.
+	db *store.DB
+	// address is this node's API URL once known (SetAddress).
+	address atomic.Pointer[string]
 }
 
 // RequestLogger receives one entry per finished request. Log must not block:
@@ -95,7 +100,14 @@ func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Server {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now()}
+	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now(), db: db}
+	// Each node enforces its share of the built-in log-in and mail limits
+	// (limit / live nodes; see ratelimit.WithNodes), so a cluster as a
+	// whole admits about the configured limit.
+	if db != nil {
+		app.Guards.Login.Nodes = db.LiveNodes
+		app.Guards.Mail.Nodes = db.LiveNodes
+	}
 	if h, err := publicHandler(cfg.Public); err != nil {
 		log.Error("public directory not served", "dir", cfg.Public.Dir, "err", err)
 	} else {
@@ -121,6 +133,29 @@ func (s *Server) IdleFor() time.Duration {
 		return time.Since(s.started)
 	}
 	return time.Since(time.Unix(0, last))
+}
+
+// SetAddress records this node's API URL, which GET /api/health lists
+// among the nodes and NodeInfo reports.
+func (s *Server) SetAddress(url string) { s.address.Store(&url) }
+
+// NodeInfo is what this node says about itself in its heartbeats (see
+// store.DB.RunHeartbeat) and in GET /api/health.
+func (s *Server) NodeInfo() store.NodeInfo {
+	info := store.NodeInfo{Version: s.cfg.Version, Leader: s.app.IsLeader}
+	if p := s.address.Load(); p != nil {
+		info.Address = *p
+	}
+	return info
+}
+
+// liveNodes is the node count the rate-limit rules divide by (1 without a
+// database).
+func (s *Server) liveNodes() int {
+	if s.db == nil {
+		return 1
+	}
+	return s.db.LiveNodes()
 }
 
 // SetInstallToken enables the one-time first-superuser creation with token.

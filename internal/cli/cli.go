@@ -379,6 +379,10 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	// Leader-only background work: on PostgreSQL one node at a time runs
 	// it; another takes over within seconds when that node dies.
 	safego.Go(log, "leader maintenance", func() { db.RunAsLeader(ctx, core.LeaderMaintenance, app.Maintain) })
+	// The node registry (PostgreSQL): GET /api/health lists the live nodes
+	// and the rate limits divide by their number. The row goes at shutdown.
+	srv.SetAddress(ls.apiURL())
+	safego.Go(log, "node heartbeat", func() { db.RunHeartbeat(ctx, srv.NodeInfo(), heartbeatEvery) })
 	errc := make(chan error, 3)
 	ls.serve(errc)
 	select {
@@ -397,6 +401,10 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 	log.Info("stopped")
 	return nil
 }
+
+// heartbeatEvery is how often a node records itself in the node registry
+// (store.NodeLive is a few beats).
+const heartbeatEvery = 2 * time.Second
 
 func newSuperuserCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	cmd := &cobra.Command{Use: "superuser", Short: "Manage superusers"}

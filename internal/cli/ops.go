@@ -18,16 +18,22 @@ import (
 	"github.com/galleyhq/galley/internal/store"
 )
 
-// startOps starts the operational services (request logs in auxiliary.db)
-// and returns a function that stops them, flushing what is queued.
+// startOps starts the operational services (request logs: in auxiliary.db
+// on SQLite; on PostgreSQL in the shared database, each entry tagged with
+// this node and pruned by the node that holds the retention lock) and
+// returns a function that stops them, flushing what is queued.
 func startOps(ctx context.Context, srv *api.Server, app *core.App, db *store.DB, dir string, log *slog.Logger) (func(), error) {
-	logs, err := reqlog.Open(ctx, reqlog.Options{Dir: dir, Logger: log, MaxDays: func() int {
+	opts := reqlog.Options{Dir: dir, Logger: log, MaxDays: func() int {
 		set, err := app.Settings(context.Background())
 		if err != nil {
 			return 7
 		}
 		return set.Logs.MaxDays
-	}})
+	}}
+	if db.IsPostgres() {
+		opts.DB, opts.Node, opts.Leader = db.Reader(), db.NodeID(), db.RunAsLeader
+	}
+	logs, err := reqlog.Open(ctx, opts)
 	if err != nil {
 		return nil, err
 	}

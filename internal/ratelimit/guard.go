@@ -63,6 +63,9 @@ type LoginGuard struct {
 	PerAccount Rule             // zero: 100 per hour
 	MaxKeys    int              // zero: DefaultMaxKeys
 	Now        func() time.Time // nil: time.Now (tests inject a clock)
+	// Nodes, when set, returns the live nodes of the cluster: each node
+	// enforces its share of the limits (see WithNodes).
+	Nodes func() int
 
 	once    sync.Once
 	lim     *Limiter
@@ -76,7 +79,7 @@ func (g *LoginGuard) init() {
 	g.once.Do(func() {
 		g.PerIP = orDefault(g.PerIP, defaultLoginPerIP())
 		g.PerAccount = orDefault(g.PerAccount, defaultLoginPerAccount())
-		g.lim = newLimiter(g.MaxKeys, g.Now)
+		g.lim = newLimiter(g.MaxKeys, g.Now, g.Nodes)
 	})
 }
 
@@ -134,6 +137,7 @@ type MailGuard struct {
 	PerIP      Rule             // zero: 20 per hour
 	MaxKeys    int              // zero: DefaultMaxKeys
 	Now        func() time.Time // nil: time.Now
+	Nodes      func() int       // nil: one node (see LoginGuard.Nodes)
 
 	once    sync.Once
 	lim     *Limiter
@@ -147,7 +151,7 @@ func (g *MailGuard) init() {
 	g.once.Do(func() {
 		g.PerAddress = orDefault(g.PerAddress, defaultMailPerAddress())
 		g.PerIP = orDefault(g.PerIP, defaultMailPerIP())
-		g.lim = newLimiter(g.MaxKeys, g.Now)
+		g.lim = newLimiter(g.MaxKeys, g.Now, g.Nodes)
 	})
 }
 
@@ -190,14 +194,18 @@ func orDefault(r, def Rule) Rule {
 	return r
 }
 
-func newLimiter(maxKeys int, now func() time.Time) *Limiter {
+func newLimiter(maxKeys int, now func() time.Time, nodes func() int) *Limiter {
 	if maxKeys <= 0 {
 		maxKeys = DefaultMaxKeys
 	}
-	if now == nil {
-		return New(maxKeys)
+	var opts []Option
+	if now != nil {
+		opts = append(opts, WithClock(now))
 	}
-	return New(maxKeys, WithClock(now))
+	if nodes != nil {
+		opts = append(opts, WithNodes(nodes))
+	}
+	return New(maxKeys, opts...)
 }
 
 func ipKey(ip string) string {

@@ -26,9 +26,14 @@
 //
 // # Scope
 //
-// State is per process: on a multi-node deployment each node limits on its
-// own, so the effective limit is up to N times the configured one. There is
-// no package-level state; two Limiters never share anything.
+// State is per process. On a multi-node deployment a Limiter made with
+// WithNodes gives each node its share of every limit: max / live nodes
+// (rounded down, at least 1), so that behind a balancer that spreads a
+// client's requests over the nodes the whole cluster admits at most about
+// the configured limit (exactly, when the limit is a multiple of the node
+// count and the balancer spreads evenly). A client pinned to one node gets
+// that node's share only: stricter, never looser. There is no package-level
+// state; two Limiters never share anything.
 package ratelimit
 
 import (
@@ -50,6 +55,32 @@ const maxShards = 16
 // Option configures a Limiter.
 type Option func(*Limiter)
 
+// WithNodes makes the Limiter divide every maximum by nodes() (the live
+// nodes of the cluster; values below 2 mean one node): each node admits
+// max(1, max/nodes()) hits per window. nodes is called on every hit and
+// must be cheap.
+func WithNodes(nodes func() int) Option {
+	return func(l *Limiter) { l.nodes = nodes }
+}
+
+// share returns this node's share of max (see WithNodes).
+func (l *Limiter) share(max int) int {
+	if l.nodes == nil || max < 1 {
+		return max
+	}
+	if n := l.nodes(); n > 1 {
+		return maxInt(1, max/n)
+	}
+	return max
+}
+
+func maxInt(a, b int) int {
+	if a > b {
+		return a
+	}
+	return b
+}
+
 // WithClock makes the Limiter read time from now instead of time.Now (for
 // tests). now must not go backwards by much: a clock that does is treated as
 // standing still until it catches up.
@@ -65,6 +96,7 @@ type Limiter struct {
 	seed   maphash.Seed
 	now    func() time.Time
 	epoch  time.Time
+	nodes  func() int // live nodes (WithNodes); nil: one
 }
 
 // shard is one independently locked part of the key space with its own LRU.
@@ -118,7 +150,7 @@ func (l *Limiter) Allow(key string, max int, window time.Duration) (ok bool, ret
 	if max < 1 {
 		return false, window
 	}
-	max = min(max, maxHits)
+	max = min(l.share(max), maxHits)
 	now := l.nanos()
 	s := l.shard(key)
 	s.mu.Lock()
@@ -145,7 +177,7 @@ func (l *Limiter) Check(key string, max int, window time.Duration) (blocked bool
 	if max < 1 {
 		return true, window
 	}
-	max = min(max, maxHits)
+	max = min(l.share(max), maxHits)
 	now := l.nanos()
 	s := l.shard(key)
 	s.mu.Lock()

@@ -69,7 +69,7 @@ func Collection() *galley.Collection { return logsCollection.Clone() }
 
 // env is the filter environment of log queries: trusted (only superusers
 // reach /api/logs) and aware of one collection only.
-func env(c *galley.Collection) *filter.Env {
+func env(c *galley.Collection, d filter.Dialect) *filter.Env {
 	return &filter.Env{
 		Collection: func(nameOrID string) *galley.Collection {
 			if nameOrID == c.Name || nameOrID == c.ID {
@@ -79,13 +79,13 @@ func env(c *galley.Collection) *filter.Env {
 		},
 		Collections: func() []*galley.Collection { return []*galley.Collection{c} },
 		Trusted:     true,
-		Dialect:     filter.SQLite(),
+		Dialect:     d,
 	}
 }
 
 // where compiles src into a WHERE condition and its args. An empty src
 // matches every row. Errors are *galley.Error EInvalid naming the problem.
-func where(src string) (string, []any, error) {
+func where(src string, d filter.Dialect) (string, []any, error) {
 	c := Collection()
 	e, err := filter.Parse(src, filter.Limits{})
 	if err != nil {
@@ -94,14 +94,15 @@ func where(src string) (string, []any, error) {
 	if e == nil {
 		return "1=1", nil, nil
 	}
-	return filter.Where(e, c, tableAlias, env(c))
+	return filter.Where(e, c, tableAlias, env(c, d))
 }
 
 // orderBy compiles sort into ORDER BY terms; "rowid" is accepted as an alias
 // of "@rowid". The default is newest first.
-func orderBy(sort string) (string, []any, error) {
+func orderBy(sort string, d filter.Dialect) (string, []any, error) {
 	if strings.TrimSpace(sort) == "" {
-		return `"created" DESC, "rowid" DESC`, nil, nil
+		// The id sorts by time too: the tie-breaker where there is no rowid.
+		return `"created" DESC, ` + d.RowID(`"_logs"`) + ` DESC`, nil, nil
 	}
 	keys := strings.Split(sort, ",")
 	for i, k := range keys {
@@ -114,7 +115,7 @@ func orderBy(sort string) (string, []any, error) {
 		}
 	}
 	c := Collection()
-	return filter.Sort(strings.Join(keys, ","), c, tableAlias, env(c), filter.Limits{})
+	return filter.Sort(strings.Join(keys, ","), c, tableAlias, env(c, d), filter.Limits{})
 }
 
 // List returns one page of logs matching q. Page < 1 becomes 1, PerPage < 1
@@ -130,17 +131,17 @@ func (s *Store) List(ctx context.Context, q Query) (*Result, error) {
 	if q.PerPage > MaxPerPage {
 		q.PerPage = MaxPerPage
 	}
-	cond, args, err := where(q.Filter)
+	cond, args, err := where(q.Filter, s.dialect())
 	if err != nil {
 		return nil, err
 	}
-	order, orderArgs, err := orderBy(q.Sort)
+	order, orderArgs, err := orderBy(q.Sort, s.dialect())
 	if err != nil {
 		return nil, err
 	}
 	res := &Result{Page: q.Page, PerPage: q.PerPage, TotalItems: -1, TotalPages: -1, Items: []Log{}}
 	if !q.SkipTotal {
-		err := s.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM "_logs" AS "_logs" WHERE `+cond, args...).Scan(&res.TotalItems)
+		err := s.reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "_logs" AS "_logs" WHERE `+cond, args...).Scan(&res.TotalItems)
 		if err != nil {
 			return nil, galley.Internal(err)
 		}
@@ -149,7 +150,7 @@ func (s *Store) List(ctx context.Context, q Query) (*Result, error) {
 	query := `SELECT "id", "created", "level", "message", "data" FROM "_logs" AS "_logs" WHERE ` + cond +
 		` ORDER BY ` + order + ` LIMIT ? OFFSET ?`
 	all := append(append(append([]any{}, args...), orderArgs...), q.PerPage, (q.Page-1)*q.PerPage)
-	rows, err := s.read.QueryContext(ctx, query, all...)
+	rows, err := s.reader().QueryContext(ctx, query, all...)
 	if err != nil {
 		return nil, galley.Internal(err)
 	}
@@ -184,7 +185,7 @@ func scanLog(sc scanner) (Log, error) {
 
 // View returns the log with id; a missing id is *galley.Error ENotFound.
 func (s *Store) View(ctx context.Context, id string) (*Log, error) {
-	row := s.read.QueryRowContext(ctx, `SELECT "id", "created", "level", "message", "data" FROM "_logs" WHERE "id" = ?`, id)
+	row := s.reader().QueryRowContext(ctx, `SELECT "id", "created", "level", "message", "data" FROM "_logs" WHERE "id" = ?`, id)
 	l, err := scanLog(row)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, &galley.Error{Code: galley.ENotFound, Message: "The requested resource wasn't found.", Err: err}
@@ -198,12 +199,12 @@ func (s *Store) View(ctx context.Context, id string) (*Log, error) {
 // Stats returns the number of logs matching filterSrc per hour, oldest hour
 // first; hours without entries are absent. A bad filter is EInvalid.
 func (s *Store) Stats(ctx context.Context, filterSrc string) ([]Stat, error) {
-	cond, args, err := where(filterSrc)
+	cond, args, err := where(filterSrc, s.dialect())
 	if err != nil {
 		return nil, err
 	}
 	// created is "2006-01-02 15:04:05.000Z": its first 13 bytes are the hour.
-	rows, err := s.read.QueryContext(ctx, `SELECT substr("created", 1, 13) || ':00:00.000Z' AS "hour", COUNT(*)
+	rows, err := s.reader().QueryContext(ctx, `SELECT substr("created", 1, 13) || ':00:00.000Z' AS "hour", COUNT(*)
 		FROM "_logs" AS "_logs" WHERE `+cond+` GROUP BY "hour" ORDER BY "hour"`, args...)
 	if err != nil {
 		return nil, galley.Internal(err)

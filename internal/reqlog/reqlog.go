@@ -1,6 +1,9 @@
 // Package reqlog stores request logs in a SQLite database of their own
 // (<dataDir>/auxiliary.db), so that logging never competes with the main
-// database's single writer, and queries them for /api/logs.
+// database's single writer, and queries them for /api/logs. On PostgreSQL
+// (Options.DB set) the logs go to a "_logs" table of the shared database
+// instead, so that every node of a cluster writes to, and the logs API of
+// every node reads, one place; each entry carries its node in data.node.
 //
 // Writes never happen on the request path: Log hands the entry to a bounded
 // channel and returns at once (dropping and counting the entry when the
@@ -87,6 +90,26 @@ type Options struct {
 	MaxDays func() int
 	// RetentionInterval is the period of the retention sweep (default 1h).
 	RetentionInterval time.Duration
+	// DB, when set, is the pool of the shared PostgreSQL database (with ?
+	// placeholders, as store.DB.Reader gives): the logs are written to its
+	// "_logs" table instead of auxiliary.db, and Dir is not used.
+	DB Querier
+	// Node is this node's id, stored as data.node in every entry it writes
+	// (PostgreSQL; empty: not stored).
+	Node string
+	// Leader, when set, runs the retention sweep: Open calls it on its own
+	// goroutine with a function that prunes until its context ends, and
+	// Leader must call that function only while this node holds the lead
+	// (store.DB.RunAsLeader), so one node of a cluster prunes. nil: this
+	// process prunes.
+	Leader func(ctx context.Context, name string, fn func(ctx context.Context))
+}
+
+// Querier is what a PostgreSQL pool provides (see Options.DB).
+type Querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 }
 
 // Store is the request log database: a non-blocking batched writer plus the
@@ -97,12 +120,18 @@ type Store struct {
 	fullInsert *sql.Stmt
 
 	write, read *sql.DB
-	log         *slog.Logger
-	opts        Options
+	// pg is the shared PostgreSQL pool (Options.DB); write and read are
+	// nil then.
+	pg   Querier
+	log  *slog.Logger
+	opts Options
 
 	queue   chan Request
 	flushCh chan chan struct{}
 	stop    chan struct{}
+	// lctx ends at Close; it bounds the Leader goroutine.
+	lctx    context.Context
+	lcancel context.CancelFunc
 	wg      sync.WaitGroup
 
 	closed  atomic.Bool
@@ -137,6 +166,15 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 	if opts.RetentionInterval <= 0 {
 		opts.RetentionInterval = time.Hour
 	}
+	if opts.DB != nil {
+		s := newStore(opts)
+		s.pg = opts.DB
+		if err := s.migratePG(ctx); err != nil {
+			return nil, fmt.Errorf("create the request log table: %w", err)
+		}
+		s.start()
+		return s, nil
+	}
 	if err := os.MkdirAll(opts.Dir, 0o755); err != nil {
 		return nil, fmt.Errorf("create data dir: %w", err)
 	}
@@ -154,19 +192,44 @@ func Open(ctx context.Context, opts Options) (*Store, error) {
 		return nil, err
 	}
 	read.SetMaxOpenConns(4)
-	s := &Store{write: write, read: read, log: opts.Logger, opts: opts,
-		queue: make(chan Request, opts.Buffer), flushCh: make(chan chan struct{}), stop: make(chan struct{})}
+	s := newStore(opts)
+	s.write, s.read = write, read
 	if err := s.migrate(ctx); err != nil {
 		_, _ = read.Close(), write.Close()
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
-	if _, err := s.Prune(ctx, opts.MaxDays()); err != nil {
-		s.log.Warn("request log retention failed", "err", err)
-	}
+	s.start()
+	return s, nil
+}
+
+func newStore(opts Options) *Store {
+	s := &Store{log: opts.Logger, opts: opts,
+		queue: make(chan Request, opts.Buffer), flushCh: make(chan chan struct{}), stop: make(chan struct{})}
+	s.lctx, s.lcancel = context.WithCancel(context.Background())
+	return s
+}
+
+// start runs the first retention sweep (without Options.Leader) and starts
+// the writer and retention goroutines.
+func (s *Store) start() {
 	s.wg.Add(2)
 	safego.Go(s.log, "reqlog writer", func() { defer s.wg.Done(); s.writeLoop() })
-	safego.Go(s.log, "reqlog retention", func() { defer s.wg.Done(); s.retentionLoop() })
-	return s, nil
+	if s.opts.Leader == nil {
+		ctx, cancel := context.WithTimeout(s.lctx, 5*time.Minute)
+		if _, err := s.Prune(ctx, s.opts.MaxDays()); err != nil {
+			s.log.Warn("request log retention failed", "err", err)
+		}
+		cancel()
+		safego.Go(s.log, "reqlog retention", func() { defer s.wg.Done(); s.retentionLoop(s.lctx) })
+		return
+	}
+	safego.Go(s.log, "reqlog retention", func() {
+		defer s.wg.Done()
+		s.opts.Leader(s.lctx, "request-log-retention", func(ctx context.Context) {
+			s.sweep(ctx)
+			s.retentionLoop(ctx)
+		})
+	})
 }
 
 func (s *Store) migrate(ctx context.Context) error {
@@ -242,9 +305,13 @@ func (s *Store) Close() error {
 	s.once.Do(func() {
 		s.closed.Store(true)
 		close(s.stop)
+		s.lcancel()
 		s.wg.Wait()
 		if s.fullInsert != nil {
 			_ = s.fullInsert.Close()
+		}
+		if s.pg != nil {
+			return // the pool belongs to the caller
 		}
 		_, _ = s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)")
 		err = errors.Join(s.read.Close(), s.write.Close())
@@ -309,6 +376,14 @@ func (s *Store) writeLoop() {
 func (s *Store) writeBatch(batch []Request) {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if s.pg != nil {
+		if err := s.insertPG(ctx, batch); err != nil {
+			s.log.Error("writing request logs failed", "entries", len(batch), "err", err)
+			return
+		}
+		s.written.Add(uint64(len(batch)))
+		return
+	}
 	if s.fullInsert == nil && len(batch) >= insertChunk {
 		// Prepared outside the transaction: the writer pool has one connection.
 		if st, err := s.write.PrepareContext(ctx, insertSQL(insertChunk)); err == nil {
@@ -328,7 +403,7 @@ func (s *Store) writeBatch(batch []Request) {
 			chunk := batch[start:min(start+insertChunk, len(batch))]
 			args := make([]any, 0, len(chunk)*5)
 			for _, r := range chunk {
-				args = append(args, logID(r.Time), galley.FormatTime(r.Time), r.Level(), r.Method+" "+r.URL, string(appendData(nil, r)))
+				args = append(args, logID(r.Time), galley.FormatTime(r.Time), r.Level(), r.Method+" "+r.URL, string(appendData(nil, r, s.opts.Node)))
 			}
 			// Full chunks reuse one statement prepared on the writer
 			// connection; parsing a 500-placeholder INSERT each time would
@@ -366,6 +441,7 @@ type requestData struct {
 	Auth      string  `json:"auth"`
 	AuthID    string  `json:"authId,omitempty"`
 	Error     string  `json:"error,omitempty"`
+	Node      string  `json:"node,omitempty"`
 }
 
 // logID returns a 15-character [a-z0-9] id that sorts by time: 9 base-36
@@ -396,10 +472,10 @@ func insertSQL(n int) string {
 	return b.String()
 }
 
-// appendData appends the JSON of dataOf(r) to dst without reflection; it
-// produces the same document as json.Marshal(dataOf(r)).
-func appendData(dst []byte, r Request) []byte {
-	d := dataOf(r)
+// appendData appends the JSON of dataOf(r, node) to dst without
+// reflection; it produces the same document as json.Marshal(dataOf(r, node)).
+func appendData(dst []byte, r Request, node string) []byte {
+	d := dataOf(r, node)
 	dst = append(dst, `{"type":`...)
 	dst = jsonw.AppendString(dst, d.Type)
 	dst = append(dst, `,"method":`...)
@@ -414,7 +490,7 @@ func appendData(dst []byte, r Request) []byte {
 		key, val  string
 		omitEmpty bool
 	}{{"remoteIP", d.RemoteIP, true}, {"userIP", d.UserIP, true}, {"referer", d.Referer, false},
-		{"userAgent", d.UserAgent, false}, {"auth", d.Auth, false}, {"authId", d.AuthID, true}, {"error", d.Error, true}} {
+		{"userAgent", d.UserAgent, false}, {"auth", d.Auth, false}, {"authId", d.AuthID, true}, {"error", d.Error, true}, {"node", d.Node, true}} {
 		if kv.omitEmpty && kv.val == "" {
 			continue
 		}
@@ -426,32 +502,37 @@ func appendData(dst []byte, r Request) []byte {
 	return append(dst, '}')
 }
 
-func dataOf(r Request) requestData {
+func dataOf(r Request, node string) requestData {
 	return requestData{Type: "request", Method: r.Method, URL: r.URL, Status: r.Status,
 		ExecTime: float64(r.Duration.Microseconds()) / 1000, RemoteIP: r.RemoteIP, UserIP: r.UserIP,
-		Referer: r.Referer, UserAgent: r.UA, Auth: r.Auth, AuthID: r.AuthID, Error: r.Error}
+		Referer: r.Referer, UserAgent: r.UA, Auth: r.Auth, AuthID: r.AuthID, Error: r.Error, Node: node}
 }
 
-// retentionLoop runs Prune every RetentionInterval until Close.
-func (s *Store) retentionLoop() {
+// retentionLoop runs a sweep every RetentionInterval until ctx ends.
+func (s *Store) retentionLoop(ctx context.Context) {
 	tick := time.NewTicker(s.opts.RetentionInterval)
 	defer tick.Stop()
 	for {
 		select {
-		case <-s.stop:
+		case <-ctx.Done():
 			return
 		case <-tick.C:
-			_ = safego.Run(s.log, "reqlog retention sweep", func() {
-				ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-				defer cancel()
-				if n, err := s.Prune(ctx, s.opts.MaxDays()); err != nil {
-					s.log.Warn("request log retention failed", "err", err)
-				} else if n > 0 {
-					s.log.Debug("request logs pruned", "deleted", n)
-				}
-			})
+			s.sweep(ctx)
 		}
 	}
+}
+
+// sweep runs Prune once with the current retention, logging a failure.
+func (s *Store) sweep(ctx context.Context) {
+	_ = safego.Run(s.log, "reqlog retention sweep", func() {
+		ctx, cancel := context.WithTimeout(ctx, 5*time.Minute)
+		defer cancel()
+		if n, err := s.Prune(ctx, s.opts.MaxDays()); err != nil && ctx.Err() == nil {
+			s.log.Warn("request log retention failed", "err", err)
+		} else if n > 0 {
+			s.log.Debug("request logs pruned", "deleted", n)
+		}
+	})
 }
 
 // Prune deletes the entries created more than maxDays days ago and returns how
@@ -459,11 +540,12 @@ func (s *Store) retentionLoop() {
 func (s *Store) Prune(ctx context.Context, maxDays int) (int64, error) {
 	var res sql.Result
 	var err error
+	exec := s.execer()
 	if maxDays <= 0 {
-		res, err = s.write.ExecContext(ctx, `DELETE FROM "_logs"`)
+		res, err = exec.ExecContext(ctx, `DELETE FROM "_logs"`)
 	} else {
 		cutoff := galley.FormatTime(time.Now().AddDate(0, 0, -maxDays))
-		res, err = s.write.ExecContext(ctx, `DELETE FROM "_logs" WHERE "created" < ?`, cutoff)
+		res, err = exec.ExecContext(ctx, `DELETE FROM "_logs" WHERE "created" < ?`, cutoff)
 	}
 	if err != nil {
 		return 0, err

@@ -53,6 +53,8 @@ type pgState struct {
 
 	// dataCh holds one pending "rows changed" notice for dataNotifier.
 	dataCh chan struct{}
+	// live is the live node count of the last heartbeat (nodes.go).
+	live liveNodes
 }
 
 // dataChanged asks dataNotifier to tell the other nodes that rows changed;

@@ -61,6 +61,15 @@ func NewConfig(t testing.TB, cfg api.Config) *Server {
 // same PostgreSQL options are two nodes of one app.
 func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
 	t.Helper()
+	return NewOnPrepared(t, opts, cfg, nil)
+}
+
+// NewOnPrepared is NewOn with prepare called on the server before it
+// serves (its URL, HTTP and SuperToken are not set yet): for wiring that
+// galley serve does before listening, such as request logs. A prepare that
+// starts something must stop it with t.Cleanup.
+func NewOnPrepared(t testing.TB, opts store.Options, cfg api.Config, prepare func(s *Server)) *Server {
+	t.Helper()
 	ctx := context.Background()
 	db, err := store.Open(ctx, opts)
 	if err != nil {
@@ -78,6 +87,9 @@ func NewOn(t testing.TB, opts store.Options, cfg api.Config) *Server {
 	}
 	app.SetLocalStorage(st, filepath.Join(fdir, "uploads"), 0)
 	srv := api.New(app, db, nil, cfg)
+	if prepare != nil {
+		prepare(&Server{t: t, DB: db, App: app, API: srv, FilesDir: fdir})
+	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(func() {
 		srv.CloseRealtime()
