@@ -61,10 +61,12 @@ type dialect interface {
 	// jsonArrayHas is a condition that the JSON array column col contains
 	// any of n ? placeholders (text values).
 	jsonArrayHas(col string, n int) string
-	// lockWritesSQL keeps other transactions from writing table until the
-	// current one ends ("" when the writer transaction already excludes
-	// them, as SQLite's does).
-	lockWritesSQL(table string) string
+	// countSetupSQL prepares a writer transaction for the one-time count of
+	// table (totals.go): no statement timeout (the count of a large table is
+	// maintenance, not a request), and other transactions kept from writing
+	// table until it ends (nothing on SQLite, whose writer transaction
+	// already excludes them).
+	countSetupSQL(table string) []string
 }
 
 // EqualFold returns a condition comparing column expression col with one ?

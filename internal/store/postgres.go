@@ -354,8 +354,8 @@ func (postgresDialect) mapError(err error) *galley.Error {
 	return nil
 }
 
-func (postgresDialect) lockWritesSQL(table string) string {
-	return "LOCK TABLE " + Quote(table) + " IN SHARE MODE"
+func (postgresDialect) countSetupSQL(table string) []string {
+	return []string{"SET LOCAL statement_timeout = 0", "LOCK TABLE " + Quote(table) + " IN SHARE MODE"}
 }
 
 func (postgresDialect) retryable(err error) bool {

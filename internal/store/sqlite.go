@@ -86,7 +86,7 @@ func (sqliteDialect) mapError(err error) *galley.Error {
 
 func (sqliteDialect) retryable(error) bool { return false }
 
-func (sqliteDialect) lockWritesSQL(string) string { return "" }
+func (sqliteDialect) countSetupSQL(string) []string { return nil }
 
 func (sqliteDialect) equalFold(col string) string { return col + " = ? COLLATE NOCASE" }
 

@@ -174,8 +174,8 @@ func hasBase(state []shardState) bool {
 // so the count and the shard rows agree.
 func (db *DB) initCount(ctx context.Context, c *galley.Collection) error {
 	return db.WithTx(ctx, func(tx *Tx) error {
-		if lock := db.d.lockWritesSQL(c.Name); lock != "" {
-			if _, err := tx.exec(ctx, lock); err != nil {
+		for _, q := range db.d.countSetupSQL(c.Name) {
+			if _, err := tx.exec(ctx, q); err != nil {
 				return err
 			}
 		}
