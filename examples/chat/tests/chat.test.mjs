@@ -1,0 +1,208 @@
+// The chat app in a real browser against a real galley: rooms, invitations, messages over
+// the WebSocket, presence (online lists), typing indicators, attachments, unread counts,
+// history paging, and the rules that keep non-members out.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import PocketBase from 'pocketbase';
+import { URL, launch, newPage, screenshot, uniqueEmail } from '../../lib.mjs';
+
+const PASSWORD = 'correct-horse-1';
+// a 2×2 red PNG
+const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+
+let browser;
+const ann = { name: 'Ann', email: uniqueEmail('ann') };
+const bob = { name: 'Bob', email: uniqueEmail('bob') };
+const cid = { name: 'Cid', email: uniqueEmail('cid') };
+const rooms = {};
+
+before(async () => {
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+});
+
+async function signUp(who) {
+  const { ctx, page } = await newPage(browser, who.name);
+  who.ctx = ctx;
+  who.page = page;
+  await page.getByLabel('Email', { exact: true }).fill(who.email);
+  await page.getByLabel('Password').fill(PASSWORD);
+  await page.getByLabel('Your name').fill(who.name);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('heading', { name: 'Rooms' }).waitFor();
+  await page.getByText('Connected').waitFor();
+  who.pb = new PocketBase(URL);
+  who.pb.autoCancellation(false);
+  await who.pb.collection('users').authWithPassword(who.email, PASSWORD);
+  who.id = who.pb.authStore.record.id;
+}
+
+const roomButton = (page, name) => page.getByRole('navigation').getByRole('button', { name: new RegExp(`^${name}`) });
+const log = (page) => page.getByRole('log', { name: 'Messages' });
+const member = (page, name) => page.getByRole('list', { name: 'Members' }).getByRole('listitem').filter({ hasText: name });
+
+async function openRoom(page, name) {
+  await roomButton(page, name).click();
+  await page.getByRole('heading', { name, exact: true }).waitFor();
+}
+
+async function send(page, text) {
+  await page.getByRole('textbox', { name: 'Message' }).fill(text);
+  await page.getByRole('button', { name: 'Send' }).click();
+  await log(page).getByText(text, { exact: true }).waitFor();
+}
+
+test('sign up, make a room, invite someone: the room appears for them live', async () => {
+  await signUp(ann);
+  await signUp(bob);
+  await ann.page.getByLabel('New room name').fill('General');
+  await ann.page.getByRole('button', { name: 'Create room' }).click();
+  await ann.page.getByRole('heading', { name: 'General' }).waitFor();
+  rooms.general = new URLSearchParams(new globalThis.URL(ann.page.url()).hash.slice(1)).get('room');
+  await member(ann.page, 'Ann (you)').getByText('online', { exact: true }).waitFor();
+
+  // Bad input: an unknown email, then Bob's.
+  await ann.page.getByLabel('Invite by email').fill('nobody@example.com');
+  await ann.page.getByRole('button', { name: 'Invite' }).click();
+  await ann.page.getByRole('alert').filter({ hasText: 'Nobody has signed up as nobody@example.com' }).waitFor();
+  await ann.page.getByLabel('Invite by email').fill(bob.email);
+  await ann.page.getByRole('button', { name: 'Invite' }).click();
+  await member(ann.page, 'Bob').getByText('offline', { exact: true }).waitFor();
+  assert.equal(await ann.page.getByRole('alert').isVisible(), false);
+
+  // Bob's room list gets General over the WebSocket, without a reload.
+  await roomButton(bob.page, 'General').waitFor();
+});
+
+test('messages, presence and typing between two people', async () => {
+  await openRoom(bob.page, 'General');
+  // presence: each sees the other online
+  await member(ann.page, 'Bob').getByText('online', { exact: true }).waitFor();
+  await member(bob.page, 'Ann').getByText('online', { exact: true }).waitFor();
+
+  await send(ann.page, 'Hello Bob!');
+  await log(bob.page).getByText('Hello Bob!').waitFor();
+
+  // typing indicator: a broadcast, never stored
+  await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('Hi Ann, ');
+  await ann.page.getByRole('status').filter({ hasText: 'Bob is typing…' }).waitFor();
+  await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('here is a picture');
+  await bob.page.getByLabel('Attach files').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: PNG });
+  await bob.page.getByRole('button', { name: 'Send' }).click();
+  await log(ann.page).getByText('Hi Ann, here is a picture').waitFor();
+  await log(ann.page).getByRole('img', { name: 'red.png' }).waitFor();
+  // the typing line goes once the message is in
+  await ann.page.getByRole('status').filter({ hasText: 'typing' }).waitFor({ state: 'detached' }).catch(() => {});
+  await ann.page.waitForFunction(() => document.getElementById('typing').textContent === '');
+  const src = await log(ann.page).getByRole('img', { name: 'red.png' }).getAttribute('src');
+  const img = await fetch(new globalThis.URL(src, URL));
+  assert.equal(img.status, 200);
+  assert.match(img.headers.get('content-type'), /^image\/png/);
+
+  // an empty message is refused with a message
+  await ann.page.getByRole('button', { name: 'Send' }).click();
+  await ann.page.getByRole('alert').filter({ hasText: 'Write a message or attach a file.' }).waitFor();
+  await send(ann.page, 'Nice one.');
+  await screenshot(ann.page, 'readme');
+
+  // Bob leaves the page: Ann sees him go offline.
+  await bob.page.close();
+  await member(ann.page, 'Bob').getByText('offline', { exact: true }).waitFor();
+  ({ page: bob.page } = await newPage(browser, 'Bob again', `/#room=${rooms.general}`, { ctx: bob.ctx }));
+  await member(ann.page, 'Bob').getByText('online', { exact: true }).waitFor();
+});
+
+test('unread counts per room, kept by the server', async () => {
+  await ann.page.getByLabel('New room name').fill('Random');
+  await ann.page.getByRole('button', { name: 'Create room' }).click();
+  await ann.page.getByRole('heading', { name: 'Random' }).waitFor();
+
+  await send(bob.page, 'First while you were away');
+  await send(bob.page, 'Second while you were away');
+  await roomButton(ann.page, 'General 2 unread').waitFor();
+
+  // the count comes from the server too (the last-read marker), not only from the page
+  await ann.page.reload();
+  await roomButton(ann.page, 'General 2 unread').waitFor();
+  await screenshot(ann.page, 'unread');
+
+  await openRoom(ann.page, 'General');
+  await roomButton(ann.page, 'General').filter({ hasNotText: 'unread' }).waitFor();
+  await log(ann.page).getByText('Second while you were away').waitFor();
+  await ann.page.reload();
+  await ann.page.getByRole('heading', { name: 'General' }).waitFor();
+  await log(ann.page).getByText('Second while you were away').waitFor();
+  assert.equal(await roomButton(ann.page, 'General').textContent(), 'General');
+});
+
+test('history pages: the newest first, older ones on demand', async () => {
+  const room = await ann.pb.collection('rooms').create({ name: 'Archive', owner: ann.id });
+  rooms.archive = room.id;
+  for (let i = 1; i <= 45; i++) {
+    await ann.pb.collection('messages').create({ room: room.id, author: ann.id, text: `Archived message ${i}` });
+  }
+  await ann.page.goto(`${URL}/#room=${room.id}`);
+  await ann.page.reload();
+  await ann.page.getByRole('heading', { name: 'Archive' }).waitFor();
+  const items = log(ann.page).getByRole('listitem');
+  await log(ann.page).getByText('Archived message 45', { exact: true }).waitFor();
+  assert.equal(await items.count(), 20);
+  assert.equal(await log(ann.page).getByText('Archived message 26', { exact: true }).count(), 1);
+  assert.equal(await log(ann.page).getByText('Archived message 25', { exact: true }).count(), 0);
+
+  await ann.page.getByRole('button', { name: 'Load older messages' }).click();
+  await log(ann.page).getByText('Archived message 6', { exact: true }).waitFor();
+  assert.equal(await items.count(), 40);
+  await ann.page.getByRole('button', { name: 'Load older messages' }).click();
+  await log(ann.page).getByText('Archived message 1', { exact: true }).waitFor();
+  assert.equal(await items.count(), 45);
+  await ann.page.getByText('This is the beginning of the conversation.').waitFor();
+  assert.equal(await ann.page.getByRole('button', { name: 'Load older messages' }).isVisible(), false);
+  const texts = await log(ann.page).locator('.text').allTextContents();
+  assert.deepEqual(texts, Array.from({ length: 45 }, (_, i) => `Archived message ${i + 1}`));
+});
+
+test('only members read or post in a room', async () => {
+  await signUp(cid);
+  // Cid has the address of General but is not a member.
+  await cid.page.goto(`${URL}/#room=${rooms.general}`);
+  await cid.page.reload();
+  await cid.page.getByRole('alert').filter({ hasText: 'You are not a member of this room' }).waitFor();
+  await cid.page.getByRole('heading', { name: 'Room not available' }).waitFor();
+  assert.equal(await log(cid.page).isVisible(), false);
+  await screenshot(cid.page, 'not-a-member');
+
+  // The API agrees: no messages, no posting, no joining the room's channel.
+  assert.equal((await cid.pb.collection('messages').getList(1, 50, { filter: `room = "${rooms.general}"` })).totalItems, 0);
+  await assert.rejects(cid.pb.collection('rooms').getOne(rooms.general), (e) => e.status === 404);
+  await assert.rejects(cid.pb.collection('messages').create({ room: rooms.general, author: cid.id, text: 'let me in' }), (e) => e.status === 400);
+  await assert.rejects(cid.pb.collection('messages').create({ room: rooms.general, author: ann.id, text: 'as Ann' }), (e) => e.status === 400);
+  await assert.rejects(cid.pb.send(`/api/chat/rooms/${rooms.general}/members`, { method: 'POST', body: { email: cid.email } }), (e) => e.status === 403 || e.status === 404);
+  const joined = await cid.page.evaluate(async ({ room, token }) => {
+    const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/api/realtime/ws?token=${token}`);
+    await new Promise((r) => { ws.onopen = r; });
+    return new Promise((resolve) => {
+      ws.onmessage = (m) => {
+        const d = JSON.parse(m.data);
+        if (d.id === 'j') { ws.close(); resolve(d); }
+      };
+      ws.send(JSON.stringify({ type: 'join', id: 'j', channel: `room:${room}`, meta: { room, name: 'Cid' } }));
+    });
+  }, { room: rooms.general, token: cid.pb.authStore.token });
+  assert.equal(joined.type, 'error');
+  assert.equal(joined.status, 403);
+
+  // Bob is in General; Ann removes him: his page says so at once and the room is gone.
+  await bob.page.getByRole('heading', { name: 'General' }).waitFor();
+  await openRoom(ann.page, 'General');
+  ann.page.once('dialog', (d) => d.accept());
+  await ann.page.getByRole('button', { name: 'Remove Bob' }).click();
+  await member(ann.page, 'Bob').waitFor({ state: 'detached' });
+  await bob.page.getByRole('alert').filter({ hasText: 'You are no longer a member of “General”' }).waitFor();
+  await roomButton(bob.page, 'General').waitFor({ state: 'detached' });
+  await assert.rejects(bob.pb.collection('messages').create({ room: rooms.general, author: bob.id, text: 'still here?' }), (e) => e.status === 400);
+  assert.equal((await bob.pb.collection('messages').getList(1, 1, { filter: `room = "${rooms.general}"` })).totalItems, 0);
+});
