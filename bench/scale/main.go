@@ -37,7 +37,7 @@ import (
 
 type config struct {
 	small, large int
-	conc         int
+	conc, rounds int
 	dur, warmup  time.Duration
 	pg           string
 	sqlite       bool
@@ -52,6 +52,7 @@ func main() {
 	flag.IntVar(&cfg.small, "small", 100_000, "posts at the small size")
 	flag.IntVar(&cfg.large, "large", 1_000_000, "posts at the large size")
 	flag.IntVar(&cfg.conc, "c", 32, "concurrent clients")
+	flag.IntVar(&cfg.rounds, "rounds", 2, "times each scenario alternates between the sizes; results are pooled")
 	flag.DurationVar(&cfg.dur, "d", 3*time.Second, "measured duration of each scenario")
 	flag.DurationVar(&cfg.warmup, "warmup", time.Second, "unrecorded warm-up before each scenario")
 	flag.StringVar(&cfg.pg, "pg", "", "PostgreSQL DSN: also run on PostgreSQL, in a fresh database created through it")
@@ -59,7 +60,7 @@ func main() {
 	flag.StringVar(&cfg.bin, "galley-bin", "", "Galley binary (default: build ./cmd/galley)")
 	flag.StringVar(&cfg.dir, "dir", "", "work directory (default a temp dir)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory and database")
-	flag.StringVar(&cfg.pprof, "pprof", "", "pass --pprof ADDR to galley serve (profile it while the bench runs)")
+	flag.StringVar(&cfg.pprof, "pprof", "", "pass --pprof ADDR to the large size's galley serve (profile it while the bench runs)")
 	flag.StringVar(&cfg.scenarios, "scenarios", "", "comma-separated scenarios (default all)")
 	flag.Parse()
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -96,32 +97,35 @@ func run(ctx context.Context, cfg config) error {
 	}
 	fmt.Printf("Command: `go run ./bench/scale %s`\n\n", strings.Join(os.Args[1:], " "))
 	if cfg.sqlite {
-		if err := suite(ctx, cfg, "SQLite", ""); err != nil {
+		if err := suite(ctx, cfg, "SQLite", []string{"", ""}); err != nil {
 			return err
 		}
 	}
 	if cfg.pg != "" {
-		name := "galley_scale"
 		conn, err := pgx.Connect(ctx, cfg.pg)
 		if err != nil {
 			return err
 		}
 		defer conn.Close(context.Background())
-		if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
-			return err
+		var dsns []string
+		for _, name := range []string{"galley_scale_small", "galley_scale_large"} {
+			if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+				return err
+			}
+			if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+				return err
+			}
+			if !cfg.keep {
+				defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name)
+			}
+			u, err := url.Parse(cfg.pg)
+			if err != nil {
+				return err
+			}
+			u.Path = "/" + name
+			dsns = append(dsns, u.String())
 		}
-		if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-			return err
-		}
-		if !cfg.keep {
-			defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name)
-		}
-		u, err := url.Parse(cfg.pg)
-		if err != nil {
-			return err
-		}
-		u.Path = "/" + name
-		if err := suite(ctx, cfg, "PostgreSQL", u.String()); err != nil {
+		if err := suite(ctx, cfg, "PostgreSQL", dsns); err != nil {
 			return err
 		}
 	}
@@ -407,6 +411,18 @@ type result struct {
 	firstErr      string
 }
 
+// add pools r into a, the mean of round earlier results (percentiles
+// averaged: an approximation).
+func (a result) add(r result, round int) result {
+	k := float64(round)
+	mean := func(x, y float64) float64 { return (x*k + y) / (k + 1) }
+	out := result{rps: mean(a.rps, r.rps), p50: mean(a.p50, r.p50), p99: mean(a.p99, r.p99), errors: a.errors + r.errors, firstErr: a.firstErr}
+	if out.firstErr == "" {
+		out.firstErr = r.firstErr
+	}
+	return out
+}
+
 // load runs sc with conc clients for d after warmup.
 func (s *server) load(ctx context.Context, sc scenario, conc int, warmup, d time.Duration) result {
 	var res result
@@ -470,42 +486,61 @@ func (s *server) load(ctx context.Context, sc scenario, conc int, warmup, d time
 	return res
 }
 
-func suite(ctx context.Context, cfg config, db, dsn string) error {
-	logf("%s: starting galley", db)
-	s, err := start(ctx, cfg, db, dsn)
-	if err != nil {
-		return err
-	}
-	defer s.stop()
-	if err := s.setup(ctx); err != nil {
-		return err
+// suite seeds one server to -small posts and another to -large, then
+// runs each scenario on the small one and the large one in turn, -rounds
+// times (pooled): alternating keeps the load of a shared machine from
+// favouring one size.
+func suite(ctx context.Context, cfg config, db string, dsns []string) error {
+	sizes := []int{cfg.small, cfg.large}
+	servers := make([]*server, len(sizes))
+	seedRates := make([]float64, len(sizes))
+	for i, n := range sizes {
+		name := fmt.Sprintf("%s_%d", db, n)
+		logf("%s: starting galley", name)
+		scfg := cfg
+		if i == 0 {
+			scfg.pprof = "" // the profiling listener is the large server's
+		}
+		s, err := start(ctx, scfg, name, dsns[i])
+		if err != nil {
+			return err
+		}
+		defer s.stop()
+		if err := s.setup(ctx); err != nil {
+			return err
+		}
+		logf("%s: seeding %d posts", name, n)
+		if seedRates[i], err = s.seedTo(ctx, n); err != nil {
+			return err
+		}
+		if dsns[i] != "" {
+			if err := analyze(ctx, dsns[i]); err != nil {
+				return err
+			}
+		}
+		servers[i] = s
 	}
 	selected := scenarios
 	if cfg.scenarios != "" {
 		names := strings.Split(cfg.scenarios, ",")
 		selected = slices.DeleteFunc(slices.Clone(scenarios), func(sc scenario) bool { return !slices.Contains(names, sc.name) })
 	}
-	sizes := []int{cfg.small, cfg.large}
 	results := make([][]result, len(sizes))
-	seedRates := make([]float64, len(sizes))
-	for i, n := range sizes {
-		logf("%s: seeding to %d posts", db, n)
-		if seedRates[i], err = s.seedTo(ctx, n); err != nil {
-			return err
-		}
-		if dsn != "" {
-			if err := analyze(ctx, dsn); err != nil {
-				return err
+	for _, sc := range selected {
+		pooled := make([]result, len(sizes))
+		for round := range cfg.rounds {
+			for i, s := range servers {
+				r := s.load(ctx, sc, cfg.conc, cfg.warmup, cfg.dur)
+				logf("%s %d %s (round %d): %.0f req/s p50 %.2f ms p99 %.2f ms errors %d %s", db, sizes[i], sc.name, round+1, r.rps, r.p50, r.p99, r.errors, r.firstErr)
+				pooled[i] = pooled[i].add(r, round)
 			}
 		}
-		for _, sc := range selected {
-			r := s.load(ctx, sc, cfg.conc, cfg.warmup, cfg.dur)
-			logf("%s %d %s: %.0f req/s p50 %.2f ms p99 %.2f ms errors %d %s", db, n, sc.name, r.rps, r.p50, r.p99, r.errors, r.firstErr)
-			results[i] = append(results[i], r)
+		for i := range sizes {
+			results[i] = append(results[i], pooled[i])
 		}
 	}
 	fmt.Printf("#### %s: %d and %d posts, %d clients, %s per scenario after %s warm-up\n\n", db, cfg.small, cfg.large, cfg.conc, cfg.dur, cfg.warmup)
-	fmt.Printf("Seeding through `POST /api/batch` (500 creates a request, 4 at a time): %.0f posts/s to %d, %.0f posts/s from there to %d.\n\n", seedRates[0], cfg.small, seedRates[1], cfg.large)
+	fmt.Printf("Two servers, one seeded to each size; each scenario runs on the small one, then the large one, %d round(s), pooled. Seeding through `POST /api/batch` (500 creates a request, 4 at a time): %.0f posts/s to %d, %.0f posts/s to %d.\n\n", cfg.rounds, seedRates[0], cfg.small, seedRates[1], cfg.large)
 	fmt.Printf("| Scenario | Request | %dk req/s | p50 / p99 | %dk req/s | p50 / p99 | %dk ÷ %dk | Target | Result |\n|---|---|--:|--:|--:|--:|--:|--:|---|\n", cfg.small/1000, cfg.large/1000, cfg.large/1000, cfg.small/1000)
 	for j, sc := range selected {
 		a, b := results[0][j], results[1][j]
