@@ -1,13 +1,17 @@
 package api_test
 
 import (
+	"context"
 	"encoding/json"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
+	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/backup"
 	"github.com/galleyhq/galley/internal/files/s3test"
+	"github.com/galleyhq/galley/internal/store/storetest"
 	"github.com/galleyhq/galley/internal/testserver"
 )
 
@@ -125,4 +129,58 @@ func testBackupsAPI(t *testing.T, s *testserver.Server) {
 	s.Super("DELETE", "/api/backups/up.zip", nil).Status(204)
 	s.Super("DELETE", "/api/backups/up.zip", nil).Status(404)
 	s.Super("DELETE", "/api/backups/..%2fdata.db", nil).Status(400)
+}
+
+// TestBackupRestoreCluster (PostgreSQL): a restore on one node is seen by
+// another (its schema and data reload after the change notice), and while
+// one node holds the backups lock the other's restore is refused.
+func TestBackupRestoreCluster(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs GALLEY_TEST_POSTGRES")
+	}
+	opts := storetest.Options(t)
+	shared := t.TempDir() // the backups directory both nodes see
+	nodes := make([]*testserver.Server, 2)
+	for i := range nodes {
+		nodes[i] = testserver.NewOn(t, opts, api.Config{})
+		if err := nodes[i].App.SetBackupStorage(shared, "v1.0.0-test", backup.Limits{}, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	a, b := nodes[0], nodes[1]
+	a.Super("POST", "/api/collections", map[string]any{"name": "notes", "listRule": "", "createRule": "",
+		"fields": []map[string]any{{"name": "text", "type": "text"}}}).Status(200)
+	a.Do("POST", "/api/collections/notes/records", "", map[string]any{"text": "before"}).Status(200)
+	a.Super("POST", "/api/backups", map[string]any{"name": "c1.zip"}).Status(204)
+	a.Super("POST", "/api/collections", map[string]any{"name": "later", "listRule": "", "fields": []map[string]any{{"name": "x", "type": "text"}}}).Status(200)
+	a.Do("POST", "/api/collections/notes/records", "", map[string]any{"text": "after"}).Status(200)
+	waitUntil(t, func() bool { return b.Do("GET", "/api/collections/later/records", "", nil).Code == 200 })
+
+	release, ok, err := a.DB.TryLock(context.Background(), "backups") // as if node a were restoring
+	if err != nil || !ok {
+		t.Fatalf("TryLock: %v %v", ok, err)
+	}
+	if res := b.Super("POST", "/api/backups/c1.zip/restore", nil).Status(400); !strings.Contains(string(res.Body), "Another node") {
+		t.Fatalf("restore while another node holds the lock: %s", res.Body)
+	}
+	release()
+
+	b.Super("POST", "/api/backups/c1.zip/restore", nil).Status(204)
+	waitUntil(t, func() bool { return a.Do("GET", "/api/collections/later/records", "", nil).Code == 404 })
+	items := a.Do("GET", "/api/collections/notes/records", "", nil).Status(200).JSON()["items"].([]any)
+	if len(items) != 1 {
+		t.Fatalf("node a after node b's restore: %v", items)
+	}
+}
+
+// waitUntil polls cond for up to 15 s.
+func waitUntil(t *testing.T, cond func() bool) {
+	t.Helper()
+	for range 300 {
+		if cond() {
+			return
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	t.Fatal("condition not met within 15 s")
 }

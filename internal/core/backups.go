@@ -115,7 +115,7 @@ func (app *App) beginBackupOp(ctx context.Context, op string) (end func(), err e
 	b.busy = op
 	b.busyMu.Unlock()
 	idle := func() { b.busyMu.Lock(); b.busy = ""; b.busyMu.Unlock() }
-	release, ok, err := app.db.HoldExclusive(ctx, "backups")
+	release, ok, err := app.db.TryLock(ctx, "backups")
 	if err != nil || !ok {
 		idle()
 		if err != nil {
