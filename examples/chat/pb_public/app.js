@@ -16,7 +16,7 @@ const state = {
   messages: [],     // current room, oldest first
   hasOlder: false,
   members: [],      // current room's members records
-  online: new Set(),// user ids online in the current room
+  online: new Map(),// user id -> client ids (tabs) in the current room's channel
   typing: new Map(),// name -> timeout
 };
 
@@ -155,8 +155,8 @@ function onSocketMessage(msg) {
       break;
     case 'presence':
       if (msg.channel !== joined || !msg.member.auth) break;
-      if (msg.action === 'join') state.online.add(msg.member.auth.id);
-      else if (msg.action === 'leave') state.online.delete(msg.member.auth.id);
+      if (msg.action === 'join') addOnline(msg.member);
+      else if (msg.action === 'leave') removeOnline(msg.member);
       renderMembers();
       break;
     case 'message':
@@ -186,8 +186,23 @@ async function joinChannel() {
   if (!mine || !ws || ws.readyState !== WebSocket.OPEN) return;
   const reply = await request({ type: 'join', channel, meta: { room: state.roomId, name: mine.name } });
   joined = channel;
-  state.online = new Set(reply.members.map((m) => m.auth?.id).filter(Boolean));
+  state.online = new Map();
+  reply.members.forEach(addOnline);
   renderMembers();
+}
+
+// One person may be in a room from several tabs: online while any of them is.
+function addOnline(member) {
+  if (!member.auth) return;
+  const tabs = state.online.get(member.auth.id) ?? new Set();
+  tabs.add(member.clientId);
+  state.online.set(member.auth.id, tabs);
+}
+function removeOnline(member) {
+  const tabs = member.auth && state.online.get(member.auth.id);
+  if (!tabs) return;
+  tabs.delete(member.clientId);
+  if (tabs.size === 0) state.online.delete(member.auth.id);
 }
 
 // ---- record events --------------------------------------------------------------
@@ -303,7 +318,7 @@ async function openFromHash() {
   state.messages = page.items.reverse();
   state.hasOlder = page.totalItems > page.items.length;
   state.members = members;
-  state.online = new Set();
+  state.online = new Map();
   $('room-body').hidden = false;
   $('people').hidden = false;
   renderRoom();

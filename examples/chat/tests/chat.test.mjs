@@ -3,12 +3,35 @@
 // history paging, and the rules that keep non-members out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
+import zlib from 'node:zlib';
 import PocketBase from 'pocketbase';
 import { URL, launch, newPage, screenshot, uniqueEmail } from '../../lib.mjs';
 
 const PASSWORD = 'correct-horse-1';
-// a 2×2 red PNG
-const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP8z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64');
+const PNG = png(160, 100);
+
+/** A w×h RGB PNG with a colour gradient (an attachment worth looking at). */
+function png(w, h) {
+  const rows = [];
+  for (let y = 0; y < h; y++) {
+    const row = Buffer.alloc(1 + w * 3);
+    for (let x = 0; x < w; x++) row.set([200 - y, 80 + x / 2, 120 + y], 1 + x * 3);
+    rows.push(row);
+  }
+  const chunk = (type, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(type), data]);
+    const crc = Buffer.alloc(4);
+    crc.writeUInt32BE(zlib.crc32(body));
+    return Buffer.concat([len, body, crc]);
+  };
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(w, 0);
+  ihdr.writeUInt32BE(h, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', ihdr), chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))]);
+}
 
 let browser;
 const ann = { name: 'Ann', email: uniqueEmail('ann') };
@@ -90,14 +113,14 @@ test('messages, presence and typing between two people', async () => {
   await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('Hi Ann, ');
   await ann.page.getByRole('status').filter({ hasText: 'Bob is typing…' }).waitFor();
   await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('here is a picture');
-  await bob.page.getByLabel('Attach files').setInputFiles({ name: 'red.png', mimeType: 'image/png', buffer: PNG });
+  await bob.page.getByLabel('Attach files').setInputFiles({ name: 'sunset.png', mimeType: 'image/png', buffer: PNG });
   await bob.page.getByRole('button', { name: 'Send' }).click();
   await log(ann.page).getByText('Hi Ann, here is a picture').waitFor();
-  await log(ann.page).getByRole('img', { name: 'red.png' }).waitFor();
+  await log(ann.page).getByRole('img', { name: 'sunset.png' }).waitFor();
   // the typing line goes once the message is in
   await ann.page.getByRole('status').filter({ hasText: 'typing' }).waitFor({ state: 'detached' }).catch(() => {});
   await ann.page.waitForFunction(() => document.getElementById('typing').textContent === '');
-  const src = await log(ann.page).getByRole('img', { name: 'red.png' }).getAttribute('src');
+  const src = await log(ann.page).getByRole('img', { name: 'sunset.png' }).getAttribute('src');
   const img = await fetch(new globalThis.URL(src, URL));
   assert.equal(img.status, 200);
   assert.match(img.headers.get('content-type'), /^image\/png/);
@@ -106,7 +129,11 @@ test('messages, presence and typing between two people', async () => {
   await ann.page.getByRole('button', { name: 'Send' }).click();
   await ann.page.getByRole('alert').filter({ hasText: 'Write a message or attach a file.' }).waitFor();
   await send(ann.page, 'Nice one.');
+  await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('Thanks');
+  await ann.page.getByRole('status').filter({ hasText: 'Bob is typing…' }).waitFor();
   await screenshot(ann.page, 'readme');
+  await bob.page.getByRole('textbox', { name: 'Message' }).press('Enter');
+  await log(ann.page).getByText('Thanks', { exact: true }).waitFor();
 
   // Bob leaves the page: Ann sees him go offline.
   await bob.page.close();
@@ -195,14 +222,33 @@ test('only members read or post in a room', async () => {
   assert.equal(joined.type, 'error');
   assert.equal(joined.status, 403);
 
-  // Bob is in General; Ann removes him: his page says so at once and the room is gone.
+  // Bob is in General in two tabs; the second one misses the membership events (its
+  // WebSocket is filtered), as a tab that was asleep would. Ann removes Bob.
   await bob.page.getByRole('heading', { name: 'General' }).waitFor();
+  const { page: stale } = await newPage(browser, 'Bob stale tab', null, { ctx: bob.ctx });
+  await stale.routeWebSocket(/\/api\/realtime\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      const d = JSON.parse(m);
+      if (d.type === 'event' && d.topic.startsWith('members')) return;
+      ws.send(m);
+    });
+  });
+  await stale.goto(`${URL}/#room=${rooms.general}`);
+  await log(stale).getByText('Nice one.').waitFor();
+  await stale.getByText('Connected').waitFor();
   await openRoom(ann.page, 'General');
   ann.page.once('dialog', (d) => d.accept());
   await ann.page.getByRole('button', { name: 'Remove Bob' }).click();
   await member(ann.page, 'Bob').waitFor({ state: 'detached' });
   await bob.page.getByRole('alert').filter({ hasText: 'You are no longer a member of “General”' }).waitFor();
   await roomButton(bob.page, 'General').waitFor({ state: 'detached' });
+  // The stale tab still shows the room; posting there is refused with a message.
+  await stale.getByRole('textbox', { name: 'Message' }).fill('Am I still here?');
+  await stale.getByRole('button', { name: 'Send' }).click();
+  await stale.getByRole('alert').filter({ hasText: 'you are not a member of this room, so you cannot post in it' }).waitFor();
+  await screenshot(stale, 'post-refused');
+  assert.equal(await log(stale).getByText('Am I still here?').count(), 0);
   await assert.rejects(bob.pb.collection('messages').create({ room: rooms.general, author: bob.id, text: 'still here?' }), (e) => e.status === 400);
   assert.equal((await bob.pb.collection('messages').getList(1, 1, { filter: `room = "${rooms.general}"` })).totalItems, 0);
 });
