@@ -14,6 +14,7 @@ function go(changes) {
 
 async function main() {
   header();
+  $('#intro').hidden = !!me();
   $('#q').value = q;
   $('#tag').value = tag;
   $('#search').addEventListener('submit', (e) => {

@@ -76,10 +76,12 @@ routerAdd("POST", "/api/shop/webhook", (e) => {
         throw new BadRequestError("An event needs id, type and data.order.");
     }
     let paid = null;
+    let conflict = ""; // answered 409 after the transaction (see below)
     $app.runInTransaction((tx) => {
         shop.lock(tx);
         if (tx.findRecordsByFilter("webhook_events", "eventId = {:id}", "", 1, 0, { id: evt.id }).length > 0) {
-            throw new ApiError(409, `Event ${evt.id} was already processed.`);
+            conflict = `Event ${evt.id} was already processed.`;
+            return;
         }
         let order;
         try {
@@ -89,7 +91,8 @@ routerAdd("POST", "/api/shop/webhook", (e) => {
         }
         if (evt.type === "payment.succeeded") {
             if (order.getString("status") !== "pending") {
-                throw new ApiError(409, `Order ${order.id} is already ${order.getString("status")}.`);
+                conflict = `Order ${order.id} is already ${order.getString("status")}.`;
+                return;
             }
             if (evt.data.amount !== order.getInt("total")) {
                 throw new BadRequestError(`The amount ${evt.data.amount} does not match the order's total ${order.getInt("total")}.`);
@@ -101,6 +104,10 @@ routerAdd("POST", "/api/shop/webhook", (e) => {
         }
         tx.save(new Record("webhook_events", { eventId: evt.id, type: evt.type, order: order.id }));
     });
+    // A known event is refused with 409 Conflict. (Answered here rather than
+    // thrown as ApiError(409) inside the transaction: Galley maps statuses it
+    // has no error code for, such as 409, to 400.)
+    if (conflict) return e.json(409, { status: 409, message: conflict, data: {} });
     if (paid) shop.sendConfirmation($app, paid); // after the commit
     return e.json(200, { received: evt.id });
 });

@@ -140,7 +140,7 @@ async function cart() {
           <td>${p.photo ? `<img class="thumb" alt="" src="${pb.files.getURL(p, p.photo, { thumb: '96x96' })}">` : ''} ${esc(p.name)}</td>
           <td class="num">${money(p.price)}</td>
           <td><form class="qty-form" data-id="${esc(it.id)}" data-name="${esc(p.name)}" novalidate>
-            <label for="q-${esc(it.id)}" class="muted">Quantity of ${esc(p.name)}</label>
+            <label for="q-${esc(it.id)}" class="sr-only">Quantity of ${esc(p.name)}</label>
             <input class="qty" id="q-${esc(it.id)}" name="quantity" type="number" step="1" value="${it.quantity}">
             <button type="submit" class="secondary" aria-label="Update quantity of ${esc(p.name)}">Update</button></form></td>
           <td class="num">${money(p.price * it.quantity)}</td>
@@ -288,6 +288,7 @@ function login() {
 // ---------- router ----------
 async function route() {
   renderNav();
+  view.setAttribute('aria-busy', 'true');
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query ?? '');
   try {
@@ -300,6 +301,8 @@ async function route() {
   } catch (err) {
     showError(explain(err));
   }
+  view.setAttribute('aria-busy', 'false');
+  view.dataset.route = location.hash; // what is shown (tests wait for it)
 }
 
 let flash = ''; // a notice to show after the next route change
