@@ -40,6 +40,9 @@ func TestBackupsAPI(t *testing.T) {
 				s.Super("PATCH", "/api/settings", map[string]any{"backups": map[string]any{"s3": map[string]any{"enabled": true,
 					"bucket": cfg.Bucket, "region": cfg.Region, "endpoint": cfg.Endpoint, "accessKey": cfg.AccessKey,
 					"secret": cfg.Secret, "forcePathStyle": true}}}).Status(200)
+				s.Super("POST", "/api/settings/test/s3", map[string]any{"filesystem": "backups"}).Status(204)
+			} else {
+				s.Super("POST", "/api/settings/test/s3", map[string]any{"filesystem": "backups"}).Status(400)
 			}
 			testBackupsAPI(t, s)
 		})

@@ -390,30 +390,31 @@ func (app *App) dropFiles(prefix string) {
 }
 
 // TestS3 checks the saved S3 settings of filesystem ("storage", the
-// default; "backups" has no S3 settings of its own yet) by writing,
-// reading and deleting a probe object. S3 disabled, an unknown filesystem
-// or a failed probe is EInvalid with the reason. Superusers only.
+// default, or "backups": backups.s3) by writing, reading and deleting a
+// probe object. S3 disabled, an unknown filesystem or a failed probe is
+// EInvalid with the reason. Superusers only.
 func (app *App) TestS3(ctx context.Context, a Actor, filesystem string) error {
 	if err := requireSuperuser(a); err != nil {
 		return err
-	}
-	switch filesystem {
-	case "", "storage":
-	case "backups":
-		return galley.FieldInvalid("filesystem", "validation_invalid_value", "S3 for backups is not configurable yet; backups use the storage settings.")
-	default:
-		return galley.FieldInvalid("filesystem", "validation_in_invalid", `Must be "storage" or "backups".`)
 	}
 	s, err := app.Settings(ctx)
 	if err != nil {
 		return err
 	}
-	if !s.S3.Enabled {
+	s3 := s.S3
+	switch filesystem {
+	case "", "storage":
+	case "backups":
+		s3 = s.Backups.S3
+	default:
+		return galley.FieldInvalid("filesystem", "validation_in_invalid", `Must be "storage" or "backups".`)
+	}
+	if !s3.Enabled {
 		return galley.Errorf(galley.EInvalid, "S3 storage is not enabled.")
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
-	if err := files.TestS3(ctx, s.S3.config()); err != nil {
+	if err := files.TestS3(ctx, s3.config()); err != nil {
 		return galley.Errorf(galley.EInvalid, "Failed to initialize the S3 storage: %v", err)
 	}
 	return nil
