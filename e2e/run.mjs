@@ -194,7 +194,7 @@ async function main() {
     await waitHealthy(url, server, 30000);
     log('server is healthy, running tests');
 
-    code = await runNodeTest(files, { ...process.env, GALLEY_URL: url });
+    code = await runNodeTest(files, { ...process.env, GALLEY_URL: url, GALLEY_BIN: bin });
     if (code !== 0) {
       log(`tests failed (exit ${code}); last lines of the server log:`);
       process.stderr.write(tail(serverLog, 60) + '\n');
