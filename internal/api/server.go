@@ -126,6 +126,11 @@ func (s *Server) Realtime() *realtime.Broker { return s.rt }
 // it when the HTTP server shuts down (http.Server.RegisterOnShutdown).
 func (s *Server) CloseRealtime() { s.rt.Close() }
 
+// DrainRealtime closes the realtime broker (every client is told to
+// reconnect) and waits, within ctx, until every SSE stream and WebSocket
+// connection has said goodbye; see realtime.Broker.Drain.
+func (s *Server) DrainRealtime(ctx context.Context) error { return s.rt.Drain(ctx) }
+
 // IdleFor returns how long no request has started (since New when none has).
 func (s *Server) IdleFor() time.Duration {
 	last := s.lastRequest.Load()

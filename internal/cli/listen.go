@@ -90,13 +90,16 @@ type listeners struct {
 	metLn   net.Listener
 	tls     *tlsserve.TLS // nil without --https
 	stopHUP func()
+	// drain ends the realtime connections and waits for their goodbyes
+	// (http.Server.Shutdown does not wait for hijacked WebSockets).
+	drain func(ctx context.Context) error
 }
 
 // listen opens every listener serve needs (so that a bad address fails
 // the start before anything is served) and prepares their servers.
 func listen(o *serveOptions, dir string, srv *api.Server, log *slog.Logger) (_ *listeners, err error) {
 	n := &o.net
-	l := &listeners{log: log, stopHUP: func() {}}
+	l := &listeners{log: log, stopHUP: func() {}, drain: srv.DrainRealtime}
 	defer func() {
 		if err != nil {
 			l.close()
@@ -212,8 +215,10 @@ func (l *listeners) serve(errc chan<- error) {
 	}
 }
 
-// shutdown stops the servers gracefully: the API lets in-flight requests
-// finish within ctx; the others stop at once.
+// shutdown stops the servers gracefully: the API stops accepting, lets
+// in-flight requests finish within ctx, and every realtime client is told
+// to reconnect (SSE: a retry hint and the end of the stream; WebSocket:
+// close 1012) before shutdown returns; the others stop at once.
 func (l *listeners) shutdown(ctx context.Context) error {
 	l.stopHUP()
 	for _, s := range []*http.Server{l.plain, l.metrics} {
@@ -221,7 +226,8 @@ func (l *listeners) shutdown(ctx context.Context) error {
 			_ = s.Close()
 		}
 	}
-	return l.api.Shutdown(ctx)
+	err := l.api.Shutdown(ctx)
+	return errors.Join(err, l.drain(ctx))
 }
 
 // close closes what listen opened and stops every server at once (after

@@ -189,6 +189,8 @@ type Broker struct {
 	stop      chan struct{}
 	stopped   chan struct{}
 	closeOnce sync.Once
+	// streams counts the SSE and WebSocket transports being served (Drain).
+	streams atomic.Int64
 	unsub     func()
 }
 
@@ -237,7 +239,7 @@ func (b *Broker) Close() {
 		b.fanDone.Wait()
 		b.mu.RLock()
 		for _, c := range b.clients {
-			c.close("server shutting down")
+			c.close(ReasonShutdown)
 		}
 		b.mu.RUnlock()
 		if b.ownedBus != nil {
@@ -245,6 +247,12 @@ func (b *Broker) Close() {
 		}
 	})
 }
+
+// ReasonShutdown is the reason of clients closed by Close: the server is
+// going away and the client should reconnect (to another node, or to this
+// one once it is back). SSE streams end with a "retry" hint; WebSocket
+// connections close with 1012 (service restart).
+const ReasonShutdown = "server shutting down"
 
 // Connect registers a new client for ip. More than MaxConnsPerIP open
 // connections from ip is ERateLimited.

@@ -18,6 +18,8 @@ import (
 // and every later event has the same id line, the subscription's topic as
 // its event name and {action, record} as its data.
 func (b *Broker) ServeSSE(w http.ResponseWriter, r *http.Request, c *Client) {
+	b.streamStarted()
+	defer b.streamEnded()
 	defer b.Disconnect(c, "stream ended")
 	rc := http.NewResponseController(w)
 	h := w.Header()
@@ -72,6 +74,14 @@ func (b *Broker) ServeSSE(w http.ResponseWriter, r *http.Request, c *Client) {
 			c.close("maximum connection age reached")
 			return
 		case <-c.done:
+			if c.Reason() == ReasonShutdown {
+				// Tell the EventSource to reconnect after a second (the
+				// SDK resubscribes on its new connection), then end.
+				_ = rc.SetWriteDeadline(time.Now().Add(b.cfg.WriteTimeout))
+				if _, err := w.Write([]byte("retry:1000\n\n")); err == nil {
+					_ = rc.Flush()
+				}
+			}
 			return
 		case <-r.Context().Done():
 			return

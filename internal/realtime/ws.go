@@ -53,6 +53,8 @@ func OriginAllowed(origin string, allowed []string) bool {
 // Origin. token (from ?token=, may be "") authenticates the connection at
 // once; an invalid one refuses the upgrade with EUnauthenticated.
 func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, authn Authenticator, token string) error {
+	b.streamStarted()
+	defer b.streamEnded()
 	if token != "" {
 		rec, exp, err := authn(r.Context(), token)
 		if err != nil {
@@ -137,7 +139,11 @@ func (b *Broker) ServeWS(w http.ResponseWriter, r *http.Request, c *Client, auth
 			if len(reason) > 100 {
 				reason = reason[:100]
 			}
-			conn.Close(websocket.StatusPolicyViolation, reason)
+			code := websocket.StatusPolicyViolation
+			if reason == ReasonShutdown {
+				code = websocket.StatusServiceRestart // reconnect: the node is going away
+			}
+			conn.Close(code, reason)
 			return nil
 		case <-ctx.Done():
 			conn.CloseNow()
