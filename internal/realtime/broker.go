@@ -191,7 +191,7 @@ type Broker struct {
 	closeOnce sync.Once
 	// streams counts the SSE and WebSocket transports being served (Drain).
 	streams atomic.Int64
-	unsub     func()
+	unsub   func()
 }
 
 // New returns a broker for app, registered as its record listener, with
