@@ -2,13 +2,16 @@
 // which sets GALLEY_URL and GALLEY_CONTROL_URL).
 //
 //   import { URL, launch, newPage, screenshot, control, superuser, uniqueEmail } from '../../lib.mjs';
-import { existsSync, mkdirSync } from 'node:fs';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import PocketBase from 'pocketbase';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
 /** The running galley's base URL (no trailing slash). */
 export const URL = (process.env.GALLEY_URL || 'http://127.0.0.1:8090').replace(/\/+$/, '');
@@ -102,4 +105,20 @@ let seq = 0;
 export function uniqueEmail(prefix = 'user') {
   seq++;
   return `${prefix}.${Date.now().toString(36)}${process.pid}${seq}@example.com`;
+}
+
+/**
+ * Runs axe-core in the page and fails on serious or critical accessibility violations
+ * (the minor ones are written to stderr). label names the screen in the messages.
+ */
+export async function axe(page, label) {
+  await page.evaluate(AXE);
+  const res = await page.evaluate(async () => {
+    // eslint-disable-next-line no-undef
+    const r = await axe.run(document, { resultTypes: ['violations'] });
+    return r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')) }));
+  });
+  const bad = res.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  for (const v of res.filter((v) => !bad.includes(v))) process.stderr.write(`[axe ${label}] ${v.impact}: ${v.id} ${v.nodes.join(', ')}\n`);
+  assert.deepEqual(bad, [], `${label}: axe found serious or critical violations`);
 }

@@ -369,7 +369,7 @@ $('older').addEventListener('click', () => act('load older messages', async () =
   state.messages = [...page.items.reverse(), ...state.messages];
   state.hasOlder = page.totalItems > page.items.length;
   renderMessages(false);
-  $('messages').scrollTop = 0;
+  $('scroller').scrollTop = 0;
 }));
 
 // ---- rendering -----------------------------------------------------------------
@@ -421,10 +421,10 @@ function messageItem(m) {
 }
 
 function renderMessages(scrollToEnd) {
-  const box = $('messages');
-  box.replaceChildren(...state.messages.map(messageItem));
+  $('messages').replaceChildren(...state.messages.map(messageItem));
   $('older').hidden = !state.hasOlder;
   $('beginning').hidden = state.hasOlder;
+  const box = $('scroller');
   if (scrollToEnd) box.scrollTop = box.scrollHeight;
 }
 

@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import PocketBase from 'pocketbase';
-import { URL, launch, newPage, screenshot, uniqueEmail } from '../../lib.mjs';
+import { URL, launch, newPage, screenshot, uniqueEmail, axe } from '../../lib.mjs';
 
 const PASSWORD = 'correct-horse-1';
 const PNG = png(160, 100);
@@ -49,6 +49,7 @@ after(async () => {
 
 async function signUp(who) {
   const { ctx, page } = await newPage(browser, who.name);
+  if (who === ann) await axe(page, 'sign-in');
   who.ctx = ctx;
   who.page = page;
   await page.getByLabel('Email', { exact: true }).fill(who.email);
@@ -132,6 +133,7 @@ test('messages, presence and typing between two people', async () => {
   await bob.page.getByRole('textbox', { name: 'Message' }).pressSequentially('Thanks');
   await ann.page.getByRole('status').filter({ hasText: 'Bob is typing…' }).waitFor();
   await screenshot(ann.page, 'readme');
+  await axe(ann.page, 'a room');
   await bob.page.getByRole('textbox', { name: 'Message' }).press('Enter');
   await log(ann.page).getByText('Thanks', { exact: true }).waitFor();
 
@@ -155,6 +157,7 @@ test('unread counts per room, kept by the server', async () => {
   await ann.page.reload();
   await roomButton(ann.page, 'General 2 unread').waitFor();
   await screenshot(ann.page, 'unread');
+  await axe(ann.page, 'unread counts');
 
   await openRoom(ann.page, 'General');
   await roomButton(ann.page, 'General').filter({ hasNotText: 'unread' }).waitFor();
@@ -201,6 +204,7 @@ test('only members read or post in a room', async () => {
   await cid.page.getByRole('heading', { name: 'Room not available' }).waitFor();
   assert.equal(await log(cid.page).isVisible(), false);
   await screenshot(cid.page, 'not-a-member');
+  await axe(cid.page, 'not a member');
 
   // The API agrees: no messages, no posting, no joining the room's channel.
   assert.equal((await cid.pb.collection('messages').getList(1, 50, { filter: `room = "${rooms.general}"` })).totalItems, 0);

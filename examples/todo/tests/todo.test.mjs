@@ -4,7 +4,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import PocketBase from 'pocketbase';
-import { URL, WAIT, launch, newPage, screenshot, control, uniqueEmail } from '../../lib.mjs';
+import { URL, WAIT, launch, newPage, screenshot, control, uniqueEmail, axe } from '../../lib.mjs';
 
 const PASSWORD = 'correct-horse-1';
 let browser;
@@ -46,6 +46,7 @@ test('sign up, make a list, add, edit, complete, reorder and delete tasks', asyn
   ann.page = page;
   await page.getByRole('heading', { name: 'Sign in' }).waitFor();
   await screenshot(page, 'signin');
+  await axe(page, 'sign-in');
   await signUp(page, ann.email);
   await page.getByText(`Signed in as ${ann.email}`).waitFor();
 
@@ -96,6 +97,7 @@ test('sign up, make a list, add, edit, complete, reorder and delete tasks', asyn
   await waitTitles(page, ['Call mom', 'Buy milk', 'Bake sourdough']);
   assert.equal(await page.getByRole('checkbox', { name: 'Buy milk' }).isChecked(), true);
   await screenshot(page, 'readme');
+  await axe(page, 'a list');
 });
 
 test('two tabs stay in sync over realtime', async () => {
@@ -174,6 +176,7 @@ test('a clear message while the server is down, and work goes on once it is back
   await page.getByRole('button', { name: 'Add task' }).click();
   await page.getByRole('alert').filter({ hasText: 'Cannot reach the server' }).waitFor();
   await screenshot(page, 'offline');
+  await axe(page, 'offline');
   await waitTitles(page, ['Call mom', 'Buy milk', 'Bake sourdough']);
 
   await control('start');
