@@ -18,6 +18,10 @@ import (
 type RestoreOptions struct {
 	// Progress, when set, is called as the restore goes.
 	Progress Progress
+	// Validate, when set, checks the archive's collections as the final
+	// schema inside the restore's transaction (relations, rules); its
+	// error rolls the restore back.
+	Validate func(final []*galley.Collection) error
 }
 
 // Restore replaces the whole content of db, and the stored files of st
@@ -52,7 +56,7 @@ func Restore(ctx context.Context, db *store.DB, st files.Storage, a *Archive, op
 		}
 	}
 	err := db.WithTx(ctx, func(tx *store.Tx) error {
-		if err := replaceCollections(ctx, tx, a.Collections); err != nil {
+		if err := replaceCollections(ctx, tx, a.Collections, opts.Validate); err != nil {
 			return err
 		}
 		for _, t := range a.Manifest.Tables {
@@ -112,7 +116,7 @@ func restoreFile(ctx context.Context, st files.Storage, a *Archive, fe FileEntry
 // replaceCollections makes the collections of tx's database those of cols:
 // collections not in cols are dropped, the others updated or created (by
 // id), in one schema change.
-func replaceCollections(ctx context.Context, tx *store.Tx, cols []*galley.Collection) error {
+func replaceCollections(ctx context.Context, tx *store.Tx, cols []*galley.Collection, validate func([]*galley.Collection) error) error {
 	current, err := store.LoadCollections(ctx, tx)
 	if err != nil {
 		return err
@@ -135,7 +139,7 @@ func replaceCollections(ctx context.Context, tx *store.Tx, cols []*galley.Collec
 		}
 		changes = append(changes, store.CollectionChange{Old: old, New: c.Clone()})
 	}
-	if err := tx.ApplyCollections(ctx, changes, nil); err != nil {
+	if err := tx.ApplyCollections(ctx, changes, validate); err != nil {
 		return fmt.Errorf("restore the collections: %w", err)
 	}
 	for _, c := range cols { // keep the stamps of the backup

@@ -433,7 +433,8 @@ func (app *App) restoreArchive(ctx context.Context, r io.ReaderAt, size int64, p
 		return err
 	}
 	fst, _ := app.storage(ctx)
-	err = backup.Restore(ctx, app.db, fst, arc, backup.RestoreOptions{Progress: progress})
+	err = backup.Restore(ctx, app.db, fst, arc, backup.RestoreOptions{Progress: progress,
+		Validate: func(final []*galley.Collection) error { return app.checkSchema(final, nil) }})
 	app.ReloadSettings()
 	app.SyncBackupCron(ctx)
 	if err != nil {

@@ -1,0 +1,5 @@
+package main
+
+import "encoding/json"
+
+type jsonRawMessage = json.RawMessage
