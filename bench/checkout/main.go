@@ -87,6 +87,7 @@ func run(c config) error {
 		}
 	}
 	shop := filepath.Join(root, "examples", "shop")
+	loadBefore := loadavg()
 	var results []result
 	if c.sqlite {
 		r, err := runOne(ctx, c, bin, shop, filepath.Join(dir, "sqlite"), "")
@@ -112,8 +113,8 @@ func run(c config) error {
 		}
 		results = append(results, r)
 	}
-	fmt.Printf("Shop checkout (examples/shop, POST /api/shop/checkout): %d buyers, each adding one item to its cart and checking out in a loop; %s measured after %s warm-up; %d CPUs, %s %s/%s, %s.\n\n",
-		c.buyers, c.d, c.warmup, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"))
+	fmt.Printf("Shop checkout (examples/shop, POST /api/shop/checkout): %d buyers, each adding one item to its cart and checking out in a loop; %s measured after %s warm-up; %d CPUs, %s %s/%s, %s; load average before the run %s, after %s.\n\n",
+		c.buyers, c.d, c.warmup, runtime.NumCPU(), runtime.Version(), runtime.GOOS, runtime.GOARCH, time.Now().UTC().Format("2006-01-02"), loadBefore, loadavg())
 	fmt.Println("| Database | Orders/s | Checkout p50 | Checkout p99 | Cart add p99 | Orders | Refused | Errors | Stock check |")
 	fmt.Println("|---|--:|--:|--:|--:|--:|--:|--:|---|")
 	for _, r := range results {
@@ -415,6 +416,15 @@ func psql(dsn, sql string) error {
 		return fmt.Errorf("psql %s: %v\n%s", sql, err, out)
 	}
 	return nil
+}
+
+// loadavg is the 1-minute load average (the machine may be shared).
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func logf(format string, args ...any) {

@@ -6,7 +6,7 @@ export const PASSWORD = 'Writer-Pass-123';
 export const ready = (page) => page.locator('body[data-ready="1"]').waitFor();
 
 export async function signUp(page, name, email) {
-  await page.getByRole('link', { name: 'Sign in' }).click();
+  await page.getByRole('link', { name: 'Sign in', exact: true }).click();
   const form = page.getByRole('region', { name: 'I am new here' });
   await form.getByLabel('Name').fill(name);
   await form.getByLabel('Email').fill(email);
