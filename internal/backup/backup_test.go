@@ -116,6 +116,10 @@ func seed(t *testing.T, e *env) {
 
 func create(t *testing.T, e *env) []byte {
 	t.Helper()
+	// Not a record's file: never part of a backup.
+	if err := e.st.Put(context.Background(), "stray.zip", strings.NewReader("zip"), 3, ""); err != nil {
+		t.Fatal(err)
+	}
 	var buf bytes.Buffer
 	if _, err := backup.Create(context.Background(), e.db, e.st, &buf, backup.CreateOptions{Version: "v1.2.3"}); err != nil {
 		t.Fatalf("create backup: %v", err)
@@ -153,8 +157,16 @@ func TestBackupRoundTrip(t *testing.T) {
 				if err := dst.st.Put(ctx, "junkid/r1/old.txt", strings.NewReader("old"), 3, ""); err != nil {
 					t.Fatal(err)
 				}
+				// An object that is no record's file (a backup kept in the
+				// same bucket) is left alone.
+				if err := dst.st.Put(ctx, "kept.zip", strings.NewReader("zip"), 3, ""); err != nil {
+					t.Fatal(err)
+				}
 				if err := restore(t, dst, archive); err != nil {
 					t.Fatalf("restore: %v", err)
+				}
+				if _, err := dst.st.Stat(ctx, "kept.zip"); err != nil {
+					t.Fatalf("a restore deleted an object that is no record's file: %v", err)
 				}
 				if _, err := migratedata.Verify(ctx, src.db, dst.db, migratedata.Options{}); err != nil {
 					t.Fatalf("verify: %v", err)

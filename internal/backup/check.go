@@ -196,7 +196,7 @@ func (a *Archive) checkFiles(ctx context.Context, limits Limits, known map[strin
 	var list []FileEntry
 	err := a.checkSum(ctx, filesEntry, man.Files.SHA256, limits, func(line []byte) error {
 		var fe FileEntry
-		if err := json.Unmarshal(line, &fe); err != nil || !files.ValidKey(fe.Key) {
+		if err := json.Unmarshal(line, &fe); err != nil || !files.ValidKey(fe.Key) || !isRecordFile(fe.Key) {
 			return invalid("line %d of files.jsonl is not a valid file entry.", len(list)+1)
 		}
 		list = append(list, fe)

@@ -268,7 +268,7 @@ func writeRecords(ctx context.Context, zw *zip.Writer, db *store.DB, q store.Que
 func writeFiles(ctx context.Context, zw *zip.Writer, st files.Storage, progress Progress) (Files, error) {
 	var keys []string
 	err := st.List(ctx, "", func(a files.Attrs) error {
-		if !isThumb(a.Key) {
+		if isRecordFile(a.Key) && !isThumb(a.Key) {
 			keys = append(keys, a.Key)
 		}
 		return nil

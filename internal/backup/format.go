@@ -107,6 +107,12 @@ func ValidName(name string) bool {
 	return nameRE.MatchString(strings.TrimPrefix(name, "@"))
 }
 
+// isRecordFile reports whether a storage key is a record's file or
+// thumbnail ("<collectionId>/<recordId>/..."): other objects of a bucket
+// (backups kept in the same bucket, anything else) are neither backed up
+// nor deleted by a restore.
+func isRecordFile(key string) bool { return strings.Count(key, "/") >= 2 }
+
 // isThumb reports whether a storage key is a thumbnail
 // ("<collectionId>/<recordId>/thumbs_<name>/<size>_<name>").
 func isThumb(key string) bool {

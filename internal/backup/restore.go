@@ -85,7 +85,7 @@ func Restore(ctx context.Context, db *store.DB, st files.Storage, a *Archive, op
 	}
 	var stale []string
 	err = st.List(ctx, "", func(at files.Attrs) error {
-		if _, ok := a.Files[at.Key]; !ok {
+		if _, ok := a.Files[at.Key]; !ok && isRecordFile(at.Key) {
 			stale = append(stale, at.Key)
 		}
 		return nil

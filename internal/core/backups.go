@@ -202,14 +202,14 @@ func (app *App) makeBackup(ctx context.Context, name, prefix string, progress ba
 			name = prefix + app.appSlug(ctx) + "_" + time.Now().UTC().Format("20060102150405") + ".zip"
 		}
 	}
-	if _, err := st.Stat(ctx, name); err == nil {
-		return "", galley.FieldInvalid("name", "validation_backup_exists", "A backup with this name already exists.")
-	}
 	end, err := app.beginBackupOp(ctx, "backup")
 	if err != nil {
 		return "", err
 	}
 	defer end()
+	if _, err := st.Stat(ctx, name); err == nil {
+		return "", galley.FieldInvalid("name", "validation_backup_exists", "A backup with this name already exists.")
+	}
 	tmp, err := os.CreateTemp(app.UploadDir(), "backup-*.zip")
 	if err != nil {
 		return "", galley.Errorf(galley.EUnavailable, "Cannot create the backup's temporary file: %v", err)
