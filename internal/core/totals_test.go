@@ -124,6 +124,7 @@ func (f *totalsFixture) runTotals(t *testing.T, steps int, apps ...*App) {
 			app := apps[rng.IntN(len(apps))]
 			op := rng.IntN(20)
 			in := f.randomThing(rng)
+			u, name := f.users[rng.IntN(2)], []string{"u1", "u2"}[rng.IntN(2)]
 			mu.Lock()
 			id := ""
 			if len(ids) > 0 {
@@ -136,8 +137,6 @@ func (f *totalsFixture) runTotals(t *testing.T, steps int, apps ...*App) {
 				var err error
 				switch {
 				case op == 0:
-					u := f.users[rng.IntN(2)]
-					name := []string{"u1", "u2"}[rng.IntN(2)]
 					_, err = app.UpdateRecord(ctx, app.SystemActor(), "users", u.ID(), RecordInput{Body: Body{"name": jsonString(name)}}, "")
 				case op < 12 || id == "":
 					var r *galley.Record
