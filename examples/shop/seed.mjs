@@ -14,7 +14,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 
 /** pb: a superuser client. Uploads missing photos; sets settings given. */
 export async function seed(pb, { paymentUrl, secret, admin } = {}) {
-  for (const file of readdirSync(join(here, 'photos'))) {
+  for (const file of readdirSync(join(here, 'photos')).filter((f) => f.endsWith('.jpg'))) {
     const id = file.replace(/\.[a-z]+$/, '');
     const p = await pb.collection('products').getOne(id).catch(() => null);
     if (!p || p.photo) continue;
