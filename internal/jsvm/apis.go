@@ -424,6 +424,41 @@ func (r *runtime) installMisc() error {
 	if _, err := rt.RunString(`globalThis.MailerMessage = function MailerMessage(m) { Object.assign(this, m || {}); };`); err != nil {
 		return err
 	}
+	// toString(value, maxBytes?): a route's e.request.body as the raw text
+	// it was sent as (at most maxBytes when > 0), a byte array as text, a
+	// string as it is, anything else as JSON. readerToString is the same.
+	toString := func(call goja.FunctionCall) goja.Value {
+		v := call.Argument(0)
+		limit := call.Argument(1).ToInteger()
+		var b []byte
+		switch x := v.Export().(type) {
+		case *rawBody:
+			b = x.read()
+		case []byte:
+			b = x
+		case string:
+			return rt.ToValue(x)
+		default:
+			if goja.IsUndefined(v) || goja.IsNull(v) {
+				return rt.ToValue("")
+			}
+			out, err := r.stringify(v)
+			if err != nil {
+				r.rethrow(err)
+			}
+			b = out
+		}
+		if limit > 0 && int64(len(b)) > limit {
+			b = b[:limit]
+		}
+		return rt.ToValue(string(b))
+	}
+	if err := rt.Set("toString", toString); err != nil {
+		return err
+	}
+	if err := rt.Set("readerToString", toString); err != nil {
+		return err
+	}
 	return rt.Set("sleep", func(call goja.FunctionCall) goja.Value {
 		d := time.Duration(call.Argument(0).ToInteger()) * time.Millisecond
 		select {

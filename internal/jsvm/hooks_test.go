@@ -262,6 +262,34 @@ routerAdd("GET", "/bad", (e) => e.blob(200, "", "x"));
 	e.s.Do("GET", "/bad", "", nil).Status(400).Contains("content type")
 }
 
+// toString(e.request.body) is the body as it was sent — before or after
+// requestInfo() parsed it — so a webhook can sign the raw bytes.
+func TestRawBody(t *testing.T) {
+	e := setup(t, map[string]string{"raw.pb.js": `
+routerAdd("POST", "/api/raw-first", (e) => {
+	const raw = toString(e.request.body);
+	const parsed = e.requestInfo().body;
+	e.json(200, {raw, again: readerToString(e.request.body), parsed, cut: toString(e.request.body, 4)});
+});
+routerAdd("POST", "/api/parsed-first", (e) => {
+	const parsed = e.requestInfo().body;
+	e.json(200, {raw: toString(e.request.body), parsed});
+});
+routerAdd("POST", "/api/sig", (e) => {
+	const want = $security.hs256(toString(e.request.body), "k");
+	if (!$security.equal(e.request.header.get("X-Sig"), want)) throw new UnauthorizedError("bad");
+	e.json(200, {ok: e.requestInfo().body.n, other: [toString("s"), toString({a: 1}), toString(null)]});
+});
+`})
+	body := `{ "b": 1.50,  "a": "x" }`
+	want := `"raw":"{ \"b\": 1.50,  \"a\": \"x\" }"`
+	e.s.Do("POST", "/api/raw-first", "", body).Status(200).Contains(want, `"again":"{ \"b\": 1.50,  \"a\": \"x\" }"`, `"parsed":{"a":"x","b":1.5}`, `"cut":"{ \"b"`)
+	e.s.Do("POST", "/api/parsed-first", "", body).Status(200).Contains(want, `"parsed":{"a":"x","b":1.5}`)
+	sig := `{"n": 7}`
+	e.s.DoWith("POST", "/api/sig", "", sig, map[string]string{"X-Sig": hmacHex(sig, "k")}).Status(200).Contains(`"ok":7`, `"other":["s","{\"a\":1}",""]`)
+	e.s.DoWith("POST", "/api/sig", "", `{"n":7}`, map[string]string{"X-Sig": hmacHex(sig, "k")}).Status(401)
+}
+
 // $security: random strings, hashes, HMAC, constant-time compare, JWTs.
 func TestSecurity(t *testing.T) {
 	e := setup(t, map[string]string{"sec.pb.js": `

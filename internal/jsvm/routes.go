@@ -1,7 +1,10 @@
 package jsvm
 
 import (
+	"bytes"
+	"errors"
 	"fmt"
+	"io"
 	"mime"
 	"net/http"
 	"strings"
@@ -129,7 +132,34 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 		return next()
 	}, r.app)
 	_ = o.Set("auth", r.recordObject(e.Actor.Auth))
-	_ = o.Set("request", r.requestObject(e.R))
+	// The body's bytes are read once, when requestInfo, bindBody or
+	// toString(e.request.body) first needs them, and kept: a webhook can
+	// check a signature over the raw bytes and still read the parsed body.
+	var raw []byte
+	var rawErr error
+	rawRead := false
+	readRaw := func() []byte {
+		if !rawRead {
+			rawRead = true
+			if e.R.Body != nil && e.R.Body != http.NoBody {
+				raw, rawErr = io.ReadAll(e.R.Body)
+				var mbe *http.MaxBytesError
+				if errors.As(rawErr, &mbe) {
+					rawErr = galley.Errorf(galley.ETooLarge, "The request body is too large (limit %d bytes).", mbe.Limit)
+				} else if rawErr != nil {
+					rawErr = galley.Errorf(galley.EInvalid, "Failed to read the request body.")
+				}
+				e.R.Body = io.NopCloser(bytes.NewReader(raw))
+			}
+		}
+		if rawErr != nil {
+			r.throw(rawErr)
+		}
+		return raw
+	}
+	req := r.requestObject(e.R)
+	_ = req.Set("body", &rawBody{read: readRaw})
+	_ = o.Set("request", req)
 	write := func(status int, contentType string, body []byte) {
 		if contentType != "" {
 			e.W.Header().Set("Content-Type", contentType)
@@ -220,6 +250,7 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 	var body goja.Value // read once
 	readBody := func() goja.Value {
 		if body == nil {
+			readRaw()
 			body = r.requestBody(e)
 		}
 		return body
@@ -268,6 +299,10 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 	}
 	return o, func(fn func() error) { next = fn }
 }
+
+// rawBody is e.request.body in a route: the request's bytes, which
+// toString(e.request.body) answers as a string.
+type rawBody struct{ read func() []byte }
 
 // requestBody is the request's body for requestInfo: a JSON body parsed,
 // a form's first values, otherwise {}. Bad JSON throws a 400.
