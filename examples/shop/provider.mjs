@@ -5,21 +5,13 @@
 //
 //   node provider.mjs --galley http://127.0.0.1:8090 --secret dev-secret --port 8091
 //
-// Signature: X-Shop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>.
-// The body is sent as canonical JSON (object keys sorted, no spaces) — exactly what the
-// hook gets back from JSON.stringify(e.requestInfo().body) — because Galley's JS hooks
-// see the parsed body, not its raw bytes.
+// Signature: X-Shop-Signature: t=<unix seconds>,v1=<hex HMAC-SHA256(secret, "<t>.<body>")>, over the
+// body's bytes exactly as sent (the hook reads them with toString(e.request.body)).
 import { createHmac, randomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 
-/** JSON with object keys sorted at every level and no whitespace. */
-export function canonicalJSON(v) {
-  if (Array.isArray(v)) return `[${v.map(canonicalJSON).join(',')}]`;
-  if (v && typeof v === 'object') {
-    return `{${Object.keys(v).sort().map((k) => `${JSON.stringify(k)}:${canonicalJSON(v[k])}`).join(',')}}`;
-  }
-  return JSON.stringify(v);
-}
+/** An event as the provider sends it: indented JSON (the signature is over these exact bytes). */
+export const eventBody = (event) => JSON.stringify(event, null, 2);
 
 /** The X-Shop-Signature header for body (a string) at time t (unix seconds). */
 export function signature(body, secret, t = Math.floor(Date.now() / 1000)) {
@@ -41,7 +33,7 @@ const esc = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&
 export async function startProvider({ galley, secret, port = 0 }) {
   const delivered = [];
   async function deliver(event, { secret: key = secret, t, signal } = {}) {
-    const body = canonicalJSON(event);
+    const body = eventBody(event);
     const res = await fetch(`${galley}/api/shop/webhook`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Shop-Signature': signature(body, key, t) },

@@ -45,13 +45,11 @@ function esc(s) {
 
 /**
  * Checks the X-Shop-Signature header, "t=<unix seconds>,v1=<hex HMAC-SHA256>",
- * over "<t>.<body as JSON>" with the webhook secret, and that t is within
- * 5 minutes of now. Throws 401 otherwise.
- *
- * The body is signed as JSON.stringify gives it back here (object keys
- * sorted, no spaces): Galley's hooks see the parsed body, not its raw bytes.
+ * over "<t>.<raw body>" with the webhook secret, and that t is within
+ * 5 minutes of now. Throws 401 otherwise. raw is the body exactly as it was
+ * sent: toString(e.request.body).
  */
-function verifySignature(app, header, body) {
+function verifySignature(app, header, raw) {
     const parts = {};
     for (const kv of String(header || "").split(",")) {
         const i = kv.indexOf("=");
@@ -62,7 +60,7 @@ function verifySignature(app, header, body) {
     if (!Number.isInteger(t) || Math.abs(Date.now() / 1000 - t) > 300) {
         throw new UnauthorizedError("The signature's timestamp is too old or in the future.");
     }
-    const expected = $security.hs256(parts.t + "." + JSON.stringify(body), webhookSecret(app));
+    const expected = $security.hs256(parts.t + "." + raw, webhookSecret(app));
     if (!$security.equal(parts.v1, expected)) throw new UnauthorizedError("Invalid signature.");
 }
 

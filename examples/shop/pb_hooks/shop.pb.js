@@ -69,9 +69,9 @@ routerAdd("POST", "/api/shop/orders/{id}/pay", (e) => {
 // applied once: a second delivery of a known event is refused with 409.
 routerAdd("POST", "/api/shop/webhook", (e) => {
     const shop = require(`${__hooks}/shop.js`);
-    const info = e.requestInfo();
-    shop.verifySignature($app, info.headers["x_shop_signature"], info.body);
-    const evt = info.body;
+    // The signature covers the body's bytes as they were sent.
+    shop.verifySignature($app, e.request.header.get("X-Shop-Signature"), toString(e.request.body));
+    const evt = e.requestInfo().body;
     if (typeof evt.id !== "string" || evt.id === "" || typeof evt.type !== "string" || !evt.data || typeof evt.data.order !== "string") {
         throw new BadRequestError("An event needs id, type and data.order.");
     }
