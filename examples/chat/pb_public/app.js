@@ -478,7 +478,7 @@ let lastTyping = 0;
 composer.text.addEventListener('input', () => {
   if (!joined || Date.now() - lastTyping < 1500 || !composer.text.value.trim()) return;
   lastTyping = Date.now();
-  request({ type: 'send', channel: joined, data: { typing: true } }).catch(() => {});
+  request({ type: 'send', channel: joined, data: { typing: true, room: state.roomId } }).catch(() => {});
 });
 composer.text.addEventListener('keydown', (ev) => {
   if (ev.key === 'Enter' && !ev.shiftKey) {

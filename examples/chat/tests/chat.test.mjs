@@ -241,6 +241,17 @@ test('only members read or post in a room', async () => {
   await stale.goto(`${URL}/#room=${rooms.general}`);
   await log(stale).getByText('Nice one.').waitFor();
   await stale.getByText('Connected').waitFor();
+  // a raw socket of Bob's in the room's channel, to try broadcasting after his removal
+  assert.equal(await stale.evaluate(async ({ room, token }) => {
+    const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/api/realtime/ws?token=${token}`);
+    await new Promise((r) => { ws.onopen = r; });
+    window.probe = { ws, replies: {} };
+    ws.onmessage = (m) => { const d = JSON.parse(m.data); if (d.id) window.probe.replies[d.id] = d; };
+    ws.send(JSON.stringify({ type: 'join', id: 'j', channel: `room:${room}`, meta: { room, name: 'Bob' } }));
+    while (!window.probe.replies.j) await new Promise((r) => setTimeout(r, 20));
+    return window.probe.replies.j.type;
+  }, { room: rooms.general, token: bob.pb.authStore.token }), 'ok');
+
   await openRoom(ann.page, 'General');
   ann.page.once('dialog', (d) => d.accept());
   await ann.page.getByRole('button', { name: 'Remove Bob' }).click();
@@ -252,6 +263,14 @@ test('only members read or post in a room', async () => {
   await stale.getByRole('button', { name: 'Send' }).click();
   await stale.getByRole('alert').filter({ hasText: 'you are not a member of this room, so you cannot post in it' }).waitFor();
   await screenshot(stale, 'post-refused');
+  // and the channel refuses his typing broadcasts now
+  const sent = await stale.evaluate(async (room) => {
+    window.probe.ws.send(JSON.stringify({ type: 'send', id: 's', channel: `room:${room}`, data: { typing: true, room } }));
+    while (!window.probe.replies.s) await new Promise((r) => setTimeout(r, 20));
+    return window.probe.replies.s;
+  }, rooms.general);
+  assert.equal(sent.type, 'error');
+  assert.equal(sent.status, 403);
   assert.equal(await log(stale).getByText('Am I still here?').count(), 0);
   await assert.rejects(bob.pb.collection('messages').create({ room: rooms.general, author: bob.id, text: 'still here?' }), (e) => e.status === 400);
   assert.equal((await bob.pb.collection('messages').getList(1, 1, { filter: `room = "${rooms.general}"` })).totalItems, 0);
