@@ -43,6 +43,14 @@ function renderNav() {
   $('#nav-orders').textContent = isAdmin() ? 'All orders' : 'My orders';
 }
 
+// Each route() gets a number; a view whose data arrives after a newer route
+// started throws Stale instead of rendering over the newer one.
+let routeSeq = 0;
+class Stale extends Error {}
+function current(seq) {
+  if (seq !== routeSeq) throw new Stale();
+}
+
 async function refreshCartCount() {
   if (!me()) { $('#nav-cart').textContent = 'Cart'; return; }
   const list = await pb.collection('cart_items').getList(1, 1, { fields: 'id' }).catch(() => null);
@@ -50,7 +58,7 @@ async function refreshCartCount() {
 }
 
 // ---------- catalogue ----------
-async function catalogue(params) {
+async function catalogue(params, seq) {
   const categories = await pb.collection('categories').getFullList({ sort: 'name' });
   const category = params.get('category') ?? '';
   const sort = params.get('sort') ?? 'name';
@@ -64,6 +72,7 @@ async function catalogue(params) {
     filter: pb.filter(filters.join(' && '), args), sort, expand: 'category',
   });
   const sorts = [['name', 'Name'], ['price', 'Price: low to high'], ['-price', 'Price: high to low'], ['-created', 'Newest']];
+  current(seq);
   view.innerHTML = `
     <h1>Catalogue</h1>
     <form class="toolbar" id="filters" role="search" aria-label="Filter products">
@@ -125,11 +134,13 @@ async function addToCart(productId, button) {
 }
 
 // ---------- cart ----------
-async function cart() {
+async function cart(seq) {
   if (!me()) { view.innerHTML = '<h1>Your cart</h1><p>Please <a href="#/login">sign in</a> to use your cart.</p>'; return; }
   const items = await pb.collection('cart_items').getFullList({ expand: 'product', sort: 'created' });
+  current(seq);
   if (!items.length) { view.innerHTML = '<h1>Your cart</h1><p>Your cart is empty. <a href="#/">Browse the catalogue</a>.</p>'; return; }
   const total = items.reduce((s, it) => s + (it.expand?.product?.price ?? 0) * it.quantity, 0);
+  current(seq);
   view.innerHTML = `
     <h1>Your cart</h1>
     <table aria-label="Cart">
@@ -184,10 +195,11 @@ async function cart() {
 const badge = (s) => `<span class="badge ${esc(s)}">${esc(s[0].toUpperCase() + s.slice(1))}</span>`;
 const when = (d) => new Date(d.replace(' ', 'T')).toLocaleString('en-GB', { dateStyle: 'medium', timeStyle: 'short' });
 
-async function orders() {
+async function orders(seq) {
   if (!me()) { view.innerHTML = '<h1>Orders</h1><p>Please <a href="#/login">sign in</a>.</p>'; return; }
   const list = await pb.collection('orders').getList(1, 50, { sort: '-created', expand: 'user' });
   const admin = isAdmin();
+  current(seq);
   view.innerHTML = `
     <h1>${admin ? 'All orders' : 'My orders'}</h1>
     ${list.items.length === 0 ? '<p>No orders yet.</p>' : `
@@ -213,15 +225,17 @@ async function orders() {
   }));
 }
 
-async function order(id) {
+async function order(id, seq) {
   let o;
   try {
     o = await pb.collection('orders').getOne(id);
   } catch (err) {
+    current(seq);
     view.innerHTML = '<h1>Order</h1><p>Nothing to show.</p>';
     showError(err.status === 404 ? "This order doesn't exist or isn't yours." : explain(err));
     return;
   }
+  current(seq);
   view.innerHTML = `
     <h1>Order ${esc(o.id)} ${badge(o.status)}</h1>
     <p class="muted">Placed ${when(o.created)}</p>
@@ -250,7 +264,8 @@ async function order(id) {
 }
 
 // ---------- sign in ----------
-function login() {
+function login(seq) {
+  current(seq);
   view.innerHTML = `
     <h1>Sign in</h1>
     <div class="forms">
@@ -287,18 +302,20 @@ function login() {
 
 // ---------- router ----------
 async function route() {
+  const seq = ++routeSeq;
   renderNav();
   view.setAttribute('aria-busy', 'true');
   const [path, query] = location.hash.replace(/^#/, '').split('?');
   const params = new URLSearchParams(query ?? '');
   try {
-    if (path === '/cart') await cart();
-    else if (path === '/orders') await orders();
-    else if (path.startsWith('/order/')) await order(decodeURIComponent(path.slice(7)));
-    else if (path === '/login') login();
-    else await catalogue(params);
+    if (path === '/cart') await cart(seq);
+    else if (path === '/orders') await orders(seq);
+    else if (path.startsWith('/order/')) await order(decodeURIComponent(path.slice(7)), seq);
+    else if (path === '/login') login(seq);
+    else await catalogue(params, seq);
     await refreshCartCount();
   } catch (err) {
+    if (err instanceof Stale) return; // a newer route renders
     showError(explain(err));
   }
   view.setAttribute('aria-busy', 'false');
