@@ -44,6 +44,11 @@ type totalsCache struct {
 	counted map[string]*countedEntry
 	// logs: recent committed changes per collection id.
 	logs map[string]*changeLog
+	// inflight holds, per shard, a channel closed when the lane writing
+	// that shard has published (or abandoned) the group it is committing:
+	// a reader that sees a version the log does not hold yet waits for it
+	// rather than counting again.
+	inflight map[int]chan struct{}
 }
 
 type totalsEntry struct {
@@ -92,7 +97,7 @@ const (
 )
 
 func newTotalsCache() *totalsCache {
-	return &totalsCache{entries: map[string]totalsEntry{}, counted: map[string]*countedEntry{}, logs: map[string]*changeLog{}}
+	return &totalsCache{entries: map[string]totalsEntry{}, counted: map[string]*countedEntry{}, logs: map[string]*changeLog{}, inflight: map[int]chan struct{}{}}
 }
 
 // counted reports whether c's count is kept in "_totals".
@@ -148,6 +153,25 @@ func (c *totalsCache) reset() {
 	c.mu.Unlock()
 }
 
+// begin notes that the lane of shard is about to write its "_totals" rows
+// and commit; call settle when the group has committed and been published,
+// or failed.
+func (c *totalsCache) begin(shard int) {
+	c.mu.Lock()
+	c.inflight[shard] = make(chan struct{})
+	c.mu.Unlock()
+}
+
+// settle ends what begin started.
+func (c *totalsCache) settle(shard int) {
+	c.mu.Lock()
+	if ch := c.inflight[shard]; ch != nil {
+		close(ch)
+		delete(c.inflight, shard)
+	}
+	c.mu.Unlock()
+}
+
 // publish adds a committed group's changes (shard, version v) to the log
 // of each collection.
 func (c *totalsCache) publish(shard int, flushed []flushedCount) {
@@ -186,13 +210,20 @@ func (l *changeLog) dropOldest() {
 
 // catchUp returns the cached total of key brought up to the versions of
 // state (or beyond, if another reader already went further), or false when
-// it has to be counted again.
-func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool) {
+// it has to be counted again. When the log lacks a version of a shard
+// whose local lane is committing, it returns that lane's channel instead:
+// wait for it and try again.
+func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool, <-chan struct{}) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.counted[key]
 	if e == nil {
-		return 0, false
+		return 0, false, nil
+	}
+	for _, st := range state {
+		if ch := c.inflight[st.shard]; ch != nil && st.shard >= 0 && e.vs[st.shard] < st.v && !c.logs[e.collection].holds(st.shard, st.v) {
+			return 0, false, ch
+		}
 	}
 	l := c.logs[e.collection]
 	n := e.n
@@ -207,12 +238,12 @@ func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley
 			continue
 		}
 		if l == nil {
-			return 0, false
+			return 0, false, nil
 		}
 		d, ok := l.delta(st.shard, have, st.v, match)
 		if !ok {
 			delete(c.counted, key)
-			return 0, false
+			return 0, false, nil
 		}
 		n += d
 		vs[st.shard] = st.v
@@ -223,7 +254,16 @@ func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley
 		}
 	}
 	e.n, e.vs = n, vs
-	return n, true
+	return n, true, nil
+}
+
+// holds reports whether l (nil: none) has the group of shard at version v.
+func (l *changeLog) holds(shard int, v int64) bool {
+	if l == nil {
+		return false
+	}
+	gs := l.shards[shard]
+	return len(gs) > 0 && gs[len(gs)-1].v >= v
 }
 
 // delta sums the matcher's ±1 over the changes of shard after version from

@@ -210,7 +210,16 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 	}
 	q := "SELECT COUNT(*) FROM " + Quote(c.Name) + " AS " + Quote(Alias) + " WHERE " + where
 	key := cacheKey(q, args)
-	if n, ok := db.totals.catchUp(key, state, match); ok {
+	n, ok, wait := db.totals.catchUp(key, state, match)
+	if wait != nil { // a local commit not yet in the log
+		select {
+		case <-wait:
+		case <-ctx.Done():
+			return 0, MapError(ctx.Err())
+		}
+		n, ok, _ = db.totals.catchUp(key, state, match)
+	}
+	if ok {
 		return n, nil
 	}
 	// Count again, with the versions read in the same statement (one
@@ -222,7 +231,6 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 		return 0, readError(rctx, db.reader, err)
 	}
 	defer rows.Close()
-	var n int64
 	state = state[:0]
 	for rows.Next() {
 		var s shardState

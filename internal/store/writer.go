@@ -430,6 +430,8 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 			}
 			released = ""
 		}
+		db.totals.begin(l.shard)
+		defer db.totals.settle(l.shard) // after publish, or on failure
 		if flushed, err = db.flushCounts(l, ok); err != nil {
 			db.failGroup(l, jobs, ok, err)
 			return
@@ -503,6 +505,10 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 		}
 		ok = append(ok, j)
 		touched = touched || j.tx.touched
+	}
+	if hasCounts(ok) {
+		db.totals.begin(l.shard)
+		defer db.totals.settle(l.shard) // after publish, or on failure
 	}
 	flushed, err := db.flushCounts(l, ok)
 	if err != nil {
