@@ -1,4 +1,4 @@
-package migratedata
+package migratedata_test
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
+	"github.com/galleyhq/galley/internal/migratedata"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/galleyhq/galley/internal/store/storetest"
 )
@@ -192,7 +193,7 @@ func testCopy(t *testing.T, open func(t *testing.T) (*store.DB, string), ownUser
 	src := seedWith(t, ownUsers)
 	dst, _ := open(t)
 	var calls []string
-	rep, err := Copy(ctx, src.db, dst, Options{BatchSize: testBatch, Progress: func(table string, done, total int64) {
+	rep, err := migratedata.Copy(ctx, src.db, dst, migratedata.Options{BatchSize: testBatch, Progress: func(table string, done, total int64) {
 		calls = append(calls, fmt.Sprintf("%s %d/%d", table, done, total))
 	}})
 	if err != nil {
@@ -204,7 +205,7 @@ func testCopy(t *testing.T, open func(t *testing.T) (*store.DB, string), ownUser
 			t.Errorf("no progress call %q in %v", want, calls)
 		}
 	}
-	got := map[string]TableReport{}
+	got := map[string]migratedata.TableReport{}
 	for _, r := range rep.Tables {
 		got[r.Name] = r
 		if r.Kind != galley.CollectionView && (!r.Verified || len(r.Checksum) != 64) {
@@ -300,10 +301,10 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 			ctx := context.Background()
 			src := seed(t)
 			dst, dsn := open(t)
-			if _, err := Copy(ctx, src.db, dst, Options{}); err != nil {
+			if _, err := migratedata.Copy(ctx, src.db, dst, migratedata.Options{}); err != nil {
 				t.Fatal(err)
 			}
-			_, err := Copy(ctx, src.db, dst, Options{})
+			_, err := migratedata.Copy(ctx, src.db, dst, migratedata.Options{})
 			var ge *galley.Error
 			if !errors.As(err, &ge) || ge.Code != galley.EConflict || !strings.Contains(ge.Message, "empty") {
 				t.Fatalf("second copy: %v", err)
@@ -311,7 +312,7 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 			if dsn == "" {
 				return
 			}
-			tgt, err := InspectTarget(ctx, dsn)
+			tgt, err := migratedata.InspectTarget(ctx, dsn)
 			if err != nil || len(tgt.Relations) == 0 || !strings.HasPrefix(tgt.Schema, "t_") {
 				t.Fatalf("inspect: %+v %v", tgt, err)
 			}
@@ -323,15 +324,15 @@ func TestCopyRefusesNonEmptyTarget(t *testing.T) {
 				t.Errorf("relations %v", kinds)
 			}
 			dst.Close()
-			if err := DropRelations(ctx, dsn, tgt.Relations); err != nil {
+			if err := migratedata.DropRelations(ctx, dsn, tgt.Relations); err != nil {
 				t.Fatal(err)
 			}
-			if tgt, err := InspectTarget(ctx, dsn); err != nil || len(tgt.Relations) != 0 {
+			if tgt, err := migratedata.InspectTarget(ctx, dsn); err != nil || len(tgt.Relations) != 0 {
 				t.Fatalf("after drop: %+v %v", tgt, err)
 			}
 			// A fresh copy into the emptied schema works.
 			dst = openStore(t, store.Options{DSN: dsn})
-			if _, err := Copy(ctx, src.db, dst, Options{}); err != nil {
+			if _, err := migratedata.Copy(ctx, src.db, dst, migratedata.Options{}); err != nil {
 				t.Fatal(err)
 			}
 		})
@@ -344,7 +345,7 @@ func TestVerifyDetectsDifferences(t *testing.T) {
 			ctx := context.Background()
 			src := seed(t)
 			dst, _ := open(t)
-			if _, err := Copy(ctx, src.db, dst, Options{BatchSize: testBatch}); err != nil {
+			if _, err := migratedata.Copy(ctx, src.db, dst, migratedata.Options{BatchSize: testBatch}); err != nil {
 				t.Fatal(err)
 			}
 			for _, tc := range []struct{ change, table string }{
@@ -359,7 +360,7 @@ func TestVerifyDetectsDifferences(t *testing.T) {
 				if err := dst.ReloadSchema(ctx); err != nil {
 					t.Fatal(err)
 				}
-				tables, err := Verify(ctx, src.db, dst, Options{BatchSize: testBatch})
+				tables, err := migratedata.Verify(ctx, src.db, dst, migratedata.Options{BatchSize: testBatch})
 				if err == nil || !strings.Contains(err.Error(), tc.table) {
 					t.Fatalf("after %s: %v", tc.change, err)
 				}
@@ -373,11 +374,11 @@ func TestVerifyDetectsDifferences(t *testing.T) {
 
 func TestInspectTargetErrors(t *testing.T) {
 	ctx := context.Background()
-	_, err := InspectTarget(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
+	_, err := migratedata.InspectTarget(ctx, "postgres://nobody@127.0.0.1:1/none?connect_timeout=2")
 	if err == nil || !strings.Contains(err.Error(), "connect to PostgreSQL at 127.0.0.1:1/none") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("unreachable: %v", err)
 	}
-	if _, err := InspectTarget(ctx, "postgres://%zz"); err == nil || !strings.Contains(err.Error(), "invalid PostgreSQL DSN") {
+	if _, err := migratedata.InspectTarget(ctx, "postgres://%zz"); err == nil || !strings.Contains(err.Error(), "invalid PostgreSQL DSN") {
 		t.Fatalf("bad DSN: %v", err)
 	}
 	base := storetest.PostgresDSN()
@@ -385,10 +386,10 @@ func TestInspectTargetErrors(t *testing.T) {
 		t.Skip("GALLEY_TEST_POSTGRES is unset: the empty-schema checks need PostgreSQL")
 	}
 	dsn := storetest.NewSchema(t, base)
-	if tgt, err := InspectTarget(ctx, dsn); err != nil || len(tgt.Relations) != 0 {
+	if tgt, err := migratedata.InspectTarget(ctx, dsn); err != nil || len(tgt.Relations) != 0 {
 		t.Fatalf("fresh schema: %+v %v", tgt, err)
 	}
-	if _, err := InspectTarget(ctx, storetest.WithSearchPath(base, "no_such_schema_x")); err == nil || !strings.Contains(err.Error(), "search_path") {
+	if _, err := migratedata.InspectTarget(ctx, storetest.WithSearchPath(base, "no_such_schema_x")); err == nil || !strings.Contains(err.Error(), "search_path") {
 		t.Fatalf("missing schema: %v", err)
 	}
 }
