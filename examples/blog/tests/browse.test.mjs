@@ -26,9 +26,10 @@ test('page, search, filter by tag and read the feed as a guest', async () => {
     { title, body: 'Cartoons teach joins.\n\nA cat chases a mouse through every table.', tags: ['howto', 'databases'] },
     ...[1, 2, 3, 4, 5, 6].map((i) => ({ title: `Notes from the galley, part ${i}`, body: `Part ${i} of a series about running a kitchen on one binary.`, tags: ['news'] })),
   ];
+  const covers = await Promise.all(posts.map((_, i) => coverPng(guest, ...palette[i])));
+  // Created one after the other: the list is newest first.
   for (const [i, p] of posts.entries()) {
-    const png = await coverPng(guest, ...palette[i]);
-    await su.collection('posts').create({ ...p, status: 'published', author: author.id, cover: new File([png], `cover${i}.png`, { type: 'image/png' }) });
+    await su.collection('posts').create({ ...p, status: 'published', author: author.id, cover: new File([covers[i]], `cover${i}.jpg`, { type: 'image/jpeg' }) });
   }
   await su.collection('posts').create({ title: 'A draft nobody sees', status: 'draft', author: author.id });
 

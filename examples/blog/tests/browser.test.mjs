@@ -30,7 +30,7 @@ test('write, publish, like, comment, refuse an edit, moderate', async () => {
   await author.getByLabel('Text').fill('Cartoons teach joins.\n\nA cat chases a mouse through every table, and the mouse always gets away.');
   await author.getByRole('checkbox', { name: 'databases' }).check();
   await author.getByRole('checkbox', { name: 'howto' }).check();
-  await author.getByLabel('Cover image').setInputFiles({ name: 'cover.png', mimeType: 'image/png', buffer: await coverPng(author) });
+  await author.getByLabel('Cover image').setInputFiles({ name: 'cover.jpg', mimeType: 'image/jpeg', buffer: await coverPng(author) });
   await screenshot(author, 'editor');
   await author.getByRole('button', { name: 'Save post' }).click();
   await author.getByRole('heading', { name: title }).waitFor();

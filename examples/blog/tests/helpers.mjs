@@ -15,7 +15,7 @@ export async function signUp(page, name, email) {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** A cover image: a PNG the browser draws. */
+/** A cover image: a JPEG the browser draws. */
 export async function coverPng(page, from = '#9a3412', to = '#fdba74') {
   return page.evaluate(async ([from, to]) => {
     const c = document.createElement('canvas');
@@ -26,7 +26,7 @@ export async function coverPng(page, from = '#9a3412', to = '#fdba74') {
     g.fillStyle = grad; g.fillRect(0, 0, 600, 250);
     g.fillStyle = 'rgba(255,255,255,.85)';
     for (let i = 0; i < 9; i++) { g.beginPath(); g.arc(60 + i * 62, 125 + Math.sin(i) * 60, 20 + i * 3, 0, Math.PI * 2); g.fill(); }
-    const blob = await new Promise((r) => c.toBlob(r, 'image/png'));
+    const blob = await new Promise((r) => c.toBlob(r, 'image/jpeg', 0.85));
     return [...new Uint8Array(await blob.arrayBuffer())];
   }, [from, to]).then((bytes) => Buffer.from(bytes));
 }
