@@ -18,10 +18,11 @@ const TABS = [
   ['application', 'Application'],
   ['mail', 'Mail'],
   ['storage', 'Storage'],
+  ['backups', 'Backups'],
   ['limits', 'Limits and proxy'],
   ['superusers', 'Superusers'],
 ];
-const GROUPS = { application: ['meta'], mail: ['smtp', 'meta'], storage: ['s3'], limits: ['rateLimits', 'trustedProxy', 'batch'] };
+const GROUPS = { application: ['meta'], mail: ['smtp', 'meta'], storage: ['s3'], backups: ['backups'], limits: ['rateLimits', 'trustedProxy', 'batch'] };
 
 function useSettings() {
   const [s, setS] = useState(null);
@@ -86,6 +87,30 @@ function SettingsForm({ tab, s, setS }) {
         ${f('s3', 'secret', 'Secret', { type: 'password', autocomplete: 'new-password', hint: 'Kept when left empty.' })}
       </div>
       ${c('s3', 'forcePathStyle', 'Force path-style addressing')}`}`;
+  } else if (tab === 'backups') {
+    const b = s.backups || {};
+    const bs3 = b.s3 || {};
+    const setB = (key) => (v) => setS((x) => ({ ...x, backups: { ...x.backups, [key]: v } }));
+    const setS3 = (key) => (v) => setS((x) => ({ ...x, backups: { ...x.backups, s3: { ...(x.backups?.s3 || {}), [key]: v } } }));
+    const t = (key, label, extra = {}) => html`<${TextField} label=${label} value=${bs3[key]} onInput=${setS3(key)} error=${fe[`backups.s3.${key}`]} ...${extra} />`;
+    body = html`
+      <p class="hint">Backups can also be made by hand on the <a href="#/backups">Backups and jobs</a> screen.</p>
+      <div class="grid">
+        <${TextField} label="Backup schedule (cron, UTC)" value=${b.cron} onInput=${setB('cron')} error=${fe['backups.cron']} mono
+          hint='For example "0 3 * * *" for every night at 03:00; empty turns them off.' />
+        <${NumberField} label="Automatic backups kept" value=${b.cronMaxKeep} onChange=${setB('cronMaxKeep')} error=${fe['backups.cronMaxKeep']}
+          hint="The oldest automatic backups beyond this number are deleted." />
+      </div>
+      <${Check} label="Keep backups in S3-compatible storage" checked=${bs3.enabled} onChange=${setS3('enabled')} error=${fe['backups.s3.enabled']}
+        hint="Otherwise they stay on the local disk beside the data." />
+      ${bs3.enabled && html`<div class="grid">
+        ${t('endpoint', 'Backups S3 endpoint', { type: 'url' })}
+        ${t('bucket', 'Backups bucket')}
+        ${t('region', 'Backups region')}
+        ${t('accessKey', 'Backups access key', { autocomplete: 'off' })}
+        ${t('secret', 'Backups secret', { type: 'password', autocomplete: 'new-password', hint: 'Kept when left empty.' })}
+      </div>
+      <${Check} label="Force path-style addressing for backups" checked=${bs3.forcePathStyle} onChange=${setS3('forcePathStyle')} />`}`;
   } else if (tab === 'limits') {
     const rules = s.rateLimits.rules || [];
     const setRule = (i, k) => (v) => upd('rateLimits', 'rules')(rules.map((r, j) => (j === i ? { ...r, [k]: v } : r)));
