@@ -107,6 +107,8 @@ async function start() {
 
 async function subscribe() {
   try {
+    // PB_CONNECT fires on every (re)connection of the SDK's event stream
+    unsubscribe.push(await pb.realtime.subscribe('PB_CONNECT', () => { $('conn').textContent = 'Live updates on'; }));
     unsubscribe.push(await pb.collection('lists').subscribe('*', onListEvent));
     unsubscribe.push(await pb.collection('tasks').subscribe('*', onTaskEvent));
     $('conn').textContent = 'Live updates on';

@@ -183,4 +183,11 @@ test('a clear message while the server is down, and work goes on once it is back
   await page.getByRole('button', { name: 'Add task' }).click();
   await page.getByRole('checkbox', { name: 'Offline task' }).waitFor();
   assert.equal(await page.getByRole('alert').isVisible(), false);
+
+  // live updates come back by themselves: a change made elsewhere shows up in this page
+  await page.getByText('Live updates on').waitFor();
+  const other = new PocketBase(URL);
+  await other.collection('users').authWithPassword(ann.email, PASSWORD);
+  await other.collection('tasks').create({ title: 'From the phone', list: ann.listId, owner: other.authStore.record.id, position: 99 });
+  await page.getByRole('checkbox', { name: 'From the phone' }).waitFor();
 });
