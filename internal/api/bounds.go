@@ -85,6 +85,9 @@ func (s *Server) bodyDeadline(next http.Handler) http.Handler {
 			if limit, files := s.app.UploadLimit(coll, s.cfg.MaxBodyBytes); files && limit > s.cfg.MaxBodyBytes && s.cfg.UploadMinRate > 0 {
 				db.minRate, db.start, db.set = s.cfg.UploadMinRate, time.Now(), time.Now().Add(d)
 			}
+		} else if r.URL.Path == "/api/backups/upload" && s.cfg.UploadMinRate > 0 {
+			// A backup archive is a large file too.
+			db.minRate, db.start, db.set = s.cfg.UploadMinRate, time.Now(), time.Now().Add(d)
 		}
 		r.Body = db
 		next.ServeHTTP(w, r)
