@@ -1,6 +1,6 @@
 // The dashboard's Backups and jobs screen in a real browser: a bad backup
 // name refused beside its field, a backup created, listed, downloaded and
-// deleted behind a confirmation, and the automatic backup job (set in the
+// deleted behind a confirmation, the nodes listed, and the automatic backup job (set in the
 // settings) listed with its schedule and run from the page. Restores
 // replace every collection, so they are left to backups.test.mjs, which
 // runs them on a server of its own.
@@ -96,6 +96,15 @@ test('backups: create (bad name refused), download, delete; the backup job liste
     assert.equal((await state.pb.settings.getAll()).backups.cron, '30 2 * * *');
     await axe(page, 'settings-backups');
     await shoot(page, 'settings-backups');
+
+    // The nodes serving the app (one on SQLite; every live one on PostgreSQL).
+    await page.getByRole('link', { name: 'Nodes' }).first().click();
+    await page.getByRole('heading', { name: 'Nodes', level: 1 }).waitFor();
+    const h = await state.pb.health.check();
+    await main(page).getByRole('status').getByText(`${h.data.nodes.length} live node`).waitFor();
+    await main(page).getByRole('row').filter({ hasText: '(this one)' }).waitFor();
+    await axe(page, 'nodes');
+    await shoot(page, 'nodes');
     assert.deepEqual(page.problems, []);
   } finally {
     await ctx.close();

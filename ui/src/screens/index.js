@@ -10,6 +10,7 @@ import * as records from './records/index.js';
 import * as logs from './logs.js';
 import * as settings from './settings.js';
 import * as backups from './backups.js';
+import * as nodes from './nodes.js';
 
 export function registerScreens() {
   route('/login', LoginScreen, { public: true, title: 'Log in' });
@@ -19,4 +20,5 @@ export function registerScreens() {
   logs.register();
   settings.register();
   backups.register();
+  nodes.register();
 }
