@@ -3,6 +3,7 @@ package store
 import (
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	galley "github.com/galleyhq/galley"
 )
@@ -49,6 +50,9 @@ type totalsCache struct {
 	// a reader that sees a version the log does not hold yet waits for it
 	// rather than counting again.
 	inflight map[int]chan struct{}
+	// recounts counts the filtered totals of counted collections counted
+	// again (not brought up to date from the log).
+	recounts atomic.Int64
 }
 
 type totalsEntry struct {

@@ -224,6 +224,7 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 	}
 	// Count again, with the versions read in the same statement (one
 	// snapshot on both databases).
+	db.totals.recounts.Add(1)
 	rctx, cancel := readContext(ctx, db.reader)
 	defer cancel()
 	rows, err := db.reader.QueryContext(rctx, `SELECT (`+q+`), "shard", "v" FROM "_totals" WHERE "collection" = ?`, append(slices.Clip(args), c.ID)...)
@@ -248,3 +249,8 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 	db.totals.putCounted(key, c.ID, state, n)
 	return n, nil
 }
+
+// TotalsRecounts returns how many filtered totals of counted collections
+// this DB has counted in the database rather than kept up to date through
+// writes (see totals.go), since it opened: for tests and diagnostics.
+func (db *DB) TotalsRecounts() int64 { return db.totals.recounts.Load() }
