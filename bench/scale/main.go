@@ -42,7 +42,7 @@ type config struct {
 	pg           string
 	sqlite       bool
 	bin, dir     string
-	keep         bool
+	keep, reuse  bool
 	pprof        string
 	scenarios    string
 }
@@ -60,6 +60,7 @@ func main() {
 	flag.StringVar(&cfg.bin, "galley-bin", "", "Galley binary (default: build ./cmd/galley)")
 	flag.StringVar(&cfg.dir, "dir", "", "work directory (default a temp dir)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory and database")
+	flag.BoolVar(&cfg.reuse, "reuse", false, "SQLite: serve the data a -keep run left in -dir instead of seeding (with -galley-bin or a new build)")
 	flag.StringVar(&cfg.pprof, "pprof", "", "pass --pprof ADDR to the large size's galley serve (profile it while the bench runs)")
 	flag.StringVar(&cfg.scenarios, "scenarios", "", "comma-separated scenarios (default all)")
 	flag.Parse()
@@ -147,7 +148,9 @@ type server struct {
 
 func start(ctx context.Context, cfg config, db, dsn string) (*server, error) {
 	data := filepath.Join(cfg.dir, "data_"+strings.ToLower(db))
-	_ = os.RemoveAll(data)
+	if !cfg.reuse {
+		_ = os.RemoveAll(data)
+	}
 	var dbArgs []string
 	if dsn != "" {
 		dbArgs = []string{"--db", dsn}
@@ -272,6 +275,29 @@ func (s *server) setup(ctx context.Context) error {
 			return err
 		}
 		s.authors = append(s.authors, a.ID)
+	}
+	return nil
+}
+
+// loadIDs reads the authors' ids and up to 100k posts' ids of a reused
+// data dir.
+func (s *server) loadIDs(ctx context.Context) error {
+	var page struct {
+		Items []struct{ ID string }
+	}
+	if err := s.call(ctx, "GET", "/api/collections/authors/records?perPage=1000&skipTotal=1", nil, &page); err != nil {
+		return err
+	}
+	for _, it := range page.Items {
+		s.authors = append(s.authors, it.ID)
+	}
+	for p := 1; p <= 100; p++ {
+		if err := s.call(ctx, "GET", fmt.Sprintf("%s?perPage=1000&page=%d&skipTotal=1&fields=id", postsPath, p*7), nil, &page); err != nil {
+			return err
+		}
+		for _, it := range page.Items {
+			s.postIDs = append(s.postIDs, it.ID)
+		}
 	}
 	return nil
 }
@@ -506,6 +532,13 @@ func suite(ctx context.Context, cfg config, db string, dsns []string) error {
 			return err
 		}
 		defer s.stop()
+		if cfg.reuse && dsns[i] == "" {
+			if err := s.loadIDs(ctx); err != nil {
+				return err
+			}
+			servers[i] = s
+			continue
+		}
 		if err := s.setup(ctx); err != nil {
 			return err
 		}
