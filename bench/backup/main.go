@@ -23,6 +23,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -38,7 +39,15 @@ import (
 func main() {
 	mb := flag.Int("mb", 1024, "database size to seed, in MiB (approximate)")
 	dsn := flag.String("db", "", "PostgreSQL DSN of an empty database; empty = SQLite in a temp dir")
+	prof := flag.String("cpuprofile", "", "write a CPU profile of the backup and the restore to this file")
 	flag.Parse()
+	if *prof != "" {
+		f, err := os.Create(*prof)
+		if err != nil {
+			log.Fatal(err)
+		}
+		profile = f
+	}
 	if err := run(context.Background(), *mb, *dsn); err != nil {
 		log.Fatal(err)
 	}
@@ -80,6 +89,12 @@ func run(ctx context.Context, mb int, dsn string) error {
 	fmt.Printf("%s: seeded %d records, database %.0f MiB, in %s\n", dialect, rows, mib(size), time.Since(t0).Round(time.Second))
 
 	peak := watchHeap()
+	if profile != nil {
+		if err := pprof.StartCPUProfile(profile); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 	path := filepath.Join(tmp, "backup.zip")
 	f, err := os.Create(path)
 	if err != nil {
@@ -131,6 +146,9 @@ func cpuTime() time.Duration {
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
 }
+
+// profile is where -cpuprofile writes (nil: no profile).
+var profile *os.File
 
 func mib(n int64) float64 { return float64(n) / (1 << 20) }
 
