@@ -165,27 +165,52 @@ function onSocketMessage(msg) {
   }
 }
 
+let connectedBefore = false;
+
 async function onConnected() {
   try {
     await request({ type: 'subscribe', topics: ['messages/*', 'members/*', 'rooms/*'] });
     $('conn').textContent = 'Connected';
-    if (state.roomId && state.room) await joinChannel();
+    if (connectedBefore) {
+      // a reconnection: catch up on what happened meanwhile (rooms, unread counts, the open room)
+      await loadRooms();
+      if (state.roomId) await openFromHash();
+    } else if (state.roomId && state.room) {
+      await joinChannel();
+    }
+    connectedBefore = true;
   } catch (err) {
     showAlert(explain(err, 'start live updates'));
   }
 }
 
-async function joinChannel() {
+let joining = null; // {channel, promise} of a join in flight
+
+function joinChannel() {
   const channel = `room:${state.roomId}`;
-  if (joined && joined !== channel) {
-    const old = joined;
-    joined = null;
-    await request({ type: 'leave', channel: old }).catch(() => {});
+  if (joining?.channel === channel) return joining.promise;
+  const promise = doJoin(channel).finally(() => { if (joining?.promise === promise) joining = null; });
+  joining = { channel, promise };
+  return promise;
+}
+
+async function doJoin(channel) {
+  const room = channel.slice('room:'.length);
+  let reply;
+  if (joined === channel) {
+    reply = await request({ type: 'presence', channel });
+  } else {
+    if (joined) {
+      const old = joined;
+      joined = null;
+      await request({ type: 'leave', channel: old }).catch(() => {});
+    }
+    const mine = state.mine.get(room);
+    if (!mine || !ws || ws.readyState !== WebSocket.OPEN) return;
+    reply = await request({ type: 'join', channel, meta: { room, name: mine.name } });
+    joined = channel;
   }
-  const mine = state.mine.get(state.roomId);
-  if (!mine || !ws || ws.readyState !== WebSocket.OPEN) return;
-  const reply = await request({ type: 'join', channel, meta: { room: state.roomId, name: mine.name } });
-  joined = channel;
+  if (state.roomId !== room) return;
   state.online = new Map();
   reply.members.forEach(addOnline);
   renderMembers();

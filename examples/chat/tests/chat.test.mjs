@@ -5,7 +5,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import zlib from 'node:zlib';
 import PocketBase from 'pocketbase';
-import { URL, launch, newPage, screenshot, uniqueEmail, axe } from '../../lib.mjs';
+import { URL, launch, newPage, screenshot, uniqueEmail, axe, control } from '../../lib.mjs';
 
 const PASSWORD = 'correct-horse-1';
 const PNG = png(160, 100);
@@ -45,6 +45,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
+  await control('start').catch(() => {});
 });
 
 async function signUp(who) {
@@ -274,4 +275,23 @@ test('only members read or post in a room', async () => {
   assert.equal(await log(stale).getByText('Am I still here?').count(), 0);
   await assert.rejects(bob.pb.collection('messages').create({ room: rooms.general, author: bob.id, text: 'still here?' }), (e) => e.status === 400);
   assert.equal((await bob.pb.collection('messages').getList(1, 1, { filter: `room = "${rooms.general}"` })).totalItems, 0);
+});
+
+test('the page reconnects by itself after the server restarts', async () => {
+  await ann.page.goto(`${URL}/#room=${rooms.archive}`);
+  await ann.page.reload();
+  await log(ann.page).getByText('Archived message 45', { exact: true }).waitFor();
+  await member(ann.page, 'Ann (you)').getByText('online', { exact: true }).waitFor();
+  await control('stop');
+  await ann.page.getByText('Disconnected — reconnecting…').waitFor();
+  await member(ann.page, 'Ann (you)').getByText('offline', { exact: true }).waitFor();
+  await control('start');
+  // written while Ann's page was disconnected: it catches up once it is back
+  await ann.pb.collection('messages').create({ room: rooms.archive, author: ann.id, text: 'Written during the outage' });
+  await log(ann.page).getByText('Written during the outage').waitFor();
+  await ann.page.getByText('Connected', { exact: true }).waitFor();
+  // back in the room's channel, and record events flow again
+  await member(ann.page, 'Ann (you)').getByText('online', { exact: true }).waitFor();
+  await ann.pb.collection('messages').create({ room: rooms.archive, author: ann.id, text: 'Sent from another device' });
+  await log(ann.page).getByText('Sent from another device').waitFor();
 });
