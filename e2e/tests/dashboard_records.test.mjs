@@ -83,7 +83,21 @@ test('records through the panel: a relation and a file, filter, sort, bulk delet
     await main(page).getByRole('button', { name: `Edit record ${made.id}` }).click();
     const edit = page.getByRole('dialog', { name: `Edit ${posts.name} record` });
     await edit.getByRole('img', { name: `Thumbnail of ${made.cover}` }).waitFor();
-    await edit.getByRole('button', { name: 'Close' }).click();
+    // Saved by someone else while the panel is open: the panel asks before overwriting.
+    await edit.getByLabel('title', { exact: true }).fill('my version');
+    await new Promise((r) => setTimeout(r, 5));
+    await pb.collection(posts.id).update(made.id, { title: 'their version' });
+    await edit.getByRole('button', { name: 'Save record' }).click();
+    const conflict = page.getByRole('dialog', { name: 'This record changed meanwhile' });
+    await conflict.getByRole('button', { name: 'Cancel' }).click();
+    await conflict.waitFor({ state: 'hidden' });
+    assert.equal((await pb.collection(posts.id).getOne(made.id)).title, 'their version', 'cancel saves nothing');
+    await edit.getByRole('button', { name: 'Save record' }).click();
+    await axe(page, 'record conflict');
+    await conflict.getByRole('button', { name: 'Save my version' }).click();
+    await edit.waitFor({ state: 'detached' });
+    assert.equal((await pb.collection(posts.id).getOne(made.id)).title, 'my version');
+    await pb.collection(posts.id).update(made.id, { title: 'hello from the panel' });
 
     // Filter: an error appears as it is typed; a good filter narrows the table.
     const filter = main(page).getByRole('textbox', { name: 'Filter' });

@@ -45,6 +45,8 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
   const [errors, setErrors] = useState({ message: '', fields: {} });
   const [busy, setBusy] = useState(false);
   const [confirmDelete, setConfirmDelete] = useState(false);
+  // conflict holds {body, updated} when the record changed after it was opened.
+  const [conflict, setConflict] = useState(null);
   const [token, setToken] = useState('');
   const [duration, setDuration] = useState(3600);
   const set = (k) => (v) => {
@@ -74,6 +76,23 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
         if ((removed[f.name] || []).length && !((f.maxSelect || 1) <= 1 && add.length)) body[`${f.name}-`] = removed[f.name];
       }
     }
+    if (!isNew && record.updated) {
+      // Someone else may have saved it meanwhile: ask before overwriting.
+      try {
+        const now = await pb.collection(collection.id).getOne(record.id, { fields: 'updated' });
+        if (now.updated && now.updated !== record.updated) {
+          setConflict({ body, updated: now.updated });
+          setBusy(false);
+          return;
+        }
+      } catch {
+        // The save below reports what is wrong (gone, no access, offline).
+      }
+    }
+    await write(body);
+  };
+  const write = async (body) => {
+    setBusy(true);
     try {
       const saved = isNew ? await pb.collection(collection.id).create(body) : await pb.collection(collection.id).update(record.id, body);
       toast(isNew ? `Record ${saved.id} created` : 'Saved');
@@ -82,6 +101,7 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
       setErrors(errorsOf(err));
     } finally {
       setBusy(false);
+      setConflict(null);
     }
   };
   const remove = async () => {
@@ -152,6 +172,10 @@ export function RecordPanel({ collection, record, all, onClose, onSaved }) {
       ${token && html`<${TextField} label="Auth token of this user (not refreshable)" rows=${3} mono readonly value=${token}
         hint="Send it as the Authorization header to act as this user." />`}
     </section>`}
+    <${Confirm} open=${!!conflict} title="This record changed meanwhile" confirmLabel="Save my version" danger busy=${busy}
+      onConfirm=${() => write(conflict.body)} onCancel=${() => setConflict(null)}>
+      <p>It was saved again at ${conflict?.updated}, after you opened it. Saving your version overwrites those changes. Cancel, then close and reopen the record to see them.</p>
+    <//>
     <${Confirm} open=${confirmDelete} title="Delete this record?" confirmLabel="Delete" danger busy=${busy} onConfirm=${remove} onCancel=${() => setConfirmDelete(false)}>
       <p>Record <span class="mono">${record?.id}</span> of ${collection.name} is deleted for good.</p>
     <//>
