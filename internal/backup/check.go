@@ -10,10 +10,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"slices"
 	"strings"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/files"
+	"github.com/galleyhq/galley/internal/migratedata"
 )
 
 // Limits bound what Check accepts, against zip bombs and oversized input.
@@ -144,8 +146,13 @@ func Check(ctx context.Context, r io.ReaderAt, size int64, limits Limits) (*Arch
 			return nil, invalid("the manifest names the entry %q twice or wrongly.", t.Entry)
 		}
 		known[t.Entry] = true
-		if t.ID != "" && a.collection(t.ID) == nil {
-			return nil, invalid("the manifest lists records of %s, which collections.json does not define.", t.Name)
+		if t.ID != "" {
+			c := a.collection(t.ID)
+			if c == nil || c.IsView() || t.Entry != recordsDir+t.ID+".jsonl" {
+				return nil, invalid("the manifest lists records of %s, which collections.json does not define as a base or auth collection.", t.Name)
+			}
+		} else if !slices.Contains(migratedata.SystemTables, t.Name) || t.Entry != tablesDir+t.Name+".jsonl" {
+			return nil, invalid("the manifest lists the table %q, which a backup does not restore.", t.Name)
 		}
 		var rows int64
 		err := a.checkSum(ctx, t.Entry, t.SHA256, limits, func(line []byte) error {
