@@ -114,8 +114,8 @@ func restoreFile(ctx context.Context, st files.Storage, a *Archive, fe FileEntry
 }
 
 // replaceCollections makes the collections of tx's database those of cols:
-// collections not in cols are dropped, the others updated or created (by
-// id), in one schema change.
+// collections not in cols are dropped (system ones kept), the others
+// updated or created (by id), in one schema change.
 func replaceCollections(ctx context.Context, tx *store.Tx, cols []*galley.Collection, validate func([]*galley.Collection) error) error {
 	current, err := store.LoadCollections(ctx, tx)
 	if err != nil {
@@ -127,7 +127,9 @@ func replaceCollections(ctx context.Context, tx *store.Tx, cols []*galley.Collec
 	}
 	var changes []store.CollectionChange
 	for _, c := range current {
-		if want[c.ID] == nil {
+		// A system collection the archive lacks (a foreign or crafted
+		// archive; Galley's own always have them) is kept as it is.
+		if want[c.ID] == nil && !c.System {
 			changes = append(changes, store.CollectionChange{Old: c})
 		}
 	}
