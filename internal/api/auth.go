@@ -41,18 +41,53 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 
 // requestInfo collects @request.* values (method, query, headers).
 func requestInfo(r *http.Request) *filter.RequestInfo {
-	ri := &filter.RequestInfo{Method: r.Method, Context: "default", Query: map[string]string{}, Headers: map[string]string{}}
-	for k, v := range r.URL.Query() {
-		if len(v) > 0 {
-			ri.Query[k] = v[0]
+	ri := &filter.RequestInfo{Method: r.Method, Context: "default", Query: map[string]string{}, Headers: make(map[string]string, len(r.Header))}
+	if r.URL.RawQuery != "" { // parsing an empty query still allocates
+		for k, v := range r.URL.Query() {
+			if len(v) > 0 {
+				ri.Query[k] = v[0]
+			}
 		}
 	}
 	for k, v := range r.Header {
 		if len(v) > 0 {
-			ri.Headers[strings.ReplaceAll(strings.ToLower(k), "-", "_")] = v[0]
+			ri.Headers[ruleHeaderKey(k)] = v[0]
 		}
 	}
 	return ri
+}
+
+// ruleHeaderKey returns the @request.headers key of header k: lower-cased,
+// '-' replaced by '_' — for the headers nearly every request carries, a
+// constant instead of two new strings.
+func ruleHeaderKey(k string) string {
+	switch k {
+	case "Accept":
+		return "accept"
+	case "Accept-Encoding":
+		return "accept_encoding"
+	case "Accept-Language":
+		return "accept_language"
+	case "Authorization":
+		return "authorization"
+	case "Connection":
+		return "connection"
+	case "Content-Length":
+		return "content_length"
+	case "Content-Type":
+		return "content_type"
+	case "Origin":
+		return "origin"
+	case "Referer":
+		return "referer"
+	case "User-Agent":
+		return "user_agent"
+	case "X-Forwarded-For":
+		return "x_forwarded_for"
+	case "X-Real-Ip":
+		return "x_real_ip"
+	}
+	return strings.ReplaceAll(strings.ToLower(k), "-", "_")
 }
 
 // decodeStrict decodes a JSON body into v, refusing duplicate and

@@ -11,6 +11,10 @@ type healthBody struct {
 	Data    map[string]any `json:"data"`
 }
 
+// guestHealthBody is the answer of GET /api/health to all but superusers,
+// as writeJSON would encode it.
+var guestHealthBody = []byte(`{"code":200,"message":"API is healthy.","data":{}}` + "\n")
+
 // proxyHeaders are the headers that usually carry the client IP behind a
 // proxy, in the order possibleProxyHeader looks for them.
 var proxyHeaders = []string{"X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", "True-Client-IP", "Fly-Client-IP", "X-Client-IP", "Forwarded"}
@@ -28,9 +32,17 @@ var proxyHeaders = []string{"X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", 
 // store.DB.Nodes); on SQLite only this one. For
 // guests it touches no database, so load balancers can poll it cheaply.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
-	w.Header().Set("Cache-Control", "no-store")
+	h := w.Header()
+	h["Cache-Control"] = hvNoStore
+	if !actorOf(r).IsSuperuser() {
+		// The answer load balancers poll: written as is, no encoding.
+		h["Content-Type"] = hvJSON
+		w.WriteHeader(http.StatusOK)
+		_, _ = w.Write(guestHealthBody)
+		return nil
+	}
 	data := map[string]any{}
-	if actorOf(r).IsSuperuser() {
+	{
 		set, err := s.app.Settings(r.Context())
 		if err != nil {
 			return err

@@ -87,7 +87,7 @@ func (s *Server) routeLabel(r *http.Request) string {
 func (s *Server) observe(next http.Handler) http.Handler {
 	m := s.cfg.Metrics
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := startOf(r)
 		m.RequestStarted()
 		var body *countingBody
 		if r.Body != nil && r.Body != http.NoBody {

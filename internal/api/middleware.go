@@ -83,13 +83,14 @@ func (w *statusRecorder) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 // too.
 func (s *Server) recoverPanics(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.lastRequest.Store(time.Now().UnixNano())
-		st := &reqState{}
+		now := time.Now()
+		s.lastRequest.Store(now.UnixNano())
+		st := &reqState{start: now, rec: statusRecorder{ResponseWriter: w}}
 		orig := r
 		r = withState(r, st)
 		// Registered first, so it runs last, after a panic is answered.
 		defer func() { s.removeMultipartFiles(orig, r, st.routed) }()
-		rec := &statusRecorder{ResponseWriter: w}
+		rec := &st.rec // one allocation for both
 		defer func() {
 			if p := recover(); p != nil {
 				if p == http.ErrAbortHandler || s.answerPanic(rec, r, p) {
@@ -130,7 +131,7 @@ func (s *Server) answerPanic(w *statusRecorder, r *http.Request, p any) (abort b
 // RequestLogger implementations queue the entry.
 func (s *Server) logRequests(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		start := time.Now()
+		start := startOf(r)
 		rec, _ := w.(*statusRecorder)
 		if rec == nil {
 			rec = &statusRecorder{ResponseWriter: w}
@@ -201,14 +202,31 @@ func (s *Server) logRequest(r *http.Request, rec *statusRecorder, start time.Tim
 // origins, and the legacy XSS auditor off (it causes more harm than good).
 func (s *Server) securityHeaders(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		// Canonical keys assigned directly, with values that are never
+		// modified in place (see headerValue): no allocation per request.
 		h := w.Header()
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "SAMEORIGIN")
-		h.Set("Referrer-Policy", "strict-origin-when-cross-origin")
-		h.Set("X-XSS-Protection", "0")
+		h["X-Content-Type-Options"] = hvNosniff
+		h["X-Frame-Options"] = hvSameOrigin
+		h["Referrer-Policy"] = hvReferrer
+		h["X-Xss-Protection"] = hvZero
 		next.ServeHTTP(w, r)
 	})
 }
+
+// Header values set on every response. Each is a one-element slice with
+// no spare capacity: Header.Set replaces the slice, Header.Add appends
+// into a new array, so no response can change what another one sends.
+// They are never written to.
+var (
+	hvNosniff    = headerValue("nosniff")
+	hvSameOrigin = headerValue("SAMEORIGIN")
+	hvReferrer   = headerValue("strict-origin-when-cross-origin")
+	hvZero       = headerValue("0")
+	hvJSON       = headerValue("application/json")
+	hvNoStore    = headerValue("no-store")
+)
+
+func headerValue(v string) []string { return []string{v}[:1:1] }
 
 // corsMethods are the methods a preflight may ask for.
 const corsMethods = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS"
@@ -319,6 +337,12 @@ func (b limitedBody) Read(p []byte) (int, error) {
 // clientIP returns the request's remote IP without the port.
 func clientIP(r *http.Request) string {
 	if ap, err := netip.ParseAddrPort(r.RemoteAddr); err == nil {
+		if ap.Addr().Is4() {
+			// netip accepts only the canonical dotted form of IPv4 (no
+			// leading zeros), so the host part is the address's String:
+			// return it without allocating that again.
+			return r.RemoteAddr[:strings.LastIndexByte(r.RemoteAddr, ':')]
+		}
 		return ap.Addr().Unmap().String()
 	}
 	host := r.RemoteAddr

@@ -133,7 +133,7 @@ func nestFields(fields map[string]galley.FieldError) map[string]any {
 
 // writeJSON writes v as JSON with status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
+	w.Header()["Content-Type"] = hvJSON
 	switch x := v.(type) {
 	case core.Object:
 		// Records take the reflection-free path.

@@ -186,6 +186,11 @@ func (s *Server) handle(fn handlerFunc) http.Handler {
 
 // reqState is per-request state shared by middleware and handlers.
 type reqState struct {
+	// start is when the request reached the chain (one clock read shared
+	// by the logs, the metrics and the idle tracker).
+	start time.Time
+	// rec is the response's status recorder (recoverPanics).
+	rec   statusRecorder
 	actor core.Actor
 	err   error
 	// routed is the request the router and handlers saw (trackRouted), so
@@ -204,6 +209,15 @@ func stateOf(r *http.Request) *reqState {
 
 func withState(r *http.Request, st *reqState) *http.Request {
 	return r.WithContext(context.WithValue(r.Context(), stateKey{}, st))
+}
+
+// startOf returns when r reached the middleware chain (now when it did not
+// come through recoverPanics).
+func startOf(r *http.Request) time.Time {
+	if st, ok := r.Context().Value(stateKey{}).(*reqState); ok && !st.start.IsZero() {
+		return st.start
+	}
+	return time.Now()
 }
 
 // actorOf returns who performs r (a guest when unauthenticated).

@@ -232,7 +232,32 @@ func (s *Store) start() {
 	})
 }
 
+// pageSize is the page size of a new auxiliary.db. Large pages make a
+// batch of entries a few WAL frames instead of dozens, and every frame costs
+// write system calls (twice: into the WAL, then at checkpoint), which
+// dominate the writer's CPU.
+const pageSize = 65536
+
+// setPageSize gives a new, empty auxiliary.db pageSize pages (a page size
+// is fixed once the file has content, and cannot change in WAL mode, so
+// the file leaves WAL for the moment). Existing files keep theirs.
+func (s *Store) setPageSize(ctx context.Context) error {
+	var n int
+	if err := s.write.QueryRowContext(ctx, `SELECT count(*) FROM sqlite_master`).Scan(&n); err != nil || n > 0 {
+		return err
+	}
+	for _, q := range []string{`PRAGMA journal_mode=DELETE`, fmt.Sprintf(`PRAGMA page_size=%d`, pageSize), `VACUUM`, `PRAGMA journal_mode=WAL`} {
+		if _, err := s.write.ExecContext(ctx, q); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (s *Store) migrate(ctx context.Context) error {
+	if err := s.setPageSize(ctx); err != nil {
+		return err
+	}
 	for _, q := range []string{
 		`CREATE TABLE IF NOT EXISTS "_logs" (
 			"id" TEXT PRIMARY KEY NOT NULL,
