@@ -278,6 +278,12 @@ func (tx *Tx) applyTables(ctx context.Context, changes []CollectionChange) error
 			if err := execAll(ctx, tx, createTableSQL(tx.db.d, p.ch.New.Name, p.ch.New)); err != nil {
 				return err
 			}
+			if counted(p.ch.New) {
+				// A new table's count is 0: no first count (totals.go).
+				// Before migration 0010 there is no "_totals" yet: the
+				// first read counts then.
+				_ = tx.try(ctx, `INSERT INTO "_totals" ("collection", "shard", "n", "v") VALUES (?, -1, 0, 0) ON CONFLICT ("collection", "shard") DO NOTHING`, p.ch.New.ID)
+			}
 		case needsRebuild(p.ch.Old, p.ch.New):
 			if err := rebuildTable(ctx, tx, p.ch.Old, p.ch.New); err != nil {
 				return err
