@@ -60,7 +60,7 @@ func main() {
 	flag.StringVar(&cfg.bin, "galley-bin", "", "Galley binary (default: build ./cmd/galley)")
 	flag.StringVar(&cfg.dir, "dir", "", "work directory (default a temp dir)")
 	flag.BoolVar(&cfg.keep, "keep", false, "keep the work directory and database")
-	flag.BoolVar(&cfg.reuse, "reuse", false, "SQLite: serve the data a -keep run left in -dir instead of seeding (with -galley-bin or a new build)")
+	flag.BoolVar(&cfg.reuse, "reuse", false, "serve the data a -keep run left (in -dir; PostgreSQL: its databases) instead of seeding")
 	flag.StringVar(&cfg.pprof, "pprof", "", "pass --pprof ADDR to the large size's galley serve (profile it while the bench runs)")
 	flag.StringVar(&cfg.scenarios, "scenarios", "", "comma-separated scenarios (default all)")
 	flag.Parse()
@@ -110,11 +110,13 @@ func run(ctx context.Context, cfg config) error {
 		defer conn.Close(context.Background())
 		var dsns []string
 		for _, name := range []string{"galley_scale_small", "galley_scale_large"} {
-			if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
-				return err
-			}
-			if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
-				return err
+			if !cfg.reuse {
+				if _, err := conn.Exec(ctx, "DROP DATABASE IF EXISTS "+name); err != nil {
+					return err
+				}
+				if _, err := conn.Exec(ctx, "CREATE DATABASE "+name); err != nil {
+					return err
+				}
 			}
 			if !cfg.keep {
 				defer conn.Exec(context.Background(), "DROP DATABASE IF EXISTS "+name)
@@ -532,7 +534,7 @@ func suite(ctx context.Context, cfg config, db string, dsns []string) error {
 			return err
 		}
 		defer s.stop()
-		if cfg.reuse && dsns[i] == "" {
+		if cfg.reuse {
 			if err := s.loadIDs(ctx); err != nil {
 				return err
 			}
