@@ -103,6 +103,9 @@ test('backups: create (bad name refused), download, delete; the backup job liste
     const h = await state.pb.health.check();
     await main(page).getByRole('status').getByText(`${h.data.nodes.length} live node`).waitFor();
     await main(page).getByRole('row').filter({ hasText: '(this one)' }).waitFor();
+    // This node's realtime counts: the page itself holds no realtime connection.
+    const rt = main(page).getByRole('region', { name: 'Realtime on this node' });
+    await rt.getByText('Connections').waitFor();
     await axe(page, 'nodes');
     await shoot(page, 'nodes');
     assert.deepEqual(page.problems, []);

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/ratelimit"
 	"github.com/galleyhq/galley/internal/realtime"
 )
@@ -179,4 +180,15 @@ func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
 		return rec, exp, nil
 	}
 	return s.rt.ServeWS(w, r, c, authn, r.URL.Query().Get("token"))
+}
+
+// realtimeStats answers GET /api/realtime/stats (superusers): this node's
+// realtime clients, subscriptions and channel presence (realtime.Counts),
+// for the dashboard's Nodes screen. A Galley addition.
+func (s *Server) realtimeStats(w http.ResponseWriter, r *http.Request) error {
+	if err := core.RequireSuperuser(actorOf(r)); err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, s.rt.Counts())
+	return nil
 }

@@ -98,6 +98,7 @@ func (s *Server) routeTable() []route {
 		{"GET /api/realtime", anyone, s.realtimeConnect},
 		{"POST /api/realtime", anyone, s.realtimeSubscribe},
 		{"GET /api/realtime/ws", anyone, s.realtimeWS},
+		{"GET /api/realtime/stats", superusers, s.realtimeStats},
 		{"GET /api/oauth2-redirect", anyone, s.oauth2Redirect},
 		{"POST /api/oauth2-redirect", anyone, s.oauth2Redirect},
 

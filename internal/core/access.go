@@ -32,3 +32,8 @@ func (app *App) SystemActor() Actor {
 	}
 	return Actor{Auth: &galley.Record{Collection: c, Data: map[string]any{}}}
 }
+
+// RequireSuperuser is requireSuperuser for the few superuser-only reads that
+// live outside core (the realtime broker's counts): nil for a superuser,
+// else the same 401/403 as every superuser-only service.
+func RequireSuperuser(a Actor) error { return requireSuperuser(a) }

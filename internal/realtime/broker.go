@@ -677,3 +677,48 @@ func (b *Broker) SendOAuth2(state string, payload []byte) error {
 	}
 	return galley.Errorf(galley.ENotFound, "Missing or invalid OAuth2 subscription client.")
 }
+
+// Counts is a snapshot of a node's realtime clients (see Broker.Counts).
+type Counts struct {
+	Clients       int `json:"clients"`       // open connections, SSE and WebSocket
+	WebSocket     int `json:"websocket"`     // of which WebSocket
+	Subscriptions int `json:"subscriptions"` // record topics subscribed, over all clients
+	Channels      int `json:"channels"`      // channels with someone present
+	Present       int `json:"present"`       // channel members connected to this node
+	PresentRemote int `json:"presentRemote"` // channel members connected to other nodes
+}
+
+// Counts returns how many clients, subscriptions and present channel
+// members this node has now. It walks the clients once: call it for a
+// dashboard, not per request.
+func (b *Broker) Counts() Counts {
+	var n Counts
+	b.mu.RLock()
+	n.Clients = len(b.clients)
+	for _, c := range b.clients {
+		if c.WS {
+			n.WebSocket++
+		}
+		if s := c.subs.Load(); s != nil {
+			n.Subscriptions += len(*s)
+		}
+	}
+	b.mu.RUnlock()
+	b.channels.mu.Lock()
+	seen := map[string]bool{}
+	for name, m := range b.channels.members {
+		if len(m) > 0 {
+			seen[name] = true
+			n.Present += len(m)
+		}
+	}
+	for name, m := range b.channels.remote {
+		if len(m) > 0 {
+			seen[name] = true
+			n.PresentRemote += len(m)
+		}
+	}
+	b.channels.mu.Unlock()
+	n.Channels = len(seen)
+	return n
+}

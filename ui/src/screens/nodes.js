@@ -17,13 +17,13 @@ export function ago(t, now = Date.now()) {
 
 function NodesScreen() {
   const [health, setHealth] = useState(null);
+  const [rt, setRT] = useState(null);
   const [err, setErr] = useState('');
   useEffect(() => {
     let stop = false;
     const load = () =>
-      pb.health
-        .check()
-        .then((h) => !stop && (setHealth(h.data || {}), setErr('')))
+      Promise.all([pb.health.check(), pb.send('/api/realtime/stats', {})])
+        .then(([h, r]) => !stop && (setHealth(h.data || {}), setRT(r), setErr('')))
         .catch((e) => !stop && setErr(errorsOf(e).message));
     load();
     const t = setInterval(load, 5000);
@@ -54,6 +54,15 @@ function NodesScreen() {
         </tr>`)}
       </tbody>
     </table></div>`}
+    ${rt && html`<section aria-labelledby="rt-h">
+      <h2 id="rt-h" class="sub">Realtime on this node</h2>
+      <dl class="stats">
+        <div><dt>Connections</dt><dd>${rt.clients} <span class="muted small">(${rt.websocket} WebSocket, ${rt.clients - rt.websocket} SSE)</span></dd></div>
+        <div><dt>Subscriptions</dt><dd>${rt.subscriptions}</dd></div>
+        <div><dt>Channels with someone present</dt><dd>${rt.channels}</dd></div>
+        <div><dt>Present in channels</dt><dd>${rt.present} <span class="muted small">here, ${rt.presentRemote} on other nodes</span></dd></div>
+      </dl>
+    </section>`}
   </div>`;
 }
 
