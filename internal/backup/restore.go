@@ -284,6 +284,12 @@ func restoreRecords(ctx context.Context, tx *store.Tx, db *store.DB, a *Archive,
 	if err != nil {
 		return err
 	}
+	// The schema cache does not know the collections this transaction
+	// created: list totals cannot follow these writes, so they are taken
+	// again.
+	if err := tx.RecountTotals(ctx, c.ID); err != nil {
+		return err
+	}
 	progress("verify "+c.Name, 0, t.Rows)
 	rows, sum, err := migratedata.ChecksumOf(ctx, tx, db.DialectName(), c, batchSize)
 	if err != nil {

@@ -43,3 +43,12 @@ func (db *DB) Snapshot(ctx context.Context, fn func(q Querier, cols []*galley.Co
 func LoadCollections(ctx context.Context, q Querier) ([]*galley.Collection, error) {
 	return loadCollections(ctx, q)
 }
+
+// RecountTotals makes the next reader count the rows of the collection
+// id again (its "_totals" base row goes; see totals.go), for writes the
+// store cannot attribute: a restore that empties and refills a table in
+// the transaction that also created it, before the schema cache knows it.
+func (tx *Tx) RecountTotals(ctx context.Context, id string) error {
+	_, err := tx.exec(ctx, `DELETE FROM "_totals" WHERE "collection" = ? AND "shard" = -1`, id)
+	return err
+}
