@@ -575,7 +575,11 @@ func suite(ctx context.Context, cfg config, db string, dsns []string) error {
 		}
 	}
 	fmt.Printf("#### %s: %d and %d posts, %d clients, %s per scenario after %s warm-up\n\n", db, cfg.small, cfg.large, cfg.conc, cfg.dur, cfg.warmup)
-	fmt.Printf("Two servers, one seeded to each size; each scenario runs on the small one, then the large one, %d round(s), pooled. Seeding through `POST /api/batch` (500 creates a request, 4 at a time): %.0f posts/s to %d, %.0f posts/s to %d.\n\n", cfg.rounds, seedRates[0], cfg.small, seedRates[1], cfg.large)
+	fmt.Printf("Two servers, one seeded to each size; each scenario runs on the small one, then the large one, %d round(s), pooled.", cfg.rounds)
+	if !cfg.reuse {
+		fmt.Printf(" Seeding through `POST /api/batch` (500 creates a request, 4 at a time): %.0f posts/s to %d, %.0f posts/s to %d.", seedRates[0], cfg.small, seedRates[1], cfg.large)
+	}
+	fmt.Print("\n\n")
 	fmt.Printf("| Scenario | Request | %dk req/s | p50 / p99 | %dk req/s | p50 / p99 | %dk ÷ %dk | Target | Result |\n|---|---|--:|--:|--:|--:|--:|--:|---|\n", cfg.small/1000, cfg.large/1000, cfg.large/1000, cfg.small/1000)
 	for j, sc := range selected {
 		a, b := results[0][j], results[1][j]
