@@ -48,11 +48,11 @@ type server struct {
 	// logsOff turns request logs off (logs.maxDays 0) once started.
 	logsOff bool
 	name    string
-	args []string
-	bin  string
-	base string
-	cmd  *exec.Cmd
-	log  *os.File
+	args    []string
+	bin     string
+	base    string
+	cmd     *exec.Cmd
+	log     *os.File
 }
 
 // result is the pooled load of one server.
