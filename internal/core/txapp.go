@@ -24,9 +24,19 @@ type TxApp struct {
 
 // RunInTransaction runs fn in one write transaction: everything fn does
 // through its TxApp commits together, or — when fn returns an error —
-// not at all. On SQLite other writers wait meanwhile: keep it short.
+// not at all. Transactions run through RunInTransaction are serialised with
+// each other on both databases, so a read-modify-write in one (read a stock
+// count, write it less one) never interleaves with another's: on SQLite
+// because one transaction writes at a time, on PostgreSQL (several writer
+// lanes and nodes at READ COMMITTED) through a transaction-scoped lock taken
+// first, across every node. Writes made outside RunInTransaction (the
+// records API) do not take that lock. Other writers may wait meanwhile:
+// keep it short.
 func (app *App) RunInTransaction(ctx context.Context, fn func(tx *TxApp) error) error {
 	return app.db.WithTx(ctx, func(tx *store.Tx) error {
+		if err := tx.Lock(ctx, "app.RunInTransaction"); err != nil {
+			return err
+		}
 		return fn(&TxApp{app: app, tx: tx, ctx: ctx})
 	})
 }
