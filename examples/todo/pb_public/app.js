@@ -105,15 +105,46 @@ async function start() {
   subscribe();
 }
 
+let connectedOnce = false;
+let recordSubs = []; // unsubscribe functions of the lists and tasks subscriptions
+
+async function subscribeRecords() {
+  recordSubs.push(await pb.collection('lists').subscribe('*', onListEvent));
+  recordSubs.push(await pb.collection('tasks').subscribe('*', onTaskEvent));
+}
+
 async function subscribe() {
   try {
-    // PB_CONNECT fires on every (re)connection of the SDK's event stream
-    unsubscribe.push(await pb.realtime.subscribe('PB_CONNECT', () => { $('conn').textContent = 'Live updates on'; }));
-    unsubscribe.push(await pb.collection('lists').subscribe('*', onListEvent));
-    unsubscribe.push(await pb.collection('tasks').subscribe('*', onTaskEvent));
+    // PB_CONNECT comes on every (re)connection of the SDK's event stream
+    unsubscribe.push(await pb.realtime.subscribe('PB_CONNECT', () => {
+      if (connectedOnce) setTimeout(resync);
+      connectedOnce = true;
+    }));
+    await subscribeRecords();
+    unsubscribe.push(() => Promise.all(recordSubs.splice(0).map((u) => u())));
     $('conn').textContent = 'Live updates on';
   } catch {
     $('conn').textContent = 'Live updates off (cannot reach the server)';
+  }
+}
+
+// After a reconnection: make sure the server has our subscriptions again (a fresh
+// subscribe request, answered once it is in place), then catch up on what changed while
+// we were away, and only then say live updates are on.
+async function resync() {
+  $('conn').textContent = 'Reconnected — catching up…';
+  try {
+    for (const u of recordSubs.splice(0)) await u().catch(() => {});
+    await subscribeRecords();
+    state.lists = await pb.collection('lists').getFullList({ sort: 'created' });
+    if (state.listId && !state.missing) {
+      state.tasks = await pb.collection('tasks').getFullList({ filter: pb.filter('list = {:id}', { id: state.listId }), sort: 'position,created' });
+    }
+    renderLists();
+    renderTasks();
+    $('conn').textContent = 'Live updates on';
+  } catch {
+    $('conn').textContent = 'Live updates paused — reconnecting…';
   }
 }
 pb.realtime.onDisconnect = () => {

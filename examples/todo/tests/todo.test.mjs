@@ -172,6 +172,7 @@ test('a clear message while the server is down, and work goes on once it is back
   await page.reload();
   await waitTitles(page, ['Call mom', 'Buy milk', 'Bake sourdough']);
   await control('stop');
+  await page.getByText('Live updates paused — reconnecting…').waitFor();
   await page.getByLabel('New task').fill('Offline task');
   await page.getByRole('button', { name: 'Add task' }).click();
   await page.getByRole('alert').filter({ hasText: 'Cannot reach the server' }).waitFor();
@@ -180,14 +181,17 @@ test('a clear message while the server is down, and work goes on once it is back
   await waitTitles(page, ['Call mom', 'Buy milk', 'Bake sourdough']);
 
   await control('start');
+  // the page reconnects by itself and catches up on what changed meanwhile
+  const other = new PocketBase(URL);
+  await other.collection('users').authWithPassword(ann.email, PASSWORD);
+  await other.collection('tasks').create({ title: 'While you were away', list: ann.listId, owner: other.authStore.record.id, position: 98 });
+  await page.getByRole('checkbox', { name: 'While you were away' }).waitFor();
+  await page.getByText('Live updates on').waitFor();
   await page.getByRole('button', { name: 'Add task' }).click();
   await page.getByRole('checkbox', { name: 'Offline task' }).waitFor();
   assert.equal(await page.getByRole('alert').isVisible(), false);
 
-  // live updates come back by themselves: a change made elsewhere shows up in this page
-  await page.getByText('Live updates on').waitFor();
-  const other = new PocketBase(URL);
-  await other.collection('users').authWithPassword(ann.email, PASSWORD);
+  // live updates are back: a change made elsewhere shows up in this page
   await other.collection('tasks').create({ title: 'From the phone', list: ann.listId, owner: other.authStore.record.id, position: 99 });
   await page.getByRole('checkbox', { name: 'From the phone' }).waitFor();
 });
