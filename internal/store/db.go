@@ -200,8 +200,11 @@ func (db *DB) Close() error {
 
 // ReleaseMemory gives back memory held by idle connections: the read pool's
 // idle connections are closed (they reopen on demand) and, on SQLite, the
-// writer's page cache is shrunk. Call it when the server is idle.
+// writer's page cache is shrunk; the rows the totals' change log holds are
+// dropped (a cached filtered total is counted again once). Call it when
+// the server is idle.
 func (db *DB) ReleaseMemory(ctx context.Context) {
+	db.totals.dropLogs()
 	if db.IsPostgres() {
 		return // the pool's connections cost memory on the server, not here
 	}

@@ -97,7 +97,7 @@ const (
 	maxTotalsEntries = 10000
 	// maxLoggedChanges bounds the changes kept per collection; readers
 	// further behind count again.
-	maxLoggedChanges = 8192
+	maxLoggedChanges = 4096
 )
 
 func newTotalsCache() *totalsCache {
@@ -154,6 +154,15 @@ func (c *totalsCache) reset() {
 	clear(c.entries)
 	clear(c.counted)
 	clear(c.logs)
+	c.mu.Unlock()
+}
+
+// dropLogs forgets the logged changes (and so the filtered totals that
+// would need them).
+func (c *totalsCache) dropLogs() {
+	c.mu.Lock()
+	clear(c.logs)
+	clear(c.counted)
 	c.mu.Unlock()
 }
 
