@@ -113,7 +113,7 @@ function connect() {
   const sock = new WebSocket(url);
   ws = sock;
   sock.onmessage = (m) => onSocketMessage(JSON.parse(m.data));
-  sock.onopen = () => { $('conn').textContent = 'Connected'; };
+  sock.onopen = () => { $('conn').textContent = 'Connecting…'; };
   sock.onclose = () => {
     for (const p of pending.values()) p.reject(Object.assign(new Error('connection closed'), { status: 0 }));
     pending.clear();
