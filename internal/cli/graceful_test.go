@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"os"
 	"os/exec"
+	"regexp"
 	"strings"
 	"sync"
 	"syscall"
@@ -33,11 +34,11 @@ type proc struct {
 // startGalley starts galley serve on dir and waits until it answers
 // GET /api/health. The process is killed when the test ends if it is still
 // running.
-func startGalley(t *testing.T, dir string) *proc {
+func startGalley(t *testing.T, dir string, extra ...string) *proc {
 	t.Helper()
 	addr := freeAddr(t)
 	p := &proc{url: "http://" + addr, out: &lockedBuffer{}, done: make(chan struct{})}
-	p.cmd = exec.Command(os.Args[0], "serve", "--http", addr, "--dir", dir, "--log-format", "json", "--shutdown-timeout", "20s")
+	p.cmd = exec.Command(os.Args[0], append([]string{"serve", "--http", addr, "--dir", dir, "--log-format", "json", "--shutdown-timeout", "20s"}, extra...)...)
 	p.cmd.Env = append(os.Environ(), "GALLEY_TEST_RUN_MAIN=1")
 	if dsn := testEnv(t, nil)("GALLEY_DB"); dsn != "" {
 		p.cmd.Env = append(p.cmd.Env, "GALLEY_DB="+dsn, "GALLEY_DB_MAX_CONNS=8")
@@ -153,7 +154,7 @@ func createOpenNotes(t *testing.T, p *proc, token string) {
 func TestServeSIGTERMDrains(t *testing.T) {
 	dir := t.TempDir()
 	login := cliSuperuser(t, dir)
-	p := startGalley(t, dir)
+	p := startGalley(t, dir, "--metrics")
 	token := login(p)
 	createOpenNotes(t, p, token)
 
@@ -219,11 +220,12 @@ func TestServeSIGTERMDrains(t *testing.T) {
 	if _, err := pw.Write(body[:10]); err != nil {
 		t.Fatal(err)
 	}
-	// The server has the request once the handler is reading its body;
-	// give the headers a moment to arrive (not a timing assertion: a late
-	// arrival would only make the request a new one after SIGTERM, which
-	// the assertions below would then report as refused).
-	time.Sleep(200 * time.Millisecond)
+	// SIGTERM only once the server has the request: the in-flight gauge
+	// counts it and the /metrics request itself.
+	eventually(t, 20*time.Second, "the create is in flight", func() bool {
+		code, b := p.request("GET", "/metrics", token, nil)
+		return code == 200 && regexp.MustCompile(`(?m)^galley_http_requests_in_flight [2-9]`).Match(b)
+	})
 	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
 		t.Fatal(err)
 	}
