@@ -21,7 +21,8 @@ var proxyHeaders = []string{"X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", 
 
 // health answers GET and HEAD /api/health with 200 and, as PocketBase does,
 // {"code":200,"message":"API is healthy.","data":{}}. Superusers also get
-// in data: canBackup (false: Galley makes no backups yet), realIP (the
+// in data: canBackup (app.CanBackup: backups have a place and none runs on
+// this node), realIP (the
 // client IP as the trusted proxy settings resolve it), possibleProxyHeader
 // (a proxy header present in the request while no trusted proxy header is
 // configured, else "": the hint that trustedProxy should be set) and
@@ -56,7 +57,7 @@ func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 				}
 			}
 		}
-		data["canBackup"] = false
+		data["canBackup"] = s.app.CanBackup(r.Context())
 		data["realIP"] = userIP(r, set.TrustedProxy)
 		data["possibleProxyHeader"] = possible
 		data["leader"] = s.app.IsLeader()

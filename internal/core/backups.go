@@ -101,6 +101,28 @@ func (app *App) backupStorage(ctx context.Context) (files.Storage, error) {
 	return st, nil
 }
 
+// CanBackup reports whether this node can start a backup now: backups have
+// a place (a local directory, or backups.s3 enabled in settings) and no
+// backup or restore runs on this node. It is health's canBackup, as in
+// PocketBase; another node's backup is only found when one is started.
+func (app *App) CanBackup(ctx context.Context) bool {
+	b := &app.backups
+	b.busyMu.Lock()
+	busy := b.busy != ""
+	b.busyMu.Unlock()
+	if busy {
+		return false
+	}
+	b.mu.Lock()
+	local := b.local != nil
+	b.mu.Unlock()
+	if local {
+		return true
+	}
+	s, err := app.Settings(ctx)
+	return err == nil && s.Backups.S3.Enabled
+}
+
 // begin marks op ("backup" or "restore") as running on this node and, on
 // PostgreSQL, across the cluster; a second one meanwhile is EConflict. The
 // returned end releases it.

@@ -72,9 +72,15 @@ func TestBackupConcurrentOps(t *testing.T) {
 	if err := app.CreateBackup(ctx, su, "b1.zip"); err != nil {
 		t.Fatal(err)
 	}
+	if !app.CanBackup(ctx) {
+		t.Fatal("CanBackup = false with a backups directory and nothing running")
+	}
 	end, err := app.beginBackupOp(ctx, "restore")
 	if err != nil {
 		t.Fatal(err)
+	}
+	if app.CanBackup(ctx) {
+		t.Fatal("CanBackup = true while a restore runs")
 	}
 	err = app.RestoreBackup(ctx, su, "b1.zip")
 	if galley.ErrorCodeOf(err) != galley.EConflict || !strings.Contains(err.Error(), "restore is already in progress") {
@@ -84,6 +90,9 @@ func TestBackupConcurrentOps(t *testing.T) {
 		t.Fatalf("a backup during a restore = %v", err)
 	}
 	end()
+	if !app.CanBackup(ctx) {
+		t.Fatal("CanBackup = false after the restore ended")
+	}
 	if err := app.CreateBackup(ctx, su, "b2.zip"); err != nil {
 		t.Fatal(err)
 	}
