@@ -42,6 +42,10 @@ type Error struct {
 	// {"meta": {"appURL": {"code", "message"}}}. Without it the keys are
 	// answered as they are (record and collection fields).
 	Nested bool
+	// Status, when 400–599, is the HTTP status the transport answers
+	// instead of the code's own: an app's error with a status Galley has no
+	// code for (a hook's new ApiError(409, …)). Zero: the code's status.
+	Status int
 	Err    error
 }
 

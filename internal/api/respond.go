@@ -62,6 +62,9 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 		ge = galley.Internal(err)
 	}
 	status := statusOf(ge.Code)
+	if ge.Status >= 400 && ge.Status <= 599 {
+		status = ge.Status
+	}
 	if isBodyTimeout(err) {
 		// The client was too slow to send its body; the rest of it is
 		// not awaited, so the connection cannot be reused.

@@ -211,7 +211,11 @@ func (r *runtime) goError(err error) error {
 			return inner
 		}
 		if ctor := r.rt.Get("ApiError").ToObject(r.rt); obj.Prototype() != nil && isInstance(r.rt, obj, ctor) {
-			ge := &galley.Error{Code: codeOf(int(obj.Get("status").ToInteger())), Message: obj.Get("message").String()}
+			status := int(obj.Get("status").ToInteger())
+			ge := &galley.Error{Code: codeOf(status), Message: obj.Get("message").String()}
+			if status >= 400 && status <= 599 {
+				ge.Status = status // answered as thrown, also when Galley has no code for it (409)
+			}
 			ge.Fields = fieldsOf(obj.Get("data"))
 			ge.Err = fmt.Errorf("%s: %s thrown", loc, obj.Get("name").String())
 			r.gen.vm.log.Debug("hooks: "+ge.Message, "at", loc, "status", obj.Get("status").ToInteger())

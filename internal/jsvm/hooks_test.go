@@ -251,6 +251,8 @@ func TestRouteBlob(t *testing.T) {
 routerAdd("GET", "/feed.xml", (e) => e.blob(200, "application/rss+xml; charset=utf-8", "<rss>&amp;</rss>"));
 routerAdd("GET", "/bytes", (e) => e.blob(201, "application/octet-stream", [104, 105]));
 routerAdd("GET", "/bad", (e) => e.blob(200, "", "x"));
+routerAdd("POST", "/taken", (e) => { throw new ApiError(409, "Already taken.", {name: {code: "taken", message: "Taken."}}); });
+routerAdd("POST", "/teapot", (e) => { throw new ApiError(200, "Not an error status."); });
 `})
 	res := e.s.Do("GET", "/feed.xml", "", nil).Status(200).Contains("<rss>&amp;</rss>")
 	if ct := res.Header.Get("Content-Type"); ct != "application/rss+xml; charset=utf-8" {
@@ -260,6 +262,10 @@ routerAdd("GET", "/bad", (e) => e.blob(200, "", "x"));
 		t.Fatalf("bytes: %q %q", res.Body, res.Header.Get("Content-Type"))
 	}
 	e.s.Do("GET", "/bad", "", nil).Status(400).Contains("content type")
+	// ApiError's status is answered as thrown, also one Galley has no code
+	// for; a status that is not an error status falls back to 400.
+	e.s.Do("POST", "/taken", "", nil).Status(409).Contains(`"status":409`, `"message":"Already taken."`, `"code":"taken"`)
+	e.s.Do("POST", "/teapot", "", nil).Status(400)
 }
 
 // toString(e.request.body) is the body as it was sent — before or after
