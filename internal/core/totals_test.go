@@ -27,6 +27,8 @@ var totalsFilters = []string{
 	"tags ?= 'b'",
 	"title = ''",
 	"num != 3 && title !~ 'b'",
+	"title > 'b' || title <= 'Apple'",
+	"num = 50.5 || num >= '60'",
 	"owner.name = 'u1'",
 	"owner = ''",
 }
