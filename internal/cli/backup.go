@@ -15,6 +15,7 @@ import (
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/files"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 )
 
 // newBackupCmd is `galley backup create|restore|list`: the backups API on
@@ -146,4 +147,33 @@ func newBackupProgress(w io.Writer) backup.Progress {
 			fmt.Fprintf(w, "%s: %d\n", s, done)
 		}
 	}
+}
+
+// backupLimits are the serve flags bounding backup archives.
+type backupLimits struct {
+	maxUncompressed, maxUpload int64
+	maxRatio                   int64
+}
+
+func addBackupFlags(f *pflag.FlagSet, l *backupLimits) {
+	f.Int64Var(&l.maxUncompressed, "backup-max-uncompressed", backup.DefaultMaxUncompressed, "largest total size (bytes) a backup archive to restore or upload may expand to (env GALLEY_BACKUP_MAX_UNCOMPRESSED)")
+	f.Int64Var(&l.maxRatio, "backup-max-ratio", backup.DefaultMaxRatio, "largest expansion ratio of an archive entry over 1 MiB, against zip bombs (env GALLEY_BACKUP_MAX_RATIO)")
+	f.Int64Var(&l.maxUpload, "backup-max-upload", core.DefaultBackupUploadMax, "largest body (bytes) of POST /api/backups/upload (env GALLEY_BACKUP_MAX_UPLOAD)")
+}
+
+// check refuses limits that would switch a bound off by mistake.
+func (l backupLimits) check() error {
+	switch {
+	case l.maxUncompressed <= 0:
+		return fmt.Errorf("--backup-max-uncompressed must be positive")
+	case l.maxRatio <= 0:
+		return fmt.Errorf("--backup-max-ratio must be positive")
+	case l.maxUpload <= 0:
+		return fmt.Errorf("--backup-max-upload must be positive")
+	}
+	return nil
+}
+
+func (l backupLimits) limits() backup.Limits {
+	return backup.Limits{MaxUncompressed: l.maxUncompressed, MaxRatio: l.maxRatio}
 }

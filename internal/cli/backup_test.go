@@ -47,3 +47,22 @@ func TestBackupCLI(t *testing.T) {
 		t.Fatalf("restore of garbage: %v", err)
 	}
 }
+
+// TestBackupLimitFlags: the serve flags bounding backup archives refuse
+// values that would switch a bound off, naming the flag.
+func TestBackupLimitFlags(t *testing.T) {
+	for _, args := range [][]string{
+		{"--backup-max-uncompressed", "0"},
+		{"--backup-max-ratio", "-1"},
+		{"--backup-max-upload", "0"},
+	} {
+		_, err := runCLI(t, nil, append([]string{"serve", "--dir", t.TempDir(), "--http", "127.0.0.1:0"}, args...)...)
+		if err == nil || !strings.Contains(err.Error(), args[0]) {
+			t.Fatalf("%v: %v, want refused naming the flag", args, err)
+		}
+	}
+	l := backupLimits{maxUncompressed: 10, maxRatio: 3, maxUpload: 5}
+	if got := l.limits(); got.MaxUncompressed != 10 || got.MaxRatio != 3 {
+		t.Fatalf("limits: %+v", got)
+	}
+}

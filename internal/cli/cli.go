@@ -205,6 +205,9 @@ type serveOptions struct {
 	uploadMinRate int64
 	// thumbMaxPixels bounds the images thumbnails are made of.
 	thumbMaxPixels int64
+	// backup bounds the backup archives a restore or an upload accepts
+	// and the size of an upload (storage.go).
+	backup backupLimits
 	// hooks: the JavaScript hooks (hooks.go).
 	hooks hooksOptions
 	// public: the app's static files (public.go).
@@ -245,6 +248,7 @@ func newServeCmd(g *globalOptions, stdout, stderr io.Writer) *cobra.Command {
 	f.DurationVar(&o.headerReadTimeout, "header-read-timeout", api.DefaultReadHeaderTimeout, "time a client may take to send the request line and headers before it is disconnected (env GALLEY_HEADER_READ_TIMEOUT)")
 	f.BoolVar(&o.storageShared, "storage-shared", false, "with PostgreSQL: --dir is a file system all nodes share, so several nodes may keep files in <dir>/storage (otherwise a second node refuses to start while S3 is off) (env GALLEY_STORAGE_SHARED)")
 	f.Int64Var(&o.uploadMinRate, "upload-min-rate", api.DefaultUploadMinRate, "bytes per second an upload must keep up: a body that may carry files gets --body-read-timeout plus its size at this rate; 0 = no extension (env GALLEY_UPLOAD_MIN_RATE)")
+	addBackupFlags(f, &o.backup)
 	f.Int64Var(&o.thumbMaxPixels, "thumb-max-pixels", files.DefaultMaxPixels, "largest image (width × height) a thumbnail is made of; larger images are served as they are (env GALLEY_THUMB_MAX_PIXELS)")
 	o.net.addFlags(f)
 	o.hooks.addFlags(f)

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"time"
 
-	"github.com/galleyhq/galley/internal/backup"
 	"github.com/galleyhq/galley/internal/buildinfo"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/files"
@@ -69,7 +68,10 @@ func setupStorage(ctx context.Context, app *core.App, db *store.DB, g *globalOpt
 		log.Info("upload spool: removed stale temporary files", "files", n)
 	}
 	app.SetLocalStorage(st, uploads, o.thumbMaxPixels)
-	if err := app.SetBackupStorage(core.BackupDir(g.dir), buildinfo.Get().Version, backup.Limits{}, 0); err != nil {
+	if err := o.backup.check(); err != nil {
+		return nil, err
+	}
+	if err := app.SetBackupStorage(core.BackupDir(g.dir), buildinfo.Get().Version, o.backup.limits(), o.backup.maxUpload); err != nil {
 		return nil, err
 	}
 	app.SyncBackupCron(ctx)
