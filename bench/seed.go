@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"math/rand/v2"
@@ -184,7 +185,12 @@ func setupGalley(ctx context.Context, t *target, email, password string) error {
 	}
 	err = t.call(ctx, "POST", "/api/collections", map[string]any{
 		"name": "authors", "type": "base",
-		"fields":   []any{map[string]any{"name": "name", "type": "text"}},
+		// created and updated as the baseline has them: a base collection
+		// made through the API gets only the fields sent, as PocketBase's.
+		"fields": []any{map[string]any{"name": "name", "type": "text"},
+			map[string]any{"name": "created", "type": "autodate", "onCreate": true},
+			map[string]any{"name": "updated", "type": "autodate", "onCreate": true, "onUpdate": true},
+		},
 		"listRule": "", "viewRule": "", "createRule": "",
 	}, &authors)
 	if err != nil {
@@ -200,6 +206,8 @@ func setupGalley(ctx context.Context, t *target, email, password string) error {
 			map[string]any{"name": "views", "type": "number"},
 			map[string]any{"name": "author", "type": "relation", "collectionId": authors.ID, "maxSelect": 1},
 			map[string]any{"name": "public", "type": "bool"},
+			map[string]any{"name": "created", "type": "autodate", "onCreate": true},
+			map[string]any{"name": "updated", "type": "autodate", "onCreate": true, "onUpdate": true},
 		},
 		"indexes":  []string{"CREATE INDEX idx_posts_views ON posts (views)"},
 		"listRule": "", "viewRule": "", "createRule": "",
@@ -217,6 +225,14 @@ func setupGalleyAuth(ctx context.Context, t *target) error {
 	var users struct {
 		ID string `json:"id"`
 	}
+	// A fresh data directory starts with PocketBase's default users
+	// collection: the bench's own replaces it.
+	if err := t.call(ctx, "DELETE", "/api/collections/users", nil, nil); err != nil {
+		var ae *apiError
+		if !errors.As(err, &ae) || ae.status != http.StatusNotFound {
+			return fmt.Errorf("delete the default users collection: %w", err)
+		}
+	}
 	err := t.call(ctx, "POST", "/api/collections", map[string]any{
 		"name": "users", "type": "auth",
 		"fields":     []any{map[string]any{"name": "name", "type": "text"}},
@@ -233,6 +249,8 @@ func setupGalleyAuth(ctx context.Context, t *target) error {
 		"fields": []any{
 			map[string]any{"name": "owner", "type": "relation", "collectionId": users.ID, "maxSelect": 1},
 			map[string]any{"name": "title", "type": "text"},
+			map[string]any{"name": "created", "type": "autodate", "onCreate": true},
+			map[string]any{"name": "updated", "type": "autodate", "onCreate": true, "onUpdate": true},
 		},
 		"indexes":    []string{"CREATE INDEX idx_notes_owner ON notes (owner)"},
 		"createRule": "", "listRule": "owner = @request.auth.id", "viewRule": "owner = @request.auth.id",
