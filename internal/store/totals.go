@@ -50,6 +50,8 @@ type totalsCache struct {
 	// a reader that sees a version the log does not hold yet waits for it
 	// rather than counting again.
 	inflight map[int]chan struct{}
+	// resets counts reset calls (schema reloads), for tests.
+	resets atomic.Int64
 	// recounts counts the filtered totals of counted collections counted
 	// again (not brought up to date from the log).
 	recounts atomic.Int64
@@ -149,6 +151,7 @@ func (c *totalsCache) invalidate() {
 
 // reset drops everything (schema changes).
 func (c *totalsCache) reset() {
+	c.resets.Add(1)
 	c.mu.Lock()
 	c.gen++
 	clear(c.entries)

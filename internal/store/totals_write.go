@@ -254,3 +254,9 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 // this DB has counted in the database rather than kept up to date through
 // writes (see totals.go), since it opened: for tests and diagnostics.
 func (db *DB) TotalsRecounts() int64 { return db.totals.recounts.Load() }
+
+// TotalsResets returns how many times the totals' caches were dropped
+// whole (a schema reload: a change of collections, or a PostgreSQL listener
+// that reconnected and so may have missed notices): each makes every cached
+// filtered total count once more. For tests and diagnostics.
+func (db *DB) TotalsResets() int64 { return db.totals.resets.Load() }
