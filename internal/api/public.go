@@ -36,13 +36,17 @@ func publicHandler(p PublicDir) (http.Handler, error) {
 	}
 	fsys := root.FS()
 	files := http.FileServerFS(fsys)
-	serve := func(w http.ResponseWriter, r *http.Request, name string) {
+	// serve hands name to the file server, a directory with its trailing
+	// slash (the file server then serves its index.html).
+	serve := func(w http.ResponseWriter, r *http.Request, name string, dir bool) {
 		r2 := r.Clone(r.Context())
-		r2.URL.Path = "/" + name
-		if name == "." {
+		switch {
+		case name == ".":
 			r2.URL.Path = "/"
-		} else if st, err := fs.Stat(fsys, name); err == nil && st.IsDir() {
-			r2.URL.Path += "/"
+		case dir:
+			r2.URL.Path = "/" + name + "/"
+		default:
+			r2.URL.Path = "/" + name
 		}
 		r2.URL.RawPath = ""
 		files.ServeHTTP(w, r2)
@@ -67,19 +71,18 @@ func publicHandler(p PublicDir) (http.Handler, error) {
 					http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
 					return
 				}
-				// http.FileServer serves a directory's index.html itself.
-				serve(w, r, name)
+				serve(w, r, name, true)
 				return
 			}
 			err = fs.ErrNotExist
 		}
 		if err == nil {
-			serve(w, r, name)
+			serve(w, r, name, false)
 			return
 		}
 		if errors.Is(err, fs.ErrNotExist) && p.IndexFallback && path.Ext(name) == "" {
 			if ist, err := fs.Stat(fsys, "index.html"); err == nil && !ist.IsDir() {
-				serve(w, r, ".")
+				serve(w, r, ".", true)
 				return
 			}
 		}
