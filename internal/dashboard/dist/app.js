@@ -1017,18 +1017,20 @@ var B,ss,jn,$e,ft,Xe,ns,Ge,os,gt,bt,qn,qe=Symbol.for("pv"),Ze={},et=[],Un=/^m(i|
     ${!s&&!t&&l`<p role="status">Loading…</p>`}
     ${s&&l`<div class="table-wrap"><table class="list">
       <caption class="sr-only">Backups, newest first</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Modified</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Modified</th></tr></thead>
       <tbody>
-        ${s.length===0&&l`<tr><td colspan="4" class="muted">No backups yet. Create one, or upload a backup taken elsewhere (SQLite and PostgreSQL backups restore into either).</td></tr>`}
+        ${s.length===0&&l`<tr><td colspan="3" class="muted">No backups yet. Create one, or upload a backup taken elsewhere (SQLite and PostgreSQL backups restore into either).</td></tr>`}
         ${s.map(b=>l`<tr key=${b.key}>
-          <td class="mono small">${b.key}</td>
+          <td>
+            <span class="mono small">${b.key}</span>
+            <div class="row-actions">
+              <button type="button" class="btn small" onClick=${()=>w(b.key)}>Download<span class="sr-only"> ${b.key}</span></button>
+              <button type="button" class="btn small" onClick=${()=>i(b.key)}>Restore<span class="sr-only"> ${b.key}</span></button>
+              <button type="button" class="btn small danger-text" onClick=${()=>p(b.key)}>Delete<span class="sr-only"> ${b.key}</span></button>
+            </div>
+          </td>
           <td class="small">${er(b.size)}</td>
           <td class="small">${b.modified}</td>
-          <td class="row-actions">
-            <button type="button" class="btn small" onClick=${()=>w(b.key)}>Download<span class="sr-only"> ${b.key}</span></button>
-            <button type="button" class="btn small" onClick=${()=>i(b.key)}>Restore<span class="sr-only"> ${b.key}</span></button>
-            <button type="button" class="btn small danger-text" onClick=${()=>p(b.key)}>Delete<span class="sr-only"> ${b.key}</span></button>
-          </td>
         </tr>`)}
       </tbody>
     </table></div>`}

@@ -132,18 +132,20 @@ function BackupsSection() {
     ${!list && !err && html`<p role="status">Loading…</p>`}
     ${list && html`<div class="table-wrap"><table class="list">
       <caption class="sr-only">Backups, newest first</caption>
-      <thead><tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Modified</th><th scope="col"><span class="sr-only">Actions</span></th></tr></thead>
+      <thead><tr><th scope="col">Name</th><th scope="col">Size</th><th scope="col">Modified</th></tr></thead>
       <tbody>
-        ${list.length === 0 && html`<tr><td colspan="4" class="muted">No backups yet. Create one, or upload a backup taken elsewhere (SQLite and PostgreSQL backups restore into either).</td></tr>`}
+        ${list.length === 0 && html`<tr><td colspan="3" class="muted">No backups yet. Create one, or upload a backup taken elsewhere (SQLite and PostgreSQL backups restore into either).</td></tr>`}
         ${list.map((b) => html`<tr key=${b.key}>
-          <td class="mono small">${b.key}</td>
+          <td>
+            <span class="mono small">${b.key}</span>
+            <div class="row-actions">
+              <button type="button" class="btn small" onClick=${() => download(b.key)}>Download<span class="sr-only"> ${b.key}</span></button>
+              <button type="button" class="btn small" onClick=${() => setRestore(b.key)}>Restore<span class="sr-only"> ${b.key}</span></button>
+              <button type="button" class="btn small danger-text" onClick=${() => setRemove(b.key)}>Delete<span class="sr-only"> ${b.key}</span></button>
+            </div>
+          </td>
           <td class="small">${size(b.size)}</td>
           <td class="small">${b.modified}</td>
-          <td class="row-actions">
-            <button type="button" class="btn small" onClick=${() => download(b.key)}>Download<span class="sr-only"> ${b.key}</span></button>
-            <button type="button" class="btn small" onClick=${() => setRestore(b.key)}>Restore<span class="sr-only"> ${b.key}</span></button>
-            <button type="button" class="btn small danger-text" onClick=${() => setRemove(b.key)}>Delete<span class="sr-only"> ${b.key}</span></button>
-          </td>
         </tr>`)}
       </tbody>
     </table></div>`}
