@@ -17,6 +17,8 @@ func BenchmarkCreate(b *testing.B) {
 		{"empty", `onRecordCreateRequest((e) => e.next(), "posts");`},
 		{"goset", "go"},
 		{"set", `onRecordCreateRequest((e) => { e.record.set("slug", e.record.get("title") + "!"); e.next(); }, "posts");`},
+		{"write-empty", `onRecordCreate((e) => e.next(), "posts");`},
+		{"write-set", `onRecordCreate((e) => { e.record.set("slug", e.record.get("title") + "!"); e.next(); }, "posts");`},
 	} {
 		b.Run(c.name, func(b *testing.B) {
 			e := setup(b, nil)

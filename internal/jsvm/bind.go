@@ -108,12 +108,15 @@ func (r *runtime) event(next func() error, app goja.Value) *goja.Object {
 // whose methods read the Go event under evSym: no closures per event.
 
 // hookEvent starts a hook event object for ev (whose Next continues the
-// chain) with app and, when rec is set, record.
+// chain) with app (unless nil: the caller defines it) and, when rec is
+// set, record.
 func (r *runtime) hookEvent(ev nexter, app goja.Value, rec *galley.Record) *goja.Object {
 	o := r.rt.NewObject()
 	_ = o.SetPrototype(r.evProto)
 	_ = o.SetSymbol(r.evSym, ev)
-	_ = o.Set("app", app)
+	if app != nil {
+		_ = o.Set("app", app)
+	}
 	if rec != nil {
 		_ = o.Set("record", r.recordObject(rec))
 	}
@@ -174,12 +177,23 @@ func (r *runtime) requestEvent(e *core.RecordRequestEvent) goja.Value {
 	return o
 }
 
+// writeEvent's app is the write's transaction when it has one, made on
+// first read: building it defines every $app method again, which costs
+// more than most handlers (an empty onRecordCreate never reads it).
 func (r *runtime) writeEvent(e *core.RecordWriteEvent) goja.Value {
-	app := r.app
-	if e.Tx != nil {
-		app = r.appObject(txData{e.Tx}, true)
+	if e.Tx == nil {
+		return r.hookEvent(e, r.app, e.Record)
 	}
-	return r.hookEvent(e, app, e.Record)
+	o := r.hookEvent(e, nil, e.Record)
+	var app *goja.Object
+	get := r.rt.ToValue(func(goja.FunctionCall) goja.Value {
+		if app == nil {
+			app = r.appObject(txData{e.Tx}, true)
+		}
+		return app
+	})
+	_ = o.DefineAccessorProperty("app", get, nil, goja.FLAG_FALSE, goja.FLAG_TRUE)
+	return o
 }
 
 func (r *runtime) successEvent(e *core.RecordSuccessEvent) goja.Value {
