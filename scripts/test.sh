@@ -30,8 +30,11 @@ if [ -d /usr/local/go/bin ] && ! command -v go >/dev/null 2>&1; then
   export PATH="/usr/local/go/bin:$PATH"
 fi
 
+# Each section's heading says how long the one before it took (SECONDS: since the start).
+section_start=$SECONDS
 section() {
-  printf '\n==== %s ====\n' "$*"
+  printf '\n==== %s ==== (previous section %ds, %ds in all)\n' "$*" $((SECONDS - section_start)) "$SECONDS"
+  section_start=$SECONDS
 }
 
 # shellcheck disable=SC2206
