@@ -55,6 +55,8 @@ type totalsCache struct {
 	// recounts counts the filtered totals of counted collections counted
 	// again (not brought up to date from the log).
 	recounts atomic.Int64
+	// waits counts the waits for a lane to log a commit (see countedTotal).
+	waits atomic.Int64
 }
 
 type totalsEntry struct {
@@ -227,7 +229,8 @@ func (l *changeLog) dropOldest() {
 // catchUp returns the cached total of key brought up to the versions of
 // state (or beyond, if another reader already went further), or false when
 // it has to be counted again. When the log lacks a version of a shard
-// whose local lane is committing, it returns that lane's channel instead:
+// whose local lane is committing, it returns that lane's channel instead
+// (the first such shard in state's order; others may be pending too):
 // wait for it and try again.
 func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool, <-chan struct{}) {
 	c.mu.Lock()

@@ -140,9 +140,10 @@ func (db *DB) flushCounts(l *lane, jobs []*job) ([]flushedCount, error) {
 	return out, nil
 }
 
-// readCounts returns the "_totals" rows of collection id.
+// readCounts returns the "_totals" rows of collection id, in shard order
+// (so catchUp meets pending lanes in one order).
 func (db *DB) readCounts(ctx context.Context, id string) ([]shardState, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT "shard", "n", "v" FROM "_totals" WHERE "collection" = ?`, id)
+	rows, err := db.reader.QueryContext(ctx, `SELECT "shard", "n", "v" FROM "_totals" WHERE "collection" = ? ORDER BY "shard"`, id)
 	if err != nil {
 		return nil, MapError(err)
 	}
@@ -211,13 +212,20 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 	q := "SELECT COUNT(*) FROM " + Quote(c.Name) + " AS " + Quote(Alias) + " WHERE " + where
 	key := cacheKey(q, args)
 	n, ok, wait := db.totals.catchUp(key, state, match)
-	if wait != nil { // a local commit not yet in the log
+	// A version committed by a local lane that has not logged it yet: wait
+	// for that lane and try again. Several lanes (PostgreSQL has up to
+	// four) may each be in that state for the versions read, and catchUp
+	// names one at a time, so wait as often as there are rows read: each
+	// lane once, more only if one's group failed and it began another
+	// meanwhile (then count again rather than wait on).
+	for waits := 0; wait != nil && waits < len(state); waits++ {
+		db.totals.waits.Add(1)
 		select {
 		case <-wait:
 		case <-ctx.Done():
 			return 0, MapError(ctx.Err())
 		}
-		n, ok, _ = db.totals.catchUp(key, state, match)
+		n, ok, wait = db.totals.catchUp(key, state, match)
 	}
 	if ok {
 		return n, nil
@@ -254,6 +262,11 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 // this DB has counted in the database rather than kept up to date through
 // writes (see totals.go), since it opened: for tests and diagnostics.
 func (db *DB) TotalsRecounts() int64 { return db.totals.recounts.Load() }
+
+// TotalsWaits returns how many times a filtered total waited for a local
+// writer lane to log a commit it had read (see catchUp), since the DB
+// opened: for tests and diagnostics.
+func (db *DB) TotalsWaits() int64 { return db.totals.waits.Load() }
 
 // TotalsResets returns how many times the totals' caches were dropped
 // whole (a schema reload: a change of collections, or a PostgreSQL listener
