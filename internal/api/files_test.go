@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/png"
 	"io/fs"
+	"math/rand/v2"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -461,6 +462,62 @@ func testFileRuleFailureRemovesStoredFiles(t *testing.T, s *testserver.Server, s
 	s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "docs", File: "a.txt", Data: []byte("a")},
 		P{Name: "docs", File: "b.txt", Data: []byte("b")}).Status(200)
 	_ = http.StatusOK
+}
+
+func TestFileUploadSizesAcrossBuffers(t *testing.T) { onStorages(t, testFileUploadSizesAcrossBuffers) }
+
+// testFileUploadSizesAcrossBuffers uploads files whose sizes fall on
+// either side of the upload copy's buffer (256 KiB) and of the field's
+// maxSize (1 MiB, four buffers): each one accepted comes back byte for
+// byte; one byte over maxSize is refused with nothing left behind. The
+// type is judged from the first bytes only: a PNG signature followed by
+// 300 KB passes the image field, text with a PNG signature past the
+// first buffer does not.
+func testFileUploadSizesAcrossBuffers(t *testing.T, s *testserver.Server, storedFiles func(*testing.T, *testserver.Server) []string) {
+	fileCollection(t, s)
+	rng := rand.New(rand.NewChaCha8([32]byte{7}))
+	data := func(n int) []byte {
+		b := make([]byte, n)
+		for i := range b {
+			b[i] = byte(rng.Uint32())
+		}
+		return b
+	}
+	const buf = 256 << 10
+	for _, n := range []int{1, 4095, 4096, 4097, buf - 1, buf, buf + 1, 3*buf + 17, 1 << 20} {
+		want := data(n)
+		rec := s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "docs", File: "f.bin", Data: want}).Status(200).JSON()
+		spoolEmpty(t, s)
+		name := rec["docs"].([]any)[0].(string)
+		got := s.Do("GET", fmt.Sprintf("/api/files/docs/%s/%s", rec["id"], name), "", nil).Status(200).Body
+		if !bytes.Equal(got, want) {
+			t.Fatalf("%d bytes uploaded, %d served back, equal %v", n, len(got), bytes.Equal(got, want))
+		}
+	}
+	before := len(storedFiles(t, s))
+	for _, n := range []int{1<<20 + 1, 1<<20 + buf} {
+		res := s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "docs", File: "f.bin", Data: data(n)}).Status(400)
+		if got := res.FieldCode("docs"); got != "validation_file_size_limit" {
+			t.Fatalf("%d bytes for a 1 MiB field: data.docs.code = %q; body %s", n, got, res.Body)
+		}
+		spoolEmpty(t, s)
+		if after := len(storedFiles(t, s)); after != before {
+			t.Fatalf("%d bytes refused, but %d files stored (before: %d)", n, after, before)
+		}
+	}
+
+	png := append(pngBytes(t, 8, 8), data(300<<10)...)
+	rec := s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "image", File: "p.png", Data: png}).Status(200).JSON()
+	got := s.Do("GET", fmt.Sprintf("/api/files/docs/%s/%s", rec["id"], rec["image"]), "", nil).Status(200)
+	if ct := got.Header.Get("Content-Type"); ct != "image/png" || !bytes.Equal(got.Body, png) {
+		t.Fatalf("PNG of %d bytes: served as %q, %d bytes", len(png), ct, len(got.Body))
+	}
+	text := append(bytes.Repeat([]byte("plain text\n"), buf/11+1), pngBytes(t, 8, 8)...)
+	res := s.Multipart("POST", "/api/collections/docs/records", "", P{Name: "image", File: "t.png", Data: text}).Status(400)
+	if got := res.FieldCode("image"); got != "validation_invalid_mime_type" {
+		t.Fatalf("text with a PNG past the first buffer: data.image.code = %q; body %s", got, res.Body)
+	}
+	spoolEmpty(t, s)
 }
 
 // pngBomb is a valid PNG header (signature, IHDR with a correct CRC)

@@ -5,9 +5,11 @@
 package api
 
 import (
+	"bufio"
 	"context"
 	"log/slog"
 	"net/http"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +76,11 @@ type Server struct {
 	db *store.DB
 	// address is this node's API URL once known (SetAddress).
 	address atomic.Pointer[string]
+	// spoolBufs holds *[]byte buffers of spoolBufSize for spoolUpload.
+	spoolBufs sync.Pool
+	// bodyBufs holds *bufio.Reader of bodyBufSize that multipart record
+	// bodies are read through.
+	bodyBufs sync.Pool
 }
 
 // RequestLogger receives one entry per finished request. Log must not block:
@@ -101,6 +108,8 @@ func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Server {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Server{app: app, log: log, cfg: cfg, mux: http.NewServeMux(), started: time.Now(), db: db}
+	s.spoolBufs.New = func() any { b := make([]byte, spoolBufSize); return &b }
+	s.bodyBufs.New = func() any { return bufio.NewReaderSize(nil, bodyBufSize) }
 	// Each node enforces its share of the built-in log-in and mail limits
 	// (limit / live nodes; see ratelimit.WithNodes), so a cluster as a
 	// whole admits about the configured limit.
