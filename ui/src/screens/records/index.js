@@ -13,6 +13,7 @@ import { RuleInput, useRuleCheck } from '../../components/rule-editor.js';
 import { Confirm } from '../../components/dialog.js';
 import { toast } from '../../components/toast.js';
 import { RecordPanel } from './panel.js';
+import { textOf } from '../../lib/sanitize.js';
 import { RuleTester } from './rule-tester.js';
 import './records.css';
 
@@ -29,7 +30,8 @@ export function cell(f, v, record) {
       : html`<span class="mono small">${n}</span>`))}${list.length > 3 ? ` +${list.length - 3}` : ''}</span>`;
   }
   let s = typeof v === 'object' ? JSON.stringify(v) : String(v);
-  if (f?.type === 'editor') s = s.replace(/<[^>]*>/g, ' ');
+  // An editor field's HTML is shown as its text only (parsed inertly, never inserted).
+  if (f?.type === 'editor') s = textOf(s);
   return s.length > 60 ? `${s.slice(0, 60)}…` : s;
 }
 

@@ -4,6 +4,7 @@ import { useEffect, useId, useState } from 'preact/hooks';
 import { html } from '../../lib/html.js';
 import { pb } from '../../lib/pb.js';
 import { Help, TextField, NumberField, Check } from '../../components/forms.js';
+import { RichText } from '../../components/rich-text.js';
 
 /** toLocalInput turns "2024-05-01 10:00:00.000Z" into a datetime-local value (UTC shown as is). */
 export function toLocalInput(v) {
@@ -177,7 +178,7 @@ export function FieldInput(props) {
     case 'url':
       return html`<${TextField} label=${label} type="url" value=${value} onInput=${onChange} error=${error} placeholder="https://" />`;
     case 'editor':
-      return html`<${TextField} label=${`${label} (HTML)`} rows=${6} value=${value} onInput=${onChange} error=${error} />`;
+      return html`<${RichText} label=${label} value=${value} onChange=${onChange} error=${error} />`;
     case 'date':
       return html`<${DateInput} ...${props} />`;
     case 'select':
