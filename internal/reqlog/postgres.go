@@ -56,7 +56,8 @@ func (s *Store) insertPG(ctx context.Context, batch []Request) error {
 	return nil
 }
 
-// insertSQLPG is insertSQL with the data cast to jsonb.
+// insertSQLPG is insertSQL with the data cast to jsonb; an entry whose id
+// is taken is skipped, as on SQLite, rather than failing its chunk.
 func insertSQLPG(n int) string {
 	var b strings.Builder
 	b.WriteString(`INSERT INTO "_logs" ("id", "created", "level", "message", "data") VALUES `)
@@ -66,6 +67,7 @@ func insertSQLPG(n int) string {
 		}
 		b.WriteString("(?,?,?,?,?::jsonb)")
 	}
+	b.WriteString(` ON CONFLICT DO NOTHING`)
 	return b.String()
 }
 
