@@ -171,6 +171,9 @@ type Broker struct {
 	byAuth  map[string]map[*Client]struct{}
 
 	channels channels
+	// joinChecked, when set (tests only), runs in Join between the rule
+	// check and the membership's insertion: a window a revoke can hit.
+	joinChecked func()
 
 	// ops counts the requests of each client (see allowOp).
 	ops *ratelimit.Limiter
@@ -212,9 +215,11 @@ func New(app *core.App, db *store.DB, log *slog.Logger, cfg Config) *Broker {
 		clients: map[string]*Client{}, perIP: map[string]int{}, byAuth: map[string]map[*Client]struct{}{},
 		queue: make(chan Event, cfg.QueueSize), stop: make(chan struct{}), stopped: make(chan struct{})}
 	b.channels.init()
+	b.checkRules() // the join rules' reads, before any join
 	b.unsub = cfg.Bus.Subscribe(b.enqueue)
 	app.AddRecordListener(b)
 	safego.Go(log, "realtime dispatcher", b.dispatchLoop)
+	safego.Go(log, "realtime membership recheck", b.recheckLoop)
 	for i := range b.fan {
 		b.fan[i] = make(chan []delivery, 64)
 		b.fanDone.Add(1)
@@ -342,7 +347,7 @@ func (b *Broker) Authorize(c *Client, auth *galley.Record, exp time.Time) error 
 	}
 	if auth == nil || authKey(cur) == authKey(auth) {
 		if auth != nil { // a fresher copy of the same record, maybe a fresher token
-			c.auth.Store(auth)
+			c.storeAuth(auth)
 			if !exp.IsZero() {
 				c.authExp.Store(exp.UnixNano())
 			}
@@ -457,10 +462,13 @@ func (b *Broker) refreshAuth(r *galley.Record, revoke bool) {
 	defer b.mu.Unlock()
 	for c := range b.byAuth[k] {
 		if revoke {
-			c.auth.Store(nil)
+			c.storeAuth(nil)
 		} else {
-			c.auth.Store(r)
+			c.storeAuth(r)
 		}
+	}
+	if len(b.byAuth[k]) > 0 { // their channel memberships are checked again
+		b.signalRecheck()
 	}
 	if revoke {
 		delete(b.byAuth, k)
@@ -495,6 +503,7 @@ func (b *Broker) dispatchLoop() {
 			b.stats.events.Add(1)
 		case <-sweep.C:
 			_ = safego.Run(b.log, "realtime sweep", func() { b.sweepNodes(time.Now()) })
+			b.signalRecheck() // memberships whose auth has expired since
 		case <-b.stop:
 			return
 		}
@@ -507,6 +516,7 @@ func (b *Broker) dispatch(ev Event) {
 	}
 	switch ev.Kind {
 	case KindRecord:
+		b.noteRecordChange(ev.CollectionID)
 		b.dispatchRecord(ev)
 	case KindBroadcast, KindPresence:
 		b.dispatchChannel(ev)

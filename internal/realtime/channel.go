@@ -40,9 +40,27 @@ type MemberAuth struct {
 // members other nodes announced (channel → client id → member).
 type channels struct {
 	mu      sync.Mutex
-	members map[string]map[*Client]*Member
+	members map[string]map[*Client]*joined
 	joined  map[*Client]map[string]bool
 	remote  map[string]map[string]remoteMember
+	// gen counts the changes that may have revoked joins (see
+	// membership.go); a member checked before the current gen is stale.
+	gen uint64
+	// rules is the settings the channel rules' reads were worked out from.
+	rules     *core.Settings
+	reads     map[string]bool // collection ids the join rules read
+	readsAll  bool            // a join rule reads through relations: any change counts
+	recheckCh chan struct{}
+}
+
+// joined is a local client's membership of a channel: its member entry and
+// as of when its join rule was last known to pass (the channels' gen and
+// the client's auth version then).
+type joined struct {
+	m       *Member
+	gen     uint64
+	authVer uint64
+	exp     int64 // when the auth checked expires (Unix ns); 0: never, or a guest
 }
 
 // remoteMember is a member of a channel connected to another node.
@@ -52,7 +70,9 @@ type remoteMember struct {
 }
 
 func (ch *channels) init() {
-	ch.members = map[string]map[*Client]*Member{}
+	ch.members = map[string]map[*Client]*joined{}
+	ch.gen = 1
+	ch.recheckCh = make(chan struct{}, 1)
 	ch.joined = map[*Client]map[string]bool{}
 	ch.remote = map[string]map[string]remoteMember{}
 }
@@ -136,12 +156,22 @@ func (b *Broker) Join(ctx context.Context, c *Client, channel string, meta json.
 		return nil, galley.FieldInvalid("meta", "validation_invalid_value", "The metadata must be a JSON object.")
 	}
 	body := map[string]any{"channel": channel, "meta": metaMap}
+	// As of before the check: a revoke that commits while it runs leaves
+	// the join stale, so it is checked again (see membership.go).
+	b.channels.mu.Lock()
+	gen := b.channels.gen
+	b.channels.mu.Unlock()
+	authVer := c.authVer.Load()
+	auth, exp := c.authWithExp(time.Now())
 	if err := b.channelRule(ctx, c, channel, "join", body); err != nil {
 		return nil, err
 	}
+	if b.joinChecked != nil {
+		b.joinChecked()
+	}
 	m := &Member{ClientID: c.ID, Meta: meta}
-	if a := c.Auth(); a != nil {
-		m.Auth = &MemberAuth{CollectionName: a.Collection.Name, ID: a.ID()}
+	if auth != nil {
+		m.Auth = &MemberAuth{CollectionName: auth.Collection.Name, ID: auth.ID()}
 	}
 	b.channels.mu.Lock()
 	if len(b.channels.joined[c]) >= b.cfg.MaxTopics && !b.channels.joined[c][channel] {
@@ -149,9 +179,11 @@ func (b *Broker) Join(ctx context.Context, c *Client, channel string, meta json.
 		return nil, galley.FieldInvalid("channel", "validation_too_many_values", "Too many channels joined.")
 	}
 	if b.channels.members[channel] == nil {
-		b.channels.members[channel] = map[*Client]*Member{}
+		b.channels.members[channel] = map[*Client]*joined{}
 	}
-	b.channels.members[channel][c] = m
+	j := &joined{m: m, gen: gen, authVer: authVer, exp: exp}
+	b.channels.members[channel][c] = j
+	stale := b.staleLocked(c, j, time.Now())
 	if b.channels.joined[c] == nil {
 		b.channels.joined[c] = map[string]bool{}
 	}
@@ -159,6 +191,9 @@ func (b *Broker) Join(ctx context.Context, c *Client, channel string, meta json.
 	list := b.listLocked(channel)
 	b.channels.mu.Unlock()
 	b.publishPresence(channel, "join", m)
+	if stale {
+		b.signalRecheck()
+	}
 	return list, nil
 }
 
@@ -166,18 +201,23 @@ func (b *Broker) Join(ctx context.Context, c *Client, channel string, meta json.
 // joined is a no-op.
 func (b *Broker) Leave(c *Client, channel string) {
 	b.channels.mu.Lock()
-	m := b.channels.members[channel][c]
-	if m != nil {
-		delete(b.channels.members[channel], c)
-		if len(b.channels.members[channel]) == 0 {
-			delete(b.channels.members, channel)
-		}
-		delete(b.channels.joined[c], channel)
+	j := b.channels.members[channel][c]
+	if j != nil {
+		b.removeLocked(c, channel)
 	}
 	b.channels.mu.Unlock()
-	if m != nil {
-		b.publishPresence(channel, "leave", m)
+	if j != nil {
+		b.publishPresence(channel, "leave", j.m)
 	}
+}
+
+// removeLocked forgets c's membership of channel; channels.mu is held.
+func (b *Broker) removeLocked(c *Client, channel string) {
+	delete(b.channels.members[channel], c)
+	if len(b.channels.members[channel]) == 0 {
+		delete(b.channels.members, channel)
+	}
+	delete(b.channels.joined[c], channel)
 }
 
 // leaveAll removes c from every channel it joined.
@@ -209,8 +249,8 @@ func (b *Broker) Members(c *Client, channel string) ([]*Member, error) {
 
 func (b *Broker) listLocked(channel string) []*Member {
 	list := make([]*Member, 0, len(b.channels.members[channel])+len(b.channels.remote[channel]))
-	for _, m := range b.channels.members[channel] {
-		list = append(list, m)
+	for _, j := range b.channels.members[channel] {
+		list = append(list, j.m)
 	}
 	for _, rm := range b.channels.remote[channel] {
 		list = append(list, rm.m)
@@ -226,7 +266,10 @@ func (b *Broker) Send(ctx context.Context, c *Client, channel string, data json.
 		return galley.FieldInvalid("data", "validation_length_out_of_range", "The message is larger than 32 KB.")
 	}
 	b.channels.mu.Lock()
-	m := b.channels.members[channel][c]
+	var m *Member
+	if j := b.channels.members[channel][c]; j != nil {
+		m = j.m
+	}
 	b.channels.mu.Unlock()
 	if m == nil {
 		return galley.Errorf(galley.EForbidden, "Join channel %q before sending to it.", channel)
@@ -264,14 +307,7 @@ func (b *Broker) dispatchChannel(ev Event) {
 	} else if ev.Node != "" && ev.Kind == KindPresence {
 		b.trackRemote(ev)
 	}
-	b.channels.mu.Lock()
-	targets := make([]*Client, 0, len(b.channels.members[ev.Channel]))
-	for c := range b.channels.members[ev.Channel] {
-		if c.ID != ev.Sender {
-			targets = append(targets, c)
-		}
-	}
-	b.channels.mu.Unlock()
+	targets := b.channelTargets(ev.Channel, ev.Sender)
 	m := &Message{Data: ev.Data, Raw: true}
 	var bt batch
 	for _, c := range targets {
@@ -319,8 +355,8 @@ func (b *Broker) announceMembers() {
 	var all []pm
 	b.channels.mu.Lock()
 	for channel, ms := range b.channels.members {
-		for _, m := range ms {
-			all = append(all, pm{channel, m})
+		for _, j := range ms {
+			all = append(all, pm{channel, j.m})
 		}
 	}
 	b.channels.mu.Unlock()

@@ -33,6 +33,10 @@ type Client struct {
 	// authExp is when auth stops counting (its token expires), in Unix
 	// nanoseconds; 0 means never.
 	authExp atomic.Int64
+	// authVer counts the changes of auth (another record, a fresher copy,
+	// a revoke), so a channel membership knows whether the auth its join
+	// rule was checked with is still the client's.
+	authVer atomic.Uint64
 	subs    atomic.Pointer[[]*Subscription]
 	out     chan *Message // shared messages: never modified once queued
 	done    chan struct{}
@@ -66,6 +70,16 @@ func (c *Client) authAt(now time.Time) *galley.Record {
 	return r
 }
 
+// authWithExp is authAt(now) with its expiry in Unix ns (0: never, or
+// a guest).
+func (c *Client) authWithExp(now time.Time) (*galley.Record, int64) {
+	r := c.authAt(now)
+	if r == nil {
+		return nil, 0
+	}
+	return r, c.authExp.Load()
+}
+
 // AuthExpires is when the client's auth stops counting (zero: never).
 func (c *Client) AuthExpires() time.Time {
 	if e := c.authExp.Load(); e != 0 {
@@ -77,11 +91,18 @@ func (c *Client) AuthExpires() time.Time {
 // setAuth replaces the client's auth and its expiry (zero: never).
 func (c *Client) setAuth(r *galley.Record, exp time.Time) {
 	c.auth.Store(r)
+	c.authVer.Add(1)
 	if exp.IsZero() || r == nil {
 		c.authExp.Store(0)
 	} else {
 		c.authExp.Store(exp.UnixNano())
 	}
+}
+
+// storeAuth replaces the client's auth record, keeping its expiry.
+func (c *Client) storeAuth(r *galley.Record) {
+	c.auth.Store(r)
+	c.authVer.Add(1)
 }
 
 // Subscriptions returns the client's current subscriptions (do not modify).
