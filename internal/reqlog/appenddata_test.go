@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	galley "github.com/galleyhq/galley"
 )
 
 // TestAppendDataMatchesEncodingJSON keeps the hand-written encoder honest.
@@ -53,5 +55,53 @@ func TestAppendDataNode(t *testing.T) {
 	}
 	if got := appendData(nil, r, ""); strings.Contains(string(got), "node") {
 		t.Fatalf("appendData without node: %s", got)
+	}
+}
+
+// TestAppendCreatedMatchesFormatTime: the hand-written created column is
+// galley.FormatTime's, in and out of the years it formats itself.
+func TestAppendCreatedMatchesFormatTime(t *testing.T) {
+	est := time.FixedZone("EST", -5*3600)
+	for _, tm := range []time.Time{
+		time.Date(2026, 12, 3, 6, 18, 58, 999_999_999, time.UTC),
+		time.Date(2026, 1, 1, 0, 0, 0, 1_000_000, est), // another zone: stored in UTC
+		time.Date(1, 2, 3, 4, 5, 6, 7, time.UTC),
+		time.Date(9999, 12, 31, 23, 59, 59, 999_000_000, time.UTC),
+		time.Date(10000, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Date(-5, 1, 1, 0, 0, 0, 0, time.UTC),
+		time.Now(),
+	} {
+		if got, want := string(appendCreated([]byte("x"), tm)), "x"+galley.FormatTime(tm); got != want {
+			t.Errorf("appendCreated(%v) = %q, want %q", tm, got, want)
+		}
+	}
+}
+
+// TestAppendArgs: the five column values, the strings cut from one buffer
+// at the right places, whatever the buffer held before.
+func TestAppendArgs(t *testing.T) {
+	r := Request{Time: time.Date(2026, 3, 1, 10, 15, 0, 123_456_789, time.UTC), Method: "POST", URL: "/api/x?a=1", Status: 404}
+	args, buf := appendArgs([]any{"kept"}, []byte("stale bytes that must not leak"), r, "n1")
+	if len(args) != 6 || args[0] != "kept" {
+		t.Fatalf("args = %q", args)
+	}
+	id, _ := args[1].(string)
+	if len(id) != 15 || strings.Trim(id, "0123456789abcdefghijklmnopqrstuvwxyz") != "" || id[:9] != logID(r.Time)[:9] {
+		t.Fatalf("id = %q", id)
+	}
+	want := []any{"2026-03-01 10:15:00.123Z", LevelWarn, "POST /api/x?a=1", string(appendData(nil, r, "n1"))}
+	for i, w := range want {
+		if args[2+i] != w {
+			t.Errorf("args[%d] = %#v, want %#v", 2+i, args[2+i], w)
+		}
+	}
+	if len(buf) == 0 {
+		t.Fatal("buf not returned")
+	}
+}
+
+func TestLogIDBefore1970(t *testing.T) {
+	if id := logID(time.Date(1960, 1, 1, 0, 0, 0, 0, time.UTC)); id[:9] != "000000000" {
+		t.Fatalf("id = %q", id)
 	}
 }

@@ -4,7 +4,6 @@ import (
 	"context"
 	"strings"
 
-	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/filter"
 )
 
@@ -46,8 +45,7 @@ func (s *Store) insertPG(ctx context.Context, batch []Request) error {
 		chunk := batch[start:min(start+insertChunk, len(batch))]
 		args := make([]any, 0, len(chunk)*5)
 		for _, r := range chunk {
-			buf = appendData(buf[:0], r, s.opts.Node)
-			args = append(args, logID(r.Time), galley.FormatTime(r.Time), r.Level(), r.Method+" "+r.URL, string(buf))
+			args, buf = appendArgs(args, buf, r, s.opts.Node)
 		}
 		if _, err := s.pg.ExecContext(ctx, insertSQLPG(len(chunk)), args...); err != nil {
 			return err

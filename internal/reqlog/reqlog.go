@@ -27,14 +27,12 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
-	"github.com/galleyhq/galley/internal/jsonw"
 	"github.com/galleyhq/galley/internal/safego"
 	_ "modernc.org/sqlite" // the "sqlite" database/sql driver
 )
@@ -452,8 +450,7 @@ func (s *Store) writeBatch(batch []Request) {
 			chunk := batch[start:min(start+insertChunk, len(batch))]
 			args = args[:0]
 			for _, r := range chunk {
-				buf = appendData(buf[:0], r, s.opts.Node)
-				args = append(args, logID(r.Time), galley.FormatTime(r.Time), r.Level(), r.Method+" "+r.URL, string(buf))
+				args, buf = appendArgs(args, buf, r, s.opts.Node)
 			}
 			// Full chunks reuse one statement prepared on the writer
 			// connection; parsing a 500-placeholder INSERT each time would
@@ -477,35 +474,6 @@ func (s *Store) writeBatch(batch []Request) {
 	s.written.Add(uint64(len(batch)))
 }
 
-// requestData is the stored "data" object, in PocketBase's log shape.
-type requestData struct {
-	Type      string  `json:"type"`
-	Method    string  `json:"method"`
-	URL       string  `json:"url"`
-	Status    int     `json:"status"`
-	ExecTime  float64 `json:"execTime"` // milliseconds
-	RemoteIP  string  `json:"remoteIP,omitempty"`
-	UserIP    string  `json:"userIP,omitempty"`
-	Referer   string  `json:"referer"`
-	UserAgent string  `json:"userAgent"`
-	Auth      string  `json:"auth"`
-	AuthID    string  `json:"authId,omitempty"`
-	Error     string  `json:"error,omitempty"`
-	Node      string  `json:"node,omitempty"`
-}
-
-// logID returns a 15-character [a-z0-9] id that sorts by time: 9 base-36
-// digits of milliseconds since the Unix epoch, then 6 random characters.
-// Time-ordered ids append to the primary-key index instead of splitting
-// pages at random, which makes the log writer much cheaper.
-func logID(t time.Time) string {
-	ms := strconv.FormatInt(t.UnixMilli(), 36)
-	if len(ms) < 9 {
-		ms = strings.Repeat("0", 9-len(ms)) + ms
-	}
-	return ms[len(ms)-9:] + galley.RandomString(6, "abcdefghijklmnopqrstuvwxyz0123456789")
-}
-
 // insertChunk is the number of rows per INSERT statement.
 const insertChunk = 100
 
@@ -525,42 +493,6 @@ func insertSQL(n int) string {
 		b.WriteString("(?,?,?,?,?)")
 	}
 	return b.String()
-}
-
-// appendData appends the JSON of dataOf(r, node) to dst without
-// reflection; it produces the same document as json.Marshal(dataOf(r, node)).
-func appendData(dst []byte, r Request, node string) []byte {
-	d := dataOf(r, node)
-	dst = append(dst, `{"type":`...)
-	dst = jsonw.AppendString(dst, d.Type)
-	dst = append(dst, `,"method":`...)
-	dst = jsonw.AppendString(dst, d.Method)
-	dst = append(dst, `,"url":`...)
-	dst = jsonw.AppendString(dst, d.URL)
-	dst = append(dst, `,"status":`...)
-	dst = strconv.AppendInt(dst, int64(d.Status), 10)
-	dst = append(dst, `,"execTime":`...)
-	dst = strconv.AppendFloat(dst, d.ExecTime, 'f', -1, 64)
-	for _, kv := range [...]struct {
-		key, val  string
-		omitEmpty bool
-	}{{"remoteIP", d.RemoteIP, true}, {"userIP", d.UserIP, true}, {"referer", d.Referer, false},
-		{"userAgent", d.UserAgent, false}, {"auth", d.Auth, false}, {"authId", d.AuthID, true}, {"error", d.Error, true}, {"node", d.Node, true}} {
-		if kv.omitEmpty && kv.val == "" {
-			continue
-		}
-		dst = append(dst, ',', '"')
-		dst = append(dst, kv.key...)
-		dst = append(dst, '"', ':')
-		dst = jsonw.AppendString(dst, kv.val)
-	}
-	return append(dst, '}')
-}
-
-func dataOf(r Request, node string) requestData {
-	return requestData{Type: "request", Method: r.Method, URL: r.URL, Status: r.Status,
-		ExecTime: float64(r.Duration.Microseconds()) / 1000, RemoteIP: r.RemoteIP, UserIP: r.UserIP,
-		Referer: r.Referer, UserAgent: r.UA, Auth: r.Auth, AuthID: r.AuthID, Error: r.Error, Node: node}
 }
 
 // retentionLoop runs a sweep every RetentionInterval until ctx ends.
