@@ -102,10 +102,21 @@ test('backups: create (bad name refused), download, delete; the backup job liste
     await page.getByRole('heading', { name: 'Nodes', level: 1 }).waitFor();
     const h = await state.pb.health.check();
     await main(page).getByRole('status').getByText(`${h.data.nodes.length} live node`).waitFor();
-    await main(page).getByRole('row').filter({ hasText: '(this one)' }).waitFor();
-    // This node's realtime counts: the page itself holds no realtime connection.
-    const rt = main(page).getByRole('region', { name: 'Realtime on this node' });
-    await rt.getByText('Connections').waitFor();
+    await main(page).getByRole('table', { name: 'Live nodes' }).getByRole('row').filter({ hasText: '(this one)' }).waitFor();
+    // Realtime counts per live node. Other test files share the server, so
+    // counts are not exact: a WebSocket the page opens must show up in this
+    // node's row (the screen refreshes every 5 s).
+    const rt = main(page).getByRole('region', { name: 'Realtime by node' });
+    assert.equal(await rt.getByRole('row').count(), h.data.nodes.length + 1, 'a row per live node');
+    await page.evaluate(() => {
+      window.__rtProbe = new WebSocket(`${location.origin.replace(/^http/, 'ws')}/api/realtime/ws`);
+    });
+    const selfRow = rt.getByRole('row').filter({ hasText: '(this one)' });
+    const wsCell = () => selfRow.getByRole('cell').nth(1).textContent(); // Connections, WebSocket, …
+    const deadline = Date.now() + 15000;
+    while (Number(await wsCell()) < 1 && Date.now() < deadline) await page.waitForTimeout(200);
+    assert.ok(Number(await wsCell()) >= 1, `this node's WebSocket count shows the page's connection (got ${await wsCell()})`);
+    await page.evaluate(() => window.__rtProbe.close());
     await axe(page, 'nodes');
     await shoot(page, 'nodes');
     assert.deepEqual(page.problems, []);

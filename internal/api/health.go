@@ -29,8 +29,9 @@ var proxyHeaders = []string{"X-Forwarded-For", "X-Real-IP", "CF-Connecting-IP", 
 // Galley's leader (whether this node runs the leader-only background work:
 // always true on SQLite, exactly one node of a PostgreSQL cluster) and
 // nodes: the live nodes of the cluster (this one first, "self": true; id,
-// address when known, version, started, lastSeen, leader; see
-// store.DB.Nodes); on SQLite only this one. For
+// address when known, version, started, lastSeen, leader, and realtime:
+// the node's realtime.Counts as of its last heartbeat, this one's as of
+// now; see store.DB.Nodes); on SQLite only this one. For
 // guests it touches no database, so load balancers can poll it cheaply.
 func (s *Server) health(w http.ResponseWriter, r *http.Request) error {
 	h := w.Header()

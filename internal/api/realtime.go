@@ -182,13 +182,48 @@ func (s *Server) realtimeWS(w http.ResponseWriter, r *http.Request) error {
 	return s.rt.ServeWS(w, r, c, authn, r.URL.Query().Get("token"))
 }
 
+// nodeRealtime is one live node's realtime counts in GET /api/realtime/stats.
+type nodeRealtime struct {
+	ID       string    `json:"id"`
+	Self     bool      `json:"self"`
+	LastSeen time.Time `json:"lastSeen"`
+	// Realtime is null for a node that reports no counts (an earlier version).
+	Realtime *realtime.Counts `json:"realtime"`
+}
+
 // realtimeStats answers GET /api/realtime/stats (superusers): this node's
-// realtime clients, subscriptions and channel presence (realtime.Counts),
-// for the dashboard's Nodes screen. A Galley addition.
+// realtime clients, subscriptions and channel presence (realtime.Counts,
+// at the top level) and "nodes": every live node's counts (this one's now,
+// the others' as of their last heartbeat, at most a few seconds old; on
+// SQLite this node alone), for the dashboard's Nodes screen. A Galley
+// addition.
 func (s *Server) realtimeStats(w http.ResponseWriter, r *http.Request) error {
 	if err := core.RequireSuperuser(actorOf(r)); err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, s.rt.Counts())
+	out := struct {
+		realtime.Counts
+		Nodes []nodeRealtime `json:"nodes"`
+	}{Counts: s.rt.Counts(), Nodes: []nodeRealtime{}}
+	if s.db != nil {
+		nodes, err := s.db.Nodes(r.Context(), s.NodeInfo(), s.started)
+		if err != nil {
+			return err
+		}
+		for _, n := range nodes {
+			nr := nodeRealtime{ID: n.ID, Self: n.Self, LastSeen: n.LastSeen}
+			if n.Self {
+				c := out.Counts
+				nr.Realtime = &c
+			} else if len(n.Realtime) > 0 {
+				var c realtime.Counts
+				if json.Unmarshal(n.Realtime, &c) == nil {
+					nr.Realtime = &c
+				}
+			}
+			out.Nodes = append(out.Nodes, nr)
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
 	return nil
 }

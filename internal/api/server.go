@@ -154,9 +154,10 @@ func (s *Server) IdleFor() time.Duration {
 func (s *Server) SetAddress(url string) { s.address.Store(&url) }
 
 // NodeInfo is what this node says about itself in its heartbeats (see
-// store.DB.RunHeartbeat) and in GET /api/health.
+// store.DB.RunHeartbeat) and in GET /api/health, its realtime counts
+// (realtime.Counts) included.
 func (s *Server) NodeInfo() store.NodeInfo {
-	info := store.NodeInfo{Version: s.cfg.Version, Leader: s.app.IsLeader}
+	info := store.NodeInfo{Version: s.cfg.Version, Leader: s.app.IsLeader, Realtime: func() any { return s.rt.Counts() }}
 	if p := s.address.Load(); p != nil {
 		info.Address = *p
 	}

@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -17,6 +19,10 @@ type Node struct {
 	LastSeen time.Time `json:"lastSeen"`
 	Leader   bool      `json:"leader"` // runs the leader-only background work
 	Self     bool      `json:"self"`   // the node that answers
+	// Realtime is the node's realtime counts (realtime.Counts as JSON) as
+	// of its last heartbeat (this node's: as of the call), or absent when
+	// the node reports none (a node of an earlier version).
+	Realtime json.RawMessage `json:"realtime,omitempty"`
 }
 
 // NodeInfo is what a node says about itself in its heartbeats.
@@ -25,6 +31,29 @@ type NodeInfo struct {
 	Version string
 	// Leader reports whether the node leads now (read at each beat).
 	Leader func() bool
+	// Realtime returns the node's realtime counts (read at each beat and
+	// stored as JSON, opaque to the store); nil reports none. The value
+	// must marshal to a JSON object of at most maxNodeRealtime bytes.
+	Realtime func() any
+}
+
+// maxNodeRealtime bounds the realtime counts a heartbeat stores: larger
+// ones are not stored (and logged), so a bug cannot bloat the registry.
+const maxNodeRealtime = 4 << 10
+
+// realtimeJSON is info's realtime counts as JSON, or nil when it has none.
+func (info NodeInfo) realtimeJSON() (json.RawMessage, error) {
+	if info.Realtime == nil {
+		return nil, nil
+	}
+	b, err := json.Marshal(info.Realtime())
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > maxNodeRealtime || len(b) == 0 || b[0] != '{' {
+		return nil, fmt.Errorf("node realtime counts: want a JSON object of at most %d bytes, got %d bytes", maxNodeRealtime, len(b))
+	}
+	return b, nil
 }
 
 // NodeLive is how recently a node must have beaten to count as live.
@@ -69,7 +98,8 @@ func (db *DB) ensureNodes(ctx context.Context) error {
 		"version" TEXT NOT NULL DEFAULT '',
 		"started" TIMESTAMPTZ NOT NULL DEFAULT now(),
 		"lastSeen" TIMESTAMPTZ NOT NULL DEFAULT now(),
-		"leader" BOOLEAN NOT NULL DEFAULT FALSE
+		"leader" BOOLEAN NOT NULL DEFAULT FALSE,
+		"realtime" JSONB
 	)`
 	var err error
 	for try := 0; try < 3; try++ {
@@ -77,6 +107,11 @@ func (db *DB) ensureNodes(ctx context.Context) error {
 			break
 		}
 	}
+	if err != nil {
+		return MapError(err)
+	}
+	// A registry made by an earlier version has no realtime column yet.
+	_, err = db.reader.ExecContext(ctx, `ALTER TABLE "_nodes" ADD COLUMN IF NOT EXISTS "realtime" JSONB`)
 	return MapError(err)
 }
 
@@ -95,10 +130,17 @@ func (db *DB) Beat(ctx context.Context, info NodeInfo) error {
 		s.live.ensured.Store(true)
 	}
 	leader := info.Leader != nil && info.Leader()
-	if _, err := db.reader.ExecContext(ctx, `INSERT INTO "_nodes" ("id", "address", "version", "leader")
-		VALUES (?, ?, ?, ?)
+	var rt any // NULL when the node reports no counts
+	if b, err := info.realtimeJSON(); err != nil {
+		db.log.Warn("node heartbeat: realtime counts not stored", "err", err)
+	} else if b != nil {
+		rt = string(b)
+	}
+	if _, err := db.reader.ExecContext(ctx, `INSERT INTO "_nodes" ("id", "address", "version", "leader", "realtime")
+		VALUES (?, ?, ?, ?, ?::jsonb)
 		ON CONFLICT ("id") DO UPDATE SET "address" = EXCLUDED."address", "version" = EXCLUDED."version",
-			"leader" = EXCLUDED."leader", "lastSeen" = now()`, s.node, info.Address, info.Version, leader); err != nil {
+			"leader" = EXCLUDED."leader", "realtime" = EXCLUDED."realtime", "lastSeen" = now()`,
+		s.node, info.Address, info.Version, leader, rt); err != nil {
 		return MapError(err)
 	}
 	var n int64
@@ -139,15 +181,18 @@ func (db *DB) RunHeartbeat(ctx context.Context, info NodeInfo, interval time.Dur
 }
 
 // Nodes returns the nodes that beat within NodeLive, this one first
-// (marked Self), the others by start time. On SQLite it returns this node
-// alone, described by info.
+// (marked Self, its realtime counts read now from info), the others by
+// start time with the counts of their last heartbeat. On SQLite it returns
+// this node alone, described by info.
 func (db *DB) Nodes(ctx context.Context, info NodeInfo, started time.Time) ([]Node, error) {
 	self := Node{ID: db.NodeID(), Address: info.Address, Version: info.Version, Started: started.UTC(),
 		LastSeen: time.Now().UTC(), Leader: info.Leader != nil && info.Leader(), Self: true}
+	// Counts that cannot be stored (see realtimeJSON) are left out here too.
+	self.Realtime, _ = info.realtimeJSON()
 	if db.pgState == nil {
 		return []Node{self}, nil
 	}
-	rows, err := db.reader.QueryContext(ctx, `SELECT "id", "address", "version", "started", "lastSeen", "leader"
+	rows, err := db.reader.QueryContext(ctx, `SELECT "id", "address", "version", "started", "lastSeen", "leader", "realtime"
 		FROM "_nodes" WHERE "lastSeen" > now() - ?::interval ORDER BY "started", "id"`, NodeLive.String())
 	if err != nil {
 		if strings.Contains(err.Error(), "does not exist") {
@@ -159,8 +204,12 @@ func (db *DB) Nodes(ctx context.Context, info NodeInfo, started time.Time) ([]No
 	out := []Node{self}
 	for rows.Next() {
 		var n Node
-		if err := rows.Scan(&n.ID, &n.Address, &n.Version, &n.Started, &n.LastSeen, &n.Leader); err != nil {
+		var rt *string
+		if err := rows.Scan(&n.ID, &n.Address, &n.Version, &n.Started, &n.LastSeen, &n.Leader, &rt); err != nil {
 			return nil, MapError(err)
+		}
+		if rt != nil {
+			n.Realtime = json.RawMessage(*rt)
 		}
 		if n.ID == self.ID {
 			out[0].Started, out[0].LastSeen = n.Started.UTC(), n.LastSeen.UTC()

@@ -1,5 +1,6 @@
 // Nodes: the live nodes of the cluster as GET /api/health tells a
-// superuser (on SQLite the one node), refreshed every few seconds.
+// superuser (on SQLite the one node) and each node's realtime counts
+// (GET /api/realtime/stats "nodes"), refreshed every few seconds.
 import { useEffect, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { pb } from '../lib/pb.js';
@@ -55,13 +56,22 @@ function NodesScreen() {
       </tbody>
     </table></div>`}
     ${rt && html`<section aria-labelledby="rt-h">
-      <h2 id="rt-h" class="sub">Realtime on this node</h2>
-      <dl class="stats">
-        <div><dt>Connections</dt><dd>${rt.clients} <span class="muted small">(${rt.websocket} WebSocket, ${rt.clients - rt.websocket} SSE)</span></dd></div>
-        <div><dt>Subscriptions</dt><dd>${rt.subscriptions}</dd></div>
-        <div><dt>Channels with someone present</dt><dd>${rt.channels}</dd></div>
-        <div><dt>Present in channels</dt><dd>${rt.present} <span class="muted small">here, ${rt.presentRemote} on other nodes</span></dd></div>
-      </dl>
+      <h2 id="rt-h" class="sub">Realtime by node</h2>
+      <p class="muted small">Each node's open connections (SSE and WebSocket), record subscriptions, channels with someone present and members present, as of its last heartbeat (every 2 s); this node's as of now.</p>
+      <div class="table-wrap"><table class="list realtime-nodes">
+        <caption class="sr-only">Realtime by node</caption>
+        <thead><tr><th scope="col">Node</th><th scope="col">Connections</th><th scope="col">WebSocket</th><th scope="col">SSE</th><th scope="col">Subscriptions</th><th scope="col">Channels</th><th scope="col">Present</th></tr></thead>
+        <tbody>
+          ${(rt.nodes || []).map((n) => {
+            const c = n.realtime;
+            return html`<tr key=${n.id}>
+              <th scope="row" class="mono small">${n.id}${n.self ? html` <span class="muted">(this one)</span>` : ''}</th>
+              ${c ? html`<td>${c.clients}</td><td>${c.websocket}</td><td>${c.clients - c.websocket}</td><td>${c.subscriptions}</td><td>${c.channels}</td><td>${c.present}</td>`
+                : html`<td colspan="6" class="muted small">not reported (an earlier version)</td>`}
+            </tr>`;
+          })}
+        </tbody>
+      </table></div>
     </section>`}
   </div>`;
 }
