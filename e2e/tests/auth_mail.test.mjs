@@ -4,15 +4,17 @@
 // are read from the mails received.
 //
 // Galley's SMTP settings are global, so every test that reads mail lives in
-// this one file (the tests of a file run one after another).
+// this one file (the tests of a file run one after another), the dashboard's
+// superuser log-in with MFA (a browser test, last) included.
 import { test, before, after } from 'node:test';
 import {
-  assert, guest, superuser, expectStatus, assertErrorShape, assertFieldError, dropCollections,
+  assert, URL, guest, superuser, expectStatus, assertErrorShape, assertFieldError, dropCollections,
 } from './lib.mjs';
 import { startMailbox, configureSMTP, disableSMTP, actionToken, otpCode } from './mail.mjs';
 import {
   PASSWORD, uniqueEmail, createAuthCollection, signUp, login, assertAuthResponse,
 } from './users.mjs';
+import * as dash from '../browser/dashboard.mjs';
 
 let pb;
 let mailbox;
@@ -280,4 +282,76 @@ test('requestEmailChange -> mail to the new address -> confirmEmailChange -> log
   assert.equal(res.record.email, newEmail);
 
   await expectStatus(guest().collection(C.users.name).confirmEmailChange(token, PASSWORD), 400, 'email change token reused');
+});
+
+// The dashboard's log-in of a superuser with MFA, in chromium: the
+// _superusers collection gets OTP and MFA, with an MFA rule that matches
+// only this test's own superuser (so the other files' superusers, logging
+// in meanwhile, are not asked for a code); the code is read from the mail.
+test('dashboard: superuser log-in with MFA (password, then the code from the mail; or the code, then the password)', { skip: dash.skip, timeout: 90000 }, async () => {
+  await dash.setUp('mfa');
+  const sus = await pb.collections.getOne('_superusers');
+  const before = { otp: sus.otp, mfa: sus.mfa };
+  const { main } = dash;
+  try {
+    const email = dash.state.email;
+    await pb.collections.update('_superusers', {
+      otp: { ...sus.otp, enabled: true, duration: 300, length: 6 },
+      mfa: { ...sus.mfa, enabled: true, duration: 600, rule: pb.filter('email = {:e}', { e: email }) },
+    });
+    // Everyone else still logs in with the password alone.
+    await superuser();
+
+    // Password first, then the code the dashboard asks the server to mail.
+    let { ctx, page } = await dash.newPage();
+    try {
+      await page.goto(`${URL}/_/`);
+      const since = mailbox.mark();
+      await page.getByLabel('Email').fill(email);
+      await page.getByLabel('Password').fill(dash.state.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByText(`We sent a one-time code to ${email}`).waitFor();
+      const code = otpCode(await mailbox.waitFor(email, { since, what: 'MFA code of the dashboard log-in' }));
+      assert.match(code, /^\d{6}$/, 'otp.length digits');
+      // A wrong code is refused beside the field; the right one then logs in.
+      const box = page.getByLabel('One-time code');
+      await box.fill(code === '000000' ? '111111' : '000000');
+      await page.getByRole('button', { name: 'Verify code' }).click();
+      await page.locator('.field-error').first().waitFor();
+      assert.equal(await box.getAttribute('aria-invalid'), 'true');
+      await dash.axe(page, 'log-in code');
+      await dash.shoot(page, 'login-mfa-code');
+      await box.fill(code);
+      await page.getByRole('button', { name: 'Verify code' }).click();
+      await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
+      // The session is a superuser's: the settings load.
+      await page.getByRole('link', { name: 'Settings' }).first().click();
+      await page.getByRole('heading', { name: 'Settings', level: 1 }).waitFor();
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await ctx.close();
+    }
+
+    // The code first ("Email me a one-time code instead"), then the password.
+    ({ ctx, page } = await dash.newPage());
+    try {
+      await page.goto(`${URL}/_/`);
+      const since = mailbox.mark();
+      await page.getByLabel('Email').fill(email);
+      await page.getByRole('button', { name: 'Email me a one-time code instead' }).click();
+      const code = otpCode(await mailbox.waitFor(email, { since, what: 'OTP of the dashboard log-in' }));
+      await page.getByLabel('One-time code').fill(code);
+      await page.getByRole('button', { name: 'Verify code' }).click();
+      await page.getByText('Now enter your password (multi-factor authentication).').waitFor();
+      await page.getByLabel('Password').fill(dash.state.password);
+      await page.getByRole('button', { name: 'Log in' }).click();
+      await page.getByRole('heading', { name: 'Collections', exact: true, level: 1 }).waitFor();
+      assert.deepEqual(page.problems, []);
+    } finally {
+      await ctx.close();
+    }
+  } finally {
+    await pb.collections.update('_superusers', before).catch(() => {});
+    await dash.tearDown();
+  }
 });
