@@ -168,6 +168,19 @@ test('hostile editor HTML runs nothing in the table or the editor', { skip, time
     await panel.getByLabel('Edit HTML').uncheck();
     await panel.getByRole('textbox', { name: 'body' }).locator('img').waitFor({ state: 'attached' });
     assert.equal(await panel.getByRole('textbox', { name: 'body' }).innerHTML(), '<p>hello</p><img src="x">');
+    // Pasted HTML is sanitised before it enters the editor.
+    const box = panel.getByRole('textbox', { name: 'body' });
+    await box.click();
+    await box.evaluate((el) => {
+      const dt = new DataTransfer();
+      dt.setData('text/html', '<b>pasted</b><img src=x onerror="window.__pwned=20"><a href="javascript:window.__pwned=21">p</a><script>window.__pwned=22</script>');
+      dt.setData('text/plain', 'pasted');
+      el.dispatchEvent(new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }));
+    });
+    await box.locator('b', { hasText: 'pasted' }).waitFor();
+    await page.waitForTimeout(100);
+    assert.equal(await box.locator('img[onerror], script, a[href^="javascript"]').count(), 0, 'pasted HTML sanitised');
+    assert.ok(await box.locator('a:not([href])', { hasText: 'p' }).count() >= 1, 'the pasted link kept its text, without the address');
     await panel.getByRole('button', { name: 'Close' }).click();
     assert.equal(await page.evaluate(() => window.__pwned), undefined, 'hostile HTML ran');
     // Chromium reports a CSP violation for each handler or style attribute it
