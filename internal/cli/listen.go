@@ -61,7 +61,7 @@ func (n *netOptions) apiMetrics() api.Metrics {
 	return n.m
 }
 
-// observe adds the database, realtime, mail and rate-limiter metrics
+// observe adds the database, realtime, mail, request-log and rate-limiter metrics
 // (after startOps, which makes the mailer). Nothing when metrics are off.
 func (n *netOptions) observe(srv *api.Server, app *core.App, db *store.DB) error {
 	m := n.m
@@ -74,6 +74,9 @@ func (n *netOptions) observe(srv *api.Server, app *core.App, db *store.DB) error
 		m.ObserveRateLimiter("mail", app.Guards.Mail.Refused))
 	if ms, ok := app.Mailer.(metrics.MailSource); ok {
 		err = errors.Join(err, m.ObserveMail(ms))
+	}
+	if ls, ok := srv.Logs.(metrics.RequestLogSource); ok {
+		err = errors.Join(err, m.ObserveRequestLogs(ls))
 	}
 	return err
 }

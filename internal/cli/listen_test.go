@@ -144,7 +144,8 @@ func TestServeMetrics(t *testing.T) {
 		`galley_http_requests_total{code="200",method="GET",route="/metrics"} 1`,
 		"galley_db_read_pool_max_open_connections", "galley_db_write_group_size_bucket",
 		"galley_realtime_connections 0", `galley_rate_limited_total{limiter="login"} 0`,
-		`galley_mail_messages_total{result="sent"} 0`, "go_goroutines", "galley_build_info{",
+		`galley_mail_messages_total{result="sent"} 0`, `galley_request_logs_total{result="dropped"} 0`,
+		`galley_request_logs_total{result="written"}`, "go_goroutines", "galley_build_info{",
 	} {
 		if !bytes.Contains(b, []byte(want)) {
 			t.Errorf("the separate listener's scrape lacks %s", want)

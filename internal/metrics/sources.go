@@ -177,6 +177,36 @@ func (m *Metrics) ObserveMail(s MailSource) error {
 	return nil
 }
 
+// RequestLogSource is the request log writer as the metrics see it
+// (*reqlog.Store): counts since it opened.
+type RequestLogSource interface {
+	Written() uint64
+	Dropped() uint64
+}
+
+var requestLogDesc = prometheus.NewDesc(prometheus.BuildFQName(namespace, "", "request_logs_total"),
+	"Request log entries, by result: written to the database, or dropped (the writer's buffer was full, or the server was stopping).",
+	[]string{"result"}, nil)
+
+// requestLogCollector reads the writer's counts at scrape time.
+type requestLogCollector struct{ s RequestLogSource }
+
+func (c *requestLogCollector) Describe(ch chan<- *prometheus.Desc) { ch <- requestLogDesc }
+
+func (c *requestLogCollector) Collect(ch chan<- prometheus.Metric) {
+	ch <- prometheus.MustNewConstMetric(requestLogDesc, prometheus.CounterValue, float64(c.s.Written()), "written")
+	ch <- prometheus.MustNewConstMetric(requestLogDesc, prometheus.CounterValue, float64(c.s.Dropped()), "dropped")
+}
+
+// ObserveRequestLogs adds galley_request_logs_total{result} (written,
+// dropped) read from s at scrape time. A second call is an error.
+func (m *Metrics) ObserveRequestLogs(s RequestLogSource) error {
+	if err := m.reg.Register(&requestLogCollector{s: s}); err != nil {
+		return fmt.Errorf("metrics: request logs: %w", err)
+	}
+	return nil
+}
+
 var limiterDesc = prometheus.NewDesc(prometheus.BuildFQName(namespace, "", "rate_limited_total"),
 	"Requests refused as too many (429), by limiter: rules (the settings' rateLimits), login (failed log-ins), mail (auth mails), realtime (connections per IP, client requests).",
 	[]string{"limiter"}, nil)
