@@ -53,6 +53,9 @@ type pgState struct {
 
 	// dataCh holds one pending "rows changed" notice for dataNotifier.
 	dataCh chan struct{}
+	// outbox holds the committed groups of counted collections that
+	// dataNotifier sends next (totals_notice.go).
+	outbox totalsOutbox
 	// live is the live node count of the last heartbeat (nodes.go).
 	live liveNodes
 }
@@ -66,18 +69,29 @@ func (s *pgState) dataChanged() {
 	}
 }
 
-// dataNotifier sends TopicData for the notices of dataChanged, one
-// autocommitted NOTIFY at a time, until ctx ends. Other nodes see a write
-// within about one round trip after its commit.
+// totalsCommitted queues a committed group's changes to counted
+// collections (lane shard) for the other nodes, and asks dataNotifier to
+// send them.
+func (s *pgState) totalsCommitted(shard int, flushed []flushedCount) {
+	s.outbox.queue(shard, flushed)
+	s.dataChanged()
+}
+
+// dataNotifier sends TopicData for the notices of dataChanged, with the
+// queued groups' notices (topicTotals) before it, in one autocommitted
+// statement at a time, until ctx ends. Other nodes see a write within
+// about one round trip after its commit.
 func (db *DB) dataNotifier(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
 		case <-db.pgState.dataCh:
+			topics := append(db.pgState.outbox.noticesOf(db.pgState.outbox.take()), TopicData)
 			nctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := db.NotifyNow(nctx, TopicData); err != nil && ctx.Err() == nil {
-				db.log.Warn("notify data change", "err", err)
+			if err := db.NotifyMany(nctx, topics); err != nil && ctx.Err() == nil {
+				// The other nodes wait for the groups' versions, then count again.
+				db.log.Warn("notify data change", "err", err, "notices", len(topics))
 			}
 			cancel()
 		}

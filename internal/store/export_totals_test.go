@@ -11,3 +11,13 @@ func (db *DB) HoldTotalsShard(shard int) (release func(collection string, v int6
 		db.totals.settle(shard)
 	}
 }
+
+// MuteTotalsNotices makes db send none of its committed groups to the
+// other nodes while on is true (a node that stops between COMMIT and
+// NOTIFY): they wait for the versions, then count again.
+func (db *DB) MuteTotalsNotices(on bool) { db.pgState.outbox.mute.Store(on) }
+
+// TotalsNoticesWithheld returns how many committed groups db sent to the
+// other nodes without their rows (too big for one notice, or the outbox
+// full).
+func (db *DB) TotalsNoticesWithheld() int64 { return db.pgState.outbox.withheld.Load() }

@@ -95,6 +95,7 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	// statement cache in the read conns.
 	db.reader = &pool{db: conns, d: db.d, timeout: max(timeout, 0)}
 	db.pgState = newPGState(cfg, schema.String, opts.Logger)
+	db.totals.cluster = true
 	db.wconn, err = conns.Conn(pctx)
 	if err != nil {
 		db.Close()
@@ -108,6 +109,9 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 		}
 		if topic == TopicAll || topic == TopicData {
 			db.totals.invalidate()
+		}
+		if payload, ok := strings.CutPrefix(topic, topicTotals); ok {
+			db.receiveTotals(payload)
 		}
 	})
 	// Listen before the schema is loaded, so no change committed after that

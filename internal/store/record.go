@@ -28,6 +28,9 @@ type Select struct {
 	OrderArgs []any
 	Limit     int // 0 = no limit
 	Offset    int
+	// forUpdate locks the rows found until the transaction ends
+	// (PostgreSQL only: SELECT … FOR UPDATE).
+	forUpdate bool
 }
 
 // selectColumns returns the quoted column list of c, qualified by Alias.
@@ -65,6 +68,9 @@ func FindRecords(ctx context.Context, q Querier, c *galley.Collection, sel Selec
 	if sel.Limit > 0 {
 		b.WriteString(" LIMIT ? OFFSET ?")
 		args = append(args, sel.Limit, sel.Offset)
+	}
+	if sel.forUpdate {
+		b.WriteString(" FOR UPDATE")
 	}
 	ctx, cancel := readContext(ctx, q)
 	defer cancel()
@@ -266,7 +272,10 @@ func (tx *Tx) countedRow(ctx context.Context, c *galley.Collection, id string) (
 	if !counted(c) {
 		return nil, nil
 	}
-	recs, err := FindRecords(ctx, tx, c, Select{ID: id, Limit: 1})
+	// On PostgreSQL the row is locked as it is read: a write of another
+	// lane or node to it that has not committed yet is waited for, so the
+	// old row logged for the totals is the one this write replaces.
+	recs, err := FindRecords(ctx, tx, c, Select{ID: id, Limit: 1, forUpdate: tx.db.pgState != nil})
 	if err != nil || len(recs) == 0 {
 		return nil, err
 	}

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -25,11 +26,19 @@ import (
 // leaves its record changes (old and new rows) in a log per collection and
 // shard; a later reader that sees newer versions brings the cached count
 // up to them by evaluating the matcher on the logged changes (±1 each), in
-// memory. Versions the log does not hold (written by another node, or
-// dropped from the bounded log), a change the matcher cannot evaluate, or a
-// write the store could not attribute (raw SQL on the collection's table)
-// make the reader count again, in one statement that also reads the
-// versions, so the count and the versions come from one snapshot.
+// memory. On PostgreSQL the other nodes' commits reach the log through
+// change notices (totals_notice.go): each node sends the old and new rows
+// of its committed groups to the others after COMMIT, so the groups of one
+// shard (two nodes' lanes of one number share a row) come from every node,
+// in any order; the log keeps them in version order. A reader that sees a
+// version no group in the log holds yet waits for it: for the local lane
+// committing it, or up to noticeWait for another node's notice. Versions
+// the log will not hold (dropped from the bounded log, a notice that did
+// not come in time or came without its rows), a change the matcher cannot
+// evaluate, or a write the store could not attribute (raw SQL on the
+// collection's table) make the reader count again, in one statement that
+// also reads the versions, so the count and the versions come from one
+// snapshot.
 //
 // Everything else (views, system collections, filters that join other
 // collections) keeps the older scheme: cached until any committed write
@@ -50,6 +59,12 @@ type totalsCache struct {
 	// a reader that sees a version the log does not hold yet waits for it
 	// rather than counting again.
 	inflight map[int]chan struct{}
+	// logged is closed (and replaced) whenever a group is logged: readers
+	// waiting for another node's notice wake on it.
+	logged chan struct{}
+	// cluster: other nodes write too (PostgreSQL), so a version the log
+	// lacks may still come in a notice.
+	cluster bool
 	// resets counts reset calls (schema reloads), for tests.
 	resets atomic.Int64
 	// recounts counts the filtered totals of counted collections counted
@@ -57,6 +72,11 @@ type totalsCache struct {
 	recounts atomic.Int64
 	// waits counts the waits for a lane to log a commit (see countedTotal).
 	waits atomic.Int64
+	// noticeWaits counts the reads that waited for another node's notice,
+	// noticeTimeouts those of them that stopped waiting and counted again.
+	noticeWaits, noticeTimeouts atomic.Int64
+	// remoteGroups counts the groups logged from other nodes' notices.
+	remoteGroups atomic.Int64
 }
 
 type totalsEntry struct {
@@ -76,6 +96,10 @@ type countedEntry struct {
 type changeLog struct {
 	shards  map[int][]loggedGroup
 	changes int // total changes held
+	// floor is, per shard, the highest version the log will not hold (a
+	// group dropped to bound the log, or a notice given up on): totals
+	// cached before it are counted again.
+	floor map[int]int64
 }
 
 // loggedGroup is one committed group's changes to one collection.
@@ -105,7 +129,8 @@ const (
 )
 
 func newTotalsCache() *totalsCache {
-	return &totalsCache{entries: map[string]totalsEntry{}, counted: map[string]*countedEntry{}, logs: map[string]*changeLog{}, inflight: map[int]chan struct{}{}}
+	return &totalsCache{entries: map[string]totalsEntry{}, counted: map[string]*countedEntry{}, logs: map[string]*changeLog{},
+		inflight: map[int]chan struct{}{}, logged: make(chan struct{})}
 }
 
 // counted reports whether c's count is kept in "_totals".
@@ -191,22 +216,56 @@ func (c *totalsCache) settle(shard int) {
 }
 
 // publish adds a committed group's changes (shard, version v) to the log
-// of each collection.
+// of each collection, this node's or (from a notice) another node's, and
+// wakes the readers waiting for a notice.
 func (c *totalsCache) publish(shard int, flushed []flushedCount) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for _, f := range flushed {
 		l := c.logs[f.collection]
 		if l == nil {
-			l = &changeLog{shards: map[int][]loggedGroup{}}
+			l = &changeLog{shards: map[int][]loggedGroup{}, floor: map[int]int64{}}
 			c.logs[f.collection] = l
 		}
-		l.shards[shard] = append(l.shards[shard], loggedGroup{v: f.v, changes: f.changes, unknown: f.unknown})
+		if !l.insert(shard, loggedGroup{v: f.v, changes: f.changes, unknown: f.unknown}) {
+			continue
+		}
 		l.changes += len(f.changes) + 1
 		for l.changes > maxLoggedChanges {
 			l.dropOldest()
 		}
 	}
+	close(c.logged)
+	c.logged = make(chan struct{})
+}
+
+// insert adds g to shard's groups in version order, unless a group of that
+// version is there already (false).
+func (l *changeLog) insert(shard int, g loggedGroup) bool {
+	gs := l.shards[shard]
+	i := len(gs)
+	for i > 0 && gs[i-1].v > g.v { // nearly always in order: from the end
+		i--
+	}
+	if i > 0 && gs[i-1].v == g.v {
+		return false
+	}
+	l.shards[shard] = slices.Insert(gs, i, g)
+	return true
+}
+
+// giveUp stops readers from waiting for version v of shard in collection's
+// log (a notice that did not come in time): totals cached before it are
+// counted again.
+func (c *totalsCache) giveUp(collection string, shard int, v int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	l := c.logs[collection]
+	if l == nil {
+		l = &changeLog{shards: map[int][]loggedGroup{}, floor: map[int]int64{}}
+		c.logs[collection] = l
+	}
+	l.floor[shard] = max(l.floor[shard], v)
 }
 
 // dropOldest drops the oldest group of the shard holding the most changes.
@@ -224,27 +283,40 @@ func (l *changeLog) dropOldest() {
 	g := l.shards[big][0]
 	l.shards[big] = l.shards[big][1:]
 	l.changes -= len(g.changes) + 1
+	l.floor[big] = max(l.floor[big], g.v)
+}
+
+// pending is what a reader waits for before it calls catchUp again: the
+// local lane committing a group (ch, remote false), or another node's
+// notice of version v of shard (remote: ch is closed when any group is
+// logged).
+type pending struct {
+	ch     <-chan struct{}
+	remote bool
+	shard  int
+	v      int64
 }
 
 // catchUp returns the cached total of key brought up to the versions of
 // state (or beyond, if another reader already went further), or false when
 // it has to be counted again. When the log lacks a version of a shard
 // whose local lane is committing, it returns that lane's channel instead
-// (the first such shard in state's order; others may be pending too):
-// wait for it and try again.
-func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool, <-chan struct{}) {
+// (the first such shard in state's order; others may be pending too); when
+// it lacks one that another node may still send (cluster), it returns the
+// channel of the next logged group: wait for it and try again.
+func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool, pending) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e := c.counted[key]
 	if e == nil {
-		return 0, false, nil
-	}
-	for _, st := range state {
-		if ch := c.inflight[st.shard]; ch != nil && st.shard >= 0 && e.vs[st.shard] < st.v && !c.logs[e.collection].holds(st.shard, st.v) {
-			return 0, false, ch
-		}
+		return 0, false, pending{}
 	}
 	l := c.logs[e.collection]
+	for _, st := range state {
+		if ch := c.inflight[st.shard]; ch != nil && st.shard >= 0 && e.vs[st.shard] < st.v && !l.holds(st.shard, st.v) {
+			return 0, false, pending{ch: ch}
+		}
+	}
 	n := e.n
 	vs := make(map[int]int64, len(state))
 	for _, st := range state {
@@ -256,13 +328,13 @@ func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley
 			vs[st.shard] = have
 			continue
 		}
-		if l == nil {
-			return 0, false, nil
-		}
-		d, ok := l.delta(st.shard, have, st.v, match)
+		d, missing, ok := l.delta(st.shard, have, st.v, match)
 		if !ok {
+			if missing > 0 && c.cluster {
+				return 0, false, pending{ch: c.logged, remote: true, shard: st.shard, v: missing}
+			}
 			delete(c.counted, key)
-			return 0, false, nil
+			return 0, false, pending{}
 		}
 		n += d
 		vs[st.shard] = st.v
@@ -273,10 +345,11 @@ func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley
 		}
 	}
 	e.n, e.vs = n, vs
-	return n, true, nil
+	return n, true, pending{}
 }
 
-// holds reports whether l (nil: none) has the group of shard at version v.
+// holds reports whether l (nil: none) has a group of shard at version v or
+// later.
 func (l *changeLog) holds(shard int, v int64) bool {
 	if l == nil {
 		return false
@@ -286,35 +359,44 @@ func (l *changeLog) holds(shard int, v int64) bool {
 }
 
 // delta sums the matcher's ±1 over the changes of shard after version from
-// up to version to, or reports false when the log does not hold all of
-// them or one cannot be evaluated.
-func (l *changeLog) delta(shard int, from, to int64, match func(*galley.Record) (bool, error)) (int64, bool) {
+// up to version to. It reports false when it cannot: with missing, the
+// first version l (nil: none) does not hold but may still receive; with
+// missing 0, when a version is below the floor, a group is unknown or a
+// change cannot be evaluated.
+func (l *changeLog) delta(shard int, from, to int64, match func(*galley.Record) (bool, error)) (d, missing int64, ok bool) {
+	if l == nil {
+		return 0, from + 1, false
+	}
+	if from < l.floor[shard] {
+		return 0, 0, false
+	}
 	gs := l.shards[shard]
 	// Groups are in version order; find from+1.
 	i := 0
 	for i < len(gs) && gs[i].v <= from {
 		i++
 	}
-	var d int64
-	want := from + 1
-	for ; want <= to; want++ {
-		if i >= len(gs) || gs[i].v != want || gs[i].unknown {
-			return 0, false
+	for want := from + 1; want <= to; want++ {
+		if i >= len(gs) || gs[i].v != want {
+			return 0, want, false
+		}
+		if gs[i].unknown {
+			return 0, 0, false
 		}
 		for _, ch := range gs[i].changes {
 			was, err := matches(match, ch.Old)
 			if err != nil {
-				return 0, false
+				return 0, 0, false
 			}
 			is, err := matches(match, ch.New)
 			if err != nil {
-				return 0, false
+				return 0, 0, false
 			}
 			d += is - was
 		}
 		i++
 	}
-	return d, true
+	return d, 0, true
 }
 
 // putCounted caches a filtered total counted at the versions of state,

@@ -2,6 +2,8 @@ package store_test
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 	"time"
 
@@ -87,5 +89,143 @@ func TestTotalsWaitForEveryLane(t *testing.T) {
 	}
 	if w := db.TotalsWaits() - waits; w != 2 {
 		t.Errorf("waited %d times, want 2 (once per lane)", w)
+	}
+}
+
+// TestTotalsAcrossNodes: two nodes on one PostgreSQL database. Node B's
+// cached filtered total is brought up to date from node A's notices
+// without a count; a group too big for one notice comes withheld and B
+// counts again at once; a notice that never comes (A muted) makes B wait
+// for it, then count again, and stop waiting for that version.
+func TestTotalsAcrossNodes(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs PostgreSQL (" + storetest.EnvDSN + ")")
+	}
+	ctx := context.Background()
+	opts := storetest.Options(t)
+	a := open(t, opts)
+	if err := a.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, allTypes()) }); err != nil {
+		t.Fatal(err)
+	}
+	b := open(t, opts) // loads the schema
+	ca, cb := a.Schema.Collection("things"), b.Schema.Collection("things")
+	if ca == nil || cb == nil {
+		t.Fatal("things missing on a node")
+	}
+	seq := 0
+	insert := func(n float64, text string) {
+		t.Helper()
+		seq++
+		r := &galley.Record{Collection: ca, Data: map[string]any{"id": fmt.Sprintf("rec%012d", seq), "n": n, "t": text,
+			"tags": []string{"x"}, "d": "2024-01-02 03:04:05.000Z"}}
+		if err := a.WithTx(ctx, func(tx *store.Tx) error { return tx.InsertRecord(ctx, r) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// awaitGroups returns once b has logged want groups from a's notices.
+	awaitGroups := func(want int64) {
+		t.Helper()
+		deadline := time.Now().Add(time.Minute) // a guard against a hang, not a timing
+		for b.TotalsRemoteGroups() < want {
+			if time.Now().After(deadline) {
+				t.Fatalf("node B logged %d groups from A's notices, want %d", b.TotalsRemoteGroups(), want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	match := func(limit float64) func(*galley.Record) (bool, error) {
+		return func(r *galley.Record) (bool, error) {
+			n, ok := r.Data["n"].(float64)
+			if !ok {
+				return false, fmt.Errorf("n is a %T", r.Data["n"])
+			}
+			return n > limit && r.Data["t"] != "skip", nil
+		}
+	}
+	where := store.Quote(store.Alias) + `."n" > ? AND ` + store.Quote(store.Alias) + `."t" != 'skip'`
+	count := func(db *store.DB, c *galley.Collection, limit float64) int64 {
+		t.Helper()
+		n, err := db.CountRecords(ctx, c, where, []any{limit}, match(limit))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want int64
+		if err := db.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "things" AS `+store.Quote(store.Alias)+` WHERE `+where, limit).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Fatalf("total %d, COUNT(*) %d", n, want)
+		}
+		return n
+	}
+	for i := range 5 {
+		insert(float64(i), "")
+	}
+	count(b, cb, 1.5) // counted once
+	count(b, cb, 3.5)
+
+	// Adjusted from the notices: no count.
+	recounts, groups := b.TotalsRecounts(), b.TotalsRemoteGroups()
+	insert(10, "")
+	insert(0, "")
+	insert(20, "skip")
+	awaitGroups(groups + 3)
+	if n := count(b, cb, 1.5); n != 4 {
+		t.Fatalf("total %d after A's creates, want 4", n)
+	}
+	count(b, cb, 3.5)
+	if d := b.TotalsRecounts() - recounts; d != 0 {
+		t.Errorf("node B counted again %d times after A's writes, want 0", d)
+	}
+
+	// A row too big for a notice: the group comes withheld, B counts again
+	// without waiting.
+	recounts, groups, withheld, waits := b.TotalsRecounts(), b.TotalsRemoteGroups(), a.TotalsNoticesWithheld(), b.TotalsNoticeWaits()
+	insert(50, strings.Repeat("é", store.MaxNotifyPayload))
+	awaitGroups(groups + 1)
+	if d := a.TotalsNoticesWithheld() - withheld; d != 1 {
+		t.Errorf("node A withheld %d groups' rows, want 1", d)
+	}
+	if n := count(b, cb, 1.5); n != 5 {
+		t.Fatalf("total %d after the big row, want 5", n)
+	}
+	if d := b.TotalsRecounts() - recounts; d != 1 {
+		t.Errorf("node B counted %d times after a withheld group, want 1", d)
+	}
+	if d := b.TotalsNoticeWaits() - waits; d != 0 {
+		t.Errorf("node B waited %d times for a withheld group's notice, want 0", d)
+	}
+	count(b, cb, 3.5) // counted again too
+
+	// A notice that never comes: B waits, then counts again; the next
+	// total over that version counts at once.
+	recounts, timeouts, waits := b.TotalsRecounts(), b.TotalsNoticeTimeouts(), b.TotalsNoticeWaits()
+	a.MuteTotalsNotices(true)
+	insert(60, "")
+	a.MuteTotalsNotices(false)
+	if n := count(b, cb, 1.5); n != 6 {
+		t.Fatalf("total %d after a missed notice, want 6", n)
+	}
+	if d := b.TotalsNoticeTimeouts() - timeouts; d != 1 {
+		t.Errorf("node B gave up on %d notices, want 1", d)
+	}
+	count(b, cb, 3.5)
+	if d := b.TotalsRecounts() - recounts; d != 2 {
+		t.Errorf("node B counted %d times after a missed notice, want 2 (once per total)", d)
+	}
+	if d := b.TotalsNoticeWaits() - waits; d != 1 {
+		t.Errorf("node B waited %d times for the missed notice, want 1 (the second total counts at once)", d)
+	}
+
+	// After that, notices keep B's totals up to date again.
+	recounts, groups = b.TotalsRecounts(), b.TotalsRemoteGroups()
+	insert(70, "")
+	awaitGroups(groups + 1)
+	if n := count(b, cb, 1.5); n != 7 {
+		t.Fatalf("total %d, want 7", n)
+	}
+	count(b, cb, 3.5)
+	if d := b.TotalsRecounts() - recounts; d != 0 {
+		t.Errorf("node B counted again %d times after the missed notice was given up, want 0", d)
 	}
 }

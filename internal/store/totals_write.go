@@ -5,6 +5,7 @@ import (
 	"maps"
 	"slices"
 	"strings"
+	"time"
 
 	galley "github.com/galleyhq/galley"
 )
@@ -211,21 +212,9 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 	}
 	q := "SELECT COUNT(*) FROM " + Quote(c.Name) + " AS " + Quote(Alias) + " WHERE " + where
 	key := cacheKey(q, args)
-	n, ok, wait := db.totals.catchUp(key, state, match)
-	// A version committed by a local lane that has not logged it yet: wait
-	// for that lane and try again. Several lanes (PostgreSQL has up to
-	// four) may each be in that state for the versions read, and catchUp
-	// names one at a time, so wait as often as there are rows read: each
-	// lane once, more only if one's group failed and it began another
-	// meanwhile (then count again rather than wait on).
-	for waits := 0; wait != nil && waits < len(state); waits++ {
-		db.totals.waits.Add(1)
-		select {
-		case <-wait:
-		case <-ctx.Done():
-			return 0, MapError(ctx.Err())
-		}
-		n, ok, wait = db.totals.catchUp(key, state, match)
+	n, ok, err := db.catchUp(ctx, key, c.ID, state, match)
+	if err != nil {
+		return 0, err
 	}
 	if ok {
 		return n, nil
@@ -258,6 +247,61 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 	return n, nil
 }
 
+// noticeWait is how long a reader waits for another node's notice of a
+// commit whose version it read before it counts again (and stops every
+// reader from waiting for that version: see giveUp). A notice normally
+// comes within a round trip of the commit; one that does not come (its
+// node stopped between COMMIT and NOTIFY, or its queue overflowed) costs
+// each filtered total one recount.
+const noticeWait = time.Second
+
+// catchUp brings the cached total of key up to the versions of state,
+// waiting for what is pending (see totalsCache.catchUp): false when it has
+// to be counted again.
+func (db *DB) catchUp(ctx context.Context, key, collection string, state []shardState, match func(*galley.Record) (bool, error)) (int64, bool, error) {
+	n, ok, p := db.totals.catchUp(key, state, match)
+	// A version committed by a local lane that has not logged it yet: wait
+	// for that lane and try again. Several lanes (PostgreSQL has up to
+	// four) may each be in that state for the versions read, and catchUp
+	// names one at a time, so wait as often as there are rows read: each
+	// lane once, more only if one's group failed and it began another
+	// meanwhile (then count again rather than wait on). Versions of other
+	// nodes' commits are waited for until noticeWait has passed.
+	var timeout <-chan time.Time
+	for local := 0; p.ch != nil; {
+		if p.remote {
+			if timeout == nil {
+				db.totals.noticeWaits.Add(1)
+				t := time.NewTimer(noticeWait)
+				defer t.Stop()
+				timeout = t.C
+			}
+			select {
+			case <-p.ch:
+			case <-timeout:
+				db.totals.noticeTimeouts.Add(1)
+				db.totals.giveUp(collection, p.shard, p.v)
+				return 0, false, nil
+			case <-ctx.Done():
+				return 0, false, MapError(ctx.Err())
+			}
+		} else {
+			if local >= len(state) {
+				return 0, false, nil
+			}
+			local++
+			db.totals.waits.Add(1)
+			select {
+			case <-p.ch:
+			case <-ctx.Done():
+				return 0, false, MapError(ctx.Err())
+			}
+		}
+		n, ok, p = db.totals.catchUp(key, state, match)
+	}
+	return n, ok, nil
+}
+
 // TotalsRecounts returns how many filtered totals of counted collections
 // this DB has counted in the database rather than kept up to date through
 // writes (see totals.go), since it opened: for tests and diagnostics.
@@ -267,6 +311,20 @@ func (db *DB) TotalsRecounts() int64 { return db.totals.recounts.Load() }
 // writer lane to log a commit it had read (see catchUp), since the DB
 // opened: for tests and diagnostics.
 func (db *DB) TotalsWaits() int64 { return db.totals.waits.Load() }
+
+// TotalsNoticeWaits returns how many filtered totals waited for another
+// node's notice of a commit they had read, and TotalsNoticeTimeouts how
+// many of them stopped waiting (after noticeWait) and counted again, since
+// the DB opened (PostgreSQL; for tests and diagnostics).
+func (db *DB) TotalsNoticeWaits() int64 { return db.totals.noticeWaits.Load() }
+
+// TotalsNoticeTimeouts: see TotalsNoticeWaits.
+func (db *DB) TotalsNoticeTimeouts() int64 { return db.totals.noticeTimeouts.Load() }
+
+// TotalsRemoteGroups returns how many committed groups of other nodes this
+// DB has logged from their notices (each brings the cached filtered totals
+// over its version up to date without a count), since it opened.
+func (db *DB) TotalsRemoteGroups() int64 { return db.totals.remoteGroups.Load() }
 
 // TotalsResets returns how many times the totals' caches were dropped
 // whole (a schema reload: a change of collections, or a PostgreSQL listener

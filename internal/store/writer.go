@@ -452,6 +452,9 @@ func (db *DB) runGroup(l *lane, jobs []*job) {
 	}
 	if flushed != nil {
 		db.totals.publish(l.shard, flushed)
+		if db.pgState != nil {
+			db.pgState.totalsCommitted(l.shard, flushed)
+		}
 	}
 	if touched && db.pgState != nil {
 		// Other nodes drop their cached list totals. Not a NOTIFY inside
@@ -524,6 +527,9 @@ func (db *DB) runOptimistic(l *lane, jobs []*job) bool {
 	}
 	if flushed != nil {
 		db.totals.publish(l.shard, flushed)
+		if db.pgState != nil {
+			db.pgState.totalsCommitted(l.shard, flushed)
+		}
 	}
 	if touched && db.pgState != nil {
 		db.pgState.dataChanged()
