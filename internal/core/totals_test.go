@@ -226,10 +226,16 @@ func TestTotalsTwoNodes(t *testing.T) {
 			t.Errorf("node %d logged no group from the other node's notices", i)
 		}
 		// A schema reload (a late or reconnected listener) drops every
-		// cached total: each counts once more.
-		if allowed := resets * int64(len(f.actors)*len(totalsFilters)); recounts > allowed {
+		// cached total: each counts once more; so does a notice given up
+		// on (a loaded machine may delay one past the wait; the timing is
+		// not what this test asserts: TestTotalsAcrossNodes waits for the
+		// notices and allows no count).
+		timeouts := now.timeouts - before[i].timeouts
+		if allowed := (resets + timeouts) * int64(len(f.actors)*len(totalsFilters)); recounts > allowed {
 			t.Errorf("node %d counted filtered totals again %d times (schema reloads %d, notices given up %d), want 0",
-				i, recounts, resets, now.timeouts-before[i].timeouts)
+				i, recounts, resets, timeouts)
+		} else if recounts > 0 {
+			t.Logf("node %d counted again %d times after %d schema reloads and %d notices given up", i, recounts, resets, timeouts)
 		}
 	}
 }
@@ -295,4 +301,112 @@ func TestTotalsKeptUnderWrites(t *testing.T) {
 		t.Logf("counted again %d times after %d schema reloads", n, resets)
 	}
 	f.checkTotals(t, 0, app)
+}
+
+// TestTotalsKeptUnderWritesTwoNodes: two nodes on one PostgreSQL database;
+// while creates, updates and deletes land on both, readers on both list
+// with own-field filters. No reader counts again but after a notice it
+// gave up waiting for (a loaded machine may delay one past the wait) or a
+// schema reload, each node logs the other's groups, and every total is
+// exact after.
+func TestTotalsKeptUnderWritesTwoNodes(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs PostgreSQL (" + storetest.EnvDSN + ")")
+	}
+	opts := storetest.Options(t)
+	open := func() *App {
+		db, err := store.Open(context.Background(), opts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		return New(db, nil)
+	}
+	a := open()
+	f := newTotalsFixture(t, a)
+	b := open()
+	apps := []*App{a, b}
+	ctx := context.Background()
+	filters := []string{"num > 50", "flag = true && title ~ 'a'", "tags ?= 'b' || num < 10"}
+	list := func(app *App, flt string) error {
+		_, err := app.ListRecords(ctx, app.SystemActor(), "things", RecordQuery{ListQuery: ListQuery{PerPage: 1, Filter: flt}})
+		return err
+	}
+	type counters struct{ recounts, resets, timeouts, waits int64 }
+	read := func(app *App) counters {
+		db := app.db
+		return counters{db.TotalsRecounts(), db.TotalsResets(), db.TotalsNoticeTimeouts(), db.TotalsNoticeWaits()}
+	}
+	var before []counters
+	for _, app := range apps {
+		for _, flt := range filters {
+			if err := list(app, flt); err != nil {
+				t.Fatal(err)
+			}
+		}
+		before = append(before, read(app))
+	}
+	stop := make(chan struct{})
+	var readers sync.WaitGroup
+	for i := range 4 {
+		app, flt := apps[i%2], filters[i%len(filters)]
+		readers.Go(func() {
+			for {
+				select {
+				case <-stop:
+					return
+				default:
+				}
+				if err := list(app, flt); err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	var writers sync.WaitGroup
+	for w := range 4 {
+		app := apps[w%2]
+		rng := rand.New(rand.NewPCG(uint64(w), 11))
+		writers.Go(func() {
+			var mine []string
+			for range 25 {
+				var err error
+				switch op := rng.IntN(10); {
+				case op < 6 || len(mine) == 0:
+					var r *galley.Record
+					if r, err = app.CreateRecord(ctx, app.SystemActor(), "things", f.randomThing(rng), ""); err == nil {
+						mine = append(mine, r.ID())
+					}
+				case op < 9:
+					_, err = app.UpdateRecord(ctx, app.SystemActor(), "things", mine[rng.IntN(len(mine))], f.randomThing(rng), "")
+				default:
+					i := rng.IntN(len(mine))
+					err = app.DeleteRecord(ctx, app.SystemActor(), "things", mine[i])
+					mine = append(mine[:i], mine[i+1:]...)
+				}
+				if err != nil {
+					t.Error(err)
+					return
+				}
+			}
+		})
+	}
+	writers.Wait()
+	close(stop)
+	readers.Wait()
+	for i, app := range apps {
+		now := read(app)
+		if app.db.TotalsRemoteGroups() == 0 {
+			t.Errorf("node %d logged no group from the other node's notices", i)
+		}
+		recounts, resets, timeouts := now.recounts-before[i].recounts, now.resets-before[i].resets, now.timeouts-before[i].timeouts
+		if allowed := (timeouts + resets) * int64(len(filters)); recounts > allowed {
+			t.Errorf("node %d counted again %d times under writes (notices given up %d, schema reloads %d), want at most %d",
+				i, recounts, timeouts, resets, allowed)
+		}
+		t.Logf("node %d: waited for %d notices, gave up %d, counted again %d times, schema reloads %d",
+			i, now.waits-before[i].waits, timeouts, recounts, resets)
+	}
+	f.checkTotals(t, 0, apps...)
 }
