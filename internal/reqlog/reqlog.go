@@ -388,11 +388,13 @@ func (s *Store) writeLoop() {
 			// One bad batch must not end the loop: Run recovers.
 			_ = safego.Run(s.log, "reqlog batch", func() { s.writeBatch(chunk) })
 		}
-		// Keep the slice for the next swap (no allocation per flush) unless
-		// a burst made it larger than usual, but not what it points to.
+		// Keep the slice for the next swap (no allocation per flush), but
+		// not what it points to; let it go when a burst made it larger than
+		// usual or when nothing came (two idle ticks free both slices, so a
+		// quiet server keeps no buffer).
 		clear(batch)
 		spare = batch
-		if cap(batch) > 2*s.opts.BatchSize {
+		if len(batch) == 0 || cap(batch) > 2*s.opts.BatchSize {
 			spare = nil
 		}
 		if d := s.dropped.Load(); d != lastDropped && time.Since(lastWarn) > time.Minute {

@@ -287,3 +287,29 @@ func TestCloseFlushesAndLogAfterCloseIsDropped(t *testing.T) {
 		t.Fatalf("after Close: %d rows, want 10", got)
 	}
 }
+
+// TestIdleFreesBuffer: once nothing comes, the buffer that a burst grew is
+// let go (flushes stand in for idle ticks here).
+func TestIdleFreesBuffer(t *testing.T) {
+	s := openTest(t, Options{FlushInterval: time.Hour})
+	for i := range 1000 {
+		s.Log(req(i, 200))
+	}
+	flush(t, s)
+	s.Log(req(1000, 200))
+	flush(t, s)
+	s.mu.Lock()
+	grown := cap(s.pending)
+	s.mu.Unlock()
+	if grown < 1000 {
+		t.Fatalf("cap(pending) = %d after a burst of 1000: the burst's slice was not reused", grown)
+	}
+	for range 3 {
+		flush(t, s)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if c := cap(s.pending); c != 0 {
+		t.Fatalf("cap(pending) = %d after idle flushes, want 0", c)
+	}
+}
