@@ -89,6 +89,10 @@ type countedEntry struct {
 	collection string
 	vs         map[int]int64
 	n          int64
+	// secret: the total's condition reads a field other nodes' notices
+	// withhold (an auth collection's tokenKey): their groups of that
+	// collection make it count again.
+	secret bool
 }
 
 // changeLog holds the committed groups of one collection, per shard, in
@@ -107,6 +111,9 @@ type loggedGroup struct {
 	v       int64
 	changes []recordChange
 	unknown bool // a write the store could not attribute: recount
+	// partial: from another node's notice, which withholds secret fields
+	// (see totals_notice.go).
+	partial bool
 }
 
 // recordChange is one row's change: Old nil for an insert, New nil for a
@@ -227,7 +234,7 @@ func (c *totalsCache) publish(shard int, flushed []flushedCount) {
 			l = &changeLog{shards: map[int][]loggedGroup{}, floor: map[int]int64{}}
 			c.logs[f.collection] = l
 		}
-		if !l.insert(shard, loggedGroup{v: f.v, changes: f.changes, unknown: f.unknown}) {
+		if !l.insert(shard, loggedGroup{v: f.v, changes: f.changes, unknown: f.unknown, partial: f.partial}) {
 			continue
 		}
 		l.changes += len(f.changes) + 1
@@ -328,7 +335,7 @@ func (c *totalsCache) catchUp(key string, state []shardState, match func(*galley
 			vs[st.shard] = have
 			continue
 		}
-		d, missing, ok := l.delta(st.shard, have, st.v, match)
+		d, missing, ok := l.delta(st.shard, have, st.v, e.secret, match)
 		if !ok {
 			if missing > 0 && c.cluster {
 				return 0, false, pending{ch: c.logged, remote: true, shard: st.shard, v: missing}
@@ -361,9 +368,9 @@ func (l *changeLog) holds(shard int, v int64) bool {
 // delta sums the matcher's ±1 over the changes of shard after version from
 // up to version to. It reports false when it cannot: with missing, the
 // first version l (nil: none) does not hold but may still receive; with
-// missing 0, when a version is below the floor, a group is unknown or a
-// change cannot be evaluated.
-func (l *changeLog) delta(shard int, from, to int64, match func(*galley.Record) (bool, error)) (d, missing int64, ok bool) {
+// missing 0, when a version is below the floor, a group is unknown (or
+// partial, for a secret total) or a change cannot be evaluated.
+func (l *changeLog) delta(shard int, from, to int64, secret bool, match func(*galley.Record) (bool, error)) (d, missing int64, ok bool) {
 	if l == nil {
 		return 0, from + 1, false
 	}
@@ -380,7 +387,7 @@ func (l *changeLog) delta(shard int, from, to int64, match func(*galley.Record) 
 		if i >= len(gs) || gs[i].v != want {
 			return 0, want, false
 		}
-		if gs[i].unknown {
+		if gs[i].unknown || (secret && gs[i].partial) {
 			return 0, 0, false
 		}
 		for _, ch := range gs[i].changes {
@@ -400,8 +407,9 @@ func (l *changeLog) delta(shard int, from, to int64, match func(*galley.Record) 
 }
 
 // putCounted caches a filtered total counted at the versions of state,
-// unless a cached entry is already at or beyond them.
-func (c *totalsCache) putCounted(key, collection string, state []shardState, n int64) {
+// unless a cached entry is already at or beyond them; secret: see
+// countedEntry.
+func (c *totalsCache) putCounted(key, collection string, state []shardState, n int64, secret bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	vs := make(map[int]int64, len(state))
@@ -424,7 +432,7 @@ func (c *totalsCache) putCounted(key, collection string, state []shardState, n i
 	if len(c.counted) >= maxTotalsEntries {
 		clear(c.counted)
 	}
-	c.counted[key] = &countedEntry{collection: collection, vs: vs, n: n}
+	c.counted[key] = &countedEntry{collection: collection, vs: vs, n: n, secret: secret}
 }
 
 // matches is 1 when r is there and matches, else 0.

@@ -17,7 +17,9 @@ import (
 // notice as fit in MaxNotifyPayload, several notices in one statement),
 // and each node logs the groups it receives as if its own lanes had
 // committed them (see totals.go). A notice carries every field of the rows
-// but those of password fields (which no filter reads in memory); it goes
+// but secrets: password fields (which no filter reads in memory) and an
+// auth collection's tokenKey (a filtered total whose condition reads it is
+// counted again after another node's write to the collection). It goes
 // over the database connection only, to the nodes of this schema, and is
 // never logged. A group too big for one notice, or queued while the outbox
 // is full (the notifier behind), is sent without its rows ("withheld"):
@@ -25,6 +27,10 @@ import (
 // never comes (its node stopped between COMMIT and NOTIFY) is waited for
 // up to noticeWait, then counted again too; a listener that reconnects
 // reloads the schema, which drops every cached total.
+
+// withheldAuthField is the field of auth collections that notices leave
+// out besides password fields: the key each user's tokens are signed with.
+const withheldAuthField = "tokenKey"
 
 // topicTotals prefixes the notices of committed groups: a JSON array of
 // wireGroup follows.
@@ -149,7 +155,7 @@ func wireChanges(changes []recordChange) ([][2]map[string]json.RawMessage, bool)
 			}
 			m := make(map[string]json.RawMessage, len(r.Data))
 			for _, f := range r.Collection.Fields {
-				if f.Type == galley.FieldPassword {
+				if withheld(r.Collection, f) {
 					continue
 				}
 				raw, err := json.Marshal(r.Data[f.Name])
@@ -181,6 +187,7 @@ func (db *DB) receiveTotals(payload string) {
 			f.unknown = true
 		}
 		if !f.unknown {
+			f.partial = c.IsAuth()
 			f.changes = make([]recordChange, 0, len(g.Changes))
 			for _, pair := range g.Changes {
 				old, ok1 := recordOf(c, pair[0])
@@ -198,15 +205,15 @@ func (db *DB) receiveTotals(payload string) {
 }
 
 // recordOf decodes a row of c from a notice (nil: none) into the canonical
-// Go values of its fields (see galley.Record); false when a field (but a
-// password) is missing or does not decode.
+// Go values of its fields (see galley.Record), the withheld ones left out;
+// false when another field is missing or does not decode.
 func recordOf(c *galley.Collection, m map[string]json.RawMessage) (*galley.Record, bool) {
 	if m == nil {
 		return nil, true
 	}
 	data := make(map[string]any, len(c.Fields))
 	for _, f := range c.Fields {
-		if f.Type == galley.FieldPassword {
+		if withheld(c, f) {
 			continue
 		}
 		raw, ok := m[f.Name]
@@ -239,4 +246,10 @@ func recordOf(c *galley.Collection, m map[string]json.RawMessage) (*galley.Recor
 		data[f.Name] = v
 	}
 	return &galley.Record{Collection: c, Data: data}, true
+}
+
+// withheld reports whether notices leave field f of c out: a password
+// field, or an auth collection's tokenKey.
+func withheld(c *galley.Collection, f *galley.Field) bool {
+	return f.Type == galley.FieldPassword || (c.IsAuth() && f.Name == withheldAuthField)
 }
