@@ -85,58 +85,77 @@ func (b *Broker) channelRule(ctx context.Context, c *Client, channel, which stri
 	if err != nil {
 		return err
 	}
-	forbidden := galley.Errorf(galley.EForbidden, "You are not allowed to %s channel %q.", which, channel)
+	rc, err := b.prepareRule(set, c.Auth(), channel, which, body)
+	if err == nil && !rc.decided {
+		rc.ok, err = store.ConditionHolds(ctx, b.db.Reader(), rc.sql, rc.args)
+		if err != nil {
+			err = galley.Internal(err)
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if !rc.ok {
+		return galley.Errorf(galley.EForbidden, "You are not allowed to %s channel %q.", which, channel)
+	}
+	return nil
+}
+
+// ruleCheck is the answer of a channel rule for one client: decided (ok),
+// or the row-less SQL condition (sql, args) that decides it.
+type ruleCheck struct {
+	decided, ok bool
+	sql         string
+	args        []any
+}
+
+// prepareRule evaluates the join or send rule of channel under set for a
+// client authenticated as auth with the request body body, in memory when
+// it can; a rule that needs the database comes back undecided, with its
+// condition. Errors are EInternal.
+func (b *Broker) prepareRule(set *core.Settings, auth *galley.Record, channel, which string, body map[string]any) (ruleCheck, error) {
+	no, yes := ruleCheck{decided: true}, ruleCheck{decided: true, ok: true}
 	cr := set.Realtime.ChannelRule(channel)
 	if cr == nil {
-		return forbidden
+		return no, nil
 	}
-	a := core.Actor{Auth: c.Auth(), Request: &filter.RequestInfo{Method: "WS", Context: "realtime", Body: body}}
+	a := core.Actor{Auth: auth, Request: &filter.RequestInfo{Method: "WS", Context: "realtime", Body: body}}
 	if a.IsSuperuser() {
-		return nil
+		return yes, nil
 	}
 	src := cr.JoinRule
 	if which == "send to" {
 		src = cr.SendRule
 	}
 	if src == nil {
-		return forbidden
+		return no, nil
 	}
 	if *src == "" {
-		return nil
+		return yes, nil
 	}
 	e, err := b.app.ParseRule(*src)
 	if err != nil {
-		return galley.Internal(err)
+		return no, galley.Internal(err)
 	}
-	ok, err := b.evalRow(ctx, e, a)
+	env := b.app.Env(a, true)
+	row := &galley.Record{Collection: noRow, Data: map[string]any{}}
+	ok, err := filter.Eval(e, noRow, row, env)
+	if !errors.Is(err, filter.ErrNeedsSQL) {
+		if err != nil {
+			return no, galley.Internal(err)
+		}
+		return ruleCheck{decided: true, ok: ok}, nil
+	}
+	sql, args, err := filter.Where(e, noRow, "_r", env)
 	if err != nil {
-		return galley.Internal(err)
+		return no, galley.Internal(err)
 	}
-	if !ok {
-		return forbidden
-	}
-	return nil
+	return ruleCheck{sql: sql, args: args}, nil
 }
 
 // noRow is the collection channel rules are compiled against: no fields,
 // so rules can only read @request, @collection and macros.
 var noRow = &galley.Collection{ID: "_realtime_channel", Name: "_realtime_channel"}
-
-// evalRow evaluates a row-less rule for a: in memory when it can, else as
-// one "SELECT 1 WHERE rule" query.
-func (b *Broker) evalRow(ctx context.Context, e filter.Expr, a core.Actor) (bool, error) {
-	env := b.app.Env(a, true)
-	row := &galley.Record{Collection: noRow, Data: map[string]any{}}
-	ok, err := filter.Eval(e, noRow, row, env)
-	if !errors.Is(err, filter.ErrNeedsSQL) {
-		return ok, err
-	}
-	sql, args, err := filter.Where(e, noRow, "_r", env)
-	if err != nil {
-		return false, err
-	}
-	return store.ConditionHolds(ctx, b.db.Reader(), sql, args)
-}
 
 // Join adds c to channel with meta (a JSON object, or empty) after the
 // join rule allowed it, announces the join to the other members and

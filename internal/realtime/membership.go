@@ -6,10 +6,10 @@ import (
 	"strings"
 	"time"
 
-	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
 	"github.com/galleyhq/galley/internal/filter"
 	"github.com/galleyhq/galley/internal/safego"
+	"github.com/galleyhq/galley/internal/store"
 )
 
 // Channel membership follows the join rules. A join rule is checked when a
@@ -35,8 +35,8 @@ import (
 //
 // Cost: one rule evaluation per distinct (auth record, channel, metadata)
 // among the stale memberships, once per change — in memory when the rule
-// allows it, else one query each (bounded by Config.CheckTimeout); never
-// per frame.
+// allows it, else as conditions sent to the database 100 to a statement
+// (each bounded by Config.CheckTimeout); never per frame.
 
 // leftReason is the reason sent to a client removed from a channel.
 const leftReason = "The channel's join rule no longer lets you in."
@@ -196,29 +196,18 @@ func (b *Broker) recheckStale() {
 	}
 }
 
+// recheckBatch bounds the memberships whose rule conditions go to the
+// database in one statement.
+const recheckBatch = 100
+
 // recheck evaluates the join rule of each membership in items (as of gen
 // and each client's authVer, read before) and returns the clients that
-// still pass; the others are removed (see removeMember). Memberships that
-// changed meanwhile (left, or joined again) are left alone and not
-// returned. onDispatcher publishes the leaves from another goroutine.
+// still pass; the others are removed, told "left" and announced as leaves.
+// Memberships that changed meanwhile (left, or joined again) are left alone
+// and not returned. onDispatcher publishes the leaves from another
+// goroutine.
 func (b *Broker) recheck(items []stale, gen uint64, onDispatcher bool) []*Client {
-	answers := map[string]bool{}
-	now := time.Now()
-	type verdict struct {
-		ok  bool
-		exp int64
-	}
-	verdicts := make([]verdict, len(items))
-	for i, it := range items {
-		auth, exp := it.c.authWithExp(now)
-		key := authKey(auth) + "\x00" + it.channel + "\x00" + string(it.j.m.Meta)
-		ok, seen := answers[key]
-		if !seen {
-			ok = b.joinStillAllowed(it.c, it.channel, it.j.m.Meta)
-			answers[key] = ok
-		}
-		verdicts[i] = verdict{ok, exp}
-	}
+	keys, exps, answers := b.answerJoins(items)
 	var kept []*Client
 	var gone []stale
 	b.channels.mu.Lock()
@@ -226,8 +215,8 @@ func (b *Broker) recheck(items []stale, gen uint64, onDispatcher bool) []*Client
 		if b.channels.members[it.channel][it.c] != it.j {
 			continue
 		}
-		if v := verdicts[i]; v.ok {
-			it.j.gen, it.j.authVer, it.j.exp = gen, it.authVer, v.exp
+		if answers[keys[i]] {
+			it.j.gen, it.j.authVer, it.j.exp = gen, it.authVer, exps[i]
 			kept = append(kept, it.c)
 			continue
 		}
@@ -254,19 +243,59 @@ func (b *Broker) recheck(items []stale, gen uint64, onDispatcher bool) []*Client
 	return kept
 }
 
-// joinStillAllowed evaluates channel's join rule for c (its auth now) with
-// the metadata it joined with. A check that fails or takes longer than
-// CheckTimeout counts as refused.
-func (b *Broker) joinStillAllowed(c *Client, channel string, meta json.RawMessage) bool {
-	var metaMap map[string]any
-	if err := json.Unmarshal(meta, &metaMap); err != nil {
-		return false
+// answerJoins evaluates the join rules of items with the metadata they
+// joined with and their clients' auth now: once per distinct (auth record,
+// channel, metadata), in memory when the rule allows it, else in
+// statements of up to recheckBatch conditions, each bounded by
+// CheckTimeout. It returns each item's key, the expiry of the auth it was
+// checked with, and the answer by key; a check that fails or is cut off
+// answers false (fail closed).
+func (b *Broker) answerJoins(items []stale) (keys []string, exps []int64, answers map[string]bool) {
+	now := time.Now()
+	keys, exps = make([]string, len(items)), make([]int64, len(items))
+	answers = map[string]bool{}
+	set, err := b.app.Settings(context.Background())
+	if err != nil {
+		b.log.Warn("realtime: checking channel memberships again", "err", err)
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), b.cfg.CheckTimeout)
-	defer cancel()
-	err := b.channelRule(ctx, c, channel, "join", map[string]any{"channel": channel, "meta": metaMap})
-	if err != nil && galley.ErrorCodeOf(err) != galley.EForbidden {
-		b.log.Warn("realtime: checking a channel membership again", "channel", channel, "err", err)
+	var sqlKeys, conds []string
+	var args [][]any
+	for i, it := range items {
+		auth, exp := it.c.authWithExp(now)
+		key := authKey(auth) + "\x00" + it.channel + "\x00" + string(it.j.m.Meta)
+		keys[i], exps[i] = key, exp
+		if _, seen := answers[key]; seen || err != nil {
+			continue
+		}
+		answers[key] = false
+		var meta map[string]any
+		if json.Unmarshal(it.j.m.Meta, &meta) != nil {
+			continue
+		}
+		rc, rerr := b.prepareRule(set, auth, it.channel, "join", map[string]any{"channel": it.channel, "meta": meta})
+		switch {
+		case rerr != nil:
+			b.log.Warn("realtime: checking a channel membership again", "channel", it.channel, "err", rerr)
+		case rc.decided:
+			answers[key] = rc.ok
+		default:
+			sqlKeys, conds, args = append(sqlKeys, key), append(conds, rc.sql), append(args, rc.args)
+		}
 	}
-	return err == nil
+	for lo := 0; lo < len(conds); lo += recheckBatch {
+		hi := min(lo+recheckBatch, len(conds))
+		ctx, cancel := context.WithTimeout(context.Background(), b.cfg.CheckTimeout)
+		res, qerr := store.ConditionsHolding(ctx, b.db.Reader(), conds[lo:hi], args[lo:hi])
+		cancel()
+		b.stats.sqlChecks.Add(1)
+		if qerr != nil {
+			b.stats.checksFailed.Add(int64(hi - lo))
+			b.log.Warn("realtime: checking channel memberships again", "members", hi-lo, "err", qerr)
+			continue // answered false
+		}
+		for i, ok := range res {
+			answers[sqlKeys[lo+i]] = ok
+		}
+	}
+	return keys, exps, answers
 }
