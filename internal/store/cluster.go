@@ -56,6 +56,10 @@ type pgState struct {
 	// outbox holds the committed groups of counted collections that
 	// dataNotifier sends next (totals_notice.go).
 	outbox totalsOutbox
+	// stopNotifier ends dataNotifier, which closes notifierDone once it
+	// has sent what was queued.
+	stopNotifier context.CancelFunc
+	notifierDone chan struct{}
 	// live is the live node count of the last heartbeat (nodes.go).
 	live liveNodes
 }
@@ -79,22 +83,41 @@ func (s *pgState) totalsCommitted(shard int, flushed []flushedCount) {
 
 // dataNotifier sends TopicData for the notices of dataChanged, with the
 // queued groups' notices (topicTotals) before it, in one autocommitted
-// statement at a time, until ctx ends. Other nodes see a write within
-// about one round trip after its commit.
+// statement at a time, until ctx ends; then it sends what is still queued
+// (a node that closes: the other nodes need not wait for its last
+// commits' notices) and closes notifierDone. Other nodes see a write
+// within about one round trip after its commit.
 func (db *DB) dataNotifier(ctx context.Context) {
+	defer close(db.pgState.notifierDone)
+	send := func(topics []string) {
+		if len(topics) == 0 {
+			return
+		}
+		// Not cancelled with ctx: a send under way at close completes.
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		if err := db.NotifyMany(nctx, topics); err != nil {
+			// The other nodes wait for the groups' versions, then count again.
+			db.log.Warn("notify data change", "err", err, "notices", len(topics))
+		}
+	}
 	for {
 		select {
 		case <-ctx.Done():
+			send(db.pgState.outbox.noticesOf(db.pgState.outbox.take()))
 			return
 		case <-db.pgState.dataCh:
-			topics := append(db.pgState.outbox.noticesOf(db.pgState.outbox.take()), TopicData)
-			nctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			if err := db.NotifyMany(nctx, topics); err != nil && ctx.Err() == nil {
-				// The other nodes wait for the groups' versions, then count again.
-				db.log.Warn("notify data change", "err", err, "notices", len(topics))
-			}
-			cancel()
+			send(append(db.pgState.outbox.noticesOf(db.pgState.outbox.take()), TopicData))
 		}
+	}
+}
+
+// closeNotifier stops dataNotifier once it has sent what was queued (the
+// writer has stopped: nothing more is queued).
+func (s *pgState) closeNotifier() {
+	if s.stopNotifier != nil {
+		s.stopNotifier()
+		<-s.notifierDone
 	}
 }
 

@@ -177,6 +177,7 @@ func (db *DB) Close() error {
 	db.closeOnce.Do(func() {
 		db.stopWriter()
 		if db.pgState != nil {
+			db.pgState.closeNotifier() // sends the last commits' notices
 			db.pgState.close()
 		}
 		if db.reader != nil {

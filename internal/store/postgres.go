@@ -120,7 +120,9 @@ func openPostgres(ctx context.Context, opts Options) (*DB, error) {
 	if err := db.migrateAndLoad(ctx); err != nil {
 		return nil, err
 	}
-	go db.dataNotifier(db.pgState.ctx)
+	nctx, stop := context.WithCancel(db.pgState.ctx)
+	db.pgState.stopNotifier, db.pgState.notifierDone = stop, make(chan struct{})
+	go db.dataNotifier(nctx)
 	db.startWriter(writerLanes(n) - 1)
 	return db, nil
 }

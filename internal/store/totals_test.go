@@ -96,7 +96,8 @@ func TestTotalsWaitForEveryLane(t *testing.T) {
 // cached filtered total is brought up to date from node A's notices
 // without a count; a group too big for one notice comes withheld and B
 // counts again at once; a notice that never comes (A muted) makes B wait
-// for it, then count again, and stop waiting for that version.
+// for it, then count again, and stop waiting for that version; a node that
+// closes sends its last notices first.
 func TestTotalsAcrossNodes(t *testing.T) {
 	if storetest.PostgresDSN() == "" {
 		t.Skip("needs PostgreSQL (" + storetest.EnvDSN + ")")
@@ -217,12 +218,25 @@ func TestTotalsAcrossNodes(t *testing.T) {
 		t.Errorf("node B waited %d times for the missed notice, want 1 (the second total counts at once)", d)
 	}
 
+	// A node that closes right after its commit sends the notice first.
+	c := open(t, opts)
+	groups = b.TotalsRemoteGroups()
+	r := &galley.Record{Collection: c.Schema.Collection("things"), Data: map[string]any{"id": "closing0000000a", "n": float64(90), "t": ""}}
+	if err := c.WithTx(ctx, func(tx *store.Tx) error { return tx.InsertRecord(ctx, r) }); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	awaitGroups(groups + 1)
+	if n := count(b, cb, 1.5); n != 7 {
+		t.Fatalf("total %d after a closing node's create, want 7", n)
+	}
+
 	// After that, notices keep B's totals up to date again.
 	recounts, groups = b.TotalsRecounts(), b.TotalsRemoteGroups()
 	insert(70, "")
 	awaitGroups(groups + 1)
-	if n := count(b, cb, 1.5); n != 7 {
-		t.Fatalf("total %d, want 7", n)
+	if n := count(b, cb, 1.5); n != 8 {
+		t.Fatalf("total %d, want 8", n)
 	}
 	count(b, cb, 3.5)
 	if d := b.TotalsRecounts() - recounts; d != 0 {
