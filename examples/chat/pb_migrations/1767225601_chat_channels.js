@@ -15,8 +15,9 @@ const JOIN = [
 ].join(' && ');
 
 // sendRule: the same membership check on the room id the message carries (data.room), so
-// someone removed from a room cannot go on broadcasting to it from a channel joined before
-// (Galley checks the joinRule only when joining).
+// someone removed from a room cannot broadcast to it from a channel joined before (Galley
+// also takes them out of the channel once the members change, as the joinRule reads that
+// collection; this closes the moment in between).
 const SEND = [
   '@request.auth.collectionName = "users"',
   '@request.body.channel ~ @request.body.data.room',

@@ -162,7 +162,38 @@ function onSocketMessage(msg) {
     case 'message':
       if (msg.channel === joined && msg.data?.typing) showTyping(msg.from?.meta?.name ?? 'Someone');
       break;
+    case 'left':
+      if (msg.channel === joined) onLeft(msg.channel);
+      break;
   }
+}
+
+// The server took this tab out of the room's channel: its join rule no longer lets it in
+// (usually the membership was removed; this tab may have missed that record event). Ask
+// the API whether the room is still ours: no — say so and close it; yes — join again.
+async function onLeft(channel) {
+  joined = null;
+  state.online.clear();
+  state.typing.forEach((t) => clearTimeout(t));
+  state.typing.clear();
+  renderTyping();
+  renderMembers();
+  const room = channel.slice('room:'.length);
+  try {
+    await pb.collection('rooms').getOne(room);
+  } catch (err) {
+    if (err?.status !== 404) return;
+    const name = state.rooms.find((r) => r.id === room)?.name;
+    state.rooms = state.rooms.filter((r) => r.id !== room);
+    state.mine.delete(room);
+    if (state.roomId === room) {
+      showAlert(`You are no longer a member of “${name ?? 'this room'}”: you cannot read or post in it any more.`);
+      closeRoom();
+    }
+    renderRooms();
+    return;
+  }
+  if (state.roomId === room) await joinChannel().catch(() => {});
 }
 
 let connectedBefore = false;

@@ -236,6 +236,7 @@ test('only members read or post in a room', async () => {
     server.onMessage((m) => {
       const d = JSON.parse(m);
       if (d.type === 'event' && d.topic.startsWith('members')) return;
+      if (d.type === 'left') return; // nor the channel's word that it was removed
       ws.send(m);
     });
   });
@@ -275,6 +276,101 @@ test('only members read or post in a room', async () => {
   assert.equal(await log(stale).getByText('Am I still here?').count(), 0);
   await assert.rejects(bob.pb.collection('messages').create({ room: rooms.general, author: bob.id, text: 'still here?' }), (e) => e.status === 400);
   assert.equal((await bob.pb.collection('messages').getList(1, 1, { filter: `room = "${rooms.general}"` })).totalItems, 0);
+});
+
+// A raw WebSocket in page's browser as the holder of token, kept in window.probe: call(id,
+// msg) sends and waits for the reply; frames holds everything else that arrives, in order.
+async function openProbe(page, token) {
+  await page.evaluate(async (token) => {
+    const ws = new WebSocket(`${location.origin.replace('http', 'ws')}/api/realtime/ws?token=${token}`);
+    await new Promise((r) => { ws.onopen = r; });
+    const replies = {};
+    const frames = [];
+    ws.onmessage = (m) => {
+      const d = JSON.parse(m.data);
+      if (d.id) replies[d.id] = d;
+      else frames.push(d);
+    };
+    let seq = 0;
+    const call = async (msg) => {
+      const id = `p${++seq}`;
+      ws.send(JSON.stringify({ ...msg, id }));
+      while (!replies[id]) await new Promise((r) => setTimeout(r, 20));
+      return replies[id];
+    };
+    window.probe = { ws, frames, call };
+  }, token);
+}
+const probeCall = (page, msg) => page.evaluate((msg) => window.probe.call(msg), msg);
+const probeFrames = (page) => page.evaluate(() => window.probe.frames);
+
+test('a removed member stops getting the room’s messages and typing at once', async () => {
+  const team = await ann.pb.collection('rooms').create({ name: 'Team', owner: ann.id });
+  const side = await ann.pb.collection('rooms').create({ name: 'Side', owner: ann.id });
+  for (const r of [team, side]) await ann.pb.send(`/api/chat/rooms/${r.id}/members`, { method: 'POST', body: { email: bob.email } });
+  const join = (room, name) => ({ type: 'join', channel: `room:${room}`, meta: { room, name } });
+
+  // Bob's tab in Team learns of his removal only from the room's channel: its WebSocket
+  // drops the members record events.
+  const { page: tab } = await newPage(browser, 'Bob in Team', null, { ctx: bob.ctx });
+  await tab.routeWebSocket(/\/api\/realtime\/ws/, (ws) => {
+    const server = ws.connectToServer();
+    server.onMessage((m) => {
+      const d = JSON.parse(m);
+      if (d.type === 'event' && d.topic.startsWith('members')) return;
+      ws.send(m);
+    });
+  });
+  await tab.goto(`${URL}/#room=${team.id}`);
+  await tab.getByRole('heading', { name: 'Team', exact: true }).waitFor();
+  await tab.getByText('Connected').waitFor();
+  await member(tab, 'Bob (you)').getByText('online', { exact: true }).waitFor();
+  // Another socket of Bob's, in both rooms' channels and subscribed to messages, records
+  // every frame it gets; Ann's socket types in the rooms.
+  await openProbe(tab, bob.pb.authStore.token);
+  assert.equal((await probeCall(tab, { type: 'subscribe', topics: ['messages/*'] })).type, 'ok');
+  for (const r of [team, side]) assert.equal((await probeCall(tab, join(r.id, 'Bob'))).type, 'ok');
+  await openProbe(ann.page, ann.pb.authStore.token);
+  for (const r of [team, side]) assert.equal((await probeCall(ann.page, join(r.id, 'Ann'))).type, 'ok');
+  const typing = (room) => probeCall(ann.page, { type: 'send', channel: `room:${room}`, data: { typing: true, room } });
+
+  // Before: Bob's tab shows Ann online and typing, and her messages.
+  await member(tab, 'Ann').getByText('online', { exact: true }).waitFor();
+  assert.equal((await typing(team.id)).type, 'ok');
+  await tab.getByRole('status').filter({ hasText: 'Ann is typing…' }).waitFor();
+  await ann.pb.collection('messages').create({ room: team.id, author: ann.id, text: 'Team news' });
+  await log(tab).getByText('Team news', { exact: true }).waitFor();
+
+  // Ann removes Bob from Team.
+  await openRoom(ann.page, 'Team');
+  ann.page.once('dialog', (d) => d.accept());
+  await ann.page.getByRole('button', { name: 'Remove Bob' }).click();
+  await member(ann.page, 'Bob').waitFor({ state: 'detached' });
+  // Bob's tab is told by the channel, and says so.
+  await tab.getByRole('alert').filter({ hasText: 'You are no longer a member of “Team”' }).waitFor();
+  await roomButton(tab, 'Team').waitFor({ state: 'detached' });
+  await tab.waitForFunction(() => window.probe.frames.some((f) => f.type === 'left'));
+  const leftAt = (await probeFrames(tab)).findIndex((f) => f.type === 'left');
+  assert.equal((await probeFrames(tab))[leftAt].channel, `room:${team.id}`);
+
+  // After: Ann types and writes in Team, then in Side. Bob's socket gets Side's typing and
+  // message — sent later, over the same connection — and nothing of Team's.
+  assert.equal((await typing(team.id)).type, 'ok');
+  await ann.pb.collection('messages').create({ room: team.id, author: ann.id, text: 'Team after Bob left' });
+  assert.equal((await typing(side.id)).type, 'ok');
+  await ann.pb.collection('messages').create({ room: side.id, author: ann.id, text: 'Side marker' });
+  await tab.waitForFunction((side) => window.probe.frames.some((f) => f.type === 'event' && f.data.record.room === side), side.id);
+  const after = (await probeFrames(tab)).slice(leftAt + 1);
+  assert.ok(after.some((f) => f.type === 'message' && f.channel === `room:${side.id}` && f.data.typing), 'Side typing reached Bob');
+  const leaked = after.filter((f) => f.channel === `room:${team.id}` || f.data?.record?.room === team.id);
+  assert.deepEqual(leaked, []);
+  assert.equal(await tab.getByRole('status').filter({ hasText: 'typing' }).count(), 0);
+  assert.equal(await log(tab).getByText('Team after Bob left').count(), 0);
+  // Joining again is refused; so is typing there.
+  assert.equal((await probeCall(tab, join(team.id, 'Bob'))).status, 403);
+  assert.equal((await probeCall(tab, { type: 'send', channel: `room:${team.id}`, data: { typing: true, room: team.id } })).status, 403);
+  await ann.page.evaluate(() => window.probe.ws.close());
+  await tab.close();
 });
 
 test('the page reconnects by itself after the server restarts', async () => {
