@@ -90,44 +90,60 @@ func requestCtx(e *core.RecordRequestEvent) context.Context { return e.Context }
 func writeCtx(e *core.RecordWriteEvent) context.Context     { return e.Context }
 func successCtx(e *core.RecordSuccessEvent) context.Context { return e.Context }
 
-// event starts an event object: next() continues the chain (throwing its
-// error), app is app.
-func (r *runtime) event(next func() error, app goja.Value) *goja.Object {
-	o := r.rt.NewObject()
-	_ = o.Set("next", func(goja.FunctionCall) goja.Value {
-		if err := next(); err != nil {
-			r.rethrow(err)
-		}
-		return goja.Undefined()
-	})
-	_ = o.Set("app", app)
-	return o
-}
-
 // Hook events are objects of one prototype per runtime (installEvents)
 // whose methods read the Go event under evSym: no closures per event.
 
-// hookEvent starts a hook event object for ev (whose Next continues the
-// chain) with app (unless nil: the caller defines it) and, when rec is
-// set, record.
-func (r *runtime) hookEvent(ev nexter, app goja.Value, rec *galley.Record) *goja.Object {
+// hookEvent makes a hook event object for ev (whose Next continues the
+// chain) of prototype proto (evProto, reqProto or writeProto).
+func (r *runtime) hookEvent(ev nexter, proto *goja.Object) *goja.Object {
 	o := r.rt.NewObject()
-	_ = o.SetPrototype(r.evProto)
+	_ = o.SetPrototype(proto)
 	_ = o.SetSymbol(r.evSym, ev)
-	if app != nil {
-		_ = o.Set("app", app)
-	}
-	if rec != nil {
-		_ = o.Set("record", r.recordObject(rec))
-	}
 	return o
 }
 
 type nexter interface{ Next() error }
 
-// installEvents defines the hook events' prototype: next(), requestInfo()
-// (record request events) and collection (made on first use: most
-// handlers never read it, and making it encodes the whole collection).
+// lazyProp defines name on proto as a property made on first use: the
+// first read of it on an object computes its value (compute(object)) and
+// defines it as the object's own data property (writable, enumerable,
+// configurable), which later reads find; an assignment before any read
+// defines that property with the value assigned. To a handler it is a
+// plain property; an event that never reads it never makes it.
+func (r *runtime) lazyProp(proto *goja.Object, name string, compute func(this *goja.Object) goja.Value) error {
+	rt := r.rt
+	thisOf := func(call goja.FunctionCall) *goja.Object {
+		obj, ok := call.This.(*goja.Object)
+		if !ok || obj == proto {
+			panic(rt.NewTypeError(name + " is read on an event"))
+		}
+		return obj
+	}
+	get := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		this := thisOf(call)
+		v := compute(this)
+		if err := this.DefineDataProperty(name, v, goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+			r.rethrow(err)
+		}
+		return v
+	})
+	set := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+		if err := thisOf(call).DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+			r.rethrow(err)
+		}
+		return goja.Undefined()
+	})
+	return proto.DefineAccessorProperty(name, get, set, goja.FLAG_TRUE, goja.FLAG_TRUE)
+}
+
+// installEvents defines the hook events' prototypes. evProto has next(),
+// requestInfo() (record request events), app ($app), record and collection
+// (both made on first use: most handlers never read the collection, and
+// making it encodes the whole collection). reqProto (record request
+// events) adds auth; writeProto (record write events) has app made on
+// first read: the write's transaction when it has one, whose app object
+// defines every $app method again — more work than most handlers do.
+// It must run after installApp.
 func (r *runtime) installEvents() error {
 	rt := r.rt
 	r.evSym = goja.NewSymbol("galley.event")
@@ -154,6 +170,23 @@ func (r *runtime) installEvents() error {
 		}
 		return r.requestInfo(e.Actor)
 	})
+	_ = p.Set("app", r.app)
+	err := r.lazyProp(p, "record", func(this *goja.Object) goja.Value {
+		switch e := evOf(this).(type) {
+		case *core.RecordRequestEvent:
+			return r.recordObject(e.Record)
+		case *core.RecordWriteEvent:
+			return r.recordObject(e.Record)
+		case *core.RecordSuccessEvent:
+			return r.recordObject(e.Record)
+		case *core.AuthRequestEvent:
+			return r.recordObject(e.Record)
+		}
+		return goja.Undefined()
+	})
+	if err != nil {
+		return err
+	}
 	get := rt.ToValue(func(call goja.FunctionCall) goja.Value {
 		var c *galley.Collection
 		switch e := evOf(call.This).(type) {
@@ -168,40 +201,47 @@ func (r *runtime) installEvents() error {
 		}
 		return r.collectionValue(c)
 	})
-	return p.DefineAccessorProperty("collection", get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	if err := p.DefineAccessorProperty("collection", get, nil, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+		return err
+	}
+	r.reqProto = rt.NewObject()
+	_ = r.reqProto.SetPrototype(p)
+	err = r.lazyProp(r.reqProto, "auth", func(this *goja.Object) goja.Value {
+		e, _ := evOf(this).(*core.RecordRequestEvent)
+		if e == nil {
+			return goja.Undefined()
+		}
+		return r.recordObject(e.Actor.Auth)
+	})
+	if err != nil {
+		return err
+	}
+	r.writeProto = rt.NewObject()
+	_ = r.writeProto.SetPrototype(p)
+	return r.lazyProp(r.writeProto, "app", func(this *goja.Object) goja.Value {
+		if e, _ := evOf(this).(*core.RecordWriteEvent); e != nil && e.Tx != nil {
+			return r.appObject(txData{e.Tx}, true)
+		}
+		return r.app
+	})
 }
 
 func (r *runtime) requestEvent(e *core.RecordRequestEvent) goja.Value {
-	o := r.hookEvent(e, r.app, e.Record)
-	_ = o.Set("auth", r.recordObject(e.Actor.Auth))
-	return o
+	return r.hookEvent(e, r.reqProto)
 }
 
-// writeEvent's app is the write's transaction when it has one, made on
-// first read: building it defines every $app method again, which costs
-// more than most handlers (an empty onRecordCreate never reads it).
+// writeEvent's app is the write's transaction when it has one (see
+// installEvents).
 func (r *runtime) writeEvent(e *core.RecordWriteEvent) goja.Value {
-	if e.Tx == nil {
-		return r.hookEvent(e, r.app, e.Record)
-	}
-	o := r.hookEvent(e, nil, e.Record)
-	var app *goja.Object
-	get := r.rt.ToValue(func(goja.FunctionCall) goja.Value {
-		if app == nil {
-			app = r.appObject(txData{e.Tx}, true)
-		}
-		return app
-	})
-	_ = o.DefineAccessorProperty("app", get, nil, goja.FLAG_FALSE, goja.FLAG_TRUE)
-	return o
+	return r.hookEvent(e, r.writeProto)
 }
 
 func (r *runtime) successEvent(e *core.RecordSuccessEvent) goja.Value {
-	return r.hookEvent(e, r.app, e.Record)
+	return r.hookEvent(e, r.evProto)
 }
 
 func (r *runtime) authEvent(e *core.AuthRequestEvent) goja.Value {
-	o := r.hookEvent(e, r.app, e.Record)
+	o := r.hookEvent(e, r.evProto)
 	_ = o.Set("token", e.Token)
 	_ = o.Set("authMethod", e.Method)
 	return o
@@ -211,7 +251,7 @@ func (r *runtime) authEvent(e *core.AuthRequestEvent) goja.Value {
 // text}; changes a handler makes are copied back before e.next() sends it.
 func (r *runtime) mailEvent(e *core.MailEvent) goja.Value {
 	msg := r.messageValue(*e.Message)
-	o := r.hookEvent(&mailNext{r: r, e: e, msg: msg}, r.app, nil)
+	o := r.hookEvent(&mailNext{r: r, e: e, msg: msg}, r.evProto)
 	_ = o.Set("message", msg)
 	return o
 }

@@ -362,6 +362,10 @@ type runtime struct {
 	app         *goja.Object // $app
 	evSym       *goja.Symbol
 	evProto     *goja.Object // hook events' prototype
+	reqProto    *goja.Object // record request events' (inherits evProto)
+	writeProto  *goja.Object // record write events' (inherits evProto)
+	routeSym    *goja.Symbol
+	routeProto  *goja.Object // route events' prototype
 	recProto    *goja.Object
 
 	// During a call: its contexts (innermost last), where it was entered,
@@ -370,9 +374,44 @@ type runtime struct {
 	callSite string
 	broken   bool
 
-	imu   sync.Mutex // guards live against the timeout's interrupt
-	live  int64      // the call the timeout may interrupt (0: none)
-	calls int64
+	// The timeout: one timer per runtime, re-armed for each call (a new
+	// timer per call cost more than a small handler). It interrupts the
+	// call only once the call's deadline has passed, so a timer that fires
+	// late, for a call already over, leaves the next call alone.
+	imu      sync.Mutex // guards deadline and timer against the timer's func
+	deadline time.Time  // the running call's (zero: no call may be interrupted)
+	timeout  time.Duration
+	timer    *time.Timer // nil until the first call
+}
+
+// arm sets the running call's deadline to t from now and (re)starts the
+// timer.
+func (r *runtime) arm(t time.Duration) {
+	r.imu.Lock()
+	defer r.imu.Unlock()
+	r.deadline = time.Now().Add(t)
+	r.timeout = t
+	if r.timer == nil {
+		r.timer = time.AfterFunc(t, r.expire)
+		return
+	}
+	r.timer.Reset(t)
+}
+
+// expire is the timer's func: it interrupts the running call once its
+// deadline has passed, and re-arms for the rest when it fired early for
+// it (a late fire for the previous call).
+func (r *runtime) expire() {
+	r.imu.Lock()
+	defer r.imu.Unlock()
+	if r.deadline.IsZero() {
+		return
+	}
+	if left := time.Until(r.deadline); left > 0 {
+		r.timer.Reset(left)
+		return
+	}
+	r.rt.Interrupt(errTimeout{r.timeout})
 }
 
 // ctx is the context of the innermost call (Background at load).
@@ -392,27 +431,12 @@ func (g *generation) call(ctx context.Context, site string, fn func(r *runtime) 
 	if err != nil {
 		return err
 	}
-	r.imu.Lock()
-	r.calls++
-	id := r.calls
-	r.live = id
-	r.imu.Unlock()
-	var timer *time.Timer
 	if t := g.vm.cfg.Timeout; t > 0 {
-		timer = time.AfterFunc(t, func() {
-			r.imu.Lock()
-			defer r.imu.Unlock()
-			if r.live == id {
-				r.rt.Interrupt(errTimeout{t})
-			}
-		})
+		r.arm(t)
 	}
 	err = r.run(ctx, site, fn)
-	if timer != nil {
-		timer.Stop()
-	}
 	r.imu.Lock()
-	r.live = 0
+	r.deadline = time.Time{}
 	r.rt.ClearInterrupt()
 	r.imu.Unlock()
 	if r.broken {

@@ -99,7 +99,8 @@ func (s *routeSlot) serve(e *api.RequestEvent) error {
 	}
 	reg := t.reg
 	return t.g.call(e.R.Context(), reg.site, func(r *runtime) (goja.Value, error) {
-		obj, setNext := r.routeEvent(e)
+		st := &routeState{e: e}
+		obj := r.routeEvent(st)
 		var run func(i int) error
 		run = func(i int) error {
 			if i == len(reg.mws) {
@@ -110,7 +111,7 @@ func (s *routeSlot) serve(e *api.RequestEvent) error {
 			if spec.mw != nil {
 				return spec.mw(e, func() error { return run(i + 1) })
 			}
-			setNext(func() error { return run(i + 1) })
+			st.next = func() error { return run(i + 1) }
 			_, err := r.fns[spec.fn](goja.Undefined(), obj)
 			return err
 		}
@@ -118,54 +119,91 @@ func (s *routeSlot) serve(e *api.RequestEvent) error {
 	})
 }
 
-// routeEvent is PocketBase's request event of a route: request, auth,
-// app, requestInfo(), json/string/html/noContent/redirect, response
-// headers, bindBody, realIP, next() (set per middleware) and the error
-// helpers.
-func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() error)) {
-	rt := r.rt
-	var next func() error
-	o := r.event(func() error {
-		if next == nil {
-			return nil
-		}
-		return next()
-	}, r.app)
-	_ = o.Set("auth", r.recordObject(e.Actor.Auth))
+// routeState is the Go side of one route event object (under routeSym):
+// the request, the next middleware (set per JavaScript middleware) and the
+// request body once read.
+type routeState struct {
+	e    *api.RequestEvent
+	next func() error // nil: e.next() does nothing
 	// The body's bytes are read once, when requestInfo, bindBody or
 	// toString(e.request.body) first needs them, and kept: a webhook can
 	// check a signature over the raw bytes and still read the parsed body.
-	var raw []byte
-	var rawErr error
-	rawRead := false
-	readRaw := func() []byte {
-		if !rawRead {
-			rawRead = true
-			if e.R.Body != nil && e.R.Body != http.NoBody {
-				raw, rawErr = io.ReadAll(e.R.Body)
-				var mbe *http.MaxBytesError
-				if errors.As(rawErr, &mbe) {
-					rawErr = galley.Errorf(galley.ETooLarge, "The request body is too large (limit %d bytes).", mbe.Limit)
-				} else if rawErr != nil {
-					rawErr = galley.Errorf(galley.EInvalid, "Failed to read the request body.")
+	raw     []byte
+	rawErr  error
+	rawRead bool
+	body    goja.Value // the parsed body (nil: not parsed yet)
+}
+
+// routeEvent is PocketBase's request event of a route over st: an object
+// of the route events' prototype (installRouteEvents), whose methods read
+// st, so a request builds no closures.
+func (r *runtime) routeEvent(st *routeState) *goja.Object {
+	o := r.rt.NewObject()
+	_ = o.SetPrototype(r.routeProto)
+	_ = o.SetSymbol(r.routeSym, st)
+	return o
+}
+
+// readRaw reads the request's body once (see routeState) and throws a 413
+// or 400 when that failed.
+func (r *runtime) readRaw(st *routeState) []byte {
+	e := st.e
+	if !st.rawRead {
+		st.rawRead = true
+		if e.R.Body != nil && e.R.Body != http.NoBody {
+			st.raw, st.rawErr = io.ReadAll(e.R.Body)
+			var mbe *http.MaxBytesError
+			if errors.As(st.rawErr, &mbe) {
+				st.rawErr = galley.Errorf(galley.ETooLarge, "The request body is too large (limit %d bytes).", mbe.Limit)
+			} else if st.rawErr != nil {
+				st.rawErr = galley.Errorf(galley.EInvalid, "Failed to read the request body.")
+			}
+			e.R.Body = io.NopCloser(bytes.NewReader(st.raw))
+		}
+	}
+	if st.rawErr != nil {
+		r.throw(st.rawErr)
+	}
+	return st.raw
+}
+
+// readBody is the request's parsed body (see requestBody), parsed once.
+func (r *runtime) readBody(st *routeState) goja.Value {
+	if st.body == nil {
+		r.readRaw(st)
+		st.body = r.requestBody(st.e)
+	}
+	return st.body
+}
+
+// installRouteEvents defines the route events' prototype: request, auth,
+// app, requestInfo(), json/string/html/blob/noContent/redirect, response
+// headers, bindBody, realIP, next() and the error helpers. request, auth
+// and response are made on first read (see lazyProp).
+func (r *runtime) installRouteEvents() error {
+	rt := r.rt
+	r.routeSym = goja.NewSymbol("galley.routeEvent")
+	p := rt.NewObject()
+	r.routeProto = p
+	stOf := func(this goja.Value) *routeState {
+		if obj, ok := this.(*goja.Object); ok {
+			if v := obj.GetSymbol(r.routeSym); v != nil {
+				if st, ok := v.Export().(*routeState); ok {
+					return st
 				}
-				e.R.Body = io.NopCloser(bytes.NewReader(raw))
 			}
 		}
-		if rawErr != nil {
-			r.throw(rawErr)
-		}
-		return raw
+		panic(rt.NewTypeError("not a route event"))
 	}
-	req := r.requestObject(e.R)
-	_ = req.Set("body", &rawBody{read: readRaw})
-	_ = o.Set("request", req)
-	write := func(status int, contentType string, body []byte) {
+	method := func(name string, fn func(st *routeState, call goja.FunctionCall) goja.Value) {
+		_ = p.Set(name, func(call goja.FunctionCall) goja.Value { return fn(stOf(call.This), call) })
+	}
+	write := func(st *routeState, status int, contentType string, body []byte) {
 		if contentType != "" {
-			e.W.Header().Set("Content-Type", contentType)
+			st.e.W.Header().Set("Content-Type", contentType)
 		}
-		e.W.WriteHeader(status)
-		_, _ = e.W.Write(body)
+		st.e.W.WriteHeader(status)
+		_, _ = st.e.W.Write(body)
 	}
 	status := func(v goja.Value) int {
 		n := int(v.ToInteger())
@@ -174,26 +212,51 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 		}
 		return n
 	}
-	_ = o.Set("json", func(call goja.FunctionCall) goja.Value {
+	method("next", func(st *routeState, _ goja.FunctionCall) goja.Value {
+		if st.next != nil {
+			if err := st.next(); err != nil {
+				r.rethrow(err)
+			}
+		}
+		return goja.Undefined()
+	})
+	_ = p.Set("app", r.app)
+	lazy := func(name string, fn func(st *routeState) goja.Value) error {
+		return r.lazyProp(p, name, func(this *goja.Object) goja.Value { return fn(stOf(this)) })
+	}
+	if err := lazy("auth", func(st *routeState) goja.Value { return r.recordObject(st.e.Actor.Auth) }); err != nil {
+		return err
+	}
+	if err := lazy("request", func(st *routeState) goja.Value {
+		req := r.requestObject(st.e.R)
+		_ = req.Set("body", &rawBody{read: func() []byte { return r.readRaw(st) }})
+		return req
+	}); err != nil {
+		return err
+	}
+	if err := lazy("response", func(st *routeState) goja.Value { return r.responseObject(st.e.W) }); err != nil {
+		return err
+	}
+	method("json", func(st *routeState, call goja.FunctionCall) goja.Value {
 		code := status(call.Argument(0))
 		b, err := r.stringify(call.Argument(1))
 		if err != nil {
 			r.rethrow(err)
 		}
-		write(code, "application/json", b)
+		write(st, code, "application/json", b)
 		return goja.Undefined()
 	})
-	_ = o.Set("string", func(call goja.FunctionCall) goja.Value {
-		write(status(call.Argument(0)), "text/plain; charset=utf-8", []byte(call.Argument(1).String()))
+	method("string", func(st *routeState, call goja.FunctionCall) goja.Value {
+		write(st, status(call.Argument(0)), "text/plain; charset=utf-8", []byte(call.Argument(1).String()))
 		return goja.Undefined()
 	})
-	_ = o.Set("html", func(call goja.FunctionCall) goja.Value {
-		write(status(call.Argument(0)), "text/html; charset=utf-8", []byte(call.Argument(1).String()))
+	method("html", func(st *routeState, call goja.FunctionCall) goja.Value {
+		write(st, status(call.Argument(0)), "text/html; charset=utf-8", []byte(call.Argument(1).String()))
 		return goja.Undefined()
 	})
 	// blob(status, contentType, body): body with any content type (an RSS
 	// feed, a CSV export); body is a string or an array of bytes.
-	_ = o.Set("blob", func(call goja.FunctionCall) goja.Value {
+	method("blob", func(st *routeState, call goja.FunctionCall) goja.Value {
 		code := status(call.Argument(0))
 		ct := call.Argument(1).String()
 		if ct == "" || goja.IsUndefined(call.Argument(1)) {
@@ -215,47 +278,20 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 		default:
 			body = []byte(call.Argument(2).String())
 		}
-		write(code, ct, body)
+		write(st, code, ct, body)
 		return goja.Undefined()
 	})
-	_ = o.Set("noContent", func(call goja.FunctionCall) goja.Value {
-		e.W.WriteHeader(status(call.Argument(0)))
+	method("noContent", func(st *routeState, call goja.FunctionCall) goja.Value {
+		st.e.W.WriteHeader(status(call.Argument(0)))
 		return goja.Undefined()
 	})
-	_ = o.Set("redirect", func(call goja.FunctionCall) goja.Value {
-		http.Redirect(e.W, e.R, call.Argument(1).String(), status(call.Argument(0)))
+	method("redirect", func(st *routeState, call goja.FunctionCall) goja.Value {
+		http.Redirect(st.e.W, st.e.R, call.Argument(1).String(), status(call.Argument(0)))
 		return goja.Undefined()
 	})
-	header := rt.NewObject()
-	_ = header.Set("set", func(call goja.FunctionCall) goja.Value {
-		e.W.Header().Set(call.Argument(0).String(), call.Argument(1).String())
-		return goja.Undefined()
-	})
-	_ = header.Set("add", func(call goja.FunctionCall) goja.Value {
-		e.W.Header().Add(call.Argument(0).String(), call.Argument(1).String())
-		return goja.Undefined()
-	})
-	_ = header.Set("get", func(call goja.FunctionCall) goja.Value {
-		return rt.ToValue(e.W.Header().Get(call.Argument(0).String()))
-	})
-	_ = header.Set("del", func(call goja.FunctionCall) goja.Value {
-		e.W.Header().Del(call.Argument(0).String())
-		return goja.Undefined()
-	})
-	resp := rt.NewObject()
-	_ = resp.Set("header", func(goja.FunctionCall) goja.Value { return header })
-	_ = o.Set("response", resp)
-	_ = o.Set("realIP", func(goja.FunctionCall) goja.Value { return rt.ToValue(e.Actor.IP) })
-
-	var body goja.Value // read once
-	readBody := func() goja.Value {
-		if body == nil {
-			readRaw()
-			body = r.requestBody(e)
-		}
-		return body
-	}
-	_ = o.Set("requestInfo", func(goja.FunctionCall) goja.Value {
+	method("realIP", func(st *routeState, _ goja.FunctionCall) goja.Value { return rt.ToValue(st.e.Actor.IP) })
+	method("requestInfo", func(st *routeState, _ goja.FunctionCall) goja.Value {
+		e := st.e
 		info := rt.NewObject()
 		_ = info.Set("method", e.R.Method)
 		_ = info.Set("context", "default")
@@ -269,35 +305,57 @@ func (r *runtime) routeEvent(e *api.RequestEvent) (*goja.Object, func(func() err
 			h[strings.ReplaceAll(strings.ToLower(k), "-", "_")] = v[0]
 		}
 		_ = info.Set("headers", h)
-		_ = info.Set("body", readBody())
+		_ = info.Set("body", r.readBody(st))
 		_ = info.Set("auth", r.recordObject(e.Actor.Auth))
 		return info
 	})
-	_ = o.Set("bindBody", func(call goja.FunctionCall) goja.Value {
+	method("bindBody", func(st *routeState, call goja.FunctionCall) goja.Value {
 		target := call.Argument(0).ToObject(rt)
-		if src, ok := readBody().(*goja.Object); ok {
+		if src, ok := r.readBody(st).(*goja.Object); ok {
 			for _, k := range src.Keys() {
 				_ = target.Set(k, src.Get(k))
 			}
 		}
 		return target
 	})
-	errHelper := func(class string) func(call goja.FunctionCall) goja.Value {
-		return func(call goja.FunctionCall) goja.Value {
+	for name, class := range map[string]string{"badRequestError": "BadRequestError", "unauthorizedError": "UnauthorizedError",
+		"forbiddenError": "ForbiddenError", "notFoundError": "NotFoundError", "internalServerError": "InternalServerError",
+		"tooManyRequestsError": "TooManyRequestsError", "error": "ApiError"} {
+		_ = p.Set(name, func(call goja.FunctionCall) goja.Value {
 			ctor, _ := goja.AssertConstructor(rt.Get(class))
 			obj, err := ctor(nil, call.Arguments...)
 			if err != nil {
 				r.rethrow(err)
 			}
 			return obj
-		}
+		})
 	}
-	for name, class := range map[string]string{"badRequestError": "BadRequestError", "unauthorizedError": "UnauthorizedError",
-		"forbiddenError": "ForbiddenError", "notFoundError": "NotFoundError", "internalServerError": "InternalServerError",
-		"tooManyRequestsError": "TooManyRequestsError", "error": "ApiError"} {
-		_ = o.Set(name, errHelper(class))
-	}
-	return o, func(fn func() error) { next = fn }
+	return nil
+}
+
+// responseObject is e.response of a route: header() with set, add, get
+// and del on w's headers.
+func (r *runtime) responseObject(w http.ResponseWriter) *goja.Object {
+	rt := r.rt
+	header := rt.NewObject()
+	_ = header.Set("set", func(call goja.FunctionCall) goja.Value {
+		w.Header().Set(call.Argument(0).String(), call.Argument(1).String())
+		return goja.Undefined()
+	})
+	_ = header.Set("add", func(call goja.FunctionCall) goja.Value {
+		w.Header().Add(call.Argument(0).String(), call.Argument(1).String())
+		return goja.Undefined()
+	})
+	_ = header.Set("get", func(call goja.FunctionCall) goja.Value {
+		return rt.ToValue(w.Header().Get(call.Argument(0).String()))
+	})
+	_ = header.Set("del", func(call goja.FunctionCall) goja.Value {
+		w.Header().Del(call.Argument(0).String())
+		return goja.Undefined()
+	})
+	resp := rt.NewObject()
+	_ = resp.Set("header", func(goja.FunctionCall) goja.Value { return header })
+	return resp
 }
 
 // rawBody is e.request.body in a route: the request's bytes, which
