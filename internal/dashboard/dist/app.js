@@ -640,7 +640,7 @@ var K,ls,Kn,we,gt,tt,cs,Xe,ds,yt,$t,Wn,Ue=Symbol.for("pv"),st={},nt=[],Jn=/^m(i|
           onInput=${T=>{y(T.currentTarget.value),t(T.currentTarget.value)}}></textarea>`:c`<div id=${o} ref=${r} class="rt-area" contenteditable="true" role="textbox" aria-multiline="true"
           aria-labelledby=${`${o}-label`} aria-invalid=${n?"true":void 0} aria-describedby=${n?`${o}-err`:void 0}
           onInput=${S} onKeyDown=${W} onPaste=${F} onFocus=${()=>{On(),_()}}></div>`}
-    <${he} id=${o} error=${n} hint=${p?"Scripts, event handlers and unknown tags are removed when you leave the HTML view.":""} />
+    <${he} id=${o} error=${n} hint=${p?"Saved as typed. Back in the editor view, scripts, event handlers and tags it does not allow are removed.":""} />
   </div>`}function Fo(s){return s?String(s).replace(" ","T").slice(0,16):""}function Mo(s){return s?`${s.replace("T"," ")}:00.000Z`:""}function Bo({field:s,value:e,onChange:t,error:n}){let o=H();return c`<div class="field">
     <label for=${o}>${s.name} <span class="muted small">(date, UTC)</span></label>
     <input id=${o} type="datetime-local" value=${Fo(e)} onInput=${r=>t(Mo(r.currentTarget.value))}

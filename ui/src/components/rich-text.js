@@ -7,8 +7,8 @@
 // The stored HTML comes from app users: it is passed through sanitizeHTML
 // before it enters the page, pasted HTML is sanitised before it is
 // inserted, and what the editor hands back is sanitised again. "Edit HTML"
-// shows the source in a textarea (kept as typed until the editor takes it
-// back, sanitised).
+// shows the source in a textarea: what is typed there is saved as typed
+// (it is the superuser's own), and sanitised when the editor takes it back.
 import { useEffect, useId, useLayoutEffect, useRef, useState } from 'preact/hooks';
 import { html } from '../lib/html.js';
 import { sanitizeHTML, safeURL } from '../lib/sanitize.js';
@@ -225,6 +225,6 @@ export function RichText({ label, value, onChange, error }) {
       : html`<div id=${id} ref=${area} class="rt-area" contenteditable="true" role="textbox" aria-multiline="true"
           aria-labelledby=${`${id}-label`} aria-invalid=${error ? 'true' : undefined} aria-describedby=${error ? `${id}-err` : undefined}
           onInput=${onInput} onKeyDown=${onKeyDown} onPaste=${onPaste} onFocus=${() => { setup(); refresh(); }}></div>`}
-    <${Help} id=${id} error=${error} hint=${source ? 'Scripts, event handlers and unknown tags are removed when you leave the HTML view.' : ''} />
+    <${Help} id=${id} error=${error} hint=${source ? 'Saved as typed. Back in the editor view, scripts, event handlers and tags it does not allow are removed.' : ''} />
   </div>`;
 }
