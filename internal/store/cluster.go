@@ -18,7 +18,9 @@ import (
 // Notification topics. Several nodes on one PostgreSQL database keep their
 // in-memory caches in step through them: a transaction that changes what a
 // cache holds calls Tx.Notify, and every other node's OnNotify handlers run
-// once it commits (PostgreSQL NOTIFY is transactional).
+// once it commits (PostgreSQL NOTIFY is transactional). Besides these,
+// the data notifier sends the rows of committed writes for the other nodes'
+// list totals (topicTotals, totals_notice.go); other handlers ignore them.
 const (
 	TopicSchema   = "schema"   // collections changed
 	TopicSettings = "settings" // settings changed
