@@ -53,7 +53,16 @@ func (t *Thumbnailer) render(ctx context.Context, st Storage, fileKey string, si
 	if err != nil {
 		return nil, err
 	}
-	defer obj.Close()
+	// The source is closed once decoded (or on the way out), before the
+	// memory budget is given back below.
+	closed := false
+	closeObj := func() {
+		if !closed {
+			closed = true
+			obj.Close()
+		}
+	}
+	defer closeObj()
 
 	// The header first: nothing is decoded of an image that is too large.
 	head := &headBuffer{max: headLen}
@@ -91,6 +100,7 @@ func (t *Thumbnailer) render(ctx context.Context, st Storage, fileKey string, si
 	}
 	src = &sourceReader{ctx: ctx, r: obj.Content}
 	img, err := c.decode(src)
+	closeObj()
 	if err != nil {
 		return nil, src.fail(err)
 	}
