@@ -20,19 +20,6 @@ function webhookSecret(app) {
     return s;
 }
 
-/**
- * Serialises every checkout and payment: the first write of the transaction
- * updates the one shop_locks row, so on PostgreSQL (READ COMMITTED, several
- * writers) a second transaction waits here until the first commits, and then
- * reads what it wrote. On SQLite transactions run one at a time anyway.
- * Without it two checkouts could both read "1 left" and both sell it.
- */
-function lock(tx) {
-    const row = tx.findRecordById("shop_locks", "shoplock0000001");
-    row.set("token", $security.randomString(20));
-    tx.save(row);
-}
-
 /** Money as the pages show it: cents → "€12.50". */
 function money(cents) {
     return "€" + (cents / 100).toFixed(2);
@@ -83,4 +70,4 @@ function sendConfirmation(app, order) {
     }
 }
 
-module.exports = { setting, webhookSecret, lock, money, verifySignature, sendConfirmation };
+module.exports = { setting, webhookSecret, money, verifySignature, sendConfirmation };

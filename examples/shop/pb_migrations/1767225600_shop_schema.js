@@ -1,7 +1,7 @@
 /// <reference path="../pb_data/types.d.ts" />
 // The shop's schema: categories, products (with photos), a cart per user,
 // orders (pending → paid → shipped), the payment events seen by the webhook,
-// the shop's settings and the row checkouts lock. Plus a "role" on users:
+// and the shop's settings. Plus a "role" on users:
 // "admin" ships orders and manages the catalogue.
 const ADMIN = '@request.auth.role = "admin"';
 
@@ -120,17 +120,9 @@ migrate((app) => {
             ],
             indexes: ["CREATE UNIQUE INDEX idx_shop_settings_key ON shop_settings (key)"],
         },
-        {
-            id: "shop_locks",
-            name: "shop_locks",
-            type: "base",
-            // One row that every checkout and payment updates first (see checkout.pb.js).
-            fields: [{ name: "token", type: "text", max: 40 }],
-        },
     ], false);
-    app.save(new Record("shop_locks", { id: "shoplock0000001", token: "" }));
 }, (app) => {
-    for (const name of ["shop_locks", "shop_settings", "webhook_events", "orders", "cart_items", "products", "categories"]) {
+    for (const name of ["shop_settings", "webhook_events", "orders", "cart_items", "products", "categories"]) {
         try { app.delete(app.findCollectionByNameOrId(name)); } catch (err) { if (err.status !== 404) throw err; }
     }
     const users = app.findCollectionByNameOrId("_pb_users_auth_");
