@@ -20,7 +20,6 @@ func (r *runtime) install() error {
 	rt := r.rt
 	rt.SetFieldNameMapper(goja.UncapFieldNameMapper())
 	r.goErrSym = goja.NewSymbol("galley.goError")
-	r.recSym = goja.NewSymbol("galley.record")
 	r.mwSym = goja.NewSymbol("galley.middleware")
 	r.settingsSym = goja.NewSymbol("galley.settings")
 	if _, err := rt.RunProgram(preludeProgram); err != nil {

@@ -3,6 +3,7 @@ package jsvm
 import (
 	"context"
 	"fmt"
+	"slices"
 
 	"github.com/dop251/goja"
 	galley "github.com/galleyhq/galley"
@@ -90,16 +91,66 @@ func requestCtx(e *core.RecordRequestEvent) context.Context { return e.Context }
 func writeCtx(e *core.RecordWriteEvent) context.Context     { return e.Context }
 func successCtx(e *core.RecordSuccessEvent) context.Context { return e.Context }
 
-// Hook events are objects of one prototype per runtime (installEvents)
-// whose methods read the Go event under evSym: no closures per event.
+// Hook and route events are objects of one prototype per runtime
+// (installEvents, installRouteEvents) whose methods read the Go event the
+// object holds: no closures per event.
+
+// holder is the Go side of an event object: a goja dynamic object (no
+// reflection wrapper, no symbol table to build per event) holding the Go
+// event v, whose own properties — a handler's e.seen = "x", a property
+// made by lazyProp — live in props, in the order they were set. Its
+// prototype gives the rest.
+type holder struct {
+	v     any
+	props map[string]goja.Value
+	keys  []string
+}
+
+func (h *holder) Get(k string) goja.Value { return h.props[k] }
+func (h *holder) Has(k string) bool       { _, ok := h.props[k]; return ok }
+func (h *holder) Keys() []string          { return h.keys }
+
+func (h *holder) Set(k string, v goja.Value) bool {
+	if h.props == nil {
+		h.props = make(map[string]goja.Value, 4)
+	}
+	if _, ok := h.props[k]; !ok {
+		h.keys = append(h.keys, k)
+	}
+	h.props[k] = v
+	return true
+}
+
+func (h *holder) Delete(k string) bool {
+	if _, ok := h.props[k]; ok {
+		delete(h.props, k)
+		h.keys = slices.DeleteFunc(h.keys, func(x string) bool { return x == k })
+	}
+	return true
+}
+
+// holderObject makes an object of prototype proto holding v.
+func (r *runtime) holderObject(v any, proto *goja.Object) *goja.Object {
+	o := r.rt.NewDynamicObject(&holder{v: v})
+	_ = o.SetPrototype(proto)
+	return o
+}
+
+// held is the Go value an object made by holderObject holds (nil for any
+// other value).
+func held(v goja.Value) any {
+	if obj, ok := v.(*goja.Object); ok {
+		if h, ok := obj.Export().(*holder); ok {
+			return h.v
+		}
+	}
+	return nil
+}
 
 // hookEvent makes a hook event object for ev (whose Next continues the
 // chain) of prototype proto (evProto, reqProto or writeProto).
 func (r *runtime) hookEvent(ev nexter, proto *goja.Object) *goja.Object {
-	o := r.rt.NewObject()
-	_ = o.SetPrototype(proto)
-	_ = o.SetSymbol(r.evSym, ev)
-	return o
+	return r.holderObject(ev, proto)
 }
 
 type nexter interface{ Next() error }
@@ -146,14 +197,11 @@ func (r *runtime) lazyProp(proto *goja.Object, name string, compute func(this *g
 // It must run after installApp.
 func (r *runtime) installEvents() error {
 	rt := r.rt
-	r.evSym = goja.NewSymbol("galley.event")
 	p := rt.NewObject()
 	r.evProto = p
 	evOf := func(this goja.Value) any {
-		if obj, ok := this.(*goja.Object); ok {
-			if v := obj.GetSymbol(r.evSym); v != nil {
-				return v.Export()
-			}
+		if ev, ok := held(this).(nexter); ok {
+			return ev
 		}
 		panic(rt.NewTypeError("not a hook event"))
 	}

@@ -526,6 +526,12 @@ onRecordCreateRequest((e) => {
 	if (r !== e.record || e.auth !== null || e.app !== $app) {
 		throw new BadRequestError("request event: record not kept, auth not null or app not $app");
 	}
+	const x = new Record("logs", {msg: "m"});
+	x.note = "own";
+	if (!(x instanceof Record) || !(r instanceof Record) || x.get("msg") !== "m" || x.collectionName !== "logs" ||
+		Object.keys(x).join() !== "note" || JSON.parse(JSON.stringify(x)).msg !== "m") {
+		throw new BadRequestError("records: not Records, or their properties wrong");
+	}
 	if (r.get("title") === "swap") {
 		e.record = "replaced";
 		if (e.record !== "replaced") {
@@ -555,7 +561,10 @@ routerAdd("GET", "/api/props", (e) => {
 	const req = e.request;
 	e.response.header().set("X-Same", String(req === e.request && e.response === e.response));
 	e.auth = "overridden";
-	e.json(200, {auth: e.auth, path: e.request.url.path, app: e.app === $app, ip: typeof e.realIP()});
+	e.mine = 1;
+	const keys = Object.keys(e).join(",");
+	delete e.mine;
+	e.json(200, {auth: e.auth, path: e.request.url.path, app: e.app === $app, ip: typeof e.realIP(), keys: keys, deleted: e.mine === undefined});
 });
 routerAdd("GET", "/api/detached", (e) => {
 	const json = e.json;
@@ -570,7 +579,8 @@ routerAdd("GET", "/api/detached", (e) => {
 	if rec["slug"] != "" {
 		t.Fatalf("record: %v", rec)
 	}
-	res := e.s.Do("GET", "/api/props", "", nil).Status(200).Contains(`"auth":"overridden"`, `"path":"/api/props"`, `"app":true`, `"ip":"string"`)
+	res := e.s.Do("GET", "/api/props", "", nil).Status(200).Contains(`"auth":"overridden"`, `"path":"/api/props"`, `"app":true`, `"ip":"string"`,
+		`"keys":"request,response,auth,mine"`, `"deleted":true`)
 	if res.Header.Get("X-Same") != "true" {
 		t.Fatalf("X-Same: %q", res.Header.Get("X-Same"))
 	}

@@ -356,15 +356,12 @@ type runtime struct {
 	regs        []registration // what the files registered, in order
 	fns         []goja.Callable
 	goErrSym    *goja.Symbol
-	recSym      *goja.Symbol
 	mwSym       *goja.Symbol
 	settingsSym *goja.Symbol // marks the object $app.settings() returns
 	app         *goja.Object // $app
-	evSym       *goja.Symbol
 	evProto     *goja.Object // hook events' prototype
 	reqProto    *goja.Object // record request events' (inherits evProto)
 	writeProto  *goja.Object // record write events' (inherits evProto)
-	routeSym    *goja.Symbol
 	routeProto  *goja.Object // route events' prototype
 	recProto    *goja.Object
 

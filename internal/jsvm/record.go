@@ -180,15 +180,13 @@ func (r *runtime) installRecord() error {
 		if err != nil {
 			r.throw(err)
 		}
-		_ = call.This.SetPrototype(proto)
-		_ = call.This.SetSymbol(r.recSym, rec)
 		if d := call.Argument(1); !goja.IsUndefined(d) && !goja.IsNull(d) {
 			obj := d.ToObject(rt)
 			for _, k := range obj.Keys() {
 				r.setField(rec, k, obj.Get(k))
 			}
 		}
-		return nil
+		return r.holderObject(rec, proto)
 	}).ToObject(rt)
 	_ = ctor.Set("prototype", proto)
 	_ = proto.Set("constructor", ctor)
@@ -211,28 +209,18 @@ func collectionName(v goja.Value) string {
 	return v.String()
 }
 
-// recordObject wraps rec as a Record (null for nil).
+// recordObject wraps rec as a Record (null for nil): an object of
+// recProto holding rec (see holder), as events are.
 func (r *runtime) recordObject(rec *galley.Record) goja.Value {
 	if rec == nil {
 		return goja.Null()
 	}
-	o := r.rt.NewObject()
-	_ = o.SetPrototype(r.recProto)
-	_ = o.SetSymbol(r.recSym, rec)
-	return o
+	return r.holderObject(rec, r.recProto)
 }
 
 // recordOf returns the Go record of a Record (nil for anything else).
 func (r *runtime) recordOf(v goja.Value) *galley.Record {
-	obj, ok := v.(*goja.Object)
-	if !ok {
-		return nil
-	}
-	x := obj.GetSymbol(r.recSym)
-	if x == nil {
-		return nil
-	}
-	rec, _ := x.Export().(*galley.Record)
+	rec, _ := held(v).(*galley.Record)
 	return rec
 }
 

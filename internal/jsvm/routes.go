@@ -119,7 +119,7 @@ func (s *routeSlot) serve(e *api.RequestEvent) error {
 	})
 }
 
-// routeState is the Go side of one route event object (under routeSym):
+// routeState is the Go side of one route event object (its holder's):
 // the request, the next middleware (set per JavaScript middleware) and the
 // request body once read.
 type routeState struct {
@@ -138,10 +138,7 @@ type routeState struct {
 // of the route events' prototype (installRouteEvents), whose methods read
 // st, so a request builds no closures.
 func (r *runtime) routeEvent(st *routeState) *goja.Object {
-	o := r.rt.NewObject()
-	_ = o.SetPrototype(r.routeProto)
-	_ = o.SetSymbol(r.routeSym, st)
-	return o
+	return r.holderObject(st, r.routeProto)
 }
 
 // readRaw reads the request's body once (see routeState) and throws a 413
@@ -182,16 +179,11 @@ func (r *runtime) readBody(st *routeState) goja.Value {
 // and response are made on first read (see lazyProp).
 func (r *runtime) installRouteEvents() error {
 	rt := r.rt
-	r.routeSym = goja.NewSymbol("galley.routeEvent")
 	p := rt.NewObject()
 	r.routeProto = p
 	stOf := func(this goja.Value) *routeState {
-		if obj, ok := this.(*goja.Object); ok {
-			if v := obj.GetSymbol(r.routeSym); v != nil {
-				if st, ok := v.Export().(*routeState); ok {
-					return st
-				}
-			}
+		if st, ok := held(this).(*routeState); ok {
+			return st
 		}
 		panic(rt.NewTypeError("not a route event"))
 	}
