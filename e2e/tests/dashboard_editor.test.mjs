@@ -5,7 +5,8 @@
 // table or opened in the editor, and the editor's DOM holds none of it.
 import { test, before, after } from 'node:test';
 import { assert, URL, uniqueName } from './lib.mjs';
-import { skip, setUp, tearDown, state, newPage, axe, shoot, logIn, main } from '../browser/dashboard.mjs';
+import { join } from 'node:path';
+import { skip, setUp, tearDown, state, newPage, axe, shoot, logIn, main, DB, SHOTS } from '../browser/dashboard.mjs';
 
 before(() => setUp('editor'));
 after(tearDown);
@@ -134,10 +135,15 @@ test('hostile editor HTML runs nothing in the table or the editor', { skip, time
     await page.goto(`${URL}/_/`);
     await logIn(page);
     await page.goto(`${URL}/_/#/collections/${c.id}?filter=${encodeURIComponent('title = "hostile"')}`);
-    // (Seen once under heavy load: the filtered count never came. On failure, say what the page showed.)
+    // Opened afresh, the link's screen renders before the collections arrive
+    // (which once crashed it: the filter was checked against no collection).
+    await page.reload();
+    // On failure, say what the page showed.
     await main(page).getByRole('status').getByText(`${HOSTILE.length} records`).waitFor({ timeout: 20000 }).catch(async (e) => {
       const shown = await main(page).getByRole('status').allTextContents().catch(() => []);
-      assert.fail(`${e.message}\nlocation ${await page.evaluate(() => location.hash)}; status ${JSON.stringify(shown)}`);
+      const text = await page.locator('body').innerText().catch(() => '');
+      await page.screenshot({ path: join(SHOTS, `${DB}-editor-hostile-failed.png`) }).catch(() => {});
+      assert.fail(`${e.message}\nlocation ${await page.evaluate(() => location.hash)}; status ${JSON.stringify(shown)}; page errors: ${page.problems.filter((p) => !p.startsWith('CSP:')).join(' | ')}; page: ${text.slice(0, 200)}`);
     });
     // The table shows text: no element of the stored HTML reached the page.
     assert.equal(await main(page).locator('table img[src="x"], table script, table iframe, table svg, table details').count(), 0);

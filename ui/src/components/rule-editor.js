@@ -35,9 +35,11 @@ export function stripLocal(draft) {
 export function useRuleCheck(text, collection, kind = 'rule') {
   const [res, setRes] = useState({ state: 'idle', message: '' });
   const seq = useRef(0);
-  const body = useMemo(() => (text ? JSON.stringify(checkable(collection)) : ''), [text, collection]);
+  // No collection yet (a link with a filter opened before the collections
+  // arrived): nothing to check against until it comes.
+  const body = useMemo(() => (text && collection ? JSON.stringify(checkable(collection)) : ''), [text, collection]);
   useEffect(() => {
-    if (checkerMissing || text == null || text.trim() === '') {
+    if (checkerMissing || text == null || text.trim() === '' || !body) {
       setRes({ state: 'idle', message: '' });
       return;
     }
