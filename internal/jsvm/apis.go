@@ -22,6 +22,9 @@ func (r *runtime) install() error {
 	r.goErrSym = goja.NewSymbol("galley.goError")
 	r.mwSym = goja.NewSymbol("galley.middleware")
 	r.settingsSym = goja.NewSymbol("galley.settings")
+	jsonObj := rt.Get("JSON").ToObject(rt)
+	r.jsonStringify, _ = goja.AssertFunction(jsonObj.Get("stringify"))
+	r.jsonParse, _ = goja.AssertFunction(jsonObj.Get("parse"))
 	if _, err := rt.RunProgram(preludeProgram); err != nil {
 		return fmt.Errorf("hooks prelude: %w", err)
 	}

@@ -358,12 +358,14 @@ type runtime struct {
 	goErrSym    *goja.Symbol
 	mwSym       *goja.Symbol
 	settingsSym *goja.Symbol // marks the object $app.settings() returns
-	app         *goja.Object // $app
-	evProto     *goja.Object // hook events' prototype
-	reqProto    *goja.Object // record request events' (inherits evProto)
-	writeProto  *goja.Object // record write events' (inherits evProto)
-	routeProto  *goja.Object // route events' prototype
-	recProto    *goja.Object
+	// The built-in JSON.stringify and JSON.parse (see stringify).
+	jsonStringify, jsonParse goja.Callable
+	app                      *goja.Object // $app
+	evProto                  *goja.Object // hook events' prototype
+	reqProto                 *goja.Object // record request events' (inherits evProto)
+	writeProto               *goja.Object // record write events' (inherits evProto)
+	routeProto               *goja.Object // route events' prototype
+	recProto                 *goja.Object
 
 	// During a call: its contexts (innermost last), where it was entered,
 	// and whether the runtime must be replaced after it.

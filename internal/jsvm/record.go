@@ -298,10 +298,10 @@ func (r *runtime) plain(v goja.Value) any {
 	return v.Export()
 }
 
-// stringify is JSON.stringify(v) as bytes.
+// stringify is JSON.stringify(v) as bytes (the built-in one, taken at
+// install: a file that replaces JSON.stringify does not change it).
 func (r *runtime) stringify(v goja.Value) ([]byte, error) {
-	fn, _ := goja.AssertFunction(r.rt.Get("JSON").ToObject(r.rt).Get("stringify"))
-	out, err := fn(goja.Undefined(), v)
+	out, err := r.jsonStringify(goja.Undefined(), v)
 	if err != nil {
 		return nil, err
 	}
@@ -311,10 +311,10 @@ func (r *runtime) stringify(v goja.Value) ([]byte, error) {
 	return []byte(out.String()), nil
 }
 
-// parseJSON is JSON.parse(b) (undefined when b is not JSON).
+// parseJSON is JSON.parse(b) (undefined when b is not JSON; the built-in
+// one, as stringify).
 func (r *runtime) parseJSON(b []byte) goja.Value {
-	fn, _ := goja.AssertFunction(r.rt.Get("JSON").ToObject(r.rt).Get("parse"))
-	out, err := fn(goja.Undefined(), r.rt.ToValue(string(b)))
+	out, err := r.jsonParse(goja.Undefined(), r.rt.ToValue(string(b)))
 	if err != nil {
 		return goja.Undefined()
 	}
