@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"hash/crc32"
 	"image"
@@ -110,6 +111,9 @@ func localFiles(t *testing.T, s *testserver.Server) []string {
 	root := filepath.Join(s.FilesDir, "storage")
 	var out []string
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if errors.Is(err, fs.ErrNotExist) { // removed while walked (deletes run after commit)
+			return nil
+		}
 		if err != nil {
 			return err
 		}
