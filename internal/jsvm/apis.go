@@ -28,7 +28,7 @@ func (r *runtime) install() error {
 	if _, err := rt.RunProgram(preludeProgram); err != nil {
 		return fmt.Errorf("hooks prelude: %w", err)
 	}
-	for _, step := range []func() error{r.installRecord, r.installRegistrars, r.installApp, r.installEvents, r.installRouteEvents, r.installSecurity, r.installHTTP, r.installMisc, r.installApis} {
+	for _, step := range []func() error{r.installRecord, r.installRegistrars, r.installApp, r.installEvents, r.installRouteEvents, r.installRequestObjects, r.installSecurity, r.installHTTP, r.installMisc, r.installApis} {
 		if err := step(); err != nil {
 			return err
 		}

@@ -566,6 +566,17 @@ routerAdd("GET", "/api/props", (e) => {
 	delete e.mine;
 	e.json(200, {auth: e.auth, path: e.request.url.path, app: e.app === $app, ip: typeof e.realIP(), keys: keys, deleted: e.mine === undefined});
 });
+routerAdd("GET", "/api/req/{id}", (e) => {
+	const r = e.request;
+	const q = r.url.query();
+	const out = {method: r.method, host: r.host, addr: typeof r.remoteAddr, path: r.url.path, raw: r.url.rawQuery,
+		a: q.get("a"), hasB: q.has("b"), hasC: q.has("c"), str: r.url.string(), id: r.pathValue("id"),
+		via: r.header.get("X-Via"), same: r.url === r.url && r.header === r.header};
+	r.method = "CHANGED";
+	out.changed = r.method;
+	try { r.url.query.call({}); } catch (err) { out.wrongThis = String(err); }
+	e.json(200, out);
+});
 routerAdd("GET", "/api/detached", (e) => {
 	const json = e.json;
 	json(200, {never: true});
@@ -584,6 +595,11 @@ routerAdd("GET", "/api/detached", (e) => {
 	if res.Header.Get("X-Same") != "true" {
 		t.Fatalf("X-Same: %q", res.Header.Get("X-Same"))
 	}
+	host := strings.TrimPrefix(e.s.URL, "http://")
+	e.s.DoWith("GET", "/api/req/x7?a=1&b=", "", nil, map[string]string{"X-Via": "proxy"}).Status(200).Contains(
+		`"method":"GET"`, `"host":"`+host+`"`, `"addr":"string"`, `"path":"/api/req/x7"`, `"raw":"a=1&b="`, `"a":"1"`,
+		`"hasB":true`, `"hasC":false`, `"str":"/api/req/x7?a=1&b="`, `"id":"x7"`, `"via":"proxy"`, `"same":true`,
+		`"changed":"CHANGED"`, `"wrongThis":"TypeError: not a request"`)
 	// A method called without its event throws a TypeError (a 400 naming
 	// it, like other errors a handler throws), not a panic.
 	e.s.Do("GET", "/api/detached", "", nil).Status(400).Contains("not a route event")

@@ -365,6 +365,7 @@ type runtime struct {
 	reqProto                 *goja.Object // record request events' (inherits evProto)
 	writeProto               *goja.Object // record write events' (inherits evProto)
 	routeProto               *goja.Object // route events' prototype
+	httpReqProto             *goja.Object // a route's e.request's
 	recProto                 *goja.Object
 
 	// During a call: its contexts (innermost last), where it was entered,

@@ -7,6 +7,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"strings"
 	"sync/atomic"
 
@@ -219,11 +220,7 @@ func (r *runtime) installRouteEvents() error {
 	if err := lazy("auth", func(st *routeState) goja.Value { return r.recordObject(st.e.Actor.Auth) }); err != nil {
 		return err
 	}
-	if err := lazy("request", func(st *routeState) goja.Value {
-		req := r.requestObject(st.e.R)
-		_ = req.Set("body", &rawBody{read: func() []byte { return r.readRaw(st) }})
-		return req
-	}); err != nil {
+	if err := lazy("request", func(st *routeState) goja.Value { return r.requestObject(st) }); err != nil {
 		return err
 	}
 	if err := lazy("response", func(st *routeState) goja.Value { return r.responseObject(st.e.W) }); err != nil {
@@ -379,30 +376,122 @@ func (r *runtime) requestBody(e *api.RequestEvent) goja.Value {
 	return r.rt.NewObject()
 }
 
-// requestObject is the subset of Go's *http.Request that PocketBase's
-// hooks commonly read: method, url {path, rawQuery, query().get()},
-// header.get(), pathValue(), remoteAddr.
-func (r *runtime) requestObject(req *http.Request) *goja.Object {
+// e.request in a route is the subset of Go's *http.Request that
+// PocketBase's hooks commonly read: method, host, remoteAddr, url {path,
+// rawQuery, query().get()/has(), string()}, header.get(), pathValue() and
+// body (see rawBody). Like the event it is an object of a prototype per
+// runtime (installRequestObjects) holding the route's state, viewed as a
+// type of its own so one object's methods refuse another's; url, header
+// and body are made on first read. The views cost no allocation.
+type (
+	reqView    routeState
+	urlView    routeState
+	headerView routeState
+)
+
+// requestObject is e.request of the route whose state is st.
+func (r *runtime) requestObject(st *routeState) *goja.Object {
+	return r.holderObject((*reqView)(st), r.httpReqProto)
+}
+
+// installRequestObjects defines the prototypes of e.request, its url,
+// its header and url.query()'s answer.
+func (r *runtime) installRequestObjects() error {
 	rt := r.rt
-	o := rt.NewObject()
-	_ = o.Set("method", req.Method)
-	_ = o.Set("remoteAddr", req.RemoteAddr)
-	_ = o.Set("host", req.Host)
+	str := func(s string) goja.Value { return rt.ToValue(s) }
+	// reqOf is the request behind this (a request, its url or header) or throws.
+	reqOf := func(this goja.Value) *http.Request {
+		switch v := held(this).(type) {
+		case *reqView:
+			return v.e.R
+		case *urlView:
+			return v.e.R
+		case *headerView:
+			return v.e.R
+		}
+		panic(rt.NewTypeError("not a request"))
+	}
+	// getter defines name on p as a read of this's request; an assignment
+	// defines an own property, as on a plain object.
+	getter := func(p *goja.Object, name string, get func(req *http.Request) goja.Value) error {
+		g := rt.ToValue(func(call goja.FunctionCall) goja.Value { return get(reqOf(call.This)) })
+		set := rt.ToValue(func(call goja.FunctionCall) goja.Value {
+			if obj, ok := call.This.(*goja.Object); ok && obj != p {
+				if err := obj.DefineDataProperty(name, call.Argument(0), goja.FLAG_TRUE, goja.FLAG_TRUE, goja.FLAG_TRUE); err != nil {
+					r.rethrow(err)
+				}
+			}
+			return goja.Undefined()
+		})
+		return p.DefineAccessorProperty(name, g, set, goja.FLAG_TRUE, goja.FLAG_TRUE)
+	}
+	method := func(p *goja.Object, name string, fn func(req *http.Request, call goja.FunctionCall) goja.Value) {
+		_ = p.Set(name, func(call goja.FunctionCall) goja.Value { return fn(reqOf(call.This), call) })
+	}
+
+	req := rt.NewObject()
+	r.httpReqProto = req
 	u := rt.NewObject()
-	_ = u.Set("path", req.URL.Path)
-	_ = u.Set("rawQuery", req.URL.RawQuery)
-	_ = u.Set("query", func(goja.FunctionCall) goja.Value {
-		q := req.URL.Query()
-		qo := rt.NewObject()
-		_ = qo.Set("get", func(call goja.FunctionCall) goja.Value { return rt.ToValue(q.Get(call.Argument(0).String())) })
-		_ = qo.Set("has", func(call goja.FunctionCall) goja.Value { return rt.ToValue(q.Has(call.Argument(0).String())) })
-		return qo
-	})
-	_ = u.Set("string", func(goja.FunctionCall) goja.Value { return rt.ToValue(req.URL.String()) })
-	_ = o.Set("url", u)
 	h := rt.NewObject()
-	_ = h.Set("get", func(call goja.FunctionCall) goja.Value { return rt.ToValue(req.Header.Get(call.Argument(0).String())) })
-	_ = o.Set("header", h)
-	_ = o.Set("pathValue", func(call goja.FunctionCall) goja.Value { return rt.ToValue(req.PathValue(call.Argument(0).String())) })
-	return o
+	q := rt.NewObject()
+	for _, g := range []struct {
+		p    *goja.Object
+		name string
+		get  func(req *http.Request) goja.Value
+	}{
+		{req, "method", func(req *http.Request) goja.Value { return str(req.Method) }},
+		{req, "remoteAddr", func(req *http.Request) goja.Value { return str(req.RemoteAddr) }},
+		{req, "host", func(req *http.Request) goja.Value { return str(req.Host) }},
+		{u, "path", func(req *http.Request) goja.Value { return str(req.URL.Path) }},
+		{u, "rawQuery", func(req *http.Request) goja.Value { return str(req.URL.RawQuery) }},
+	} {
+		if err := getter(g.p, g.name, g.get); err != nil {
+			return err
+		}
+	}
+	method(req, "pathValue", func(req *http.Request, call goja.FunctionCall) goja.Value {
+		return str(req.PathValue(call.Argument(0).String()))
+	})
+	stOf := func(this *goja.Object) *routeState {
+		if v, ok := held(this).(*reqView); ok {
+			return (*routeState)(v)
+		}
+		panic(rt.NewTypeError("not a request"))
+	}
+	if err := r.lazyProp(req, "url", func(this *goja.Object) goja.Value {
+		return r.holderObject((*urlView)(stOf(this)), u)
+	}); err != nil {
+		return err
+	}
+	if err := r.lazyProp(req, "header", func(this *goja.Object) goja.Value {
+		return r.holderObject((*headerView)(stOf(this)), h)
+	}); err != nil {
+		return err
+	}
+	if err := r.lazyProp(req, "body", func(this *goja.Object) goja.Value {
+		st := stOf(this)
+		return rt.ToValue(&rawBody{read: func() []byte { return r.readRaw(st) }})
+	}); err != nil {
+		return err
+	}
+	method(u, "string", func(req *http.Request, _ goja.FunctionCall) goja.Value { return str(req.URL.String()) })
+	method(u, "query", func(req *http.Request, _ goja.FunctionCall) goja.Value {
+		return r.holderObject(req.URL.Query(), q)
+	})
+	method(h, "get", func(req *http.Request, call goja.FunctionCall) goja.Value {
+		return str(req.Header.Get(call.Argument(0).String()))
+	})
+	valuesOf := func(this goja.Value) url.Values {
+		if v, ok := held(this).(url.Values); ok {
+			return v
+		}
+		panic(rt.NewTypeError("not a query"))
+	}
+	_ = q.Set("get", func(call goja.FunctionCall) goja.Value {
+		return str(valuesOf(call.This).Get(call.Argument(0).String()))
+	})
+	_ = q.Set("has", func(call goja.FunctionCall) goja.Value {
+		return rt.ToValue(valuesOf(call.This).Has(call.Argument(0).String()))
+	})
+	return nil
 }
