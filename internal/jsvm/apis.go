@@ -61,16 +61,44 @@ func (d appData) Save(rec *galley.Record) error   { return d.app().Save(d.r.ctx(
 func (d appData) Delete(rec *galley.Record) error { return d.app().Delete(d.r.ctx(), rec) }
 
 func (r *runtime) installApp() error {
+	r.txAppProto = r.rt.NewObject()
+	r.defineApp(r.txAppProto, func(this goja.Value) data {
+		if d, ok := held(this).(txData); ok {
+			return d
+		}
+		panic(r.rt.NewTypeError("not a transaction's app"))
+	}, true)
 	r.app = r.appObject(appData{r}, false)
 	return r.rt.Set("$app", r.app)
 }
 
-// appObject is $app's API over d (inTx: d is a transaction's).
+// appObject is $app's API over d (inTx: d is a transaction's). A
+// transaction's app (a write hook's e.app, runInTransaction's txApp) is an
+// object of txAppProto holding d, so making one per event or transaction
+// defines no functions.
 func (r *runtime) appObject(d data, inTx bool) *goja.Object {
+	if inTx {
+		return r.holderObject(d, r.txAppProto)
+	}
+	o := r.rt.NewObject()
+	r.defineApp(o, func(goja.Value) data { return d }, false)
+	return o
+}
+
+// defineApp defines $app's methods on o; each call reads through
+// dOf(this) (inTx: a transaction's data).
+func (r *runtime) defineApp(o *goja.Object, dOf func(this goja.Value) data, inTx bool) {
 	rt := r.rt
 	app := r.gen.vm.cfg.App
-	o := rt.NewObject()
-	set := func(name string, fn func(call goja.FunctionCall) goja.Value) { _ = o.Set(name, fn) }
+	var d data // the data of the method call running (a runtime runs one call at a time)
+	set := func(name string, fn func(call goja.FunctionCall) goja.Value) {
+		_ = o.Set(name, func(call goja.FunctionCall) goja.Value {
+			prev := d
+			d = dOf(call.This)
+			defer func() { d = prev }()
+			return fn(call)
+		})
+	}
 	params := func(v goja.Value) map[string]any {
 		if v == nil || goja.IsUndefined(v) || goja.IsNull(v) {
 			return nil
@@ -235,7 +263,7 @@ func (r *runtime) appObject(d data, inTx bool) *goja.Object {
 			panic(rt.NewTypeError("runInTransaction: want a function"))
 		}
 		if inTx { // nested: the same transaction
-			if _, err := fn(goja.Undefined(), o); err != nil {
+			if _, err := fn(goja.Undefined(), call.This); err != nil {
 				r.rethrow(err)
 			}
 			return goja.Undefined()
@@ -264,7 +292,6 @@ func (r *runtime) appObject(d data, inTx bool) *goja.Object {
 		return c
 	})
 	set("logger", func(goja.FunctionCall) goja.Value { return r.loggerObject() })
-	return o
 }
 
 // rethrow throws err from a JavaScript callback again as it was (its

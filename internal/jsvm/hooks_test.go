@@ -551,8 +551,19 @@ onRecordCreate((e) => {
 		return;
 	}
 	const app = e.app;
-	if (app !== e.app || app === $app || typeof app.save !== "function") {
+	if (app !== e.app || app === $app || typeof app.save !== "function" || !app.isTransactional() || $app.isTransactional()) {
 		throw new BadRequestError("write event: app not the transaction's or not kept");
+	}
+	let inner = null;
+	app.runInTransaction((tx) => { inner = tx; });
+	if (inner !== app) {
+		throw new BadRequestError("write event: a nested transaction is not the same app");
+	}
+	const detached = app.findRecordById;
+	let refused = "";
+	try { detached("posts", "x"); } catch (err) { refused = String(err); }
+	if (!refused.includes("not a transaction's app")) {
+		throw new BadRequestError("write event: a detached method ran: " + refused);
 	}
 	e.record.set("slug", "via-" + e.collection.name);
 	e.next();

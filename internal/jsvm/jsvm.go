@@ -361,6 +361,7 @@ type runtime struct {
 	// The built-in JSON.stringify and JSON.parse (see stringify).
 	jsonStringify, jsonParse goja.Callable
 	app                      *goja.Object // $app
+	txAppProto               *goja.Object // a transaction's app's prototype
 	evProto                  *goja.Object // hook events' prototype
 	reqProto                 *goja.Object // record request events' (inherits evProto)
 	writeProto               *goja.Object // record write events' (inherits evProto)
