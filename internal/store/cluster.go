@@ -106,13 +106,20 @@ func (db *DB) dataNotifier(ctx context.Context) {
 	for {
 		select {
 		case <-ctx.Done():
-			send(db.pgState.outbox.noticesOf(db.pgState.outbox.take()))
+			send(db.pgState.outbox.noticesOf(db.pgState.outbox.take(), db.pgState.othersLive()))
 			return
 		case <-db.pgState.dataCh:
-			send(append(db.pgState.outbox.noticesOf(db.pgState.outbox.take()), TopicData))
+			send(append(db.pgState.outbox.noticesOf(db.pgState.outbox.take(), db.pgState.othersLive()), TopicData))
 		}
 	}
 }
+
+// othersLive reports whether other nodes may be live, so that the totals'
+// notices should carry rows: false only when the last heartbeat counted
+// this node alone. Before any heartbeat (a process that runs none, or has
+// not beaten yet) it cannot tell: true. A node that started since the last
+// heartbeat gets withheld ranges and counts again (totals_notice.go).
+func (s *pgState) othersLive() bool { return s.live.n.Load() != 1 }
 
 // closeNotifier stops dataNotifier once it has sent what was queued (the
 // writer has stopped: nothing more is queued).

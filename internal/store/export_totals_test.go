@@ -21,3 +21,8 @@ func (db *DB) MuteTotalsNotices(on bool) { db.pgState.outbox.mute.Store(on) }
 // other nodes without their rows (too big for one notice, or the outbox
 // full).
 func (db *DB) TotalsNoticesWithheld() int64 { return db.pgState.outbox.withheld.Load() }
+
+// TotalsNoticesAlone returns how many committed groups db sent to the
+// other nodes in withheld ranges because its last heartbeat saw no other
+// live node.
+func (db *DB) TotalsNoticesAlone() int64 { return db.pgState.outbox.alone.Load() }

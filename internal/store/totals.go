@@ -261,10 +261,11 @@ func (l *changeLog) insert(shard int, g loggedGroup) bool {
 	return true
 }
 
-// giveUp stops readers from waiting for version v of shard in collection's
-// log (a notice that did not come in time): totals cached before it are
-// counted again.
-func (c *totalsCache) giveUp(collection string, shard int, v int64) {
+// notHeld records that collection's log will not hold version v of shard
+// (nor, maybe, earlier ones: a notice that did not come in time, or came
+// withheld): totals cached before it are counted again, and the readers
+// waiting for a notice wake to do so.
+func (c *totalsCache) notHeld(collection string, shard int, v int64) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	l := c.logs[collection]
@@ -273,6 +274,8 @@ func (c *totalsCache) giveUp(collection string, shard int, v int64) {
 		c.logs[collection] = l
 	}
 	l.floor[shard] = max(l.floor[shard], v)
+	close(c.logged)
+	c.logged = make(chan struct{})
 }
 
 // dropOldest drops the oldest group of the shard holding the most changes.

@@ -42,7 +42,7 @@ func TestTotalsNoticeCodec(t *testing.T) {
 	groups = append(groups, big, outGroup{shard: 2, f: flushedCount{collection: c.ID, v: 42, unknown: true}})
 
 	var o totalsOutbox
-	notices := o.noticesOf(groups)
+	notices := o.noticesOf(groups, true)
 	if len(notices) < 2 {
 		t.Fatalf("%d notices for %d groups, want several", len(notices), len(groups))
 	}
@@ -114,6 +114,42 @@ func TestTotalsNoticeCodec(t *testing.T) {
 	}
 }
 
+// TestTotalsNoticeRanges: without rows (no other node live), the groups
+// go as one withheld range per collection and shard, lowest to highest
+// version, and no row goes out.
+func TestTotalsNoticeRanges(t *testing.T) {
+	row := []recordChange{{New: &galley.Record{Data: map[string]any{"t": "secret-row"}}}}
+	var groups []outGroup
+	for v := int64(1); v <= 30; v++ {
+		groups = append(groups, outGroup{shard: int(v % 3), f: flushedCount{collection: "c1", v: v, changes: row}})
+	}
+	groups = append(groups, outGroup{shard: 0, f: flushedCount{collection: "c2", v: 7, changes: row}})
+	var o totalsOutbox
+	notices := o.noticesOf(groups, false)
+	if len(notices) != 1 {
+		t.Fatalf("%d notices, want 1", len(notices))
+	}
+	if strings.Contains(notices[0], "secret-") {
+		t.Fatal("a row went out")
+	}
+	var got []wireGroup
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(notices[0], topicTotals)), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := []wireGroup{
+		{Collection: "c1", Shard: 1, From: 1, V: 28, Withheld: true},
+		{Collection: "c1", Shard: 2, From: 2, V: 29, Withheld: true},
+		{Collection: "c1", Shard: 0, From: 3, V: 30, Withheld: true},
+		{Collection: "c2", Shard: 0, From: 7, V: 7, Withheld: true},
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("got %+v\nwant %+v", got, want)
+	}
+	if a, w := o.alone.Load(), o.withheld.Load(); a != int64(len(groups)) || w != 0 {
+		t.Errorf("alone %d (want %d), withheld %d (want 0)", a, len(groups), w)
+	}
+}
+
 // TestTotalsOutboxBounds: groups queued past maxOutboxChanges rows go
 // without them, past maxOutboxGroups not at all.
 func TestTotalsOutboxBounds(t *testing.T) {
@@ -154,5 +190,35 @@ func TestTotalsSecretTotal(t *testing.T) {
 	}
 	if _, ok, p := c.catchUp("secret", state, all); ok || p.ch != nil {
 		t.Errorf("secret total brought up to date (or waiting) from a partial group: %v, %+v", ok, p)
+	}
+}
+
+// BenchmarkTotalsNotices: encoding one create's group (the bench's post
+// row) for the other nodes, with rows and as a withheld range (a node
+// alone).
+func BenchmarkTotalsNotices(b *testing.B) {
+	c := &galley.Collection{ID: "c_posts", Name: "posts", Type: galley.CollectionBase, Fields: []*galley.Field{
+		IDField(),
+		{ID: "1", Name: "title", Type: galley.FieldText},
+		{ID: "2", Name: "views", Type: galley.FieldNumber},
+		{ID: "3", Name: "author", Type: galley.FieldRelation, MaxSelect: 1},
+		{ID: "4", Name: "public", Type: galley.FieldBool},
+		{ID: "5", Name: "created", Type: galley.FieldAutodate},
+		{ID: "6", Name: "updated", Type: galley.FieldAutodate},
+	}}
+	r := &galley.Record{Collection: c, Data: map[string]any{"id": "abcdefghijklmno", "title": "a post title of some length",
+		"views": float64(1234), "author": "authorid0000001", "public": true,
+		"created": "2026-12-03 07:00:00.000Z", "updated": "2026-12-03 07:00:00.000Z"}}
+	groups := []outGroup{{shard: 1, f: flushedCount{collection: c.ID, v: 42, changes: []recordChange{{New: r}}}}}
+	for _, rows := range []bool{true, false} {
+		b.Run(fmt.Sprintf("rows=%v", rows), func(b *testing.B) {
+			var o totalsOutbox
+			b.ReportAllocs()
+			n := 0
+			for b.Loop() {
+				n = len(o.noticesOf(groups, rows)[0])
+			}
+			b.ReportMetric(float64(n), "bytes")
+		})
 	}
 }

@@ -92,6 +92,136 @@ func TestTotalsWaitForEveryLane(t *testing.T) {
 	}
 }
 
+// TestTotalsNodeAlone: a node whose last heartbeat saw no other live node
+// sends its groups without their rows; a node it has not seen yet counts
+// its cached total again at once (no wait for a notice, never a wrong
+// total). Once its heartbeat sees the other node, the rows go again and
+// the other node's total follows without a count.
+func TestTotalsNodeAlone(t *testing.T) {
+	if storetest.PostgresDSN() == "" {
+		t.Skip("needs PostgreSQL (" + storetest.EnvDSN + ")")
+	}
+	ctx := context.Background()
+	opts := storetest.Options(t)
+	a := open(t, opts)
+	if err := a.WithTx(ctx, func(tx *store.Tx) error { return tx.CreateCollection(ctx, allTypes()) }); err != nil {
+		t.Fatal(err)
+	}
+	b := open(t, opts)
+	ca, cb := a.Schema.Collection("things"), b.Schema.Collection("things")
+	if ca == nil || cb == nil {
+		t.Fatal("things missing on a node")
+	}
+	// A beats alone: B has not beaten yet.
+	if err := a.Beat(ctx, store.NodeInfo{}); err != nil {
+		t.Fatal(err)
+	}
+	if n := a.LiveNodes(); n != 1 {
+		t.Fatalf("A sees %d live nodes, want 1", n)
+	}
+	seq := 0
+	insert := func(n float64) {
+		t.Helper()
+		seq++
+		r := &galley.Record{Collection: ca, Data: map[string]any{"id": fmt.Sprintf("alone%010d", seq), "n": n, "t": ""}}
+		if err := a.WithTx(ctx, func(tx *store.Tx) error { return tx.InsertRecord(ctx, r) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	awaitGroups := func(want int64) {
+		t.Helper()
+		deadline := time.Now().Add(time.Minute) // a guard against a hang, not a timing
+		for b.TotalsRemoteGroups() < want {
+			if time.Now().After(deadline) {
+				t.Fatalf("node B logged %d groups from A's notices, want %d", b.TotalsRemoteGroups(), want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	where := store.Quote(store.Alias) + `."n" > ?`
+	match := func(r *galley.Record) (bool, error) {
+		n, ok := r.Data["n"].(float64)
+		if !ok {
+			return false, fmt.Errorf("n is a %T", r.Data["n"])
+		}
+		return n > 1.5, nil
+	}
+	count := func() int64 {
+		t.Helper()
+		n, err := b.CountRecords(ctx, cb, where, []any{1.5}, match)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want int64
+		if err := b.Reader().QueryRowContext(ctx, `SELECT COUNT(*) FROM "things" AS `+store.Quote(store.Alias)+` WHERE `+where, 1.5).Scan(&want); err != nil {
+			t.Fatal(err)
+		}
+		if n != want {
+			t.Fatalf("node B's total %d, COUNT(*) %d", n, want)
+		}
+		return n
+	}
+	// awaitAlone returns once A has sent want groups without rows.
+	awaitAlone := func(want int64) {
+		t.Helper()
+		deadline := time.Now().Add(time.Minute) // a guard against a hang, not a timing
+		for a.TotalsNoticesAlone() < want {
+			if time.Now().After(deadline) {
+				t.Fatalf("node A sent %d groups without rows, want %d", a.TotalsNoticesAlone(), want)
+			}
+			time.Sleep(time.Millisecond)
+		}
+	}
+	insert(1)
+	insert(5)
+	awaitAlone(2)
+	count()
+
+	// A thinks it is alone: its group goes without rows, B counts again
+	// once that notice is there (at once if it came before the read), not
+	// after giving up on it.
+	recounts, timeouts := b.TotalsRecounts(), b.TotalsNoticeTimeouts()
+	insert(7)
+	awaitAlone(3)
+	if n := count(); n != 2 {
+		t.Fatalf("total %d after A's create, want 2", n)
+	}
+	if d := b.TotalsRecounts() - recounts; d != 1 {
+		t.Errorf("node B counted %d times after a group without rows, want 1", d)
+	}
+	if d := b.TotalsNoticeTimeouts() - timeouts; d != 0 {
+		t.Errorf("node B gave up on %d notices, want 0", d)
+	}
+	if a.TotalsNoticesWithheld() != 0 {
+		t.Errorf("A counted %d groups as withheld (too big), want 0", a.TotalsNoticesWithheld())
+	}
+
+	// Both beat: A sees B, the rows go again, B's total follows them.
+	for _, db := range []*store.DB{b, a} {
+		if err := db.Beat(ctx, store.NodeInfo{}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if n := a.LiveNodes(); n != 2 {
+		t.Fatalf("A sees %d live nodes, want 2", n)
+	}
+	recounts, groups, alone := b.TotalsRecounts(), b.TotalsRemoteGroups(), a.TotalsNoticesAlone()
+	insert(9)
+	awaitGroups(groups + 1)
+	if n := count(); n != 3 {
+		t.Fatalf("total %d after A's create, want 3", n)
+	}
+	if d := b.TotalsRecounts() - recounts; d != 0 {
+		t.Errorf("node B counted again %d times after a group with rows, want 0", d)
+	}
+	if d := b.TotalsNoticeTimeouts() - timeouts; d != 0 {
+		t.Errorf("node B gave up on %d notices, want 0", d)
+	}
+	if d := a.TotalsNoticesAlone() - alone; d != 0 {
+		t.Errorf("A sent %d groups without rows while B was live, want 0", d)
+	}
+}
+
 // TestTotalsAcrossNodes: two nodes on one PostgreSQL database. Node B's
 // cached filtered total is brought up to date from node A's notices
 // without a count; a group too big for one notice comes withheld and B

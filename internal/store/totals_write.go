@@ -253,7 +253,7 @@ func (db *DB) countedTotal(ctx context.Context, c *galley.Collection, where stri
 
 // noticeWait is how long a reader waits for another node's notice of a
 // commit whose version it read before it counts again (and stops every
-// reader from waiting for that version: see giveUp). A notice normally
+// reader from waiting for that version: see notHeld). A notice normally
 // comes within a round trip of the commit; one that does not come (its
 // node stopped between COMMIT and NOTIFY, or its queue overflowed) costs
 // each filtered total one recount.
@@ -284,7 +284,7 @@ func (db *DB) catchUp(ctx context.Context, key, collection string, state []shard
 			case <-p.ch:
 			case <-timeout:
 				db.totals.noticeTimeouts.Add(1)
-				db.totals.giveUp(collection, p.shard, p.v)
+				db.totals.notHeld(collection, p.shard, p.v)
 				return 0, false, nil
 			case <-ctx.Done():
 				return 0, false, MapError(ctx.Err())
