@@ -51,6 +51,9 @@ type channels struct {
 	reads     map[string]bool // collection ids the join rules read
 	readsAll  bool            // a join rule reads through relations: any change counts
 	recheckCh chan struct{}
+	// recheckMu serialises recheck passes (the worker's and the
+	// dispatcher's), so a membership is checked once per change.
+	recheckMu sync.Mutex
 }
 
 // joined is a local client's membership of a channel: its member entry and

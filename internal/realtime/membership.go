@@ -27,11 +27,14 @@ import (
 //
 // A stale membership is checked again by the recheck worker as soon as it
 // is signalled, and by the dispatcher before it delivers a channel frame to
-// it, so no frame published after the change that revoked a join reaches
-// that member. A member whose rule no longer passes (or whose check fails:
-// fail closed) is removed from the channel, sent {"type":"left","channel",
-// "reason"} and announced to the others as a presence leave (on every node,
-// through the bus). Each node checks only its own clients.
+// it (the two take turns, so one change costs one check per membership), so
+// no frame published after the change that revoked a join reaches that
+// member. A member whose rule no longer passes is removed from the channel,
+// sent {"type":"left","channel","reason"} and announced to the others as a
+// presence leave (on every node, through the bus). A check that fails or is
+// cut off (Config.CheckTimeout) leaves the membership stale: it gets no
+// frames until a later check (the next frame, or the worker's pass at
+// least every 10 s) answers. Each node checks only its own clients.
 //
 // Cost: one rule evaluation per distinct (auth record, channel, metadata)
 // among the stale memberships, once per change — in memory when the rule
@@ -157,11 +160,33 @@ func (b *Broker) channelTargets(channel, sender string) []*Client {
 		}
 	}
 	b.channels.mu.Unlock()
-	if len(recheck) > 0 {
-		// On the dispatcher: the leave announcements must not wait for it.
-		targets = append(targets, b.recheck(recheck, gen, true)...)
+	if len(recheck) == 0 {
+		return targets
 	}
-	return targets
+	// Check every stale membership (this channel's among them) in one pass
+	// with the worker's, so none is checked twice; then those that went
+	// stale again meanwhile, here. On the dispatcher: the leave
+	// announcements must not wait for it.
+	b.recheckStale(true)
+	b.channels.mu.Lock()
+	gen = b.channels.gen
+	recheck = recheck[:0]
+	now = time.Now()
+	fresh := targets[:0]
+	for c, j := range b.channels.members[channel] {
+		switch {
+		case c.ID == sender:
+		case b.staleLocked(c, j, now):
+			recheck = append(recheck, stale{c, channel, j, c.authVer.Load()})
+		default:
+			fresh = append(fresh, c)
+		}
+	}
+	b.channels.mu.Unlock()
+	if len(recheck) > 0 {
+		fresh = append(fresh, b.recheck(recheck, gen, true)...)
+	}
+	return fresh
 }
 
 // recheckLoop checks the stale memberships each time it is signalled.
@@ -172,12 +197,15 @@ func (b *Broker) recheckLoop() {
 			return
 		case <-b.channels.recheckCh:
 		}
-		_ = safego.Run(b.log, "realtime membership recheck", b.recheckStale)
+		_ = safego.Run(b.log, "realtime membership recheck", func() { b.recheckStale(false) })
 	}
 }
 
-// recheckStale checks every stale membership of this node again.
-func (b *Broker) recheckStale() {
+// recheckStale checks every stale membership of this node again (see
+// recheck for onDispatcher). Passes run one at a time.
+func (b *Broker) recheckStale(onDispatcher bool) {
+	b.channels.recheckMu.Lock()
+	defer b.channels.recheckMu.Unlock()
 	b.checkRules()
 	now := time.Now()
 	var items []stale
@@ -192,7 +220,7 @@ func (b *Broker) recheckStale() {
 	}
 	b.channels.mu.Unlock()
 	if len(items) > 0 {
-		b.recheck(items, gen, false)
+		b.recheck(items, gen, onDispatcher)
 	}
 }
 
@@ -215,7 +243,10 @@ func (b *Broker) recheck(items []stale, gen uint64, onDispatcher bool) []*Client
 		if b.channels.members[it.channel][it.c] != it.j {
 			continue
 		}
-		if answers[keys[i]] {
+		switch answers[keys[i]] {
+		case joinUnknown: // still stale: not sent this frame, checked again later
+			continue
+		case joinAllowed:
 			it.j.gen, it.j.authVer, it.j.exp = gen, it.authVer, exps[i]
 			kept = append(kept, it.c)
 			continue
@@ -243,17 +274,23 @@ func (b *Broker) recheck(items []stale, gen uint64, onDispatcher bool) []*Client
 	return kept
 }
 
+// Answers of a membership's check.
+const (
+	joinRefused = iota // the rule no longer lets it in: removed
+	joinAllowed        // still in
+	joinUnknown        // the check failed or was cut off: stays stale (not sent frames) until a later check answers
+)
+
 // answerJoins evaluates the join rules of items with the metadata they
 // joined with and their clients' auth now: once per distinct (auth record,
 // channel, metadata), in memory when the rule allows it, else in
 // statements of up to recheckBatch conditions, each bounded by
 // CheckTimeout. It returns each item's key, the expiry of the auth it was
-// checked with, and the answer by key; a check that fails or is cut off
-// answers false (fail closed).
-func (b *Broker) answerJoins(items []stale) (keys []string, exps []int64, answers map[string]bool) {
+// checked with, and the answer by key (see joinRefused).
+func (b *Broker) answerJoins(items []stale) (keys []string, exps []int64, answers map[string]int) {
 	now := time.Now()
 	keys, exps = make([]string, len(items)), make([]int64, len(items))
-	answers = map[string]bool{}
+	answers = map[string]int{}
 	set, err := b.app.Settings(context.Background())
 	if err != nil {
 		b.log.Warn("realtime: checking channel memberships again", "err", err)
@@ -264,10 +301,14 @@ func (b *Broker) answerJoins(items []stale) (keys []string, exps []int64, answer
 		auth, exp := it.c.authWithExp(now)
 		key := authKey(auth) + "\x00" + it.channel + "\x00" + string(it.j.m.Meta)
 		keys[i], exps[i] = key, exp
-		if _, seen := answers[key]; seen || err != nil {
+		if _, seen := answers[key]; seen {
 			continue
 		}
-		answers[key] = false
+		answers[key] = joinUnknown
+		if err != nil {
+			continue
+		}
+		answers[key] = joinRefused
 		var meta map[string]any
 		if json.Unmarshal(it.j.m.Meta, &meta) != nil {
 			continue
@@ -276,8 +317,9 @@ func (b *Broker) answerJoins(items []stale) (keys []string, exps []int64, answer
 		switch {
 		case rerr != nil:
 			b.log.Warn("realtime: checking a channel membership again", "channel", it.channel, "err", rerr)
-		case rc.decided:
-			answers[key] = rc.ok
+		case rc.decided && rc.ok:
+			answers[key] = joinAllowed
+		case rc.decided: // refused
 		default:
 			sqlKeys, conds, args = append(sqlKeys, key), append(conds, rc.sql), append(args, rc.args)
 		}
@@ -289,12 +331,17 @@ func (b *Broker) answerJoins(items []stale) (keys []string, exps []int64, answer
 		cancel()
 		b.stats.sqlChecks.Add(1)
 		if qerr != nil {
+			for _, k := range sqlKeys[lo:hi] {
+				answers[k] = joinUnknown
+			}
 			b.stats.checksFailed.Add(int64(hi - lo))
 			b.log.Warn("realtime: checking channel memberships again", "members", hi-lo, "err", qerr)
-			continue // answered false
+			continue
 		}
 		for i, ok := range res {
-			answers[sqlKeys[lo+i]] = ok
+			if ok {
+				answers[sqlKeys[lo+i]] = joinAllowed
+			}
 		}
 	}
 	return keys, exps, answers

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	galley "github.com/galleyhq/galley"
+	"github.com/galleyhq/galley/internal/api"
 	"github.com/galleyhq/galley/internal/realtime"
 	"github.com/galleyhq/galley/internal/store"
 	"github.com/galleyhq/galley/internal/testserver"
@@ -78,7 +79,9 @@ func TestJoinRacingRevoke(t *testing.T) {
 //	go test -run '^$' -bench ChannelRecheck -benchtime 20x ./internal/realtime/
 func BenchmarkChannelRecheck(b *testing.B) {
 	const n = 1000
-	s := testserver.New(b)
+	// Queues long enough for the 1,000 joins' presence frames, so that no
+	// client is dropped as too slow while they go out.
+	s := testserver.NewConfig(b, api.Config{Realtime: realtime.Config{Buffer: 2 * n}})
 	s.Users(map[string]any{"name": "users", "type": "auth", "createRule": ""}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{"name": "seats",
 		"fields":  []map[string]any{{"name": "room", "type": "text"}, {"name": "user", "type": "text"}},
@@ -127,7 +130,14 @@ func BenchmarkChannelRecheck(b *testing.B) {
 		if err := br.Send(context.Background(), sender, "room:r1", json.RawMessage(`{"text":"hi"}`)); err != nil {
 			b.Fatal(err)
 		}
+		deadline := time.Now().Add(guard)
 		for received.Load() < want {
+			if time.Now().After(deadline) {
+				_, _, dropped, _ := br.Stats().Counts()
+				failed, _ := br.Stats().Unanswered()
+				b.Fatalf("a broadcast reached %d of %d members (dropped %d, checks failed %d, present %d)",
+					received.Load()-want+n-1, n-1, dropped, failed, br.Counts().Present)
+			}
 			time.Sleep(50 * time.Microsecond)
 		}
 	}
@@ -153,4 +163,65 @@ func BenchmarkChannelRecheck(b *testing.B) {
 	})
 	_, sql, dropped, _ := br.Stats().Counts()
 	b.Logf("members %d, dropped %d, SQL checks %d", br.Counts().Present, dropped, sql)
+}
+
+// TestRecheckCutOff: when the check of a stale membership cannot be
+// answered (here every query is cut off at once), the member is neither
+// removed nor sent the channel's frames.
+func TestRecheckCutOff(t *testing.T) {
+	s := testserver.NewConfig(t, api.Config{Realtime: realtime.Config{CheckTimeout: time.Nanosecond}})
+	s.Users(map[string]any{"name": "users", "type": "auth", "createRule": ""}).Status(200)
+	s.Super("POST", "/api/collections", map[string]any{"name": "seats",
+		"fields": []map[string]any{{"name": "room", "type": "text"}, {"name": "user", "type": "text"}}}).Status(200)
+	s.Super("PATCH", "/api/settings", map[string]any{"realtime": map[string]any{"channels": []map[string]any{
+		{"pattern": "room:*", "joinRule": `@collection.seats:s.room = @request.body.meta.room && @collection.seats:s.user = @request.auth.id`, "sendRule": ""},
+		{"pattern": "lobby", "joinRule": "", "sendRule": ""},
+	}}}).Status(200)
+	users := s.DB.Schema.Collection("users")
+	br := s.API.Realtime()
+	var cs []*realtime.Client
+	for _, id := range []string{"annannannannann", "bobbobbobbobbob"} {
+		s.Super("POST", "/api/collections/seats/records", map[string]any{"room": "r1", "user": id}).Status(200)
+		c, err := br.Connect("192.0.2.1", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer br.Disconnect(c, "test over")
+		if err := br.Authorize(c, &galley.Record{Collection: users, Data: map[string]any{"id": id}}, time.Time{}); err != nil {
+			t.Fatal(err)
+		}
+		for _, ch := range []string{"room:r1", "lobby"} {
+			if _, err := br.Join(context.Background(), c, ch, json.RawMessage(`{"room":"r1"}`)); err != nil {
+				t.Fatal(err)
+			}
+		}
+		cs = append(cs, c)
+	}
+	ann, bob := cs[0], cs[1]
+	s.Super("POST", "/api/collections/seats/records", map[string]any{"room": "other", "user": "x"}).Status(200)
+	waitFor(t, "the check cut off", func() bool { failed, _ := br.Stats().Unanswered(); return failed > 0 })
+	// The room's message, then the lobby's (its rule needs no query): bob
+	// gets the lobby's and nothing of the room's before it.
+	for _, ch := range []string{"room:r1", "lobby"} {
+		if err := br.Send(context.Background(), ann, ch, json.RawMessage(`{"text":"hi"}`)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	deadline := time.After(guard)
+	for done := false; !done; {
+		select {
+		case m := <-bob.Out():
+			var f map[string]any
+			_ = json.Unmarshal(m.Data, &f)
+			if f["type"] == "message" && f["channel"] == "room:r1" || f["type"] == "left" {
+				t.Fatalf("bob, not checked again, got %v", f)
+			}
+			done = f["type"] == "message" && f["channel"] == "lobby"
+		case <-deadline:
+			t.Fatal("no lobby message")
+		}
+	}
+	if ms, err := br.Members(bob, "room:r1"); err != nil || len(ms) != 2 {
+		t.Fatalf("bob removed on a check that was cut off: %v %v", ms, err)
+	}
 }
