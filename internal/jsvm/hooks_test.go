@@ -586,6 +586,8 @@ routerAdd("GET", "/api/req/{id}", (e) => {
 	r.method = "CHANGED";
 	out.changed = r.method;
 	try { r.url.query.call({}); } catch (err) { out.wrongThis = String(err); }
+	try { Object.freeze(r); out.frozen = "yes"; } catch (err) { out.frozen = "refused"; }
+	try { Object.defineProperty(r, "g", {get: () => 1}); out.getter = "yes"; } catch (err) { out.getter = "refused"; }
 	e.json(200, out);
 });
 routerAdd("GET", "/api/detached", (e) => {
@@ -610,7 +612,7 @@ routerAdd("GET", "/api/detached", (e) => {
 	e.s.DoWith("GET", "/api/req/x7?a=1&b=", "", nil, map[string]string{"X-Via": "proxy"}).Status(200).Contains(
 		`"method":"GET"`, `"host":"`+host+`"`, `"addr":"string"`, `"path":"/api/req/x7"`, `"raw":"a=1&b="`, `"a":"1"`,
 		`"hasB":true`, `"hasC":false`, `"str":"/api/req/x7?a=1&b="`, `"id":"x7"`, `"via":"proxy"`, `"same":true`,
-		`"changed":"CHANGED"`, `"wrongThis":"TypeError: not a request"`)
+		`"changed":"CHANGED"`, `"wrongThis":"TypeError: not a request"`, `"frozen":"refused"`, `"getter":"refused"`)
 	// A method called without its event throws a TypeError (a 400 naming
 	// it, like other errors a handler throws), not a panic.
 	e.s.Do("GET", "/api/detached", "", nil).Status(400).Contains("not a route event")
