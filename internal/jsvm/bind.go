@@ -108,7 +108,7 @@ type holder struct {
 
 func (h *holder) Get(k string) goja.Value { return h.props[k] }
 func (h *holder) Has(k string) bool       { _, ok := h.props[k]; return ok }
-func (h *holder) Keys() []string          { return h.keys }
+func (h *holder) Keys() []string          { return slices.Clone(h.keys) } // Delete shifts h.keys during a for-in
 
 func (h *holder) Set(k string, v goja.Value) bool {
 	if h.props == nil {

@@ -575,6 +575,13 @@ routerAdd("GET", "/api/props", (e) => {
 	e.mine = 1;
 	const keys = Object.keys(e).join(",");
 	delete e.mine;
+	e.k1 = 1; e.k2 = 2; e.k3 = 3;
+	for (const k in e) {
+		if (/^k[0-9]$/.test(k)) delete e[k];
+	}
+	if (e.k1 !== undefined || e.k2 !== undefined || e.k3 !== undefined) {
+		throw new BadRequestError("properties deleted in a for-in survived");
+	}
 	e.json(200, {auth: e.auth, path: e.request.url.path, app: e.app === $app, ip: typeof e.realIP(), keys: keys, deleted: e.mine === undefined});
 });
 routerAdd("GET", "/api/req/{id}", (e) => {
