@@ -225,3 +225,54 @@ func TestRecheckCutOff(t *testing.T) {
 		t.Fatalf("bob removed on a check that was cut off: %v %v", ms, err)
 	}
 }
+
+// TestTokenExpiryLeaves: a member whose token expires counts as a guest:
+// the next frame of its channel finds its membership stale, checks it
+// again, and removes it (the rule needs an auth).
+func TestTokenExpiryLeaves(t *testing.T) {
+	s := testserver.New(t)
+	s.Users(map[string]any{"name": "users", "type": "auth", "createRule": ""}).Status(200)
+	s.Super("PATCH", "/api/settings", map[string]any{"realtime": map[string]any{"channels": []map[string]any{
+		{"pattern": "room:*", "joinRule": `@request.auth.id != ""`, "sendRule": ""},
+	}}}).Status(200)
+	users := s.DB.Schema.Collection("users")
+	br := s.API.Realtime()
+	join := func(id string, exp time.Time) *realtime.Client {
+		c, err := br.Connect("192.0.2.1", true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { br.Disconnect(c, "test over") })
+		if err := br.Authorize(c, &galley.Record{Collection: users, Data: map[string]any{"id": id}}, exp); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := br.Join(context.Background(), c, "room:r1", nil); err != nil {
+			t.Fatal(err)
+		}
+		return c
+	}
+	ann := join("annannannannann", time.Time{})
+	exp := time.Now().Add(300 * time.Millisecond)
+	bob := join("bobbobbobbobbob", exp)
+	waitFor(t, "bob's token to expire", func() bool { return time.Now().After(exp) })
+	if err := br.Send(context.Background(), ann, "room:r1", json.RawMessage(`{"text":"hi"}`)); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.After(guard)
+	for left := false; !left; {
+		select {
+		case m := <-bob.Out():
+			var f map[string]any
+			_ = json.Unmarshal(m.Data, &f)
+			if f["type"] == "message" {
+				t.Fatalf("bob, expired, got %v", f)
+			}
+			left = f["type"] == "left"
+		case <-deadline:
+			t.Fatal("no left frame after the token expired")
+		}
+	}
+	if _, err := br.Members(bob, "room:r1"); err == nil {
+		t.Fatal("bob still a member")
+	}
+}
