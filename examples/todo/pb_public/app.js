@@ -83,6 +83,7 @@ $('auth-form').addEventListener('submit', (ev) => {
 function signOut(clear = true) {
   for (const u of unsubscribe) u().catch(() => {});
   unsubscribe = [];
+  connectSub = null;
   pb.realtime.unsubscribe().catch(() => {});
   pb.authStore.clear();
   state.lists = [];
@@ -113,18 +114,25 @@ async function subscribeRecords() {
   recordSubs.push(await pb.collection('tasks').subscribe('*', onTaskEvent));
 }
 
+let connectSub = null; // the PB_CONNECT subscription's unsubscribe, once in place
+
 async function subscribe() {
   try {
-    // PB_CONNECT comes on every (re)connection of the SDK's event stream
-    unsubscribe.push(await pb.realtime.subscribe('PB_CONNECT', () => {
-      if (connectedOnce) setTimeout(resync);
-      connectedOnce = true;
-    }));
+    if (!connectSub) {
+      // PB_CONNECT comes on every (re)connection of the SDK's event stream
+      connectSub = await pb.realtime.subscribe('PB_CONNECT', () => {
+        if (connectedOnce) setTimeout(resync);
+        connectedOnce = true;
+      });
+      unsubscribe.push(connectSub, () => Promise.all(recordSubs.splice(0).map((u) => u())));
+    }
     await subscribeRecords();
-    unsubscribe.push(() => Promise.all(recordSubs.splice(0).map((u) => u())));
     $('conn').textContent = 'Live updates on';
   } catch {
-    $('conn').textContent = 'Live updates off (cannot reach the server)';
+    // The server went away while we subscribed. Once PB_CONNECT is in place the SDK's
+    // reconnection brings resync(); before that, try again in a moment.
+    $('conn').textContent = 'Live updates paused — reconnecting…';
+    if (!connectSub) setTimeout(() => pb.authStore.isValid && !connectSub && subscribe(), 2000);
   }
 }
 

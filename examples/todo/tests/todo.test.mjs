@@ -171,6 +171,7 @@ test('a clear message while the server is down, and work goes on once it is back
   const page = ann.page;
   await page.reload();
   await waitTitles(page, ['Call mom', 'Buy milk', 'Bake sourdough']);
+  await page.getByText('Live updates on').waitFor(); // subscribed before the server goes
   await control('stop');
   await page.getByText('Live updates paused — reconnecting…').waitFor();
   await page.getByLabel('New task').fill('Offline task');
