@@ -145,21 +145,7 @@ type stale struct {
 // the ones removed do not get it.
 func (b *Broker) channelTargets(channel, sender string) []*Client {
 	b.checkRules()
-	now := time.Now()
-	b.channels.mu.Lock()
-	gen := b.channels.gen
-	targets := make([]*Client, 0, len(b.channels.members[channel]))
-	var recheck []stale
-	for c, j := range b.channels.members[channel] {
-		switch {
-		case c.ID == sender:
-		case b.staleLocked(c, j, now):
-			recheck = append(recheck, stale{c, channel, j, c.authVer.Load()})
-		default:
-			targets = append(targets, c)
-		}
-	}
-	b.channels.mu.Unlock()
+	targets, recheck, _ := b.splitMembers(channel, sender, nil)
 	if len(recheck) == 0 {
 		return targets
 	}
@@ -168,11 +154,21 @@ func (b *Broker) channelTargets(channel, sender string) []*Client {
 	// stale again meanwhile, here. On the dispatcher: the leave
 	// announcements must not wait for it.
 	b.recheckStale(true)
+	fresh, recheck, gen := b.splitMembers(channel, sender, targets[:0])
+	if len(recheck) > 0 {
+		fresh = append(fresh, b.recheck(recheck, gen, true)...)
+	}
+	return fresh
+}
+
+// splitMembers appends channel's local members but sender whose membership
+// is fresh to fresh and returns them with the stale ones, and the channels'
+// generation they were read at.
+func (b *Broker) splitMembers(channel, sender string, fresh []*Client) ([]*Client, []stale, uint64) {
+	now := time.Now()
 	b.channels.mu.Lock()
-	gen = b.channels.gen
-	recheck = recheck[:0]
-	now = time.Now()
-	fresh := targets[:0]
+	defer b.channels.mu.Unlock()
+	var recheck []stale
 	for c, j := range b.channels.members[channel] {
 		switch {
 		case c.ID == sender:
@@ -182,11 +178,7 @@ func (b *Broker) channelTargets(channel, sender string) []*Client {
 			fresh = append(fresh, c)
 		}
 	}
-	b.channels.mu.Unlock()
-	if len(recheck) > 0 {
-		fresh = append(fresh, b.recheck(recheck, gen, true)...)
-	}
-	return fresh
+	return fresh, recheck, b.channels.gen
 }
 
 // recheckLoop checks the stale memberships each time it is signalled.
