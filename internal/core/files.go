@@ -58,6 +58,7 @@ type fileStore struct {
 	thumbs  *files.Thumbnailer
 	uploads string // directory for the transport's temporary upload files
 	types   typeCache
+	refs    fileRefs
 }
 
 // SetLocalStorage sets the storage used while S3 is disabled (a local
@@ -341,12 +342,13 @@ func (app *App) storeFiles(ctx context.Context, st files.Storage, ch fileChange)
 
 // removeFiles deletes the stored objects keys (with their thumbnails) and
 // whole record directories prefixes in the background, with a bounded
-// time. Failures are logged: what is left is an orphan, swept later by
-// SweepOrphanFiles.
+// time; OpenFile forgets them at once (fileRefs). Failures are logged:
+// what is left is an orphan, swept later by SweepOrphanFiles.
 func (app *App) removeFiles(st files.Storage, keys, prefixes []string) {
 	if len(keys) == 0 && len(prefixes) == 0 {
 		return
 	}
+	app.files.refs.forget(keys, prefixes)
 	safego.Go(app.Log, "remove files", func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
@@ -379,6 +381,7 @@ func (app *App) dropFilesAfterCommit(tx *store.Tx, prefix string) {
 
 // dropFiles removes the stored files under prefix in the background.
 func (app *App) dropFiles(prefix string) {
+	app.files.refs.forget(nil, []string{prefix})
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	st, err := app.storage(ctx)
@@ -438,6 +441,7 @@ func (app *App) FieldType(nameOrID, key string) string {
 // dropFileKeys removes the stored files keys (with their thumbnails) in
 // the background.
 func (app *App) dropFileKeys(keys []string) {
+	app.files.refs.forget(keys, nil)
 	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
 	defer cancel()
 	st, err := app.storage(ctx)

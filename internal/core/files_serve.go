@@ -54,22 +54,12 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 	if c == nil || !files.ValidStoredName(req.Filename) || !files.ValidKey(files.FileKey(c.ID, req.RecordID, req.Filename)) {
 		return nil, errFileNotFound()
 	}
-	r, err := findByID(ctx, app.db.Reader(), c, req.RecordID)
-	if err != nil {
-		return nil, err
-	}
-	if r == nil {
-		return nil, errFileNotFound()
-	}
-	var field *galley.Field
-	for _, f := range c.Fields {
-		if f.Type == galley.FieldFile && slices.Contains(valuesOf(r.Data[f.Name]), req.Filename) {
-			field = f
-			break
+	field, known := app.files.refs.get(c, req.RecordID, req.Filename)
+	if !known {
+		var err error
+		if field, err = app.fileField(ctx, c, req.RecordID, req.Filename); err != nil {
+			return nil, err
 		}
-	}
-	if field == nil {
-		return nil, errFileNotFound()
 	}
 	if field.Protected {
 		if err := app.checkFileToken(ctx, c, req.RecordID, req.Token); err != nil {
@@ -80,7 +70,7 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 	if err != nil {
 		return nil, err
 	}
-	key := files.FileKey(c.ID, r.ID(), req.Filename)
+	key := files.FileKey(c.ID, req.RecordID, req.Filename)
 	var size files.ThumbSize
 	wantThumb := false
 	if req.Thumb != "" && slices.Contains(field.Thumbs, req.Thumb) {
@@ -96,6 +86,9 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 	}
 	obj, err := st.Open(ctx, key)
 	if errors.Is(err, files.ErrNotFound) {
+		if known { // removed by a change on another node
+			app.files.refs.forget([]string{key}, nil)
+		}
 		return nil, errFileNotFound()
 	}
 	if err != nil {
@@ -130,6 +123,27 @@ func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, err
 	obj.Close()
 	out.Object, out.ContentType = tobj, files.ThumbContentType(ct)
 	return out, nil
+}
+
+// fileField reads record id of c and returns its file field that holds
+// the stored file name (ENotFound when the record or the file is not
+// there), remembering it in fileRefs when the field is not protected.
+func (app *App) fileField(ctx context.Context, c *galley.Collection, id, name string) (*galley.Field, error) {
+	gen := app.files.refs.generation()
+	r, err := findByID(ctx, app.db.Reader(), c, id)
+	if err != nil {
+		return nil, err
+	}
+	if r == nil {
+		return nil, errFileNotFound()
+	}
+	for _, f := range c.Fields {
+		if f.Type == galley.FieldFile && slices.Contains(valuesOf(r.Data[f.Name]), name) {
+			app.files.refs.put(c, f, id, name, gen)
+			return f, nil
+		}
+	}
+	return nil, errFileNotFound()
 }
 
 // typeCache remembers the detected content type of stored files by key.
