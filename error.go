@@ -22,10 +22,14 @@ const (
 )
 
 // FieldError describes what was wrong with one input field. Code is a
-// PocketBase-style validation code such as "validation_required".
+// PocketBase-style validation code such as "validation_required"; Params,
+// when set, are the values the message was made from, under PocketBase's
+// names ({"max": 20}, {"threshold": 0}), for clients that translate
+// messages.
 type FieldError struct {
-	Code    string `json:"code"`
-	Message string `json:"message"`
+	Code    string         `json:"code"`
+	Message string         `json:"message"`
+	Params  map[string]any `json:"params,omitempty"`
 }
 
 // Error is the one error type that crosses package boundaries. Message is safe
@@ -77,6 +81,13 @@ func FieldInvalid(field, code, message string) *Error {
 	return &Error{Code: EInvalid, Message: "An error occurred while validating the submitted data.", Fields: map[string]FieldError{field: {Code: code, Message: message}}}
 }
 
+// FieldInvalidParams is FieldInvalid with the message's params.
+func FieldInvalidParams(field, code, message string, params map[string]any) *Error {
+	e := FieldInvalid(field, code, message)
+	e.Fields[field] = FieldError{Code: code, Message: message, Params: params}
+	return e
+}
+
 // ValidationErrors collects per-field errors; Err returns nil when empty.
 type ValidationErrors map[string]FieldError
 
@@ -84,6 +95,13 @@ type ValidationErrors map[string]FieldError
 func (v ValidationErrors) Add(field, code, message string) {
 	if _, ok := v[field]; !ok {
 		v[field] = FieldError{Code: code, Message: message}
+	}
+}
+
+// AddParams records the first error for field, with the message's params.
+func (v ValidationErrors) AddParams(field, code, message string, params map[string]any) {
+	if _, ok := v[field]; !ok {
+		v[field] = FieldError{Code: code, Message: message, Params: params}
 	}
 }
 
