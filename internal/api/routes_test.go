@@ -84,7 +84,7 @@ func TestRouteAccess(t *testing.T) {
 		method, path := routePath(rt.pattern, "users")
 		switch rt.access {
 		case superusers:
-			if code, msg := e.routeCall(method, path, ""); code != 401 || msg != "The request requires valid superuser authorization token." {
+			if code, msg := e.routeCall(method, path, ""); code != 401 || msg != "The request requires valid record authorization token." {
 				t.Errorf("%s as guest: %d %q, want 401", rt.pattern, code, msg)
 			}
 			if code, msg := e.routeCall(method, path, e.user); code != 403 || msg != "The authorized record is not allowed to perform this action." {

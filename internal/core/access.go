@@ -9,11 +9,12 @@ import galley "github.com/galleyhq/galley"
 // dashboard all reach the same door and get the same answer.
 
 // requireSuperuser returns nil when a is a superuser, EUnauthenticated
-// (401) for a guest and EForbidden (403) for any other auth record — the
+// (401, with PocketBase's "valid record authorization token" message) for
+// a guest and EForbidden (403) for any other auth record — the
 // statuses and messages PocketBase gives on its superuser-only routes.
 func requireSuperuser(a Actor) error {
 	if a.Auth == nil {
-		return galley.Errorf(galley.EUnauthenticated, "The request requires valid superuser authorization token.")
+		return galley.Errorf(galley.EUnauthenticated, "The request requires valid record authorization token.")
 	}
 	if !a.IsSuperuser() {
 		return galley.Errorf(galley.EForbidden, "The authorized record is not allowed to perform this action.")
