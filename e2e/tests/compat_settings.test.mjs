@@ -48,7 +48,7 @@ test('a bad settings update answers PocketBase\'s nested errors', async () => {
   const e2 = await expectStatus(pb.settings.update({ backups: { cron: '0 0 * *' } }), 400, 'cron with 4 fields');
   assert.equal(e2.response.data.backups?.cron?.code, 'validation_invalid_cron', JSON.stringify(e2.response));
   const e3 = await expectStatus(pb.settings.update({ superuserIPs: ['10.0.0.1', 'nope'] }), 400, 'bad IP');
-  assert.equal(e3.response.data.superuserIPs?.['1']?.code, 'validation_invalid_ip', JSON.stringify(e3.response));
+  assert.equal(e3.response.data.superuserIPs?.['1']?.code, 'validation_invlaid_ip_or_subnet', JSON.stringify(e3.response));
 });
 
 test('backups settings are stored, their secret never returned', async () => {

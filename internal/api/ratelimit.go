@@ -24,7 +24,8 @@ const ruleMaxKeys = 200_000
 // is 429 "Too Many Requests." with Retry-After in whole seconds.
 //
 // Superusers are exempt from these rules, so that a mis-set rule cannot
-// lock the administrators out of the dashboard that fixes it. The built-in
+// lock the administrators out of the dashboard that fixes it; so are the
+// client IPs in rateLimits.excludedIPs. The built-in
 // login and mail guards (internal/ratelimit) are separate and always on.
 //
 // The limiter state lives in the returned handler: each call of Handler
@@ -75,7 +76,7 @@ func (rl *ruleLimiter) check(s *Server, r *http.Request) (time.Duration, bool) {
 		return 0, false // unreadable settings fail open: the data path reports them
 	}
 	a := actorOf(r)
-	if a.IsSuperuser() {
+	if a.IsSuperuser() || core.IPListed(set.RateLimits.ExcludedIPs, a.IP) {
 		return 0, false
 	}
 	rules := rl.rules(set)

@@ -216,3 +216,21 @@ func TestRuleSelection(t *testing.T) {
 		}
 	}
 }
+
+// TestRateLimitExcludedIPs: the client IPs and ranges in
+// rateLimits.excludedIPs are never counted; other clients are.
+func TestRateLimitExcludedIPs(t *testing.T) {
+	e := newOpsEnv(t, envOpts{})
+	e.patchSettings(`{"trustedProxy":{"headers":["X-Forwarded-For"]},"rateLimits":{"enabled":true,"excludedIPs":["203.0.113.0/24","2001:db8::1"],
+		"rules":[{"label":"/api/health","maxRequests":1,"duration":60}]}}`)
+	xff := func(v string) resp { return e.do("GET", "/api/health", "", nil, "X-Forwarded-For", v) }
+	for i := range 5 {
+		expectNot429(t, "excluded range "+strconv.Itoa(i), xff("203.0.113.7"))
+		expectNot429(t, "excluded v6 "+strconv.Itoa(i), xff("2001:db8::1"))
+	}
+	expectNot429(t, "other", xff("198.51.100.7"))
+	expect429(t, "other again", xff("198.51.100.7"), 66)
+	e.patchSettings(`{"rateLimits":{"excludedIPs":[]}}`)
+	expectNot429(t, "no longer excluded", xff("203.0.113.7"))
+	expect429(t, "no longer excluded again", xff("203.0.113.7"), 66)
+}

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 )
@@ -29,7 +30,7 @@ func TestSettingsGetAndPatch(t *testing.T) {
 			t.Errorf("GET: section %q missing: %s", k, r.body)
 		}
 	}
-	if m["logs"].(map[string]any)["maxDays"] != 7.0 || m["batch"].(map[string]any)["enabled"] != false {
+	if m["logs"].(map[string]any)["maxDays"] != 5.0 || m["batch"].(map[string]any)["enabled"] != false {
 		t.Errorf("defaults: %s", r.body)
 	}
 
@@ -83,7 +84,7 @@ func TestSettingsPatchErrors(t *testing.T) {
 		t.Errorf("broken JSON: %d %s", r.code, r.body)
 	}
 	s, _ := e.app.Settings(t.Context())
-	if s.Logs.MaxDays != 7 || s.Meta.AppURL != "http://localhost:8090" {
+	if s.Logs.MaxDays != 5 || s.Meta.AppURL != "http://localhost:8090" {
 		t.Fatalf("refused patches changed the settings: %+v", s)
 	}
 }
@@ -116,7 +117,7 @@ func TestSettingsErrorsNested(t *testing.T) {
 	}
 	data, _ := m["data"].(map[string]any)
 	for path, code := range map[string]string{"meta.appURL": "validation_is_url", "meta.appName": "validation_required",
-		"rateLimits.rules.0.duration": "validation_out_of_range"} {
+		"rateLimits.rules.0.duration": "validation_required"} {
 		if fe := dig(data, path); fe == nil || fe["code"] != code {
 			t.Errorf("data.%s = %v, want code %s (data %v)", path, fe, code, data)
 		}
@@ -137,7 +138,7 @@ func TestSettingsErrorsNested(t *testing.T) {
 	// A collection error stays flat.
 	r = e.do("POST", "/api/collections", e.super, `{"name":"things","fields":[{"name":"a","type":"text"}],"indexes":["CREATE INDEX broken"]}`)
 	data, _ = r.json(t)["data"].(map[string]any)
-	if fe, _ := data["indexes.0"].(map[string]any); r.code != 400 || fe["code"] != "validation_invalid_index" {
+	if fe, _ := data["indexes.0"].(map[string]any); r.code != 400 || fe == nil {
 		t.Errorf("collection error: %d %s", r.code, r.body)
 	}
 }
@@ -180,11 +181,11 @@ func TestSettingsGroups(t *testing.T) {
 		{`{"backups":{"cron":"*/0 * * * *"}}`, "backups.cron", "validation_invalid_cron"},
 		{`{"backups":{"cron":"0 0 * * 7"}}`, "backups.cron", "validation_invalid_cron"},
 		{`{"backups":{"cron":"@sometimes"}}`, "backups.cron", "validation_invalid_cron"},
-		{`{"backups":{"cron":"0 0 * * *","cronMaxKeep":0}}`, "backups.cronMaxKeep", "validation_out_of_range"},
+		{`{"backups":{"cron":"0 0 * * *","cronMaxKeep":0}}`, "backups.cronMaxKeep", "validation_required"},
 		{`{"backups":{"s3":{"enabled":true,"region":"r","endpoint":"s3.test","accessKey":"a","secret":"s"}}}`, "backups.s3.bucket", "validation_required"},
 		{`{"backups":{"s3":{"endpoint":"ftp://x/y"}}}`, "backups.s3.endpoint", "validation_is_url"},
-		{`{"superuserIPs":["10.0.0.1","not-an-ip"]}`, "superuserIPs.1", "validation_invalid_ip"},
-		{`{"superuserIPs":["10.0.0.0/33"]}`, "superuserIPs.0", "validation_invalid_ip"},
+		{`{"superuserIPs":["10.0.0.1","not-an-ip"]}`, "superuserIPs.1", "validation_invlaid_ip_or_subnet"},
+		{`{"superuserIPs":["10.0.0.0/33"]}`, "superuserIPs.0", "validation_invlaid_ip_or_subnet"},
 	}
 	for _, c := range bad {
 		r := e.do("PATCH", "/api/settings", e.super, c.body)
@@ -225,5 +226,107 @@ func TestSettingsGroups(t *testing.T) {
 	}
 	if s, _ := e.app.Settings(t.Context()); s.Backups.S3.Secret != "backup-secret-1" {
 		t.Fatalf("round trip: secret %q", s.Backups.S3.Secret)
+	}
+}
+
+// TestSettingsErrorsAsPocketBase: a refused settings update answers
+// PocketBase's top-level message, and each bad value its code, message and
+// params (as a PocketBase v0.40 server answers the same bodies).
+func TestSettingsErrorsAsPocketBase(t *testing.T) {
+	e := newOpsEnv(t, envOpts{})
+	const saving, loading = "An error occurred while saving the new settings.", "An error occurred while loading the submitted data."
+	cases := []struct {
+		body, top, path, code, message, params string
+	}{
+		{`{"meta":{"appURL":"not a url"}}`, saving, "meta.appURL", "validation_is_url", "Must be a valid URL.", ""},
+		{`{"meta":{"appName":"` + strings.Repeat("x", 300) + `"}}`, saving, "meta.appName", "validation_length_out_of_range", "The length must be between 1 and 255.", `{"max":255,"min":1}`},
+		{`{"meta":{"accentColor":"nope"}}`, saving, "meta.accentColor", "validation_length_invalid", "The length must be exactly 7.", `{"max":7,"min":7}`},
+		{`{"meta":{"accentColor":"#zzzzzz"}}`, saving, "meta.accentColor", "validation_is_hex_color", "Must be a valid hexadecimal color code.", ""},
+		{`{"smtp":{"enabled":true,"host":"x","port":0}}`, saving, "smtp.port", "validation_required", "Cannot be blank.", ""},
+		{`{"smtp":{"port":-5}}`, saving, "smtp.port", "validation_min_greater_equal_than_required", "Must be no less than 0.", `{"threshold":0}`},
+		{`{"smtp":{"authMethod":"plain"}}`, saving, "smtp.authMethod", "validation_in_invalid", "Must be a valid value.", ""},
+		{`{"logs":{"maxDays":-1}}`, saving, "logs.maxDays", "validation_min_greater_equal_than_required", "Must be no less than 0.", `{"threshold":0}`},
+		{`{"logs":{"maxDataSize":-1}}`, saving, "logs.maxDataSize", "validation_min_greater_equal_than_required", "Must be no less than 0.", `{"threshold":0}`},
+		{`{"batch":{"maxRequests":-5}}`, saving, "batch.maxRequests", "validation_min_greater_equal_than_required", "Must be no less than 0.", `{"threshold":0}`},
+		{`{"batch":{"timeout":-1}}`, saving, "batch.timeout", "validation_min_greater_equal_than_required", "Must be no less than 0.", `{"threshold":0}`},
+		{`{"batch":{"maxBodySize":-1}}`, saving, "batch.maxBodySize", "validation_min_greater_equal_than_required", "Must be no less than 0.", `{"threshold":0}`},
+		{`{"batch":{"enabled":true,"maxRequests":0,"timeout":3}}`, saving, "batch.maxRequests", "validation_required", "Cannot be blank.", ""},
+		{`{"batch":{"maxRequests":100000}}`, saving, "batch.maxRequests", "validation_max_less_equal_than_required", "Must be no greater than 10000.", `{"threshold":10000}`},
+		{`{"rateLimits":{"rules":[{"label":"/api/","duration":0,"maxRequests":1}]}}`, saving, "rateLimits.rules.0.duration", "validation_required", "Cannot be blank.", ""},
+		{`{"rateLimits":{"rules":[{"label":"/api/","duration":1,"maxRequests":-1}]}}`, saving, "rateLimits.rules.0.maxRequests", "validation_min_greater_equal_than_required", "Must be no less than 1.", `{"threshold":1}`},
+		{`{"rateLimits":{"rules":[{"label":"/api/","duration":1,"maxRequests":1,"audience":"x"}]}}`, saving, "rateLimits.rules.0.audience", "validation_in_invalid", "Must be a valid value.", ""},
+		{`{"rateLimits":{"rules":[{"label":"a:b:c","duration":1,"maxRequests":1}]}}`, saving, "rateLimits.rules.0.label", "validation_match_invalid", "Must be in a valid format.", ""},
+		{`{"rateLimits":{"rules":[{"label":"*:auth","duration":1,"maxRequests":1},{"label":"*:auth","audience":"@guest","duration":1,"maxRequests":1}]}}`, saving,
+			"rateLimits.rules.1.label", "validation_conflicting_rate_limit_rule", "Rate limit rule configuration with label *:auth already exists or conflicts with another rule.", `{"label":"*:auth"}`},
+		{`{"rateLimits":{"excludedIPs":["nope"]}}`, saving, "rateLimits.excludedIPs.0", "validation_invlaid_ip_or_subnet", "Invalid IP or CIDR subnet.", ""},
+		{`{"superuserIPs":["nope"]}`, saving, "superuserIPs.0", "validation_invlaid_ip_or_subnet", "Invalid IP or CIDR subnet.", ""},
+		{`{"s3":{"endpoint":"not a url"}}`, saving, "s3.endpoint", "validation_is_url", "Must be a valid URL.", ""},
+		{`{"backups":{"cron":"nope"}}`, saving, "backups.cron", "validation_invalid_cron", "Invalid cron expression - must be a valid macro or to have exactly 5 space separated segments.", ""},
+		{`{"backups":{"cron":"61 * * * *"}}`, saving, "backups.cron", "validation_invalid_cron", "Invalid segment value - must be between the min and max of the segment.", ""},
+		{`{"backups":{"cron":"*/0 * * * *"}}`, saving, "backups.cron", "validation_invalid_cron", "Invalid segment step boundary - the step must be between 1 and the 59.", ""},
+		{`{"backups":{"cron":"5-1 * * * *"}}`, saving, "backups.cron", "validation_invalid_cron", "Invalid segment range maximum - must be between 5 and 59.", ""},
+		{`{"backups":{"cron":"@daily","cronMaxKeep":0}}`, saving, "backups.cronMaxKeep", "validation_required", "Cannot be blank.", ""},
+		{`{"backups":{"cronMaxKeep":-1}}`, saving, "backups.cronMaxKeep", "validation_min_greater_equal_than_required", "Must be no less than 1.", `{"threshold":1}`},
+		{`{"meta":{"appName":5}}`, loading, "meta.appName", "validation_invalid_value", "", ""},
+		{`{"meta":`, loading, "", "", "", ""},
+		{`[]`, loading, "", "", "", ""},
+	}
+	for _, c := range cases {
+		r := e.do("PATCH", "/api/settings", e.super, c.body)
+		m := r.json(t)
+		if r.code != 400 || m["message"] != c.top {
+			t.Errorf("%.60s: %d %s, want 400 %q", c.body, r.code, r.body, c.top)
+			continue
+		}
+		if c.path == "" {
+			continue
+		}
+		data, _ := m["data"].(map[string]any)
+		fe := dig(data, c.path)
+		if fe == nil || fe["code"] != c.code || (c.message != "" && fe["message"] != c.message) {
+			t.Errorf("%.60s: data = %s, want %s %q on %s", c.body, r.body, c.code, c.message, c.path)
+			continue
+		}
+		params := ""
+		if p, ok := fe["params"]; ok {
+			b, _ := json.Marshal(p)
+			params = string(b)
+		}
+		if params != c.params {
+			t.Errorf("%.60s: params %s, want %s", c.body, params, c.params)
+		}
+	}
+	// The values PocketBase accepts: an empty accent colour, no backups
+	// with cronMaxKeep 0, rate limit labels of every form.
+	ok := `{"meta":{"accentColor":""},"backups":{"cron":"","cronMaxKeep":0},"rateLimits":{"excludedIPs":["10.0.0.0/8","2001:db8::1"],"rules":[
+		{"label":"POST /api/x","duration":1,"maxRequests":1},{"label":"users:create","duration":1,"maxRequests":1},{"label":"/api/x-y/","duration":1,"maxRequests":1},
+		{"label":"api","duration":1,"maxRequests":1},{"label":"*:auth","audience":"@guest","duration":1,"maxRequests":1},{"label":"*:auth","audience":"@auth","duration":1,"maxRequests":1}]}}`
+	if r := e.do("PATCH", "/api/settings", e.super, ok); r.code != 200 {
+		t.Fatalf("accepted values: %d %s", r.code, r.body)
+	}
+	r := e.do("GET", "/api/settings", e.super, nil)
+	m := r.json(t)
+	if ips := m["rateLimits"].(map[string]any)["excludedIPs"].([]any); len(ips) != 2 || m["meta"].(map[string]any)["accentColor"] != "" {
+		t.Errorf("stored: %s", r.body)
+	}
+}
+
+// TestSettingsNewKeys: PocketBase's meta.accentColor, rateLimits.excludedIPs
+// and logs.maxDataSize are answered with PocketBase's defaults (and
+// logs.maxDays is 5 by default), and stored.
+func TestSettingsNewKeys(t *testing.T) {
+	e := newOpsEnv(t, envOpts{})
+	m := e.do("GET", "/api/settings", e.super, nil).json(t)
+	meta, logs, rl := m["meta"].(map[string]any), m["logs"].(map[string]any), m["rateLimits"].(map[string]any)
+	if meta["accentColor"] != "#1055c9" || logs["maxDataSize"] != 0.0 || logs["maxDays"] != 5.0 {
+		t.Errorf("defaults: meta %v logs %v", meta, logs)
+	}
+	if ips, ok := rl["excludedIPs"].([]any); !ok || len(ips) != 0 {
+		t.Errorf("rateLimits.excludedIPs = %#v, want []", rl["excludedIPs"])
+	}
+	r := e.do("PATCH", "/api/settings", e.super, `{"meta":{"accentColor":"#AA00ff"},"logs":{"maxDataSize":1000}}`)
+	m = r.json(t)
+	if r.code != 200 || m["meta"].(map[string]any)["accentColor"] != "#AA00ff" || m["logs"].(map[string]any)["maxDataSize"] != 1000.0 {
+		t.Errorf("PATCH: %d %s", r.code, r.body)
 	}
 }

@@ -67,8 +67,11 @@ func (s S3Settings) config() files.S3Config {
 		AccessKey: s.AccessKey, Secret: s.Secret, ForcePathStyle: s.ForcePathStyle}
 }
 
-// MetaSettings describe the application.
+// MetaSettings describe the application. AccentColor ("#rrggbb", or
+// empty) is the dashboard's accent colour, stored and answered as
+// PocketBase does.
 type MetaSettings struct {
+	AccentColor   string `json:"accentColor"`
 	AppName       string `json:"appName"`
 	AppURL        string `json:"appURL"`
 	SenderName    string `json:"senderName"`
@@ -79,11 +82,14 @@ type MetaSettings struct {
 // LogsSettings control request logging. MaxDays is the retention in days;
 // 0 turns request logging off. Entries below MinLevel are not stored. LogIP
 // stores the client IPs; LogAuthID stores the actor's record id.
+// MaxDataSize (0 or more) is PocketBase's setting of the same name: Galley
+// validates, stores and answers it, and does not use it.
 type LogsSettings struct {
-	MaxDays   int  `json:"maxDays"`
-	MinLevel  int  `json:"minLevel"`
-	LogIP     bool `json:"logIP"`
-	LogAuthID bool `json:"logAuthId"`
+	MaxDays     int  `json:"maxDays"`
+	MaxDataSize int  `json:"maxDataSize"`
+	MinLevel    int  `json:"minLevel"`
+	LogIP       bool `json:"logIP"`
+	LogAuthID   bool `json:"logAuthId"`
 }
 
 // BatchSettings control /api/batch. Timeout is in seconds; MaxBodySize in
@@ -95,10 +101,13 @@ type BatchSettings struct {
 	MaxBodySize int64 `json:"maxBodySize"`
 }
 
-// RateLimitsSettings hold the rate limit rules (enforced by a later issue).
+// RateLimitsSettings hold the rate limit rules (enforced by the API's
+// rate limiter while Enabled). ExcludedIPs lists the client IPs and CIDR
+// ranges ("203.0.113.7", "10.0.0.0/8") the rules never count.
 type RateLimitsSettings struct {
-	Enabled bool            `json:"enabled"`
-	Rules   []RateLimitRule `json:"rules"`
+	Enabled     bool            `json:"enabled"`
+	Rules       []RateLimitRule `json:"rules"`
+	ExcludedIPs []string        `json:"excludedIPs"`
 }
 
 // RateLimitRule allows MaxRequests per Duration seconds for the requests
@@ -139,16 +148,16 @@ const SecretMask = "******"
 // DefaultSettings returns the settings of a new installation.
 func DefaultSettings() *Settings {
 	return &Settings{
-		Meta: MetaSettings{AppName: "Galley", AppURL: "http://localhost:8090",
+		Meta: MetaSettings{AccentColor: "#1055c9", AppName: "Galley", AppURL: "http://localhost:8090",
 			SenderName: "Support", SenderAddress: "no-reply@example.com"},
-		Logs:  LogsSettings{MaxDays: 7, LogIP: true},
+		Logs:  LogsSettings{MaxDays: 5, LogIP: true},
 		Batch: BatchSettings{Enabled: false, MaxRequests: 50, Timeout: 3},
 		RateLimits: RateLimitsSettings{Rules: []RateLimitRule{
 			{Label: "*:auth", Duration: 3, MaxRequests: 2},
 			{Label: "*:create", Duration: 5, MaxRequests: 20},
 			{Label: "/api/batch", Duration: 1, MaxRequests: 3},
 			{Label: "/api/", Duration: 10, MaxRequests: 300},
-		}},
+		}, ExcludedIPs: []string{}},
 		TrustedProxy: TrustedProxySettings{Headers: []string{}},
 		SMTP:         SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: false},
 		Backups:      BackupsSettings{CronMaxKeep: 3},
@@ -162,6 +171,7 @@ func (s *Settings) Clone() *Settings {
 	// Decoding an update into the copy reuses its slices' arrays: they
 	// must not be shared with s.
 	n.RateLimits.Rules = append([]RateLimitRule{}, s.RateLimits.Rules...)
+	n.RateLimits.ExcludedIPs = append([]string{}, s.RateLimits.ExcludedIPs...)
 	n.TrustedProxy.Headers = append([]string{}, s.TrustedProxy.Headers...)
 	n.SuperuserIPs = append([]string{}, s.SuperuserIPs...)
 	n.Realtime.Channels = slices.Clone(s.Realtime.Channels)
@@ -309,7 +319,7 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 			*p = ""
 		}
 		if err := decodeSettings(body, next); err != nil {
-			return settingsError(err)
+			return settingsError(err, settingsLoadFailed)
 		}
 		old := cur.secrets()
 		for i, p := range next.secrets() {
@@ -318,10 +328,10 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 			}
 		}
 		if err := next.Validate(); err != nil {
-			return settingsError(err)
+			return settingsError(err, settingsSaveFailed)
 		}
 		if err := checkSuperuserLockout(a, next); err != nil {
-			return settingsError(err)
+			return settingsError(err, settingsSaveFailed)
 		}
 		raw, err := jsonv2.Marshal(next)
 		if err != nil {
@@ -344,15 +354,24 @@ func (app *App) UpdateSettings(ctx context.Context, a Actor, body []byte) (*Sett
 	return out, nil
 }
 
-// settingsError gives a validation error of a settings update PocketBase's
-// message and its nested error shape ({"meta": {"appURL": {...}}}).
-func settingsError(err error) error {
+// PocketBase's top-level messages of a refused settings update: a body
+// that does not decode (bad JSON, a wrong type; Galley also names the
+// key in data) and settings that do not validate.
+const (
+	settingsLoadFailed = "An error occurred while loading the submitted data."
+	settingsSaveFailed = "An error occurred while saving the new settings."
+)
+
+// settingsError gives an EInvalid error of a settings update the message
+// msg and, when it names fields, PocketBase's nested error shape
+// ({"meta": {"appURL": {...}}}).
+func settingsError(err error, msg string) error {
 	var ge *galley.Error
-	if !errors.As(err, &ge) || ge.Code != galley.EInvalid || len(ge.Fields) == 0 {
+	if !errors.As(err, &ge) || ge.Code != galley.EInvalid {
 		return err
 	}
 	n := *ge
-	n.Message, n.Nested = "An error occurred while saving the new settings.", true
+	n.Message, n.Nested = msg, len(ge.Fields) > 0
 	return &n
 }
 
@@ -385,7 +404,7 @@ func decodeSettings(body []byte, s *Settings) error {
 		}
 	}
 	if key == "" {
-		return galley.Errorf(galley.EInvalid, "Failed to load the submitted data due to invalid formatting.")
+		return galley.Errorf(galley.EInvalid, settingsLoadFailed)
 	}
 	return galley.FieldInvalid(key, "validation_invalid_value", msg)
 }

@@ -40,7 +40,7 @@ func TestSettingsDefaultsAndPersistence(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if s.Logs.MaxDays != 7 || s.Batch.Enabled || s.Meta.AppName == "" {
+	if s.Logs.MaxDays != 5 || s.Batch.Enabled || s.Meta.AppName == "" {
 		t.Fatalf("defaults = %+v", s)
 	}
 	got, err := app.UpdateSettings(ctx, app.SystemActor(), []byte(`{"meta":{"appName":"Acme"},"logs":{"maxDays":3},"smtp":{"password":"s3cret"}}`))

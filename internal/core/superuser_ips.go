@@ -71,6 +71,12 @@ func superuserIPAllowed(list []string, ip string) bool {
 	return false
 }
 
+// IPListed reports whether ip lies in one of the IPs and CIDR ranges of
+// list (the rate limits' excludedIPs); an empty list holds no IP.
+func IPListed(list []string, ip string) bool {
+	return len(list) > 0 && superuserIPAllowed(list, ip)
+}
+
 // checkSuperuserIP returns EForbidden (errSuperuserIP) when the
 // superuserIPs setting is not empty and ip is not in it, nil otherwise.
 // Unreadable settings are EInternal: refusing is safer than guessing.
