@@ -50,7 +50,11 @@ func TestTestEmailAccessAndInput(t *testing.T) {
 			t.Errorf("%s: %d %s", c.body, r.code, r.body)
 			continue
 		}
-		data, _ := r.json(t)["data"].(map[string]any)
+		m := r.json(t)
+		if m["message"] != "Failed to send the test email." {
+			t.Errorf("%s: message %v, want PocketBase's", c.body, m["message"])
+		}
+		data, _ := m["data"].(map[string]any)
 		if len(data) != len(c.keys) {
 			t.Errorf("%s: data = %v, want %v", c.body, data, c.keys)
 		}
@@ -60,7 +64,16 @@ func TestTestEmailAccessAndInput(t *testing.T) {
 			}
 		}
 	}
-	if r := e.do("POST", "/api/settings/test/email", e.super, `{"email":1}`); r.code != 400 {
+	// PocketBase's codes and messages.
+	r := e.do("POST", "/api/settings/test/email", e.super, `{"email":"a@example.com","template":"welcome","collection":"nope"}`)
+	data, _ := r.json(t)["data"].(map[string]any)
+	if fe, _ := data["template"].(map[string]any); fe["code"] != "validation_in_invalid" || fe["message"] != "Must be a valid value." {
+		t.Errorf("bad template: %s", r.body)
+	}
+	if fe, _ := data["collection"].(map[string]any); fe["code"] != "validation_invalid_auth_collection" || fe["message"] != "Must be a valid auth collection id or name." {
+		t.Errorf("bad collection: %s", r.body)
+	}
+	if r := e.do("POST", "/api/settings/test/email", e.super, `{"email":1}`); r.code != 400 || r.json(t)["message"] != "An error occurred while loading the submitted data." {
 		t.Errorf("wrong type: %d %s", r.code, r.body)
 	}
 	if n := len(ms.Messages()); n != 0 {

@@ -42,7 +42,8 @@ type TestEmail struct {
 // exchange: this is a diagnostic, so a send failure is EInvalid whose
 // message carries the cause. Superusers only (EUnauthenticated for guests,
 // EForbidden for other auth records), checked before the input. Bad input
-// is EInvalid naming each field; no Mailer is EInvalid "Mail is not
+// is EInvalid naming each field, with PocketBase's message "Failed to send
+// the test email."; no Mailer is EInvalid "Mail is not
 // configured.".
 func (app *App) SendTestEmail(ctx context.Context, a Actor, in TestEmail) error {
 	if err := requireSuperuser(a); err != nil {
@@ -50,6 +51,12 @@ func (app *App) SendTestEmail(ctx context.Context, a Actor, in TestEmail) error 
 	}
 	c, err := app.validateTestEmail(&in)
 	if err != nil {
+		var ge *galley.Error
+		if errors.As(err, &ge) {
+			n := *ge
+			n.Message = "Failed to send the test email." // PocketBase's message
+			return &n
+		}
 		return err
 	}
 	if app.Mailer == nil {
@@ -84,14 +91,14 @@ func (app *App) validateTestEmail(in *TestEmail) (*galley.Collection, error) {
 	if in.Template == "" {
 		v.Add("template", "validation_required", "Cannot be blank.")
 	} else if !slices.Contains(MailKinds(), in.Template) {
-		v.Add("template", "validation_in_invalid", "Must be one of: "+strings.Join(MailKinds(), ", ")+".")
+		v.Add("template", "validation_in_invalid", "Must be a valid value.")
 	}
 	if in.Collection == "" {
 		in.Collection = galley.SuperusersName
 	}
 	c := app.db.Schema.Collection(in.Collection)
 	if c == nil || c.Type != galley.CollectionAuth {
-		v.Add("collection", "validation_invalid_collection", "Missing or not an auth collection.")
+		v.Add("collection", "validation_invalid_auth_collection", "Must be a valid auth collection id or name.")
 	}
 	if err := v.Err(); err != nil {
 		return nil, err
