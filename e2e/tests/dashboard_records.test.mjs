@@ -56,7 +56,7 @@ test('records through the panel: a relation and a file, filter, sort, bulk delet
     await panel.waitFor();
     await panel.getByRole('button', { name: 'Create record' }).click();
     // The API's error shows beside the field it names.
-    await panel.getByText('Missing required value.').waitFor();
+    await panel.getByText('Cannot be blank.').waitFor();
     assert.equal(await panel.getByLabel('title', { exact: true }).getAttribute('aria-invalid'), 'true');
     await panel.getByLabel('title', { exact: true }).fill('hello from the panel');
     await panel.getByLabel(`Search ${users.name}`).fill('Ann');

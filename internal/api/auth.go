@@ -132,10 +132,10 @@ func (s *Server) authWithPassword(w http.ResponseWriter, r *http.Request) error 
 	}
 	errs := galley.ValidationErrors{}
 	if in.Identity == "" {
-		errs.Add("identity", "validation_required", "Missing required value.")
+		errs.Add("identity", "validation_required", "Cannot be blank.")
 	}
 	if in.Password == "" {
-		errs.Add("password", "validation_required", "Missing required value.")
+		errs.Add("password", "validation_required", "Cannot be blank.")
 	}
 	if err := errs.Err(); err != nil {
 		return err

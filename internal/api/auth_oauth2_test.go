@@ -106,12 +106,16 @@ func record(r *testserver.Response) map[string]any { return r.JSON()["record"].(
 func TestAuthMethods(t *testing.T) {
 	s := newOAuth2Stack(t, oidctest.User{Sub: "u1"}, map[string]any{"otp": map[string]any{"enabled": true}})
 	m := s.Do("GET", "/api/collections/users/auth-methods", "", nil).Status(200)
-	m.Contains(`"password":{"enabled":true,"identityFields":["email"]}`, `"mfa":{"enabled":false,"duration":1800}`, `"otp":{"enabled":true,"duration":180}`)
+	m.Contains(`"password":{"enabled":true,"identityFields":["email"]}`, `"mfa":{"enabled":false,"duration":0}`, `"usernamePassword":false`, `"emailPassword":true`, `"otp":{"enabled":true,"duration":180}`)
 	o := m.JSON()["oauth2"].(map[string]any)
 	p := o["providers"].([]any)[0].(map[string]any)
 	if o["enabled"] != true || p["name"] != "oidc" || p["displayName"] != "Test IdP" || p["codeChallengeMethod"] != "S256" ||
 		p["codeChallenge"] != oauth2.CodeChallengeS256(p["codeVerifier"].(string)) || len(p["state"].(string)) < 20 {
 		t.Fatalf("provider info %v", p)
+	}
+	// PocketBase's older keys: the same providers under authProviders.
+	if legacy := m.JSON()["authProviders"].([]any); len(legacy) != 1 || legacy[0].(map[string]any)["state"] != p["state"] {
+		t.Fatalf("authProviders %v, want the oauth2 providers", legacy)
 	}
 	authURL := p["authURL"].(string)
 	for _, want := range []string{s.op.URL + "/authorize?", "client_id=galley-client", "response_type=code", "scope=openid+email+profile",

@@ -50,18 +50,32 @@ func shapeOf(t *testing.T, r *testserver.Response) errShape {
 }
 
 // fieldErrors returns data as field → code, checking that each entry is
-// exactly {code, message} with a non-empty message.
+// exactly {code, message} with a non-empty message, or {code, message,
+// params} with params an object.
 func fieldErrors(t *testing.T, e errShape) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	for k, raw := range e.Data {
-		var fe map[string]string
-		if err := json.Unmarshal(raw, &fe); err != nil || len(fe) != 2 || fe["code"] == "" || fe["message"] == "" {
-			t.Fatalf("data.%s = %s, want {code, message}", k, raw)
+		var fe struct {
+			Code, Message string
+			Params        map[string]any
 		}
-		out[k] = fe["code"]
+		var keys map[string]json.RawMessage
+		_ = json.Unmarshal(raw, &keys)
+		_, hasParams := keys["params"]
+		if err := json.Unmarshal(raw, &fe); err != nil || len(keys) != 2+btoi(hasParams) || fe.Code == "" || fe.Message == "" || (hasParams && fe.Params == nil) {
+			t.Fatalf("data.%s = %s, want {code, message[, params]}", k, raw)
+		}
+		out[k] = fe.Code
 	}
 	return out
+}
+
+func btoi(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // validationSchema creates "things" (url, date within 2024..2030, geoPoint,
@@ -94,17 +108,17 @@ func TestContractValidationCodes(t *testing.T) {
 		body                     map[string]any
 		field, code, message     string // code "" = accepted
 	}{
-		{"required", "POST", things, "", map[string]any{"site": "https://a.io"}, "name", "validation_required", "Missing required value."},
+		{"required", "POST", things, "", map[string]any{"site": "https://a.io"}, "name", "validation_required", "Cannot be blank."},
 		{"url without scheme", "POST", things, "", map[string]any{"name": "x", "site": "example.com"}, "site", "validation_invalid_url", "Must be a valid url."},
 		{"url not http", "POST", things, "", map[string]any{"name": "x", "site": "ftp://example.com/f"}, "site", "validation_invalid_url", ""},
 		{"url ok", "POST", things, "", map[string]any{"name": "x", "site": "https://example.com/a?b=1"}, "", "", ""},
-		{"date before min", "POST", things, "", map[string]any{"name": "x", "when": "2023-12-31 23:59:59.999Z"}, "when", "validation_min_greater_equal_than_required", "Must be no less than 2024-01-01 00:00:00.000Z."},
-		{"date after max", "PATCH", things + "/" + id, "", map[string]any{"when": "2031-01-01"}, "when", "validation_max_less_equal_than_required", "Must be no greater than 2030-12-31 23:59:59.999Z."},
+		{"date before min", "POST", things, "", map[string]any{"name": "x", "when": "2023-12-31 23:59:59.999Z"}, "when", "validation_min_greater_equal_than_required", "Must be no less than 2024-01-01 00:00:00 +0000 UTC."},
+		{"date after max", "PATCH", things + "/" + id, "", map[string]any{"when": "2031-01-01"}, "when", "validation_max_less_equal_than_required", "Must be no greater than 2030-12-31 23:59:59.999 +0000 UTC."},
 		{"date at min", "POST", things, "", map[string]any{"name": "x", "when": "2024-01-01 00:00:00.000Z"}, "", "", ""},
 		{"date at max", "PATCH", things + "/" + id, "", map[string]any{"when": "2030-12-31 23:59:59.999Z"}, "", "", ""},
-		{"longitude", "POST", things, "", map[string]any{"name": "x", "where": map[string]any{"lon": 180.5, "lat": 0}}, "where", "validation_invalid_longitude", ""},
-		{"latitude", "POST", things, "", map[string]any{"name": "x", "where": map[string]any{"lon": 0, "lat": -90.01}}, "where", "validation_invalid_latitude", ""},
-		{"both: longitude first", "PATCH", things + "/" + id, "", map[string]any{"where": map[string]any{"lon": -999, "lat": 999}}, "where", "validation_invalid_longitude", ""},
+		{"longitude", "POST", things, "", map[string]any{"name": "x", "where": map[string]any{"lon": 180.5, "lat": 0}}, "where", "validation_invalid_longitude", "Longitude must be between -180 and 180 degrees."},
+		{"latitude", "POST", things, "", map[string]any{"name": "x", "where": map[string]any{"lon": 0, "lat": -90.01}}, "where", "validation_invalid_latitude", "Latitude must be between -90 and 90 degrees."},
+		{"both: latitude first", "PATCH", things + "/" + id, "", map[string]any{"where": map[string]any{"lon": -999, "lat": 999}}, "where", "validation_invalid_latitude", ""},
 		{"geo bounds", "PATCH", things + "/" + id, "", map[string]any{"where": map[string]any{"lon": -180, "lat": 90}}, "", "", ""},
 		{"password too short", "POST", users, "", map[string]any{"email": "short@example.com", "password": "1234567", "passwordConfirm": "1234567"}, "password", "validation_min_text_constraint", "Must be at least 8 character(s)."},
 		{"password over 72 bytes", "POST", users, "", map[string]any{"email": "long@example.com", "password": long, "passwordConfirm": long}, "password", "validation_max_text_constraint", ""},
@@ -385,7 +399,7 @@ func TestContractAuth(t *testing.T) {
 		{name: "auth-refresh as guest", method: "POST", url: u("users", "auth-refresh"), status: 401},
 		{name: "auth-refresh with another collection's token", method: "POST", url: u("users", "auth-refresh"), as: "other", status: 403},
 		{name: "auth-methods", method: "GET", url: u("users", "auth-methods"), status: 200, successCheck: func(t *testing.T, r *testserver.Response) {
-			keysOf(t, r, "password", "oauth2", "mfa", "otp")
+			keysOf(t, r, "password", "oauth2", "mfa", "otp", "authProviders", "usernamePassword", "emailPassword")
 		}},
 		{name: "auth-methods not an auth collection", method: "GET", url: u("posts", "auth-methods"), status: 404},
 		{name: "request-otp invalid email", method: "POST", url: u("users", "request-otp"), body: map[string]any{"email": "bad"},

@@ -190,7 +190,7 @@ func (s *Server) spoolUpload(p *multipart.Part, key string, limit int64, temps *
 		}
 		size += int64(n)
 		if size > limit {
-			return nil, fileTooLarge(key, limit)
+			return nil, fileTooLarge(key, p.FileName(), limit)
 		}
 		if _, err := f.Write(buf[:n]); err != nil {
 			return nil, galley.Internal(fmt.Errorf("writing an upload's temporary file: %w", err))
@@ -205,9 +205,11 @@ func (s *Server) spoolUpload(p *multipart.Part, key string, limit int64, temps *
 	return &core.Upload{Filename: p.FileName(), Path: f.Name(), Size: size, ContentType: contentType}, nil
 }
 
-func fileTooLarge(key string, limit int64) error {
+// fileTooLarge is the error of file name sent under key, larger than limit
+// bytes, in PocketBase's words.
+func fileTooLarge(key, name string, limit int64) error {
 	field := strings.TrimSuffix(strings.TrimSuffix(strings.TrimPrefix(key, "+"), "+"), "-")
-	return galley.FieldInvalid(field, "validation_file_size_limit", fmt.Sprintf("The file is larger than the allowed %d bytes.", limit))
+	return galley.FieldInvalidParams(field, "validation_file_size_limit", core.FileTooLargeMessage(name, limit), map[string]any{"file": name, "maxSize": limit})
 }
 
 // formBody turns form values into a record body: one value is a JSON

@@ -263,7 +263,7 @@ func testFileCreateServeUpdateDelete(t *testing.T, s *testserver.Server, storedF
 	// Naming a file the record does not have is refused (a JSON body
 	// cannot point a record at a file it did not upload).
 	bad := s.Do("PATCH", "/api/collections/docs/records/"+id, utok, map[string]any{"doc": "other_0123456789.txt"}).Status(400)
-	if bad.FieldCode("doc") != "validation_invalid_value" {
+	if bad.FieldCode("doc") != "validation_invalid_file" {
 		t.Fatalf("unknown file name: %s", bad.Body)
 	}
 

@@ -100,7 +100,7 @@ func (s *Server) createRecord(w http.ResponseWriter, r *http.Request) error {
 	in, cleanup, err := s.readRecordInput(r, r.PathValue("collection"))
 	defer cleanup()
 	if err != nil {
-		return err
+		return core.RecordFailed(err, "create")
 	}
 	rec, err := s.app.CreateRecord(r.Context(), actorOf(r), r.PathValue("collection"), in, r.URL.Query().Get("expand"))
 	if err != nil {
@@ -113,7 +113,7 @@ func (s *Server) updateRecord(w http.ResponseWriter, r *http.Request) error {
 	in, cleanup, err := s.readRecordInput(r, r.PathValue("collection"))
 	defer cleanup()
 	if err != nil {
-		return err
+		return core.RecordFailed(err, "update")
 	}
 	rec, err := s.app.UpdateRecord(r.Context(), actorOf(r), r.PathValue("collection"), r.PathValue("id"), in, r.URL.Query().Get("expand"))
 	if err != nil {

@@ -66,17 +66,21 @@ func checkAuthBody(a Actor, old *galley.Record, body Body, manage bool) error {
 	if old != nil && has("id") {
 		var id string
 		if jsonv2.Unmarshal(body["id"], &id) != nil || id != old.ID() {
-			errs.Add("id", "validation_forbidden", "The id of a record cannot be changed.")
+			errs.Add("id", "validation_pk_change", "The record primary key cannot be changed.")
 		}
 	}
 	if has("verified") && !manage {
-		errs.Add("verified", "validation_forbidden", "Only superusers and records matching the manageRule can change verified.")
+		// PocketBase's code and message; only superusers and records
+		// matching the manageRule may change verified.
+		errs.Add("verified", "validation_values_mismatch", "Values don't match.")
 	}
 	if old != nil && !manage {
 		if has("email") {
 			var email string
 			if jsonv2.Unmarshal(body["email"], &email) != nil || email != old.GetString("email") {
-				errs.Add("email", "validation_forbidden", "Use request-email-change to change the email address.")
+				// As PocketBase answers it; the way to change an email is
+				// request-email-change.
+				errs.Add("email", "validation_values_mismatch", "Values don't match.")
 			}
 		}
 		if has("password") {
@@ -85,9 +89,9 @@ func checkAuthBody(a Actor, old *galley.Record, body Body, manage bool) error {
 				_ = jsonv2.Unmarshal(v, &oldPw)
 			}
 			if oldPw == "" {
-				errs.Add("oldPassword", "validation_required", "The current password is required to set a new one.")
+				errs.Add("oldPassword", "validation_required", "Cannot be blank.")
 			} else if !auth.CheckPassword(old.GetString("password"), oldPw) {
-				errs.Add("oldPassword", "validation_invalid_old_password", "Invalid current password.")
+				errs.Add("oldPassword", "validation_invalid_old_password", "Missing or invalid old password.")
 			}
 		}
 	}

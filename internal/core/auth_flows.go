@@ -2,9 +2,11 @@ package core
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/auth"
@@ -61,7 +63,7 @@ func signSpecial(rec *galley.Record, typ string, opts galley.TokenOptions, newEm
 // tokenKey and the type's secret, and bound to the record's current email.
 func (app *App) verifySpecial(ctx context.Context, c *galley.Collection, token, typ string, opts func(*galley.AuthOptions) galley.TokenOptions) (*galley.Record, *auth.Claims, error) {
 	if token == "" {
-		return nil, nil, galley.FieldInvalid("token", "validation_required", "Missing required value.")
+		return nil, nil, galley.FieldInvalid("token", "validation_required", "Cannot be blank.")
 	}
 	claims, err := auth.ParseUnverified(token)
 	if err != nil || claims.Type != typ || claims.CollectionID != c.ID {
@@ -206,22 +208,31 @@ func (app *App) ConfirmPasswordReset(ctx context.Context, collection, token, pas
 	if err != nil {
 		return err
 	}
+	// Every field is checked at once, the token too, as PocketBase does.
 	errs := galley.ValidationErrors{}
-	if token == "" {
-		errs.Add("token", "validation_required", "Missing required value.")
+	rec, claims, terr := app.verifySpecial(ctx, c, token, auth.TypePasswordReset, func(o *galley.AuthOptions) galley.TokenOptions { return o.PasswordResetToken })
+	var tge *galley.Error
+	if errors.As(terr, &tge) && tge.Code == galley.EInvalid && len(tge.Fields) > 0 {
+		for k, fe := range tge.Fields {
+			errs.AddParams(k, fe.Code, fe.Message, fe.Params)
+		}
+	} else if terr != nil {
+		return terr
 	}
-	if password != confirm {
+	if confirm == "" {
+		errs.Add("passwordConfirm", "validation_required", "Cannot be blank.")
+	} else if password != confirm {
 		errs.Add("passwordConfirm", "validation_values_mismatch", "Values don't match.")
 	}
-	hash, fe := app.hashNewPassword(c, password)
-	if fe != nil {
-		errs.Add("password", fe.Code, fe.Message)
+	var hash string
+	if fe := passwordLength(c, password); fe != nil {
+		errs.AddParams("password", fe.Code, fe.Message, fe.Params)
+	} else if h, fe := app.hashNewPassword(c, password); fe != nil {
+		errs.AddParams("password", fe.Code, fe.Message, fe.Params)
+	} else {
+		hash = h
 	}
 	if err := errs.Err(); err != nil {
-		return err
-	}
-	rec, claims, err := app.verifySpecial(ctx, c, token, auth.TypePasswordReset, func(o *galley.AuthOptions) galley.TokenOptions { return o.PasswordResetToken })
-	if err != nil {
 		return err
 	}
 	newKey, oldKey, verified := galley.RandomString(50, tokenKeyAlphabet), rec.GetString("tokenKey"), true
@@ -233,6 +244,28 @@ func (app *App) ConfirmPasswordReset(ctx context.Context, collection, token, pas
 	return app.conditionalUpdate(ctx, c, rec.ID(), set, store.AuthGuard{TokenKey: &oldKey, Email: &claims.Email})
 }
 
+// passwordLength checks a new password sent to a form (password reset) as
+// PocketBase does there: required, then between the password field's min
+// (default 8) and max (default 255) characters, with its code and params.
+func passwordLength(c *galley.Collection, password string) *galley.FieldError {
+	if password == "" {
+		return fieldErr("validation_required", "Cannot be blank.")
+	}
+	min, max := 8, 255
+	if f := c.Field("password"); f != nil {
+		if f.Min > 0 {
+			min = f.Min
+		}
+		if f.Max > 0 {
+			max = f.Max
+		}
+	}
+	if n := utf8.RuneCountInString(password); n < min || n > max {
+		return withParams(fieldErr("validation_length_out_of_range", "The length must be between %d and %d.", min, max), map[string]any{"min": min, "max": max})
+	}
+	return nil
+}
+
 // hashNewPassword validates a new password against the password field's
 // options and returns its hash.
 func (app *App) hashNewPassword(c *galley.Collection, password string) (string, *galley.FieldError) {
@@ -241,7 +274,7 @@ func (app *App) hashNewPassword(c *galley.Collection, password string) (string, 
 		return "", fieldErr("validation_invalid_value", "The collection has no password field.")
 	}
 	if password == "" {
-		return "", fieldErr("validation_required", "Missing required value.")
+		return "", fieldErr("validation_required", "Cannot be blank.")
 	}
 	return hashPassword(f, password)
 }
@@ -263,7 +296,7 @@ func (app *App) RequestEmailChange(ctx context.Context, a Actor, collection, new
 		return galley.Errorf(galley.EForbidden, "The authorized record is not allowed to perform this action: it belongs to another collection.")
 	}
 	if newEmail == "" {
-		return galley.FieldInvalid("newEmail", "validation_required", "Missing required value.")
+		return galley.FieldInvalid("newEmail", "validation_required", "Cannot be blank.")
 	}
 	if err := requireEmail(newEmail); err != nil {
 		return galley.FieldInvalid("newEmail", "validation_is_email", "Must be a valid email address.")
@@ -298,10 +331,10 @@ func (app *App) ConfirmEmailChange(ctx context.Context, collection, token, passw
 	}
 	errs := galley.ValidationErrors{}
 	if token == "" {
-		errs.Add("token", "validation_required", "Missing required value.")
+		errs.Add("token", "validation_required", "Cannot be blank.")
 	}
 	if password == "" {
-		errs.Add("password", "validation_required", "Missing required value.")
+		errs.Add("password", "validation_required", "Cannot be blank.")
 	}
 	if err := errs.Err(); err != nil {
 		return err
@@ -331,7 +364,8 @@ func (app *App) RefreshAuth(ctx context.Context, a Actor, collection string) (st
 	}
 	c := app.db.Schema.Collection(collection)
 	if c == nil || c.ID != a.Auth.Collection.ID {
-		return "", nil, galley.Errorf(galley.EForbidden, "The request requires valid record authorization token for this collection.")
+		// PocketBase's words, naming the collection of the token's record.
+		return "", nil, galley.Errorf(galley.EForbidden, "The request requires auth record from %s collection.", a.Auth.Collection.Name)
 	}
 	if !a.Refreshable {
 		return "", nil, galley.Errorf(galley.EForbidden, "The token is not refreshable (impersonation tokens cannot be refreshed).")
@@ -382,7 +416,7 @@ func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string,
 // requireEmail returns a 400 on "email" unless s is a valid address.
 func requireEmail(s string) error {
 	if s == "" {
-		return galley.FieldInvalid("email", "validation_required", "Missing required value.")
+		return galley.FieldInvalid("email", "validation_required", "Cannot be blank.")
 	}
 	if !validEmail(s) {
 		return galley.FieldInvalid("email", "validation_is_email", "Must be a valid email address.")

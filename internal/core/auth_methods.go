@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/oauth2"
@@ -14,6 +15,13 @@ type AuthMethods struct {
 	OAuth2   AuthMethodOAuth2   `json:"oauth2"`
 	MFA      AuthMethodDuration `json:"mfa"`
 	OTP      AuthMethodDuration `json:"otp"`
+
+	// The keys of PocketBase's older answer, which it still sends:
+	// the OAuth2 providers again, and whether password log-in takes a
+	// username or an email.
+	AuthProviders    []AuthProviderInfo `json:"authProviders"`
+	UsernamePassword bool               `json:"usernamePassword"`
+	EmailPassword    bool               `json:"emailPassword"`
 }
 
 // AuthMethodPassword says whether password log-in is on, and on which fields.
@@ -22,7 +30,8 @@ type AuthMethodPassword struct {
 	IdentityFields []string `json:"identityFields"`
 }
 
-// AuthMethodDuration says whether MFA or OTP is on, and for how long (s).
+// AuthMethodDuration says whether MFA or OTP is on, and for how long (s;
+// 0 while off).
 type AuthMethodDuration struct {
 	Enabled  bool  `json:"enabled"`
 	Duration int64 `json:"duration"`
@@ -67,9 +76,20 @@ func (app *App) AuthMethods(ctx context.Context, collection string) (*AuthMethod
 	out := &AuthMethods{
 		Password: AuthMethodPassword{Enabled: o.PasswordAuth.Enabled, IdentityFields: fields},
 		OAuth2:   AuthMethodOAuth2{Enabled: o.OAuth2.Enabled, Providers: []AuthProviderInfo{}},
-		MFA:      AuthMethodDuration{Enabled: o.MFA.Enabled, Duration: o.MFA.Duration},
-		OTP:      AuthMethodDuration{Enabled: o.OTP.Enabled, Duration: o.OTP.Duration},
+		MFA:      AuthMethodDuration{Enabled: o.MFA.Enabled},
+		OTP:      AuthMethodDuration{Enabled: o.OTP.Enabled},
 	}
+	if o.MFA.Enabled {
+		out.MFA.Duration = o.MFA.Duration
+	}
+	if o.OTP.Enabled {
+		out.OTP.Duration = o.OTP.Duration
+	}
+	if o.PasswordAuth.Enabled {
+		out.UsernamePassword = slices.Contains(fields, "username")
+		out.EmailPassword = slices.Contains(fields, "email")
+	}
+	defer func() { out.AuthProviders = out.OAuth2.Providers }()
 	if !o.OAuth2.Enabled {
 		return out, nil
 	}

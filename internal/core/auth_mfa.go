@@ -116,12 +116,16 @@ func otpHash(c *galley.Collection, otpID, code string) string {
 // the OTP id to redeem it with. Unknown addresses get an id too (that never
 // works), so the answer reveals nothing.
 func (app *App) RequestOTP(ctx context.Context, a Actor, collection, email string) (string, error) {
+	// OTP switched off is said before anything about the body, as
+	// PocketBase does.
+	if c, err := app.authCollection(collection); err != nil {
+		return "", err
+	} else if !c.Auth.OTP.Enabled {
+		return "", galley.Errorf(galley.EForbidden, "The collection is not configured to allow OTP authentication.")
+	}
 	c, rec, err := app.mailRecipient(ctx, a, collection, email)
 	if err != nil {
 		return "", err
-	}
-	if !c.Auth.OTP.Enabled {
-		return "", galley.Errorf(galley.EForbidden, "The collection is not configured to allow OTP authentication.")
 	}
 	otpID := galley.NewID()
 	if rec == nil {
@@ -156,10 +160,10 @@ func (app *App) AuthWithOTP(ctx context.Context, a Actor, collection, otpID, cod
 		// As PocketBase answers it: the missing keys under data.
 		errs := galley.ValidationErrors{}
 		if otpID == "" {
-			errs.Add("otpId", "validation_required", "Missing required value.")
+			errs.Add("otpId", "validation_required", "Cannot be blank.")
 		}
 		if code == "" {
-			errs.Add("password", "validation_required", "Missing required value.")
+			errs.Add("password", "validation_required", "Cannot be blank.")
 		}
 		e := errs.Err().(*galley.Error)
 		e.Message = "Failed to authenticate."

@@ -144,9 +144,9 @@ func (app *App) RunBatch(ctx context.Context, a Actor, ops []BatchOp) ([]*galley
 			stored = append(stored, fch.putKey...)
 			if err != nil {
 				if op.Action == BatchUpdate || (op.Action == BatchUpsert && r != nil) {
-					err = recordFailed(err, "update")
+					err = RecordFailed(err, "update")
 				} else if op.Action != BatchDelete {
-					err = recordFailed(err, "create")
+					err = RecordFailed(err, "create")
 				}
 				return &BatchError{Index: i, Err: err}
 			}

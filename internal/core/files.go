@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -197,29 +198,24 @@ func prepareUploads(c *galley.Collection, in Files) error {
 		}
 		for _, u := range ups {
 			if u.Size > fileMaxSize(f) {
-				errs.Add(f.Name, "validation_file_size_limit", fmt.Sprintf("The file %q is larger than the allowed %d bytes.", u.Filename, fileMaxSize(f)))
-				break
-			}
-			if len(f.MimeTypes) > 0 && !files.MatchMIME(u.ContentType, f.MimeTypes) {
-				errs.Add(f.Name, "validation_invalid_mime_type", fmt.Sprintf("The file %q has the type %q, which is not one of the allowed types (%s).",
-					u.Filename, u.ContentType, joinQuoted(f.MimeTypes)))
+				errs.AddParams(f.Name, "validation_file_size_limit", FileTooLargeMessage(u.Filename, fileMaxSize(f)),
+					map[string]any{"file": u.Filename, "maxSize": fileMaxSize(f)})
 				break
 			}
 			u.stored = files.StoredName(u.Filename)
+			if len(f.MimeTypes) > 0 && !files.MatchMIME(u.ContentType, f.MimeTypes) {
+				// PocketBase's message names the file by its stored name.
+				errs.Add(f.Name, "validation_invalid_mime_type", fmt.Sprintf("%q mime type must be one of: %s.", u.stored, strings.Join(f.MimeTypes, ", ")))
+				break
+			}
 		}
 	}
 	return errs.Err()
 }
 
-func joinQuoted(s []string) string {
-	out := ""
-	for i, x := range s {
-		if i > 0 {
-			out += ", "
-		}
-		out += fmt.Sprintf("%q", x)
-	}
-	return out
+// FileTooLargeMessage is PocketBase's message for file name over limit bytes.
+func FileTooLargeMessage(name string, limit int64) string {
+	return fmt.Sprintf("Failed to upload %s - the maximum allowed file size is %d bytes.", name, limit)
 }
 
 // applyFiles applies one body key of file field f: plain values replace
@@ -243,10 +239,16 @@ func applyFiles(f *galley.Field, r *galley.Record, orig []string, mod string, ra
 	cur := slices.Clone(valuesOf(r.Data[f.Name]))
 	switch mod {
 	case "":
+		// Names must be files the record has (new files are uploaded,
+		// not named).
+		var invalid []string
 		for _, n := range names {
 			if !slices.Contains(orig, n) {
-				return &galley.FieldError{Code: "validation_invalid_value", Message: fmt.Sprintf("The record has no file %q (new files are uploaded, not named).", n)}
+				invalid = append(invalid, n)
 			}
+		}
+		if len(invalid) > 0 {
+			return &galley.FieldError{Code: "validation_invalid_file", Message: fmt.Sprintf("Invalid new files: %v.", invalid), Params: map[string]any{"invalidFiles": invalid}}
 		}
 		cur = append(names, added...)
 	case "+", "^+":
@@ -263,7 +265,7 @@ func applyFiles(f *galley.Field, r *galley.Record, orig []string, mod string, ra
 	}
 	max := max(f.MaxSelect, 1)
 	if len(cur) > max {
-		return &galley.FieldError{Code: "validation_too_many_files", Message: fmt.Sprintf("The maximum number of files is %d; got %d.", max, len(cur))}
+		return &galley.FieldError{Code: "validation_too_many_files", Message: fmt.Sprintf("The maximum allowed files is %d.", max), Params: map[string]any{"maxSelect": max}}
 	}
 	if f.IsMulti() {
 		r.Data[f.Name] = cur

@@ -42,7 +42,7 @@ type ServedFile struct {
 // protected file without a valid file token whose record passes the
 // viewRule. One answer for all, so that nothing about the record leaks.
 func errFileNotFound() error {
-	return galley.Errorf(galley.ENotFound, "The requested file wasn't found.")
+	return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
 }
 
 // OpenFile opens the file req names. A file that is not protected is

@@ -23,7 +23,7 @@ type RecordQuery struct {
 func (app *App) recordCollection(nameOrID string) (*galley.Collection, error) {
 	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
-		return nil, galley.Errorf(galley.ENotFound, "The requested resource wasn't found. Missing collection context.")
+		return nil, galley.Errorf(galley.ENotFound, "Missing or invalid collection context.")
 	}
 	return c, nil
 }
@@ -151,7 +151,7 @@ func refuseView(c *galley.Collection) error {
 // is stored, stored before the commit and removed again when the
 // transaction does not commit.
 func (app *App) CreateRecord(ctx context.Context, a Actor, collection string, in RecordInput, expand string) (rec *galley.Record, err error) {
-	defer func() { err = recordFailed(err, "create") }()
+	defer func() { err = RecordFailed(err, "create") }()
 	c, err := app.recordCollection(collection)
 	if err != nil {
 		return nil, err
@@ -196,12 +196,13 @@ func (app *App) createPlanned(ctx context.Context, p *createPlan) error {
 	return err
 }
 
-// recordFailed gives a validation error of a record create or update
-// PocketBase's message: "Failed to create record." / "Failed to update
-// record.", with the per-field errors unchanged. Other errors pass.
-func recordFailed(err error, action string) error {
+// RecordFailed gives a validation error of a record create or update
+// (action "create" or "update"), and a unique violation, PocketBase's
+// message: "Failed to create record." / "Failed to update record.", with
+// the per-field errors unchanged. Other errors pass.
+func RecordFailed(err error, action string) error {
 	var ge *galley.Error
-	if !errors.As(err, &ge) || ge.Code != galley.EInvalid || len(ge.Fields) == 0 {
+	if !errors.As(err, &ge) || (ge.Code != galley.EInvalid && ge.Code != galley.EConflict) || len(ge.Fields) == 0 {
 		return err
 	}
 	out := *ge
@@ -320,7 +321,7 @@ func (app *App) insertChecked(ctx context.Context, tx *store.Tx, r *galley.Recor
 // New files are stored before the commit (removed again when it fails);
 // files the update drops are deleted after it.
 func (app *App) UpdateRecord(ctx context.Context, a Actor, collection, id string, in RecordInput, expand string) (rec *galley.Record, err error) {
-	defer func() { err = recordFailed(err, "update") }()
+	defer func() { err = RecordFailed(err, "update") }()
 	c, err := app.recordCollection(collection)
 	if err != nil {
 		return nil, err

@@ -155,13 +155,18 @@ func resolveBody(a Actor, r *galley.Record, in RecordInput, isNew, hash bool) (m
 			continue
 		}
 		if f.Name == "id" && !isNew {
+			// The same id may be sent back; another one is refused.
+			var id string
+			if mod != "" || raw == nil || jsonv2.Unmarshal(raw, &id) != nil || id != r.ID() {
+				errs.Add("id", "validation_pk_change", "The record primary key cannot be changed.")
+			}
 			continue
 		}
 		if f.Type == galley.FieldFile {
 			if ferr := applyFiles(f, r, origFiles[f.Name], mod, raw, in.Files[key]); ferr != nil {
 				// Errors about the field's files are the field's (as
 				// validation errors are), whatever key carried them.
-				errs.Add(f.Name, ferr.Code, ferr.Message)
+				errs.AddParams(f.Name, ferr.Code, ferr.Message, ferr.Params)
 				continue
 			}
 			resolved[f.Name] = bodyValue(r.Data[f.Name])
@@ -187,17 +192,30 @@ func resolveBody(a Actor, r *galley.Record, in RecordInput, isNew, hash bool) (m
 		}
 		v, ferr := coerce(f, raw)
 		if ferr != nil {
-			errs.Add(key, ferr.Code, ferr.Message)
+			errs.AddParams(key, ferr.Code, ferr.Message, ferr.Params)
 			continue
 		}
 		if mod == "" {
 			r.Data[f.Name] = v
 		} else if ferr := applyModifier(f, r, mod, v); ferr != nil {
-			errs.Add(key, ferr.Code, ferr.Message)
+			errs.AddParams(key, ferr.Code, ferr.Message, ferr.Params)
 			continue
 		}
 		normalizeField(r, f)
 		resolved[f.Name] = bodyValue(r.Data[f.Name])
+	}
+	if c.IsAuth() && isNew && hash && !slices.ContainsFunc(passwords, func(f *galley.Field) bool { return resolved[f.Name] != "" }) {
+		// A new auth record without a password: the password and its
+		// confirmation are reported first, before the other fields, as
+		// PocketBase does.
+		var confirm string
+		if v, ok := body["passwordConfirm"]; ok {
+			_ = jsonv2.Unmarshal(v, &confirm)
+		}
+		errs.Add("password", "validation_required", "Cannot be blank.")
+		if confirm == "" {
+			errs.Add("passwordConfirm", "validation_required", "Cannot be blank.")
+		}
 	}
 	for _, f := range passwords {
 		if !hash {
@@ -205,7 +223,7 @@ func resolveBody(a Actor, r *galley.Record, in RecordInput, isNew, hash bool) (m
 		}
 		if err := applyPassword(c, r, f, resolved[f.Name].(string), body); err != nil {
 			key := f.Name
-			if err.Code == "validation_values_mismatch" {
+			if err.Code == "validation_values_mismatch" || err.Code == "validation_required" {
 				key = "passwordConfirm"
 			}
 			errs.Add(key, err.Code, err.Message)
@@ -250,6 +268,9 @@ func applyPassword(c *galley.Collection, r *galley.Record, f *galley.Field, pw s
 		var confirm string
 		if v, ok := body["passwordConfirm"]; ok {
 			_ = jsonv2.Unmarshal(v, &confirm)
+		}
+		if confirm == "" {
+			return &galley.FieldError{Code: "validation_required", Message: "Cannot be blank."}
 		}
 		if confirm != pw {
 			return &galley.FieldError{Code: "validation_values_mismatch", Message: "Values don't match."}

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 
 	galley "github.com/galleyhq/galley"
@@ -36,7 +37,7 @@ func (app *App) validateRecord(ctx context.Context, q store.Querier, r *galley.R
 	errs := galley.ValidationErrors{}
 	for _, f := range r.Collection.Fields {
 		if fe := app.validateField(ctx, q, f, r.Data[f.Name]); fe != nil {
-			errs.Add(f.Name, fe.Code, fe.Message)
+			errs.AddParams(f.Name, fe.Code, fe.Message, fe.Params)
 		}
 	}
 	return errs.Err()
@@ -46,10 +47,28 @@ func fieldErr(code, format string, args ...any) *galley.FieldError {
 	return &galley.FieldError{Code: code, Message: fmt.Sprintf(format, args...)}
 }
 
+// withParams sets the params of e (PocketBase's names for the values its
+// message was made from) and returns it.
+func withParams(e *galley.FieldError, params map[string]any) *galley.FieldError {
+	e.Params = params
+	return e
+}
+
+// dateThreshold formats a date field's min or max (stored as
+// "2006-01-02 15:04:05.000Z") as PocketBase writes it in the message
+// ("2006-01-02 15:04:05 +0000 UTC") and in params (RFC 3339).
+func dateThreshold(s string) (message string, param string) {
+	t, ok := ParseDate(s)
+	if !ok {
+		return s, s
+	}
+	return t.String(), t.Format(time.RFC3339Nano)
+}
+
 func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Field, v any) *galley.FieldError {
 	required := func(empty bool) *galley.FieldError {
 		if f.Required && empty {
-			return fieldErr("validation_required", "Missing required value.")
+			return fieldErr("validation_required", "Cannot be blank.")
 		}
 		return nil
 	}
@@ -86,10 +105,12 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 		case galley.FieldDate:
 			// PocketBase's codes for a date out of [min, max].
 			if f.DateMin != "" && s < f.DateMin {
-				return fieldErr("validation_min_greater_equal_than_required", "Must be no less than %s.", f.DateMin)
+				msg, param := dateThreshold(f.DateMin)
+				return withParams(fieldErr("validation_min_greater_equal_than_required", "Must be no less than %s.", msg), map[string]any{"threshold": param})
 			}
 			if f.DateMax != "" && s > f.DateMax {
-				return fieldErr("validation_max_less_equal_than_required", "Must be no greater than %s.", f.DateMax)
+				msg, param := dateThreshold(f.DateMax)
+				return withParams(fieldErr("validation_max_less_equal_than_required", "Must be no greater than %s.", msg), map[string]any{"threshold": param})
 			}
 		}
 	case galley.FieldNumber:
@@ -104,10 +125,10 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 			return fieldErr("validation_only_int_constraint", "Decimal numbers are not allowed.")
 		}
 		if f.NumMin != nil && n < *f.NumMin {
-			return fieldErr("validation_min_number_constraint", "Must be at least %v.", *f.NumMin)
+			return withParams(fieldErr("validation_min_number_constraint", "Must be greater or equal than %v.", *f.NumMin), map[string]any{"min": *f.NumMin})
 		}
 		if f.NumMax != nil && n > *f.NumMax {
-			return fieldErr("validation_max_number_constraint", "Must be at most %v.", *f.NumMax)
+			return withParams(fieldErr("validation_max_number_constraint", "Must be less or equal than %v.", *f.NumMax), map[string]any{"max": *f.NumMax})
 		}
 	case galley.FieldBool:
 		b, _ := v.(bool)
@@ -123,20 +144,20 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 			max = DefaultJSONMaxSize
 		}
 		if int64(len(raw)) > max {
-			return fieldErr("validation_json_size_limit", "The maximum allowed JSON size is %d bytes.", max)
+			return withParams(fieldErr("validation_json_size_limit", "The maximum allowed JSON size is %d bytes.", max), map[string]any{"maxSize": max})
 		}
 	case galley.FieldGeoPoint:
 		p, _ := v.(galley.GeoPoint)
 		if e := required(p.Lon == 0 && p.Lat == 0); e != nil {
 			return e
 		}
-		// One error per field, under data.<field>: the longitude is
-		// checked first (a point is {lon, lat}).
-		if p.Lon < -180 || p.Lon > 180 {
-			return fieldErr("validation_invalid_longitude", "The longitude must be between -180 and 180 degrees.")
-		}
+		// One error per field, under data.<field>: the latitude is
+		// checked first, as PocketBase does.
 		if p.Lat < -90 || p.Lat > 90 {
-			return fieldErr("validation_invalid_latitude", "The latitude must be between -90 and 90 degrees.")
+			return fieldErr("validation_invalid_latitude", "Latitude must be between -90 and 90 degrees.")
+		}
+		if p.Lon < -180 || p.Lon > 180 {
+			return fieldErr("validation_invalid_longitude", "Longitude must be between -180 and 180 degrees.")
 		}
 	case galley.FieldSelect, galley.FieldRelation, galley.FieldFile:
 		vals := valuesOf(v)
@@ -148,12 +169,12 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 			max = 1
 		}
 		if len(vals) > max {
-			return fieldErr("validation_too_many_values", "Select no more than %d.", max)
+			return withParams(fieldErr("validation_too_many_values", "Select no more than %d.", max), map[string]any{"maxSelect": max})
 		}
 		if f.Type == galley.FieldSelect {
 			for _, x := range vals {
 				if !slices.Contains(f.Values, x) {
-					return fieldErr("validation_invalid_value", "Invalid value %q.", x)
+					return withParams(fieldErr("validation_invalid_value", "Invalid value %s.", x), map[string]any{"value": x})
 				}
 			}
 		}
@@ -173,14 +194,14 @@ func (app *App) validateField(ctx context.Context, q store.Querier, f *galley.Fi
 func (app *App) validateText(f *galley.Field, s string) *galley.FieldError {
 	n := utf8.RuneCountInString(s)
 	if f.Min > 0 && n < f.Min {
-		return fieldErr("validation_min_text_constraint", "Must be at least %d character(s).", f.Min)
+		return withParams(fieldErr("validation_min_text_constraint", "Must be at least %d character(s).", f.Min), map[string]any{"min": f.Min})
 	}
 	max := f.Max
 	if max <= 0 {
 		max = maxTextLength
 	}
 	if n > max {
-		return fieldErr("validation_max_text_constraint", "Must be no more than %d character(s).", max)
+		return withParams(fieldErr("validation_max_text_constraint", "Must be no more than %d character(s).", max), map[string]any{"max": max})
 	}
 	if f.Pattern != "" {
 		re, err := app.patterns.get(f.Pattern)
@@ -193,11 +214,15 @@ func (app *App) validateText(f *galley.Field, s string) *galley.FieldError {
 
 func checkDomains(f *galley.Field, domain string) *galley.FieldError {
 	domain = strings.ToLower(domain)
+	code, msg := "validation_email_domain_not_allowed", "Email domain is not allowed."
+	if f.Type == galley.FieldURL {
+		code, msg = "validation_url_domain_not_allowed", "Url domain is not allowed."
+	}
 	if len(f.OnlyDomains) > 0 && !slices.ContainsFunc(f.OnlyDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
-		return fieldErr("validation_email_domain_not_allowed", "Domain %q is not allowed.", domain)
+		return fieldErr(code, "%s", msg)
 	}
 	if slices.ContainsFunc(f.ExceptDomains, func(d string) bool { return strings.EqualFold(d, domain) }) {
-		return fieldErr("validation_email_domain_not_allowed", "Domain %q is not allowed.", domain)
+		return fieldErr(code, "%s", msg)
 	}
 	return nil
 }
