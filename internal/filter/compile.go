@@ -185,7 +185,10 @@ func Where(e Expr, c *galley.Collection, alias string, env *Env) (sql string, ar
 	comp := newCompiler(c, alias, env)
 	for _, id := range Identifiers(e) {
 		coll, req := strings.HasPrefix(id.Name, "@collection."), strings.HasPrefix(id.Name, "@request.")
-		if !comp.env.Trusted && (coll || req) {
+		if !comp.env.Trusted && req {
+			return "", nil, galley.Errorf(galley.EForbidden, "Only superusers can filter by @request.") // PocketBase's words
+		}
+		if !comp.env.Trusted && coll {
 			return "", nil, galley.Errorf(galley.EForbidden, "Only superusers can filter and sort by @collection.* and @request.* fields.")
 		}
 		if coll {
