@@ -46,7 +46,7 @@ type batchResult struct {
 // have answered>}. Sub-request headers are ignored: every request runs as
 // the batch's caller.
 func (s *Server) runBatch(w http.ResponseWriter, r *http.Request) error {
-	enabled, _, _, _, err := s.app.BatchLimits(r.Context())
+	enabled, maxRequests, _, _, err := s.app.BatchLimits(r.Context())
 	if err != nil {
 		return err
 	}
@@ -56,6 +56,9 @@ func (s *Server) runBatch(w http.ResponseWriter, r *http.Request) error {
 	reqs, uploads, cleanup, err := s.readBatch(r)
 	defer cleanup()
 	if err != nil {
+		return err
+	}
+	if err := validateBatch(reqs, maxRequests); err != nil {
 		return err
 	}
 	ops := make([]core.BatchOp, len(reqs))
@@ -94,6 +97,34 @@ func (s *Server) runBatch(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// validateBatch checks the batch as PocketBase does before running any of
+// it: at least one request and at most maxRequests, each with a method and
+// a url. Its errors are 400 "Invalid batch request data." with the fields
+// nested ({"requests": {"0": {"url": {...}}}}).
+func validateBatch(reqs []batchRequest, maxRequests int) error {
+	v := galley.ValidationErrors{}
+	switch {
+	case len(reqs) == 0:
+		v.Add("requests", "validation_required", "Cannot be blank.")
+	case len(reqs) > maxRequests:
+		v.AddParams("requests", "validation_length_too_long", fmt.Sprintf("The length must be no more than %d.", maxRequests),
+			map[string]any{"min": 0, "max": maxRequests})
+	default:
+		for i, br := range reqs {
+			if strings.TrimSpace(br.Method) == "" {
+				v.Add(fmt.Sprintf("requests.%d.method", i), "validation_required", "Cannot be blank.")
+			}
+			if strings.TrimSpace(br.URL) == "" {
+				v.Add(fmt.Sprintf("requests.%d.url", i), "validation_required", "Cannot be blank.")
+			}
+		}
+	}
+	if len(v) == 0 {
+		return nil
+	}
+	return &galley.Error{Code: galley.EInvalid, Message: "Invalid batch request data.", Fields: v, Nested: true}
 }
 
 // batchFailed writes the answer of a batch whose request be.Index failed.
@@ -198,8 +229,8 @@ func (s *Server) readBatch(r *http.Request) (reqs []batchRequest, uploads []core
 	}
 	var body batchBody
 	if err := jsonv2.Unmarshal(payload, &body, jsonv2.RejectUnknownMembers(true)); err != nil {
-		return nil, nil, cleanup, galley.FieldInvalid("requests", "validation_invalid_value",
-			"Failed to load the batch: expected {\"requests\": [{\"method\", \"url\", \"body\"}, …]}: "+strings.TrimPrefix(err.Error(), "json: "))
+		// PocketBase's message; the decoder's names Go types.
+		return nil, nil, cleanup, &galley.Error{Code: galley.EInvalid, Message: "Failed to read the submitted batch data.", Err: err}
 	}
 	uploads = make([]core.Files, len(body.Requests))
 	for i, f := range byIndex {

@@ -38,6 +38,14 @@ func count(t *testing.T, s *testserver.Server, coll string) int {
 
 func batch(reqs ...map[string]any) map[string]any { return map[string]any{"requests": reqs} }
 
+func mustJSON(v any) string {
+	b, err := json.Marshal(v)
+	if err != nil {
+		panic(err)
+	}
+	return string(b)
+}
+
 func req(method, url string, body map[string]any) map[string]any {
 	return map[string]any{"method": method, "url": url, "body": body}
 }
@@ -157,22 +165,27 @@ func TestBatchBadInput(t *testing.T) {
 	for i := range eleven {
 		eleven[i] = ok
 	}
+	// PocketBase's messages, codes and params.
 	for _, c := range []struct {
-		name   string
-		body   any
-		status int
-		field  string
+		name, body, message, fields string
 	}{
-		{"empty", batch(), 400, "requests"},
-		{"too many", batch(eleven...), 400, "requests"},
-		{"malformed", `{"requests": [`, 400, "requests"},
-		{"not an object", `[1,2]`, 400, "requests"},
-		{"unknown key", `{"requests": [], "x": 1}`, 400, "requests"},
+		{"empty", `{"requests": []}`, "Invalid batch request data.", `{"requests":{"code":"validation_required","message":"Cannot be blank."}}`},
+		{"no requests", `{}`, "Invalid batch request data.", `{"requests":{"code":"validation_required","message":"Cannot be blank."}}`},
+		{"too many", mustJSON(batch(eleven...)), "Invalid batch request data.",
+			`{"requests":{"code":"validation_length_too_long","message":"The length must be no more than 10.","params":{"max":10,"min":0}}}`},
+		{"no method or url", `{"requests": [{"method": "POST", "url": "/api/collections/posts/records"}, {}]}`, "Invalid batch request data.",
+			`{"requests":{"1":{"method":{"code":"validation_required","message":"Cannot be blank."},"url":{"code":"validation_required","message":"Cannot be blank."}}}}`},
+		{"malformed", `{"requests": [`, "Failed to read the submitted batch data.", `{}`},
+		{"not an object", `[1,2]`, "Failed to read the submitted batch data.", `{}`},
+		{"wrong type", `{"requests": "x"}`, "Failed to read the submitted batch data.", `{}`},
+		{"unknown key", `{"requests": [], "x": 1}`, "Failed to read the submitted batch data.", `{}`},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			res := s.Do("POST", "/api/batch", "", c.body)
-			if res.Code != c.status || res.FieldCode(c.field) == "" {
-				t.Fatalf("%d %s, want %d naming %s", res.Code, res.Body, c.status, c.field)
+			m := res.JSON()
+			data, _ := json.Marshal(m["data"])
+			if res.Code != 400 || m["message"] != c.message || string(data) != c.fields {
+				t.Fatalf("%d %s, want 400 %q %s", res.Code, res.Body, c.message, c.fields)
 			}
 		})
 	}
