@@ -62,7 +62,7 @@ func decodeSubscriptions(r *http.Request) (string, []string, error) {
 		}
 		id := form.Get("clientId")
 		if id == "" {
-			return "", nil, galley.FieldInvalid("clientId", "validation_required", "Missing required value.")
+			return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
 		}
 		return id, form["subscriptions"], nil
 	}
@@ -83,7 +83,7 @@ func decodeSubscriptions(r *http.Request) (string, []string, error) {
 		}
 	}
 	if strings.TrimSpace(id) == "" {
-		return "", nil, galley.FieldInvalid("clientId", "validation_required", "Missing required value.")
+		return "", nil, galley.FieldInvalid("clientId", "validation_required", "Cannot be blank.")
 	}
 	var topics []string
 	if raw, ok := in["subscriptions"]; ok && string(raw) != "null" {

@@ -183,6 +183,10 @@ func TestRealtimeSubscribeErrors(t *testing.T) {
 		}
 	}
 	s.Do("POST", "/api/realtime", "", "not json").Status(400)
+	// A missing clientId: PocketBase's required message.
+	s.Do("POST", "/api/realtime", "", `{}`).Status(400).Contains(`"clientId":{"code":"validation_required","message":"Cannot be blank."}`)
+	s.DoWith("POST", "/api/realtime", "", "subscriptions=posts", map[string]string{"Content-Type": "application/x-www-form-urlencoded"}).
+		Status(400).Contains(`"message":"Cannot be blank."`)
 	// The first authenticated request fixes the client's auth.
 	c.subscribe(s, aTok, 204, "posts/*")
 	c.subscribe(s, aTok, 204, "posts/*", "users/*")
