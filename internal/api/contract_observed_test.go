@@ -92,6 +92,8 @@ func TestContractObservedAnswers(t *testing.T) {
 			map[string]string{"email": `{"code":"validation_values_mismatch","message":"Values don't match."}`}},
 		{"own verified", "PATCH", users + "/" + userID, userTok, map[string]any{"verified": true}, 400, "",
 			map[string]string{"verified": `{"code":"validation_values_mismatch","message":"Values don't match."}`}},
+		{"identity field not allowed", "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "observed@example.com", "password": "password-1", "identityField": "name"}, 400, "",
+			map[string]string{"identityField": `{"code":"validation_in_invalid","message":"Must be a valid value."}`}},
 		{"log-in form empty", "POST", "/api/collections/users/auth-with-password", "", map[string]any{}, 400, "An error occurred while validating the submitted data.",
 			map[string]string{"identity": blank, "password": blank}},
 		{"reset form empty", "POST", "/api/collections/users/confirm-password-reset", "", map[string]any{}, 400, "",
@@ -134,6 +136,17 @@ func TestContractObservedAnswers(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestContractObservedAuthMethods: with password log-in off, auth-methods
+// lists no identity fields; MFA and OTP durations are 0 while they are off.
+func TestContractObservedAuthMethods(t *testing.T) {
+	s := testserver.New(t)
+	usersCollection(t, s, nil)
+	s.Super("PATCH", "/api/collections/users", map[string]any{"passwordAuth": map[string]any{"enabled": false}, "otp": map[string]any{"enabled": true, "duration": 120}}).Status(200)
+	s.Do("GET", "/api/collections/users/auth-methods", "", nil).Status(200).Contains(
+		`"password":{"enabled":false,"identityFields":[]}`, `"mfa":{"enabled":false,"duration":0}`, `"otp":{"enabled":true,"duration":120}`,
+		`"usernamePassword":false`, `"emailPassword":false`, `"authProviders":[]`)
 }
 
 // TestContractObservedFileErrors: the answers to file uploads over maxSize,

@@ -43,7 +43,7 @@ func (app *App) AuthWithPassword(ctx context.Context, a Actor, collection, ident
 	}
 	if identityField != "" {
 		if !slices.Contains(fields, identityField) {
-			return "", nil, galley.FieldInvalid("identityField", "validation_invalid_value", "Invalid identity field.")
+			return "", nil, galley.FieldInvalid("identityField", "validation_in_invalid", "Must be a valid value.")
 		}
 		fields = []string{identityField}
 	}

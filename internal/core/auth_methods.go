@@ -70,8 +70,8 @@ func (app *App) AuthMethods(ctx context.Context, collection string) (*AuthMethod
 	}
 	o := c.Auth
 	fields := o.PasswordAuth.IdentityFields
-	if fields == nil {
-		fields = []string{}
+	if fields == nil || !o.PasswordAuth.Enabled {
+		fields = []string{} // none while password log-in is off, as PocketBase answers
 	}
 	out := &AuthMethods{
 		Password: AuthMethodPassword{Enabled: o.PasswordAuth.Enabled, IdentityFields: fields},

@@ -83,7 +83,7 @@ func (app *App) startMFA(ctx context.Context, rec *galley.Record, method string)
 // MFA duration, belong to rec and have been started by another method. The
 // DELETE is the conditional write that makes it single-use.
 func (app *App) completeMFA(ctx context.Context, rec *galley.Record, method, mfaID string) error {
-	bad := galley.FieldInvalid("mfaId", "validation_invalid_mfa", "Invalid or expired MFA session.")
+	bad := galley.Errorf(galley.EInvalid, "Invalid or expired MFA session.") // PocketBase's answer: no field data
 	since := time.Now().Add(-time.Duration(rec.Collection.Auth.MFA.Duration) * time.Second)
 	return app.db.WithTx(ctx, func(tx *store.Tx) error {
 		first, err := tx.FindMFA(ctx, mfaID, rec.Collection.ID, rec.ID(), since)
