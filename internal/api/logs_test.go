@@ -100,7 +100,24 @@ func TestLogsEndpoints(t *testing.T) {
 		t.Fatalf("bad filter: %d %s", r.code, r.body)
 	}
 
-	r := e.do("GET", "/api/logs/stats?filter="+url.QueryEscape(`data.userAgent = "logs-test"`), e.super, nil)
+	// fields projects each item, data.* included; the page keys stay.
+	r := e.do("GET", "/api/logs?perPage=2&fields=id,data.url&filter="+url.QueryEscape(`data.url = "/api/nope"`), e.super, nil)
+	var page struct {
+		Page, PerPage, TotalItems int
+		Items                     []map[string]any
+	}
+	if r.code != 200 || json.Unmarshal(r.body, &page) != nil || page.TotalItems != n/10 || page.PerPage != 2 || len(page.Items) != 2 {
+		t.Fatalf("fields: %d %s", r.code, r.body)
+	}
+	if it := page.Items[0]; len(it) != 2 || it["id"] == nil || fmt.Sprint(it["data"]) != "map[url:/api/nope]" {
+		t.Fatalf("projected item = %v", it)
+	}
+	// A bad stats filter: PocketBase's message.
+	if r := e.do("GET", "/api/logs/stats?filter=(((", e.super, nil); r.code != 400 || r.json(t)["message"] != "Invalid filter format." {
+		t.Fatalf("stats bad filter: %d %s", r.code, r.body)
+	}
+
+	r = e.do("GET", "/api/logs/stats?filter="+url.QueryEscape(`data.userAgent = "logs-test"`), e.super, nil)
 	var stats []reqlog.Stat
 	if r.code != 200 || json.Unmarshal(r.body, &stats) != nil || len(stats) == 0 {
 		t.Fatalf("stats: %d %s", r.code, r.body)
