@@ -92,6 +92,8 @@ func TestContractObservedAnswers(t *testing.T) {
 			map[string]string{"email": `{"code":"validation_values_mismatch","message":"Values don't match."}`}},
 		{"own verified", "PATCH", users + "/" + userID, userTok, map[string]any{"verified": true}, 400, "",
 			map[string]string{"verified": `{"code":"validation_values_mismatch","message":"Values don't match."}`}},
+		{"impersonate negative duration", "POST", "/api/collections/users/impersonate/" + userID, s.SuperToken, map[string]any{"duration": -5}, 400, "",
+			map[string]string{"duration": `{"code":"validation_min_greater_equal_than_required","message":"Must be no less than 0.","params":{"threshold":0}}`}},
 		{"identity field not allowed", "POST", "/api/collections/users/auth-with-password", "", map[string]any{"identity": "observed@example.com", "password": "password-1", "identityField": "name"}, 400, "",
 			map[string]string{"identityField": `{"code":"validation_in_invalid","message":"Must be a valid value."}`}},
 		{"log-in form empty", "POST", "/api/collections/users/auth-with-password", "", map[string]any{}, 400, "An error occurred while validating the submitted data.",

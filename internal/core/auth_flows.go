@@ -390,10 +390,10 @@ func (app *App) Impersonate(ctx context.Context, a Actor, collection, id string,
 		return "", nil, err
 	}
 	if duration < 0 {
-		return "", nil, galley.FieldInvalid("duration", "validation_min_greater_equal_than_required", "Must be no less than 0.")
+		return "", nil, galley.FieldInvalidParams("duration", "validation_min_greater_equal_than_required", "Must be no less than 0.", map[string]any{"threshold": 0})
 	}
 	if duration > maxTokenDuration {
-		return "", nil, galley.FieldInvalid("duration", "validation_max_less_equal_than_required", fmt.Sprintf("Must be no greater than %d (seconds).", maxTokenDuration))
+		return "", nil, galley.FieldInvalidParams("duration", "validation_max_less_equal_than_required", fmt.Sprintf("Must be no greater than %d.", maxTokenDuration), map[string]any{"threshold": maxTokenDuration})
 	}
 	rec, err := findByID(ctx, app.db.Reader(), c, id)
 	if err != nil {
