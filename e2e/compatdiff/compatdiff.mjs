@@ -46,7 +46,23 @@ class Side {
     if (v && typeof v === 'object' && !(v instanceof Blob)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [this.sub(k), this.sub(x)]));
     return v;
   }
+  // sse opens the realtime stream and keeps it open, saving the clientId
+  // of its PB_CONNECT event as vars[name].
+  async sse(name) {
+    const res = await fetch(this.base + '/api/realtime');
+    const reader = res.body.getReader();
+    this.streams = (this.streams || []).concat(reader);
+    let buf = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error(`${this.name}: realtime stream ended`);
+      buf += new TextDecoder().decode(value);
+      const m = buf.match(/data:(\{.*\})\n/);
+      if (m) { this.vars[name] = JSON.parse(m[1]).clientId; return { status: res.status, json: { connected: true }, text: '' }; }
+    }
+  }
   async send(p) {
+    if (p.sse) return this.sse(p.sse);
     const headers = { ...(p.headers || {}) };
     const auth = p.auth === undefined ? 'super' : p.auth;
     if (auth) headers.Authorization = this.vars[auth === 'super' ? 'superToken' : auth];
@@ -141,6 +157,7 @@ async function main() {
     }
   }
   console.log(`\n${n} probes, ${differing} differ`);
+  for (const s of [ref, gal]) for (const r of s.streams || []) r.cancel().catch(() => {});
 }
 
 main().catch((e) => { console.error(e); process.exit(2); });
