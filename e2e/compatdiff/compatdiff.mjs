@@ -142,6 +142,9 @@ async function main() {
     }
     const out = [];
     if (ra.status !== rb.status) out.push(`status ${ra.status} vs ${rb.status}`);
+    for (const h of p.compareHeaders || []) {
+      if (ra.headers.get(h) !== rb.headers.get(h)) out.push(`header ${h}: ${JSON.stringify(ra.headers.get(h))} vs ${JSON.stringify(rb.headers.get(h))}`);
+    }
     if (!p.statusOnly) {
       if (ra.json !== undefined || rb.json !== undefined) diff(ra.json, rb.json, '$', out, p);
       else if (p.text && ra.text !== rb.text) out.push(`body ${JSON.stringify(ra.text.slice(0, 200))} vs ${JSON.stringify(rb.text.slice(0, 200))}`);

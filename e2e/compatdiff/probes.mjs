@@ -2,7 +2,9 @@
 //   name, method (GET), path, body (JSON) | form ([key, value|Blob] pairs) | raw (a string),
 //   auth: 'super' (default) | null (guest) | a captured variable holding a token,
 //   save: { var: (json) => value } to capture values for later probes (per server),
-//   ignore: [RegExp] of JSON paths not to compare, statusOnly: compare only the status.
+//   ignore: [RegExp] of JSON paths not to compare, statusOnly: compare only the status,
+//   compareHeaders: [names] of response headers to compare, text: compare non-JSON bodies,
+//   sse: a variable name: open the realtime stream and save its clientId there.
 const RUN = Date.now().toString(36);
 export const P = `cdp_${RUN}`; // a base collection
 export const U = `cdu_${RUN}`; // an auth collection

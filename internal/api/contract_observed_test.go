@@ -106,6 +106,7 @@ func TestContractObservedAnswers(t *testing.T) {
 				"passwordConfirm": `{"code":"validation_values_mismatch","message":"Values don't match."}`}},
 		{"otp off before the body", "POST", "/api/collections/users/request-otp", "", map[string]any{}, 403, "The collection is not configured to allow OTP authentication.", map[string]string{}},
 		{"refresh in another collection", "POST", "/api/collections/_superusers/auth-refresh", userTok, nil, 403, "The request requires auth record from users collection.", map[string]string{}},
+		{"file of a missing collection", "GET", "/api/files/nope/" + postID + "/a_0123456789.txt", "", nil, 404, "Missing or invalid collection context.", map[string]string{}},
 		{"missing file", "GET", "/api/files/posts/" + postID + "/nope_0123456789.txt", "", nil, 404, "The requested resource wasn't found.", map[string]string{}},
 	}
 	for _, tc := range cases {
@@ -170,4 +171,16 @@ func TestContractObservedFileErrors(t *testing.T) {
 	many := s.Multipart("POST", url, "", P{Name: "docs", File: "a.txt", Data: []byte("a")}, P{Name: "docs", File: "b.txt", Data: []byte("b")},
 		P{Name: "docs", File: "c.txt", Data: []byte("c")}).Status(400)
 	many.Contains(`"docs":{"code":"validation_too_many_files","message":"The maximum allowed files is 2.","params":{"maxSelect":2}}`)
+
+	// A served file's caching and sandboxing headers are PocketBase's.
+	rec := s.Multipart("POST", url, "", P{Name: "docs", File: "a.txt", Data: []byte("a")}).Status(200).JSON()
+	got := s.Do("GET", "/api/files/posts/"+rec["id"].(string)+"/"+rec["docs"].([]any)[0].(string), "", nil).Status(200)
+	for h, want := range map[string]string{
+		"Cache-Control":           "max-age=2592000, stale-while-revalidate=86400",
+		"Content-Security-Policy": "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox",
+	} {
+		if got.Header.Get(h) != want {
+			t.Errorf("%s = %q, want %q", h, got.Header.Get(h), want)
+		}
+	}
 }

@@ -253,7 +253,7 @@ func (s *Server) fileToken(w http.ResponseWriter, r *http.Request) error {
 // browser is sandboxed (a unique origin, no scripts). PDFs go without the
 // sandbox (browsers refuse to render a sandboxed PDF inline).
 const (
-	fileCSP    = "default-src 'none'; img-src 'self' data:; media-src 'self'; style-src 'unsafe-inline'; sandbox"
+	fileCSP    = "default-src 'none'; media-src 'self'; style-src 'unsafe-inline'; sandbox" // PocketBase's
 	fileCSPPDF = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; object-src 'self'"
 )
 
@@ -290,7 +290,7 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) error {
 	if f.Protected {
 		h.Set("Cache-Control", "private, no-store")
 	} else {
-		h.Set("Cache-Control", "public, max-age=2592000, stale-while-revalidate=86400")
+		h.Set("Cache-Control", "max-age=2592000, stale-while-revalidate=86400") // PocketBase's
 	}
 	sum := sha256.Sum256([]byte(f.Object.Key + "\x00" + strconv.FormatInt(f.Object.Size, 10) + "\x00" + strconv.FormatInt(f.Object.ModTime.UnixNano(), 10)))
 	h.Set("ETag", `"`+hex.EncodeToString(sum[:12])+`"`)

@@ -51,7 +51,10 @@ func errFileNotFound() error {
 // Everything that cannot be served is ENotFound.
 func (app *App) OpenFile(ctx context.Context, req FileRequest) (*ServedFile, error) {
 	c := app.db.Schema.Collection(req.Collection)
-	if c == nil || !files.ValidStoredName(req.Filename) || !files.ValidKey(files.FileKey(c.ID, req.RecordID, req.Filename)) {
+	if c == nil {
+		return nil, galley.Errorf(galley.ENotFound, "Missing or invalid collection context.")
+	}
+	if !files.ValidStoredName(req.Filename) || !files.ValidKey(files.FileKey(c.ID, req.RecordID, req.Filename)) {
 		return nil, errFileNotFound()
 	}
 	field, known := app.files.refs.get(c, req.RecordID, req.Filename)
