@@ -128,23 +128,29 @@ type OAuth2Provider struct {
 }
 
 // DefaultAuthOptions returns the options of a new auth collection, with
-// fresh secrets.
+// fresh secrets: PocketBase's defaults (durations, the new-device alert on,
+// the default mail templates).
 func DefaultAuthOptions() *AuthOptions {
 	secret := func() string {
 		return RandomString(50, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789")
 	}
 	empty := ""
 	return &AuthOptions{
-		AuthRule:           &empty,
-		PasswordAuth:       PasswordAuthOptions{Enabled: true, IdentityFields: []string{"email"}},
-		MFA:                MFAOptions{Duration: 1800},
-		OTP:                OTPOptions{Duration: 180, Length: 8},
-		OAuth2:             OAuth2Options{MappedFields: map[string]string{}, Providers: []OAuth2Provider{}},
-		AuthToken:          TokenOptions{Duration: 604800, Secret: secret()},
-		PasswordResetToken: TokenOptions{Duration: 1800, Secret: secret()},
-		EmailChangeToken:   TokenOptions{Duration: 1800, Secret: secret()},
-		VerificationToken:  TokenOptions{Duration: 259200, Secret: secret()},
-		FileToken:          TokenOptions{Duration: 180, Secret: secret()},
+		AuthRule:     &empty,
+		AuthAlert:    AuthAlertOptions{Enabled: true, EmailTemplate: DefaultAuthAlertTemplate},
+		PasswordAuth: PasswordAuthOptions{Enabled: true, IdentityFields: []string{"email"}},
+		MFA:          MFAOptions{Duration: 600},
+		OTP:          OTPOptions{Duration: 180, Length: 8, EmailTemplate: DefaultOTPTemplate},
+		OAuth2: OAuth2Options{MappedFields: map[string]string{"id": "", "name": "", "username": "", "avatarURL": ""},
+			Providers: []OAuth2Provider{}},
+		AuthToken:                  TokenOptions{Duration: 432000, Secret: secret()},
+		PasswordResetToken:         TokenOptions{Duration: 1800, Secret: secret()},
+		EmailChangeToken:           TokenOptions{Duration: 1800, Secret: secret()},
+		VerificationToken:          TokenOptions{Duration: 86400, Secret: secret()},
+		FileToken:                  TokenOptions{Duration: 180, Secret: secret()},
+		VerificationTemplate:       DefaultVerificationTemplate,
+		ResetPasswordTemplate:      DefaultResetPasswordTemplate,
+		ConfirmEmailChangeTemplate: DefaultConfirmEmailChangeTemplate,
 	}
 }
 

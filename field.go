@@ -42,6 +42,9 @@ type Field struct {
 	Hidden      bool
 	Presentable bool
 	Required    bool
+	// Help is a hint for the people who fill the field in (the dashboard
+	// shows it); autodate fields have none.
+	Help string
 
 	// text, password: length bounds in characters (0 = none); pattern is a Go regexp.
 	Min, Max int
@@ -100,7 +103,10 @@ func (f *Field) IsMulti() bool {
 func (f *Field) MarshalJSON() ([]byte, error) {
 	m := map[string]any{
 		"id": f.ID, "name": f.Name, "type": f.Type, "system": f.System,
-		"hidden": f.Hidden, "presentable": f.Presentable, "required": f.Required,
+		"hidden": f.Hidden, "presentable": f.Presentable,
+	}
+	if f.Type != FieldAutodate { // PocketBase's autodate has neither key
+		m["required"], m["help"] = f.Required, f.Help
 	}
 	strs := func(s []string) []string {
 		if s == nil {
@@ -160,7 +166,10 @@ func (f *Field) UnmarshalJSON(data []byte) error {
 	}
 	errs := []error{
 		get("id", &f.ID), get("name", &f.Name), get("type", &f.Type), get("system", &f.System),
-		get("hidden", &f.Hidden), get("presentable", &f.Presentable), get("required", &f.Required),
+		get("hidden", &f.Hidden), get("presentable", &f.Presentable), get("required", &f.Required), get("help", &f.Help),
+	}
+	if f.Type == FieldAutodate {
+		f.Required, f.Help = false, ""
 	}
 	switch f.Type {
 	case FieldText:

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/galleyhq/galley/internal/testserver"
@@ -65,4 +66,69 @@ func TestCollectionsCompat(t *testing.T) {
 			t.Errorf("%s scaffold fields %v", typ, fs)
 		}
 	}
+}
+
+// TestCollectionsCompatErrors: PocketBase's error shapes for collections —
+// top-level messages, field errors nested under the field's position (the
+// id field PocketBase adds first counts), not-found messages; and its JSON
+// for fields (help, no required on autodate, maxSelect 0 kept) and new auth
+// collections (no created/updated, PocketBase's option defaults).
+func TestCollectionsCompatErrors(t *testing.T) {
+	s := testserver.New(t)
+	r := s.Super("POST", "/api/collections", map[string]any{"name": "a", "fields": []map[string]any{{"name": "x x", "type": "text"}}}).Status(400)
+	r.Contains(`"message":"Failed to create collection."`, `"data":{"fields":{"1":{"name":{"code":"validation_match_invalid","message":"Must be in a valid format."}}}}`)
+	s.Super("POST", "/api/collections", map[string]any{"name": "a", "indexes": []string{"CREATE INDEX nope"}}).Status(400).
+		Contains(`"indexes":{"0":{"code":"validation_invalid_index_expression","message":"Invalid CREATE INDEX expression."}}`)
+	s.Super("POST", "/api/collections", map[string]any{"name": "a", "listRule": "nope = 1"}).Status(400).Contains(`"message":"Invalid rule. Raw error: `)
+	s.Super("POST", "/api/collections", map[string]any{"name": "_superusers"}).Status(400).
+		Contains(`"name":{"code":"validation_collection_name_exists","message":"Collection name must be unique (case insensitive)."}`)
+	s.Super("POST", "/api/collections", map[string]any{"name": "a", "type": "view", "viewQuery": "SELECT 1 AS x"}).Status(400).
+		Contains(`"fields":{"code":"validation_missing_primary_key"`, "Invalid query - missing required id column")
+	s.Super("POST", "/api/collections", `{"name":`).Status(400).Contains(`"message":"Failed to load the collection type data due to invalid formatting."`)
+	for _, p := range []string{"GET /api/collections/nope", "DELETE /api/collections/nope", "DELETE /api/collections/nope/truncate", "PATCH /api/collections/nope"} {
+		m, path, _ := strings.Cut(p, " ")
+		s.Super(m, path, map[string]any{}).Status(404).Contains(`"message":"The requested resource wasn't found."`)
+	}
+
+	c := s.Super("POST", "/api/collections", map[string]any{"name": "docs", "createRule": "", "fields": []map[string]any{
+		{"name": "f", "type": "file"}, {"name": "s", "type": "select", "values": []string{"a", "b"}},
+		{"name": "when", "type": "autodate", "onCreate": true}, {"name": "t", "type": "text", "help": "Say it"}}}).Status(200)
+	c.Contains(`"help":"Say it"`, `"help":""`)
+	for _, f := range c.JSON()["fields"].([]any) {
+		m := f.(map[string]any)
+		if m["type"] == "autodate" {
+			if _, ok := m["required"]; ok {
+				t.Errorf("autodate has required: %v", m)
+			}
+		} else if _, ok := m["help"]; !ok {
+			t.Errorf("no help: %v", m)
+		}
+		if (m["type"] == "file" || m["type"] == "select") && m["maxSelect"] != 0.0 {
+			t.Errorf("maxSelect not kept at 0: %v", m)
+		}
+	}
+	// maxSelect 0 holds one value.
+	s.Multipart("POST", "/api/collections/docs/records", "", testserver.Part{Name: "f", File: "a.txt", Data: []byte("a")}).Status(200)
+	s.Multipart("POST", "/api/collections/docs/records", "",
+		testserver.Part{Name: "f", File: "a.txt", Data: []byte("a")}, testserver.Part{Name: "f", File: "b.txt", Data: []byte("b")}).Status(400)
+	s.Do("POST", "/api/collections/docs/records", "", map[string]any{"s": "a"}).Status(200).Contains(`"s":"a"`)
+
+	v := s.Super("POST", "/api/collections", map[string]any{"name": "v", "type": "view", "viewQuery": "SELECT id FROM docs"}).Status(200).JSON()
+	if id := v["fields"].([]any)[0].(map[string]any); id["pattern"] != "^[a-z0-9]+$" {
+		t.Errorf("view id field %v", id)
+	}
+
+	m := s.Super("POST", "/api/collections", map[string]any{"name": "members", "type": "auth"}).Status(200)
+	var names []string
+	for _, f := range m.JSON()["fields"].([]any) {
+		names = append(names, f.(map[string]any)["name"].(string))
+	}
+	if !slices.Equal(names, []string{"id", "password", "tokenKey", "email", "emailVisibility", "verified"}) {
+		t.Errorf("auth fields %v", names)
+	}
+	m.Contains(`"authAlert":{"enabled":true,"emailTemplate":{"subject":"Login from a new location"`, `"mfa":{"enabled":false,"duration":600`,
+		`"authToken":{"duration":432000}`, `"verificationToken":{"duration":86400}`, `"subject":"Verify your {APP_NAME} email"`,
+		`{APP_URL}/_/#/auth/confirm-verification/{TOKEN}`, `{APP_URL}/_/#/auth/confirm-password-reset/{TOKEN}`,
+		`{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}`, `{OTP}`, `{ALERT_INFO}`,
+		`"mappedFields":{"avatarURL":"","id":"","name":"","username":""}`)
 }

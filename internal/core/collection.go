@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"errors"
 	"strings"
 
 	galley "github.com/galleyhq/galley"
@@ -25,7 +26,7 @@ func (app *App) ViewCollection(ctx context.Context, a Actor, nameOrID string) (*
 func (app *App) collectionCopy(nameOrID string) (*galley.Collection, error) {
 	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
-		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
+		return nil, errCollectionNotFound()
 	}
 	return c.Clone(), nil
 }
@@ -51,10 +52,10 @@ func (app *App) CreateCollection(ctx context.Context, a Actor, body []byte) (*ga
 	ws := newWorkingSchema(app.db.Schema.Collections())
 	c, err := buildCollection(in, nil, ws, "")
 	if err != nil {
-		return nil, err
+		return nil, collectionError(err, "Failed to create collection.")
 	}
 	if err := app.applySchema(ctx, []store.CollectionChange{{New: c}}, explicitRules(in, c.ID), map[string]string{c.ID: ""}); err != nil {
-		return nil, err
+		return nil, collectionError(err, "Failed to create collection.")
 	}
 	return app.collectionCopy(c.ID)
 }
@@ -72,7 +73,7 @@ func (app *App) UpdateCollection(ctx context.Context, a Actor, nameOrID string, 
 	}
 	old := app.db.Schema.Collection(nameOrID)
 	if old == nil {
-		return nil, galley.Errorf(galley.ENotFound, "Missing collection context.")
+		return nil, errCollectionNotFound()
 	}
 	in, err := decodeCollection(body, "")
 	if err != nil {
@@ -81,10 +82,10 @@ func (app *App) UpdateCollection(ctx context.Context, a Actor, nameOrID string, 
 	ws := newWorkingSchema(app.db.Schema.Collections())
 	c, err := buildCollection(in, old, ws, "")
 	if err != nil {
-		return nil, err
+		return nil, collectionError(err, "Failed to update collection.")
 	}
 	if err := app.applySchema(ctx, []store.CollectionChange{{Old: old, New: c}}, explicitRules(in, c.ID), map[string]string{c.ID: ""}); err != nil {
-		return nil, err
+		return nil, collectionError(err, "Failed to update collection.")
 	}
 	return app.collectionCopy(c.ID)
 }
@@ -100,7 +101,7 @@ func (app *App) DeleteCollection(ctx context.Context, a Actor, nameOrID string) 
 	}
 	c := app.db.Schema.Collection(nameOrID)
 	if c == nil {
-		return galley.Errorf(galley.ENotFound, "Missing collection context.")
+		return errCollectionNotFound()
 	}
 	if c.System {
 		return galley.Errorf(galley.EInvalid, "The system collection %q cannot be deleted.", c.Name)
@@ -117,6 +118,65 @@ func (app *App) DeleteCollection(ctx context.Context, a Actor, nameOrID string) 
 		app.dropFiles(c.ID)
 	}
 	return nil
+}
+
+// errCollectionNotFound is the error for a collection that does not exist.
+func errCollectionNotFound() error {
+	return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
+}
+
+// ruleMessage is PocketBase's message for a rule that does not compile;
+// the reason after its prefix is Galley's own.
+func ruleMessage(reason string) string {
+	if !strings.HasSuffix(reason, ".") {
+		reason += "."
+	}
+	return "Invalid rule. Raw error: " + reason
+}
+
+// The view query messages PocketBase answers. A query without an id column
+// is also reported under "fields".
+const (
+	msgViewMissingID = "Invalid query - missing required id column (you can use `(ROW_NUMBER() OVER()) as id` if you don't have one)."
+	storeViewNoID    = `The view query must return an "id" column.`
+)
+
+// collectionError gives a validation error of a collection create or
+// update PocketBase's shape: the top-level message msg and the per-field
+// errors nested (data.fields["1"].name). A view query that fails is also
+// reported under "fields", as PocketBase infers no fields from it, and
+// its message gets PocketBase's "Invalid query - " prefix. Other errors
+// pass through; decode errors are shaped already.
+func collectionError(err error, msg string) error {
+	var ge *galley.Error
+	if !errors.As(err, &ge) || ge.Code != galley.EInvalid || ge.Nested || len(ge.Fields) == 0 {
+		return err
+	}
+	out := *ge
+	out.Message, out.Nested = msg, true
+	out.Fields = make(map[string]galley.FieldError, len(ge.Fields)+1)
+	for k, v := range ge.Fields {
+		out.Fields[k] = v
+	}
+	if vq, ok := out.Fields["viewQuery"]; ok && vq.Code != "validation_view_query" {
+		fieldsErr := galley.FieldError{Code: "validation_required", Message: "Cannot be blank."}
+		switch {
+		case vq.Message == storeViewNoID:
+			vq.Message = msgViewMissingID
+			fieldsErr = galley.FieldError{Code: "validation_missing_primary_key", Message: `Missing or invalid "id" PK field.`}
+		case vq.Code == "validation_invalid_view_query" && !strings.HasPrefix(vq.Message, "Invalid query - "):
+			m := strings.TrimPrefix(vq.Message, "Invalid view query: ")
+			if !strings.HasSuffix(m, ".") {
+				m += "."
+			}
+			vq.Message = "Invalid query - " + upperFirst(m)
+		}
+		out.Fields["viewQuery"] = vq
+		if _, ok := out.Fields["fields"]; !ok {
+			out.Fields["fields"] = fieldsErr
+		}
+	}
+	return &out
 }
 
 // ruleKeyOf maps "list" to "listRule".
@@ -220,7 +280,7 @@ func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]stri
 					msg = ge.Message
 				}
 				if prefix, ok := prefixes[c.ID]; ok {
-					return galley.FieldInvalid(prefix+ruleKeyOf(action), "validation_invalid_rule", "Invalid rule: "+msg)
+					return galley.FieldInvalid(prefix+ruleKeyOf(action), "validation_invalid_rule", ruleMessage(msg))
 				}
 				return galley.Errorf(galley.EInvalid, "The change breaks the %s of collection %q: %s", ruleKeyOf(action), c.Name, msg)
 			}
@@ -232,7 +292,7 @@ func (app *App) checkSchema(final []*galley.Collection, prefixes map[string]stri
 					msg = ge.Message
 				}
 				if prefix, ok := prefixes[c.ID]; ok {
-					return galley.FieldInvalid(prefix+"mfa.rule", "validation_invalid_rule", "Invalid rule: "+msg)
+					return galley.FieldInvalid(prefix+"mfa.rule", "validation_invalid_rule", ruleMessage(msg))
 				}
 				return galley.Errorf(galley.EInvalid, "The change breaks the mfa.rule of collection %q: %s", c.Name, msg)
 			}
@@ -259,7 +319,7 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 	c := app.db.Schema.Collection(nameOrID)
 	switch {
 	case c == nil:
-		return galley.Errorf(galley.ENotFound, "Missing collection context.")
+		return errCollectionNotFound()
 	case c.IsView():
 		return galley.Errorf(galley.EInvalid, "View collections cannot be truncated.")
 	case c.System:

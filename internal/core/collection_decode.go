@@ -42,9 +42,28 @@ var ruleKeys = []string{"listRule", "viewRule", "createRule", "updateRule", "del
 var collectionKeys = append(append([]string{"id", "name", "type", "system", "fields", "indexes", "viewQuery", "created", "updated"}, ruleKeys...), authOptionKeys...)
 
 // fieldKeys are every key of the field JSON shape, for the same case check.
-var fieldKeys = []string{"id", "name", "type", "system", "hidden", "presentable", "required", "min", "max", "pattern",
+var fieldKeys = []string{"id", "name", "type", "system", "hidden", "presentable", "required", "help", "min", "max", "pattern",
 	"autogeneratePattern", "primaryKey", "cost", "onlyInt", "exceptDomains", "onlyDomains", "maxSize", "convertURLs",
 	"onCreate", "onUpdate", "values", "maxSelect", "collectionId", "cascadeDelete", "minSelect", "mimeTypes", "thumbs", "protected"}
+
+// Top-level messages of a collection body that cannot be read, as
+// PocketBase words them: the first when the body is not an object or its
+// name or type are not strings, the second for other values of the wrong
+// JSON type.
+const (
+	msgBadCollectionJSON = "Failed to load the collection type data due to invalid formatting."
+	msgBadSubmittedData  = "Failed to load the submitted data due to invalid formatting."
+)
+
+// formatError is a decode error: message msg, the problem under key (none
+// when key is ""), nested as PocketBase nests collection errors.
+func formatError(msg, key, code, fieldMsg string) *galley.Error {
+	e := &galley.Error{Code: galley.EInvalid, Message: msg, Nested: true}
+	if key != "" {
+		e.Fields = map[string]galley.FieldError{key: {Code: code, Message: fieldMsg}}
+	}
+	return e
+}
 
 // decodeObject decodes data as one JSON object strictly (duplicate keys are
 // refused) and refuses keys that differ from a known key only by case.
@@ -57,9 +76,9 @@ func decodeObject(data []byte, known []string, prefix string) (map[string]jsonte
 			msg = jsonErrMessage(err)
 		}
 		if prefix == "" {
-			return nil, galley.Errorf(galley.EInvalid, "Failed to load the submitted data due to invalid formatting: %s", msg)
+			return nil, formatError(msgBadCollectionJSON, "", "", "")
 		}
-		return nil, galley.FieldInvalid(strings.TrimSuffix(prefix, "."), "validation_invalid_type", "Invalid value: "+msg+".")
+		return nil, formatError(msgBadSubmittedData, strings.TrimSuffix(prefix, "."), "validation_invalid_type", "Invalid value: "+msg+".")
 	}
 	for k := range raw {
 		if slices.Contains(known, k) {
@@ -67,7 +86,7 @@ func decodeObject(data []byte, known []string, prefix string) (map[string]jsonte
 		}
 		for _, kk := range known {
 			if strings.EqualFold(k, kk) {
-				return nil, galley.FieldInvalid(prefix+k, "validation_unknown_key",
+				return nil, formatError(msgBadSubmittedData, prefix+k, "validation_unknown_key",
 					fmt.Sprintf("Unknown key %q: keys are case-sensitive (did you mean %q?).", k, kk))
 			}
 		}
@@ -96,7 +115,11 @@ func decodeCollection(data []byte, prefix string) (*collectionInput, error) {
 			return nil
 		}
 		if err := jsonv2.Unmarshal(v, dst); err != nil || string(v) == "null" {
-			return galley.FieldInvalid(prefix+key, "validation_invalid_type", fmt.Sprintf("Invalid value for %q: expected %s.", key, want))
+			msg := msgBadSubmittedData
+			if key == "name" || key == "type" {
+				msg = msgBadCollectionJSON
+			}
+			return formatError(msg, prefix+key, "validation_invalid_type", fmt.Sprintf("Invalid value for %q: expected %s.", key, want))
 		}
 		return nil
 	}
@@ -117,14 +140,28 @@ func decodeCollection(data []byte, prefix string) (*collectionInput, error) {
 			return nil, err
 		}
 	}
+	// Field errors number the fields as PocketBase does: from 1 when the
+	// list has no id field (see idOffset).
+	off := 1
+	for _, rf := range in.rawFields {
+		var named struct {
+			Name string `json:"name"`
+		}
+		if jsonv2.Unmarshal(rf, &named) == nil && named.Name == "id" {
+			off = 0
+		}
+	}
 	for i, rf := range in.rawFields {
-		fp := fmt.Sprintf("%sfields.%d", prefix, i)
+		fp := fmt.Sprintf("%sfields.%d", prefix, i+off)
 		if _, err := decodeObject(rf, fieldKeys, fp+"."); err != nil {
 			return nil, err
 		}
 		f := &galley.Field{}
 		if err := f.UnmarshalJSON(rf); err != nil {
-			return nil, galley.FieldInvalid(fp, "validation_invalid_type", "Invalid field: "+jsonErrMessage(err)+".")
+			return nil, formatError(msgBadSubmittedData, fp, "validation_invalid_type", "Invalid field: "+jsonErrMessage(err)+".")
+		}
+		if !galley.ValidFieldType(f.Type) {
+			return nil, formatError(msgBadSubmittedData, fp+".type", "validation_invalid_type", fmt.Sprintf("Unknown field type %q.", f.Type))
 		}
 		in.Fields = append(in.Fields, f)
 	}

@@ -41,7 +41,7 @@ func TestImportCollections(t *testing.T) {
 	for body, key := range map[string]string{
 		`{"collections":[{"name":"a"},{"name":"A"}]}`:                                                    "collections.0.name",
 		`{"collections":[{"name":"ok"},{"name":"bad name"}],"deleteMissing":true}`:                       "collections.1.name",
-		`{"collections":[{"name":"x","fields":[{"name":"r","type":"relation","collectionId":"nope"}]}]}`: "collections.0.fields.0.collectionId",
+		`{"collections":[{"name":"x","fields":[{"name":"r","type":"relation","collectionId":"nope"}]}]}`: "collections.0.fields.1.collectionId",
 		`{"collections":[]}`: "collections",
 		`{"collections":[{"name":"a"}],"deleteMissing":"yes"}`: "deleteMissing",
 		`{"Collections":[{"name":"a"}]}`:                       "Collections",
@@ -54,7 +54,7 @@ func TestImportCollections(t *testing.T) {
 	}
 	// deleteMissing that would drop a referenced collection is refused.
 	err := app.ImportCollections(ctx, app.SystemActor(), []byte(`{"deleteMissing":true,"collections":[{"name":"tags"},{"name":"articles"},{"name":"article_titles"}]}`))
-	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "notes") {
+	if galley.ErrorCodeOf(err) != galley.EInvalid || !strings.Contains(err.Error(), "relation collection doesn't exist") {
 		t.Fatalf("dangling relation: %v", err)
 	}
 	if len(app.db.Schema.Collections()) != snapshot || app.db.Schema.Collection("ok") != nil {

@@ -172,45 +172,60 @@ func TestCreateCollectionValidation(t *testing.T) {
 		{`{"name":"bad-name"}`, "name", "validation_match_invalid"},
 		{`{"name":"` + strings.Repeat("a", 56) + `"}`, "name", "validation_length_too_long"},
 		{`{"name":"users"}`, "name", "validation_collection_name_exists"},
-		{`{"name":"_hidden"}`, "name", "validation_invalid_name"},
+		{`{"name":"_hidden"}`, "name", "validation_collection_name_exists"},
 		{`{"name":"USERS_X"}`, "name", "validation_collection_name_exists"},
-		{`{"name":"_superusers"}`, "name", "validation_invalid_name"},
+		{`{"name":"_superusers"}`, "name", "validation_collection_name_exists"},
 		{`{"name":"a","type":"other"}`, "type", "validation_in_invalid"},
 		{`{"name":"a","system":true}`, "system", "validation_system"},
-		{`{"name":"a","fields":[{"name":"x","type":"text"},{"name":"X","type":"bool"}]}`, "fields.1.name", "validation_duplicate_field_name"},
-		{`{"name":"a","fields":[{"name":"x y","type":"text"}]}`, "fields.0.name", "validation_invalid_name"},
-		{`{"name":"a","fields":[{"name":"expand","type":"text"}]}`, "fields.0.name", "validation_reserved_name"},
-		{`{"name":"a","fields":[{"name":"collectionId","type":"text"}]}`, "fields.0.name", "validation_reserved_name"},
-		{`{"name":"a","fields":[{"name":"x","type":"nope"}]}`, "fields.0.type", "validation_invalid_type"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"},{"name":"X","type":"bool"}]}`, "fields.2.name", "validation_duplicated_field_name"},
+		{`{"name":"a","fields":[{"name":"x y","type":"text"}]}`, "fields.1.name", "validation_match_invalid"},
+		{`{"name":"a","fields":[{"name":"expand","type":"text"}]}`, "fields.1.name", "validation_not_in_invalid"},
+		{`{"name":"a","fields":[{"name":"collectionId","type":"text"}]}`, "fields.1.name", "validation_not_in_invalid"},
+		{`{"name":"a","fields":[{"name":"x","type":"nope"}]}`, "fields.1.type", "validation_invalid_type"},
 		{`{"name":"a","fields":[{"name":"id","type":"number"}]}`, "fields.0.type", "validation_id_field"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","primaryKey":true}]}`, "fields.0.primaryKey", "validation_primary_key"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","min":5,"max":2}]}`, "fields.0.max", "validation_min_greater_equal_than_max"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"("}]}`, "fields.0.pattern", "validation_invalid_regex"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","autogeneratePattern":"a+"}]}`, "fields.0.autogeneratePattern", "validation_invalid_pattern"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"^[0-9]+$","autogeneratePattern":"[a-z]{5}"}]}`, "fields.0.autogeneratePattern", "validation_invalid_pattern"},
-		{`{"name":"a","fields":[{"name":"x","type":"number","min":5,"max":1}]}`, "fields.0.max", "validation_min_greater_equal_than_max"},
-		{`{"name":"a","fields":[{"name":"x","type":"select","values":[]}]}`, "fields.0.values", "validation_required"},
-		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a","a"]}]}`, "fields.0.values", "validation_invalid_values"},
-		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a"],"maxSelect":3}]}`, "fields.0.maxSelect", "validation_max_select"},
-		{`{"name":"a","fields":[{"name":"x","type":"relation","collectionId":"nope"}]}`, "fields.0.collectionId", "validation_missing_collection"},
-		{`{"name":"a","fields":[{"name":"x","type":"relation"}]}`, "fields.0.collectionId", "validation_required"},
-		{`{"name":"a","fields":[{"name":"x","type":"date","min":"yesterday"}]}`, "fields.0.min", "validation_invalid_date"},
-		{`{"name":"a","fields":[{"name":"x","type":"email","onlyDomains":["a.com"],"exceptDomains":["b.com"]}]}`, "fields.0.onlyDomains", "validation_domains_conflict"},
-		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON other (x)"]}`, "indexes.0", "validation_invalid_index"},
-		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (nope)"]}`, "indexes.0", "validation_invalid_index"},
-		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (x); DROP TABLE a"]}`, "indexes.0", "validation_invalid_index"},
-		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (x)","CREATE INDEX I ON a (id)"]}`, "indexes.1", "validation_invalid_index"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","primaryKey":true}]}`, "fields.1.primaryKey", "validation_primary_key"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","min":5,"max":2}]}`, "fields.1.max", "validation_min_greater_equal_than_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"("}]}`, "fields.1.pattern", "validation_invalid_regex"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","autogeneratePattern":"a+"}]}`, "fields.1.autogeneratePattern", "validation_invalid_pattern"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"^[0-9]+$","autogeneratePattern":"[a-z]{5}"}]}`, "fields.1.autogeneratePattern", "validation_invalid_pattern"},
+		{`{"name":"a","fields":[{"name":"x","type":"number","min":5,"max":1}]}`, "fields.1.max", "validation_min_number_constraint"},
+		{`{"name":"a","fields":[{"name":"x","type":"select","values":[]}]}`, "fields.1.values", "validation_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a","a"]}]}`, "fields.1.values", "validation_invalid_values"},
+		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a"],"maxSelect":3}]}`, "fields.1.maxSelect", "validation_max_less_equal_than_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"relation","collectionId":"nope"}]}`, "fields.1.collectionId", "validation_field_relation_missing_collection"},
+		{`{"name":"a","fields":[{"name":"x","type":"relation"}]}`, "fields.1.collectionId", "validation_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"date","min":"yesterday"}]}`, "fields.1.min", "validation_invalid_date"},
+		{`{"name":"a","fields":[{"name":"x","type":"email","onlyDomains":["a.com"],"exceptDomains":["b.com"]}]}`, "fields.1.onlyDomains", "validation_empty"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON other (x)"]}`, "indexes.0", "validation_invalid_index_expression"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (nope)"]}`, "indexes.0", "validation_invalid_index_expression"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (x); DROP TABLE a"]}`, "indexes.0", "validation_invalid_index_expression"},
+		{`{"name":"a","fields":[{"name":"x","type":"text"}],"indexes":["CREATE INDEX i ON a (x)","CREATE INDEX I ON a (id)"]}`, "indexes.1", "validation_duplicated_index_name"},
 		{`{"name":"a","listRule":"nope = 1"}`, "listRule", "validation_invalid_rule"},
 		{`{"name":"a","listRule":"id ="}`, "listRule", "validation_invalid_rule"},
 		{`{"name":"a","name2":1,"Name":"b"}`, "Name", "validation_unknown_key"},
-		{`{"name":"a","fields":[{"name":"x","Type":"text","type":"text"}]}`, "fields.0.Type", "validation_unknown_key"},
+		{`{"name":"a","fields":[{"name":"x","Type":"text","type":"text"}]}`, "fields.1.Type", "validation_unknown_key"},
 		{`{"name":5}`, "name", "validation_invalid_type"},
 		{`{"name":"a","fields":{}}`, "fields", "validation_invalid_type"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","max":"big"}]}`, "fields.0", "validation_invalid_type"},
-		{`{"name":"a","fields":[5]}`, "fields.0", "validation_invalid_type"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","max":"big"}]}`, "fields.1", "validation_invalid_type"},
+		{`{"name":"a","fields":[5]}`, "fields.1", "validation_invalid_type"},
 		{`{"name":"a","listRule":5}`, "listRule", "validation_invalid_type"},
 		{`{"name":"a","id":"bad id!"}`, "id", "validation_invalid_id"},
 		{`{"name":"a","type":"view","viewQuery":"DELETE FROM users_x"}`, "viewQuery", "validation_invalid_view_query"},
+		{`{"name":"a","type":"view","viewQuery":"DELETE FROM users_x"}`, "fields", "validation_required"},
+		{`{"name":"a","type":"view","viewQuery":"SELECT 1 AS x"}`, "fields", "validation_missing_primary_key"},
+		{`{"name":"a","type":"view","viewQuery":"SELECT id FROM users_x","createRule":""}`, "createRule", "validation_nil"},
+		// Fields are numbered as PocketBase numbers them: the id field it
+		// adds first counts, an id field sent does not shift them.
+		{`{"name":"a","fields":[{"name":"x","type":"text"},{"name":"id","type":"text"},{"name":"y y","type":"text"}]}`, "fields.2.name", "validation_match_invalid"},
+		{`{"name":"a","type":"auth","fields":[{"name":"x","type":"text"},{"name":"email","type":"email"},{"name":"y y","type":"text"}]}`, "fields.3.name", "validation_match_invalid"},
+		{`{"name":"a","fields":[{"name":"ID","type":"text"}]}`, "fields.1.name", "validation_duplicated_field_name"},
+		{`{"name":"a","fields":[{"name":"x","type":"autodate"}]}`, "fields.1.onCreate", "validation_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"file","maxSize":-1}]}`, "fields.1.maxSize", "validation_min_greater_equal_than_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"file","thumbs":["big"]}]}`, "fields.1.thumbs.0", "validation_match_invalid"},
+		{`{"name":"a","fields":[{"name":"x","type":"json","maxSize":-1}]}`, "fields.1.maxSize", "validation_min_greater_equal_than_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"relation","collectionId":"users_x","minSelect":3,"maxSelect":2}]}`, "fields.1.maxSelect", "validation_min_greater_equal_than_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"password","cost":40}]}`, "fields.1.cost", "validation_max_less_equal_than_required"},
+		{`{"name":"a","fields":[{"name":"x","type":"url","onlyDomains":["not a domain"]}]}`, "fields.1.onlyDomains.0", "validation_is_domain"},
 	}
 	before := len(app.db.Schema.Collections())
 	for _, tc := range cases {
@@ -219,6 +234,11 @@ func TestCreateCollectionValidation(t *testing.T) {
 			fe := errFields(t, err)
 			if fe[tc.key].Code != tc.code {
 				t.Fatalf("want %s=%s, got %v", tc.key, tc.code, err)
+			}
+			// PocketBase's top-level messages; errors are nested.
+			msg := err.(*galley.Error).Message
+			if msg != "Failed to create collection." && msg != msgBadSubmittedData && msg != msgBadCollectionJSON || !err.(*galley.Error).Nested {
+				t.Fatalf("message %q (nested %v)", msg, err.(*galley.Error).Nested)
 			}
 		})
 	}
@@ -235,10 +255,14 @@ func TestCreateCollectionValidation(t *testing.T) {
 func TestCreateAuthCollection(t *testing.T) {
 	app := collApp(t)
 	c := mustCreate(t, app, `{"name":"members","type":"auth","authRule":"verified = true","fields":[{"name":"nick","type":"text"}]}`)
-	for _, n := range []string{"id", "password", "tokenKey", "email", "emailVisibility", "verified", "nick", "created", "updated"} {
-		if c.Field(n) == nil {
-			t.Errorf("missing %s", n)
-		}
+	// PocketBase's fields and order: id, the fields sent, the auth system
+	// fields; no created/updated unless sent.
+	var names []string
+	for _, f := range c.Fields {
+		names = append(names, f.Name)
+	}
+	if want := []string{"id", "nick", "password", "tokenKey", "email", "emailVisibility", "verified"}; !slices.Equal(names, want) {
+		t.Errorf("fields %v, want %v", names, want)
 	}
 	if c.Auth == nil || len(c.Auth.AuthToken.Secret) != 50 || c.Auth.AuthRule == nil || *c.Auth.AuthRule != "verified = true" {
 		t.Fatalf("auth options %+v", c.Auth)
@@ -261,8 +285,17 @@ func TestCreateAuthCollection(t *testing.T) {
 	if err == nil {
 		t.Fatal("duplicate email (another case) accepted")
 	}
-	if _, err := app.UpdateCollection(context.Background(), app.SystemActor(), "members", []byte(`{"fields":[{"name":"nick","type":"text"}]}`)); errFields(t, err)["fields"].Code != "validation_system_field" {
-		t.Fatalf("removing auth system fields: %v", err)
+	// System fields left out of an update are kept, after the ones sent.
+	u, err := app.UpdateCollection(context.Background(), app.SystemActor(), "members", []byte(`{"fields":[{"name":"nick","type":"text"}]}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	names = names[:0]
+	for _, f := range u.Fields {
+		names = append(names, f.Name)
+	}
+	if want := []string{"id", "nick", "password", "tokenKey", "email", "emailVisibility", "verified"}; !slices.Equal(names, want) || u.Field("email").ID != c.Field("email").ID {
+		t.Fatalf("fields after update %v", names)
 	}
 }
 

@@ -27,7 +27,15 @@ var reservedFieldNames = []string{"expand", "collectionid", "collectionname"}
 // view fields are checked later, against the final schema.
 func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSchema, prefix string) (*galley.Collection, error) {
 	ve := galley.ValidationErrors{}
-	add := func(key, code, format string, args ...any) { ve.Add(prefix+key, code, fmt.Sprintf(format, args...)) }
+	add := func(key, code, format string, args ...any) {
+		var params map[string]any
+		if n := len(args); n > 0 {
+			if p, ok := args[n-1].(errParams); ok {
+				params, args = p, args[:n-1]
+			}
+		}
+		ve.AddParams(prefix+key, code, fmt.Sprintf(format, args...), params)
+	}
 	var c *galley.Collection
 	if old == nil {
 		c = &galley.Collection{Type: galley.CollectionBase, ID: in.ID}
@@ -51,19 +59,19 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 			add("id", "validation_readonly", "The id cannot be changed.")
 		}
 		if in.present["type"] && in.Type != old.Type {
-			add("type", "validation_collection_type_change", "The collection type cannot be changed.")
+			add("type", "validation_collection_type_change", "Collection type cannot be changed.")
 		}
 		if in.present["system"] && in.System != old.System {
 			add("system", "validation_system", "The system flag cannot be changed.")
 		}
 	}
 	if !slices.Contains([]string{galley.CollectionBase, galley.CollectionAuth, galley.CollectionView}, c.Type) {
-		add("type", "validation_in_invalid", "The type must be one of base, auth or view.")
+		add("type", "validation_in_invalid", "Must be a valid value.")
 		return nil, ve.Err()
 	}
 	if old == nil || in.present["name"] {
 		if old != nil && old.System && in.Name != old.Name {
-			add("name", "validation_system_collection", "System collections cannot be renamed.")
+			add("name", "validation_collection_system_name_change", "System collection name cannot be changed.")
 		}
 		c.Name = in.Name
 	}
@@ -81,12 +89,15 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 	if in.present["viewQuery"] && in.ViewQuery != "" {
 		add("viewQuery", "validation_view_query", "Only view collections have a view query.")
 	}
+	// Error keys number the fields as PocketBase does: by their position
+	// in the list once the id field is put first when the list lacks it.
+	off := idOffset(in.Fields)
 	if old == nil || in.present["fields"] {
-		c.Fields = mergeFields(in.Fields, old, add)
+		c.Fields = mergeFields(in.Fields, old, off, add)
 	}
-	pos := map[*galley.Field]int{} // error keys use the positions of the given list
+	pos := map[*galley.Field]int{}
 	for i, f := range c.Fields {
-		pos[f] = i
+		pos[f] = i + off
 	}
 	fieldKey := func(f *galley.Field, key string) string {
 		if i, ok := pos[f]; ok {
@@ -114,24 +125,42 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 	return c, ve.Err()
 }
 
+// addFunc records a validation error; a last argument of type errParams
+// is the error's params, not a format argument.
 type addFunc func(key, code, format string, args ...any)
+
+// errParams are the params of a validation error (PocketBase's names).
+type errParams map[string]any
+
+// idOffset is 1 when fields has no "id" field (PocketBase puts one first
+// and numbers the given fields from 1), else 0.
+func idOffset(fields []*galley.Field) int {
+	for _, f := range fields {
+		if f.Name == "id" {
+			return 0
+		}
+	}
+	return 1
+}
 
 func validateCollectionName(c *galley.Collection, ws *workingSchema, add addFunc) {
 	switch {
 	case c.Name == "":
 		add("name", "validation_required", "Cannot be blank.")
 	case !collectionNameRe.MatchString(c.Name):
-		add("name", "validation_match_invalid", "Use only letters, digits and underscores.")
+		add("name", "validation_match_invalid", "Must be in a valid format.")
 	case len(c.Name) > 55:
 		add("name", "validation_length_too_long", "Must be no more than 55 characters.")
 	case galley.IsSystemName(c.Name) && !c.System:
-		add("name", "validation_invalid_name", "Names starting with _ are reserved for system collections.")
+		// PocketBase answers a system name as taken, whether or not a
+		// collection has it.
+		add("name", "validation_collection_name_exists", "Collection name must be unique (case insensitive).")
 	case strings.HasPrefix(strings.ToLower(c.Name), "sqlite_"):
 		add("name", "validation_invalid_name", "Names starting with sqlite_ are reserved.")
 	default:
 		for _, o := range ws.all() {
 			if o.ID != c.ID && (strings.EqualFold(o.Name, c.Name) || strings.EqualFold(o.ID, c.Name)) {
-				add("name", "validation_collection_name_exists", "A collection named %q already exists.", c.Name)
+				add("name", "validation_collection_name_exists", "Collection name must be unique (case insensitive).")
 				return
 			}
 		}
@@ -144,8 +173,11 @@ func validateCollectionName(c *galley.Collection, ws *workingSchema, add addFunc
 func buildView(in *collectionInput, old, c *galley.Collection, add addFunc) {
 	if old == nil || in.present["viewQuery"] {
 		q, err := store.NormalizeViewQuery(in.ViewQuery)
-		if err != nil {
-			add("viewQuery", "validation_invalid_view_query", "%s.", upperFirst(err.Error()))
+		switch {
+		case strings.TrimSpace(in.ViewQuery) == "":
+			add("viewQuery", "validation_required", "Cannot be blank.")
+		case err != nil:
+			add("viewQuery", "validation_invalid_view_query", "Invalid query - %s.", upperFirst(err.Error()))
 		}
 		c.ViewQuery = q
 	}
@@ -153,11 +185,11 @@ func buildView(in *collectionInput, old, c *galley.Collection, add addFunc) {
 		c.Fields = in.Fields
 	}
 	if len(in.Indexes) > 0 {
-		add("indexes", "validation_view_indexes", "View collections cannot have indexes.")
+		add("indexes", "validation_indexes_not_supported", "View collections don't support indexes.")
 	}
 	for _, k := range []string{"create", "update", "delete"} {
 		if *c.Rule(k) != nil {
-			add(k+"Rule", "validation_view_rule", "View collections are read-only: the %s rule must be null.", k)
+			add(k+"Rule", "validation_nil", "Must be blank.")
 		}
 	}
 }
@@ -166,7 +198,7 @@ func buildView(in *collectionInput, old, c *galley.Collection, add addFunc) {
 // when no id is given): matched fields keep their id; system fields keep
 // their name, type and flags; new fields get a fresh id. Old system fields
 // missing from the list are an error, except id, which is re-added.
-func mergeFields(in []*galley.Field, old *galley.Collection, add addFunc) []*galley.Field {
+func mergeFields(in []*galley.Field, old *galley.Collection, off int, add addFunc) []*galley.Field {
 	used := map[string]bool{}
 	out := make([]*galley.Field, 0, len(in))
 	for i, f := range in {
@@ -176,7 +208,7 @@ func mergeFields(in []*galley.Field, old *galley.Collection, add addFunc) []*gal
 		} else if old != nil {
 			of = old.Field(f.Name)
 		}
-		key := fmt.Sprintf("fields.%d", i)
+		key := fmt.Sprintf("fields.%d", i+off)
 		switch {
 		case of != nil && used[of.ID]:
 			add(key+".id", "validation_duplicate_field", "The field %q is listed twice.", of.Name)
@@ -203,9 +235,12 @@ func mergeFields(in []*galley.Field, old *galley.Collection, add addFunc) []*gal
 		out = append(out, f)
 	}
 	if old != nil {
+		// System fields left out are kept, after the given ones, as
+		// PocketBase keeps them (id is put first by addSystemFields).
 		for _, of := range old.Fields {
 			if of.System && !used[of.ID] && of.Name != "id" {
-				add("fields", "validation_system_field", "System field %q cannot be removed.", of.Name)
+				kept := *of
+				out = append(out, &kept)
 			}
 		}
 	}
@@ -213,10 +248,9 @@ func mergeFields(in []*galley.Field, old *galley.Collection, add addFunc) []*gal
 }
 
 // addSystemFields adds the id field when missing (and makes an explicit one
-// the text primary key), the auth system fields of auth collections, and for
-// new auth collections the created/updated autodate fields. A new base
-// collection gets only id and the fields it names, as in PocketBase (the
-// dashboard and the scaffolds add created/updated themselves).
+// the text primary key) and the auth system fields of auth collections. A
+// new collection gets no created/updated fields it does not name, as in
+// PocketBase (the dashboard and the scaffolds add them themselves).
 func addSystemFields(c *galley.Collection, isNew bool, fieldKey func(*galley.Field, string) string, add addFunc) {
 	byName := func(name string) *galley.Field {
 		for _, f := range c.Fields {
@@ -226,7 +260,7 @@ func addSystemFields(c *galley.Collection, isNew bool, fieldKey func(*galley.Fie
 		}
 		return nil
 	}
-	if f := byName("id"); f == nil {
+	if f := c.Field("id"); f == nil {
 		c.Fields = append([]*galley.Field{store.IDField()}, c.Fields...)
 	} else if f.Type != galley.FieldText {
 		add(fieldKey(f, "type"), "validation_id_field", `The "id" field must be a text field.`)
@@ -241,13 +275,6 @@ func addSystemFields(c *galley.Collection, isNew bool, fieldKey func(*galley.Fie
 				add(fieldKey(f, "type"), "validation_system_field", "The auth field %q must be of type %s.", sf.Name, sf.Type)
 			} else {
 				f.System, f.Hidden = true, sf.Hidden
-			}
-		}
-	}
-	if isNew && c.IsAuth() {
-		for _, af := range store.AutodateFields() {
-			if f := byName(af.Name); f == nil {
-				c.Fields = append(c.Fields, af)
 			}
 		}
 	}
@@ -296,11 +323,12 @@ func canonicalIndexes(list []string, old, c *galley.Collection, add addFunc) []s
 			ix, err = renamedIndex(s, old, c)
 		}
 		if err != nil {
-			add(key, "validation_invalid_index", "%s.", upperFirst(err.Error()))
+			// PocketBase's message, not the parser's reason.
+			add(key, "validation_invalid_index_expression", "Invalid CREATE INDEX expression.")
 			continue
 		}
 		if seen[strings.ToLower(ix.Name)] {
-			add(key, "validation_invalid_index", "Duplicate index name %q.", ix.Name)
+			add(key, "validation_duplicated_index_name", "The index name already exists.")
 			continue
 		}
 		seen[strings.ToLower(ix.Name)] = true

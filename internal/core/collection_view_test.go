@@ -61,7 +61,11 @@ func TestViewCollections(t *testing.T) {
 	for _, q := range bad {
 		body := `{"name":"bad","type":"view","viewQuery":` + mustJSON(t, q) + `}`
 		_, err := app.CreateCollection(ctx, app.SystemActor(), []byte(body))
-		if errFields(t, err)["viewQuery"].Code != "validation_invalid_view_query" {
+		want := "validation_invalid_view_query"
+		if q == "" {
+			want = "validation_required"
+		}
+		if fe := errFields(t, err); fe["viewQuery"].Code != want || fe["fields"].Code == "" {
 			t.Errorf("%q: want viewQuery error, got %v", q, err)
 		}
 	}
@@ -83,7 +87,7 @@ func TestViewCollections(t *testing.T) {
 		t.Fatalf("truncate view: %v", err)
 	}
 	_, err := app.CreateCollection(ctx, app.SystemActor(), []byte(`{"name":"r","fields":[{"name":"s","type":"relation","collectionId":"`+v.ID+`"}]}`))
-	if errFields(t, err)["fields.0.collectionId"].Code != "validation_view_relation" {
+	if errFields(t, err)["fields.1.collectionId"].Code != "validation_view_relation" {
 		t.Fatalf("relation to a view: %v", err)
 	}
 	// A field change in the source re-infers the view; removing a used field is refused.

@@ -222,7 +222,7 @@ func InferViewFields(ctx context.Context, tx *Tx, v *galley.Collection, prev []*
 		seen[lname] = true
 		var f *galley.Field
 		if lname == "id" {
-			f = &galley.Field{Name: "id", Type: galley.FieldText, System: true, Required: true, PrimaryKey: true}
+			f = &galley.Field{Name: "id", Type: galley.FieldText, System: true, Required: true, PrimaryKey: true, Pattern: "^[a-z0-9]+$"}
 		} else if src := sources.field(i, len(cols), col.name); src != nil {
 			cp := *src
 			f = &cp
