@@ -45,7 +45,7 @@ func TestCrons(t *testing.T) {
 	s.Do("GET", "/api/crons", utok, nil).Status(403)
 	s.Do("POST", "/api/crons/nightly_cleanup", "", nil).Status(401)
 	s.Do("POST", "/api/crons/nightly_cleanup", utok, nil).Status(403)
-	s.Super("POST", "/api/crons/nope", nil).Status(404)
+	s.Super("POST", "/api/crons/nope", nil).Status(404).Contains(`"message":"Missing or invalid cron job."`)
 	select {
 	case <-ran:
 		t.Fatal("a refused request ran the job")
@@ -81,4 +81,29 @@ func waitJob(t *testing.T, s *testserver.Server, id, lastError string) {
 		time.Sleep(time.Millisecond)
 	}
 	t.Fatalf("%s never finished", id)
+}
+
+// TestSystemCronsServed: the system jobs of a served app are listed and
+// run from the API; the logs clean-up and the file sweep finish without
+// error on a server with request logs and file storage.
+func TestSystemCronsServed(t *testing.T) {
+	s := testserver.New(t)
+	t.Cleanup(s.App.Cron().Stop)
+	if err := s.App.AddSystemCrons(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.App.Cron().Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	var jobs []struct{ ID, Expression string }
+	if err := json.Unmarshal(s.Super("GET", "/api/crons", nil).Status(200).Body, &jobs); err != nil {
+		t.Fatal(err)
+	}
+	if len(jobs) != 4 {
+		t.Fatalf("jobs = %v", jobs)
+	}
+	for _, id := range []string{"__pbLogsCleanup__", "__galleyFilesSweep__", "__pbOTPCleanup__", "__pbMFACleanup__"} {
+		s.Super("POST", "/api/crons/"+id, nil).Status(204)
+		waitJob(t, s, id, "")
+	}
 }

@@ -334,6 +334,12 @@ func serve(ctx context.Context, g *globalOptions, o *serveOptions, stdout, stder
 			return err
 		}
 	}
+	// The system cron jobs (expired OTPs and MFA sessions, request logs,
+	// orphan files), listed by GET /api/crons; registered before the hooks
+	// so that a hook's job of the same id replaces one.
+	if err := app.AddSystemCrons(); err != nil {
+		return err
+	}
 	stopHooks, err := startHooks(g, &o.hooks, app, srv, log)
 	if err != nil {
 		return err

@@ -7,6 +7,7 @@ package core
 import (
 	"context"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	galley "github.com/galleyhq/galley"
@@ -70,6 +71,9 @@ type App struct {
 	settings settingsCache
 	events   events
 	backups  backupState
+	// filesSweptByCron: the orphan-file sweep is the __galleyFilesSweep__
+	// cron job (AddSystemCrons), not Maintain's.
+	filesSweptByCron atomic.Bool
 }
 
 // New returns an App over db.

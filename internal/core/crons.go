@@ -50,7 +50,7 @@ func (app *App) RunCron(a Actor, id string) error {
 	}
 	switch err := app.cron.Trigger(id); {
 	case errors.Is(err, cron.ErrNotFound):
-		return galley.Errorf(galley.ENotFound, "The requested cron job wasn't found.")
+		return galley.Errorf(galley.ENotFound, "Missing or invalid cron job.") // PocketBase's message
 	case errors.Is(err, cron.ErrStopped):
 		return galley.Errorf(galley.EUnavailable, "The server is shutting down.")
 	case err != nil:

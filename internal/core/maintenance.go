@@ -13,7 +13,9 @@ const LeaderMaintenance = "maintenance"
 const DefaultMaintenanceEvery = time.Minute
 
 // Maintain runs the periodic housekeeping of the shared database until ctx
-// ends: at once, then every app.MaintenanceEvery. Run it through
+// ends: at once, then every app.MaintenanceEvery (the orphan-file sweep
+// every app.FileSweepEvery, unless AddSystemCrons gave it to the
+// scheduler). Run it through
 // store.DB.RunAsLeader so that one node does it at a time.
 func (app *App) Maintain(ctx context.Context) {
 	every := app.MaintenanceEvery
@@ -32,7 +34,7 @@ func (app *App) Maintain(ctx context.Context) {
 	}
 	var lastSweep time.Time
 	for {
-		if time.Since(lastSweep) >= sweepEvery {
+		if time.Since(lastSweep) >= sweepEvery && !app.filesSweptByCron.Load() {
 			lastSweep = time.Now()
 			if n, err := app.SweepOrphanFiles(ctx, grace); err != nil {
 				if ctx.Err() == nil {
@@ -61,6 +63,12 @@ func (app *App) Maintain(ctx context.Context) {
 // past their collection's duration (they can no longer be redeemed) and
 // returns how many rows went.
 func (app *App) DeleteExpired(ctx context.Context) (int64, error) {
+	return app.deleteExpired(ctx, true, true)
+}
+
+// deleteExpired deletes the expired one-time passwords (otp) and MFA
+// sessions (mfa) of every auth collection.
+func (app *App) deleteExpired(ctx context.Context, otp, mfa bool) (int64, error) {
 	var total int64
 	now := time.Now()
 	for _, c := range app.db.Schema.Collections() {
@@ -68,15 +76,19 @@ func (app *App) DeleteExpired(ctx context.Context) (int64, error) {
 			continue
 		}
 		cutoff := func(secs int64) time.Time { return now.Add(-time.Duration(max(secs, 1)) * time.Second) }
-		n, err := app.db.DeleteExpiredOTPs(ctx, c.ID, cutoff(c.Auth.OTP.Duration))
-		total += n
-		if err != nil {
-			return total, err
+		if otp {
+			n, err := app.db.DeleteExpiredOTPs(ctx, c.ID, cutoff(c.Auth.OTP.Duration))
+			total += n
+			if err != nil {
+				return total, err
+			}
 		}
-		n, err = app.db.DeleteExpiredMFAs(ctx, c.ID, cutoff(c.Auth.MFA.Duration))
-		total += n
-		if err != nil {
-			return total, err
+		if mfa {
+			n, err := app.db.DeleteExpiredMFAs(ctx, c.ID, cutoff(c.Auth.MFA.Duration))
+			total += n
+			if err != nil {
+				return total, err
+			}
 		}
 	}
 	return total, nil

@@ -44,3 +44,59 @@ func TestDeleteExpired(t *testing.T) {
 		t.Fatalf("left %v, want %s", got, want)
 	}
 }
+
+// TestSystemCrons: AddSystemCrons registers the system jobs under
+// PocketBase's ids (and Galley's own sweep), each runs on demand, and the
+// OTP and MFA clean-ups each delete only their own kind.
+func TestSystemCrons(t *testing.T) {
+	app := collApp(t)
+	t.Cleanup(app.Cron().Stop)
+	users := mustCreate(t, app, `{"name":"members","type":"auth","otp":{"enabled":true,"duration":60},"mfa":{"duration":60}}`)
+	old := galley.FormatTime(time.Now().Add(-time.Hour))
+	mustExec(t, app, `INSERT INTO "_otps" ("id","collectionRef","recordRef","password","created","updated") VALUES ('otp_old',?,'r','h',?,?)`, users.ID, old, old)
+	mustExec(t, app, `INSERT INTO "_mfas" ("id","collectionRef","recordRef","method","created","updated") VALUES ('mfa_old',?,'r','password',?,?)`, users.ID, old, old)
+	if err := app.AddSystemCrons(); err != nil {
+		t.Fatal(err)
+	}
+	jobs, err := app.ListCrons(app.SystemActor())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(jobs) != "[{__galleyFilesSweep__ 0 */6 * * *} {__pbLogsCleanup__ 0 */6 * * *} {__pbMFACleanup__ 0 * * * *} {__pbOTPCleanup__ 0 * * * *}]" {
+		t.Fatalf("jobs = %v", jobs)
+	}
+	if err := app.Cron().Start(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	run := func(id string) {
+		t.Helper()
+		if err := app.RunCron(app.SystemActor(), id); err != nil {
+			t.Fatalf("run %s: %v", id, err)
+		}
+		deadline := time.Now().Add(30 * time.Second) // a deadlock guard
+		for time.Now().Before(deadline) {
+			for _, j := range app.Cron().List() {
+				if j.ID == id && !j.Running && !j.LastRun.IsZero() {
+					if j.LastError != "" {
+						t.Fatalf("%s: %s", id, j.LastError)
+					}
+					return
+				}
+			}
+			time.Sleep(5 * time.Millisecond)
+		}
+		t.Fatalf("%s did not run", id)
+	}
+	run(CronOTPCleanup)
+	if got := fmt.Sprint(rows(t, app, `SELECT "id" FROM "_otps" UNION ALL SELECT "id" FROM "_mfas"`)); got != "[[mfa_old]]" {
+		t.Fatalf("after the OTP clean-up: %s", got)
+	}
+	run(CronMFACleanup)
+	if got := fmt.Sprint(rows(t, app, `SELECT "id" FROM "_otps" UNION ALL SELECT "id" FROM "_mfas"`)); got != "[]" {
+		t.Fatalf("after the MFA clean-up: %s", got)
+	}
+	run(CronLogsCleanup) // no log store: nothing to do (the sweep needs file storage: see the API's TestSystemCronsServed)
+	if err := app.RunCron(app.SystemActor(), "nope"); galley.ErrorCodeOf(err) != galley.ENotFound || err.(*galley.Error).Message != "Missing or invalid cron job." {
+		t.Fatalf("missing job: %v", err)
+	}
+}
