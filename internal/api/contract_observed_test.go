@@ -29,6 +29,7 @@ func TestContractObservedAnswers(t *testing.T) {
 			{"name": "docs", "type": "file", "maxSelect": 2, "maxSize": 1000},
 		},
 	}).Status(200)
+	s.Super("POST", "/api/collections", map[string]any{"name": "postsview", "type": "view", "listRule": "", "viewQuery": "SELECT id, title FROM posts"}).Status(200)
 	usersCollection(t, s, nil)
 	userID, userTok := signUp(t, s, "observed@example.com", "password-1")
 	postID := create(t, s, "posts", map[string]any{"title": "Hello", "score": 1})
@@ -76,6 +77,7 @@ func TestContractObservedAnswers(t *testing.T) {
 		{"id change", "PATCH", posts + "/" + postID, "", map[string]any{"id": "bbbbbbbbbbbbbbb"}, 400, "Failed to update record.",
 			map[string]string{"id": `{"code":"validation_pk_change","message":"The record primary key cannot be changed."}`}},
 		{"same id sent back", "PATCH", posts + "/" + postID, "", map[string]any{"id": postID, "title": "Again"}, 200, "", nil},
+		{"create in a view", "POST", "/api/collections/postsview/records", "", map[string]any{"title": "x"}, 400, "Unsupported collection type.", map[string]string{}},
 		{"missing collection", "POST", "/api/collections/nope/records", "", map[string]any{}, 404, "Missing or invalid collection context.", map[string]string{}},
 		{"user empty", "POST", users, "", map[string]any{}, 400, "Failed to create record.", map[string]string{"password": blank, "passwordConfirm": blank}},
 		{"user no confirm", "POST", users, "", map[string]any{"email": "n@example.com", "password": "12345678"}, 400, "", map[string]string{"passwordConfirm": blank}},

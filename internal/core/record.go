@@ -137,9 +137,11 @@ func zeroValue(f *galley.Field) any {
 	return ""
 }
 
+// refuseView refuses writes to a view collection (they are read-only),
+// in PocketBase's words.
 func refuseView(c *galley.Collection) error {
 	if c.IsView() {
-		return galley.Errorf(galley.EInvalid, "View collections are read-only.")
+		return galley.Errorf(galley.EInvalid, "Unsupported collection type.")
 	}
 	return nil
 }
