@@ -57,10 +57,10 @@ test('create, list, download, upload and delete backups; bad names are 400 namin
   assertFieldError(bad, 'file', 'validation_invalid_backup');
   assert.ok((await pb.backups.getFullList()).some((b) => b.key === up));
 
-  await expectStatus(pb.backups.restore('missing_backup.zip'), 404, 'restore of a missing backup');
+  await expectStatus(pb.backups.restore('missing_backup.zip'), 400, 'restore of a missing backup (PocketBase: 400)');
   assert.equal(await pb.backups.delete(up), true);
   assert.equal(await pb.backups.delete(name), true);
-  await expectStatus(pb.backups.delete(name), 404, 'delete twice');
+  await expectStatus(pb.backups.delete(name), 400, 'delete twice (PocketBase: 400)');
   assert.ok(!(await pb.backups.getFullList()).some((b) => b.key === name || b.key === up));
 });
 

@@ -42,7 +42,7 @@ func (s *Server) createBackup(w http.ResponseWriter, r *http.Request) error {
 	}
 	if len(b) > 0 {
 		if err := json.Unmarshal(b, &in); err != nil {
-			return galley.FieldInvalid("name", "validation_invalid_value", "The body must be a JSON object with an optional string name.")
+			return &galley.Error{Code: galley.EInvalid, Message: loadFailed, Err: err}
 		}
 	}
 	if err := s.app.CreateBackup(r.Context(), actorOf(r), in.Name); err != nil {
@@ -62,7 +62,7 @@ func (s *Server) uploadBackup(w http.ResponseWriter, r *http.Request) error {
 	}
 	ct, params, _ := mime.ParseMediaType(r.Header.Get("Content-Type"))
 	if ct != "multipart/form-data" || params["boundary"] == "" {
-		return galley.FieldInvalid("file", "validation_required", "Send the backup as a multipart/form-data part named file.")
+		return galley.FieldInvalid("file", "validation_required", "Cannot be blank.")
 	}
 	mr := multipart.NewReader(r.Body, params["boundary"])
 	for parts := 0; ; parts++ {
@@ -71,7 +71,7 @@ func (s *Server) uploadBackup(w http.ResponseWriter, r *http.Request) error {
 		}
 		p, err := mr.NextPart()
 		if errors.Is(err, io.EOF) {
-			return galley.FieldInvalid("file", "validation_required", "Missing the backup file (a multipart part named file).")
+			return galley.FieldInvalid("file", "validation_required", "Cannot be blank.")
 		}
 		if err != nil {
 			return bodyErr(err)

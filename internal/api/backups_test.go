@@ -63,13 +63,16 @@ func testBackupsAPI(t *testing.T, s *testserver.Server) {
 		s.Do(c.method, c.url, "", map[string]any{}).Status(401)
 		s.Do(c.method, c.url, utok, map[string]any{}).Status(403)
 	}
-	for _, bad := range []string{"../b1.zip", "a/b.zip", "B1.zip", "b1.txt", "b1", ".zip", "b 1.zip", "..", strings.Repeat("a", 200) + ".zip"} {
+	// PocketBase's codes and messages.
+	for _, bad := range []string{"../b1.zip", "a/b.zip", "B1.zip", "b1.txt", "b1", ".zip", "b 1.zip", ".."} {
 		res := s.Super("POST", "/api/backups", map[string]any{"name": bad}).Status(400)
-		if res.FieldCode("name") != "validation_match_invalid" {
+		if res.FieldCode("name") != "validation_match_invalid" || !strings.Contains(string(res.Body), `"message":"Must be in a valid format."`) {
 			t.Fatalf("name %q: %s", bad, res.Body)
 		}
 	}
-	s.Super("POST", "/api/backups", map[string]any{"name": 5}).Status(400)
+	s.Super("POST", "/api/backups", map[string]any{"name": strings.Repeat("a", 200) + ".zip"}).Status(400).
+		Contains(`"name":{"code":"validation_length_out_of_range","message":"The length must be between 1 and 150.","params":{"max":150,"min":1}}`)
+	s.Super("POST", "/api/backups", map[string]any{"name": 5}).Status(400).Contains(`"message":"An error occurred while loading the submitted data."`)
 	s.Super("POST", "/api/backups", map[string]any{"name": "b1.zip"}).Status(204)
 	if res := s.Super("POST", "/api/backups", map[string]any{"name": "b1.zip"}).Status(400); res.FieldCode("name") == "" {
 		t.Fatalf("a name in use: %s", res.Body)
@@ -92,13 +95,14 @@ func testBackupsAPI(t *testing.T, s *testserver.Server) {
 	if dl.Header.Get("Content-Type") != "application/zip" || len(dl.Body) != int(list[0]["size"].(float64)) {
 		t.Fatalf("download: %v, %d bytes", dl.Header, len(dl.Body))
 	}
-	s.Do("GET", "/api/backups/nope.zip?token="+ftoken, "", nil).Status(404)
-	s.Do("GET", "/api/backups/..%2f..%2fdata.db?token="+ftoken, "", nil).Status(400)
+	s.Do("GET", "/api/backups/nope.zip?token="+ftoken, "", nil).Status(404).Contains(`"message":"The requested resource wasn't found."`)
+	s.Do("GET", "/api/backups/..%2f..%2fdata.db?token="+ftoken, "", nil).Status(404)
 
 	// Restore: what was written after the backup is gone.
 	s.Do("POST", "/api/collections/notes/records", "", map[string]any{"text": "after"}).Status(200)
 	s.Super("POST", "/api/collections", map[string]any{"name": "later", "fields": []map[string]any{{"name": "x", "type": "text"}}}).Status(200)
-	s.Super("POST", "/api/backups/nope.zip/restore", nil).Status(404)
+	s.Super("POST", "/api/backups/nope.zip/restore", nil).Status(400).Contains(`"message":"Missing or invalid backup file."`)
+	s.Super("POST", "/api/backups/..%2fdata.db/restore", nil).Status(400).Contains(`"message":"Missing or invalid backup file."`)
 	s.Super("POST", "/api/backups/b1.zip/restore", nil).Status(204)
 	items := s.Do("GET", "/api/collections/notes/records", "", nil).Status(200).JSON()["items"].([]any)
 	if len(items) != 1 || items[0].(map[string]any)["text"] != "before" {
@@ -116,8 +120,9 @@ func testBackupsAPI(t *testing.T, s *testserver.Server) {
 	if res.FieldCode("file") != "validation_match_invalid" {
 		t.Fatalf("bad upload name: %s", res.Body)
 	}
-	s.Multipart("POST", "/api/backups/upload", s.SuperToken, testserver.Part{Name: "other", Value: "x"}).Status(400)
-	s.Super("POST", "/api/backups/upload", map[string]any{}).Status(400)
+	s.Multipart("POST", "/api/backups/upload", s.SuperToken, testserver.Part{Name: "other", Value: "x"}).Status(400).
+		Contains(`"file":{"code":"validation_required","message":"Cannot be blank."}`)
+	s.Super("POST", "/api/backups/upload", map[string]any{}).Status(400).Contains(`"file":{"code":"validation_required","message":"Cannot be blank."}`)
 	keys := map[string]bool{}
 	if err := json.Unmarshal(s.Super("GET", "/api/backups", nil).Status(200).Body, &list); err != nil {
 		t.Fatal(err)
@@ -130,8 +135,8 @@ func testBackupsAPI(t *testing.T, s *testserver.Server) {
 	}
 
 	s.Super("DELETE", "/api/backups/up.zip", nil).Status(204)
-	s.Super("DELETE", "/api/backups/up.zip", nil).Status(404)
-	s.Super("DELETE", "/api/backups/..%2fdata.db", nil).Status(400)
+	s.Super("DELETE", "/api/backups/up.zip", nil).Status(400).Contains(`"message":"Invalid or already deleted backup file."`)
+	s.Super("DELETE", "/api/backups/..%2fdata.db", nil).Status(400).Contains(`"message":"Invalid or already deleted backup file."`)
 }
 
 // TestBackupRestoreCluster (PostgreSQL): a restore on one node is seen by

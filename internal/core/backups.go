@@ -178,9 +178,13 @@ func listBackups(ctx context.Context, st files.Storage) ([]BackupInfo, error) {
 // checkBackupName validates a backup name given by a client (the field
 // "name" of a create or an upload, or a key in a path).
 func checkBackupName(field, name string) error {
+	if len(name) > backup.MaxNameLength {
+		return galley.FieldInvalidParams(field, "validation_length_out_of_range", fmt.Sprintf("The length must be between 1 and %d.", backup.MaxNameLength),
+			map[string]any{"min": 1, "max": backup.MaxNameLength})
+	}
 	if strings.HasPrefix(name, "@") || !backup.ValidName(name) {
-		return galley.FieldInvalid(field, "validation_match_invalid",
-			fmt.Sprintf("Must be a file name of at most %d characters matching ^[a-z0-9_-]+\\.zip$ (no slashes or \"..\").", backup.MaxNameLength))
+		// PocketBase's message; the form is ^[a-z0-9_-]+\.zip$.
+		return galley.FieldInvalid(field, "validation_match_invalid", "Must be in a valid format.")
 	}
 	return nil
 }
@@ -318,13 +322,14 @@ func (app *App) UploadBackup(ctx context.Context, a Actor, name, path string) er
 }
 
 // DeleteBackup removes the backup key. Superusers only; a missing backup
-// is ENotFound, a bad key EInvalid; the backup being restored or written
+// or a bad key is EInvalid "Invalid or already deleted backup file." (as
+// PocketBase answers); the backup being restored or written
 // is EConflict.
 func (app *App) DeleteBackup(ctx context.Context, a Actor, key string) error {
 	if err := requireSuperuser(a); err != nil {
 		return err
 	}
-	st, err := app.openBackupKey(ctx, key)
+	st, err := app.openBackupKey(ctx, key, errBackupNotDeleted)
 	if err != nil {
 		return err
 	}
@@ -334,17 +339,32 @@ func (app *App) DeleteBackup(ctx context.Context, a Actor, key string) error {
 	return nil
 }
 
-// openBackupKey checks key and returns the storage holding it.
-func (app *App) openBackupKey(ctx context.Context, key string) (files.Storage, error) {
+// PocketBase's answers for a backup key that is malformed or names no
+// backup, per route (without the file path PocketBase adds to the first).
+func errBackupNotDeleted() *galley.Error {
+	return galley.Errorf(galley.EInvalid, "Invalid or already deleted backup file.")
+}
+
+func errBackupNotRestored() *galley.Error {
+	return galley.Errorf(galley.EInvalid, "Missing or invalid backup file.")
+}
+
+func errBackupNotFound() *galley.Error {
+	return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
+}
+
+// openBackupKey checks key and returns the storage holding it; missing is
+// the error for a malformed key or one that names no backup.
+func (app *App) openBackupKey(ctx context.Context, key string, missing func() *galley.Error) (files.Storage, error) {
 	if !backup.ValidName(key) {
-		return nil, galley.FieldInvalid("key", "validation_match_invalid", "Invalid backup key.")
+		return nil, missing()
 	}
 	st, err := app.backupStorage(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if _, err := st.Stat(ctx, key); errors.Is(err, files.ErrNotFound) {
-		return nil, galley.Errorf(galley.ENotFound, "The requested backup doesn't exist.")
+		return nil, missing()
 	} else if err != nil {
 		return nil, galley.Errorf(galley.EUnavailable, "Cannot read the backup: %v", err)
 	}
@@ -364,13 +384,13 @@ func (app *App) OpenBackup(ctx context.Context, key, token string) (*files.Objec
 	if err != nil || !(Actor{Auth: rec}).IsSuperuser() {
 		return nil, forbidden
 	}
-	st, err := app.openBackupKey(ctx, key)
+	st, err := app.openBackupKey(ctx, key, errBackupNotFound)
 	if err != nil {
 		return nil, err
 	}
 	obj, err := st.Open(ctx, key)
 	if err != nil {
-		return nil, galley.Errorf(galley.ENotFound, "The requested backup doesn't exist.")
+		return nil, errBackupNotFound()
 	}
 	return obj, nil
 }
@@ -396,7 +416,7 @@ func (app *App) RestoreBackupKey(ctx context.Context, key string, progress backu
 }
 
 func (app *App) restoreBackup(ctx context.Context, key string, progress backup.Progress) error {
-	st, err := app.openBackupKey(ctx, key)
+	st, err := app.openBackupKey(ctx, key, errBackupNotRestored)
 	if err != nil {
 		return err
 	}
