@@ -1,6 +1,7 @@
 package galley
 
 import (
+	"bytes"
 	"encoding/json"
 	"strings"
 )
@@ -190,6 +191,15 @@ func (c *Collection) MarshalJSON() ([]byte, error) {
 			cp.Fields = []*Field{}
 		}
 		c = &cp
+	}
+	if c.IsView() && c.ViewQuery == "" { // a view always has the key, as in PocketBase
+		cp := *c
+		cp.ViewQuery = " "
+		b, err := json.Marshal((*plain)(&cp))
+		if err != nil {
+			return nil, err
+		}
+		return bytes.Replace(b, []byte(`"viewQuery":" "`), []byte(`"viewQuery":""`), 1), nil
 	}
 	if c.Auth == nil {
 		return json.Marshal((*plain)(c))

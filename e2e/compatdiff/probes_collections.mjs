@@ -58,7 +58,7 @@ export const probes = [
   create('field name ID', { fields: [{ name: 'ID', type: 'text' }] }),
   create('field name too long', { fields: [{ name: 'f'.repeat(120), type: 'text' }] }),
   create('field name empty', { fields: [{ name: '', type: 'text' }] }),
-  create('dup index name', { fields: [{ name: 'a', type: 'text' }], indexes: ['CREATE INDEX idx_dup ON x (a)', 'CREATE INDEX idx_dup ON x (a)'] }),
+  create('dup index name', { name: `cdc_${RUN}_dupidx`, fields: [{ name: 'a', type: 'text' }], indexes: [`CREATE INDEX idx_dup_${RUN} ON cdc_${RUN}_dupidx (a)`, `CREATE INDEX idx_dup_${RUN} ON cdc_${RUN}_dupidx (a)`] }),
   create('view bad index', { type: 'view', viewQuery: 'SELECT id FROM _pb_users_auth_', indexes: ['CREATE INDEX x ON y (id)'] }),
   create('view create rule', { type: 'view', viewQuery: 'SELECT id FROM users', createRule: '' }),
   create('view empty query', { type: 'view', viewQuery: '' }),

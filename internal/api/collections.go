@@ -1,7 +1,10 @@
 package api
 
 import (
+	"encoding/json"
 	"net/http"
+
+	galley "github.com/galleyhq/galley"
 
 	"github.com/galleyhq/galley/internal/core"
 )
@@ -19,8 +22,33 @@ func (s *Server) listCollections(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, list)
+	proj, err := core.ParseFields(r.URL.Query().Get("fields"))
+	if err != nil || proj == nil {
+		if err == nil {
+			writeJSON(w, http.StatusOK, list)
+		}
+		return err
+	}
+	items := make([]core.Object, len(list.Items))
+	for i, c := range list.Items {
+		if items[i], err = projectCollection(c, proj); err != nil {
+			return err
+		}
+	}
+	writeJSON(w, http.StatusOK, core.Object{{Key: "page", Value: list.Page}, {Key: "perPage", Value: list.PerPage},
+		{Key: "totalItems", Value: list.TotalItems}, {Key: "totalPages", Value: list.TotalPages}, {Key: "items", Value: items}})
 	return nil
+}
+
+// projectCollection is c reduced to the ?fields= of the request, as
+// PocketBase projects collections (top-level keys; nested values whole).
+func projectCollection(c *galley.Collection, proj *core.FieldsProjection) (core.Object, error) {
+	b, err := json.Marshal(c)
+	if err != nil {
+		return nil, err
+	}
+	o, _ := rawObject(b)
+	return core.Project(o, proj), nil
 }
 
 func (s *Server) viewCollection(w http.ResponseWriter, r *http.Request) error {
@@ -28,7 +56,18 @@ func (s *Server) viewCollection(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, c)
+	proj, err := core.ParseFields(r.URL.Query().Get("fields"))
+	if err != nil || proj == nil {
+		if err == nil {
+			writeJSON(w, http.StatusOK, c)
+		}
+		return err
+	}
+	o, err := projectCollection(c, proj)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, o)
 	return nil
 }
 

@@ -111,6 +111,13 @@ func (app *App) DeleteCollection(ctx context.Context, a Actor, nameOrID string) 
 			return galley.Errorf(galley.EInvalid, "The collection %q is used by the view collection %q; change or delete the view first.", c.Name, v.Name)
 		}
 	}
+	for _, o := range app.db.Schema.Collections() {
+		for _, f := range o.Fields {
+			if o.ID != c.ID && !o.IsView() && f.Type == galley.FieldRelation && f.CollectionID == c.ID {
+				return galley.Errorf(galley.EInvalid, "Failed to delete collection probably due to existing reference in %s.", o.Name)
+			}
+		}
+	}
 	if err := app.applySchema(ctx, []store.CollectionChange{{Old: c}}, nil, nil); err != nil {
 		return err
 	}
@@ -321,7 +328,7 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 	case c == nil:
 		return errCollectionNotFound()
 	case c.IsView():
-		return galley.Errorf(galley.EInvalid, "View collections cannot be truncated.")
+		return galley.Errorf(galley.EInvalid, "View collections cannot be truncated since they don't store their own records.")
 	case c.System:
 		return galley.Errorf(galley.EInvalid, "The system collection %q cannot be truncated.", c.Name)
 	}
@@ -357,15 +364,20 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 
 // CollectionScaffolds returns empty collection models per type ("base",
 // "auth", "view"), like PocketBase's meta/scaffolds: the fields a new
-// collection of that type starts with. Superusers only (see
-// requireSuperuser).
+// collection of that type starts with (no created/updated: clients add
+// them), and for auth the unique tokenKey and email indexes on a table
+// not named yet (`` ``, which a create reads as the new collection's).
+// Superusers only (see requireSuperuser).
 func (app *App) CollectionScaffolds(a Actor) (map[string]*galley.Collection, error) {
 	if err := requireSuperuser(a); err != nil {
 		return nil, err
 	}
-	base := &galley.Collection{Type: galley.CollectionBase, Fields: append([]*galley.Field{store.IDField()}, store.AutodateFields()...), Indexes: []string{}}
-	auth := &galley.Collection{Type: galley.CollectionAuth, Fields: append(store.AuthSystemFields(), store.AutodateFields()...), Indexes: []string{},
-		Auth: galley.DefaultAuthOptions().Public()}
+	suffix := galley.RandomString(10, "abcdefghijklmnopqrstuvwxyz0123456789")
+	base := &galley.Collection{Type: galley.CollectionBase, Fields: []*galley.Field{store.IDField()}, Indexes: []string{}}
+	auth := &galley.Collection{Type: galley.CollectionAuth, Fields: store.AuthSystemFields(), Indexes: []string{
+		"CREATE UNIQUE INDEX `idx_tokenKey_" + suffix + "` ON `` (`tokenKey`)",
+		"CREATE UNIQUE INDEX `idx_email_" + suffix + "` ON `` (`email`) WHERE `email` != ''",
+	}, Auth: galley.DefaultAuthOptions().Public()}
 	view := &galley.Collection{Type: galley.CollectionView, Fields: []*galley.Field{}, Indexes: []string{}}
 	return map[string]*galley.Collection{"base": base, "auth": auth, "view": view}, nil
 }

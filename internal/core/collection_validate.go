@@ -114,7 +114,11 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 	if len(ve) == 0 {
 		indexes := c.Indexes
 		if old == nil || in.present["indexes"] {
-			indexes = in.Indexes
+			indexes = make([]string, len(in.Indexes))
+			for i, s := range in.Indexes {
+				// An index on `` (the scaffolds' table not named yet) is on c.
+				indexes[i] = strings.Replace(s, " ON `` ", " ON "+store.QuoteBacktick(c.Name)+" ", 1)
+			}
 		}
 		if old == nil && c.IsAuth() {
 			indexes = append(indexes, authIndexes(c, indexes)...)

@@ -272,7 +272,7 @@ func refFields(prefix string) []*galley.Field {
 func systemCollection(id, name, prefix string, extra ...*galley.Field) *galley.Collection {
 	c := &galley.Collection{ID: id, Name: name, Type: galley.CollectionBase, System: true}
 	c.Fields = append(append([]*galley.Field{IDField()}, refFields(prefix)...), extra...)
-	c.Fields = append(c.Fields, AutodateFields()...)
+	c.Fields = append(c.Fields, systemAutodateFields()...)
 	return c
 }
 
@@ -326,7 +326,7 @@ func UsersCollection() *galley.Collection {
 	c := &galley.Collection{ID: UsersID, Name: "users", Type: galley.CollectionAuth,
 		ListRule: &own, ViewRule: &own, CreateRule: &anyone, UpdateRule: &own, DeleteRule: &own,
 		Auth: galley.DefaultAuthOptions()}
-	c.Auth.OAuth2.MappedFields = map[string]string{"name": "name"}
+	c.Auth.OAuth2.MappedFields = map[string]string{"id": "", "name": "name", "username": "", "avatarURL": "avatar"}
 	c.Fields = append(AuthSystemFields(),
 		&galley.Field{ID: "text1579384326", Name: "name", Type: galley.FieldText, Max: 255},
 		&galley.Field{ID: "file376926767", Name: "avatar", Type: galley.FieldFile, MaxSelect: 1, Thumbs: []string{},
@@ -357,7 +357,7 @@ func ExternalAuthsCollection() *galley.Collection {
 			`CREATE UNIQUE INDEX "idx_externalAuths_record_provider" ON "_externalAuths" ("collectionRef", "recordRef", "provider")`,
 		},
 	}
-	c.Fields = append(c.Fields, AutodateFields()...)
+	c.Fields = append(c.Fields, systemAutodateFields()...)
 	return c
 }
 
@@ -369,7 +369,7 @@ func SuperusersCollection() *galley.Collection {
 		Fields: AuthSystemFields(),
 		Auth:   superuserAuthOptions(),
 	}
-	c.Fields = append(c.Fields, AutodateFields()...)
+	c.Fields = append(c.Fields, systemAutodateFields()...)
 	c.Indexes = []string{
 		`CREATE UNIQUE INDEX "idx_tokenKey_pbc_3142635823" ON "_superusers" ("tokenKey")`,
 		`CREATE UNIQUE INDEX "idx_email_pbc_3142635823" ON "_superusers" ("email" COLLATE NOCASE)`,
@@ -411,6 +411,16 @@ func AutodateFields() []*galley.Field {
 		{ID: "autodate2990389176", Name: "created", Type: galley.FieldAutodate, OnCreate: true},
 		{ID: "autodate3332085495", Name: "updated", Type: galley.FieldAutodate, OnCreate: true, OnUpdate: true},
 	}
+}
+
+// systemAutodateFields are AutodateFields as system collections have them:
+// system fields, as PocketBase marks them.
+func systemAutodateFields() []*galley.Field {
+	fs := AutodateFields()
+	for _, f := range fs {
+		f.System = true
+	}
+	return fs
 }
 
 func execAll(ctx context.Context, tx *Tx, stmts ...string) error {

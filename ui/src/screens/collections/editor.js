@@ -41,10 +41,30 @@ function tabsOf(type) {
 
 const same = (a, b) => JSON.stringify(toPayload(a)) === JSON.stringify(toPayload(b));
 
+/**
+ * withAutodates gives the base and auth scaffolds created and updated
+ * fields (the server's scaffolds, as PocketBase's, have none) and drops
+ * the auth scaffold's indexes on a table not named yet (the server adds
+ * its unique email and tokenKey indexes itself).
+ */
+function withAutodates(sc) {
+  for (const type of ['base', 'auth']) {
+    const c = sc[type];
+    if (!c) continue;
+    for (const [name, onUpdate] of [['created', false], ['updated', true]]) {
+      if (!c.fields.some((f) => f.name === name)) {
+        c.fields.push({ name, type: 'autodate', system: false, hidden: false, presentable: false, onCreate: true, onUpdate });
+      }
+    }
+    c.indexes = (c.indexes || []).filter((ix) => !ix.includes(' ON `` '));
+  }
+  return sc;
+}
+
 /** useScaffolds loads GET /api/collections/meta/scaffolds once. */
 let scaffoldsPromise = null;
 function scaffolds() {
-  scaffoldsPromise ??= pb.collections.getScaffolds().catch((e) => {
+  scaffoldsPromise ??= pb.collections.getScaffolds().then(withAutodates).catch((e) => {
     scaffoldsPromise = null;
     throw e;
   });
