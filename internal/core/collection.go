@@ -366,7 +366,8 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 // "auth", "view"), like PocketBase's meta/scaffolds: the fields a new
 // collection of that type starts with (no created/updated: clients add
 // them), and for auth the unique tokenKey and email indexes on a table
-// not named yet (“ “, which a create reads as the new collection's).
+// not named yet (an empty quoted name, which a create reads as the new
+// collection's).
 // Superusers only (see requireSuperuser).
 func (app *App) CollectionScaffolds(a Actor) (map[string]*galley.Collection, error) {
 	if err := requireSuperuser(a); err != nil {
