@@ -26,7 +26,7 @@ func TestAuthCollectionOptions(t *testing.T) {
 		`{"authToken":{"secret":"short"}}`:                    "authToken.secret",
 		`{"otp":{"length":99}}`:                               "otp.length",
 		`{"otp":{"lenght":6}}`:                                "otp",
-		`{"passwordAuth":{"identityFields":["nope"]}}`:        "passwordAuth.identityFields.0",
+		`{"passwordAuth":{"identityFields":["nope"]}}`:        "passwordAuth.identityFields",
 		`{"oauth2":{"mappedFields":{"avatarURL":"missing"}}}`: "oauth2.mappedFields.avatarURL",
 		`{"mfa":"yes"}`:                                       "mfa",
 	} {
@@ -35,6 +35,21 @@ func TestAuthCollectionOptions(t *testing.T) {
 			t.Errorf("%s: no error on %s: %s", body, key, r.Body)
 		}
 	}
+	// PocketBase's codes; a disabled MFA or OTP is not checked, as in PocketBase.
+	for body, want := range map[string]string{
+		`{"authToken":{"duration":0}}`:                          "authToken.duration=validation_required",
+		`{"authToken":{"duration":99999999999}}`:                "authToken.duration=validation_max_less_equal_than_required",
+		`{"authToken":{"secret":"short"}}`:                      "authToken.secret=validation_length_out_of_range",
+		`{"mfa":{"enabled":true,"duration":5}}`:                 "mfa.duration=validation_min_greater_equal_than_required",
+		`{"passwordAuth":{"enabled":true,"identityFields":[]}}`: "passwordAuth.identityFields=validation_required",
+		`{"passwordAuth":{"identityFields":["nope"]}}`:          "passwordAuth.identityFields=validation_missing_field",
+	} {
+		key, code, _ := strings.Cut(want, "=")
+		if r := s.Super("PATCH", "/api/collections/users", body).Status(400); nestedCode(r.JSON()["data"], key) != code {
+			t.Errorf("%s: want %s: %s", body, want, r.Body)
+		}
+	}
+	s.Super("PATCH", "/api/collections/users", `{"mfa":{"enabled":false,"duration":-1}}`).Status(200)
 	// Base collections refuse auth options.
 	s.Super("POST", "/api/collections", map[string]any{"name": "plain", "otp": map[string]any{"enabled": true}}).Status(400).Contains("otp")
 }

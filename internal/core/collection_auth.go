@@ -17,8 +17,9 @@ var authOptionKeys = []string{"authAlert", "oauth2", "passwordAuth", "mfa", "otp
 // Bounds of auth options.
 const (
 	minTokenDuration = 10
-	maxTokenDuration = 60 * 60 * 24 * 365 // a year
+	maxTokenDuration = 94670856 // three years, as PocketBase
 	minSecretLength  = 30
+	maxSecretLength  = 255
 )
 
 // applyAuthOptions merges the auth option keys present in raw into opts
@@ -74,22 +75,28 @@ func applyAuthOptions(raw map[string]jsontext.Value, c *galley.Collection, prefi
 			if t.Secret == "" {
 				t.Secret = galley.RandomString(50, tokenKeyAlphabet)
 			}
-		case len(t.Secret) < minSecretLength:
-			add(k+".secret", "validation_length_out_of_range", "The secret must be at least %d characters.", minSecretLength)
+		case len(t.Secret) < minSecretLength || len(t.Secret) > maxSecretLength:
+			add(k+".secret", "validation_length_out_of_range", "The length must be between %d and %d.", minSecretLength, maxSecretLength,
+				errParams{"min": minSecretLength, "max": maxSecretLength})
 		}
-		if t.Duration < minTokenDuration || t.Duration > maxTokenDuration {
-			add(k+".duration", "validation_out_of_range", "The duration must be between %d and %d seconds.", minTokenDuration, maxTokenDuration)
-		}
+		durationIn(add, k+".duration", t.Duration, maxTokenDuration)
 	}
 	validateIdentityFields(c, add)
-	if o.OTP.Length < 4 || o.OTP.Length > 32 {
+	// A length out of range is refused even while OTP is off (PocketBase
+	// takes any); an unset one only when OTP is on, as in PocketBase.
+	switch {
+	case o.OTP.Length == 0:
+		if o.OTP.Enabled {
+			add("otp.length", "validation_required", "Cannot be blank.")
+		}
+	case o.OTP.Length < 4 || o.OTP.Length > 32:
 		add("otp.length", "validation_out_of_range", "The OTP length must be between 4 and 32.")
 	}
-	if o.OTP.Duration < minTokenDuration || o.OTP.Duration > 86400 {
-		add("otp.duration", "validation_out_of_range", "The OTP duration must be between %d and 86400 seconds.", minTokenDuration)
+	if o.OTP.Enabled {
+		durationIn(add, "otp.duration", o.OTP.Duration, 86400)
 	}
-	if o.MFA.Duration < minTokenDuration || o.MFA.Duration > 86400 {
-		add("mfa.duration", "validation_out_of_range", "The MFA duration must be between %d and 86400 seconds.", minTokenDuration)
+	if o.MFA.Enabled {
+		durationIn(add, "mfa.duration", o.MFA.Duration, 86400)
 	}
 	if o.OAuth2.MappedFields == nil {
 		o.OAuth2.MappedFields = map[string]string{}
@@ -120,17 +127,38 @@ func applyAuthOptions(raw map[string]jsontext.Value, c *galley.Collection, prefi
 	}
 }
 
-// validateIdentityFields requires passwordAuth identity fields to be text or
-// email fields of c.
-func validateIdentityFields(c *galley.Collection, add addFunc) {
-	if len(c.Auth.PasswordAuth.IdentityFields) == 0 {
-		c.Auth.PasswordAuth.IdentityFields = []string{"email"}
+// durationIn adds PocketBase's error for a duration in seconds that is
+// not set or outside [minTokenDuration, max].
+func durationIn(add addFunc, key string, d, max int64) {
+	switch {
+	case d == 0:
+		add(key, "validation_required", "Cannot be blank.")
+	case d < minTokenDuration:
+		atLeast(add, key, minTokenDuration)
+	case d > max:
+		atMost(add, key, int(max))
 	}
-	for i, name := range c.Auth.PasswordAuth.IdentityFields {
+}
+
+// validateIdentityFields requires, when password log-in is on, at least one
+// identity field, each a text or email field of c (PocketBase accepts
+// fields of other types; Galley does not).
+func validateIdentityFields(c *galley.Collection, add addFunc) {
+	pa := &c.Auth.PasswordAuth
+	if pa.IdentityFields == nil {
+		pa.IdentityFields = []string{}
+	}
+	if !pa.Enabled {
+		return
+	}
+	if len(pa.IdentityFields) == 0 {
+		add("passwordAuth.identityFields", "validation_required", "Cannot be blank.")
+	}
+	for _, name := range pa.IdentityFields {
 		f := c.Field(name)
 		if f == nil || (f.Type != galley.FieldText && f.Type != galley.FieldEmail) || strings.EqualFold(name, "password") {
-			add(fmt.Sprintf("passwordAuth.identityFields.%d", i), "validation_invalid_value",
-				"Identity field %q must be a text or email field of the collection.", name)
+			add("passwordAuth.identityFields", "validation_missing_field", "Invalid or missing field %s.", name, errParams{"fieldName": name})
+			return
 		}
 	}
 }
