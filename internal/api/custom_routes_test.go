@@ -44,3 +44,20 @@ func TestAddRoute(t *testing.T) {
 		t.Fatal("a dashboard route was accepted")
 	}
 }
+
+// TestAddCatchAllRoute: an app may add a route for every path (a
+// single-page app's fallback); paths without any route answer
+// PocketBase's JSON 404 ("File not found." for GET, "The requested
+// resource wasn't found." otherwise) without a "/" pattern that would
+// clash with it.
+func TestAddCatchAllRoute(t *testing.T) {
+	s := testserver.New(t)
+	s.Do("GET", "/nowhere", "", nil).Status(404).Contains(`"message":"File not found."`)
+	s.Do("PUT", "/nowhere", "", nil).Status(404).Contains(`"message":"The requested resource wasn't found."`)
+	s.Do("GET", "/api", "", nil).Status(404).Contains(`"message":"File not found."`)
+	if err := s.API.AddRoute("", "/{path...}", func(e *api.RequestEvent) error { return e.String(200, "app") }); err != nil {
+		t.Fatal(err)
+	}
+	s.Do("GET", "/nowhere", "", nil).Status(200).Contains("app")
+	s.Do("GET", "/api/nowhere", "", nil).Status(404).Contains(`"message":"File not found."`)
+}

@@ -43,11 +43,23 @@ func TestDashboardRoutes(t *testing.T) {
 	if res, body := get("/api/nothing"); res.StatusCode != 404 || !strings.Contains(body, `"status":404`) {
 		t.Errorf("/api/nothing: %d %s", res.StatusCode, body)
 	}
-	if res, _ := get("/something"); res.StatusCode != 404 {
-		t.Errorf("/something: %d", res.StatusCode)
-	}
-	req, _ := http.NewRequest("POST", e.hs.URL+"/_/", strings.NewReader("{}"))
-	if res, err := client.Do(req); err != nil || res.StatusCode != 405 {
-		t.Errorf("POST /_/: %v %v", res.StatusCode, err)
+	// Paths no route matches: PocketBase's JSON 404s, "File not found."
+	// for GET and HEAD, "The requested resource wasn't found." otherwise.
+	for _, c := range []struct{ method, path, message string }{
+		{"GET", "/something", "File not found."}, {"GET", "/api/nothing", "File not found."}, {"GET", "/api", "File not found."},
+		{"HEAD", "/something", ""}, {"POST", "/_/", "The requested resource wasn't found."},
+		{"POST", "/api/nothing", "The requested resource wasn't found."}, {"DELETE", "/something", "The requested resource wasn't found."},
+	} {
+		req, _ := http.NewRequest(c.method, e.hs.URL+c.path, nil)
+		res, err := client.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var b strings.Builder
+		_, _ = io.Copy(&b, res.Body)
+		res.Body.Close()
+		if res.StatusCode != 404 || !strings.HasPrefix(res.Header.Get("Content-Type"), "application/json") || (c.method != "HEAD" && !strings.Contains(b.String(), `"message":"`+c.message)) {
+			t.Errorf("%s %s: %d %s %s", c.method, c.path, res.StatusCode, res.Header.Get("Content-Type"), b.String())
+		}
 	}
 }

@@ -55,7 +55,7 @@ func publicHandler(p PublicDir) (http.Handler, error) {
 		name := strings.TrimPrefix(path.Clean("/"+r.URL.Path), "/")
 		for _, seg := range strings.Split(name, "/") {
 			if strings.HasPrefix(seg, ".") {
-				writeError(w, r, nil, errNotFoundRoute())
+				writeError(w, r, nil, errNotFoundFor(r))
 				return
 			}
 		}
@@ -86,22 +86,38 @@ func publicHandler(p PublicDir) (http.Handler, error) {
 				return
 			}
 		}
-		writeError(w, r, nil, errNotFoundRoute())
+		writeError(w, r, nil, errNotFoundFor(r))
 	}), nil
 }
 
-// withPublic sends GET and HEAD requests that match no route to public.
+// withPublic answers the requests no route pattern matches: GET and HEAD
+// from public when there is one (which answers a missing file with the
+// same 404), anything else with PocketBase's JSON 404 (see
+// errNotFoundFor) instead of the mux's text 404 or 405. A path the mux
+// redirects to its clean form ("/a//b") is then left to the mux. (No "/" pattern: an app's own catch-all
+// route, "/{path...}", would conflict with it.)
 func (s *Server) withPublic(next http.Handler) http.Handler {
-	if s.public == nil {
-		return next
-	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodGet || r.Method == http.MethodHead {
-			if _, pattern := s.mux.Handler(r); pattern == "" {
-				s.public.ServeHTTP(w, r)
+		if _, pattern := s.mux.Handler(r); pattern == "" {
+			if s.public != nil && (r.Method == http.MethodGet || r.Method == http.MethodHead) {
+				s.public.ServeHTTP(w, r) // it cleans the path itself
+				return
+			}
+			if cleanPath(r.URL.Path) == r.URL.Path {
+				writeError(w, r, nil, errNotFoundFor(r))
 				return
 			}
 		}
 		next.ServeHTTP(w, r)
 	})
+}
+
+// cleanPath is p as the mux serves it: rooted, without "." and ".." and
+// double slashes, a trailing slash kept.
+func cleanPath(p string) string {
+	c := path.Clean("/" + p)
+	if strings.HasSuffix(p, "/") && c != "/" {
+		c += "/"
+	}
+	return c
 }

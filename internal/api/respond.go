@@ -183,3 +183,13 @@ func appendList(dst []byte, l core.List[core.Object]) ([]byte, error) {
 func errNotFoundRoute() error {
 	return galley.Errorf(galley.ENotFound, "The requested resource wasn't found.")
 }
+
+// errNotFoundFor answers a path no route matches as PocketBase does: a GET
+// or HEAD is 404 "File not found." (PocketBase hands those to its static
+// files), another method 404 "The requested resource wasn't found.".
+func errNotFoundFor(r *http.Request) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead {
+		return galley.Errorf(galley.ENotFound, "File not found.")
+	}
+	return errNotFoundRoute()
+}

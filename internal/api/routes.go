@@ -116,10 +116,16 @@ func (s *Server) routeTable() []route {
 		{"GET /_/{$}", anyone, s.dashboard},
 		{"GET /_/{path...}", anyone, s.dashboard},
 
-		// Anything else under /api/ is a PocketBase-shaped 404.
-		{"/api/", anyone, func(w http.ResponseWriter, r *http.Request) error { return errNotFoundRoute() }},
+		// Anything else under /api is a PocketBase-shaped 404 (see
+		// errNotFoundFor); paths no pattern matches get the same from
+		// withPublic (after the public files for GET and HEAD).
+		{"/api/", anyone, notFound},
+		{"/api", anyone, notFound},
 	}, s.metricsRoutes()...) // GET /metrics, superusers, with --metrics
 }
+
+// notFound answers a path no route matches (see errNotFoundFor).
+func notFound(w http.ResponseWriter, r *http.Request) error { return errNotFoundFor(r) }
 
 // routes registers the route table on the mux.
 func (s *Server) routes() {
