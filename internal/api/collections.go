@@ -2,6 +2,7 @@ package api
 
 import (
 	"encoding/json"
+	"errors"
 	"net/http"
 
 	galley "github.com/galleyhq/galley"
@@ -119,6 +120,10 @@ func (s *Server) importCollections(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if err := s.app.ImportCollections(r.Context(), actorOf(r), body); err != nil {
+		var ie *core.ImportError
+		if errors.As(err, &ie) {
+			return ie.PocketBase()
+		}
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

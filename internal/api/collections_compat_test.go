@@ -155,3 +155,22 @@ func TestCollectionsCompatErrors(t *testing.T) {
 		`{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}`, `{OTP}`, `{ALERT_INFO}`,
 		`"mappedFields":{"avatarURL":"","id":"","name":"","username":""}`)
 }
+
+// TestImportCompat: a refused import answers as PocketBase does — one
+// error under "collections" naming the first collection that failed and
+// listing its errors; unreadable bodies "An error occurred while loading
+// the submitted data.".
+func TestImportCompat(t *testing.T) {
+	s := testserver.New(t)
+	r := s.Super("PUT", "/api/collections/import", map[string]any{"collections": []map[string]any{
+		{"name": "fine"}, {"name": "bad", "fields": []map[string]any{{"name": "x y", "type": "text"}}}}}).Status(400)
+	r.Contains(`"message":"Failed to import collections."`, `"code":"validation_collections_import_failure"`,
+		`"message":"Data validations failed for collection \"bad\" (pbc_`, `\"name\": \"must be in a valid format\"`)
+	s.Super("PUT", "/api/collections/import", map[string]any{"collections": []any{}}).Status(400).
+		Contains(`"collections":{"code":"validation_required","message":"Cannot be blank."}`)
+	s.Super("PUT", "/api/collections/import", map[string]any{"collections": "x"}).Status(400).
+		Contains(`"message":"An error occurred while loading the submitted data."`)
+	s.Super("PUT", "/api/collections/import", `{"collections":`).Status(400).
+		Contains(`"message":"An error occurred while loading the submitted data."`)
+	s.Super("GET", "/api/collections/fine", nil).Status(404)
+}

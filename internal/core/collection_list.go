@@ -2,7 +2,10 @@ package core
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	galley "github.com/galleyhq/galley"
@@ -78,21 +81,33 @@ func (app *App) ListCollections(ctx context.Context, a Actor, q ListQuery) (*Lis
 // non-system collections not in the list are deleted. Errors are keyed
 // "collections.<i>.<key>"; nothing changes when anything fails. Superusers
 // only (see requireSuperuser), checked before the body is read.
-func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) error {
+func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) (err error) {
 	if err := requireSuperuser(a); err != nil {
 		return err
 	}
+	labels := map[int]string{}
+	defer func() {
+		var ge *galley.Error
+		if errors.As(err, &ge) && ge.Code == galley.EInvalid && len(ge.Fields) > 0 {
+			err = &ImportError{Err: ge, Labels: labels}
+		}
+	}()
 	if len(body) > MaxCollectionBody {
 		return galley.Errorf(galley.ETooLarge, "The request body is larger than %d bytes.", MaxCollectionBody)
 	}
 	raw, err := decodeObject(body, []string{"collections", "deleteMissing"}, "")
 	if err != nil {
-		return err
+		ge := *err.(*galley.Error)
+		ge.Message = "An error occurred while loading the submitted data."
+		return &ge
 	}
 	var items []jsontext.Value
 	var deleteMissing bool
-	if v, ok := raw["collections"]; !ok || jsonv2.Unmarshal(v, &items) != nil || len(items) == 0 {
-		return galley.FieldInvalid("collections", "validation_required", "Expected a non-empty array of collections.")
+	if v, ok := raw["collections"]; ok && jsonv2.Unmarshal(v, &items) != nil {
+		return formatError("An error occurred while loading the submitted data.", "collections", "validation_invalid_type", "Expected an array of collections.")
+	}
+	if len(items) == 0 {
+		return galley.FieldInvalid("collections", "validation_required", "Cannot be blank.")
 	}
 	if v, ok := raw["deleteMissing"]; ok && jsonv2.Unmarshal(v, &deleteMissing) != nil {
 		return galley.FieldInvalid("deleteMissing", "validation_invalid_type", `Invalid value for "deleteMissing": expected a boolean.`)
@@ -104,6 +119,11 @@ func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) err
 	matched := map[string]int{}
 	for i, item := range items {
 		prefix := fmt.Sprintf("collections.%d.", i)
+		var named struct {
+			Name string `json:"name"`
+		}
+		_ = jsonv2.Unmarshal(item, &named)
+		labels[i] = fmt.Sprintf("%q", named.Name)
 		in, err := decodeCollection(item, prefix)
 		if err != nil {
 			return err
@@ -127,6 +147,11 @@ func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) err
 			in.ID = "pbc_" + galley.RandomString(10, "0123456789")
 		}
 		ins[i], olds[i] = in, old
+		id := in.ID
+		if old != nil {
+			id = old.ID
+		}
+		labels[i] = fmt.Sprintf("%q (%s)", in.Name, id)
 	}
 	var changes []store.CollectionChange
 	if deleteMissing {
@@ -164,4 +189,68 @@ func (app *App) ImportCollections(ctx context.Context, a Actor, body []byte) err
 		prefixes[c.ID] = fmt.Sprintf("collections.%d.", i)
 	}
 	return app.applySchema(ctx, changes, explicit, prefixes)
+}
+
+// ImportError is a refused import (EInvalid with per-field errors keyed
+// "collections.<i>.<key>"): Labels name collection i (`"name" (id)`), for
+// answers that name the collection that failed, as PocketBase's do.
+type ImportError struct {
+	Err    *galley.Error
+	Labels map[int]string
+}
+
+func (e *ImportError) Error() string { return e.Err.Error() }
+
+func (e *ImportError) Unwrap() error { return e.Err }
+
+// PocketBase returns the error of a refused import as PocketBase answers it:
+// "Failed to import collections." and one error under "collections"
+// (validation_collections_import_failure) whose message names the first
+// collection that failed and lists its errors as JSON. Errors not about
+// one collection ("collections" itself, deleteMissing) pass through.
+func (e *ImportError) PocketBase() *galley.Error {
+	first, prefix := -1, ""
+	for k := range e.Err.Fields {
+		rest, ok := strings.CutPrefix(k, "collections.")
+		if !ok {
+			continue
+		}
+		n, _, _ := strings.Cut(rest, ".")
+		if i, err := strconv.Atoi(n); err == nil && (first < 0 || i < first) {
+			first, prefix = i, "collections."+n+"."
+		}
+	}
+	if first < 0 {
+		return e.Err
+	}
+	tree := map[string]any{}
+	for k, fe := range e.Err.Fields {
+		rest, ok := strings.CutPrefix(k, prefix)
+		if !ok {
+			continue
+		}
+		m := tree
+		parts := strings.Split(rest, ".")
+		for _, p := range parts[:len(parts)-1] {
+			next, ok := m[p].(map[string]any)
+			if !ok {
+				next = map[string]any{}
+				m[p] = next
+			}
+			m = next
+		}
+		msg := strings.TrimSuffix(fe.Message, ".")
+		if msg != "" {
+			msg = strings.ToLower(msg[:1]) + msg[1:]
+		}
+		m[parts[len(parts)-1]] = msg
+	}
+	b, _ := json.MarshalIndent(tree, "", "  ")
+	label := e.Labels[first]
+	if label == "" {
+		label = `""`
+	}
+	return &galley.Error{Code: galley.EInvalid, Message: "Failed to import collections.", Nested: true, Fields: map[string]galley.FieldError{
+		"collections": {Code: "validation_collections_import_failure",
+			Message: fmt.Sprintf("Data validations failed for collection %s:\n%s.", label, b)}}}
 }
