@@ -298,13 +298,13 @@ func (s *Server) serveFile(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// testS3 answers POST /api/settings/test/s3 ({"filesystem": "storage"}):
-// 204 when the saved S3 settings work.
+// testS3 answers POST /api/settings/test/s3 ({"filesystem": "storage" or
+// "backups"}): 204 when the saved S3 settings work.
 func (s *Server) testS3(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Filesystem string `json:"filesystem"`
 	}
-	if err := decodeStrict(r, &in); err != nil {
+	if err := decodeInput(r, &in); err != nil {
 		return err
 	}
 	if err := s.app.TestS3(r.Context(), actorOf(r), in.Filesystem); err != nil {

@@ -103,8 +103,7 @@ func dig(m map[string]any, path string) map[string]any {
 }
 
 // TestSettingsErrorsNested: settings errors come back as nested objects,
-// as PocketBase answers them, with PocketBase's message; errors of other
-// endpoints keep their flat keys.
+// as PocketBase answers them, with PocketBase's message.
 func TestSettingsErrorsNested(t *testing.T) {
 	e := newOpsEnv(t, envOpts{})
 	r := e.do("PATCH", "/api/settings", e.super, `{"meta":{"appURL":"not a url","appName":""},"rateLimits":{"rules":[{"label":"/api/","duration":0,"maxRequests":1}]}}`)
@@ -134,12 +133,6 @@ func TestSettingsErrorsNested(t *testing.T) {
 	r = e.do("PATCH", "/api/settings", e.super, `{"backups":{"s3":{"enabled":"yes"}}}`)
 	if fe := dig(r.json(t)["data"].(map[string]any), "backups.s3.enabled"); r.code != 400 || fe == nil || fe["code"] != "validation_invalid_value" {
 		t.Errorf("wrong type: %d %s", r.code, r.body)
-	}
-	// A collection error stays flat.
-	r = e.do("POST", "/api/collections", e.super, `{"name":"things","fields":[{"name":"a","type":"text"}],"indexes":["CREATE INDEX broken"]}`)
-	data, _ = r.json(t)["data"].(map[string]any)
-	if fe, _ := data["indexes.0"].(map[string]any); r.code != 400 || fe == nil {
-		t.Errorf("collection error: %d %s", r.code, r.body)
 	}
 }
 
@@ -328,5 +321,28 @@ func TestSettingsNewKeys(t *testing.T) {
 	m = r.json(t)
 	if r.code != 200 || m["meta"].(map[string]any)["accentColor"] != "#AA00ff" || m["logs"].(map[string]any)["maxDataSize"] != 1000.0 {
 		t.Errorf("PATCH: %d %s", r.code, r.body)
+	}
+}
+
+// TestSettingsTestS3Errors: POST /api/settings/test/s3 answers
+// PocketBase's messages: a missing or unknown filesystem names the field,
+// a disabled one says so (without PocketBase's "Raw error:" line break).
+func TestSettingsTestS3Errors(t *testing.T) {
+	e := newOpsEnv(t, envOpts{})
+	const failed = "Failed to test the S3 filesystem."
+	for _, c := range []struct{ body, message, data string }{
+		{`{}`, failed, `{"filesystem":{"code":"validation_required","message":"Cannot be blank."}}`},
+		{`{"filesystem":""}`, failed, `{"filesystem":{"code":"validation_required","message":"Cannot be blank."}}`},
+		{`{"filesystem":"nope"}`, failed, `{"filesystem":{"code":"validation_in_invalid","message":"Must be a valid value."}}`},
+		{`{"filesystem":"storage"}`, failed + " S3 storage filesystem is not enabled.", `{}`},
+		{`{"filesystem":"backups"}`, failed + " S3 storage filesystem is not enabled.", `{}`},
+		{`{"filesystem":5}`, "An error occurred while loading the submitted data.", `{}`},
+	} {
+		r := e.do("POST", "/api/settings/test/s3", e.super, c.body)
+		m := r.json(t)
+		data, _ := json.Marshal(m["data"])
+		if r.code != 400 || m["message"] != c.message || string(data) != c.data {
+			t.Errorf("%s: %d %s, want 400 %q %s", c.body, r.code, r.body, c.message, c.data)
+		}
 	}
 }

@@ -394,33 +394,42 @@ func (app *App) dropFiles(prefix string) {
 	app.removeFiles(st, nil, []string{prefix})
 }
 
-// TestS3 checks the saved S3 settings of filesystem ("storage", the
-// default, or "backups": backups.s3) by writing, reading and deleting a
-// probe object. S3 disabled, an unknown filesystem or a failed probe is
-// EInvalid with the reason. Superusers only.
+// TestS3 checks the saved S3 settings of filesystem ("storage" or
+// "backups": backups.s3) by writing, reading and deleting a probe object.
+// Errors are EInvalid with PocketBase's message "Failed to test the S3
+// filesystem.": a missing or unknown filesystem names the field, S3
+// disabled or a failed probe adds the reason (without PocketBase's "Raw
+// error:" line break). Superusers only.
 func (app *App) TestS3(ctx context.Context, a Actor, filesystem string) error {
 	if err := requireSuperuser(a); err != nil {
 		return err
 	}
+	const failed = "Failed to test the S3 filesystem."
 	s, err := app.Settings(ctx)
 	if err != nil {
 		return err
 	}
 	s3 := s.S3
 	switch filesystem {
-	case "", "storage":
+	case "storage":
 	case "backups":
 		s3 = s.Backups.S3
+	case "":
+		e := galley.FieldInvalid("filesystem", "validation_required", "Cannot be blank.")
+		e.Message = failed
+		return e
 	default:
-		return galley.FieldInvalid("filesystem", "validation_in_invalid", `Must be "storage" or "backups".`)
+		e := galley.FieldInvalid("filesystem", "validation_in_invalid", "Must be a valid value.")
+		e.Message = failed
+		return e
 	}
 	if !s3.Enabled {
-		return galley.Errorf(galley.EInvalid, "S3 storage is not enabled.")
+		return galley.Errorf(galley.EInvalid, "%s S3 storage filesystem is not enabled.", failed)
 	}
 	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
 	defer cancel()
 	if err := files.TestS3(ctx, s3.config()); err != nil {
-		return galley.Errorf(galley.EInvalid, "Failed to initialize the S3 storage: %v", err)
+		return galley.Errorf(galley.EInvalid, "%s %v", failed, err)
 	}
 	return nil
 }
