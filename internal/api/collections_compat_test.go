@@ -96,6 +96,10 @@ func TestCollectionsCompatErrors(t *testing.T) {
 		Contains(`"name":{"code":"validation_collection_name_exists","message":"Collection name must be unique (case insensitive)."}`)
 	s.Super("POST", "/api/collections", map[string]any{"name": "a", "type": "view", "viewQuery": "SELECT 1 AS x"}).Status(400).
 		Contains(`"fields":{"code":"validation_missing_primary_key"`, "Invalid query - missing required id column")
+	if s.DB.DialectName() == "sqlite" {
+		s.Super("POST", "/api/collections", map[string]any{"name": "a", "type": "view", "viewQuery": "SELECT nope"}).Status(400).
+			Contains(`"viewQuery":{"code":"validation_invalid_view_query","message":"Invalid query - no such column: nope."}`, `"fields":{"code":"validation_required"`)
+	}
 	s.Super("POST", "/api/collections", `{"name":`).Status(400).Contains(`"message":"Failed to load the collection type data due to invalid formatting."`)
 	for _, p := range []string{"GET /api/collections/nope", "DELETE /api/collections/nope", "DELETE /api/collections/nope/truncate", "PATCH /api/collections/nope"} {
 		m, path, _ := strings.Cut(p, " ")

@@ -176,7 +176,7 @@ func collectionError(err error, msg string) error {
 			if !strings.HasSuffix(m, ".") {
 				m += "."
 			}
-			vq.Message = "Invalid query - " + upperFirst(m)
+			vq.Message = "Invalid query - " + lowerFirst(m)
 		}
 		out.Fields["viewQuery"] = vq
 		if _, ok := out.Fields["fields"]; !ok {

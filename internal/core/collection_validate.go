@@ -181,7 +181,7 @@ func buildView(in *collectionInput, old, c *galley.Collection, add addFunc) {
 		case strings.TrimSpace(in.ViewQuery) == "":
 			add("viewQuery", "validation_required", "Cannot be blank.")
 		case err != nil:
-			add("viewQuery", "validation_invalid_view_query", "Invalid query - %s.", upperFirst(err.Error()))
+			add("viewQuery", "validation_invalid_view_query", "Invalid query - %s.", err.Error())
 		}
 		c.ViewQuery = q
 	}
@@ -324,7 +324,13 @@ func canonicalIndexes(list []string, old, c *galley.Collection, add addFunc) []s
 		key := fmt.Sprintf("indexes.%d", i)
 		ix, err := store.ParseIndex(s, c)
 		if err != nil && old != nil && slices.Contains(old.Indexes, s) {
-			ix, err = renamedIndex(s, old, c)
+			// A kept index that no longer fits (a field it uses is
+			// removed): Galley's reason, where PocketBase answers its
+			// SQL error.
+			if ix, err = renamedIndex(s, old, c); err != nil {
+				add(key, "validation_invalid_index_expression", "%s.", upperFirst(err.Error()))
+				continue
+			}
 		}
 		if err != nil {
 			// PocketBase's message, not the parser's reason.
@@ -369,4 +375,13 @@ func upperFirst(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// lowerFirst lowers the first letter of a sentence ("The view" → "the
+// view"), not of an acronym ("SQL").
+func lowerFirst(s string) string {
+	if len(s) < 2 || strings.ToLower(s[1:2]) != s[1:2] {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
 }

@@ -58,11 +58,9 @@ func (sqliteDialect) viewColumns(ctx context.Context, q Querier, view string) ([
 
 // message strips the driver's decoration from a SQLite error.
 func (sqliteDialect) message(err error) string {
-	s := err.Error()
-	if i := strings.LastIndex(s, ": "); i >= 0 && strings.HasPrefix(s, "SQL logic error") {
-		s = s[i+2:]
-	}
-	s = strings.TrimPrefix(s, "SQL logic error: ")
+	// "SQL logic error: no such column: nope (1)" → "no such column: nope":
+	// the reason, without the driver's prefix and result code.
+	s := strings.TrimPrefix(err.Error(), "SQL logic error: ")
 	if j := strings.Index(s, " (1)"); j >= 0 {
 		s = s[:j]
 	}
