@@ -107,9 +107,28 @@ export const probes = [
   { name: 'cx list sort unknown', path: '/api/collections?sort=nope' },
   { name: 'cx list filter system', path: '/api/collections?filter=system=true&sort=name&fields=name,system' },
   { name: 'cx list skipTotal', path: '/api/collections?skipTotal=1&perPage=1&fields=name&sort=name' },
-  { name: 'cx view by id', path: '/api/collections/_pb_users_auth_', ignore: [/\.secret$/] },
+  { name: 'cx view by id', path: '/api/collections/_pb_users_auth_', ignore: [/\.secret$/, /\.indexes\[\d+\]$/, /Template\.body$|emailTemplate\.body$/] },
   { name: 'cx view guest', path: '/api/collections/users', auth: null },
-  { name: 'cx scaffolds', path: '/api/collections/meta/scaffolds', ignore: [/\.fields\[\d+\]\.id$/] },
+  { name: 'cx scaffolds', path: '/api/collections/meta/scaffolds', ignore: [/\.fields\[\d+\]\.id$/, /\.indexes\[\d+\]$/, /Template\.body$|emailTemplate\.body$/] },
+
+  { name: 'cx list page 0', path: '/api/collections?page=0&perPage=0&fields=name', ignore: [/\.items/, /\.totalItems$/, /\.totalPages$/] },
+  { name: 'cx list perPage huge', path: '/api/collections?perPage=5000&fields=name', ignore: [/\.items/, /\.totalItems$/, /\.totalPages$/] },
+  { name: 'cx list filter unknown field', path: '/api/collections?filter=nope=1' },
+  { name: 'cx list filter type', path: `/api/collections?filter=${encodeURIComponent("type='view' && name ~ 'cdv_'")}&fields=name,type`, ignore: [/\.items\[\d+\]\.name$/] },
+
+  // --- more creates and updates
+  create('custom id', { id: `cdcid${RUN}` }, { ignore: [...ignoreIds, /\.name$/] }),
+  create('custom id bad', { id: 'bad id!' }),
+  create('system flag', { system: true }),
+  create('field flags', { fields: [{ name: 'f', type: 'text', hidden: true, presentable: true, required: true, system: true }] }),
+  create('field with id', { fields: [{ id: 'myfield1', name: 'f', type: 'text' }] }),
+  create('relation cascade', { fields: [{ name: 'r', type: 'relation', collectionId: '_pb_users_auth_', cascadeDelete: true, minSelect: 1, maxSelect: 3 }] }),
+  create('rule with collection ref', { listRule: '@collection.users.id ?= @request.auth.id', viewRule: "@request.auth.id != ''" }),
+  create('rule unknown collection', { listRule: '@collection.nope.id = 1' }),
+  create('auth with options', { type: 'auth', passwordAuth: { enabled: true, identityFields: ['email'] }, otp: { enabled: true, length: 6, duration: 300 }, mfa: { enabled: false }, authToken: { duration: 3600 } }, { ignore: [...ignoreIds, /\.secret$/, /Template\.body$|emailTemplate\.body$/] }),
+  create('auth unknown option key', { type: 'auth', otp: { lenght: 6 } }),
+  create('view ok', { type: 'view', viewQuery: 'SELECT id, name, created FROM users' }),
+  create('view no fields given', { type: 'view', viewQuery: 'SELECT (ROW_NUMBER() OVER()) as id, name FROM users' }),
 
   // --- import
   { name: 'cx import empty', method: 'PUT', path: '/api/collections/import', body: {} },

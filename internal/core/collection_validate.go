@@ -44,8 +44,15 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 		}
 		if c.ID == "" {
 			c.ID = "pbc_" + galley.RandomString(10, "0123456789")
-		} else if !collectionIDRe.MatchString(c.ID) || ws.get(c.ID) != nil {
-			add("id", "validation_invalid_id", "The id must be 1-100 letters, digits or underscores and not in use.")
+		} else {
+			switch {
+			case len(c.ID) > 100:
+				add("id", "validation_length_out_of_range", "The length must be between 1 and 100.", errParams{"min": 1, "max": 100})
+			case !collectionIDRe.MatchString(c.ID):
+				add("id", "validation_match_invalid", "Must be in a valid format.")
+			case ws.get(c.ID) != nil:
+				add("id", "validation_invalid_or_existing_id", "The model id is invalid or already exists.")
+			}
 		}
 		if in.System {
 			add("system", "validation_system", "The system flag cannot be set.")
