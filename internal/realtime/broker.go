@@ -37,7 +37,8 @@ type Config struct {
 	MaxAge time.Duration
 	// MaxTopics bounds the subscriptions of one client (default 1000).
 	MaxTopics int
-	// MaxTopicLength bounds one topic, options included (default 2048 bytes).
+	// MaxTopicLength bounds one topic, options included (default 2500
+	// bytes, PocketBase's bound).
 	MaxTopicLength int
 	// MaxConnsPerIP bounds the open connections of one client IP (default 500).
 	MaxConnsPerIP int
@@ -79,7 +80,7 @@ const (
 	DefaultIdleTimeout    = 5 * time.Minute
 	DefaultMaxAge         = 12 * time.Hour
 	DefaultMaxTopics      = 1000
-	DefaultMaxTopicLength = 2048
+	DefaultMaxTopicLength = 2500
 	DefaultMaxConnsPerIP  = 500
 	DefaultBuffer         = 128
 	DefaultQueueSize      = 4096
@@ -414,7 +415,7 @@ func (b *Broker) setSubscriptions(id string, a core.Actor, topics []string) erro
 		return err
 	}
 	if len(topics) > b.cfg.MaxTopics {
-		return galley.FieldInvalid("subscriptions", "validation_too_many_values", "At most "+itoa(b.cfg.MaxTopics)+" subscriptions are allowed per client.")
+		return tooManyTopics(b.cfg.MaxTopics)
 	}
 	check := func(coll *galley.Collection, e filter.Expr) error {
 		_, _, err := filter.Where(e, coll, "_r", b.app.Env(a, false))

@@ -49,6 +49,7 @@ type forwardReply struct {
 	Code    galley.ErrorCode             `json:"code,omitempty"`
 	Message string                       `json:"message,omitempty"`
 	Fields  map[string]galley.FieldError `json:"fields,omitempty"`
+	Nested  bool                         `json:"nested,omitempty"`
 }
 
 // forwardSubscribe sends a subscription request for a client this node
@@ -66,7 +67,7 @@ func (b *Broker) forwardSubscribe(id string, a core.Actor, topics []string) erro
 		return err
 	}
 	if len(topics) > b.cfg.MaxTopics {
-		return galley.FieldInvalid("subscriptions", "validation_too_many_values", "At most "+itoa(b.cfg.MaxTopics)+" subscriptions are allowed per client.")
+		return tooManyTopics(b.cfg.MaxTopics)
 	}
 	cmd := subscribeCmd{Req: galley.NewID() + galley.NewID(), Client: id, Topics: topics}
 	if a.Auth != nil && a.Auth.Collection != nil {
@@ -92,7 +93,7 @@ func (b *Broker) forwardSubscribe(id string, a core.Actor, topics []string) erro
 		if r.Code == "" {
 			return nil
 		}
-		return &galley.Error{Code: r.Code, Message: r.Message, Fields: r.Fields}
+		return &galley.Error{Code: r.Code, Message: r.Message, Fields: r.Fields, Nested: r.Nested}
 	case <-t.C:
 		return notFound
 	case <-b.stop:
@@ -157,7 +158,7 @@ func (b *Broker) applyForwarded(cmd subscribeCmd) {
 			b.log.Error("realtime: forwarded subscribe failed", "err", err)
 			ge = galley.Internal(err)
 		}
-		reply.Code, reply.Message, reply.Fields = ge.Code, ge.Message, ge.Fields
+		reply.Code, reply.Message, reply.Fields, reply.Nested = ge.Code, ge.Message, ge.Fields, ge.Nested
 	}
 	data, _ := json.Marshal(reply)
 	if err := b.cfg.Bus.Publish(Event{Kind: KindReply, Data: data}); err != nil {

@@ -45,7 +45,21 @@ type Subscription struct {
 
 // topicError is a 400 naming the subscription.
 func topicError(i int, code, format string, args ...any) error {
-	return galley.FieldInvalid("subscriptions", code, fmt.Sprintf("subscriptions[%d]: ", i)+fmt.Sprintf(format, args...))
+	return topicErrorParams(i, code, fmt.Sprintf(format, args...), nil)
+}
+
+// topicErrorParams is the error of topic i, answered as PocketBase nests
+// it: {"subscriptions": {"<i>": {"code", "message", "params"}}}.
+func topicErrorParams(i int, code, message string, params map[string]any) error {
+	e := galley.FieldInvalidParams(fmt.Sprintf("subscriptions.%d", i), code, message, params)
+	e.Nested = true
+	return e
+}
+
+// tooManyTopics is PocketBase's error for more than max topics.
+func tooManyTopics(max int) error {
+	return galley.FieldInvalidParams("subscriptions", "validation_length_too_long", fmt.Sprintf("The length must be no more than %d.", max),
+		map[string]any{"max": max, "min": 0})
 }
 
 // parseTopic parses topic i of a subscription request for collections
@@ -63,7 +77,8 @@ func parseTopic(i int, raw string, lookup func(string) *galley.Collection, check
 		return nil, topicError(i, "validation_required", "The topic cannot be empty.")
 	}
 	if len(raw) > maxLen {
-		return nil, topicError(i, "validation_length_out_of_range", "The topic is longer than %d bytes.", maxLen)
+		return nil, topicErrorParams(i, "validation_length_too_long", fmt.Sprintf("The length must be no more than %d.", maxLen),
+			map[string]any{"max": maxLen, "min": 0})
 	}
 	if !utf8.ValidString(raw) {
 		return nil, topicError(i, "validation_invalid_value", "The topic must be valid UTF-8.")
