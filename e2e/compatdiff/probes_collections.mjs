@@ -97,7 +97,12 @@ export const probes = [
   { name: 'cx delete A', method: 'DELETE', path: `/api/collections/${A}` },
 
   // --- auth collection
-  { name: 'cx create C', method: 'POST', path: '/api/collections', body: { name: C, type: 'auth' }, ignore: [...ignoreIds, /\.secret$/] },
+  { name: 'cx create C', method: 'POST', path: '/api/collections', body: { name: C, type: 'auth' }, ignore: [...ignoreIds, /\.secret$/, /Template\.body$|emailTemplate\.body$/], save: { cEmail: (j) => j.fields.find((f) => f.name === 'email').id, cId: (j) => j.fields[0].id } },
+  { name: 'cx update C rename system field', method: 'PATCH', path: `/api/collections/${C}`, body: { fields: [{ id: '${cEmail}', name: 'mail', type: 'email' }] } },
+  { name: 'cx update C retype system field', method: 'PATCH', path: `/api/collections/${C}`, body: { fields: [{ id: '${cEmail}', name: 'email', type: 'text' }] } },
+  { name: 'cx update C retype id', method: 'PATCH', path: `/api/collections/${C}`, body: { fields: [{ id: '${cId}', name: 'id', type: 'number' }] } },
+  { name: 'cx update C same field twice', method: 'PATCH', path: `/api/collections/${C}`, body: { fields: [{ id: '${cEmail}', name: 'email', type: 'email' }, { id: '${cEmail}', name: 'email2', type: 'email' }] } },
+  { name: 'cx update C bad json', method: 'PATCH', path: `/api/collections/${C}`, raw: '{"name":' },
   { name: 'cx update C drop system fields', method: 'PATCH', path: `/api/collections/${C}`, body: { fields: [{ name: 'x', type: 'text' }] }, ignore: ignoreIds },
   { name: 'cx update C bad options', method: 'PATCH', path: `/api/collections/${C}`, body: { mfa: { duration: -1 }, passwordAuth: { identityFields: ['nope'] } } },
   { name: 'cx delete C', method: 'DELETE', path: `/api/collections/${C}` },

@@ -158,6 +158,22 @@ func TestCollectionsCompatErrors(t *testing.T) {
 		`{APP_URL}/_/#/auth/confirm-verification/{TOKEN}`, `{APP_URL}/_/#/auth/confirm-password-reset/{TOKEN}`,
 		`{APP_URL}/_/#/auth/confirm-email-change/{TOKEN}`, `{OTP}`, `{ALERT_INFO}`,
 		`"mappedFields":{"avatarURL":"","id":"","name":"","username":""}`)
+	// System fields: renamed, listed twice, the id retyped.
+	var emailID, idID string
+	for _, f := range m.JSON()["fields"].([]any) {
+		switch fm := f.(map[string]any); fm["name"] {
+		case "email":
+			emailID = fm["id"].(string)
+		case "id":
+			idID = fm["id"].(string)
+		}
+	}
+	changed := `"fields":{"code":"validation_system_field_change","message":"System fields cannot be deleted or renamed."}`
+	s.Super("PATCH", "/api/collections/members", map[string]any{"fields": []map[string]any{{"id": emailID, "name": "mail", "type": "email"}}}).Status(400).Contains(changed)
+	s.Super("PATCH", "/api/collections/members", map[string]any{"fields": []map[string]any{{"id": emailID, "name": "email", "type": "email"}, {"id": emailID, "name": "email", "type": "email"}}}).Status(400).Contains(changed)
+	s.Super("PATCH", "/api/collections/members", map[string]any{"fields": []map[string]any{{"id": idID, "name": "id", "type": "number"}}}).Status(400).
+		Contains(`"fields":{"code":"validation_missing_primary_key","message":"Missing or invalid \"id\" PK field."}`)
+	s.Super("PATCH", "/api/collections/members", `{"name":`).Status(400).Contains(`"message":"Failed to load the submitted data due to invalid formatting."`)
 }
 
 // TestImportCompat: a refused import answers as PocketBase does — one

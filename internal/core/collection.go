@@ -77,6 +77,9 @@ func (app *App) UpdateCollection(ctx context.Context, a Actor, nameOrID string, 
 	}
 	in, err := decodeCollection(body, "")
 	if err != nil {
+		if ge, ok := err.(*galley.Error); ok && ge.Message == msgBadCollectionJSON {
+			ge.Message = msgBadSubmittedData // an update words every format error so
+		}
 		return nil, err
 	}
 	ws := newWorkingSchema(app.db.Schema.Collections())

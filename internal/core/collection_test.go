@@ -182,7 +182,7 @@ func TestCreateCollectionValidation(t *testing.T) {
 		{`{"name":"a","fields":[{"name":"expand","type":"text"}]}`, "fields.1.name", "validation_not_in_invalid"},
 		{`{"name":"a","fields":[{"name":"collectionId","type":"text"}]}`, "fields.1.name", "validation_not_in_invalid"},
 		{`{"name":"a","fields":[{"name":"x","type":"nope"}]}`, "fields.1.type", "validation_invalid_type"},
-		{`{"name":"a","fields":[{"name":"id","type":"number"}]}`, "fields.0.type", "validation_id_field"},
+		{`{"name":"a","fields":[{"name":"id","type":"number"}]}`, "fields", "validation_missing_primary_key"},
 		{`{"name":"a","fields":[{"name":"x","type":"text","primaryKey":true}]}`, "fields.1.primaryKey", "validation_primary_key"},
 		{`{"name":"a","fields":[{"name":"x","type":"text","min":5,"max":2}]}`, "fields.1.max", "validation_min_greater_equal_than_required"},
 		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"("}]}`, "fields.1.pattern", "validation_invalid_regex"},

@@ -221,16 +221,20 @@ func mergeFields(in []*galley.Field, old *galley.Collection, off int, add addFun
 		}
 		key := fmt.Sprintf("fields.%d", i+off)
 		switch {
+		case of != nil && used[of.ID] && of.System:
+			add("fields", "validation_system_field_change", "System fields cannot be deleted or renamed.")
 		case of != nil && used[of.ID]:
 			add(key+".id", "validation_duplicate_field", "The field %q is listed twice.", of.Name)
 		case of != nil:
 			used[of.ID] = true
 			f.ID = of.ID
 			if of.System {
-				if f.Name != of.Name {
-					add(key+".name", "validation_system_field", "System field %q cannot be renamed.", of.Name)
-				}
-				if f.Type != of.Type {
+				switch {
+				case f.Name != of.Name:
+					add("fields", "validation_system_field_change", "System fields cannot be deleted or renamed.")
+				case f.Type != of.Type && of.Name == "id":
+					add("fields", "validation_missing_primary_key", `Missing or invalid "id" PK field.`)
+				case f.Type != of.Type:
 					add(key+".type", "validation_system_field", "The type of system field %q cannot be changed.", of.Name)
 				}
 				f.System, f.PrimaryKey = true, of.PrimaryKey
@@ -274,7 +278,7 @@ func addSystemFields(c *galley.Collection, isNew bool, fieldKey func(*galley.Fie
 	if f := c.Field("id"); f == nil {
 		c.Fields = append([]*galley.Field{store.IDField()}, c.Fields...)
 	} else if f.Type != galley.FieldText {
-		add(fieldKey(f, "type"), "validation_id_field", `The "id" field must be a text field.`)
+		add("fields", "validation_missing_primary_key", `Missing or invalid "id" PK field.`)
 	} else {
 		f.PrimaryKey, f.System, f.Required = true, true, true
 	}
