@@ -124,7 +124,8 @@ export const probes = [
   // --- more creates and updates
   create('custom id', { id: `cdcid${RUN}` }, { ignore: [...ignoreIds, /\.name$/] }),
   create('custom id bad', { id: 'bad id!' }),
-  create('system flag', { system: true }),
+  // (No probe sends system: true: PocketBase creates a system collection,
+  // which cannot be deleted, on the shared reference server.)
   create('field flags', { fields: [{ name: 'f', type: 'text', hidden: true, presentable: true, required: true, system: true }] }),
   create('field with id', { fields: [{ id: 'myfield1', name: 'f', type: 'text' }] }),
   create('relation cascade', { fields: [{ name: 'r', type: 'relation', collectionId: '_pb_users_auth_', cascadeDelete: true, minSelect: 1, maxSelect: 3 }] }),
