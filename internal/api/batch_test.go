@@ -237,6 +237,22 @@ func TestRecordFailureMessages(t *testing.T) {
 	s.Do("POST", "/api/collections/posts/records", "", map[string]any{"views": 1}).Status(400).Contains(`"message":"Failed to create record."`, "validation_required")
 	id := s.Do("POST", "/api/collections/posts/records", "", map[string]any{"title": "t"}).Status(200).JSON()["id"].(string)
 	s.Do("PATCH", "/api/collections/posts/records/"+id, "", map[string]any{"title": ""}).Status(400).Contains(`"message":"Failed to update record."`, "validation_required")
+	// In a batch, an upsert fails as the create or the update it became.
+	s.Do("POST", "/api/batch", "", batch(req("PUT", "/api/collections/posts/records", map[string]any{"title": ""}))).Status(400).
+		Contains(`"response":{"status":400,"message":"Failed to create record."`)
+	s.Do("POST", "/api/batch", "", batch(req("PUT", "/api/collections/posts/records", map[string]any{"id": "nosuchrecord001", "title": ""}))).Status(400).
+		Contains(`"response":{"status":400,"message":"Failed to create record."`)
+	s.Do("POST", "/api/batch", "", batch(req("PUT", "/api/collections/posts/records", map[string]any{"id": id, "title": ""}))).Status(400).
+		Contains(`"response":{"status":400,"message":"Failed to update record."`)
+	// A file refused before the batch runs fails its request the same way.
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	w, _ := mw.CreateFormFile("requests.0.title", "a.txt") // not a file field
+	_, _ = w.Write([]byte("x"))
+	_ = mw.WriteField("@jsonPayload", `{"requests":[{"method":"POST","url":"/api/collections/posts/records","body":{"title":"t"}}]}`)
+	_ = mw.Close()
+	s.DoWith("POST", "/api/batch", "", buf.Bytes(), map[string]string{"Content-Type": mw.FormDataContentType()}).Status(400).
+		Contains(`"response":{"status":400,"message":"Failed to create record."`)
 }
 
 // Relations checked in a batch see the batch's own writes, deletes included.

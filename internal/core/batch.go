@@ -112,7 +112,15 @@ func (app *App) RunBatch(ctx context.Context, a Actor, ops []BatchOp) ([]*galley
 			err = refuseView(c)
 		}
 		if err == nil && op.Action != BatchDelete {
-			err = prepareUploads(c, op.Input.Files)
+			if err = prepareUploads(c, op.Input.Files); err != nil {
+				// As the record's own validation fails (an upsert: as a
+				// create; which it becomes is known only in the transaction).
+				if op.Action == BatchUpdate {
+					err = RecordFailed(err, "update")
+				} else {
+					err = RecordFailed(err, "create")
+				}
+			}
 		}
 		if err != nil {
 			return nil, &BatchError{Index: i, Err: err}
@@ -140,12 +148,13 @@ func (app *App) RunBatch(ctx context.Context, a Actor, ops []BatchOp) ([]*galley
 			ri.Auth = nil // RequestInfo sets it from the actor again
 			ri.Method, ri.Query = op.Method, op.Query
 			oa.Request = ri
-			r, fch, err := app.batchOne(ctx, tx, oa, colls[i], op, st)
+			r, fch, ran, err := app.batchOne(ctx, tx, oa, colls[i], op, st)
 			stored = append(stored, fch.putKey...)
 			if err != nil {
-				if op.Action == BatchUpdate || (op.Action == BatchUpsert && r != nil) {
+				switch ran { // an upsert fails as the create or update it became
+				case BatchUpdate:
 					err = RecordFailed(err, "update")
-				} else if op.Action != BatchDelete {
+				case BatchCreate:
 					err = RecordFailed(err, "create")
 				}
 				return &BatchError{Index: i, Err: err}
@@ -175,8 +184,9 @@ func (app *App) RunBatch(ctx context.Context, a Actor, ops []BatchOp) ([]*galley
 	return out, nil
 }
 
-// batchOne runs one op of a batch inside tx.
-func (app *App) batchOne(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, op BatchOp, st files.Storage) (*galley.Record, fileChange, error) {
+// batchOne runs one op of a batch inside tx and returns the action it
+// ran (an upsert's create or update).
+func (app *App) batchOne(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, op BatchOp, st files.Storage) (*galley.Record, fileChange, string, error) {
 	action := op.Action
 	if action == BatchUpsert {
 		// An update when the body names an existing record, else a create.
@@ -185,13 +195,19 @@ func (app *App) batchOne(ctx context.Context, tx *store.Tx, a Actor, c *galley.C
 		if raw, ok := op.Input.Body["id"]; ok && jsonv2.Unmarshal(raw, &id) == nil && id != "" {
 			r, err := findByID(ctx, tx, c, id)
 			if err != nil {
-				return nil, fileChange{}, err
+				return nil, fileChange{}, action, err
 			}
 			if r != nil {
 				action, op.ID = BatchUpdate, id
 			}
 		}
 	}
+	r, fch, err := app.batchRun(ctx, tx, a, c, op, action, st)
+	return r, fch, action, err
+}
+
+// batchRun runs op as action (create, update or delete) inside tx.
+func (app *App) batchRun(ctx context.Context, tx *store.Tx, a Actor, c *galley.Collection, op BatchOp, action string, st files.Storage) (*galley.Record, fileChange, error) {
 	switch action {
 	case BatchCreate:
 		p, err := app.planCreate(a, c, op.Input)
