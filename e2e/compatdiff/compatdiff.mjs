@@ -52,17 +52,42 @@ class Side {
     const res = await fetch(this.base + '/api/realtime');
     const reader = res.body.getReader();
     this.streams = (this.streams || []).concat(reader);
-    let buf = '';
+    this.sseState = { reader, buf: '' };
+    const ev = await this.sseNext();
+    this.vars[name] = ev.data.clientId;
+    return { status: res.status, json: { event: ev.event }, text: '' };
+  }
+  // sseNext reads the next event of the last opened stream (up to 3 s).
+  async sseNext() {
+    const st = this.sseState;
+    const deadline = Date.now() + 3000;
     for (;;) {
-      const { value, done } = await reader.read();
-      if (done) throw new Error(`${this.name}: realtime stream ended`);
-      buf += new TextDecoder().decode(value);
-      const m = buf.match(/data:(\{.*\})\n/);
-      if (m) { this.vars[name] = JSON.parse(m[1]).clientId; return { status: res.status, json: { connected: true }, text: '' }; }
+      const i = st.buf.indexOf('\n\n');
+      if (i >= 0) {
+        const block = st.buf.slice(0, i);
+        st.buf = st.buf.slice(i + 2);
+        const event = (block.match(/^event:(.*)$/m) || [])[1];
+        const data = (block.match(/^data:(.*)$/m) || [])[1];
+        return { event, data: data ? JSON.parse(data) : undefined };
+      }
+      if (Date.now() > deadline) return { event: 'timeout' };
+      // One read is pending at a time; a read that outlives this call is
+      // picked up by the next.
+      st.pending = st.pending || st.reader.read();
+      const tick = new Promise((r) => setTimeout(() => r('tick'), 200));
+      const got = await Promise.race([st.pending, tick]);
+      if (got === 'tick') continue;
+      st.pending = null;
+      if (got.done) return { event: 'ended' };
+      st.buf += new TextDecoder().decode(got.value);
     }
   }
   async send(p) {
     if (p.sse) return this.sse(p.sse);
+    if (p.sseNext) {
+      const ev = await this.sseNext();
+      return { status: 200, json: ev, text: '' };
+    }
     const headers = { ...(p.headers || {}) };
     const auth = p.auth === undefined ? 'super' : p.auth;
     if (auth) headers.Authorization = this.vars[auth === 'super' ? 'superToken' : auth];
