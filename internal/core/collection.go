@@ -33,14 +33,15 @@ func (app *App) collectionCopy(nameOrID string) (*galley.Collection, error) {
 
 // CreateCollection validates the JSON collection body and creates the
 // collection: its table (or SQL view) and indexes, in one transaction.
-// Validation problems are EInvalid with per-field errors keyed like
-// "name", "fields.2.maxSelect", "indexes.0", "listRule" (flat dotted keys,
-// not PocketBase's nested objects). The `id` field is added when absent;
-// type defaults to "base". A base collection holds only `id` and the
-// fields sent. An auth collection gets the auth system fields, `created`
-// and `updated` autodate fields when its definition does not name them,
-// unique email/tokenKey indexes (authIndex) and fresh auth options.
-// Superusers only (see requireSuperuser).
+// Validation problems are EInvalid "Failed to create collection." with
+// per-field errors keyed like "name", "fields.2.maxSelect", "indexes.0",
+// "listRule" and Nested set (the API answers PocketBase's nested objects);
+// fields are numbered as PocketBase numbers them, the id field it puts
+// first counting (idOffset). The `id` field is added when absent; type
+// defaults to "base". A collection holds only `id` and the fields sent;
+// an auth collection also gets the auth system fields (after them),
+// unique email/tokenKey indexes (authIndex) and fresh auth options
+// (galley.DefaultAuthOptions). Superusers only (see requireSuperuser).
 func (app *App) CreateCollection(ctx context.Context, a Actor, body []byte) (*galley.Collection, error) {
 	if err := requireSuperuser(a); err != nil {
 		return nil, err
