@@ -54,7 +54,9 @@ test('create, list, download, upload and delete backups; bad names are 400 namin
   const up = backupName('e2e_up');
   assert.equal(await pb.backups.upload({ file: new File([bytes], up) }), true);
   const bad = await expectStatus(pb.backups.upload({ file: new File(['not a zip'], backupName('e2e_bad')) }), 400, 'garbage upload');
-  assertFieldError(bad, 'file', 'validation_invalid_backup');
+  assertFieldError(bad, 'file', 'validation_invalid_mime_type');
+  const cut = await expectStatus(pb.backups.upload({ file: new File([bytes.slice(0, bytes.length / 2)], backupName('e2e_cut')) }), 400, 'broken zip upload');
+  assertFieldError(cut, 'file', 'validation_invalid_backup');
   assert.ok((await pb.backups.getFullList()).some((b) => b.key === up));
 
   await expectStatus(pb.backups.restore('missing_backup.zip'), 400, 'restore of a missing backup (PocketBase: 400)');

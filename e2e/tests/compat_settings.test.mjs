@@ -189,7 +189,7 @@ test('collections: only the fields sent, indexes [] and in PocketBase\'s form, n
     assert.equal(e.response.data.name?.code, 'validation_match_invalid', JSON.stringify(e.response));
 
     const sc = await pb.collections.getScaffolds();
-    assert.deepEqual(sc.base.fields.map((f) => f.name), ['id', 'created', 'updated'], 'the base scaffold keeps created/updated');
+    assert.deepEqual(sc.base.fields.map((f) => f.name), ['id'], 'the base scaffold, as PocketBase\'s, has no created/updated (the dashboard adds them)');
   } finally {
     for (const n of [name, auth]) await pb.collections.delete(n).catch(() => {});
   }

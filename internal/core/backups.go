@@ -302,6 +302,12 @@ func (app *App) UploadBackup(ctx context.Context, a Actor, name, path string) er
 	if err != nil {
 		return galley.Internal(err)
 	}
+	// Not a zip at all: PocketBase's MIME type error, before any reading.
+	magic := make([]byte, 4)
+	if n, _ := io.ReadFull(f, magic); n < 4 || string(magic) != "PK\x03\x04" {
+		f.Close()
+		return galley.FieldInvalid("file", "validation_invalid_mime_type", fmt.Sprintf("%q mime type must be one of: application/zip.", name))
+	}
 	info, err := f.Stat()
 	if err == nil {
 		_, err = backup.Check(ctx, f, info.Size(), app.backups.limits)
@@ -310,8 +316,7 @@ func (app *App) UploadBackup(ctx context.Context, a Actor, name, path string) er
 	if err != nil {
 		var ge *galley.Error
 		if errors.As(err, &ge) && ge.Code == galley.EInvalid && len(ge.Fields) == 0 {
-			return &galley.Error{Code: galley.EInvalid, Message: ge.Message,
-				Fields: map[string]galley.FieldError{"file": {Code: "validation_invalid_backup", Message: ge.Message}}}
+			return galley.FieldInvalid("file", "validation_invalid_backup", ge.Message)
 		}
 		return err
 	}
