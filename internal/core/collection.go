@@ -363,6 +363,10 @@ func (app *App) TruncateCollection(ctx context.Context, a Actor, nameOrID string
 	if err == nil && hasFileFields(c) {
 		app.dropFiles(c.ID)
 	}
+	if galley.ErrorCodeOf(err) == galley.EInvalid {
+		// A required relation refused a delete: PocketBase's message.
+		return &galley.Error{Code: galley.EInvalid, Message: "Failed to truncate collection (most likely due to required cascade delete record references).", Err: err}
+	}
 	return store.MapError(err)
 }
 

@@ -213,7 +213,8 @@ func TestTruncateCollection(t *testing.T) {
 	mustCreate(t, app, `{"name":"pins","fields":[{"name":"post","type":"relation","required":true,"collectionId":"`+posts.ID+`"}]}`)
 	mustExec(t, app, `INSERT INTO posts (id) VALUES ('p3')`)
 	mustExec(t, app, `INSERT INTO pins (id, post) VALUES ('x1', 'p3')`)
-	if err := app.TruncateCollection(ctx, app.SystemActor(), "posts"); galley.ErrorCodeOf(err) != galley.EInvalid {
+	if err := app.TruncateCollection(ctx, app.SystemActor(), "posts"); galley.ErrorCodeOf(err) != galley.EInvalid ||
+		err.(*galley.Error).Message != "Failed to truncate collection (most likely due to required cascade delete record references)." {
 		t.Fatalf("required relation: %v", err)
 	}
 	if got := rows(t, app, `SELECT count(*) FROM posts`); got[0][0] != "1" {
