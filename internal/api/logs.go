@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	galley "github.com/galleyhq/galley"
@@ -27,8 +28,15 @@ func (s *Server) UseRequestLogs(ls *reqlog.Store) {
 // only).
 func (s *Server) listLogs(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
-	lq := reqlog.Query{Page: logsQueryInt(q.Get("page"), 1), PerPage: logsQueryInt(q.Get("perPage"), 30),
-		Sort: q.Get("sort"), Filter: q.Get("filter"), SkipTotal: logsQueryBool(q.Get("skipTotal"))}
+	page, err := logsQueryInt(q, "page", 1)
+	if err != nil {
+		return err
+	}
+	perPage, err := logsQueryInt(q, "perPage", 30)
+	if err != nil {
+		return err
+	}
+	lq := reqlog.Query{Page: page, PerPage: perPage, Sort: q.Get("sort"), Filter: q.Get("filter"), SkipTotal: logsQueryBool(q.Get("skipTotal"))}
 	res, err := s.app.ListLogs(r.Context(), actorOf(r), lq)
 	if err != nil {
 		return err
@@ -111,14 +119,19 @@ func (s *Server) logStats(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-// logsQueryInt parses a query integer; missing or malformed values give def (the
-// list endpoints fall back rather than fail, as PocketBase does).
-func logsQueryInt(s string, def int) int {
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		return def
+// logsQueryInt parses the query integer name: def when missing, a 400
+// naming it when not an integer (PocketBase refuses it too), as for
+// records.
+func logsQueryInt(q url.Values, name string, def int) (int, error) {
+	v := q.Get(name)
+	if v == "" {
+		return def, nil
 	}
-	return n
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, galley.FieldInvalid(name, "validation_invalid_value", "Must be an integer.")
+	}
+	return n, nil
 }
 
 func logsQueryBool(s string) bool {

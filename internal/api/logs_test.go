@@ -112,6 +112,12 @@ func TestLogsEndpoints(t *testing.T) {
 	if it := page.Items[0]; len(it) != 2 || it["id"] == nil || fmt.Sprint(it["data"]) != "map[url:/api/nope]" {
 		t.Fatalf("projected item = %v", it)
 	}
+	// page and perPage are integers or a 400 naming them.
+	for _, q := range []string{"perPage=abc", "page=x"} {
+		if r := e.do("GET", "/api/logs?"+q, e.super, nil); r.code != 400 || !strings.Contains(string(r.body), `"code":"validation_invalid_value","message":"Must be an integer."`) {
+			t.Fatalf("%s: %d %s", q, r.code, r.body)
+		}
+	}
 	// A bad stats filter: PocketBase's message.
 	if r := e.do("GET", "/api/logs/stats?filter=(((", e.super, nil); r.code != 400 || r.json(t)["message"] != "Invalid filter format." {
 		t.Fatalf("stats bad filter: %d %s", r.code, r.body)
