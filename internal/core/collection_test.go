@@ -357,3 +357,16 @@ func TestDeleteCollection(t *testing.T) {
 		}
 	}
 }
+
+// TestUpdateWithoutFieldsKeys: an update without "fields" numbers the
+// stored fields as they are (id first), not shifted as for a list sent
+// without an id field.
+func TestUpdateWithoutFieldsKeys(t *testing.T) {
+	app := collApp(t)
+	mustCreate(t, app, `{"name":"stamps","fields":[{"name":"at","type":"autodate","onCreate":true}]}`)
+	app.db.Schema.Collection("stamps").Fields[1].OnCreate = false // a stored field no longer valid
+	_, err := app.UpdateCollection(context.Background(), app.SystemActor(), "stamps", []byte(`{"listRule":""}`))
+	if errFields(t, err)["fields.1.onCreate"].Code != "validation_required" {
+		t.Fatalf("got %v", err)
+	}
+}

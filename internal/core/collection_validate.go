@@ -98,8 +98,9 @@ func buildCollection(in *collectionInput, old *galley.Collection, ws *workingSch
 	}
 	// Error keys number the fields as PocketBase does: by their position
 	// in the list once the id field is put first when the list lacks it.
-	off := idOffset(in.Fields)
+	off := 0 // an update without fields validates the stored list, id first
 	if old == nil || in.present["fields"] {
+		off = idOffset(in.Fields)
 		c.Fields = mergeFields(in.Fields, old, off, add)
 	}
 	pos := map[*galley.Field]int{}
