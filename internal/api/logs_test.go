@@ -112,6 +112,13 @@ func TestLogsEndpoints(t *testing.T) {
 	if it := page.Items[0]; len(it) != 2 || it["id"] == nil || fmt.Sprint(it["data"]) != "map[url:/api/nope]" {
 		t.Fatalf("projected item = %v", it)
 	}
+	// Without a sort the oldest come first, as PocketBase lists them.
+	_, oldest := e.listLogs("perPage=3")
+	_, newest := e.listLogs("perPage=3&sort=-created")
+	if len(oldest) != 3 || len(newest) != 3 || oldest[0]["created"].(string) > oldest[2]["created"].(string) ||
+		newest[0]["created"].(string) < newest[2]["created"].(string) || oldest[0]["created"].(string) >= newest[0]["created"].(string) {
+		t.Fatalf("default order: %v; -created: %v", oldest, newest)
+	}
 	// page and perPage are integers or a 400 naming them.
 	for _, q := range []string{"perPage=abc", "page=x"} {
 		if r := e.do("GET", "/api/logs?"+q, e.super, nil); r.code != 400 || !strings.Contains(string(r.body), `"code":"validation_invalid_value","message":"Must be an integer."`) {

@@ -98,11 +98,12 @@ func where(src string, d filter.Dialect) (string, []any, error) {
 }
 
 // orderBy compiles sort into ORDER BY terms; "rowid" is accepted as an alias
-// of "@rowid". The default is newest first.
+// of "@rowid". The default is PocketBase's: oldest first (the dashboard
+// asks for -created).
 func orderBy(sort string, d filter.Dialect) (string, []any, error) {
 	if strings.TrimSpace(sort) == "" {
 		// The id sorts by time too: the tie-breaker where there is no rowid.
-		return `"created" DESC, ` + d.RowID(`"_logs"`) + ` DESC`, nil, nil
+		return `"created" ASC, ` + d.RowID(`"_logs"`) + ` ASC`, nil, nil
 	}
 	keys := strings.Split(sort, ",")
 	for i, k := range keys {
