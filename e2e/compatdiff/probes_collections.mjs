@@ -52,6 +52,19 @@ export const probes = [
   field('password negative min', { name: 'f', type: 'password', min: -1 }),
   field('number wrong type option', { name: 'f', type: 'number', min: 'x' }),
 
+  field('text primaryKey not id', { name: 'f', type: 'text', primaryKey: true }),
+  field('relation to view', { name: 'f', type: 'relation', collectionId: 'nope_view_placeholder' }),
+  field('file thumbs ok', { name: 'f', type: 'file', maxSelect: 2, thumbs: ['100x100', '0x50', '50x0t'], protected: true, mimeTypes: ['image/png'] }),
+  field('number onlyInt decimal min', { name: 'f', type: 'number', onlyInt: true, min: 1.5 }),
+  field('select values empty string', { name: 'f', type: 'select', values: [''] }),
+  field('text autogenerate no match', { name: 'f', type: 'text', pattern: '^[0-9]+$', autogeneratePattern: '[a-z]{5}' }),
+  field('unknown option ignored', { name: 'f', type: 'text', nope: 1 }),
+  create('field without type', { fields: [{ name: 'f' }] }),
+  create('fields null', { fields: null }),
+  create('indexes null', { indexes: null }),
+  create('listRule number', { listRule: 5 }),
+  create('name too long', { name: 'n'.repeat(120) }),
+
   // --- how field errors are numbered
   create('errors index with client id', { fields: [{ name: 'a', type: 'text' }, { name: 'id', type: 'text', primaryKey: true, required: true, system: true, pattern: '^[a-z0-9]+$', autogeneratePattern: '[a-z0-9]{15}', min: 15, max: 15 }, { name: 'b b', type: 'text' }] }),
   create('errors index auth', { type: 'auth', fields: [{ name: 'a a', type: 'text' }, { name: 'email', type: 'email' }, { name: 'b b', type: 'text' }] }),

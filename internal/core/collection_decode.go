@@ -114,6 +114,10 @@ func decodeCollection(data []byte, prefix string) (*collectionInput, error) {
 		if string(v) == "null" && strings.HasSuffix(key, "Rule") {
 			return nil
 		}
+		if string(v) == "null" && (key == "fields" || key == "indexes") {
+			delete(in.present, key) // as if not sent (PocketBase takes null for an empty list)
+			return nil
+		}
 		if err := jsonv2.Unmarshal(v, dst); err != nil || string(v) == "null" {
 			msg := msgBadSubmittedData
 			if key == "name" || key == "type" {

@@ -2,6 +2,7 @@ package core
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -50,12 +51,17 @@ func validateField(c *galley.Collection, i int, f *galley.Field, ws *workingSche
 		return
 	}
 	if f.PrimaryKey && f.Name != "id" {
-		add("primaryKey", "validation_primary_key", `Only the "id" field can be the primary key.`)
+		add("primaryKey", "validation_unsupported_composite_pk", "Composite PKs are not supported and the collection must have only 1 PK.")
 	}
 	switch f.Type {
 	case galley.FieldText, galley.FieldPassword:
 		validateTextOptions(f, add)
 	case galley.FieldNumber:
+		for key, p := range map[string]*float64{"min": f.NumMin, "max": f.NumMax} {
+			if f.OnlyInt && p != nil && *p != math.Trunc(*p) {
+				add(key, "validation_only_int_constraint", "Decimal numbers are not allowed.")
+			}
+		}
 		if f.NumMin != nil && f.NumMax != nil && *f.NumMin > *f.NumMax {
 			add("max", "validation_min_number_constraint", "Must be greater or equal than %v.", *f.NumMin, errParams{"min": *f.NumMin})
 		}
@@ -156,7 +162,8 @@ func validateTextOptions(f *galley.Field, add addFunc) {
 		case err != nil:
 			add("autogeneratePattern", "validation_invalid_pattern", "Cannot generate values from this pattern: %v.", err)
 		case re != nil && !re.MatchString(v):
-			add("autogeneratePattern", "validation_invalid_pattern", "Generated values would not match the field's pattern.")
+			add("autogeneratePattern", "validation_invalid_autogenerate_pattern_value",
+				"The provided autogenerate pattern could produce invalid field values, ex.: %q.", v)
 		case f.Max > 0 && len([]rune(v)) > f.Max || len([]rune(v)) < f.Min:
 			add("autogeneratePattern", "validation_invalid_pattern", "Generated values would not fit the field's min/max length.")
 		}

@@ -183,11 +183,12 @@ func TestCreateCollectionValidation(t *testing.T) {
 		{`{"name":"a","fields":[{"name":"collectionId","type":"text"}]}`, "fields.1.name", "validation_not_in_invalid"},
 		{`{"name":"a","fields":[{"name":"x","type":"nope"}]}`, "fields.1.type", "validation_invalid_type"},
 		{`{"name":"a","fields":[{"name":"id","type":"number"}]}`, "fields", "validation_missing_primary_key"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","primaryKey":true}]}`, "fields.1.primaryKey", "validation_primary_key"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","primaryKey":true}]}`, "fields.1.primaryKey", "validation_unsupported_composite_pk"},
+		{`{"name":"a","fields":[{"name":"x","type":"number","onlyInt":true,"min":1.5}]}`, "fields.1.min", "validation_only_int_constraint"},
 		{`{"name":"a","fields":[{"name":"x","type":"text","min":5,"max":2}]}`, "fields.1.max", "validation_min_greater_equal_than_required"},
 		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"("}]}`, "fields.1.pattern", "validation_invalid_regex"},
 		{`{"name":"a","fields":[{"name":"x","type":"text","autogeneratePattern":"a+"}]}`, "fields.1.autogeneratePattern", "validation_invalid_pattern"},
-		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"^[0-9]+$","autogeneratePattern":"[a-z]{5}"}]}`, "fields.1.autogeneratePattern", "validation_invalid_pattern"},
+		{`{"name":"a","fields":[{"name":"x","type":"text","pattern":"^[0-9]+$","autogeneratePattern":"[a-z]{5}"}]}`, "fields.1.autogeneratePattern", "validation_invalid_autogenerate_pattern_value"},
 		{`{"name":"a","fields":[{"name":"x","type":"number","min":5,"max":1}]}`, "fields.1.max", "validation_min_number_constraint"},
 		{`{"name":"a","fields":[{"name":"x","type":"select","values":[]}]}`, "fields.1.values", "validation_required"},
 		{`{"name":"a","fields":[{"name":"x","type":"select","values":["a","a"]}]}`, "fields.1.values", "validation_invalid_values"},
@@ -368,5 +369,20 @@ func TestUpdateWithoutFieldsKeys(t *testing.T) {
 	_, err := app.UpdateCollection(context.Background(), app.SystemActor(), "stamps", []byte(`{"listRule":""}`))
 	if errFields(t, err)["fields.1.onCreate"].Code != "validation_required" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestNullLists: fields and indexes sent as null are taken as not sent, as
+// PocketBase takes them (an empty list on create; an update keeps them).
+func TestNullLists(t *testing.T) {
+	app := collApp(t)
+	c := mustCreate(t, app, `{"name":"nulls","fields":null,"indexes":null}`)
+	if len(c.Fields) != 1 || len(c.Indexes) != 0 {
+		t.Fatalf("created %+v", c)
+	}
+	mustCreate(t, app, `{"name":"kept","fields":[{"name":"t","type":"text"}],"indexes":["CREATE INDEX idx_kept_t ON kept (t)"]}`)
+	u, err := app.UpdateCollection(context.Background(), app.SystemActor(), "kept", []byte(`{"fields":null,"indexes":null}`))
+	if err != nil || u.Field("t") == nil || len(u.Indexes) != 1 {
+		t.Fatalf("updated %+v %v", u, err)
 	}
 }
