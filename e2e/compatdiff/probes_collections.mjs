@@ -120,6 +120,16 @@ export const probes = [
   { name: 'cx update C bad options', method: 'PATCH', path: `/api/collections/${C}`, body: { mfa: { duration: -1 }, passwordAuth: { identityFields: ['nope'] } } },
   { name: 'cx delete C', method: 'DELETE', path: `/api/collections/${C}` },
 
+  // --- a view collection, then updates
+  { name: 'cx create V', method: 'POST', path: '/api/collections', body: { name: `cdc_${RUN}_v`, type: 'view', viewQuery: 'SELECT id, name FROM users' }, ignore: ignoreIds },
+  { name: 'cx update V bad query', method: 'PATCH', path: `/api/collections/cdc_${RUN}_v`, body: { viewQuery: 'SELECT nope FROM users' } },
+  { name: 'cx update V no id', method: 'PATCH', path: `/api/collections/cdc_${RUN}_v`, body: { viewQuery: 'SELECT name FROM users' } },
+  { name: 'cx update V query', method: 'PATCH', path: `/api/collections/cdc_${RUN}_v`, body: { viewQuery: 'SELECT id, name, created FROM users', listRule: '' }, ignore: ignoreIds },
+  { name: 'cx update V index', method: 'PATCH', path: `/api/collections/cdc_${RUN}_v`, body: { indexes: ['CREATE INDEX x ON y (id)'] } },
+  { name: 'cx update V rule', method: 'PATCH', path: `/api/collections/cdc_${RUN}_v`, body: { updateRule: '' } },
+  { name: 'cx truncate V', method: 'DELETE', path: `/api/collections/cdc_${RUN}_v/truncate` },
+  { name: 'cx delete V', method: 'DELETE', path: `/api/collections/cdc_${RUN}_v` },
+
   // --- list, view, scaffolds
   { name: 'cx list paging', path: '/api/collections?perPage=2&page=2&sort=name', ignore: [/\.items/, /\.totalItems$/, /\.totalPages$/] },
   { name: 'cx list sort unknown', path: '/api/collections?sort=nope' },
