@@ -244,6 +244,9 @@ func TestRecordFailureMessages(t *testing.T) {
 		Contains(`"response":{"status":400,"message":"Failed to create record."`)
 	s.Do("POST", "/api/batch", "", batch(req("PUT", "/api/collections/posts/records", map[string]any{"id": id, "title": ""}))).Status(400).
 		Contains(`"response":{"status":400,"message":"Failed to update record."`)
+	// A missing collection: PocketBase's message in a batch.
+	s.Do("POST", "/api/batch", "", batch(req("POST", "/api/collections/nope/records", map[string]any{}))).Status(400).
+		Contains(`"response":{"status":404,"message":"Missing collection context.","data":{}}`)
 	// A file refused before the batch runs fails its request the same way.
 	var buf bytes.Buffer
 	mw := multipart.NewWriter(&buf)

@@ -108,6 +108,9 @@ func (app *App) RunBatch(ctx context.Context, a Actor, ops []BatchOp) ([]*galley
 	hasFiles := false
 	for i, op := range ops {
 		c, err := app.recordCollection(op.Collection)
+		if galley.ErrorCodeOf(err) == galley.ENotFound {
+			err = galley.Errorf(galley.ENotFound, "Missing collection context.") // PocketBase's, in a batch
+		}
 		if err == nil {
 			err = refuseView(c)
 		}
