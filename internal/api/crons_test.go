@@ -99,10 +99,10 @@ func TestSystemCronsServed(t *testing.T) {
 	if err := json.Unmarshal(s.Super("GET", "/api/crons", nil).Status(200).Body, &jobs); err != nil {
 		t.Fatal(err)
 	}
-	if len(jobs) != 4 {
+	if len(jobs) != 5 {
 		t.Fatalf("jobs = %v", jobs)
 	}
-	for _, id := range []string{"__pbLogsCleanup__", "__galleyFilesSweep__", "__pbOTPCleanup__", "__pbMFACleanup__"} {
+	for _, id := range []string{"__pbDBOptimize__", "__pbLogsCleanup__", "__galleyFilesSweep__", "__pbOTPCleanup__", "__pbMFACleanup__"} {
 		s.Super("POST", "/api/crons/"+id, nil).Status(204)
 		waitJob(t, s, id, "")
 	}

@@ -206,7 +206,7 @@ func TestServeMigrationsAutomigrateAndCrons(t *testing.T) {
 	}
 	// The system jobs, under PocketBase's ids where it has them.
 	if code, body := call("GET", "/api/crons", auth.Token, ""); code != 200 || strings.TrimSpace(body) !=
-		`[{"id":"__galleyFilesSweep__","expression":"0 */6 * * *"},{"id":"__pbLogsCleanup__","expression":"0 */6 * * *"},`+
+		`[{"id":"__galleyFilesSweep__","expression":"0 */6 * * *"},{"id":"__pbDBOptimize__","expression":"0 0 * * *"},{"id":"__pbLogsCleanup__","expression":"0 */6 * * *"},`+
 			`{"id":"__pbMFACleanup__","expression":"0 * * * *"},{"id":"__pbOTPCleanup__","expression":"0 * * * *"}]` {
 		t.Fatalf("GET /api/crons: %d %s", code, body)
 	}

@@ -9,6 +9,7 @@ import (
 // PocketBase's ids where PocketBase has the same job, so that GET
 // /api/crons lists them and POST /api/crons/{id} runs one now.
 const (
+	CronDBOptimize  = "__pbDBOptimize__"     // the query planner's statistics
 	CronOTPCleanup  = "__pbOTPCleanup__"     // expired one-time passwords
 	CronMFACleanup  = "__pbMFACleanup__"     // expired MFA sessions
 	CronLogsCleanup = "__pbLogsCleanup__"    // request logs past logs.maxDays
@@ -22,6 +23,7 @@ type logPruner interface {
 }
 
 // AddSystemCrons registers the system jobs on the App's scheduler:
+// __pbDBOptimize__ daily (SQLite's PRAGMA optimize, PostgreSQL's ANALYZE),
 // __pbOTPCleanup__ and __pbMFACleanup__ hourly (Maintain also deletes
 // expired rows every minute; the jobs let a superuser run it now),
 // __pbLogsCleanup__ every 6 hours (the request logs older than
@@ -33,6 +35,7 @@ func (app *App) AddSystemCrons() error {
 		id, expr string
 		fn       func(context.Context) error
 	}{
+		{CronDBOptimize, "0 0 * * *", app.optimizeDB},
 		{CronOTPCleanup, "0 * * * *", func(ctx context.Context) error { _, err := app.deleteExpired(ctx, true, false); return err }},
 		{CronMFACleanup, "0 * * * *", func(ctx context.Context) error { _, err := app.deleteExpired(ctx, false, true); return err }},
 		{CronLogsCleanup, "0 */6 * * *", app.cleanLogs},
@@ -45,6 +48,16 @@ func (app *App) AddSystemCrons() error {
 	}
 	app.filesSweptByCron.Store(true)
 	return nil
+}
+
+// optimizeDB refreshes the query planner's statistics.
+func (app *App) optimizeDB(ctx context.Context) error {
+	stmt := "PRAGMA optimize"
+	if app.db.DialectName() != "sqlite" {
+		stmt = "ANALYZE"
+	}
+	_, err := app.db.Exec(ctx, stmt)
+	return err
 }
 
 // cleanLogs deletes the request logs older than logs.maxDays.

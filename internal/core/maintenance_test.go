@@ -62,7 +62,7 @@ func TestSystemCrons(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if fmt.Sprint(jobs) != "[{__galleyFilesSweep__ 0 */6 * * *} {__pbLogsCleanup__ 0 */6 * * *} {__pbMFACleanup__ 0 * * * *} {__pbOTPCleanup__ 0 * * * *}]" {
+	if fmt.Sprint(jobs) != "[{__galleyFilesSweep__ 0 */6 * * *} {__pbDBOptimize__ 0 0 * * *} {__pbLogsCleanup__ 0 */6 * * *} {__pbMFACleanup__ 0 * * * *} {__pbOTPCleanup__ 0 * * * *}]" {
 		t.Fatalf("jobs = %v", jobs)
 	}
 	if err := app.Cron().Start(context.Background()); err != nil {
@@ -95,6 +95,7 @@ func TestSystemCrons(t *testing.T) {
 	if got := fmt.Sprint(rows(t, app, `SELECT "id" FROM "_otps" UNION ALL SELECT "id" FROM "_mfas"`)); got != "[]" {
 		t.Fatalf("after the MFA clean-up: %s", got)
 	}
+	run(CronDBOptimize)
 	run(CronLogsCleanup) // no log store: nothing to do (the sweep needs file storage: see the API's TestSystemCronsServed)
 	if err := app.RunCron(app.SystemActor(), "nope"); galley.ErrorCodeOf(err) != galley.ENotFound || err.(*galley.Error).Message != "Missing or invalid cron job." {
 		t.Fatalf("missing job: %v", err)
