@@ -317,6 +317,9 @@ func TestSettingsNewKeys(t *testing.T) {
 	if ips, ok := rl["excludedIPs"].([]any); !ok || len(ips) != 0 {
 		t.Errorf("rateLimits.excludedIPs = %#v, want []", rl["excludedIPs"])
 	}
+	if ch, ok := m["realtime"].(map[string]any)["channels"].([]any); !ok || len(ch) != 0 {
+		t.Errorf("realtime.channels = %#v, want [] (Galley's own group)", m["realtime"])
+	}
 	r := e.do("PATCH", "/api/settings", e.super, `{"meta":{"accentColor":"#AA00ff"},"logs":{"maxDataSize":1000}}`)
 	m = r.json(t)
 	if r.code != 200 || m["meta"].(map[string]any)["accentColor"] != "#AA00ff" || m["logs"].(map[string]any)["maxDataSize"] != 1000.0 {

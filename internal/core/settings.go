@@ -162,6 +162,7 @@ func DefaultSettings() *Settings {
 		SMTP:         SMTPSettings{Host: "smtp.example.com", Port: 587, TLS: false},
 		Backups:      BackupsSettings{CronMaxKeep: 3},
 		SuperuserIPs: []string{},
+		Realtime:     RealtimeSettings{Channels: []ChannelRule{}},
 	}
 }
 
