@@ -1,6 +1,7 @@
 package api
 
 import (
+	"errors"
 	"net/http"
 	"strings"
 
@@ -91,7 +92,9 @@ func ruleHeaderKey(k string) string {
 }
 
 // decodeStrict decodes a JSON body into v, refusing duplicate and
-// case-variant keys, and naming the offending key on type errors.
+// case-variant keys. A body that does not decode is PocketBase's "An error
+// occurred while loading the submitted data."; a value of the wrong type
+// is also named in data (validation_invalid_value).
 func decodeStrict(r *http.Request, v any) error {
 	b, err := readBody(r)
 	if err != nil {
@@ -101,7 +104,16 @@ func decodeStrict(r *http.Request, v any) error {
 		b = []byte("{}")
 	}
 	if err := jsonv2.Unmarshal(b, v); err != nil {
-		return galley.Errorf(galley.EInvalid, "Failed to load the submitted data due to invalid formatting: %s", strings.TrimPrefix(err.Error(), "json: "))
+		// PocketBase's message; a value of the wrong type is named in data
+		// (no Go type names in the answer).
+		e := &galley.Error{Code: galley.EInvalid, Message: loadFailed, Err: err}
+		var se *jsonv2.SemanticError
+		if errors.As(err, &se) && se.JSONPointer != "" {
+			key := strings.ReplaceAll(strings.TrimPrefix(string(se.JSONPointer), "/"), "/", ".")
+			e.Fields = map[string]galley.FieldError{key: {Code: "validation_invalid_value", Message: "Invalid value."}}
+			e.Nested = true
+		}
+		return e
 	}
 	return nil
 }
