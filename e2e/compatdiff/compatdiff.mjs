@@ -85,8 +85,12 @@ class Side {
   async send(p) {
     if (p.sse) return this.sse(p.sse);
     if (p.sseNext) {
-      const ev = await this.sseNext();
-      return { status: 200, json: ev, text: '' };
+      // sseNext: n reads n events, sorted by name (the order in which one
+      // client's subscriptions get the same change is not part of the contract).
+      const evs = [];
+      for (let i = 0; i < (p.sseNext === true ? 1 : p.sseNext); i++) evs.push(await this.sseNext());
+      evs.sort((a, b) => String(a.event).localeCompare(String(b.event)));
+      return { status: 200, json: evs, text: '' };
     }
     const headers = { ...(p.headers || {}) };
     const auth = p.auth === undefined ? 'super' : p.auth;

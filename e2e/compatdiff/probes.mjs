@@ -4,7 +4,8 @@
 //   save: { var: (json) => value } to capture values for later probes (per server),
 //   ignore: [RegExp] of JSON paths not to compare, statusOnly: compare only the status,
 //   compareHeaders: [names] of response headers to compare, text: compare non-JSON bodies,
-//   sse: a variable name: open the realtime stream and save its clientId there.
+//   sse: a variable name: open the realtime stream and save its clientId there,
+//   sseNext: n: read the next n events of that stream (sorted by event name).
 const RUN = Date.now().toString(36);
 export const P = `cdp_${RUN}`; // a base collection
 export const U = `cdu_${RUN}`; // an auth collection
