@@ -147,6 +147,9 @@ func seedWith(t *testing.T, ownUsers bool) *seeded {
 	if s.userToken, err = app.NewAuthToken(u1, true); err != nil {
 		t.Fatal(err)
 	}
+	// The log-in recorded its device too: the new-device alert is on by
+	// default, as in PocketBase.
+	s.rows["_authOrigins"]++
 	return s
 }
 
