@@ -25,9 +25,14 @@ func (app *App) noteAuthOrigin(ctx context.Context, a Actor, rec *galley.Record)
 		ua = a.Request.Headers["user_agent"]
 	}
 	sum := sha256.Sum256([]byte(a.IP + "\x00" + ua))
+	fp := hex.EncodeToString(sum[:])
+	// A known device (the usual log-in) is a read; only a new one writes.
+	if known, err := store.HasAuthOrigin(ctx, app.db.Reader(), c.ID, rec.ID(), fp); err == nil && known {
+		return
+	}
 	var alert bool
 	err := app.db.WithTx(ctx, func(tx *store.Tx) error {
-		added, err := tx.AddAuthOrigin(ctx, c.ID, rec.ID(), hex.EncodeToString(sum[:]), time.Now())
+		added, err := tx.AddAuthOrigin(ctx, c.ID, rec.ID(), fp, time.Now())
 		if err != nil || !added {
 			return err // nil for a known device
 		}

@@ -138,6 +138,21 @@ func (tx *Tx) CountAuthOrigins(ctx context.Context, collectionID, recordID strin
 	return n, MapError(err)
 }
 
+// HasAuthOrigin reports, through q (the read pool or a transaction),
+// whether record recordID of collection collectionID has logged in from
+// the device fingerprint before.
+func HasAuthOrigin(ctx context.Context, q Querier, collectionID, recordID, fingerprint string) (bool, error) {
+	ctx, cancel := readContext(ctx, q)
+	defer cancel()
+	var n int
+	err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM "_authOrigins" WHERE "collectionRef" = ? AND "recordRef" = ? AND "fingerprint" = ?`,
+		collectionID, recordID, fingerprint).Scan(&n)
+	if err != nil {
+		return false, readError(ctx, q, err)
+	}
+	return n > 0, nil
+}
+
 // ExternalAuthRecordID returns the id of the auth record of collection
 // collectionID that the OAuth2 identity (provider, providerID) is linked
 // to, through q (the read pool or a transaction). An identity that is not
