@@ -12,7 +12,7 @@ const money = (cents) => `€${(cents / 100).toFixed(2)}`;
 const me = () => (pb.authStore.isValid ? pb.authStore.record : null);
 const isAdmin = () => me()?.role === 'admin';
 
-/** The message of an API error, with the fields it names ("quantity: Must be at least 1."). */
+/** The message of an API error, with the fields it names ("quantity: Must be greater or equal than 1."). */
 function explain(err) {
   const data = err?.response?.data ?? {};
   const fields = Object.entries(data).filter(([, v]) => v && v.message).map(([k, v]) => `${k}: ${v.message}`);

@@ -81,7 +81,7 @@ test('buy, pay, ship — and what the page refuses', async () => {
   await page.getByRole('heading', { name: 'Your cart' }).waitFor();
   await page.getByLabel('Quantity of Dot-grid notebook', { exact: true }).fill('-2');
   await page.getByRole('button', { name: 'Update quantity of Dot-grid notebook' }).click();
-  await page.getByRole('alert').filter({ hasText: 'Could not change the quantity of Dot-grid notebook: Must be at least 1.' }).waitFor();
+  await page.getByRole('alert').filter({ hasText: 'Could not change the quantity of Dot-grid notebook: Must be greater or equal than 1.' }).waitFor();
   await screenshot(page, 'cart-refused');
   await page.getByLabel('Quantity of Dot-grid notebook', { exact: true }).fill('3');
   await page.getByRole('button', { name: 'Update quantity of Dot-grid notebook' }).click();
