@@ -3,6 +3,8 @@ package galley
 import (
 	"errors"
 	"fmt"
+	"sort"
+	"strings"
 )
 
 // ErrorCode classifies an Error. Only internal/api maps codes to HTTP statuses.
@@ -124,4 +126,41 @@ func ErrorCodeOf(err error) ErrorCode {
 		return e.Code
 	}
 	return EInternal
+}
+
+// Nest turns dotted keys into nested objects, the way PocketBase reports
+// errors in nested input: {"meta.appURL": v} becomes {"meta": {"appURL": v}},
+// array positions are object keys ("rateLimits.rules.0.duration" → rules:
+// {"0": {"duration": v}}). When one key is a prefix of another
+// ("rateLimits.rules" and "rateLimits.rules.0.label") the shorter one is
+// kept: a value cannot be both a leaf and an object.
+func Nest[V any](flat map[string]V) map[string]any {
+	out := map[string]any{}
+	keys := make([]string, 0, len(flat))
+	for k := range flat {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys) // a prefix sorts before the keys it prefixes
+	for _, k := range keys {
+		parts := strings.Split(k, ".")
+		m, ok := out, true
+		for _, p := range parts[:len(parts)-1] {
+			switch next := m[p].(type) {
+			case nil:
+				child := map[string]any{}
+				m[p], m = child, child
+			case map[string]any:
+				m = next
+			default: // a leaf already holds this path
+				ok = false
+			}
+			if !ok {
+				break
+			}
+		}
+		if last := parts[len(parts)-1]; ok && m[last] == nil {
+			m[last] = flat[k]
+		}
+	}
+	return out
 }

@@ -304,7 +304,7 @@ func (s *Server) testS3(w http.ResponseWriter, r *http.Request) error {
 	var in struct {
 		Filesystem string `json:"filesystem"`
 	}
-	if err := decodeInput(r, &in); err != nil {
+	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
 	if err := s.app.TestS3(r.Context(), actorOf(r), in.Filesystem); err != nil {

@@ -15,7 +15,7 @@ import (
 // server log and the answer is still 204.
 func (s *Server) testEmail(w http.ResponseWriter, r *http.Request) error {
 	var in core.TestEmail
-	if err := decodeInput(r, &in); err != nil {
+	if err := decodeStrict(r, &in); err != nil {
 		return err
 	}
 	if err := s.app.SendTestEmail(r.Context(), actorOf(r), in); err != nil {

@@ -5,9 +5,7 @@ import (
 	"errors"
 	"log/slog"
 	"net/http"
-	"sort"
 	"strconv"
-	"strings"
 
 	galley "github.com/galleyhq/galley"
 	"github.com/galleyhq/galley/internal/core"
@@ -40,7 +38,7 @@ func statusOf(code galley.ErrorCode) int {
 
 // errorBody is the PocketBase error shape. Data is a
 // map[string]galley.FieldError, or for a galley.Error with Nested set the
-// same errors as nested objects (nestFields).
+// same errors as nested objects (galley.Nest).
 type errorBody struct {
 	Status  int    `json:"status"`
 	Message string `json:"message"`
@@ -87,51 +85,13 @@ func writeError(w http.ResponseWriter, r *http.Request, log *slog.Logger, err er
 // errorBodyOf is the PocketBase error shape of ge answered with status.
 func errorBodyOf(ge *galley.Error, status int) errorBody {
 	if ge.Nested {
-		return errorBody{Status: status, Message: ge.Message, Data: nestFields(ge.Fields)}
+		return errorBody{Status: status, Message: ge.Message, Data: galley.Nest(ge.Fields)}
 	}
 	data := ge.Fields
 	if data == nil {
 		data = map[string]galley.FieldError{}
 	}
 	return errorBody{Status: status, Message: ge.Message, Data: data}
-}
-
-// nestFields turns dotted keys into nested objects: {"meta.appURL": e}
-// becomes {"meta": {"appURL": e}}, array positions are object keys
-// ("rateLimits.rules.0.duration" → rules: {"0": {"duration": e}}). When
-// one key is a prefix of another ("rateLimits.rules" and
-// "rateLimits.rules.0.label") the shorter one is kept: an error cannot be
-// both a leaf and an object.
-func nestFields(fields map[string]galley.FieldError) map[string]any {
-	out := map[string]any{}
-	keys := make([]string, 0, len(fields))
-	for k := range fields {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys) // a prefix sorts before the keys it prefixes
-	for _, k := range keys {
-		parts := strings.Split(k, ".")
-		m := out
-		ok := true
-		for _, p := range parts[:len(parts)-1] {
-			switch next := m[p].(type) {
-			case nil:
-				child := map[string]any{}
-				m[p], m = child, child
-			case map[string]any:
-				m = next
-			default: // a leaf already holds this path
-				ok = false
-			}
-			if !ok {
-				break
-			}
-		}
-		if last := parts[len(parts)-1]; ok && m[last] == nil {
-			m[last] = fields[k]
-		}
-	}
-	return out
 }
 
 // writeJSON writes v as JSON with status.

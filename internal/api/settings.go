@@ -2,8 +2,6 @@ package api
 
 import (
 	"net/http"
-
-	galley "github.com/galleyhq/galley"
 )
 
 // getSettings answers GET /api/settings with the current settings, secrets
@@ -34,17 +32,6 @@ func (s *Server) updateSettings(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, set.Redacted())
 	return nil
-}
-
-// decodeInput is decodeStrict answering a body that does not decode (bad
-// JSON, a wrong type) with PocketBase's message for the platform routes,
-// "An error occurred while loading the submitted data.".
-func decodeInput(r *http.Request, v any) error {
-	err := decodeStrict(r, v)
-	if ge, ok := err.(*galley.Error); ok && ge.Code == galley.EInvalid && len(ge.Fields) == 0 {
-		return &galley.Error{Code: galley.EInvalid, Message: loadFailed, Err: ge}
-	}
-	return err
 }
 
 // loadFailed is PocketBase's message for a body that does not decode.

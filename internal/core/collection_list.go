@@ -223,28 +223,17 @@ func (e *ImportError) PocketBase() *galley.Error {
 	if first < 0 {
 		return e.Err
 	}
-	tree := map[string]any{}
+	msgs := map[string]string{}
 	for k, fe := range e.Err.Fields {
-		rest, ok := strings.CutPrefix(k, prefix)
-		if !ok {
-			continue
-		}
-		m := tree
-		parts := strings.Split(rest, ".")
-		for _, p := range parts[:len(parts)-1] {
-			next, ok := m[p].(map[string]any)
-			if !ok {
-				next = map[string]any{}
-				m[p] = next
+		if rest, ok := strings.CutPrefix(k, prefix); ok {
+			msg := strings.TrimSuffix(fe.Message, ".")
+			if msg != "" {
+				msg = strings.ToLower(msg[:1]) + msg[1:]
 			}
-			m = next
+			msgs[rest] = msg
 		}
-		msg := strings.TrimSuffix(fe.Message, ".")
-		if msg != "" {
-			msg = strings.ToLower(msg[:1]) + msg[1:]
-		}
-		m[parts[len(parts)-1]] = msg
 	}
+	tree := galley.Nest(msgs)
 	b, _ := json.MarshalIndent(tree, "", "  ")
 	label := e.Labels[first]
 	if label == "" {

@@ -245,7 +245,7 @@ func (b *Broker) reply(c *Client, id json.RawMessage, err error, extra map[strin
 		}
 		var data any = ge.Fields
 		if ge.Nested {
-			data = nested(ge.Fields)
+			data = galley.Nest(ge.Fields)
 		} else if ge.Fields == nil {
 			data = map[string]galley.FieldError{}
 		}
@@ -259,27 +259,6 @@ func (b *Broker) reply(c *Client, id json.RawMessage, err error, extra map[strin
 	}
 	frame, _ := json.Marshal(m)
 	b.deliver(c, &Message{Data: frame, Raw: true})
-}
-
-// nested answers dotted field keys as nested objects, as the HTTP API
-// answers a Nested error ("subscriptions.0" → {"subscriptions": {"0": e}}).
-// The realtime errors never hold a key that prefixes another.
-func nested(fields map[string]galley.FieldError) map[string]any {
-	out := map[string]any{}
-	for k, fe := range fields {
-		m := out
-		parts := strings.Split(k, ".")
-		for _, p := range parts[:len(parts)-1] {
-			child, ok := m[p].(map[string]any)
-			if !ok {
-				child = map[string]any{}
-				m[p] = child
-			}
-			m = child
-		}
-		m[parts[len(parts)-1]] = fe
-	}
-	return out
 }
 
 // status mirrors the HTTP status of an error code for WebSocket replies.
