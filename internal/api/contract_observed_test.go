@@ -76,6 +76,13 @@ func TestContractObservedAnswers(t *testing.T) {
 			map[string]string{"id": `{"code":"validation_not_unique","message":"Value must be unique."}`}},
 		{"id change", "PATCH", posts + "/" + postID, "", map[string]any{"id": "bbbbbbbbbbbbbbb"}, 400, "Failed to update record.",
 			map[string]string{"id": `{"code":"validation_pk_change","message":"The record primary key cannot be changed."}`}},
+		// Any spelling that names id is the id: a modifier or a non-string value is a change too.
+		{"id change by modifier", "PATCH", posts + "/" + postID, "", map[string]any{"id+": "x"}, 400, "Failed to update record.",
+			map[string]string{"id": `{"code":"validation_pk_change","message":"The record primary key cannot be changed."}`}},
+		{"id change to a number", "PATCH", posts + "/" + postID, "", map[string]any{"id": 5}, 400, "Failed to update record.",
+			map[string]string{"id": `{"code":"validation_pk_change","message":"The record primary key cannot be changed."}`}},
+		{"auth id change", "PATCH", users + "/" + userID, userTok, map[string]any{"+id": "aaaaaaaaaaaaaaa"}, 400, "Failed to update record.",
+			map[string]string{"id": `{"code":"validation_pk_change","message":"The record primary key cannot be changed."}`}},
 		{"same id sent back", "PATCH", posts + "/" + postID, "", map[string]any{"id": postID, "title": "Again"}, 200, "", nil},
 		{"create in a view", "POST", "/api/collections/postsview/records", "", map[string]any{"title": "x"}, 400, "Unsupported collection type.", map[string]string{}},
 		{"missing collection", "POST", "/api/collections/nope/records", "", map[string]any{}, 404, "Missing or invalid collection context.", map[string]string{}},
